@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tuopin.api.main import api
+
+
+def superusers_only(request) -> bool:
+    # The admin bypasses region scope, so only system administrators may enter it.
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = superusers_only
+admin.site.site_header = "脱贫 · 系统管理"
+
+urlpatterns = [
+    path("", include("tuopin.web.urls")),
+    path("accounts/", include("tuopin.accounts.urls")),
+    path("audit/", include("tuopin.audit.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

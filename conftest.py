@@ -1,0 +1,64 @@
+"""Fixtures shared by every test: the real Shangqiu divisions and users at each level."""
+
+import pytest
+
+from tuopin.regions.models import Region
+from tuopin.regions.services import regions_load
+
+# Real codes of the vendored divisions, used across the suite.
+CITY = "411400000000"  # 商丘市
+MINQUAN = "411421000000"  # 民权县
+SUIXIAN = "411422000000"  # 睢县
+RENHE = "411421101000"  # 人和镇 (民权县)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        regions_load()
+
+
+@pytest.fixture
+def shangqiu(db):
+    """The divisions, reloaded if a transactional test flushed them."""
+    if not Region.objects.exists():
+        regions_load()
+    return Region.objects.get(code=CITY)
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashes_and_private_media(settings, tmp_path):
+    # argon2 is what production uses (tested in accounts); tests need speed.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def make_user(shangqiu):
+    from tuopin.accounts.services import user_create
+
+    counter = iter(range(1, 10_000))
+
+    def make(role: str, region_code: str, username: str | None = None, password="Shangqiu#2018"):
+        region = Region.objects.get(code=region_code)
+        return user_create(
+            acting_user=None,
+            username=username or f"{role}{next(counter)}",
+            password=password,
+            role=role,
+            region=region,
+        )
+
+    return make
+
+
+def first_village(township_code: str) -> Region:
+    return Region.objects.filter(parent_id=township_code).order_by("code").first()
+
+
+def other_county_village(county_code: str) -> Region:
+    return (
+        Region.objects.filter(level="village", code__startswith=county_code[:6])
+        .order_by("code")
+        .last()
+    )

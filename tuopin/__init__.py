@@ -1,0 +1,1 @@
+"""Tuopin (脱贫): targeted poverty-alleviation information platform."""

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "tuopin.accounts"
+    label = "accounts"
+    verbose_name = "用户与角色"
+
+    def ready(self):
+        from django.contrib.auth import get_user_model
+        from simple_history import register
+
+        user_model = get_user_model()
+        if not hasattr(user_model, "history"):
+            register(user_model, app=__package__, table_name="accounts_historicaluser")

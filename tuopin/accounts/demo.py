@@ -1,0 +1,64 @@
+"""Demo users, one per role, for `make run` (never for a real deployment)."""
+
+from django.contrib.auth import get_user_model
+
+from tuopin.accounts.roles import Role
+from tuopin.accounts.services import user_create
+from tuopin.regions.enums import RegionKind, RegionLevel
+from tuopin.regions.models import Region
+
+DEMO_PASSWORD = "Tuopin-2018!"
+DEMO_COUNTY = "411421000000"  # 民权县
+
+
+def _demo_regions() -> dict[str, Region]:
+    city = Region.objects.get(level=RegionLevel.CITY)
+    county = Region.objects.get(code=DEMO_COUNTY)
+    # A rural township and a 村委会, where the registry's households live.
+    township = (
+        Region.objects.filter(parent=county, name__endswith="镇").order_by("code").first()
+        or Region.objects.filter(parent=county).order_by("code").first()
+    )
+    village = (
+        Region.objects.filter(parent=township, kind=RegionKind.VILLAGE).order_by("code").first()
+        or Region.objects.filter(parent=township).order_by("code").first()
+    )
+    return {"city": city, "county": county, "township": township, "village": village}
+
+
+def demo_users_ensure() -> list[dict]:
+    """Create the demo users that are missing; return every demo login."""
+    regions = _demo_regions()
+    plan = [
+        ("city", "市扶贫办演示用户", Role.CITY_OFFICE, "city", "商丘市扶贫办"),
+        ("county", "民权县扶贫办演示用户", Role.COUNTY_OFFICE, "county", "民权县扶贫办"),
+        ("township", "乡镇演示用户", Role.TOWNSHIP, "township", ""),
+        ("village", "村干部演示用户", Role.VILLAGE, "village", ""),
+        ("sector", "行业部门演示用户", Role.SECTOR, "county", "民权县教育局"),
+        ("inspector", "督查演示用户", Role.INSPECTOR, "city", "商丘市督查组"),
+        ("hotline", "热线演示用户", Role.HOTLINE, "city", "商丘市扶贫热线"),
+        ("auditor", "审计演示用户", Role.AUDITOR, "city", "商丘市审计局"),
+    ]
+    User = get_user_model()
+    logins = []
+    for username, full_name, role, level, organisation in plan:
+        region = regions[level]
+        if not User.objects.filter(username=username).exists():
+            user_create(
+                acting_user=None,
+                username=username,
+                password=DEMO_PASSWORD,
+                full_name=full_name,
+                role=role,
+                region=region,
+                organisation=organisation,
+            )
+        logins.append(
+            {
+                "username": username,
+                "password": DEMO_PASSWORD,
+                "role": role.label,
+                "region": f"{region.name} {region.code}",
+            }
+        )
+    return logins

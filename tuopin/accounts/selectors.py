@@ -1,0 +1,142 @@
+"""The one region-scope mechanism: what a user may see and do, and where.
+
+Every list, detail, export, API route and report filters through `scope_filter`
+or `access_region`. A user's visible set is "code starts with one of my
+prefixes"; a row outside it answers exactly like a missing row.
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from tuopin.accounts.models import ApiToken, Assignment
+from tuopin.accounts.roles import ROLE_PERMISSIONS
+from tuopin.accounts.tokens import hash_key
+from tuopin.core.errors import OutOfScope
+from tuopin.core.models import Job
+from tuopin.core.regioncodes import significant_prefix, within
+from tuopin.regions.models import Region
+
+UNRESTRICTED = None
+
+
+def _assignments(user) -> list[Assignment]:
+    cached = getattr(user, "_tuopin_assignments", None)
+    if cached is None:
+        cached = list(Assignment.objects.filter(user=user).select_related("region"))
+        user._tuopin_assignments = cached
+    return cached
+
+
+def scope_prefixes(user) -> list[str] | None:
+    """The code prefixes the user may see; None for a superuser, [] for nobody."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    if user.is_superuser:
+        return UNRESTRICTED
+    prefixes = sorted({significant_prefix(a.region_id) for a in _assignments(user)})
+    # Drop prefixes already covered by a shorter one.
+    return [p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)]
+
+
+def scope_q(user, field: str = "region_code") -> Q:
+    prefixes = scope_prefixes(user)
+    if prefixes is UNRESTRICTED:
+        return Q()
+    if not prefixes:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{field}__startswith": prefix}) for prefix in prefixes))
+
+
+def scope_filter(queryset: QuerySet, user, field: str = "region_code") -> QuerySet:
+    """The rows of `queryset` whose region (at `field`) lies in the user's scope."""
+    return queryset.filter(scope_q(user, field))
+
+
+def in_scope(user, code: str) -> bool:
+    prefixes = scope_prefixes(user)
+    return prefixes is UNRESTRICTED or within(code or "", prefixes)
+
+
+def access_region(user, code: str) -> Region:
+    """The region if the user may see it; 404 alike for missing and out-of-scope codes."""
+    region = Region.objects.filter(code=code).select_related("parent").first()
+    if region is None:
+        raise Http404("未找到 (not found)")
+    if not in_scope(user, region.code):
+        raise OutOfScope("region", code)
+    return region
+
+
+def visible_regions(user) -> QuerySet:
+    return scope_filter(Region.objects.all(), user, field="code")
+
+
+def top_regions(user) -> list[Region]:
+    """The highest regions the user may see: where navigation starts."""
+    prefixes = scope_prefixes(user)
+    if prefixes is UNRESTRICTED:
+        return list(Region.objects.filter(parent__isnull=True))
+    codes = [prefix.ljust(12, "0") for prefix in prefixes]
+    return list(Region.objects.filter(code__in=codes).order_by("code"))
+
+
+def user_permissions(user, region_code: str | None = None) -> set[str]:
+    """Permissions the user holds (at `region_code`, when given)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return set().union(*ROLE_PERMISSIONS.values())
+    granted: set[str] = set()
+    for assignment in _assignments(user):
+        if region_code is None or region_code.startswith(significant_prefix(assignment.region_id)):
+            granted |= ROLE_PERMISSIONS[assignment.role]
+    return granted
+
+
+def has_permission(user, permission: str, region_code: str | None = None) -> bool:
+    return permission in user_permissions(user, region_code)
+
+
+def require_permission(user, permission: str, region_code: str | None = None) -> None:
+    if not has_permission(user, permission, region_code):
+        raise PermissionDenied(f"没有权限：{permission} (permission required: {permission})")
+
+
+def user_assignments(user) -> list[Assignment]:
+    return _assignments(user)
+
+
+def primary_region_code(user) -> str:
+    """The region an event of this user is filed under when no object says otherwise."""
+    assignments = _assignments(user) if user is not None and user.is_authenticated else []
+    codes = [a.region_id for a in assignments]
+    return min(codes, default="", key=lambda code: (len(significant_prefix(code)), code))
+
+
+def api_token_for_key(raw_key: str) -> ApiToken | None:
+    token = (
+        ApiToken.objects.filter(key_hash=hash_key(raw_key), revoked_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    return token
+
+
+def job_list_for_user(user) -> QuerySet:
+    """Jobs of the user's regions (a job is filed under the region it works on)."""
+    return scope_filter(Job.objects.select_related("owner"), user).order_by("-created_at", "-id")
+
+
+def access_job(user, job_id: int) -> Job:
+    job = Job.objects.filter(pk=job_id).select_related("owner").first()
+    if job is None:
+        raise Http404("未找到 (not found)")
+    if not in_scope(user, job.region_code):
+        raise OutOfScope("job", str(job_id))
+    return job

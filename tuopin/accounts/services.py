@@ -1,0 +1,132 @@
+"""Writes of the accounts app: users, assignments, API tokens."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from tuopin.accounts.models import ApiToken, Assignment
+from tuopin.accounts.roles import ROLE_LEVELS, Permission, Role
+from tuopin.accounts.selectors import access_region, has_permission, require_permission
+from tuopin.accounts.tokens import hash_key, new_key
+from tuopin.core.errors import TuopinError
+from tuopin.core.jobs import job_kind
+from tuopin.core.models import Job
+from tuopin.core.services import job_enqueue
+from tuopin.regions.models import Region
+
+
+def _may_manage(acting_user, region: Region) -> bool:
+    # None is the command line, run by whoever administers the server.
+    return acting_user is None or has_permission(acting_user, Permission.USERS_MANAGE, region.code)
+
+
+def user_create(
+    *,
+    acting_user,
+    username: str,
+    password: str,
+    full_name: str = "",
+    role: str,
+    region: Region,
+    organisation: str = "",
+):
+    """A new user with a first assignment; the password must pass the validators."""
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise TuopinError(
+            "user_exists",
+            f"用户名 {username} 已存在",
+            f"username {username} is taken",
+            field="username",
+        )
+    try:
+        validate_password(password)
+    except ValidationError as invalid:
+        raise TuopinError(
+            "password_weak",
+            "密码不符合要求：" + "；".join(invalid.messages),
+            "password rejected: " + "; ".join(invalid.messages),
+            field="password",
+        ) from invalid
+    with transaction.atomic():
+        user = User(username=username, first_name=full_name)
+        user.set_password(password)
+        user._history_user = acting_user
+        user.save()
+        assignment_grant(
+            acting_user=acting_user, user=user, role=role, region=region, organisation=organisation
+        )
+    return user
+
+
+def assignment_grant(
+    *, acting_user, user, role: str, region: Region, organisation: str = ""
+) -> Assignment:
+    """Give `user` a role in `region`; the role must fit the region's level."""
+    if role not in Role.values:
+        raise TuopinError(
+            "role_unknown", f"未知角色：{role}", f"unknown role: {role}", field="role"
+        )
+    if region.level not in ROLE_LEVELS[role]:
+        levels = "、".join(ROLE_LEVELS[role])
+        raise TuopinError(
+            "role_level_mismatch",
+            f"角色“{Role(role).label}”只能分配在 {levels} 层级，{region.name} 是 {region.level}",
+            f"role {role} is for levels {', '.join(ROLE_LEVELS[role])}; "
+            f"{region.code} is a {region.level}",
+            field="region",
+        )
+    if not _may_manage(acting_user, region):
+        raise TuopinError(
+            "users_manage_denied",
+            f"无权管理 {region.name} 的用户",
+            f"you may not manage users of {region.code}",
+            field="region",
+        )
+    assignment, _ = Assignment.objects.get_or_create(
+        user=user, role=role, region=region, defaults={"organisation": organisation}
+    )
+    return assignment
+
+
+def api_token_issue(*, acting_user, user, name: str) -> tuple[ApiToken, str]:
+    """A new token; the raw key is returned once and never stored."""
+    if acting_user is not None and acting_user != user and not acting_user.is_superuser:
+        raise TuopinError(
+            "token_denied", "只能为自己创建令牌", "you may only create your own tokens"
+        )
+    raw = new_key()
+    token = ApiToken(user=user, name=name or "api", prefix=raw[:8], key_hash=hash_key(raw))
+    token._history_user = acting_user
+    token.save()
+    return token, raw
+
+
+def api_token_revoke(*, acting_user, token: ApiToken) -> ApiToken:
+    if acting_user is not None and acting_user != token.user and not acting_user.is_superuser:
+        raise TuopinError(
+            "token_denied", "只能吊销自己的令牌", "you may only revoke your own tokens"
+        )
+    token.revoked_at = timezone.now()
+    token._history_user = acting_user
+    token.save(update_fields=["revoked_at"])
+    return token
+
+
+def api_token_touch(token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+
+
+def job_submit(*, acting_user, kind: str, region_code: str, params: dict | None = None) -> Job:
+    """Queue a job for a region in the user's scope, if the user may run that kind there."""
+    definition = job_kind(kind)
+    if definition is None:
+        raise TuopinError(
+            "job_kind_unknown", f"未知的任务类型：{kind}", f"unknown job kind: {kind}", field="kind"
+        )
+    region = access_region(acting_user, region_code)
+    require_permission(acting_user, Permission.JOBS_RUN, region.code)
+    require_permission(acting_user, definition.permission, region.code)
+    return job_enqueue(acting_user=acting_user, kind=kind, region_code=region.code, params=params)

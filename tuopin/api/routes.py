@@ -1,0 +1,109 @@
+"""Endpoints of the foundation: who am I, regions, jobs, access log. All scoped."""
+
+from datetime import date
+
+from django.db.models import Q
+from ninja import Query, Router
+
+from tuopin.accounts.roles import Permission
+from tuopin.accounts.selectors import (
+    access_job,
+    access_region,
+    job_list_for_user,
+    require_permission,
+    user_assignments,
+    user_permissions,
+    visible_regions,
+)
+from tuopin.accounts.services import job_submit
+from tuopin.api.schemas import AccessLogOut, JobIn, JobOut, MeOut, RegionOut
+from tuopin.audit.selectors import access_log_for_user
+
+router = Router()
+
+
+@router.get("/me", response=MeOut, tags=["accounts"], summary="当前用户、角色与权限")
+def me(request):
+    user = request.user
+    return {
+        "username": user.username,
+        "full_name": user.first_name,
+        "assignments": [
+            {
+                "role": a.role,
+                "role_label": a.get_role_display(),
+                "region_code": a.region_id,
+                "region_name": a.region.name,
+            }
+            for a in user_assignments(user)
+        ],
+        "permissions": sorted(user_permissions(user)),
+    }
+
+
+@router.get(
+    "/regions",
+    response=list[RegionOut],
+    tags=["regions"],
+    summary="按名称或代码搜索区划（仅本人区域）",
+)
+def region_search(request, q: str = "", level: str = "", limit: int = Query(50, le=500)):
+    regions = visible_regions(request.user)
+    if q:
+        regions = regions.filter(Q(name__contains=q.strip()) | Q(code__startswith=q.strip()))
+    if level:
+        regions = regions.filter(level=level)
+    return list(regions.order_by("code")[: max(limit, 0)])
+
+
+@router.get("/regions/{code}", response=RegionOut, tags=["regions"], summary="区划详情")
+def region_detail(request, code: str):
+    return access_region(request.user, code)
+
+
+@router.get(
+    "/regions/{code}/children", response=list[RegionOut], tags=["regions"], summary="下级区划"
+)
+def region_children(request, code: str):
+    region = access_region(request.user, code)
+    return list(region.children.order_by("code"))
+
+
+@router.get("/jobs", response=list[JobOut], tags=["jobs"], summary="本人区域的后台任务")
+def job_list(request, limit: int = Query(50, le=500)):
+    return list(job_list_for_user(request.user)[: max(limit, 0)])
+
+
+@router.get("/jobs/{job_id}", response=JobOut, tags=["jobs"], summary="任务进度与结果")
+def job_detail(request, job_id: int):
+    return access_job(request.user, job_id)
+
+
+@router.post("/jobs", response={201: JobOut}, tags=["jobs"], summary="提交后台任务")
+def job_create(request, payload: JobIn):
+    job = job_submit(acting_user=request.user, kind=payload.kind, region_code=payload.region_code)
+    return 201, job
+
+
+@router.get(
+    "/audit/access-log", response=list[AccessLogOut], tags=["audit"], summary="访问日志（只读）"
+)
+def access_log(
+    request,
+    kind: str = "",
+    username: str = "",
+    region: str = "",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    limit: int = Query(100, le=1000),
+):
+    require_permission(request.user, Permission.AUDIT_VIEW)
+    entries = access_log_for_user(
+        request.user,
+        kind=kind,
+        username=username,
+        region_prefix=region,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    return list(entries[: max(limit, 0)])

@@ -1,0 +1,65 @@
+from django.conf import settings
+from django.db import models
+
+
+class AccessKind(models.TextChoices):
+    LOGIN = "login", "登录"
+    LOGIN_FAILED = "login_failed", "登录失败"
+    LOCKED_OUT = "locked_out", "账号锁定"
+    LOGOUT = "logout", "退出登录"
+    DENIED = "denied", "越权访问被拒"
+    EXPORT = "export", "导出"
+    REVEAL = "reveal", "查看完整身份证号"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("访问日志只能追加，不能修改 (the access log is append-only)")
+
+    def delete(self):
+        raise PermissionError("访问日志只能追加，不能删除 (the access log is append-only)")
+
+
+class AccessLog(models.Model):
+    """Who logged in, was refused, exported or looked at personal data. Never edited.
+
+    Besides the model's refusals, database triggers refuse UPDATE (and DELETE on
+    PostgreSQL) of these rows; see migration 0002.
+    """
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="用户",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    username = models.CharField("用户名", max_length=150, blank=True, db_index=True)
+    kind = models.CharField("类型", max_length=16, choices=AccessKind.choices, db_index=True)
+    region_code = models.CharField("区划代码", max_length=12, blank=True, db_index=True)
+    object_type = models.CharField("对象类型", max_length=64, blank=True)
+    object_id = models.CharField("对象编号", max_length=64, blank=True)
+    detail = models.CharField("说明", max_length=500, blank=True)
+    path = models.CharField("地址", max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "访问日志"
+        verbose_name_plural = "访问日志"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("访问日志只能追加，不能修改 (the access log is append-only)")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("访问日志只能追加，不能删除 (the access log is append-only)")

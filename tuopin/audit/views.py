@@ -1,0 +1,58 @@
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+
+from tuopin.accounts.roles import Permission
+from tuopin.accounts.selectors import require_permission
+from tuopin.audit.models import AccessKind
+from tuopin.audit.selectors import access_log_for_user
+
+
+class AccessLogFilter(forms.Form):
+    kind = forms.ChoiceField(
+        label="类型", required=False, choices=[("", "全部")] + list(AccessKind.choices)
+    )
+    username = forms.CharField(label="用户名", required=False, max_length=150)
+    region = forms.CharField(label="区划代码前缀", required=False, max_length=12)
+    date_from = forms.DateField(
+        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs["class"] = css
+
+    def clean_region(self):
+        region = self.cleaned_data["region"].strip()
+        if region and not region.isdigit():
+            raise forms.ValidationError("区划代码只能是数字 (digits only)")
+        return region
+
+
+@login_required
+def access_log(request):
+    require_permission(request.user, Permission.AUDIT_VIEW)
+    form = AccessLogFilter(request.GET or None)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "kind": data["kind"],
+            "username": data["username"],
+            "region_prefix": data["region"],
+            "date_from": data["date_from"],
+            "date_to": data["date_to"],
+        }
+    entries = access_log_for_user(request.user, **filters)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "audit/access_log.html", {"form": form, "page": page, "query": query.urlencode()}
+    )

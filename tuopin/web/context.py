@@ -1,0 +1,32 @@
+"""Navigation by role: each entry shows only to users holding its permission."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tuopin.accounts.roles import Permission
+from tuopin.accounts.selectors import user_permissions
+
+NAVIGATION = [
+    # (url name, label, permission needed or None)
+    ("web:home", "首页", None),
+    ("web:regions", "行政区划", Permission.REGION_VIEW),
+    ("web:jobs", "后台任务", Permission.JOBS_RUN),
+    ("audit:access_log", "访问日志", Permission.AUDIT_VIEW),
+    ("api-1.0.0:openapi-view", "接口文档", None),
+]
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    granted = user_permissions(user)
+    path = request.path
+    items = []
+    for url_name, label, permission in NAVIGATION:
+        if permission is not None and permission not in granted:
+            continue
+        url = reverse(url_name)
+        active = path == url if url == "/" else path.startswith(url)
+        items.append({"url": url, "label": _(label), "active": active})
+    return {"nav_items": items}

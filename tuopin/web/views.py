@@ -1,0 +1,56 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+
+from tuopin.accounts.roles import Permission
+from tuopin.accounts.selectors import (
+    access_region,
+    has_permission,
+    in_scope,
+    require_permission,
+    top_regions,
+    user_assignments,
+)
+from tuopin.regions.selectors import region_ancestors, region_children_with_counts, region_stats
+
+
+@login_required
+def home(request):
+    tops = top_regions(request.user)
+    return render(
+        request,
+        "web/home.html",
+        {
+            "assignments": user_assignments(request.user),
+            "regions": [(region, region_stats(region.prefix)) for region in tops],
+        },
+    )
+
+
+@login_required
+def regions(request):
+    require_permission(request.user, Permission.REGION_VIEW)
+    tops = top_regions(request.user)
+    if len(tops) == 1:
+        return redirect("web:region", code=tops[0].code)
+    return render(request, "web/regions.html", {"regions": tops})
+
+
+@login_required
+def region_detail(request, code: str):
+    """Drill-down: breadcrumbs above (links only where the user may go), children below."""
+    require_permission(request.user, Permission.REGION_VIEW)
+    region = access_region(request.user, code)
+    breadcrumbs = [
+        (ancestor, in_scope(request.user, ancestor.code)) for ancestor in region_ancestors(region)
+    ]
+    return render(
+        request,
+        "web/region.html",
+        {
+            "region": region,
+            "breadcrumbs": breadcrumbs,
+            "children": region_children_with_counts(region),
+            "stats": region_stats(region.prefix),
+            "may_export": has_permission(request.user, Permission.DATA_EXPORT, region.code),
+        },
+    )
