@@ -27,6 +27,14 @@ def shangqiu(db):
 
 
 @pytest.fixture(autouse=True)
+def _regions_present(request):
+    """A transactional test (live server) flushes the tables; put the divisions back."""
+    uses_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if uses_db or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("shangqiu")
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashes_and_private_media(settings, tmp_path):
     # argon2 is what production uses (tested in accounts); tests need speed.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tuopin.accounts.roles import Role
@@ -10,22 +11,25 @@ class Assignment(models.Model):
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="用户",
+        verbose_name=_("用户"),
         on_delete=models.CASCADE,
         related_name="assignments",
     )
-    role = models.CharField("角色", max_length=32, choices=Role.choices)
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
     region = models.ForeignKey(
-        "regions.Region", verbose_name="区划", on_delete=models.PROTECT, related_name="assignments"
+        "regions.Region",
+        verbose_name=_("区划"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
     )
-    organisation = models.CharField("单位", max_length=128, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    organisation = models.CharField(_("单位"), max_length=128, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "角色分配"
-        verbose_name_plural = "角色分配"
+        verbose_name = _("角色分配")
+        verbose_name_plural = _("角色分配")
         ordering = ["region_id", "role"]
         constraints = [
             models.UniqueConstraint(
@@ -42,22 +46,22 @@ class ApiToken(models.Model):
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="用户",
+        verbose_name=_("用户"),
         on_delete=models.CASCADE,
         related_name="api_tokens",
     )
-    name = models.CharField("用途", max_length=100)
-    prefix = models.CharField("前缀", max_length=8)
-    key_hash = models.CharField("摘要", max_length=64, unique=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
-    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    name = models.CharField(_("用途"), max_length=100)
+    prefix = models.CharField(_("前缀"), max_length=8)
+    key_hash = models.CharField(_("摘要"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["last_used_at"])
 
     class Meta:
-        verbose_name = "接口令牌"
-        verbose_name_plural = "接口令牌"
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -5,18 +5,23 @@ and a test keeps the two identical.
 """
 
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    CITY_OFFICE = "city_office", "市扶贫办"
-    COUNTY_OFFICE = "county_office", "县扶贫办"
-    TOWNSHIP = "township", "乡镇干部"
-    VILLAGE = "village", "村干部/驻村工作队"
-    SECTOR = "sector", "行业部门"
-    INSPECTOR = "inspector", "督查人员"
-    HOTLINE = "hotline", "热线接线员"
-    AUDITOR = "auditor", "审计人员（只读）"
+    CITY_OFFICE = "city_office", _("市扶贫办")
+    COUNTY_OFFICE = "county_office", _("县扶贫办")
+    TOWNSHIP = "township", _("乡镇干部")
+    VILLAGE = "village", _("村干部/驻村工作队")
+    SECTOR = "sector", _("行业部门")
+    INSPECTOR = "inspector", _("督查人员")
+    HOTLINE = "hotline", _("热线接线员")
+    AUDITOR = "auditor", _("审计人员（只读）")
 
+
+# Roles that watch the offices; only the city office (or an administrator) grants them.
+OVERSIGHT_ROLES = frozenset({Role.AUDITOR, Role.INSPECTOR})
 
 ROLE_LEVELS: dict[str, tuple[str, ...]] = {
     Role.CITY_OFFICE: ("city",),
@@ -31,23 +36,23 @@ ROLE_LEVELS: dict[str, tuple[str, ...]] = {
 
 
 class Permission(models.TextChoices):
-    REGION_VIEW = "region.view", "查看区划"
-    REGION_EDIT = "region.edit", "维护区划属性（贫困村、人口）"
-    REGISTRY_VIEW = "registry.view", "查看建档立卡数据"
-    REGISTRY_EDIT = "registry.edit", "录入、修改建档立卡数据"
-    REGISTRY_IMPORT = "registry.import", "导入建档立卡表格"
-    DATA_EXPORT = "data.export", "导出数据"
-    PERSON_REVEAL = "person.reveal", "查看完整身份证号（留痕）"
-    CASE_PROPOSE = "case.propose", "发起识别、退出、返贫、监测"
-    CASE_REVIEW = "case.review", "审核（乡镇）"
-    CASE_APPROVE = "case.approve", "审批（县）"
-    ASSISTANCE_EDIT = "assistance.edit", "维护行业帮扶台账"
-    PROJECT_MANAGE = "project.manage", "管理项目库与资金"
-    SUPERVISION = "supervision.inspect", "督查巡查、考核"
-    HOTLINE_HANDLE = "hotline.handle", "受理热线工单"
-    AUDIT_VIEW = "audit.view", "查看访问日志"
-    USERS_MANAGE = "users.manage", "管理本区域用户"
-    JOBS_RUN = "jobs.run", "提交后台任务"
+    REGION_VIEW = "region.view", _("查看区划")
+    REGION_EDIT = "region.edit", _("维护区划属性（贫困村、人口）")
+    REGISTRY_VIEW = "registry.view", _("查看建档立卡数据")
+    REGISTRY_EDIT = "registry.edit", _("录入、修改建档立卡数据")
+    REGISTRY_IMPORT = "registry.import", _("导入建档立卡表格")
+    DATA_EXPORT = "data.export", _("导出数据")
+    PERSON_REVEAL = "person.reveal", _("查看完整身份证号（留痕）")
+    CASE_PROPOSE = "case.propose", _("发起识别、退出、返贫、监测")
+    CASE_REVIEW = "case.review", _("审核（乡镇）")
+    CASE_APPROVE = "case.approve", _("审批（县）")
+    ASSISTANCE_EDIT = "assistance.edit", _("维护行业帮扶台账")
+    PROJECT_MANAGE = "project.manage", _("管理项目库与资金")
+    SUPERVISION = "supervision.inspect", _("督查巡查、考核")
+    HOTLINE_HANDLE = "hotline.handle", _("受理热线工单")
+    AUDIT_VIEW = "audit.view", _("查看访问日志")
+    USERS_MANAGE = "users.manage", _("管理本区域用户")
+    JOBS_RUN = "jobs.run", _("提交后台任务")
 
 
 P = Permission
@@ -131,7 +136,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 
 
 def permissions_markdown() -> str:
-    """The permissions table as it stands in docs/permissions.md."""
+    """The permissions table as it stands in docs/permissions.md (always in Chinese)."""
+    with translation.override("zh-hans"):
+        return _permissions_markdown()
+
+
+def _permissions_markdown() -> str:
     roles = list(Role)
     lines = [
         "# 角色与权限 (roles and permissions)",
@@ -146,7 +156,7 @@ def permissions_markdown() -> str:
     lines += [f"| {role.label} `{role.value}` | {', '.join(ROLE_LEVELS[role])} |" for role in roles]
     lines += [
         "",
-        "| 权限 permission | " + " | ".join(role.label for role in roles) + " |",
+        "| 权限 permission | " + " | ".join(str(role.label) for role in roles) + " |",
         "|---|" + "---|" * len(roles),
     ]
     for permission in Permission:

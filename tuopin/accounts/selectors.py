@@ -31,19 +31,34 @@ def _assignments(user) -> list[Assignment]:
     return cached
 
 
-def scope_prefixes(user) -> list[str] | None:
-    """The code prefixes the user may see; None for a superuser, [] for nobody."""
+def forget_assignments(user) -> None:
+    """Drop the per-request cache after the user's assignments changed."""
+    user.__dict__.pop("_tuopin_assignments", None)
+
+
+def scope_prefixes(user, permission: str | None = None) -> list[str] | None:
+    """The code prefixes the user may see; None for a superuser, [] for nobody.
+
+    With `permission`, only the assignments whose role holds it count: an auditor in
+    one township who is also a county officer elsewhere reads the log of the township.
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return []
     if user.is_superuser:
         return UNRESTRICTED
-    prefixes = sorted({significant_prefix(a.region_id) for a in _assignments(user)})
+    prefixes = sorted(
+        {
+            significant_prefix(a.region_id)
+            for a in _assignments(user)
+            if permission is None or permission in ROLE_PERMISSIONS[a.role]
+        }
+    )
     # Drop prefixes already covered by a shorter one.
     return [p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes)]
 
 
-def scope_q(user, field: str = "region_code") -> Q:
-    prefixes = scope_prefixes(user)
+def scope_q(user, field: str = "region_code", permission: str | None = None) -> Q:
+    prefixes = scope_prefixes(user, permission)
     if prefixes is UNRESTRICTED:
         return Q()
     if not prefixes:
@@ -86,7 +101,7 @@ def top_regions(user) -> list[Region]:
 
 def user_permissions(user, region_code: str | None = None) -> set[str]:
     """Permissions the user holds (at `region_code`, when given)."""
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or not user.is_active:
         return set()
     if user.is_superuser:
         return set().union(*ROLE_PERMISSIONS.values())

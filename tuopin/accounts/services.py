@@ -7,14 +7,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuopin.accounts.models import ApiToken, Assignment
-from tuopin.accounts.roles import ROLE_LEVELS, Permission, Role
-from tuopin.accounts.selectors import access_region, has_permission, require_permission
+from tuopin.accounts.roles import OVERSIGHT_ROLES, ROLE_LEVELS, Permission, Role
+from tuopin.accounts.selectors import (
+    access_region,
+    forget_assignments,
+    has_permission,
+    require_permission,
+    user_assignments,
+)
 from tuopin.accounts.tokens import hash_key, new_key
 from tuopin.core.errors import TuopinError
 from tuopin.core.jobs import job_kind
 from tuopin.core.models import Job
 from tuopin.core.services import job_enqueue
 from tuopin.regions.models import Region
+from tuopin.regions.services import region_update_attributes
 
 
 def _may_manage(acting_user, region: Region) -> bool:
@@ -85,10 +92,31 @@ def assignment_grant(
             f"you may not manage users of {region.code}",
             field="region",
         )
-    assignment, _ = Assignment.objects.get_or_create(
-        user=user, role=role, region=region, defaults={"organisation": organisation}
-    )
+    if role in OVERSIGHT_ROLES and not _is_city_or_cli(acting_user):
+        raise TuopinError(
+            "oversight_role_denied",
+            f"“{Role(role).label}”角色只能由市扶贫办或系统管理员分配",
+            f"only the city office or an administrator may grant the {role} role",
+            field="role",
+        )
+    existing = Assignment.objects.filter(user=user, role=role, region=region).first()
+    if existing is not None:
+        return existing
+    assignment = Assignment(user=user, role=role, region=region, organisation=organisation)
+    assignment._history_user = acting_user
+    assignment.save()
+    forget_assignments(user)
     return assignment
+
+
+def _is_city_or_cli(acting_user) -> bool:
+    # Auditors and inspectors watch the offices; an office must not appoint its own.
+    if acting_user is None or acting_user.is_superuser:
+        return True
+    return any(
+        a.role == Role.CITY_OFFICE and a.region.level == "city"
+        for a in user_assignments(acting_user)
+    )
 
 
 def api_token_issue(*, acting_user, user, name: str) -> tuple[ApiToken, str]:
@@ -130,3 +158,10 @@ def job_submit(*, acting_user, kind: str, region_code: str, params: dict | None 
     require_permission(acting_user, Permission.JOBS_RUN, region.code)
     require_permission(acting_user, definition.permission, region.code)
     return job_enqueue(acting_user=acting_user, kind=kind, region_code=region.code, params=params)
+
+
+def region_attributes_change(*, acting_user, region_code: str, **attributes) -> Region:
+    """The scoped way to change a region's poverty attributes: in scope, with region.edit."""
+    region = access_region(acting_user, region_code)
+    require_permission(acting_user, Permission.REGION_EDIT, region.code)
+    return region_update_attributes(acting_user=acting_user, region=region, **attributes)

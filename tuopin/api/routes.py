@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db.models import Q
 from ninja import Query, Router
+from ninja.responses import Status
 
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import (
@@ -82,7 +83,7 @@ def job_detail(request, job_id: int):
 @router.post("/jobs", response={201: JobOut}, tags=["jobs"], summary="提交后台任务")
 def job_create(request, payload: JobIn):
     job = job_submit(acting_user=request.user, kind=payload.kind, region_code=payload.region_code)
-    return 201, job
+    return Status(201, job)
 
 
 @router.get(

@@ -1,15 +1,16 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AccessKind(models.TextChoices):
-    LOGIN = "login", "登录"
-    LOGIN_FAILED = "login_failed", "登录失败"
-    LOCKED_OUT = "locked_out", "账号锁定"
-    LOGOUT = "logout", "退出登录"
-    DENIED = "denied", "越权访问被拒"
-    EXPORT = "export", "导出"
-    REVEAL = "reveal", "查看完整身份证号"
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    LOCKED_OUT = "locked_out", _("账号锁定")
+    LOGOUT = "logout", _("退出登录")
+    DENIED = "denied", _("越权访问被拒")
+    EXPORT = "export", _("导出")
+    REVEAL = "reveal", _("查看完整身份证号")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -27,30 +28,30 @@ class AccessLog(models.Model):
     PostgreSQL) of these rows; see migration 0002.
     """
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="用户",
+        verbose_name=_("用户"),
         null=True,
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
     )
-    username = models.CharField("用户名", max_length=150, blank=True, db_index=True)
-    kind = models.CharField("类型", max_length=16, choices=AccessKind.choices, db_index=True)
-    region_code = models.CharField("区划代码", max_length=12, blank=True, db_index=True)
-    object_type = models.CharField("对象类型", max_length=64, blank=True)
-    object_id = models.CharField("对象编号", max_length=64, blank=True)
-    detail = models.CharField("说明", max_length=500, blank=True)
-    path = models.CharField("地址", max_length=300, blank=True)
-    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+    username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=AccessKind.choices, db_index=True)
+    region_code = models.CharField(_("区划代码"), max_length=12, blank=True, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=64, blank=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    detail = models.CharField(_("说明"), max_length=500, blank=True)
+    path = models.CharField(_("地址"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "访问日志"
-        verbose_name_plural = "访问日志"
+        verbose_name = _("访问日志")
+        verbose_name_plural = _("访问日志")
         ordering = ["-id"]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import UNRESTRICTED, scope_prefixes, scope_q
 from tuopin.audit.models import AccessLog
 
@@ -18,10 +19,10 @@ def access_log_for_user(
     date_from: date | None = None,
     date_to: date | None = None,
 ) -> QuerySet:
-    """Entries in the user's regions; entries without a region only for city-wide users."""
-    prefixes = scope_prefixes(user)
+    """Entries in the regions where the user audits; entries without a region city-wide only."""
+    prefixes = scope_prefixes(user, Permission.AUDIT_VIEW)
     city_wide = prefixes is UNRESTRICTED or any(len(prefix) <= 4 for prefix in prefixes)
-    visible = scope_q(user, "region_code")
+    visible = scope_q(user, "region_code", Permission.AUDIT_VIEW)
     if city_wide:
         visible |= Q(region_code="")
     entries = AccessLog.objects.filter(visible)

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import require_permission
@@ -11,15 +12,15 @@ from tuopin.audit.selectors import access_log_for_user
 
 class AccessLogFilter(forms.Form):
     kind = forms.ChoiceField(
-        label="类型", required=False, choices=[("", "全部")] + list(AccessKind.choices)
+        label=_("类型"), required=False, choices=[("", _("全部"))] + list(AccessKind.choices)
     )
-    username = forms.CharField(label="用户名", required=False, max_length=150)
-    region = forms.CharField(label="区划代码前缀", required=False, max_length=12)
+    username = forms.CharField(label=_("用户名"), required=False, max_length=150)
+    region = forms.CharField(label=_("区划代码前缀"), required=False, max_length=12)
     date_from = forms.DateField(
-        label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, **kwargs):
@@ -31,7 +32,7 @@ class AccessLogFilter(forms.Form):
     def clean_region(self):
         region = self.cleaned_data["region"].strip()
         if region and not region.isdigit():
-            raise forms.ValidationError("区划代码只能是数字 (digits only)")
+            raise forms.ValidationError(_("区划代码只能是数字。"))
         return region
 
 

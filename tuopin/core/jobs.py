@@ -258,7 +258,8 @@ def worker_loop(
     ran = 0
     last_recovery = None
     while not stop.is_set():
-        close_old_connections()
+        if not connection.in_atomic_block:  # tests run the loop inside a transaction
+            close_old_connections()
         if last_recovery is None or (timezone.now() - last_recovery).total_seconds() > 10:
             jobs_recover_interrupted()
             last_recovery = timezone.now()

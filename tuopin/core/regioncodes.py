@@ -7,11 +7,6 @@ one region-scope mechanism filters on.
 import re
 
 CODE_RE = re.compile(r"^\d{12}$")
-LEVEL_PREFIX_LENGTH = {"province": 2, "city": 4, "county": 6, "township": 9, "village": 12}
-
-
-def is_region_code(code: str) -> bool:
-    return bool(CODE_RE.match(code or ""))
 
 
 def significant_prefix(code: str) -> str:

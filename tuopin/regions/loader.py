@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tuopin.core.errors import TuopinError
-from tuopin.core.regioncodes import expand_code
+from tuopin.core.regioncodes import expand_code, level_of_code, significant_prefix
 from tuopin.regions.enums import LEVEL_PARENT, RegionKind, RegionLevel
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "shangqiu-divisions.csv"
 POOR_COUNTIES_FILE = Path(__file__).parent / "data" / "poor-counties.csv"
 REQUIRED_COLUMNS = ("code", "name", "level", "parent_code")
 VILLAGE_SUFFIXES = ("村委会", "村民委员会")
+NAME_MAX_LENGTH = 64  # Region.name
 
 
 @dataclass(frozen=True)
@@ -45,14 +46,20 @@ def _bad_line(line: int, zh: str, en: str, field: str | None = None) -> TuopinEr
 def read_division_file(path: Path | str) -> list[DivisionRow]:
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError as missing:
         raise TuopinError(
             "regions_file_missing", f"找不到文件：{path}", f"file not found: {path}"
         ) from missing
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as undecodable:
+        line = data[: undecodable.start].count(b"\n") + 1
         raise TuopinError(
-            "regions_file_encoding", "文件不是 UTF-8 编码的 CSV", "the file is not a UTF-8 CSV"
+            "regions_file_encoding",
+            f"第 {line} 行：文件不是 UTF-8 编码（请在 Excel 中另存为“CSV UTF-8”）",
+            f"line {line}: the file is not UTF-8 (save it as 'CSV UTF-8')",
+            row=line,
         ) from undecodable
     return parse_division_csv(text)
 
@@ -101,6 +108,13 @@ def parse_division_csv(text: str) -> list[DivisionRow]:
         name = cell("name")
         if not name:
             raise _bad_line(line, "名称为空", "name is empty", "name")
+        if len(name) > NAME_MAX_LENGTH:
+            raise _bad_line(
+                line,
+                f"名称超过 {NAME_MAX_LENGTH} 个字",
+                f"name longer than {NAME_MAX_LENGTH} characters",
+                "name",
+            )
         level = cell("level")
         if level not in RegionLevel.values:
             raise _bad_line(
@@ -108,6 +122,13 @@ def parse_division_csv(text: str) -> list[DivisionRow]:
                 f"层级“{level}”无效（应为 {', '.join(RegionLevel.values)}）",
                 f"level '{level}' is not one of {', '.join(RegionLevel.values)}",
                 "level",
+            )
+        if level_of_code(code) != level:
+            raise _bad_line(
+                line,
+                f"区划代码 {code} 是 {level_of_code(code)} 级的代码，与层级 {level} 不符",
+                f"code {code} has the shape of a {level_of_code(code)}, not a {level}",
+                "code",
             )
         parent_code = expand_code(cell("parent_code")) if cell("parent_code") else None
         if cell("parent_code") and parent_code is None:
@@ -146,6 +167,13 @@ def check_tree(rows: list[DivisionRow], existing_levels: dict[str, str]) -> None
                 f"上级区划 {row.parent_code or '（空）'} 不存在",
                 f"parent {row.parent_code or '(empty)'} does not exist",
                 "parent_code",
+            )
+        if not row.code.startswith(significant_prefix(row.parent_code)):
+            raise _bad_line(
+                row.line,
+                f"区划代码 {row.code} 不在上级区划 {row.parent_code} 之下",
+                f"code {row.code} does not lie under its parent {row.parent_code}",
+                "code",
             )
         if levels[row.parent_code] != expected_parent_level:
             raise _bad_line(

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tuopin.core.regioncodes import significant_prefix
@@ -10,32 +11,34 @@ from tuopin.regions.enums import PoorCountyType, RegionKind, RegionLevel
 class Region(models.Model):
     """One division of the 12-digit statistical tree (city, county, township, village)."""
 
-    code = models.CharField("区划代码", max_length=12, primary_key=True)
-    name = models.CharField("名称", max_length=64)
-    level = models.CharField("层级", max_length=16, choices=RegionLevel.choices)
-    kind = models.CharField("村级类型", max_length=16, choices=RegionKind.choices, blank=True)
+    code = models.CharField(_("区划代码"), max_length=12, primary_key=True)
+    name = models.CharField(_("名称"), max_length=64)
+    level = models.CharField(_("层级"), max_length=16, choices=RegionLevel.choices)
+    kind = models.CharField(_("村级类型"), max_length=16, choices=RegionKind.choices, blank=True)
     parent = models.ForeignKey(
         "self",
-        verbose_name="上级区划",
+        verbose_name=_("上级区划"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
     )
     poor_county_type = models.CharField(
-        "贫困县类型", max_length=16, choices=PoorCountyType.choices, blank=True, default=""
+        _("贫困县类型"), max_length=16, choices=PoorCountyType.choices, blank=True, default=""
     )
-    is_poor_village = models.BooleanField("贫困村", default=False)
-    is_deeply_poor_village = models.BooleanField("深度贫困村", default=False)
-    poor_identified_year = models.PositiveSmallIntegerField("贫困识别年度", null=True, blank=True)
-    poor_exited_year = models.PositiveSmallIntegerField("贫困退出年度", null=True, blank=True)
-    registered_population = models.PositiveIntegerField("户籍人口", null=True, blank=True)
+    is_poor_village = models.BooleanField(_("贫困村"), default=False)
+    is_deeply_poor_village = models.BooleanField(_("深度贫困村"), default=False)
+    poor_identified_year = models.PositiveSmallIntegerField(
+        _("贫困识别年度"), null=True, blank=True
+    )
+    poor_exited_year = models.PositiveSmallIntegerField(_("贫困退出年度"), null=True, blank=True)
+    registered_population = models.PositiveIntegerField(_("户籍人口"), null=True, blank=True)
 
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = "行政区划"
-        verbose_name_plural = "行政区划"
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(

@@ -4,10 +4,9 @@ Everything a user looks at goes through the scope selector in accounts, which
 builds on these.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import Substr
 
-from tuopin.core.regioncodes import significant_prefix
 from tuopin.regions.enums import RegionKind, RegionLevel
 from tuopin.regions.models import Region
 
@@ -62,20 +61,3 @@ def region_children_with_counts(region: Region) -> list[Region]:
         child.village_count = counts.get((key, RegionKind.VILLAGE), 0)
         child.community_count = counts.get((key, RegionKind.COMMUNITY), 0)
     return children
-
-
-def village_counts_under(prefix: str) -> dict[str, int]:
-    rows = Region.objects.filter(code__startswith=prefix, level=RegionLevel.VILLAGE).aggregate(
-        villages=Count("code", filter=Q(kind=RegionKind.VILLAGE)),
-        communities=Count("code", filter=Q(kind=RegionKind.COMMUNITY)),
-        poor_villages=Count("code", filter=Q(is_poor_village=True)),
-    )
-    return rows
-
-
-def region_by_code(code: str) -> Region | None:
-    return Region.objects.filter(code=code).select_related("parent").first()
-
-
-def region_prefix(code: str) -> str:
-    return significant_prefix(code)

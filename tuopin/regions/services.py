@@ -109,7 +109,11 @@ def regions_load(*, path: Path | str | None = None, acting_user=None) -> LoadRep
 
 
 def region_update_attributes(*, acting_user, region: Region, **attributes) -> Region:
-    """Change a region's poverty attributes (poor village, years, population)."""
+    """Change a region's poverty attributes (poor village, years, population).
+
+    No scope check here (regions sit below accounts): users go through
+    `accounts.services.region_attributes_change`.
+    """
     allowed = {
         "is_poor_village",
         "is_deeply_poor_village",

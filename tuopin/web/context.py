@@ -1,18 +1,18 @@
 """Navigation by role: each entry shows only to users holding its permission."""
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import user_permissions
 
 NAVIGATION = [
     # (url name, label, permission needed or None)
-    ("web:home", "首页", None),
-    ("web:regions", "行政区划", Permission.REGION_VIEW),
-    ("web:jobs", "后台任务", Permission.JOBS_RUN),
-    ("audit:access_log", "访问日志", Permission.AUDIT_VIEW),
-    ("api-1.0.0:openapi-view", "接口文档", None),
+    ("web:home", _("首页"), None),
+    ("web:regions", _("行政区划"), Permission.REGION_VIEW),
+    ("web:jobs", _("后台任务"), Permission.JOBS_RUN),
+    ("audit:access_log", _("访问日志"), Permission.AUDIT_VIEW),
+    ("api-1.0.0:openapi-view", _("接口文档"), None),
 ]
 
 
@@ -28,5 +28,5 @@ def navigation(request) -> dict:
             continue
         url = reverse(url_name)
         active = path == url if url == "/" else path.startswith(url)
-        items.append({"url": url, "label": _(label), "active": active})
+        items.append({"url": url, "label": label, "active": active})
     return {"nav_items": items}

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("regions/", views.regions, name="regions"),
     path("regions/<str:code>/", views.region_detail, name="region"),
+    path("regions/<str:code>/edit/", views.region_edit, name="region_edit"),
     path("jobs/", job_views.job_list, name="jobs"),
     path("jobs/new/", job_views.job_create, name="job_create"),
     path("jobs/<int:job_id>/", job_views.job_detail, name="job"),

@@ -1,5 +1,7 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import (
@@ -10,7 +12,9 @@ from tuopin.accounts.selectors import (
     top_regions,
     user_assignments,
 )
+from tuopin.accounts.services import region_attributes_change
 from tuopin.regions.selectors import region_ancestors, region_children_with_counts, region_stats
+from tuopin.web.forms import RegionAttributesForm
 
 
 @login_required
@@ -52,5 +56,19 @@ def region_detail(request, code: str):
             "children": region_children_with_counts(region),
             "stats": region_stats(region.prefix),
             "may_export": has_permission(request.user, Permission.DATA_EXPORT, region.code),
+            "may_edit": has_permission(request.user, Permission.REGION_EDIT, region.code),
         },
     )
+
+
+@login_required
+def region_edit(request, code: str):
+    region = access_region(request.user, code)
+    require_permission(request.user, Permission.REGION_EDIT, region.code)
+    form = RegionAttributesForm(request.POST or None, instance=region)
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        region_attributes_change(acting_user=request.user, region_code=region.code, **changed)
+        messages.success(request, _("已保存。"))
+        return redirect("web:region", code=region.code)
+    return render(request, "web/region_edit.html", {"region": region, "form": form})

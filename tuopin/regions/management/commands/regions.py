@@ -3,6 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from tuopin.core.errors import TuopinError
+from tuopin.core.regioncodes import expand_code, significant_prefix
 from tuopin.regions.selectors import region_stats
 from tuopin.regions.services import regions_load
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         if action == "load":
             self._load(options.get("file"), options["json"])
         else:
-            counts = region_stats(options.get("region") or "")
+            counts = region_stats(self._prefix(options.get("region") or ""))
             if options["json"]:
                 self.stdout.write(json.dumps(counts, ensure_ascii=False))
             else:
@@ -36,6 +37,17 @@ class Command(BaseCommand):
                 }
                 for key, count in counts.items():
                     self.stdout.write(f"{labels[key]} ({key}): {count}")
+
+    def _prefix(self, text: str) -> str:
+        if not text:
+            return ""
+        code = expand_code(text)
+        if code is None:
+            raise CommandError(
+                f"区划代码“{text}”无效：应为 12 位或其前 2/4/6/9 位 "
+                f"(invalid region code '{text}': 12 digits or a 2/4/6/9-digit prefix)"
+            )
+        return significant_prefix(code)
 
     def _load(self, path: str | None, as_json: bool) -> None:
         try:

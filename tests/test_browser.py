@@ -1,0 +1,135 @@
+"""Real-browser checks: Playwright for Python driving Debian's Chromium.
+
+Screenshots land in test-artifacts/ (CJK font from fonts-wqy-microhei).
+"""
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import MINQUAN, SUIXIAN
+from tuopin.accounts.roles import Role
+from tuopin.core.jobs import worker_loop
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+PASSWORD = "Shangqiu#2018"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(
+            "browser tests need Debian's chromium: apt-get install chromium "
+            "fonts-wqy-microhei (make test does this when run as root)"
+        )
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by
+    # fixtures around it are synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    outside = []
+    page.on(
+        "request",
+        lambda request: (
+            outside.append(request.url)
+            if not request.url.startswith(("http://localhost", "http://127.0.0.1", "data:"))
+            else None
+        ),
+    )
+    yield page
+    context.close()
+    assert not outside, f"the page loaded outside resources: {outside}"
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/")
+    assert "/accounts/login/" in page.url
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("[data-testid=login-submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_county_user_drills_down_switches_language_and_is_refused_elsewhere(
+    page, live_server, make_user
+):
+    make_user(Role.COUNTY_OFFICE, MINQUAN, username="minquan", password=PASSWORD)
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert "登录精准扶贫信息管理平台" in page.content()
+    shot(page, "01-login")
+    log_in(page, live_server, "minquan")
+
+    page.click("text=行政区划")
+    page.wait_for_url(f"{live_server.url}/regions/{MINQUAN}/")
+    assert page.inner_text("[data-testid=region-name]") == "民权县"
+    page.click("[data-testid=children] >> text=人和镇")
+    assert page.inner_text("[data-testid=region-name]") == "人和镇"
+    village = page.locator("[data-testid=children] tbody tr a").first
+    village_name = village.inner_text()
+    village.click()
+    assert page.inner_text("[data-testid=region-name]") == village_name
+    crumbs = page.inner_text("[data-testid=breadcrumbs]")
+    assert "商丘市" in crumbs and "民权县" in crumbs and "人和镇" in crumbs
+    shot(page, "02-village")
+
+    page.click("[data-testid=lang-en]")
+    page.wait_for_load_state()
+    assert "Regions" in page.inner_text("nav") and "Home" in page.inner_text("nav")
+    assert page.inner_text("[data-testid=region-name]") == village_name
+    shot(page, "03-english")
+
+    # A village of 睢县, typed straight into the address bar.
+    response = page.goto(f"{live_server.url}/regions/{SUIXIAN[:6]}101201/")
+    assert response.status == 404
+    api = page.goto(f"{live_server.url}/api/v1/regions/{SUIXIAN}")
+    assert api.status == 404
+    shot(page, "04-refused")
+
+
+def test_an_export_job_shows_live_progress_and_a_download(page, live_server, make_user):
+    make_user(Role.COUNTY_OFFICE, MINQUAN, username="minquan", password=PASSWORD)
+    log_in(page, live_server, "minquan")
+    page.goto(f"{live_server.url}/regions/{MINQUAN}/")
+    page.click("text=导出本区域区划")
+    page.wait_for_selector("[data-testid=job-progress][data-status=queued]")
+    shot(page, "05-job-queued")
+    worker = threading.Thread(target=worker_loop, kwargs={"once": True, "heartbeat": False})
+    worker.start()
+    worker.join(timeout=30)
+    # htmx polls every second and swaps in the finished state.
+    page.wait_for_selector("[data-testid=job-progress][data-status=succeeded]", timeout=10_000)
+    with page.expect_download() as download:
+        page.click("text=下载结果")
+    assert download.value.suggested_filename == "regions-411421.xlsx"
+    shot(page, "06-job-done")

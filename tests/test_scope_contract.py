@@ -1,0 +1,241 @@
+"""The scope contract: every URL pattern and API route, walked as a village and a county user.
+
+Each route must have a probe below. A probe proves the route works inside the
+user's region and refuses (404/403, nothing changed) or hides everything outside
+it. Adding a route without a probe fails `test_every_route_has_a_scope_probe`.
+"""
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import MINQUAN, RENHE, SUIXIAN
+from tuopin.accounts.models import ApiToken
+from tuopin.accounts.roles import Role
+from tuopin.accounts.services import api_token_issue
+from tuopin.core.jobs import worker_loop
+from tuopin.core.models import Job
+from tuopin.core.services import job_enqueue
+from tuopin.regions.models import Region
+
+CODE_RE = re.compile(r"(?<!\d)\d{12}(?!\d)")
+REFUSED = {403, 404}
+
+
+def all_routes():
+    def walk(patterns, prefix="", namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern), namespace + (pattern.name or "")
+
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+@dataclass
+class Scene:
+    client: Client
+    user: object
+    own: Region
+    foreign: list[Region]
+    own_job: Job
+    foreign_job: Job
+    foreign_token: ApiToken
+
+    def allowed_codes(self) -> set[str]:
+        ancestors = {self.own.code[:n].ljust(12, "0") for n in (4, 6, 9)}
+        return ancestors
+
+    def assert_only_own_codes(self, response):
+        body = response.content.decode("utf-8", "replace")
+        own_prefix = self.own.prefix
+        strangers = {
+            code
+            for code in CODE_RE.findall(body)
+            if not code.startswith(own_prefix) and code not in self.allowed_codes()
+        }
+        assert not strangers, f"{response.request['PATH_INFO']} shows codes outside: {strangers}"
+
+
+def _get(scene, name, **kwargs):
+    return scene.client.get(reverse(name, kwargs=kwargs or None))
+
+
+def page(name, *, needs=None):
+    """A page without parameters: shows nothing from outside (or is refused for lack of role)."""
+
+    def probe(scene):
+        response = _get(scene, name)
+        assert response.status_code in {200, 302, 403}, response.status_code
+        scene.assert_only_own_codes(response)
+
+    return probe
+
+
+def region_object(name):
+    def probe(scene):
+        assert _get(scene, name, code=scene.own.code).status_code == 200
+        for region in scene.foreign:
+            assert _get(scene, name, code=region.code).status_code in REFUSED, region.code
+        assert _get(scene, name, code="999999999999").status_code == 404
+
+    return probe
+
+
+def region_edit(scene):
+    """Only office roles may edit, and only inside their regions; a refusal changes nothing."""
+    own = _get(scene, "web:region_edit", code=scene.own.code).status_code
+    assert own in {200, 403}
+    for region in scene.foreign:
+        url = reverse("web:region_edit", kwargs={"code": region.code})
+        assert scene.client.get(url).status_code in REFUSED
+        before = Region.objects.get(code=region.code).registered_population
+        scene.client.post(url, {"registered_population": "1234"})
+        assert Region.objects.get(code=region.code).registered_population == before
+
+
+def job_object(name):
+    def probe(scene):
+        assert _get(scene, name, job_id=scene.own_job.pk).status_code == 200
+        assert _get(scene, name, job_id=scene.foreign_job.pk).status_code in REFUSED
+
+    return probe
+
+
+def job_create_web(scene):
+    before = Job.objects.count()
+    for region in scene.foreign:
+        response = scene.client.post(
+            reverse("web:job_create"), {"kind": "regions.export", "region": region.code}
+        )
+        assert response.status_code in REFUSED
+    assert Job.objects.count() == before
+
+
+def job_create_api(scene):
+    before = Job.objects.count()
+    for region in scene.foreign:
+        response = scene.client.post(
+            reverse("api-1.0.0:job_create"),
+            {"kind": "regions.export", "region_code": region.code},
+            content_type="application/json",
+        )
+        assert response.status_code in REFUSED
+    assert Job.objects.count() == before
+
+
+def token_revoke(scene):
+    url = reverse("accounts:token_revoke", kwargs={"token_id": scene.foreign_token.pk})
+    scene.client.post(url)
+    scene.foreign_token.refresh_from_db()
+    assert scene.foreign_token.revoked_at is None
+
+
+def public(name):
+    def probe(scene):
+        response = Client().get(reverse(name))
+        assert response.status_code in {200, 302, 404, 405}
+        scene.assert_only_own_codes(response)
+
+    return probe
+
+
+def self_only(scene):
+    """Acts only on the caller's own session or account: no region data involved."""
+
+
+def admin_route(scene):
+    response = scene.client.get("/admin/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+PROBES = {
+    "web:home": page("web:home"),
+    "web:regions": page("web:regions"),
+    "web:region": region_object("web:region"),
+    "web:region_edit": region_edit,
+    "web:jobs": page("web:jobs"),
+    "web:job_create": job_create_web,
+    "web:job": job_object("web:job"),
+    "web:job_progress": job_object("web:job_progress"),
+    "web:job_download": job_object("web:job_download"),
+    "accounts:login": public("accounts:login"),
+    "accounts:logout": self_only,
+    "accounts:profile": page("accounts:profile"),
+    "accounts:token_create": self_only,
+    "accounts:token_revoke": token_revoke,
+    "audit:access_log": page("audit:access_log"),
+    "set_language": self_only,
+    "api-1.0.0:openapi-json": public("api-1.0.0:openapi-json"),
+    "api-1.0.0:openapi-view": public("api-1.0.0:openapi-view"),
+    "api-1.0.0:api-root": public("api-1.0.0:api-root"),
+    "api-1.0.0:me": page("api-1.0.0:me"),
+    "api-1.0.0:region_search": page("api-1.0.0:region_search"),
+    "api-1.0.0:region_detail": region_object("api-1.0.0:region_detail"),
+    "api-1.0.0:region_children": region_object("api-1.0.0:region_children"),
+    "api-1.0.0:job_list": page("api-1.0.0:job_list"),
+    "api-1.0.0:job_create": job_create_api,
+    "api-1.0.0:job_detail": job_object("api-1.0.0:job_detail"),
+    "api-1.0.0:access_log": page("api-1.0.0:access_log"),
+}
+
+
+def test_every_route_has_a_scope_probe():
+    missing = [
+        f"{route} ({name or 'unnamed'})"
+        for route, name in all_routes()
+        if not route.startswith("admin/") and name not in PROBES
+    ]
+    assert not missing, "routes without a scope probe in tests/test_scope_contract.py: " + (
+        ", ".join(missing)
+    )
+
+
+def _scene(make_user, role, own_code) -> Scene:
+    own = Region.objects.get(code=own_code)
+    user = make_user(role, own.code)
+    # Someone else in 睢县, and (for a village user) a neighbour in the same township.
+    stranger = make_user(Role.COUNTY_OFFICE, SUIXIAN)
+    foreign = [
+        Region.objects.filter(code__startswith="411422", level="village").first(),
+        Region.objects.get(code=SUIXIAN),
+    ]
+    if own.level == "village":
+        foreign.append(
+            Region.objects.filter(parent_id=own.parent_id).exclude(code=own.code).first()
+        )
+    own_job = job_enqueue(acting_user=user, kind="regions.export", region_code=own.code)
+    foreign_job = job_enqueue(
+        acting_user=stranger, kind="regions.export", region_code=foreign[0].code
+    )
+    worker_loop(once=True, heartbeat=False)
+    foreign_token, _ = api_token_issue(acting_user=stranger, user=stranger, name="sector")
+    client = Client()
+    client.force_login(user)
+    # Let the stranger leave traces (log entries) that must stay invisible.
+    Client().post(reverse("accounts:login"), {"username": stranger.username, "password": "x"})
+    return Scene(client, user, own, foreign, own_job, foreign_job, foreign_token)
+
+
+ROUTE_NAMES = sorted(PROBES)
+
+
+@pytest.mark.parametrize("name", ROUTE_NAMES)
+@pytest.mark.parametrize(
+    ("role", "own_code"),
+    [(Role.VILLAGE, "411421101201"), (Role.COUNTY_OFFICE, MINQUAN), (Role.AUDITOR, RENHE)],
+    ids=["village", "county", "township-auditor"],
+)
+def test_route_keeps_to_the_users_region(make_user, role, own_code, name):
+    scene = _scene(make_user, role, own_code)
+    PROBES[name](scene)
+
+
+def test_admin_is_closed_to_region_users(make_user):
+    scene = _scene(make_user, Role.COUNTY_OFFICE, MINQUAN)
+    admin_route(scene)
