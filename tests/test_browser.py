@@ -9,6 +9,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from conftest import MINQUAN, SUIXIAN
 from tuopin.accounts.roles import Role
@@ -72,6 +73,13 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def run_worker_once() -> None:
+    try:
+        worker_loop(once=True, heartbeat=False)
+    finally:
+        connection.close()  # else PostgreSQL cannot drop the test database
+
+
 def log_in(page, live_server, username: str) -> None:
     page.goto(f"{live_server.url}/")
     assert "/accounts/login/" in page.url
@@ -124,7 +132,7 @@ def test_an_export_job_shows_live_progress_and_a_download(page, live_server, mak
     page.click("text=导出本区域区划")
     page.wait_for_selector("[data-testid=job-progress][data-status=queued]")
     shot(page, "05-job-queued")
-    worker = threading.Thread(target=worker_loop, kwargs={"once": True, "heartbeat": False})
+    worker = threading.Thread(target=run_worker_once)
     worker.start()
     worker.join(timeout=30)
     # htmx polls every second and swaps in the finished state.

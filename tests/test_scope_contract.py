@@ -46,6 +46,8 @@ class Scene:
     own_job: Job
     foreign_job: Job
     foreign_token: ApiToken
+    stranger: object
+    colleague: object
 
     def allowed_codes(self) -> set[str]:
         ancestors = {self.own.code[:n].ljust(12, "0") for n in (4, 6, 9)}
@@ -136,6 +138,46 @@ def token_revoke(scene):
     assert scene.foreign_token.revoked_at is None
 
 
+def user_object(scene):
+    own = scene.client.get(reverse("accounts:user", kwargs={"user_id": scene.colleague.pk}))
+    assert own.status_code in {200, 403}
+    foreign = scene.client.get(reverse("accounts:user", kwargs={"user_id": scene.stranger.pk}))
+    assert foreign.status_code in REFUSED
+
+
+def user_new(scene):
+    from django.contrib.auth import get_user_model
+
+    before = get_user_model().objects.count()
+    for region in scene.foreign:
+        scene.client.post(
+            reverse("accounts:user_new"),
+            {
+                "username": f"intruder{region.code}",
+                "password": "Shangqiu#2018",
+                "role": Role.VILLAGE,
+                "region": region.code,
+            },
+        )
+    assert get_user_model().objects.count() == before
+
+
+def user_active(scene):
+    scene.client.post(
+        reverse("accounts:user_active", kwargs={"user_id": scene.stranger.pk}), {"active": "0"}
+    )
+    scene.stranger.refresh_from_db()
+    assert scene.stranger.is_active
+
+
+def assignment_remove(scene):
+    assignment = scene.stranger.assignments.get()
+    scene.client.post(
+        reverse("accounts:assignment_remove", kwargs={"assignment_id": assignment.pk})
+    )
+    assert scene.stranger.assignments.filter(pk=assignment.pk).exists()
+
+
 def public(name):
     def probe(scene):
         response = Client().get(reverse(name))
@@ -169,6 +211,11 @@ PROBES = {
     "accounts:profile": page("accounts:profile"),
     "accounts:token_create": self_only,
     "accounts:token_revoke": token_revoke,
+    "accounts:users": page("accounts:users"),
+    "accounts:user_new": user_new,
+    "accounts:user": user_object,
+    "accounts:user_active": user_active,
+    "accounts:assignment_remove": assignment_remove,
     "audit:access_log": page("audit:access_log"),
     "set_language": self_only,
     "api-1.0.0:openapi-json": public("api-1.0.0:openapi-json"),
@@ -219,7 +266,14 @@ def _scene(make_user, role, own_code) -> Scene:
     client.force_login(user)
     # Let the stranger leave traces (log entries) that must stay invisible.
     Client().post(reverse("accounts:login"), {"username": stranger.username, "password": "x"})
-    return Scene(client, user, own, foreign, own_job, foreign_job, foreign_token)
+    colleague = make_user(Role.VILLAGE, _a_village_under(own).code)
+    return Scene(
+        client, user, own, foreign, own_job, foreign_job, foreign_token, stranger, colleague
+    )
+
+
+def _a_village_under(region: Region) -> Region:
+    return Region.objects.filter(code__startswith=region.prefix, level="village").first()
 
 
 ROUTE_NAMES = sorted(PROBES)

@@ -8,12 +8,13 @@ prefixes"; a row outside it answers exactly like a missing row.
 from functools import reduce
 from operator import or_
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from tuopin.accounts.models import ApiToken, Assignment
-from tuopin.accounts.roles import ROLE_PERMISSIONS
+from tuopin.accounts.roles import ROLE_PERMISSIONS, Permission
 from tuopin.accounts.tokens import hash_key
 from tuopin.core.errors import OutOfScope
 from tuopin.core.models import Job
@@ -155,3 +156,31 @@ def access_job(user, job_id: int) -> Job:
     if not in_scope(user, job.region_code):
         raise OutOfScope("job", str(job_id))
     return job
+
+
+def managed_user_list(viewer) -> QuerySet:
+    """Users holding an assignment where the viewer manages users."""
+    users = get_user_model().objects.all()
+    if scope_prefixes(viewer, Permission.USERS_MANAGE) is not UNRESTRICTED:
+        scope = scope_q(viewer, "assignments__region__code", Permission.USERS_MANAGE)
+        users = users.filter(scope).distinct()
+    return users.order_by("username")
+
+
+def managed_assignments(viewer, user) -> list[Assignment]:
+    """The user's assignments the viewer may see: those inside the viewer's manage scope."""
+    prefixes = scope_prefixes(viewer, Permission.USERS_MANAGE)
+    return [
+        a
+        for a in Assignment.objects.filter(user=user).select_related("region")
+        if prefixes is UNRESTRICTED or within(a.region_id, prefixes)
+    ]
+
+
+def access_managed_user(viewer, user_id: int):
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        raise Http404("未找到 (not found)")
+    if not managed_user_list(viewer).filter(pk=user_id).exists():
+        raise OutOfScope("user", str(user_id))
+    return user

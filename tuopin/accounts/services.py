@@ -165,3 +165,41 @@ def region_attributes_change(*, acting_user, region_code: str, **attributes) -> 
     region = access_region(acting_user, region_code)
     require_permission(acting_user, Permission.REGION_EDIT, region.code)
     return region_update_attributes(acting_user=acting_user, region=region, **attributes)
+
+
+def _require_manage_everywhere(acting_user, user) -> None:
+    """A change to a whole account needs authority over every region the account works in."""
+    regions = [a.region for a in Assignment.objects.filter(user=user).select_related("region")]
+    if not regions or not all(_may_manage(acting_user, region) for region in regions):
+        raise TuopinError(
+            "users_manage_denied",
+            "该用户在您管理范围之外的区域也有角色，不能由您修改",
+            "the user also works in regions you do not manage",
+        )
+
+
+def assignment_revoke(*, acting_user, assignment: Assignment) -> None:
+    if not _may_manage(acting_user, assignment.region):
+        raise TuopinError(
+            "users_manage_denied",
+            f"无权管理 {assignment.region.name} 的用户",
+            f"you may not manage users of {assignment.region_id}",
+        )
+    if acting_user is not None and assignment.user_id == acting_user.pk:
+        raise TuopinError(
+            "assignment_self_revoke", "不能撤销自己的角色", "you cannot revoke your own role"
+        )
+    assignment._history_user = acting_user
+    assignment.delete()
+    forget_assignments(assignment.user)
+
+
+def user_set_active(*, acting_user, user, active: bool):
+    """Disable or re-enable a login; history keeps who did it."""
+    _require_manage_everywhere(acting_user, user)
+    if acting_user is not None and user.pk == acting_user.pk and not active:
+        raise TuopinError("user_self_disable", "不能停用自己的账号", "you cannot disable yourself")
+    user.is_active = active
+    user._history_user = acting_user
+    user.save(update_fields=["is_active"])
+    return user

@@ -9,4 +9,11 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("tokens/new/", views.token_create, name="token_create"),
     path("tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("users/", views.user_list, name="users"),
+    path("users/new/", views.user_new, name="user_new"),
+    path("users/<int:user_id>/", views.user_detail, name="user"),
+    path("users/<int:user_id>/active/", views.user_active, name="user_active"),
+    path(
+        "assignments/<int:assignment_id>/remove/", views.assignment_remove, name="assignment_remove"
+    ),
 ]

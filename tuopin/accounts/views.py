@@ -3,13 +3,31 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from tuopin.accounts.models import ApiToken
-from tuopin.accounts.selectors import user_assignments, user_permissions
-from tuopin.accounts.services import api_token_issue, api_token_revoke
+from tuopin.accounts.forms import AssignmentForm, UserCreateForm
+from tuopin.accounts.models import ApiToken, Assignment
+from tuopin.accounts.roles import Permission
+from tuopin.accounts.selectors import (
+    access_managed_user,
+    managed_assignments,
+    managed_user_list,
+    require_permission,
+    user_assignments,
+    user_permissions,
+)
+from tuopin.accounts.services import (
+    api_token_issue,
+    api_token_revoke,
+    assignment_grant,
+    assignment_revoke,
+    user_create,
+    user_set_active,
+)
+from tuopin.core.errors import TuopinError
 
 
 class LoginForm(AuthenticationForm):
@@ -73,3 +91,101 @@ def token_revoke(request, token_id: int):
         api_token_revoke(acting_user=request.user, token=token)
         messages.success(request, _("令牌已吊销。"))
     return redirect("accounts:profile")
+
+
+@login_required
+def user_list(request):
+    require_permission(request.user, Permission.USERS_MANAGE)
+    users = [
+        (user, managed_assignments(request.user, user))
+        for user in managed_user_list(request.user)[:500]
+    ]
+    return render(request, "accounts/users.html", {"users": users})
+
+
+@login_required
+def user_new(request):
+    require_permission(request.user, Permission.USERS_MANAGE)
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = user_create(
+                acting_user=request.user,
+                username=data["username"],
+                password=data["password"],
+                full_name=data["full_name"],
+                role=data["role"],
+                region=data["region"],
+                organisation=data["organisation"],
+            )
+        except TuopinError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("用户已创建。"))
+            return redirect("accounts:user", user_id=user.pk)
+    return render(request, "accounts/user_new.html", {"form": form})
+
+
+@login_required
+def user_detail(request, user_id: int):
+    require_permission(request.user, Permission.USERS_MANAGE)
+    user = access_managed_user(request.user, user_id)
+    form = AssignmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            assignment_grant(
+                acting_user=request.user,
+                user=user,
+                role=data["role"],
+                region=data["region"],
+                organisation=data["organisation"],
+            )
+        except TuopinError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("角色已分配。"))
+            return redirect("accounts:user", user_id=user.pk)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "managed": user,
+            "assignments": managed_assignments(request.user, user),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def assignment_remove(request, assignment_id: int):
+    require_permission(request.user, Permission.USERS_MANAGE)
+    assignment = (
+        Assignment.objects.select_related("region", "user").filter(pk=assignment_id).first()
+    )
+    if assignment is None:
+        raise Http404("未找到 (not found)")
+    user = access_managed_user(request.user, assignment.user_id)
+    try:
+        assignment_revoke(acting_user=request.user, assignment=assignment)
+    except TuopinError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("角色已撤销。"))
+    return redirect("accounts:user", user_id=user.pk)
+
+
+@login_required
+@require_POST
+def user_active(request, user_id: int):
+    require_permission(request.user, Permission.USERS_MANAGE)
+    user = access_managed_user(request.user, user_id)
+    try:
+        user_set_active(
+            acting_user=request.user, user=user, active=request.POST.get("active") == "1"
+        )
+    except TuopinError as error:
+        messages.error(request, error.message)
+    return redirect("accounts:user", user_id=user.pk)
