@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class RegionLevel(models.TextChoices):
     CITY = "city", _("市")
     COUNTY = "county", _("县（区）")
-    TOWNSHIP = "township", _("乡镇（街道）")
+    TOWNSHIP = "township", _("乡镇/街道")
     VILLAGE = "village", _("村（社区）")
 
 

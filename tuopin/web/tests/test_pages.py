@@ -58,6 +58,7 @@ def test_breadcrumbs_above_the_users_region_are_not_links(make_user):
 
 def test_children_table_counts_villages_and_communities(city_client):
     page = city_client.get(reverse("web:region", args=[CITY])).content.decode()
+    assert "下辖县级单位 11 个" in page and "乡镇（街道）199 个" in page
     assert "行政村 4556 个" in page and "社区 278 个" in page
 
 
@@ -200,3 +201,14 @@ def test_a_bad_attribute_edit_names_the_field_and_saves_nothing(make_user):
 def test_township_and_village_users_cannot_edit_attributes(make_user):
     client = login(make_user(Role.TOWNSHIP, RENHE))
     assert client.get(reverse("web:region_edit", args=[RENHE])).status_code == 403
+
+
+def test_an_english_browser_still_gets_chinese_until_the_switch_is_used(db):
+    client = Client(headers={"Accept-Language": "en-US,en;q=0.9"})
+    page = client.get(reverse("accounts:login")).content.decode()
+    assert "登录精准扶贫信息管理平台" in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert (
+        "Log in to the poverty-alleviation platform"
+        in client.get(reverse("accounts:login")).content.decode()
+    )
