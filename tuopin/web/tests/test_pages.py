@@ -212,3 +212,11 @@ def test_an_english_browser_still_gets_chinese_until_the_switch_is_used(db):
         "Log in to the poverty-alleviation platform"
         in client.get(reverse("accounts:login")).content.decode()
     )
+
+
+def test_refusals_are_explained_in_chinese(make_user):
+    client = login(make_user(Role.TOWNSHIP, RENHE))
+    missing = client.get(reverse("web:region", args=[SUIXIAN]))
+    assert missing.status_code == 404 and "不在您负责的区域内" in missing.content.decode()
+    forbidden = client.get(reverse("web:region_edit", args=[RENHE]))
+    assert forbidden.status_code == 403 and "没有权限" in forbidden.content.decode()
