@@ -47,6 +47,8 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	@$(BIN)/tuopin makemigrations --check --dry-run >/dev/null || \
+	  (echo "models changed without a migration: run tuopin makemigrations"; exit 1)
 
 test: install browser-deps lint
 	$(BIN)/pytest $(PYTEST_ARGS)

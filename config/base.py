@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "tuopin.regions",
     "tuopin.accounts",
     "tuopin.audit",
+    "tuopin.registry",
     "tuopin.api",
     "tuopin.web",
 ]

@@ -16,12 +16,16 @@ from tuopin.accounts.services import (
 from tuopin.regions.models import Region
 from tuopin.regions.services import region_update_attributes
 
-APP_LABELS = ("core", "regions", "accounts", "audit")
+# Every app of the project, including those added later.
+APP_LABELS = tuple(
+    config.label for config in apps.get_app_configs() if config.name.startswith("tuopin.")
+)
 
 # Models that deliberately keep no row history, each with its reason.
 EXEMPT = {
     "core.Job": "an operational record with its own timeline (created, started, heartbeat, finished)",
     "audit.AccessLog": "append-only itself: rows are never changed, so there is nothing to track",
+    "registry.MemberEvent": "append-only dated events: the member's timeline is the history",
 }
 
 

@@ -1,0 +1,345 @@
+"""The registry (建档立卡): households, members, incomes, measures, helpers.
+
+Unknown is not no: a fact missing from the source stays NULL, so evaluations can
+answer "unknown" (待核实) instead of "fail". Household size, the head and the
+per-capita income are derived from the members, never typed twice.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tuopin.registry.enums import (
+    Education,
+    Ethnicity,
+    Fuel,
+    HouseholdAttribute,
+    HousingGrade,
+    IdentificationStandard,
+    Labour,
+    MeasureCategory,
+    MemberEventKind,
+    MemberStatus,
+    PovertyCause,
+    PovertyStatus,
+    Relation,
+    RelocationMode,
+    RoadType,
+    Sex,
+    StudentStatus,
+    WorkStatus,
+)
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+AREA = {"max_digits": 9, "decimal_places": 2, "null": True, "blank": True}
+
+
+def fact(label: str) -> models.BooleanField:
+    """A yes/no fact that may be unknown (NULL)."""
+    return models.BooleanField(label, null=True, blank=True)
+
+
+def code(label: str, choices, max_length: int = 2, **kwargs) -> models.CharField:
+    return models.CharField(label, max_length=max_length, choices=choices, blank=True, **kwargs)
+
+
+class Helper(models.Model):
+    """帮扶责任人: a cadre responsible for households; never a registered poor person."""
+
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    work_unit = models.CharField(_("工作单位"), max_length=100, blank=True)
+    post = models.CharField(_("职务"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    id_number = models.CharField(_("身份证号"), max_length=22, blank=True, db_index=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("帮扶责任人")
+        verbose_name_plural = _("帮扶责任人")
+        indexes = [models.Index(fields=["region", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Household(models.Model):
+    """户: people who live and spend together, registered in a village."""
+
+    village = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("行政村"),
+        on_delete=models.PROTECT,
+        related_name="households",
+    )
+    number = models.CharField(_("户编号"), max_length=32)
+    identification_standard = code(_("识别标准"), IdentificationStandard.choices, 1)
+    attribute = code(_("贫困户属性"), HouseholdAttribute.choices, 1)
+    main_cause = code(_("主要致贫原因"), PovertyCause.choices)
+    status = code(_("脱贫状态"), PovertyStatus.choices, 1, default=PovertyStatus.NOT_EXITED)
+    identified_year = models.PositiveSmallIntegerField(_("首次识别年度"), null=True, blank=True)
+    planned_exit_year = models.PositiveSmallIntegerField(_("计划脱贫年度"), null=True, blank=True)
+    exit_year = models.PositiveSmallIntegerField(_("脱贫年度"), null=True, blank=True)
+    returned_year = models.PositiveSmallIntegerField(_("返贫年度"), null=True, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    bank_name = models.CharField(_("开户银行"), max_length=60, blank=True)
+    bank_account = models.CharField(_("银行卡号"), max_length=40, blank=True, db_index=True)
+    helper = models.ForeignKey(
+        Helper,
+        verbose_name=_("帮扶责任人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="households",
+    )
+    # Flags.
+    is_military_family = fact(_("军烈属"))
+    is_only_child_family = fact(_("独生子女户"))
+    is_two_daughters_family = fact(_("双女户"))
+    is_relocated = fact(_("易地扶贫搬迁户"))
+    relocation_mode = code(_("安置方式"), RelocationMode.choices, 1)
+    relocation_place = models.CharField(_("安置地点"), max_length=100, blank=True)
+    relocation_year = models.PositiveSmallIntegerField(_("搬迁年度"), null=True, blank=True)
+    relocation_moved_in = fact(_("已搬迁入住"))
+    # Production conditions (亩).
+    farmland_mu = models.DecimalField(_("耕地面积"), **AREA)
+    irrigated_mu = models.DecimalField(_("有效灌溉面积"), **AREA)
+    forest_mu = models.DecimalField(_("林地面积"), **AREA)
+    returned_forest_mu = models.DecimalField(_("退耕还林面积"), **AREA)
+    orchard_mu = models.DecimalField(_("林果面积"), **AREA)
+    pasture_mu = models.DecimalField(_("牧草地面积"), **AREA)
+    water_surface_mu = models.DecimalField(_("水面面积"), **AREA)
+    in_cooperative = fact(_("加入农民专业合作社"))
+    # Living conditions.
+    has_production_power = fact(_("通生产用电"))
+    has_household_power = fact(_("通生活用电"))
+    has_radio_tv = fact(_("通广播电视"))
+    road_distance_km = models.DecimalField(
+        _("与村主干路距离（公里）"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    road_type = code(_("入户路类型"), RoadType.choices, 1)
+    housing_area_m2 = models.DecimalField(
+        _("住房面积（平方米）"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    housing_grade = code(_("危房等级"), HousingGrade.choices, 1)
+    owns_house = fact(_("有自有住房"))
+    water_safe = fact(_("饮水安全"))
+    water_difficult = fact(_("饮水困难"))
+    main_fuel = code(_("主要燃料类型"), Fuel.choices, 1)
+    has_sanitary_toilet = fact(_("有卫生厕所"))
+    food_secure = fact(_("不愁吃"))
+    clothing_secure = fact(_("不愁穿"))
+    # Optimistic locking: an edit must name the version it started from.
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("贫困户")
+        verbose_name_plural = _("贫困户")
+        constraints = [
+            models.UniqueConstraint(fields=["village", "number"], name="household_unique_number"),
+            models.CheckConstraint(
+                condition=Q(exit_year__isnull=True)
+                | Q(identified_year__isnull=True)
+                | Q(exit_year__gte=F("identified_year")),
+                name="household_exit_not_before_identification",
+            ),
+            models.CheckConstraint(
+                condition=Q(road_distance_km__isnull=True) | Q(road_distance_km__gte=0),
+                name="household_road_distance_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(housing_area_m2__isnull=True) | Q(housing_area_m2__gte=0),
+                name="household_housing_area_not_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status"]),
+            models.Index(fields=["identified_year"]),
+            models.Index(fields=["number"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}"
+
+
+class HouseholdCause(models.Model):
+    """An other (secondary) cause of poverty; the main cause lives on the household."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="other_causes"
+    )
+    cause = code(_("其他致贫原因"), PovertyCause.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("其他致贫原因")
+        verbose_name_plural = _("其他致贫原因")
+        constraints = [
+            models.UniqueConstraint(fields=["household", "cause"], name="household_cause_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_cause_display()
+
+
+class Member(models.Model):
+    """人: a member of a household; leaving the household is an event, not a deletion."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="members"
+    )
+    person_number = models.CharField(_("人编号"), max_length=32, blank=True)
+    name = models.CharField(_("姓名"), max_length=50)
+    sex = code(_("性别"), Sex.choices, 1)
+    id_number = models.CharField(_("证件号码"), max_length=22, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    relation = code(_("与户主关系"), Relation.choices)
+    ethnicity = code(_("民族"), Ethnicity.choices)
+    education = code(_("文化程度"), Education.choices, 1)
+    student_status = code(_("在校生状况"), StudentStatus.choices)
+    # Health: flags, since combinations occur; NULL means not recorded, all False healthy.
+    is_chronically_ill = fact(_("长期慢性病"))
+    is_seriously_ill = fact(_("患有大病"))
+    is_disabled = fact(_("残疾"))
+    disability_certificate = models.CharField(_("残疾证号"), max_length=22, blank=True)
+    labour = code(_("劳动技能"), Labour.choices, 1)
+    work_status = code(_("务工状况"), WorkStatus.choices, 1)
+    work_months = models.PositiveSmallIntegerField(_("务工时间（月）"), null=True, blank=True)
+    has_basic_medical_insurance = fact(_("参加城乡居民基本医疗保险"))
+    has_serious_illness_insurance = fact(_("参加大病保险"))
+    has_basic_pension = fact(_("参加城乡居民基本养老保险"))
+    receives_dibao = fact(_("享受低保"))
+    is_active_soldier = fact(_("现役军人"))
+    status = code(_("人员状态"), MemberStatus.choices, 1, default=MemberStatus.NORMAL)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("家庭成员")
+        verbose_name_plural = _("家庭成员")
+        constraints = [
+            # One person, one household: the same ID number is never registered twice.
+            models.UniqueConstraint(
+                fields=["id_number"], condition=~Q(id_number=""), name="member_unique_id_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(work_months__isnull=True) | Q(work_months__lte=12),
+                name="member_work_months_at_most_12",
+            ),
+        ]
+        indexes = [models.Index(fields=["name"]), models.Index(fields=["household", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberEvent(models.Model):
+    """A dated change of a member (birth, death, marriage, moving, prison). Append-only."""
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("家庭成员"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("变动类型"), max_length=16, choices=MemberEventKind.choices)
+    date = models.DateField(_("变动日期"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("成员变动")
+        verbose_name_plural = _("成员变动")
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class Income(models.Model):
+    """One year's income of a household (元)."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="incomes"
+    )
+    year = models.PositiveSmallIntegerField(_("收入年度"))
+    wages = models.DecimalField(_("工资性收入"), default=0, **MONEY)
+    public_welfare_job_wages = models.DecimalField(
+        _("其中：公益性岗位收入"), null=True, blank=True, **MONEY
+    )
+    business = models.DecimalField(_("生产经营性收入"), default=0, **MONEY)
+    property_income = models.DecimalField(_("财产性收入"), default=0, **MONEY)
+    asset_dividends = models.DecimalField(_("其中：资产收益分红"), null=True, blank=True, **MONEY)
+    transfers = models.DecimalField(_("转移性收入"), default=0, **MONEY)
+    family_planning_subsidy = models.DecimalField(_("计划生育金"), null=True, blank=True, **MONEY)
+    dibao_payment = models.DecimalField(_("低保金"), null=True, blank=True, **MONEY)
+    tekun_payment = models.DecimalField(_("特困供养金"), null=True, blank=True, **MONEY)
+    pension = models.DecimalField(_("养老金"), null=True, blank=True, **MONEY)
+    eco_compensation = models.DecimalField(_("生态补偿金"), null=True, blank=True, **MONEY)
+    production_costs = models.DecimalField(_("生产经营性支出"), default=0, **MONEY)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("年度收入")
+        verbose_name_plural = _("年度收入")
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year"], name="income_unique_year"),
+            models.CheckConstraint(
+                condition=Q(production_costs__gte=0), name="income_costs_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}"
+
+    @property
+    def net_income(self):
+        return (
+            self.wages
+            + self.business
+            + self.property_income
+            + self.transfers
+            - self.production_costs
+        )
+
+
+class Measure(models.Model):
+    """帮扶措施: one assistance measure for a household."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="measures"
+    )
+    category = models.CharField(_("措施类别"), max_length=2, choices=MeasureCategory.choices)
+    content = models.CharField(_("措施内容"), max_length=200, blank=True)
+    unit = models.CharField(_("实施单位"), max_length=100, blank=True)
+    cost = models.DecimalField(_("投入金额"), null=True, blank=True, **MONEY)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    date = models.DateField(_("实施日期"), null=True, blank=True)
+    raises_income = models.BooleanField(_("增收措施"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("帮扶措施")
+        verbose_name_plural = _("帮扶措施")
+        indexes = [models.Index(fields=["household", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_category_display()}"

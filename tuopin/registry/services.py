@@ -1,0 +1,352 @@
+"""Writes of the registry. Every write is scoped, validated whole, and leaves history."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from tuopin.accounts.roles import Permission
+from tuopin.accounts.selectors import access_region, require_permission
+from tuopin.core.errors import TuopinError
+from tuopin.regions.enums import RegionLevel
+from tuopin.regions.models import Region
+from tuopin.registry.enums import EVENT_STATUS, MemberEventKind, PovertyCause
+from tuopin.registry.models import (
+    Helper,
+    Household,
+    HouseholdCause,
+    Income,
+    Measure,
+    Member,
+    MemberEvent,
+)
+from tuopin.registry.validation import Problem, clean_member, household_member_problems
+
+
+class RegistryInvalid(TuopinError):
+    """Input refused as a whole; `problems` lists every error (and warning) found."""
+
+    def __init__(self, problems: list[Problem]):
+        errors = [p for p in problems if not p.warning]
+        first = errors[0]
+        super().__init__(
+            first.code,
+            "；".join(p.message_zh for p in errors),
+            "; ".join(p.message_en for p in errors),
+            field=first.field,
+        )
+        self.problems = problems
+
+
+class StaleEdit(TuopinError):
+    status = 409
+
+    def __init__(self, what_zh: str, what_en: str):
+        super().__init__(
+            "stale_edit",
+            f"{what_zh}已被他人修改，您的修改未保存。请刷新后重新修改。",
+            f"the {what_en} was changed by someone else; your edit was not saved. Reload "
+            "and edit again.",
+        )
+
+
+def _raise_errors(problems: list[Problem]) -> None:
+    if any(not p.warning for p in problems):
+        raise RegistryInvalid(problems)
+
+
+def _writable_village(acting_user, village_code: str) -> Region:
+    village = access_region(acting_user, village_code)
+    require_permission(acting_user, Permission.REGISTRY_EDIT, village.code)
+    if village.level != RegionLevel.VILLAGE:
+        raise TuopinError(
+            "household_not_in_village",
+            "贫困户必须登记在行政村（社区）",
+            "a household is registered in a village",
+            field="village",
+        )
+    return village
+
+
+def _id_owners(numbers: list[str], exclude_household: int | None = None) -> dict[str, Member]:
+    members = Member.objects.filter(id_number__in=[n for n in numbers if n]).select_related(
+        "household__village"
+    )
+    if exclude_household is not None:
+        members = members.exclude(household_id=exclude_household)
+    return {m.id_number: m for m in members}
+
+
+def _duplicate_problems(cleaned: list[dict], exclude_household: int | None) -> list[Problem]:
+    owners = _id_owners([m["id_number"] for m in cleaned], exclude_household)
+    problems = []
+    for index, member in enumerate(cleaned):
+        owner = owners.get(member["id_number"])
+        if owner is not None:
+            household = owner.household
+            problems.append(
+                Problem(
+                    "id_number",
+                    "id_in_other_household",
+                    f"证件号码已登记在 {household.village.name} 户编号 {household.number}"
+                    f"（{owner.name}）",
+                    f"the ID number is registered in household {household.number} of "
+                    f"{household.village_id} ({owner.name})",
+                    member=index,
+                )
+            )
+    return problems
+
+
+def _clean_members(members: list[dict], today: date) -> tuple[list[dict], list[Problem]]:
+    cleaned, problems = [], []
+    for index, member in enumerate(members):
+        data, found = clean_member(member, on=today)
+        cleaned.append(data)
+        problems += [
+            Problem(p.field, p.code, p.message_zh, p.message_en, index, p.warning) for p in found
+        ]
+    return cleaned, problems
+
+
+def _set_other_causes(household: Household, causes, acting_user) -> None:
+    wanted = {c for c in causes if c and c != household.main_cause}
+    unknown = wanted - set(PovertyCause.values)
+    if unknown:
+        raise TuopinError(
+            "cause_unknown",
+            f"未知的致贫原因：{sorted(unknown)}",
+            f"unknown causes: {sorted(unknown)}",
+            field="other_causes",
+        )
+    current = {c.cause: c for c in household.other_causes.all()}
+    for cause in set(current) - wanted:
+        current[cause]._history_user = acting_user
+        current[cause].delete()
+    for cause in wanted - set(current):
+        link = HouseholdCause(household=household, cause=cause)
+        link._history_user = acting_user
+        link.save()
+
+
+@transaction.atomic
+def household_register(
+    *,
+    acting_user,
+    village_code: str,
+    number: str,
+    attributes: dict,
+    members: list[dict],
+    other_causes=(),
+) -> Household:
+    """Register a household with its members; every problem is reported at once."""
+    village = _writable_village(acting_user, village_code)
+    today = timezone.localdate()
+    cleaned, problems = _clean_members(members, today)
+    problems += household_member_problems(cleaned)
+    problems += _duplicate_problems(cleaned, exclude_household=None)
+    if Household.objects.filter(village=village, number=number).exists():
+        problems.append(
+            Problem(
+                "number",
+                "household_number_taken",
+                f"{village.name} 已有户编号 {number}",
+                f"{village.code} already has household {number}",
+            )
+        )
+    _raise_errors(problems)
+    household = Household(village=village, number=number, **attributes)
+    household._history_user = acting_user
+    household.full_clean(exclude=["helper"])
+    household.save()
+    for data in cleaned:
+        member = Member(household=household, **data)
+        member._history_user = acting_user
+        member.full_clean(exclude=["household"], validate_constraints=False)
+        member.save()
+    _set_other_causes(household, other_causes, acting_user)
+    return household
+
+
+def _lock_version(model, pk: int, version: int, what_zh: str, what_en: str) -> None:
+    """Optimistic locking: the edit must start from the version now stored.
+
+    `select_for_update` holds the row on PostgreSQL; SQLite's IMMEDIATE transactions
+    (config/base.py) serialise writers, so the comparison cannot race there either.
+    """
+    current = model.objects.select_for_update().filter(pk=pk).values_list("version", flat=True)
+    if current.first() != version:
+        raise StaleEdit(what_zh, what_en)
+
+
+@transaction.atomic
+def household_update(
+    *, acting_user, household: Household, version: int, attributes: dict, other_causes=None
+) -> Household:
+    """Change household facts; refused when someone saved a newer version meanwhile."""
+    _writable_village(acting_user, household.village_id)
+    _lock_version(Household, household.pk, version, "该户信息", "household")
+    for name, value in attributes.items():
+        setattr(household, name, value)
+    household.full_clean(exclude=["helper"])
+    household.version = version + 1
+    household._history_user = acting_user
+    household.save()
+    if other_causes is not None:
+        _set_other_causes(household, other_causes, acting_user)
+    return household
+
+
+@transaction.atomic
+def member_add(*, acting_user, household: Household, data: dict) -> Member:
+    """A new member (birth, marriage in, moving in); the arrival is recorded as an event."""
+    _writable_village(acting_user, household.village_id)
+    arrival = data.pop("event", MemberEventKind.BIRTH)
+    arrival_date = data.pop("event_date", None) or timezone.localdate()
+    cleaned, problems = clean_member(data, on=timezone.localdate())
+    others = [_member_dict(m) for m in household.members.all()]
+    problems += [
+        p
+        for p in household_member_problems([*others, cleaned])
+        if p.member == len(others) or p.member is None
+    ]
+    problems += _duplicate_problems([cleaned], exclude_household=None)
+    _raise_errors(problems)
+    member = Member(household=household, **cleaned)
+    member._history_user = acting_user
+    member.save()
+    _record_event(acting_user, member, arrival, arrival_date, "")
+    return member
+
+
+@transaction.atomic
+def member_update(*, acting_user, member: Member, version: int, data: dict) -> Member:
+    household = member.household
+    _writable_village(acting_user, household.village_id)
+    _lock_version(Member, member.pk, version, "该成员信息", "member")
+    cleaned, problems = clean_member({**_member_dict(member), **data}, on=timezone.localdate())
+    others = [_member_dict(m) for m in household.members.exclude(pk=member.pk)]
+    problems += [
+        p
+        for p in household_member_problems([*others, cleaned])
+        if p.member == len(others) or p.member is None
+    ]
+    problems += _duplicate_problems([cleaned], exclude_household=household.pk)
+    _raise_errors(problems)
+    for name, value in cleaned.items():
+        setattr(member, name, value)
+    member.version = version + 1
+    member._history_user = acting_user
+    member.save()
+    return member
+
+
+def _member_dict(member: Member) -> dict:
+    return {
+        f.attname: getattr(member, f.attname)
+        for f in Member._meta.concrete_fields
+        if f.attname not in ("id", "household_id", "version")
+    }
+
+
+def _record_event(acting_user, member: Member, kind: str, when: date, note: str) -> MemberEvent:
+    return MemberEvent.objects.create(
+        member=member, kind=kind, date=when, note=note, recorded_by=acting_user
+    )
+
+
+@transaction.atomic
+def member_record_event(
+    *, acting_user, member: Member, kind: str, when: date, note: str = ""
+) -> MemberEvent:
+    """A dated change (death, marriage out, moving, prison, release) sets the member's status."""
+    _writable_village(acting_user, member.household.village_id)
+    if kind not in MemberEventKind.values:
+        raise TuopinError(
+            "event_kind_unknown", f"未知的变动类型：{kind}", f"unknown change: {kind}", field="kind"
+        )
+    if when > timezone.localdate():
+        raise TuopinError(
+            "event_in_future",
+            "变动日期不能晚于今天",
+            "the date of a change cannot be in the future",
+            field="date",
+        )
+    event = _record_event(acting_user, member, kind, when, note)
+    member.status = EVENT_STATUS[kind]
+    member.version += 1
+    member._history_user = acting_user
+    member.save(update_fields=["status", "version"])
+    return event
+
+
+@transaction.atomic
+def income_record(*, acting_user, household: Household, year: int, amounts: dict) -> Income:
+    """Create or replace one year's income of a household."""
+    _writable_village(acting_user, household.village_id)
+    negative = [
+        name
+        for name, value in amounts.items()
+        if value is not None and value < 0 and name != "business"
+    ]
+    if negative:
+        raise TuopinError(
+            "income_negative",
+            f"收入不能为负数：{', '.join(negative)}",
+            f"amounts cannot be negative: {', '.join(negative)}",
+            field=negative[0],
+        )
+    income = Income.objects.filter(household=household, year=year).first() or Income(
+        household=household, year=year
+    )
+    for name, value in amounts.items():
+        setattr(income, name, value)
+    income._history_user = acting_user
+    income.full_clean(validate_unique=False)
+    income.save()
+    return income
+
+
+@transaction.atomic
+def measure_add(*, acting_user, household: Household, **fields) -> Measure:
+    _writable_village(acting_user, household.village_id)
+    measure = Measure(household=household, **fields)
+    measure._history_user = acting_user
+    measure.full_clean()
+    measure.save()
+    return measure
+
+
+@transaction.atomic
+def helper_assign(
+    *,
+    acting_user,
+    household: Household,
+    name: str,
+    work_unit: str = "",
+    post: str = "",
+    phone: str = "",
+    id_number: str = "",
+) -> Helper:
+    """Name the household's responsible helper; a registered poor person cannot be one."""
+    _writable_village(acting_user, household.village_id)
+    if id_number:
+        owner = _id_owners([id_number]).get(id_number)
+        if owner is not None:
+            raise TuopinError(
+                "helper_is_registered_poor",
+                f"帮扶责任人 {name} 是建档立卡贫困人口（户编号 {owner.household.number}）",
+                f"helper {name} is a registered poor person (household {owner.household.number})",
+                field="id_number",
+            )
+    helper, _ = Helper.objects.get_or_create(
+        region_id=household.village_id[:6].ljust(12, "0"),
+        name=name,
+        phone=phone,
+        defaults={"work_unit": work_unit, "post": post, "id_number": id_number},
+    )
+    household.helper = helper
+    household.version += 1
+    household._history_user = acting_user
+    household.save(update_fields=["helper", "version"])
+    return helper

@@ -1,0 +1,208 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.http import Http404
+
+from conftest import MINQUAN, RENHE, SUIXIAN, first_village, other_county_village
+from tuopin.accounts.roles import Role
+from tuopin.core.errors import TuopinError
+from tuopin.registry.enums import (
+    MemberEventKind,
+    MemberStatus,
+    PovertyCause,
+    PovertyStatus,
+    Relation,
+    Sex,
+)
+from tuopin.registry.models import Household, Member, MemberEvent
+from tuopin.registry.selectors import household_list_for_user, with_income
+from tuopin.registry.services import (
+    RegistryInvalid,
+    StaleEdit,
+    helper_assign,
+    household_register,
+    household_update,
+    income_record,
+    member_add,
+    member_record_event,
+)
+from tuopin.registry.tests.factories import family, member
+
+
+@pytest.fixture
+def village():
+    return first_village(RENHE)
+
+
+@pytest.fixture
+def cadre(make_user, village):
+    return make_user(Role.VILLAGE, village.code)
+
+
+def register(user, village, number="0001", members=None, **attributes):
+    return household_register(
+        acting_user=user,
+        village_code=village.code,
+        number=number,
+        attributes={"main_cause": PovertyCause.ILLNESS, **attributes},
+        members=family() if members is None else members,
+        other_causes=[PovertyCause.LACK_SKILLS],
+    )
+
+
+def test_a_household_is_registered_with_members_causes_and_history(cadre, village):
+    household = register(cadre, village)
+    assert household.members.count() == 4
+    assert [c.cause for c in household.other_causes.all()] == [PovertyCause.LACK_SKILLS]
+    assert household.status == PovertyStatus.NOT_EXITED
+    assert household.history.first().history_user == cadre
+    assert Member.history.filter(history_user=cadre).count() == 4
+
+
+def test_every_problem_is_reported_at_once_and_nothing_is_written(cadre, village):
+    members = family()
+    members[1]["sex"] = Sex.MALE  # spouse of the head's sex
+    members[2]["id_number"] = "411421200801201234"  # wrong check digit (or birth date)
+    with pytest.raises(RegistryInvalid) as refused:
+        register(cadre, village, members=members)
+    found = {(p.code, p.member) for p in refused.value.problems if not p.warning}
+    assert ("spouse_same_sex", 1) in found
+    assert any(member_index == 2 for _, member_index in found)
+    assert not Household.objects.exists() and not Member.objects.exists()
+
+
+def test_the_same_id_number_is_refused_in_a_second_household_naming_the_first(cadre, village):
+    first = register(cadre, village)
+    taken = first.members.get(relation=Relation.SON).id_number
+    members = family()
+    members[2]["id_number"] = taken
+    members[2]["birth_date"] = date(2008, 1, 20)
+    with pytest.raises(RegistryInvalid) as refused:
+        register(cadre, village, number="0002", members=members)
+    problem = next(p for p in refused.value.problems if p.code == "id_in_other_household")
+    assert "户编号 0001" in problem.message_zh and village.name in problem.message_zh
+    assert Household.objects.count() == 1
+
+
+def test_a_village_user_cannot_register_in_another_village(cadre):
+    with pytest.raises(Http404):
+        register(cadre, other_county_village(SUIXIAN))
+    assert not Household.objects.exists()
+
+
+def test_a_stale_edit_is_refused_and_overwrites_nothing(cadre, village):
+    household = register(cadre, village)
+    seen_by_a = household.version
+    household_update(
+        acting_user=cadre,
+        household=Household.objects.get(pk=household.pk),
+        version=seen_by_a,
+        attributes={"phone": "13800000001"},
+    )
+    with pytest.raises(StaleEdit):
+        household_update(
+            acting_user=cadre,
+            household=Household.objects.get(pk=household.pk),
+            version=seen_by_a,
+            attributes={"phone": "13900000002"},
+        )
+    household.refresh_from_db()
+    assert household.phone == "13800000001" and household.version == seen_by_a + 1
+
+
+def test_member_changes_are_dated_events_not_deletions(cadre, village):
+    household = register(cadre, village)
+    daughter = household.members.get(relation=Relation.DAUGHTER)
+    member_record_event(
+        acting_user=cadre, member=daughter, kind=MemberEventKind.MARRIAGE_OUT, when=date(2018, 5, 1)
+    )
+    daughter.refresh_from_db()
+    assert daughter.status == MemberStatus.MARRIED_OUT
+    assert Member.objects.filter(pk=daughter.pk).exists()
+    baby = member_add(
+        acting_user=cadre,
+        household=household,
+        data={
+            **member(Relation.GRANDSON, Sex.MALE, date(2018, 6, 1)),
+            "event_date": date(2018, 6, 1),
+        },
+    )
+    assert [e.kind for e in MemberEvent.objects.order_by("date")] == [
+        MemberEventKind.MARRIAGE_OUT,
+        MemberEventKind.BIRTH,
+    ]
+    assert baby.status == MemberStatus.NORMAL
+    with pytest.raises(TuopinError):
+        member_record_event(
+            acting_user=cadre, member=baby, kind=MemberEventKind.DEATH, when=date(2999, 1, 1)
+        )
+
+
+def test_per_capita_income_counts_current_members_only(cadre, village):
+    household = register(cadre, village)
+    income_record(
+        acting_user=cadre,
+        household=household,
+        year=2018,
+        amounts={
+            "wages": Decimal("9000"),
+            "business": Decimal("2000"),
+            "property_income": Decimal("0"),
+            "transfers": Decimal("1000"),
+            "production_costs": Decimal("1001"),
+        },
+    )
+    row = with_income(Household.objects.filter(pk=household.pk), 2018).get()
+    assert row.size == 4
+    assert row.per_capita_income == pytest.approx(10999 / 4)
+    daughter = household.members.get(relation=Relation.DAUGHTER)
+    member_record_event(
+        acting_user=cadre, member=daughter, kind=MemberEventKind.MOVE_OUT, when=date(2018, 3, 1)
+    )
+    row = with_income(Household.objects.filter(pk=household.pk), 2018).get()
+    # 10999 / 3 is not a whole number: no truncation on either database.
+    assert row.size == 3 and row.per_capita_income == pytest.approx(3666.3333, abs=1e-3)
+    assert with_income(Household.objects.filter(pk=household.pk), 2017).get().net_income is None
+
+
+def test_a_household_without_current_members_has_no_per_capita_figure(cadre, village):
+    household = register(cadre, village, members=[member(Relation.HEAD)])
+    income_record(
+        acting_user=cadre, household=household, year=2018, amounts={"wages": Decimal("3000")}
+    )
+    head = household.members.get()
+    member_record_event(
+        acting_user=cadre, member=head, kind=MemberEventKind.DEATH, when=date(2018, 9, 1)
+    )
+    row = with_income(Household.objects.filter(pk=household.pk), 2018).get()
+    assert row.size == 0 and row.per_capita_income is None
+
+
+def test_a_registered_poor_person_cannot_be_a_helper(cadre, village):
+    household = register(cadre, village)
+    poor = household.members.first()
+    with pytest.raises(TuopinError) as refused:
+        helper_assign(
+            acting_user=cadre, household=household, name=poor.name, id_number=poor.id_number
+        )
+    assert refused.value.code == "helper_is_registered_poor"
+    helper = helper_assign(
+        acting_user=cadre,
+        household=household,
+        name="赵书记",
+        work_unit="民权县教育局",
+        phone="13700000000",
+    )
+    household.refresh_from_db()
+    assert household.helper == helper and helper.region_id == MINQUAN
+
+
+def test_lists_are_scoped(make_user, cadre, village):
+    register(cadre, village)
+    other_village = first_village(RENHE).parent.children.exclude(code=village.code).first()
+    neighbour = make_user(Role.VILLAGE, other_village.code)
+    assert household_list_for_user(cadre).count() == 1
+    assert household_list_for_user(neighbour).count() == 0
+    assert household_list_for_user(make_user(Role.COUNTY_OFFICE, MINQUAN)).count() == 1
+    assert household_list_for_user(make_user(Role.COUNTY_OFFICE, SUIXIAN)).count() == 0
