@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("tuopin.web.urls")),
     path("accounts/", include("tuopin.accounts.urls")),
     path("audit/", include("tuopin.audit.urls")),
+    path("registry/", include("tuopin.registry.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

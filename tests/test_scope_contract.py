@@ -20,6 +20,9 @@ from tuopin.core.jobs import worker_loop
 from tuopin.core.models import Job
 from tuopin.core.services import job_enqueue
 from tuopin.regions.models import Region
+from tuopin.registry.models import Household
+from tuopin.registry.services import household_register
+from tuopin.registry.tests.factories import family
 
 CODE_RE = re.compile(r"(?<!\d)\d{12}(?!\d)")
 REFUSED = {403, 404}
@@ -48,6 +51,8 @@ class Scene:
     foreign_token: ApiToken
     stranger: object
     colleague: object
+    own_household: Household
+    foreign_household: Household
 
     def allowed_codes(self) -> set[str]:
         ancestors = {self.own.code[:n].ljust(12, "0") for n in (4, 6, 9)}
@@ -178,6 +183,123 @@ def assignment_remove(scene):
     assert scene.stranger.assignments.filter(pk=assignment.pk).exists()
 
 
+def household_list(scene):
+    response = scene.client.get(reverse("registry:households"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert scene.own_household.number in body and scene.foreign_household.number not in body
+    scene.assert_only_own_codes(response)
+    search = scene.client.get(
+        reverse("registry:households"), {"q": scene.foreign_household.members.first().id_number}
+    )
+    assert scene.foreign_household.number not in search.content.decode()
+
+
+def household_object(scene):
+    url = "registry:household"
+    assert scene.client.get(reverse(url, args=[scene.own_household.pk])).status_code == 200
+    foreign = scene.client.get(reverse(url, args=[scene.foreign_household.pk]))
+    assert foreign.status_code == 404
+    assert scene.foreign_household.number not in foreign.content.decode()
+
+
+def member_reveal(scene):
+    own = scene.own_household.members.first()
+    foreign = scene.foreign_household.members.first()
+    response = scene.client.post(reverse("registry:member_reveal", args=[own.pk]))
+    assert response.status_code in {200, 403}
+    refused = scene.client.post(reverse("registry:member_reveal", args=[foreign.pk]))
+    assert refused.status_code == 404 and foreign.id_number not in refused.content.decode()
+
+
+def _json(scene, method, url, body):
+    import json
+
+    return getattr(scene.client, method)(url, json.dumps(body), content_type="application/json")
+
+
+def api_household_list(scene):
+    response = scene.client.get("/api/v1/households")
+    assert response.status_code == 200
+    numbers = [row["number"] for row in response.json()["items"]]
+    assert scene.own_household.number in numbers and scene.foreign_household.number not in numbers
+    scene.assert_only_own_codes(response)
+
+
+def api_household_object(scene):
+    own = scene.client.get(f"/api/v1/households/{scene.own_household.pk}")
+    assert own.status_code == 200
+    assert scene.client.get(f"/api/v1/households/{scene.foreign_household.pk}").status_code == 404
+
+
+def api_household_create(scene):
+    before = Household.objects.count()
+    for region in scene.foreign:
+        _json(
+            scene,
+            "post",
+            "/api/v1/households",
+            {"village_code": region.code, "number": "X-1", "members": []},
+        )
+    assert Household.objects.count() == before
+
+
+def api_household_patch(scene):
+    foreign = scene.foreign_household
+    response = _json(
+        scene,
+        "patch",
+        f"/api/v1/households/{foreign.pk}",
+        {"version": foreign.version, "phone": "110"},
+    )
+    assert response.status_code in REFUSED
+    foreign.refresh_from_db()
+    assert foreign.phone != "110"
+
+
+def api_member_create(scene):
+    foreign = scene.foreign_household
+    before = foreign.members.count()
+    response = _json(
+        scene,
+        "post",
+        f"/api/v1/households/{foreign.pk}/members",
+        {"name": "外人", "relation": "20"},
+    )
+    assert response.status_code in REFUSED and foreign.members.count() == before
+
+
+def api_member_patch(scene):
+    member = scene.foreign_household.members.first()
+    response = _json(
+        scene, "patch", f"/api/v1/members/{member.pk}", {"version": member.version, "name": "改名"}
+    )
+    assert response.status_code in REFUSED
+    member.refresh_from_db()
+    assert member.name != "改名"
+
+
+def api_member_event(scene):
+    member = scene.foreign_household.members.first()
+    response = _json(
+        scene,
+        "post",
+        f"/api/v1/members/{member.pk}/events",
+        {"kind": "death", "date": "2018-01-01"},
+    )
+    assert response.status_code in REFUSED
+    member.refresh_from_db()
+    assert member.status == "1" and not member.events.exists()
+
+
+def api_member_id_number(scene):
+    foreign = scene.foreign_household.members.first()
+    response = scene.client.get(f"/api/v1/members/{foreign.pk}/id-number")
+    assert response.status_code == 404 and foreign.id_number not in response.content.decode()
+    own = scene.own_household.members.first()
+    assert scene.client.get(f"/api/v1/members/{own.pk}/id-number").status_code in {200, 403}
+
+
 def public(name):
     def probe(scene):
         response = Client().get(reverse(name))
@@ -218,6 +340,17 @@ PROBES = {
     "accounts:assignment_remove": assignment_remove,
     "audit:access_log": page("audit:access_log"),
     "set_language": self_only,
+    "registry:households": household_list,
+    "registry:household": household_object,
+    "registry:member_reveal": member_reveal,
+    "api-1.0.0:household_list": api_household_list,
+    "api-1.0.0:household_detail": api_household_object,
+    "api-1.0.0:household_create": api_household_create,
+    "api-1.0.0:household_patch": api_household_patch,
+    "api-1.0.0:member_create": api_member_create,
+    "api-1.0.0:member_patch": api_member_patch,
+    "api-1.0.0:member_event": api_member_event,
+    "api-1.0.0:member_id_number": api_member_id_number,
     "api-1.0.0:openapi-json": public("api-1.0.0:openapi-json"),
     "api-1.0.0:openapi-view": public("api-1.0.0:openapi-view"),
     "api-1.0.0:api-root": public("api-1.0.0:api-root"),
@@ -267,8 +400,31 @@ def _scene(make_user, role, own_code) -> Scene:
     # Let the stranger leave traces (log entries) that must stay invisible.
     Client().post(reverse("accounts:login"), {"username": stranger.username, "password": "x"})
     colleague = make_user(Role.VILLAGE, _a_village_under(own).code)
+    registrar = make_user(Role.COUNTY_OFFICE, own.code[:6].ljust(12, "0"))
+    own_household = _household(registrar, _a_village_under(own), "NEI-0001")
+    foreign_household = _household(stranger, foreign[0], "WAI-0001")
     return Scene(
-        client, user, own, foreign, own_job, foreign_job, foreign_token, stranger, colleague
+        client,
+        user,
+        own,
+        foreign,
+        own_job,
+        foreign_job,
+        foreign_token,
+        stranger,
+        colleague,
+        own_household,
+        foreign_household,
+    )
+
+
+def _household(user, village: Region, number: str) -> Household:
+    return household_register(
+        acting_user=user,
+        village_code=village.code,
+        number=number,
+        attributes={},
+        members=family(county=village.code[:6]),
     )
 
 

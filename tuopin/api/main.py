@@ -5,9 +5,11 @@ from django.http import Http404
 from ninja import NinjaAPI
 
 from tuopin.api.auth import AUTH
+from tuopin.api.registry import router as registry_router
 from tuopin.api.routes import router
 from tuopin.audit.middleware import record_denied
 from tuopin.core.errors import TuopinError
+from tuopin.registry.services import RegistryInvalid
 
 api = NinjaAPI(
     title="脱贫 Tuopin API",
@@ -23,6 +25,7 @@ api = NinjaAPI(
     urls_namespace="api-1.0.0",
 )
 api.add_router("/", router)
+api.add_router("/", registry_router)
 
 
 def _error(request, status: int, code: str, zh: str, en: str):
@@ -33,6 +36,23 @@ def _error(request, status: int, code: str, zh: str, en: str):
 @api.exception_handler(TuopinError)
 def tuopin_error(request, exc: TuopinError):
     return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(RegistryInvalid)
+def registry_invalid(request, exc: RegistryInvalid):
+    body = exc.as_dict()
+    body["problems"] = [
+        {
+            "field": p.field,
+            "code": p.code,
+            "member": p.member,
+            "warning": p.warning,
+            "message_zh": p.message_zh,
+            "message_en": p.message_en,
+        }
+        for p in exc.problems
+    ]
+    return api.create_response(request, body, status=400)
 
 
 @api.exception_handler(Http404)

@@ -9,6 +9,7 @@ system's drop-down lists. Imports accept either the code or the Chinese label.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Sex(models.TextChoices):
@@ -204,7 +205,7 @@ SENIOR_OR_ABOVE = frozenset(code for code in StudentStatus.values if code >= Stu
 class Health(models.TextChoices):
     """Health is recorded as flags (combinations occur); these are the labels imports read."""
 
-    HEALTHY = "1", _("健康")
+    HEALTHY = "1", pgettext_lazy("health status", "健康")
     CHRONIC = "2", _("长期慢性病")
     SERIOUS = "3", _("患有大病")
     DISABLED = "4", _("残疾")

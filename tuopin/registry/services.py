@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -48,6 +49,32 @@ class StaleEdit(TuopinError):
             f"the {what_en} was changed by someone else; your edit was not saved. Reload "
             "and edit again.",
         )
+
+
+def _full_clean(instance, **options) -> None:
+    """Model validation (choices, lengths, constraints) reported like every other problem."""
+    try:
+        instance.full_clean(**options)
+    except ValidationError as invalid:
+        raise RegistryInvalid(
+            [
+                Problem(
+                    field if field != NON_FIELD_ERRORS else "",
+                    "invalid_value",
+                    f"{_label(instance, field)}：{message}",
+                    f"{field}: {message}",
+                )
+                for field, messages in invalid.message_dict.items()
+                for message in messages
+            ]
+        ) from invalid
+
+
+def _label(instance, field: str) -> str:
+    try:
+        return str(instance._meta.get_field(field).verbose_name)
+    except Exception:  # noqa: BLE001 - a non-field error has no label
+        return "数据"
 
 
 def _raise_errors(problems: list[Problem]) -> None:
@@ -157,12 +184,12 @@ def household_register(
     _raise_errors(problems)
     household = Household(village=village, number=number, **attributes)
     household._history_user = acting_user
-    household.full_clean(exclude=["helper"])
+    _full_clean(household, exclude=["helper"])
     household.save()
     for data in cleaned:
         member = Member(household=household, **data)
         member._history_user = acting_user
-        member.full_clean(exclude=["household"], validate_constraints=False)
+        _full_clean(member, exclude=["household"], validate_constraints=False)
         member.save()
     _set_other_causes(household, other_causes, acting_user)
     return household
@@ -188,7 +215,7 @@ def household_update(
     _lock_version(Household, household.pk, version, "该户信息", "household")
     for name, value in attributes.items():
         setattr(household, name, value)
-    household.full_clean(exclude=["helper"])
+    _full_clean(household, exclude=["helper"])
     household.version = version + 1
     household._history_user = acting_user
     household.save()
@@ -302,7 +329,7 @@ def income_record(*, acting_user, household: Household, year: int, amounts: dict
     for name, value in amounts.items():
         setattr(income, name, value)
     income._history_user = acting_user
-    income.full_clean(validate_unique=False)
+    _full_clean(income, validate_unique=False)
     income.save()
     return income
 
@@ -312,7 +339,7 @@ def measure_add(*, acting_user, household: Household, **fields) -> Measure:
     _writable_village(acting_user, household.village_id)
     measure = Measure(household=household, **fields)
     measure._history_user = acting_user
-    measure.full_clean()
+    _full_clean(measure)
     measure.save()
     return measure
 

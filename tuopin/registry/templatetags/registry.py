@@ -1,0 +1,33 @@
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from tuopin.registry.idnumbers import mask_id_number
+
+register = template.Library()
+
+
+@register.filter
+def masked(number: str) -> str:
+    return mask_id_number(number or "")
+
+
+@register.filter
+def fact(value) -> str:
+    """A yes/no fact that may be unknown."""
+    if value is None:
+        return _("未填")
+    return _("是") if value else _("否")
+
+
+@register.filter
+def health(member) -> str:
+    flags = [
+        (member.is_chronically_ill, _("长期慢性病")),
+        (member.is_seriously_ill, _("患有大病")),
+        (member.is_disabled, _("残疾")),
+    ]
+    if all(flag is None for flag, _label in flags):
+        return _("未填")
+    named = [label for flag, label in flags if flag]
+    return "、".join(named) if named else pgettext("health status", "健康")

@@ -1,0 +1,125 @@
+from decimal import Decimal
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from conftest import CITY, MINQUAN, RENHE, first_village
+from tuopin.accounts.roles import Role
+from tuopin.audit.models import AccessKind, AccessLog
+from tuopin.registry.enums import PovertyCause, PovertyStatus, Relation
+from tuopin.registry.idnumbers import mask_id_number
+from tuopin.registry.services import household_register, income_record
+from tuopin.registry.tests.factories import family
+
+
+@pytest.fixture
+def village():
+    return first_village(RENHE)
+
+
+@pytest.fixture
+def office(make_user):
+    return make_user(Role.COUNTY_OFFICE, MINQUAN)
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def register(user, village, number, **attributes):
+    return household_register(
+        acting_user=user,
+        village_code=village.code,
+        number=number,
+        attributes=attributes,
+        members=family(),
+    )
+
+
+def test_the_list_filters_searches_and_counts(office, village):
+    poor = register(
+        office,
+        village,
+        "0001",
+        status=PovertyStatus.NOT_EXITED,
+        main_cause=PovertyCause.ILLNESS,
+        identified_year=2016,
+    )
+    register(
+        office,
+        village,
+        "0002",
+        status=PovertyStatus.EXITED_WITH_POLICY,
+        main_cause=PovertyCause.SCHOOLING,
+        identified_year=2014,
+    )
+    client = login(office)
+    page = client.get(reverse("registry:households")).content.decode()
+    assert "共 2 户，8 人" in page and "王建国" in page
+    only = client.get(reverse("registry:households"), {"status": PovertyStatus.NOT_EXITED})
+    assert "0001" in only.content.decode() and "0002" not in only.content.decode()
+    by_year = client.get(reverse("registry:households"), {"identified_year": "2014"})
+    assert "0002" in by_year.content.decode() and "0001" not in by_year.content.decode()
+    son = poor.members.get(relation=Relation.SON)
+    typed = son.id_number.lower().replace("1", "１")  # as typed: full-width, lower case
+    found = client.get(reverse("registry:households"), {"q": typed}).content.decode()
+    assert "共 1 户" in found and "0001" in found
+    assert "共 1 户" in client.get(reverse("registry:households"), {"q": "0002"}).content.decode()
+
+
+def test_keyset_pages_walk_every_household_once(office, village):
+    numbers = [f"{n:04d}" for n in range(1, 56)]
+    for number in numbers:
+        household_register(
+            acting_user=office,
+            village_code=village.code,
+            number=number,
+            attributes={},
+            members=family()[:1],
+        )
+    client = login(office)
+    seen, url, params = [], reverse("registry:households"), {}
+    while True:
+        response = client.get(url, params)
+        rows = response.context["rows"]
+        seen += [row.number for row in rows]
+        if response.context["next_after"] is None:
+            break
+        params = {"after": response.context["next_after"]}
+    assert seen == numbers
+
+
+def test_the_household_page_masks_ids_and_a_reveal_is_logged(office, village):
+    household = register(office, village, "0001")
+    income_record(
+        acting_user=office,
+        household=household,
+        year=2018,
+        amounts={"wages": Decimal("10000"), "production_costs": Decimal("1")},
+    )
+    client = login(office)
+    page = client.get(reverse("registry:household", args=[household.pk])).content.decode()
+    head = household.members.get(relation=Relation.HEAD)
+    assert head.id_number not in page and mask_id_number(head.id_number) in page
+    assert "2499.75" in page  # (10000 - 1) / 4 members
+    revealed = client.post(reverse("registry:member_reveal", args=[head.pk]))
+    assert head.id_number in revealed.content.decode()
+    entry = AccessLog.objects.get(kind=AccessKind.REVEAL)
+    assert (entry.object_id, entry.username, entry.region_code) == (
+        str(head.pk),
+        office.username,
+        village.code,
+    )
+
+
+def test_a_role_without_reveal_sees_no_button_and_is_refused(make_user, office, village):
+    household = register(office, village, "0001")
+    hotline = login(make_user(Role.HOTLINE, CITY))
+    page = hotline.get(reverse("registry:household", args=[household.pk])).content.decode()
+    assert "reveal-" not in page
+    head = household.members.get(relation=Relation.HEAD)
+    assert hotline.post(reverse("registry:member_reveal", args=[head.pk])).status_code == 403
+    assert not AccessLog.objects.filter(kind=AccessKind.REVEAL).exists()

@@ -1,0 +1,89 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from tuopin.accounts.roles import Permission
+from tuopin.accounts.selectors import has_permission, require_permission
+from tuopin.audit.models import AccessKind
+from tuopin.audit.services import access_log_record
+from tuopin.registry.forms import HouseholdFilter
+from tuopin.registry.selectors import (
+    access_household,
+    access_member,
+    household_detail,
+    household_rows,
+    household_search,
+    household_totals,
+    keyset_page,
+)
+
+
+@login_required
+def household_list(request):
+    require_permission(request.user, Permission.REGISTRY_VIEW)
+    form = HouseholdFilter(request.GET or None)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "text": data["q"],
+            "region_prefix": data["region"],
+            "status": data["status"],
+            "attribute": data["attribute"],
+            "main_cause": data["main_cause"],
+            "identified_year": data["identified_year"],
+        }
+    households = household_search(request.user, **filters)
+    after = request.GET.get("after", "")
+    rows, next_after = keyset_page(
+        household_rows(households), after=int(after) if after.isdigit() else None
+    )
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(
+        request,
+        "registry/household_list.html",
+        {
+            "form": form,
+            "rows": rows,
+            "next_after": next_after,
+            "query": query.urlencode(),
+            "totals": household_totals(households),
+            "first_page": not after,
+        },
+    )
+
+
+@login_required
+def household_page(request, household_id: int):
+    require_permission(request.user, Permission.REGISTRY_VIEW)
+    household = access_household(request.user, household_id)
+    return render(
+        request,
+        "registry/household.html",
+        {
+            "household": household,
+            **household_detail(household),
+            "may_reveal": has_permission(
+                request.user, Permission.PERSON_REVEAL, household.village_id
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def member_reveal(request, member_id: int):
+    """Show one full ID number: allowed by role, and logged every time."""
+    member = access_member(request.user, member_id)
+    require_permission(request.user, Permission.PERSON_REVEAL, member.household.village_id)
+    access_log_record(
+        kind=AccessKind.REVEAL,
+        user=request.user,
+        request=request,
+        region_code=member.household.village_id,
+        object_type="member",
+        object_id=str(member.pk),
+        detail=f"{member.name}",
+    )
+    return render(request, "registry/_id_revealed.html", {"member": member})
