@@ -1,0 +1,131 @@
+"""Opening a registry spreadsheet (xlsx or csv) and finding its header and data rows."""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+
+from tuopin.core.errors import TuopinError
+from tuopin.registry.interchange.columns import HEADER_LOOKUP, Column, header_key
+from tuopin.registry.interchange.values import key
+
+HEADER_SEARCH_ROWS = 30
+TOTALS_WORDS = ("合计", "总计", "小计", "total")
+
+
+class UnusableFile(TuopinError):
+    """The file cannot be read as a registry table at all (exit code 2)."""
+
+
+@dataclass
+class SheetRow:
+    number: int  # the row number Excel (or a text editor, for csv) shows
+    cells: dict[str, object]  # column key -> raw value
+    raw: list  # the row as received, for the error report
+
+
+@dataclass
+class Table:
+    header_row: int
+    header: list  # the header row as received
+    columns: dict[int, Column]  # position -> column
+    unknown_headers: list[str]
+    rows: Iterator[SheetRow]
+
+
+def _rows_of(path: Path) -> Iterator[tuple[int, list]]:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        try:
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+            raise UnusableFile(
+                "file_unreadable",
+                f"无法读取 Excel 文件：{path.name}",
+                f"cannot read the Excel file {path.name}",
+            ) from error
+        sheet = workbook.worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(row)
+        workbook.close()
+    elif suffix in (".csv", ".txt"):
+        data = path.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise UnusableFile(
+                "file_encoding",
+                "CSV 文件编码无法识别（应为 UTF-8 或 GBK）",
+                "the CSV is neither UTF-8 nor GBK",
+            )
+        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+            yield number, row
+    else:
+        raise UnusableFile(
+            "file_type",
+            f"不支持的文件类型：{path.suffix or '（无扩展名）'}，请上传 .xlsx 或 .csv",
+            f"unsupported file type {path.suffix!r}; use .xlsx or .csv",
+        )
+
+
+def _is_header(row: list) -> bool:
+    found = {
+        HEADER_LOOKUP[header_key(cell)].key
+        for cell in row
+        if cell is not None and header_key(cell) in HEADER_LOOKUP
+    }
+    return "number" in found and "name" in found
+
+
+def open_table(path: Path | str) -> Table:
+    """The first row holding both 户编号 and 姓名 (or synonyms) is the header."""
+    path = Path(path)
+    if not path.is_file():
+        raise UnusableFile("file_missing", f"找不到文件：{path}", f"file not found: {path}")
+    rows = _rows_of(path)
+    for number, row in rows:
+        if _is_header(row):
+            columns, unknown = {}, []
+            for position, cell in enumerate(row):
+                column = HEADER_LOOKUP.get(header_key(cell)) if cell is not None else None
+                if column is not None and column not in columns.values():
+                    columns[position] = column
+                elif cell is not None and key(cell):
+                    unknown.append(str(cell))
+            return Table(number, row, columns, unknown, _data_rows(rows, columns))
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    raise UnusableFile(
+        "header_missing",
+        "找不到表头：前 30 行中没有同时含“户编号”和“姓名”的行",
+        "no header row: none of the first 30 rows has both 户编号 and 姓名",
+    )
+
+
+def _data_rows(rows, columns: dict[int, Column]) -> Iterator[SheetRow]:
+    for number, row in rows:
+        values = [row[i] if i < len(row) else None for i in range(len(row))]
+        if not any(key(value) for value in values):
+            continue  # a blank row in the middle
+        first = next(key(value) for value in values if key(value))
+        if first.lower().startswith(TOTALS_WORDS):
+            break  # the totals row; only notes follow it
+        cells = {
+            column.key: (row[position] if position < len(row) else None)
+            for position, column in columns.items()
+        }
+        if (
+            not key(cells.get("number"))
+            and not key(cells.get("name"))
+            and not key(cells.get("id_number"))
+        ):
+            continue  # a note or a stray cell below the data
+        yield SheetRow(number, cells, list(row))
