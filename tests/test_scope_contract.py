@@ -195,6 +195,19 @@ def household_list(scene):
     assert scene.foreign_household.number not in search.content.decode()
 
 
+def registry_import(scene):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    assert scene.client.get(reverse("registry:import")).status_code in {200, 403}
+    before = Job.objects.count()
+    for region in scene.foreign:
+        scene.client.post(
+            reverse("registry:import"),
+            {"file": SimpleUploadedFile("x.csv", "户编号,姓名\n".encode()), "region": region.code},
+        )
+    assert Job.objects.count() == before
+
+
 def household_object(scene):
     url = "registry:household"
     assert scene.client.get(reverse(url, args=[scene.own_household.pk])).status_code == 200
@@ -342,6 +355,7 @@ PROBES = {
     "set_language": self_only,
     "registry:households": household_list,
     "registry:household": household_object,
+    "registry:import": registry_import,
     "registry:member_reveal": member_reveal,
     "api-1.0.0:household_list": api_household_list,
     "api-1.0.0:household_detail": api_household_object,

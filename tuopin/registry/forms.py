@@ -35,3 +35,25 @@ class HouseholdFilter(forms.Form):
         if region and not region.isdigit():
             raise forms.ValidationError(_("区划代码只能是数字。"))
         return region
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("表格文件（.xlsx 或 .csv）"))
+    region = forms.ChoiceField(label=_("导入范围"))
+    dry_run = forms.BooleanField(label=_("只校验，不写入"), required=False)
+    partial = forms.BooleanField(label=_("只写入全部行都正确的户"), required=False)
+
+    def __init__(self, *args, regions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [(r.code, f"{r.name}（{r.code}）") for r in regions]
+        self.fields["file"].widget.attrs["class"] = "form-control"
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
+        self.fields["region"].widget.attrs["class"] = "form-select"
+        for name in ("dry_run", "partial"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError(_("请上传 .xlsx 或 .csv 文件。"))
+        return upload

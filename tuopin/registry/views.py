@@ -1,12 +1,17 @@
+import uuid
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from tuopin.accounts.roles import Permission
-from tuopin.accounts.selectors import has_permission, require_permission
+from tuopin.accounts.selectors import has_permission, require_permission, top_regions
+from tuopin.accounts.services import job_submit
 from tuopin.audit.models import AccessKind
 from tuopin.audit.services import access_log_record
-from tuopin.registry.forms import HouseholdFilter
+from tuopin.registry.forms import HouseholdFilter, ImportForm
 from tuopin.registry.selectors import (
     access_household,
     access_member,
@@ -50,6 +55,9 @@ def household_list(request):
             "query": query.urlencode(),
             "totals": household_totals(households),
             "first_page": not after,
+            "may_import": has_permission(request.user, Permission.REGISTRY_IMPORT),
+            "may_export": has_permission(request.user, Permission.DATA_EXPORT),
+            "export_regions": top_regions(request.user),
         },
     )
 
@@ -87,3 +95,33 @@ def member_reveal(request, member_id: int):
         detail=f"{member.name}",
     )
     return render(request, "registry/_id_revealed.html", {"member": member})
+
+
+@login_required
+def registry_import(request):
+    """Upload a spreadsheet; the import runs as a background job with its error report."""
+    require_permission(request.user, Permission.REGISTRY_IMPORT)
+    form = ImportForm(
+        request.POST or None, request.FILES or None, regions=top_regions(request.user)
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        relative = Path("uploads") / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+        target = Path(settings.MEDIA_ROOT) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        job = job_submit(
+            acting_user=request.user,
+            kind="registry.import",
+            region_code=form.cleaned_data["region"],
+            params={
+                "upload": str(relative),
+                "name": upload.name,
+                "dry_run": form.cleaned_data["dry_run"],
+                "partial": form.cleaned_data["partial"],
+            },
+        )
+        return redirect("web:job", job_id=job.pk)
+    return render(request, "registry/import.html", {"form": form})

@@ -123,3 +123,47 @@ def test_a_role_without_reveal_sees_no_button_and_is_refused(make_user, office, 
     head = household.members.get(relation=Relation.HEAD)
     assert hotline.post(reverse("registry:member_reveal", args=[head.pk])).status_code == 403
     assert not AccessLog.objects.filter(kind=AccessKind.REVEAL).exists()
+
+
+def test_an_uploaded_file_is_imported_by_a_job_with_its_error_report(office, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tuopin.core.jobs import worker_loop
+    from tuopin.core.models import Job, JobStatus
+    from tuopin.registry.models import Member
+    from tuopin.registry.tests.test_import import SON_ID, family, write_xlsx
+
+    rows = family()
+    rows[2]["证件号码"] = SON_ID[:-1] + ("0" if SON_ID[-1] != "0" else "1")
+    path = write_xlsx(tmp_path / "upload.xlsx", rows)
+    client = login(office)
+    response = client.post(
+        reverse("registry:import"),
+        {
+            "file": SimpleUploadedFile("人和镇.xlsx", path.read_bytes()),
+            "region": MINQUAN,
+            "partial": "on",
+        },
+    )
+    job = Job.objects.get(kind="registry.import")
+    assert response["Location"] == reverse("web:job", args=[job.pk])
+    worker_loop(once=True, heartbeat=False)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert job.result["errors"] == 1 and job.result["households"]["rejected"] == 1
+    assert not Member.objects.exists()
+    download = client.get(reverse("web:job_download", args=[job.pk]))
+    assert download.status_code == 200 and job.result_name == "导入结果.xlsx"
+
+
+def test_the_import_page_refuses_other_files_and_other_roles(office, make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = login(office)
+    page = client.post(
+        reverse("registry:import"),
+        {"file": SimpleUploadedFile("a.pdf", b"%PDF"), "region": MINQUAN},
+    ).content.decode()
+    assert 'data-testid="error-file"' in page
+    hotline = login(make_user(Role.HOTLINE, CITY))
+    assert hotline.get(reverse("registry:import")).status_code == 403
