@@ -208,6 +208,29 @@ def registry_import(scene):
     assert Job.objects.count() == before
 
 
+def household_edit(scene):
+    own = scene.client.get(reverse("registry:household_edit", args=[scene.own_household.pk]))
+    assert own.status_code in {200, 403}
+    foreign = scene.foreign_household
+    url = reverse("registry:household_edit", args=[foreign.pk])
+    assert scene.client.get(url).status_code == 404
+    scene.client.post(url, {"version": foreign.version, "phone": "110"})
+    foreign.refresh_from_db()
+    assert foreign.phone != "110"
+
+
+def member_event_web(scene):
+    foreign = scene.foreign_household
+    member = foreign.members.first()
+    response = scene.client.post(
+        reverse("registry:member_event", args=[foreign.pk]),
+        {"member": member.pk, "kind": "death", "date": "2018-01-01"},
+    )
+    assert response.status_code == 404
+    member.refresh_from_db()
+    assert member.status == "1"
+
+
 def household_object(scene):
     url = "registry:household"
     assert scene.client.get(reverse(url, args=[scene.own_household.pk])).status_code == 200
@@ -356,6 +379,8 @@ PROBES = {
     "registry:households": household_list,
     "registry:household": household_object,
     "registry:import": registry_import,
+    "registry:household_edit": household_edit,
+    "registry:member_event": member_event_web,
     "registry:member_reveal": member_reveal,
     "api-1.0.0:household_list": api_household_list,
     "api-1.0.0:household_detail": api_household_object,

@@ -57,3 +57,88 @@ class ImportForm(forms.Form):
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("请上传 .xlsx 或 .csv 文件。"))
         return upload
+
+
+# Status and its years change only through the exit/return procedures (cases), not here.
+HOUSEHOLD_EDITABLE = [
+    "identification_standard",
+    "attribute",
+    "main_cause",
+    "phone",
+    "bank_name",
+    "bank_account",
+    "is_military_family",
+    "is_only_child_family",
+    "is_two_daughters_family",
+    "is_relocated",
+    "relocation_mode",
+    "relocation_place",
+    "relocation_year",
+    "relocation_moved_in",
+    "farmland_mu",
+    "irrigated_mu",
+    "forest_mu",
+    "returned_forest_mu",
+    "orchard_mu",
+    "pasture_mu",
+    "water_surface_mu",
+    "in_cooperative",
+    "has_production_power",
+    "has_household_power",
+    "has_radio_tv",
+    "road_distance_km",
+    "road_type",
+    "housing_area_m2",
+    "housing_grade",
+    "owns_house",
+    "water_safe",
+    "water_difficult",
+    "main_fuel",
+    "has_sanitary_toilet",
+    "food_secure",
+    "clothing_secure",
+]
+
+
+def _style(form: forms.BaseForm) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.NullBooleanSelect | forms.Select):
+            widget.attrs["class"] = "form-select form-select-sm"
+        elif isinstance(widget, forms.CheckboxInput):
+            widget.attrs["class"] = "form-check-input"
+        else:
+            widget.attrs["class"] = "form-control form-control-sm"
+
+
+class HouseholdEditForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        from tuopin.registry.models import Household
+
+        model = Household
+        fields = HOUSEHOLD_EDITABLE
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class MemberEventForm(forms.Form):
+    member = forms.ChoiceField(label=_("成员"))
+    kind = forms.ChoiceField(label=_("变动类型"))
+    date = forms.DateField(label=_("变动日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, members=(), **kwargs):
+        from tuopin.registry.enums import MemberEventKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [(m.pk, m.name) for m in members]
+        self.fields["kind"].choices = [
+            (value, label)
+            for value, label in MemberEventKind.choices
+            if value not in ("birth", "marriage_in", "move_in")
+        ]
+        _style(self)

@@ -2,8 +2,10 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuopin.accounts.roles import Permission
@@ -11,7 +13,9 @@ from tuopin.accounts.selectors import has_permission, require_permission, top_re
 from tuopin.accounts.services import job_submit
 from tuopin.audit.models import AccessKind
 from tuopin.audit.services import access_log_record
-from tuopin.registry.forms import HouseholdFilter, ImportForm
+from tuopin.core.errors import TuopinError
+from tuopin.registry.forms import HouseholdEditForm, HouseholdFilter, ImportForm, MemberEventForm
+from tuopin.registry.models import Household
 from tuopin.registry.selectors import (
     access_household,
     access_member,
@@ -21,6 +25,7 @@ from tuopin.registry.selectors import (
     household_totals,
     keyset_page,
 )
+from tuopin.registry.services import household_update, member_record_event
 
 
 @login_required
@@ -72,6 +77,10 @@ def household_page(request, household_id: int):
         {
             "household": household,
             **household_detail(household),
+            "may_edit": has_permission(
+                request.user, Permission.REGISTRY_EDIT, household.village_id
+            ),
+            "event_form": MemberEventForm(members=household.members.all()),
             "may_reveal": has_permission(
                 request.user, Permission.PERSON_REVEAL, household.village_id
             ),
@@ -125,3 +134,57 @@ def registry_import(request):
         )
         return redirect("web:job", job_id=job.pk)
     return render(request, "registry/import.html", {"form": form})
+
+
+@login_required
+def household_edit(request, household_id: int):
+    """Edit household facts; a stale form (someone saved meanwhile) is refused whole."""
+    household = access_household(request.user, household_id)
+    require_permission(request.user, Permission.REGISTRY_EDIT, household.village_id)
+    form = HouseholdEditForm(
+        request.POST or None,
+        instance=Household.objects.get(pk=household.pk),
+        initial={"version": household.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        attributes = {
+            name: form.cleaned_data[name] for name in form.changed_data if name != "version"
+        }
+        try:
+            household_update(
+                acting_user=request.user,
+                household=household,
+                version=form.cleaned_data["version"],
+                attributes=attributes,
+            )
+        except TuopinError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("registry:household", household_id=household.pk)
+    return render(request, "registry/household_edit.html", {"household": household, "form": form})
+
+
+@login_required
+@require_POST
+def member_event(request, household_id: int):
+    household = access_household(request.user, household_id)
+    require_permission(request.user, Permission.REGISTRY_EDIT, household.village_id)
+    form = MemberEventForm(request.POST, members=household.members.all())
+    if form.is_valid():
+        member = household.members.get(pk=form.cleaned_data["member"])
+        try:
+            member_record_event(
+                acting_user=request.user,
+                member=member,
+                kind=form.cleaned_data["kind"],
+                when=form.cleaned_data["date"],
+                note=form.cleaned_data["note"],
+            )
+        except TuopinError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已登记成员变动。"))
+    else:
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+    return redirect("registry:household", household_id=household.pk)

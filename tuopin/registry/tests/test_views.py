@@ -167,3 +167,44 @@ def test_the_import_page_refuses_other_files_and_other_roles(office, make_user):
     assert 'data-testid="error-file"' in page
     hotline = login(make_user(Role.HOTLINE, CITY))
     assert hotline.get(reverse("registry:import")).status_code == 403
+
+
+def _edit_data(client, household):
+    form = client.get(reverse("registry:household_edit", args=[household.pk])).context["form"]
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        data[name] = "" if value is None else ("unknown" if value is None else value)
+        if isinstance(value, bool):
+            data[name] = "true" if value else "false"
+    return data
+
+
+def test_a_stale_household_edit_is_refused_and_overwrites_nothing(office, village):
+    household = register(office, village, "0001")
+    first, second = login(office), login(office)
+    form_a, form_b = _edit_data(first, household), _edit_data(second, household)
+    form_a["phone"] = "13800000001"
+    assert (
+        first.post(reverse("registry:household_edit", args=[household.pk]), form_a).status_code
+        == 302
+    )
+    form_b["phone"] = "13900000002"
+    page = second.post(reverse("registry:household_edit", args=[household.pk]), form_b)
+    assert page.status_code == 200 and "已被他人修改" in page.content.decode()
+    household.refresh_from_db()
+    assert household.phone == "13800000001"
+
+
+def test_a_member_change_is_recorded_from_the_household_page(office, village):
+    household = register(office, village, "0001")
+    daughter = household.members.get(relation=Relation.DAUGHTER)
+    client = login(office)
+    client.post(
+        reverse("registry:member_event", args=[household.pk]),
+        {"member": daughter.pk, "kind": "marriage_out", "date": "2018-05-01", "note": "嫁到睢县"},
+    )
+    daughter.refresh_from_db()
+    assert daughter.status == "4"
+    page = client.get(reverse("registry:household", args=[household.pk])).content.decode()
+    assert "嫁到睢县" in page
