@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("tuopin.accounts.urls")),
     path("audit/", include("tuopin.audit.urls")),
     path("registry/", include("tuopin.registry.urls")),
+    path("quality/", include("tuopin.registry.quality_urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -231,6 +231,35 @@ def member_event_web(scene):
     assert member.status == "1"
 
 
+def _xlsx_rows(data: bytes) -> str:
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).active
+    return " ".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row)
+
+
+def quality_page(name, **kwargs):
+    """The scorecard and its drill-downs: own households only; a foreign region is a 404."""
+
+    def probe(scene):
+        url = reverse(name, kwargs=kwargs or None)
+        response = scene.client.get(url)
+        assert response.status_code in {200, 403}
+        if response.streaming:  # the xlsx download: read the workbook back
+            rows = _xlsx_rows(b"".join(response.streaming_content))
+            assert scene.own_household.number in rows
+            assert scene.foreign_household.number not in rows
+        else:
+            assert scene.foreign_household.number not in response.content.decode()
+            scene.assert_only_own_codes(response)
+        for region in scene.foreign:
+            assert scene.client.get(url, {"region": region.code}).status_code in REFUSED
+
+    return probe
+
+
 def household_object(scene):
     url = "registry:household"
     assert scene.client.get(reverse(url, args=[scene.own_household.pk])).status_code == 200
@@ -379,6 +408,9 @@ PROBES = {
     "registry:households": household_list,
     "registry:household": household_object,
     "registry:import": registry_import,
+    "quality:scorecard": quality_page("quality:scorecard"),
+    "quality:list": quality_page("quality:list", check="household_without_helper"),
+    "quality:download": quality_page("quality:download", check="household_without_helper"),
     "registry:household_edit": household_edit,
     "registry:member_event": member_event_web,
     "registry:member_reveal": member_reveal,

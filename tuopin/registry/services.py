@@ -12,6 +12,7 @@ from tuopin.core.errors import TuopinError
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 from tuopin.registry.enums import EVENT_STATUS, MemberEventKind, PovertyCause
+from tuopin.registry.idnumbers import check_id_number, normalise_id_text
 from tuopin.registry.models import (
     Helper,
     Household,
@@ -357,6 +358,10 @@ def helper_assign(
 ) -> Helper:
     """Name the household's responsible helper; a registered poor person cannot be one."""
     _writable_village(acting_user, household.village_id)
+    id_number = normalise_id_text(id_number)
+    check = check_id_number(id_number) if id_number else None
+    if check is not None and not check.errors:
+        id_number = check.normalised  # a 15-digit number compares as its 18-digit form
     if id_number:
         owner = _id_owners([id_number]).get(id_number)
         if owner is not None:
