@@ -6,7 +6,6 @@ relations, declared size), compare with the database (ID numbers of other househ
 then write - all or nothing, or with `partial` only households whose rows are all valid.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -15,33 +14,17 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from tuopin.registry.enums import MeasureCategory, MemberStatus
+from tuopin.registry.enums import MemberStatus
 from tuopin.registry.interchange.columns import BY_KEY, HOUSEHOLD, INCOME, MEMBER
 from tuopin.registry.interchange.reader import SheetRow, open_table
 from tuopin.registry.interchange.values import BadValue, key, text
 from tuopin.registry.interchange.villages import VillageResolver
-from tuopin.registry.models import Helper, Household, HouseholdCause, Income, Measure, Member
+from tuopin.registry.interchange.writer import BulkWriter
+from tuopin.registry.models import Household, Member
 from tuopin.registry.validation import Problem, clean_member, household_member_problems
 
+WRITE_CHUNK = 5000  # households per round of bulk statements
 INCOME_AMOUNTS = ("wages", "business", "property_income", "transfers", "production_costs")
-HOUSEHOLD_ONLY = {
-    "household_status",
-    "other_causes",
-    "measures",
-    "helper_name",
-    "declared_size",
-    "dangerous_house",
-}
-INCOME_RAISING = {
-    MeasureCategory.INDUSTRY,
-    MeasureCategory.EMPLOYMENT,
-    MeasureCategory.FINANCE,
-    MeasureCategory.PHOTOVOLTAIC,
-    MeasureCategory.PUBLIC_WELFARE_JOB,
-    MeasureCategory.RANGER,
-    MeasureCategory.ASSET_INCOME,
-}
-# Member problems name a model field; the report names the column a person sees.
 FIELD_COLUMN = {
     "id_number": "id_number",
     "birth_date": "birth_date",
@@ -319,23 +302,14 @@ def import_registry(
         report.households.rejected = len(households)
         report.members.rejected = len(rows)
         return report
-    existing = _existing_households(valid)
-    existing_members = defaultdict(list)
-    for member in Member.objects.filter(household__in=list(existing.values())):
-        existing_members[member.household_id].append(member)
+    writer = BulkWriter(acting_user, report)
     with transaction.atomic():
-        for index, household in enumerate(valid, start=1):
-            current = existing.get((household.village_code, household.number))
-            _write(
-                household,
-                cleaned_by_household[id(household)],
-                current,
-                existing_members[current.pk] if current else [],
-                acting_user,
-                report,
-            )
-            if progress and index % 200 == 0:
-                progress(index * 100 / len(valid), f"{index}/{len(valid)}")
+        for start in range(0, len(valid), WRITE_CHUNK):
+            chunk = valid[start : start + WRITE_CHUNK]
+            writer.write(chunk, cleaned_by_household, _existing_households(chunk))
+            if progress:
+                done = start + len(chunk)
+                progress(done * 100 / len(valid), f"{done}/{len(valid)}")
         if dry_run:
             transaction.set_rollback(True)
     report.written = not dry_run
@@ -429,191 +403,3 @@ def _income_warnings(households: list[HouseholdRows], cleaned: dict) -> None:
                     f"declared per-capita income {declared} differs from computed {computed:.2f}",
                 )
             )
-
-
-HOUSEHOLD_FIELD_OF = {"household_status": "status"}
-NOT_A_HOUSEHOLD_FIELD = HOUSEHOLD_ONLY - {"household_status"} | {"declared_per_capita"}
-
-
-def _household_attributes(values: dict) -> dict:
-    """Model fields of the household present in the file (an absent column changes nothing)."""
-    attributes = {}
-    for column_key, value in values.items():
-        column = BY_KEY.get(column_key)
-        if column is None or column.level != HOUSEHOLD or column_key == "number":
-            continue
-        if column_key in NOT_A_HOUSEHOLD_FIELD:
-            continue
-        attributes[HOUSEHOLD_FIELD_OF.get(column_key, column_key)] = value
-    if values.get("dangerous_house") and not values.get("housing_grade"):
-        attributes["housing_grade"] = values["dangerous_house"]
-    for name, value in list(attributes.items()):
-        if value is None and Household._meta.get_field(name).null is False:
-            attributes[name] = ""  # an empty code cell: unknown
-    return attributes
-
-
-def _apply(instance, attributes: dict) -> bool:
-    """Set what differs; True when something changed."""
-    changed = False
-    for name, value in attributes.items():
-        if getattr(instance, name) != value:
-            setattr(instance, name, value)
-            changed = True
-    return changed
-
-
-def _write(
-    household: HouseholdRows,
-    members: list[dict],
-    existing: Household | None,
-    existing_members: list[Member],
-    acting_user,
-    report: ImportReport,
-) -> None:
-    values = household.first.values
-    attributes = _household_attributes(values)
-    if existing is None:
-        target = Household(village_id=household.village_code, number=household.number, **attributes)
-        target._history_user = acting_user
-        target.save()
-        created, changed = True, False
-    else:
-        target, created = existing, False
-        changed = _apply(target, attributes)
-        if changed:
-            target.version += 1
-            target._history_user = acting_user
-            target.save()
-    changed |= _write_causes(target, values, acting_user)
-    changed |= _write_helper(target, values, acting_user)
-    changed |= _write_income_and_measures(target, values, acting_user)
-    if created:
-        report.households.created += 1
-    elif changed:
-        report.households.updated += 1
-    else:
-        report.households.unchanged += 1
-    _write_members(target, members, existing_members, acting_user, report)
-
-
-def _write_causes(target: Household, values: dict, acting_user) -> bool:
-    if "other_causes" not in values:
-        return False
-    wanted = {c for c in values["other_causes"] or [] if c != target.main_cause}
-    current = {c.cause: c for c in target.other_causes.all()}
-    for cause in set(current) - wanted:
-        current[cause]._history_user = acting_user
-        current[cause].delete()
-    for cause in wanted - set(current):
-        link = HouseholdCause(household=target, cause=cause)
-        link._history_user = acting_user
-        link.save()
-    return set(current) != wanted
-
-
-def _write_helper(target: Household, values: dict, acting_user) -> bool:
-    name = text(values.get("helper_name"))
-    if "helper_name" not in values or (target.helper and target.helper.name == name):
-        return False
-    if not name and target.helper is None:
-        return False
-    helper = None
-    if name:
-        county = target.village_id[:6].ljust(12, "0")
-        helper = Helper.objects.filter(region_id=county, name=name).first()
-        if helper is None:
-            helper = Helper(region_id=county, name=name)
-            helper._history_user = acting_user
-            helper.save()
-    target.helper = helper
-    target.version += 1
-    target._history_user = acting_user
-    target.save(update_fields=["helper", "version"])
-    return True
-
-
-def _write_income_and_measures(target: Household, values: dict, acting_user) -> bool:
-    year = values.get("income_year")
-    changed = False
-    if year is not None and any(name in values for name in INCOME_AMOUNTS):
-        amounts = {
-            name: values.get(name) or Decimal(0) for name in INCOME_AMOUNTS if name in values
-        }
-        income = Income.objects.filter(household=target, year=year).first()
-        if income is None:
-            income = Income(household=target, year=year, **amounts)
-            changed = True
-        else:
-            changed = _apply(income, amounts)
-        if changed:
-            income._history_user = acting_user
-            income.save()
-    categories = values.get("measures") or []
-    measure_year = year or timezone.localdate().year
-    have = set(
-        Measure.objects.filter(household=target, year=measure_year).values_list(
-            "category", flat=True
-        )
-    )
-    for category in categories:
-        if category not in have:
-            measure = Measure(
-                household=target,
-                category=category,
-                year=measure_year,
-                raises_income=category in INCOME_RAISING,
-            )
-            measure._history_user = acting_user
-            measure.save()
-            changed = True
-    return changed
-
-
-def _member_match(data: dict, existing: list[Member]) -> Member | None:
-    for member in existing:
-        if data.get("id_number") and member.id_number == data["id_number"]:
-            return member
-    for member in existing:  # no ID number (a newborn): name and birth date
-        if (
-            not data.get("id_number")
-            and not member.id_number
-            and member.name == data.get("name")
-            and member.birth_date == data.get("birth_date")
-        ):
-            return member
-    return None
-
-
-def _write_members(
-    target: Household,
-    members: list[dict],
-    existing: list[Member],
-    acting_user,
-    report: ImportReport,
-) -> None:
-    for data in members:
-        fields = {name: value for name, value in data.items() if name in MEMBER_MODEL_FIELDS}
-        for name, value in list(fields.items()):
-            if value is None and not Member._meta.get_field(name).null:
-                fields[name] = ""
-        member = _member_match(data, existing)
-        if member is None:
-            member = Member(household=target, **fields)
-            member._history_user = acting_user
-            member.save()
-            report.members.created += 1
-        elif _apply(member, fields):
-            member.version += 1
-            member._history_user = acting_user
-            member.save()
-            report.members.updated += 1
-        else:
-            report.members.unchanged += 1
-
-
-MEMBER_MODEL_FIELDS = {f.name for f in Member._meta.concrete_fields} - {
-    "id",
-    "household",
-    "version",
-}
