@@ -191,17 +191,3 @@ def health_flags(value) -> dict[str, bool | None]:
         "is_seriously_ill": Health.SERIOUS in codes,
         "is_disabled": Health.DISABLED in codes,
     }
-
-
-def health_label(member) -> str:
-    """The export's text for the three flags, readable back by `health_flags`."""
-    flags = [
-        (member.is_chronically_ill, Health.CHRONIC),
-        (member.is_seriously_ill, Health.SERIOUS),
-        (member.is_disabled, Health.DISABLED),
-    ]
-    if all(flag is None for flag, _ in flags):
-        return ""
-    with translation.override("zh-hans"):
-        named = [str(code.label) for flag, code in flags if flag]
-        return "、".join(named) if named else str(Health.HEALTHY.label)
