@@ -295,8 +295,9 @@ def import_registry(
     valid = [h for h in households if not h.has_errors()]
     rejected = [h for h in households if h.has_errors()]
     report.households.rejected = len(rejected)
+    grouped = {id(row) for household in households for row in household.rows}
     report.members.rejected = sum(len(h.rows) for h in rejected) + sum(
-        1 for row in rows if row.errors and not any(row in h.rows for h in households)
+        1 for row in rows if row.errors and id(row) not in grouped
     )
     if report.errors and not partial:
         report.households.rejected = len(households)
