@@ -34,6 +34,7 @@ run: install
 	@$(BIN)/tuopin migrate --no-input -v 0
 	@$(BIN)/tuopin regions load
 	@$(BIN)/tuopin demo_users
+	@$(BIN)/tuopin seed --households 2000 --region 411421 --seed 1 --if-empty -v 0
 	@$(MAKE) --no-print-directory serve
 
 # The web server and the background-job worker side by side; Ctrl-C stops both.

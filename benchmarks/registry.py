@@ -1,0 +1,180 @@
+"""Registry benchmark at city scale: seed, export, import, list/search latency, quality.
+
+Usage (an empty, throw-away database; PostgreSQL for the recorded figures):
+    psql -h 127.0.0.1 -U postgres -c "CREATE DATABASE tuopin_bench"
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tuopin_bench \\
+        .venv/bin/python benchmarks/registry.py [--households 230000] [--skip-seed]
+
+Prints one line per figure.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+if "DATABASE_URL" not in os.environ:
+    os.environ["TUOPIN_SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.base")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+OUT = Path(tempfile.mkdtemp())
+PORT = 8765
+
+
+def timed(label: str, function, unit_count: int | None = None, unit: str = "rows"):
+    start = time.perf_counter()
+    result = function()
+    elapsed = time.perf_counter() - start
+    rate = f", {unit_count / elapsed:,.0f} {unit}/s" if unit_count else ""
+    print(f"{label}: {elapsed:.1f} s{rate}", flush=True)
+    return result
+
+
+def empty_registry() -> None:
+    tables = [
+        "registry_memberevent",
+        "registry_member",
+        "registry_income",
+        "registry_measure",
+        "registry_householdcause",
+        "registry_household",
+        "registry_helper",
+    ]
+    history = [f"registry_historical{t.split('_', 1)[1]}" for t in tables if "event" not in t]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"TRUNCATE {', '.join(tables + history)} CASCADE")
+        else:
+            for table in tables + history:
+                cursor.execute(f"DELETE FROM {table}")
+
+
+def latency(cookie: str, paths: list[str], clients: int = 10, requests: int = 30) -> list[float]:
+    samples: list[float] = []
+    lock = threading.Lock()
+
+    def client(index: int):
+        for n in range(requests):
+            path = paths[(index + n) % len(paths)]
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{PORT}{path}", headers={"Cookie": cookie}
+            )
+            start = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=60) as response:
+                response.read()
+            with lock:
+                samples.append(time.perf_counter() - start)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--households", type=int, default=230_000)
+    parser.add_argument("--skip-seed", action="store_true")
+    args = parser.parse_args()
+    print(f"database: {connection.vendor}")
+    call_command("migrate", verbosity=0)
+    call_command("regions", "load", verbosity=0)
+    from tuopin.accounts.demo import demo_users_ensure
+    from tuopin.registry.interchange.exporter import export_registry, households_under
+    from tuopin.registry.interchange.importer import import_registry
+    from tuopin.registry.models import Household, Member
+    from tuopin.registry.quality import quality_counts
+
+    demo_users_ensure()
+    if not args.skip_seed:
+        empty_registry()
+        timed(
+            f"seed {args.households:,} households",
+            lambda: call_command("seed", households=args.households, seed=1, verbosity=0),
+        )
+    members = Member.objects.count()
+    print(f"registry: {Household.objects.count():,} households, {members:,} members")
+    csv_path, xlsx_path = OUT / "city.csv", OUT / "city.xlsx"
+    timed("export csv", lambda: export_registry(households_under("4114"), csv_path), members)
+    timed("export xlsx", lambda: export_registry(households_under("4114"), xlsx_path), members)
+    timed("import csv, unchanged file", lambda: import_registry(csv_path, partial=True), members)
+    empty_registry()
+    timed(
+        "import csv into an empty registry",
+        lambda: import_registry(csv_path, partial=True),
+        members,
+    )
+    empty_registry()
+    timed(
+        "import xlsx into an empty registry",
+        lambda: import_registry(xlsx_path, partial=True),
+        members,
+    )
+    timed("all quality checks, city", lambda: quality_counts(None, region_prefix="4114"))
+
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = get_user_model().objects.get(username="city")
+    session = SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session.create()
+    some = Member.objects.order_by("id")[1000]
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "-w",
+            "2",
+            "--threads",
+            "4",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    try:
+        time.sleep(4)
+        paths = [
+            "/registry/households/",
+            "/registry/households/?status=1",
+            f"/registry/households/?q={some.name}",
+            f"/registry/households/?q={some.id_number}",
+            f"/registry/households/?q={some.household.number}",
+            "/registry/households/?region=411421&identified_year=2016",
+        ]
+        samples = latency(f"sessionid={session.session_key}", paths)
+        p95 = samples[int(len(samples) * 0.95) - 1]
+        print(
+            f"household list and search, 10 concurrent clients, {len(samples)} requests: "
+            f"p50 {statistics.median(samples) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms"
+        )
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()
