@@ -371,12 +371,22 @@ def helper_assign(
                 f"helper {name} is a registered poor person (household {owner.household.number})",
                 field="id_number",
             )
-    helper, _ = Helper.objects.get_or_create(
-        region_id=household.village_id[:6].ljust(12, "0"),
-        name=name,
-        phone=phone,
-        defaults={"work_unit": work_unit, "post": post, "id_number": id_number},
-    )
+    county = household.village_id[:6].ljust(12, "0")
+    # The same cadre helps several households: reuse the county's helper of that name
+    # (and phone, or ID number when given); names alone may repeat, so no unique key.
+    same = Helper.objects.filter(region_id=county, name=name)
+    helper = (same.filter(id_number=id_number) if id_number else same.filter(phone=phone)).first()
+    if helper is None:
+        helper = Helper(
+            region_id=county,
+            name=name,
+            work_unit=work_unit,
+            post=post,
+            phone=phone,
+            id_number=id_number,
+        )
+        helper._history_user = acting_user
+        helper.save()
     household.helper = helper
     household.version += 1
     household._history_user = acting_user
