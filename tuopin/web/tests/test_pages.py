@@ -220,3 +220,19 @@ def test_refusals_are_explained_in_chinese(make_user):
     assert missing.status_code == 404 and "不在您负责的区域内" in missing.content.decode()
     forbidden = client.get(reverse("web:region_edit", args=[RENHE]))
     assert forbidden.status_code == 403 and "没有权限" in forbidden.content.decode()
+
+
+def test_the_registry_of_any_region_in_scope_is_exported_by_a_job(make_user, settings):
+    from tuopin.audit.models import AccessKind, AccessLog
+    from tuopin.core.jobs import worker_loop
+
+    user = make_user(Role.COUNTY_OFFICE, MINQUAN)
+    client = login(user)
+    page = client.get(reverse("web:region", args=[RENHE])).content.decode()
+    assert 'data-testid="export-registry"' in page
+    client.post(reverse("web:job_create"), {"kind": "registry.export", "region": RENHE})
+    worker_loop(once=True, heartbeat=False)
+    job = Job.objects.get(kind="registry.export")
+    assert job.status == JobStatus.SUCCEEDED and job.result_name.endswith(".xlsx"), job.error
+    assert client.get(reverse("web:job_download", args=[job.pk])).status_code == 200
+    assert AccessLog.objects.filter(kind=AccessKind.EXPORT, region_code=RENHE).exists()
