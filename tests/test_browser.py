@@ -141,3 +141,30 @@ def test_an_export_job_shows_live_progress_and_a_download(page, live_server, mak
         page.click("text=下载结果")
     assert download.value.suggested_filename == "regions-411421.xlsx"
     shot(page, "06-job-done")
+
+
+def test_a_county_user_finds_a_household_and_reveals_an_id_number(page, live_server, make_user):
+    from tuopin.audit.models import AccessKind, AccessLog
+    from tuopin.registry.services import household_register
+    from tuopin.registry.tests.factories import family
+
+    office = make_user(Role.COUNTY_OFFICE, MINQUAN, username="minquan", password=PASSWORD)
+    household = household_register(
+        acting_user=office,
+        village_code="411421101201",
+        number="411421101201001",
+        attributes={},
+        members=family(),
+    )
+    head = household.members.get(relation="02")
+    log_in(page, live_server, "minquan")
+    page.click("nav >> text=贫困户")
+    page.fill("#id_q", head.id_number.lower())
+    page.click("text=查询")
+    page.click("[data-testid=households] >> text=411421101201001")
+    assert head.id_number not in page.inner_text("[data-testid=members]")
+    page.click(f"[data-testid=reveal-{head.pk}]")
+    page.wait_for_selector("[data-testid=id-revealed]")
+    assert page.inner_text("[data-testid=id-revealed]") == head.id_number
+    shot(page, "07-household")
+    assert AccessLog.objects.filter(kind=AccessKind.REVEAL, object_id=str(head.pk)).exists()
