@@ -112,16 +112,41 @@ def _header(column_key: str) -> str:
     return BY_KEY[column_key].header
 
 
-def _parse(sheet: SheetRow) -> ParsedRow:
+# Columns whose values are (nearly) all different: memoising them would only cost memory.
+DISTINCT_COLUMNS = {
+    "name",
+    "id_number",
+    "person_number",
+    "number",
+    "birth_date",
+    "phone",
+    "bank_account",
+}
+
+
+def _parse(sheet: SheetRow, memo: dict) -> ParsedRow:
+    """Parse every cell; codes, yes/no, years and amounts repeat, so each distinct raw value
+    of a column is parsed once per import (`memo`)."""
     parsed = ParsedRow(sheet, {})
     for column_key, raw in sheet.cells.items():
         column = BY_KEY[column_key]
-        try:
-            parsed.values[column_key] = raw if column.parse is None else column.parse(raw)
-        except BadValue as bad:
+        if column.parse is None:
+            parsed.values[column_key] = raw
+            continue
+        if column_key in DISTINCT_COLUMNS:
+            result = _parse_cell(column.parse, raw)
+        else:
+            result = memo.get((column_key, raw), memo)
+            if result is memo:
+                result = memo[(column_key, raw)] = _parse_cell(column.parse, raw)
+        if isinstance(result, BadValue):
             parsed.errors.append(
-                Message(sheet.number, column.header, "bad_value", bad.message_zh, bad.message_en)
+                Message(
+                    sheet.number, column.header, "bad_value", result.message_zh, result.message_en
+                )
             )
+        else:
+            parsed.values[column_key] = result
     if not key(parsed.values.get("number")):
         parsed.errors.append(
             Message(
@@ -133,6 +158,13 @@ def _parse(sheet: SheetRow) -> ParsedRow:
             )
         )
     return parsed
+
+
+def _parse_cell(parse, raw):
+    try:
+        return parse(raw)
+    except BadValue as bad:
+        return bad
 
 
 def _locate(rows: list[ParsedRow], resolver: VillageResolver) -> None:
@@ -276,7 +308,8 @@ def import_registry(
 ) -> ImportReport:
     table = open_table(path)
     report = ImportReport()
-    rows = [_parse(sheet) for sheet in table.rows]
+    memo: dict = {}
+    rows = [_parse(sheet, memo) for sheet in table.rows]
     report.rows = len(rows)
     _locate(rows, VillageResolver(scope_prefix))
     households = _group(rows)
