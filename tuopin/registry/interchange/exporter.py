@@ -16,7 +16,7 @@ from django.utils import translation
 
 from tuopin.regions.models import Region
 from tuopin.registry.enums import Health
-from tuopin.registry.interchange.columns import COLUMNS
+from tuopin.registry.interchange.columns import COLUMNS, MEMBER
 from tuopin.registry.models import Household, HouseholdCause, Income, Measure, Member
 
 EXPORTED = [column for column in COLUMNS if column.exported]
@@ -41,6 +41,29 @@ HOUSEHOLD_CODED = (
     "clothing_secure",
 )
 MEMBER_PLAIN = {"person_number", "name", "id_number", "work_months"}
+MEMBER_POSITIONS = [(i, c.key) for i, c in enumerate(EXPORTED) if c.level == MEMBER]
+MEMBER_EXPORTED = (
+    "person_number",
+    "name",
+    "sex",
+    "id_number",
+    "birth_date",
+    "relation",
+    "ethnicity",
+    "education",
+    "student_status",
+    "is_chronically_ill",
+    "is_seriously_ill",
+    "is_disabled",
+    "labour",
+    "work_status",
+    "work_months",
+    "has_basic_medical_insurance",
+    "has_serious_illness_insurance",
+    "has_basic_pension",
+    "receives_dibao",
+    "status",
+)
 
 
 class Labels:
@@ -60,12 +83,12 @@ class Labels:
             }
             self.health = {code: str(code.label) for code in Health}
 
-    def health_of(self, member: Member) -> str:
+    def health_of(self, member: dict) -> str:
         """The three health flags as text that `values.health_flags` reads back."""
         flags = (
-            (member.is_chronically_ill, Health.CHRONIC),
-            (member.is_seriously_ill, Health.SERIOUS),
-            (member.is_disabled, Health.DISABLED),
+            (member["is_chronically_ill"], Health.CHRONIC),
+            (member["is_seriously_ill"], Health.SERIOUS),
+            (member["is_disabled"], Health.DISABLED),
         )
         if all(flag is None for flag, _ in flags):
             return ""
@@ -73,12 +96,14 @@ class Labels:
         return "、".join(named) if named else self.health[Health.HEALTHY]
 
     def of(self, instance, name: str):
-        value = getattr(instance, name)
+        return self.code(type(instance), name, getattr(instance, name))
+
+    def code(self, model, name: str, value):
         if value in ("", None):
             return ""
         if isinstance(value, bool):
             return "是" if value else "否"
-        labels = self.maps.get((type(instance), name))
+        labels = self.maps.get((model, name))
         return labels.get(value, value) if labels is not None else value
 
 
@@ -95,8 +120,13 @@ def _rows(households: QuerySet, labels: Labels) -> Iterator[list]:
         last_id = chunk[-1].id
         ids = [h.id for h in chunk]
         members = defaultdict(list)
-        for member in Member.objects.filter(household_id__in=ids).order_by("household_id", "id"):
-            members[member.household_id].append(member)
+        # Plain dicts, not model instances: building 750,000 instances cost more than the query.
+        for member in (
+            Member.objects.filter(household_id__in=ids)
+            .order_by("household_id", "id")
+            .values("household_id", *MEMBER_EXPORTED)
+        ):
+            members[member["household_id"]].append(member)
         latest = dict(
             Income.objects.filter(household_id__in=ids)
             .values("household_id")
@@ -136,8 +166,13 @@ def _rows(households: QuerySet, labels: Labels) -> Iterator[list]:
                     members[household.id],
                 ),
             }
+            # The household's cells once; each member fills in its own columns.
+            template = ["" if values.get(c.key) is None else values.get(c.key) for c in EXPORTED]
             for member in members[household.id]:
-                yield [_cell(column.key, values, member, labels) for column in EXPORTED]
+                row = template.copy()
+                for position, key in MEMBER_POSITIONS:
+                    row[position] = _member_cell(key, member, labels)
+                yield row
 
 
 def _household_values(household, labels, income, causes, measures, members) -> dict:
@@ -152,7 +187,7 @@ def _household_values(household, labels, income, causes, measures, members) -> d
             "housing_area_m2": household.housing_area_m2,
             "road_distance_km": household.road_distance_km,
             "other_causes": "、".join(causes),
-            "declared_size": sum(1 for m in members if m.status == "1"),
+            "declared_size": sum(1 for m in members if m["status"] == "1"),
             "helper_name": household.helper.name if household.helper else "",
             "measures": "、".join(measures),
         }
@@ -171,18 +206,15 @@ def _household_values(household, labels, income, causes, measures, members) -> d
     return values
 
 
-def _cell(key: str, household: dict, member: Member, labels: Labels):
-    if key in household:
-        value = household[key]
-        return "" if value is None else value
+def _member_cell(key: str, member: dict, labels: Labels):
     if key == "birth_date":
-        return member.birth_date.isoformat() if member.birth_date else ""
+        return member["birth_date"].isoformat() if member["birth_date"] else ""
     if key == "health":
         return labels.health_of(member)
     if key in MEMBER_PLAIN:
-        value = getattr(member, key)
+        value = member[key]
         return "" if value is None else value
-    return labels.of(member, key)
+    return labels.code(Member, key, member[key])
 
 
 def export_registry(
