@@ -63,6 +63,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from tuopin.core.db import analyze
 from tuopin.core.errors import TuopinError
 from tuopin.core.regioncodes import expand_code, significant_prefix
 from tuopin.regions.enums import PoorCountyType, RegionKind, RegionLevel
@@ -1406,6 +1407,7 @@ def seed_registry(
                 flush()
     if plans:
         flush()
+    analyze(Helper, Household, HouseholdCause, Member, Income, Measure)
     return {
         **totals,
         "seconds": round(time.monotonic() - started, 1),

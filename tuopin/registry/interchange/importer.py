@@ -14,16 +14,18 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from tuopin.core.db import analyze
 from tuopin.registry.enums import MemberStatus
 from tuopin.registry.interchange.columns import BY_KEY, HOUSEHOLD, INCOME, MEMBER
 from tuopin.registry.interchange.reader import SheetRow, open_table
 from tuopin.registry.interchange.values import BadValue, key, text
 from tuopin.registry.interchange.villages import VillageResolver
 from tuopin.registry.interchange.writer import BulkWriter
-from tuopin.registry.models import Household, Member
+from tuopin.registry.models import Helper, Household, HouseholdCause, Income, Measure, Member
 from tuopin.registry.validation import Problem, clean_member, household_member_problems
 
 WRITE_CHUNK = 5000  # households per round of bulk statements
+ANALYZE_AFTER = 10_000  # households written: refresh the planner's statistics
 INCOME_AMOUNTS = ("wages", "business", "property_income", "transfers", "production_costs")
 FIELD_COLUMN = {
     "id_number": "id_number",
@@ -346,6 +348,8 @@ def import_registry(
                 progress(done * 100 / len(valid), f"{done}/{len(valid)}")
         if dry_run:
             transaction.set_rollback(True)
+    if not dry_run and len(valid) >= ANALYZE_AFTER:
+        analyze(Helper, Household, HouseholdCause, Member, Income, Measure)
     report.written = not dry_run
     return report
 
