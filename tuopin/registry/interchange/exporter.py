@@ -241,6 +241,8 @@ def export_registry(
                 tick()
         return written
     workbook = xlsxwriter.Workbook(str(out), {"constant_memory": True})
+    # A city's sheet is over 4 GB of XML before compression: zip64 or no file at all.
+    workbook.use_zip64()
     sheet = workbook.add_worksheet("人口信息")
     text_format = workbook.add_format({"num_format": "@"})
     sheet.write_row(0, 0, header)
