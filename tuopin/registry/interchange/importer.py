@@ -257,10 +257,10 @@ def _validate(household: HouseholdRows, today: date) -> list[dict]:
     for row in household.rows:
         data, problems = clean_member(_member_data(row.values), on=today)
         cleaned.append(data)
-        _attach(row, problems, household)
+        _attach(row, problems)
     for problem in household_member_problems(cleaned):
         row = household.rows[problem.member] if problem.member is not None else household.first
-        _attach(row, [problem], household)
+        _attach(row, [problem])
     first = household.first
     amounts_given = any(first.values.get(name) is not None for name in INCOME_AMOUNTS)
     if amounts_given and first.values.get("income_year") is None:
@@ -290,7 +290,7 @@ def _validate(household: HouseholdRows, today: date) -> list[dict]:
     return cleaned
 
 
-def _attach(row: ParsedRow, problems: list[Problem], household: HouseholdRows) -> None:
+def _attach(row: ParsedRow, problems: list[Problem]) -> None:
     for problem in problems:
         column = _header(FIELD_COLUMN.get(problem.field, "relation"))
         message = Message(
