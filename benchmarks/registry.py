@@ -88,29 +88,10 @@ def latency(cookie: str, paths: list[str], clients: int = 10, requests: int = 30
     return sorted(samples)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--households", type=int, default=230_000)
-    parser.add_argument("--skip-seed", action="store_true")
-    args = parser.parse_args()
-    print(f"database: {connection.vendor}")
-    call_command("migrate", verbosity=0)
-    call_command("regions", "load", verbosity=0)
-    from tuopin.accounts.demo import demo_users_ensure
+def transfer(members: int) -> None:
     from tuopin.registry.interchange.exporter import export_registry, households_under
     from tuopin.registry.interchange.importer import import_registry
-    from tuopin.registry.models import Household, Member
-    from tuopin.registry.quality import quality_counts
 
-    demo_users_ensure()
-    if not args.skip_seed:
-        empty_registry()
-        timed(
-            f"seed {args.households:,} households",
-            lambda: call_command("seed", households=args.households, seed=1, verbosity=0),
-        )
-    members = Member.objects.count()
-    print(f"registry: {Household.objects.count():,} households, {members:,} members")
     csv_path, xlsx_path = OUT / "city.csv", OUT / "city.xlsx"
     timed("export csv", lambda: export_registry(households_under("4114"), csv_path), members)
     timed("export xlsx", lambda: export_registry(households_under("4114"), xlsx_path), members)
@@ -127,6 +108,36 @@ def main() -> None:
         lambda: import_registry(xlsx_path, partial=True),
         members,
     )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--households", type=int, default=230_000)
+    parser.add_argument("--skip-seed", action="store_true")
+    parser.add_argument(
+        "--skip-transfer",
+        action="store_true",
+        help="skip export and import: only the quality checks and the list latency",
+    )
+    args = parser.parse_args()
+    print(f"database: {connection.vendor}")
+    call_command("migrate", verbosity=0)
+    call_command("regions", "load", verbosity=0)
+    from tuopin.accounts.demo import demo_users_ensure
+    from tuopin.registry.models import Household, Member
+    from tuopin.registry.quality import quality_counts
+
+    demo_users_ensure()
+    if not args.skip_seed:
+        empty_registry()
+        timed(
+            f"seed {args.households:,} households",
+            lambda: call_command("seed", households=args.households, seed=1, verbosity=0),
+        )
+    members = Member.objects.count()
+    print(f"registry: {Household.objects.count():,} households, {members:,} members")
+    if not args.skip_transfer:
+        transfer(members)
     timed("all quality checks, city", lambda: quality_counts(None, region_prefix="4114"))
 
     from django.contrib.auth import get_user_model
