@@ -18,6 +18,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -72,7 +73,7 @@ def latency(cookie: str, paths: list[str], clients: int = 10, requests: int = 30
         for n in range(requests):
             path = paths[(index + n) % len(paths)]
             request = urllib.request.Request(
-                f"http://127.0.0.1:{PORT}{path}", headers={"Cookie": cookie}
+                f"http://127.0.0.1:{PORT}{quote(path, safe='/?=&')}", headers={"Cookie": cookie}
             )
             start = time.perf_counter()
             with urllib.request.urlopen(request, timeout=60) as response:
