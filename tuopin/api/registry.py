@@ -12,8 +12,6 @@ from ninja.responses import Status
 
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import require_permission
-from tuopin.audit.models import AccessKind
-from tuopin.audit.services import access_log_record
 from tuopin.registry.idnumbers import mask_id_number
 from tuopin.registry.models import Household, Member
 from tuopin.registry.selectors import (
@@ -27,6 +25,7 @@ from tuopin.registry.services import (
     household_register,
     household_update,
     member_add,
+    member_id_reveal,
     member_record_event,
     member_update,
 )
@@ -245,14 +244,7 @@ def member_event(request, member_id: int, payload: EventIn):
 )
 def member_id_number(request, member_id: int):
     member = access_member(request.user, member_id)
-    require_permission(request.user, Permission.PERSON_REVEAL, member.household.village_id)
-    access_log_record(
-        kind=AccessKind.REVEAL,
-        user=request.user,
-        request=request,
-        region_code=member.household.village_id,
-        object_type="member",
-        object_id=str(member.pk),
-        detail=f"API: {member.name}",
+    number = member_id_reveal(
+        acting_user=request.user, member=member, request=request, channel="API"
     )
-    return {"id_number": member.id_number}
+    return {"id_number": number}

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import access_region, require_permission
+from tuopin.audit.models import AccessKind
+from tuopin.audit.services import access_log_record
 from tuopin.core.errors import TuopinError
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
@@ -392,3 +394,18 @@ def helper_assign(
     household._history_user = acting_user
     household.save(update_fields=["helper", "version"])
     return helper
+
+
+def member_id_reveal(*, acting_user, member: Member, request=None, channel: str = "web") -> str:
+    """The full ID number, for roles allowed to see it; every look is in the access log."""
+    require_permission(acting_user, Permission.PERSON_REVEAL, member.household.village_id)
+    access_log_record(
+        kind=AccessKind.REVEAL,
+        user=acting_user,
+        request=request,
+        region_code=member.household.village_id,
+        object_type="member",
+        object_id=str(member.pk),
+        detail=f"{channel}: {member.name}",
+    )
+    return member.id_number

@@ -11,8 +11,6 @@ from django.views.decorators.http import require_POST
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import has_permission, require_permission, top_regions
 from tuopin.accounts.services import job_submit
-from tuopin.audit.models import AccessKind
-from tuopin.audit.services import access_log_record
 from tuopin.core.errors import TuopinError
 from tuopin.registry.forms import HouseholdEditForm, HouseholdFilter, ImportForm, MemberEventForm
 from tuopin.registry.models import Household
@@ -25,7 +23,7 @@ from tuopin.registry.selectors import (
     household_totals,
     keyset_page,
 )
-from tuopin.registry.services import household_update, member_record_event
+from tuopin.registry.services import household_update, member_id_reveal, member_record_event
 
 
 @login_required
@@ -93,17 +91,8 @@ def household_page(request, household_id: int):
 def member_reveal(request, member_id: int):
     """Show one full ID number: allowed by role, and logged every time."""
     member = access_member(request.user, member_id)
-    require_permission(request.user, Permission.PERSON_REVEAL, member.household.village_id)
-    access_log_record(
-        kind=AccessKind.REVEAL,
-        user=request.user,
-        request=request,
-        region_code=member.household.village_id,
-        object_type="member",
-        object_id=str(member.pk),
-        detail=f"{member.name}",
-    )
-    return render(request, "registry/_id_revealed.html", {"member": member})
+    number = member_id_reveal(acting_user=request.user, member=member, request=request)
+    return render(request, "registry/_id_revealed.html", {"id_number": number})
 
 
 @login_required
