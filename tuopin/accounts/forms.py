@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tuopin.accounts.roles import Role
+from tuopin.core.forms import bootstrap
 from tuopin.core.regioncodes import expand_code
 from tuopin.regions.models import Region
 
@@ -9,9 +10,7 @@ from tuopin.regions.models import Region
 class BootstrapForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        bootstrap(self)
 
 
 class AssignmentForm(BootstrapForm):

@@ -8,6 +8,7 @@ from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import require_permission
 from tuopin.audit.models import AccessKind
 from tuopin.audit.selectors import access_log_for_user
+from tuopin.core.forms import bootstrap, region_prefix_field
 
 
 class AccessLogFilter(forms.Form):
@@ -15,7 +16,7 @@ class AccessLogFilter(forms.Form):
         label=_("类型"), required=False, choices=[("", _("全部"))] + list(AccessKind.choices)
     )
     username = forms.CharField(label=_("用户名"), required=False, max_length=150)
-    region = forms.CharField(label=_("区划代码前缀"), required=False, max_length=12)
+    region = region_prefix_field()
     date_from = forms.DateField(
         label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -25,15 +26,7 @@ class AccessLogFilter(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
-            field.widget.attrs["class"] = css
-
-    def clean_region(self):
-        region = self.cleaned_data["region"].strip()
-        if region and not region.isdigit():
-            raise forms.ValidationError(_("区划代码只能是数字。"))
-        return region
+        bootstrap(self)
 
 
 @login_required

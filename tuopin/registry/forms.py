@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tuopin.core.forms import bootstrap, region_prefix_field
 from tuopin.registry.enums import HouseholdAttribute, PovertyCause, PovertyStatus
 
 
@@ -10,7 +11,7 @@ def _with_all(choices):
 
 class HouseholdFilter(forms.Form):
     q = forms.CharField(label=_("户编号、姓名或证件号码"), required=False, max_length=40)
-    region = forms.CharField(label=_("区划代码前缀"), required=False, max_length=12)
+    region = region_prefix_field()
     status = forms.ChoiceField(
         label=_("脱贫状态"), required=False, choices=_with_all(PovertyStatus.choices)
     )
@@ -26,15 +27,7 @@ class HouseholdFilter(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
-            field.widget.attrs["class"] = css
-
-    def clean_region(self):
-        region = self.cleaned_data["region"].strip()
-        if region and not region.isdigit():
-            raise forms.ValidationError(_("区划代码只能是数字。"))
-        return region
+        bootstrap(self)
 
 
 class ImportForm(forms.Form):
@@ -46,11 +39,8 @@ class ImportForm(forms.Form):
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [(r.code, f"{r.name}（{r.code}）") for r in regions]
-        self.fields["file"].widget.attrs["class"] = "form-control"
         self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
-        self.fields["region"].widget.attrs["class"] = "form-select"
-        for name in ("dry_run", "partial"):
-            self.fields[name].widget.attrs["class"] = "form-check-input"
+        bootstrap(self)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -100,17 +90,6 @@ HOUSEHOLD_EDITABLE = [
 ]
 
 
-def _style(form: forms.BaseForm) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.NullBooleanSelect | forms.Select):
-            widget.attrs["class"] = "form-select form-select-sm"
-        elif isinstance(widget, forms.CheckboxInput):
-            widget.attrs["class"] = "form-check-input"
-        else:
-            widget.attrs["class"] = "form-control form-control-sm"
-
-
 class HouseholdEditForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -122,7 +101,7 @@ class HouseholdEditForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        bootstrap(self, small=True)
 
 
 class MemberEventForm(forms.Form):
@@ -141,4 +120,4 @@ class MemberEventForm(forms.Form):
             for value, label in MemberEventKind.choices
             if value not in ("birth", "marriage_in", "move_in")
         ]
-        _style(self)
+        bootstrap(self, small=True)

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tuopin.core.forms import bootstrap
 from tuopin.regions.models import Region
 
 
@@ -25,13 +26,7 @@ class RegionAttributesForm(forms.ModelForm):
         if self.instance.level != "village":
             del self.fields["is_poor_village"]
             del self.fields["is_deeply_poor_village"]
-        for name, field in self.fields.items():
-            if isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs["class"] = "form-check-input"
-            else:
-                field.widget.attrs["class"] = (
-                    "form-select" if name == "poor_county_type" else ("form-control")
-                )
+        bootstrap(self)
 
     def clean(self):
         data = super().clean()

@@ -306,7 +306,7 @@ def test_without_planted_defects_the_households_are_consistent():
             if a < 16:
                 assert m["labour"] == Labour.NONE and not m["work_status"]
             if m["work_status"]:
-                assert 1 <= m["work_months"] <= 12
+                assert m["work_months"] in range(1, 13)
                 assert m["labour"] not in (Labour.LOST, Labour.NONE)
             else:
                 assert m["work_months"] is None
