@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "tuopin.accounts",
     "tuopin.audit",
     "tuopin.registry",
+    "tuopin.policy",
     "tuopin.api",
     "tuopin.web",
 ]

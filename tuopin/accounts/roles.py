@@ -43,6 +43,9 @@ class Permission(models.TextChoices):
     REGISTRY_IMPORT = "registry.import", _("导入建档立卡表格")
     DATA_EXPORT = "data.export", _("导出数据")
     PERSON_REVEAL = "person.reveal", _("查看完整身份证号（留痕）")
+    POLICY_EDIT = "policy.edit", _("修订退出标准")
+    EVALUATION_RUN = "evaluation.run", _("运行退出评估")
+    INDICATOR_EDIT = "indicator.edit", _("录入贫困村、贫困县退出指标")
     CASE_PROPOSE = "case.propose", _("发起识别、退出、返贫、监测")
     CASE_REVIEW = "case.review", _("审核（乡镇）")
     CASE_APPROVE = "case.approve", _("审批（县）")
@@ -62,6 +65,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.REGION_VIEW,
             P.REGION_EDIT,
             P.REGISTRY_VIEW,
+            P.POLICY_EDIT,
+            P.EVALUATION_RUN,
+            P.INDICATOR_EDIT,
             P.DATA_EXPORT,
             P.PERSON_REVEAL,
             P.CASE_APPROVE,
@@ -77,6 +83,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.REGION_VIEW,
             P.REGION_EDIT,
             P.REGISTRY_VIEW,
+            P.EVALUATION_RUN,
+            P.INDICATOR_EDIT,
             P.REGISTRY_EDIT,
             P.REGISTRY_IMPORT,
             P.DATA_EXPORT,
@@ -92,6 +100,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {
             P.REGION_VIEW,
             P.REGISTRY_VIEW,
+            P.EVALUATION_RUN,
             P.REGISTRY_EDIT,
             P.REGISTRY_IMPORT,
             P.DATA_EXPORT,

@@ -1,0 +1,110 @@
+"""The DuckDB engine: the input relations as a Parquet snapshot, evaluated in DuckDB.
+
+The snapshot is taken through the ORM's own SQL (PostgreSQL streams it with COPY;
+SQLite through the cursor into Arrow), so every engine reads the same relations.
+DuckDB's downloadable extensions are not available here: only built-in Parquet.
+"""
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+from django.db import connection
+
+from tuopin.policy.engine import sources
+from tuopin.policy.rules.sqlcompile import Plan, household_steps, render
+
+BATCH = 50_000
+
+
+def snapshot(prefix: str, directory: Path, household_ids=None) -> dict[str, int]:
+    """Write h, m, i, me as Parquet files; returns the row count of each."""
+    directory.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for name, queryset in sources.base_querysets(prefix, household_ids).items():
+        path = directory / f"{name}.parquet"
+        if connection.vendor == "postgresql":
+            counts[name] = _copy_to_parquet(queryset, sources.RELATIONS[name], path)
+        else:
+            counts[name] = _fetch_to_parquet(queryset, sources.RELATIONS[name], path)
+    return counts
+
+
+def _schema(columns) -> pa.Schema:
+    kinds = {
+        "BIGINT": pa.int64(),
+        "INTEGER": pa.int32(),
+        "VARCHAR": pa.string(),
+        "BOOLEAN": pa.bool_(),
+    }
+    return pa.schema([(column, kinds[kind]) for column, kind in columns])
+
+
+def _fetch_to_parquet(queryset, columns, path: Path) -> int:
+    schema = _schema(columns)
+    sql, params = queryset.query.sql_with_params()
+    total = 0
+    with connection.cursor() as cursor, pq.ParquetWriter(path, schema) as writer:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(BATCH):
+            arrays = [
+                pa.array(
+                    [None if v is None else bool(v) for v in column]
+                    if field.type == pa.bool_()
+                    else list(column),
+                    type=field.type,
+                )
+                for column, field in zip(zip(*rows, strict=True), schema, strict=True)
+            ]
+            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+            total += len(rows)
+    return total
+
+
+def _copy_to_parquet(queryset, columns, path: Path) -> int:
+    """PostgreSQL: COPY the query out as CSV and let DuckDB type and compress it."""
+    sql, params = queryset.query.sql_with_params()
+    csv_path = path.with_suffix(".csv")
+    with connection.cursor() as cursor, open(csv_path, "wb") as out:
+        raw = cursor.cursor  # psycopg's own cursor: COPY needs it
+        with raw.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+            for chunk in copy:
+                out.write(chunk)
+    types = ", ".join(f"'{column}': '{kind}'" for column, kind in columns)
+    with duckdb.connect() as duck:
+        duck.execute(
+            f"COPY (SELECT * FROM read_csv('{csv_path}', header=false, columns={{{types}}}, "
+            f"auto_detect=false, quote='\"', nullstr='')) TO '{path}' (FORMAT parquet)"
+        )
+        total = duck.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
+    csv_path.unlink()
+    return total
+
+
+def connect(directory: Path, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    duck = duckdb.connect()
+    if threads:
+        duck.execute(f"SET threads = {int(threads)}")
+    for name in sources.RELATIONS:
+        duck.execute(
+            f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{directory / name}.parquet')"
+        )
+    return duck
+
+
+def household_sql(plan: Plan, as_of_ymd: int) -> str:
+    return render(household_steps(plan, as_of_ymd), "duckdb")
+
+
+def household_table(plan: Plan, directory: Path, as_of_ymd: int) -> pa.Table:
+    with connect(directory) as duck:
+        return duck.sql(household_sql(plan, as_of_ymd)).to_arrow_table()
+
+
+def household_to_file(plan: Plan, directory: Path, as_of_ymd: int, out: Path, threads=None) -> int:
+    """Evaluate straight to Parquet or CSV (for scales no database should hold)."""
+    fmt = "parquet" if out.suffix == ".parquet" else "csv, header true"
+    with connect(directory, threads) as duck:
+        duck.execute(f"COPY ({household_sql(plan, as_of_ymd)}) TO '{out}' (FORMAT {fmt})")
+        return duck.execute(f"SELECT count(*) FROM '{out}'").fetchone()[0]

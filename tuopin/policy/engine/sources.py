@@ -1,0 +1,143 @@
+"""The engine's input relations, defined once with the ORM for every engine.
+
+h (households), m (members), i (incomes as whole cents), me (measures). Blank codes
+become NULL ("unknown"); birth dates become YYYYMMDD integers; income is summed in
+cents so every engine divides the same two exact numbers.
+"""
+
+from django.db.models import BigIntegerField, F, IntegerField, QuerySet, Value
+from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYear, NullIf, Round
+
+from tuopin.registry.models import Household, Income, Measure, Member
+
+HOUSEHOLD_TEXT = ("housing_grade", "road_type", "status", "attribute", "main_cause")
+HOUSEHOLD_PLAIN = (
+    "food_secure",
+    "clothing_secure",
+    "owns_house",
+    "is_relocated",
+    "relocation_moved_in",
+    "water_safe",
+    "water_difficult",
+    "has_household_power",
+    "has_production_power",
+    "has_radio_tv",
+    "has_sanitary_toilet",
+    "identified_year",
+    "returned_year",
+    "exit_year",
+)
+MEMBER_TEXT = ("sex", "relation", "student_status", "education", "labour", "work_status")
+MEMBER_PLAIN = (
+    "is_chronically_ill",
+    "is_seriously_ill",
+    "is_disabled",
+    "work_months",
+    "has_basic_medical_insurance",
+    "has_serious_illness_insurance",
+    "has_basic_pension",
+    "receives_dibao",
+)
+
+# Column names and types of each relation, in order (types for DuckDB and Arrow).
+H_COLUMNS = [("id", "BIGINT"), ("number", "VARCHAR"), ("village_code", "VARCHAR")]
+H_COLUMNS += [(name, "VARCHAR") for name in HOUSEHOLD_TEXT]
+H_COLUMNS += [
+    (name, "INTEGER" if name.endswith("_year") else "BOOLEAN") for name in HOUSEHOLD_PLAIN
+]
+M_COLUMNS = [("household_id", "BIGINT"), ("status", "VARCHAR"), ("birth_ymd", "INTEGER")]
+M_COLUMNS += [(name, "VARCHAR") for name in MEMBER_TEXT]
+M_COLUMNS += [(name, "INTEGER" if name == "work_months" else "BOOLEAN") for name in MEMBER_PLAIN]
+I_COLUMNS = [("household_id", "BIGINT"), ("year", "INTEGER"), ("net_cents", "BIGINT")]
+ME_COLUMNS = [("household_id", "BIGINT"), ("year", "INTEGER"), ("raises_income", "BOOLEAN")]
+RELATIONS = {"h": H_COLUMNS, "m": M_COLUMNS, "i": I_COLUMNS, "me": ME_COLUMNS}
+
+
+def _blank_as_null(names) -> dict:
+    return {f"n_{name}": NullIf(F(name), Value("")) for name in names}
+
+
+def households(prefix: str, household_ids=None) -> QuerySet:
+    queryset = Household.objects.filter(village__code__startswith=prefix)
+    if household_ids is not None:
+        queryset = queryset.filter(pk__in=household_ids)
+    return (
+        queryset.annotate(**_blank_as_null(HOUSEHOLD_TEXT))
+        .order_by()
+        .values_list(
+            "id",
+            "number",
+            "village_id",
+            *[f"n_{name}" for name in HOUSEHOLD_TEXT],
+            *HOUSEHOLD_PLAIN,
+        )
+    )
+
+
+def members(prefix: str, household_ids=None) -> QuerySet:
+    queryset = Member.objects.filter(household__village__code__startswith=prefix)
+    if household_ids is not None:
+        queryset = queryset.filter(household_id__in=household_ids)
+    birth = (
+        ExtractYear("birth_date") * 10000
+        + ExtractMonth("birth_date") * 100
+        + ExtractDay("birth_date")
+    )
+    return (
+        queryset.annotate(birth_ymd=Cast(birth, IntegerField()), **_blank_as_null(MEMBER_TEXT))
+        .order_by()
+        .values_list(
+            "household_id",
+            "status",
+            "birth_ymd",
+            *[f"n_{name}" for name in MEMBER_TEXT],
+            *MEMBER_PLAIN,
+        )
+    )
+
+
+def incomes(prefix: str, household_ids=None) -> QuerySet:
+    queryset = Income.objects.filter(household__village__code__startswith=prefix)
+    if household_ids is not None:
+        queryset = queryset.filter(household_id__in=household_ids)
+    net = F("wages") + F("business") + F("property_income") + F("transfers") - F("production_costs")
+    return (
+        queryset.annotate(net_cents=Cast(Round(net * 100), BigIntegerField()))
+        .order_by()
+        .values_list("household_id", "year", "net_cents")
+    )
+
+
+def measures(prefix: str, household_ids=None) -> QuerySet:
+    queryset = Measure.objects.filter(household__village__code__startswith=prefix)
+    if household_ids is not None:
+        queryset = queryset.filter(household_id__in=household_ids)
+    return queryset.order_by().values_list("household_id", "year", "raises_income")
+
+
+def base_querysets(prefix: str, household_ids=None) -> dict[str, QuerySet]:
+    return {
+        "h": households(prefix, household_ids),
+        "m": members(prefix, household_ids),
+        "i": incomes(prefix, household_ids),
+        "me": measures(prefix, household_ids),
+    }
+
+
+def base_ctes(querysets: dict[str, QuerySet]) -> tuple[str, list]:
+    """`h(id, ...) AS (<ORM SQL>), ...` and its parameters, for the database engine."""
+    parts, params = [], []
+    for name, queryset in querysets.items():
+        sql, query_params = queryset.query.sql_with_params()
+        columns = ", ".join(column for column, _type in RELATIONS[name])
+        parts.append(f"{name}({columns}) AS ({sql})")
+        params.extend(query_params)
+    return ", ".join(parts), params
+
+
+def base_rows(prefix: str, household_ids=None) -> dict[str, list[dict]]:
+    """The same relations as dicts, for the Python evaluator (one household or a few)."""
+    return {
+        name: [dict(zip([c for c, _t in RELATIONS[name]], row, strict=True)) for row in queryset]
+        for name, queryset in base_querysets(prefix, household_ids).items()
+    }

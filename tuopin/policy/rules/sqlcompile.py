@@ -1,0 +1,353 @@
+"""Compile clauses to one set-based SQL query with sqlglot, for any supported dialect.
+
+The engine supplies the input relations by name (households `h`, current and past
+members `m`, incomes `i` with `net_cents`, measures `me`; or a ready fact relation `f`
+for villages and counties). Everything after that is built here as sqlglot
+expressions and rendered per dialect, so SQLite, PostgreSQL, DuckDB and Spark run the
+same logic. Three-valued logic is SQL's own: NULL is "unknown".
+
+Output columns: id, number, region_code, result ('pass'/'fail'/'unknown'), clauses
+(one letter P/F/U per clause, in clause order) and seen (the facts the clauses read,
+'|'-separated, in `Plan.seen` order).
+"""
+
+from dataclasses import dataclass, field
+
+from sqlglot import exp
+
+from tuopin.policy.rules import ast
+from tuopin.policy.rules.facts import BOOL, NUMBER, TEXT
+
+MEMBER_CURRENT_STATUS = "1"  # MemberStatus.NORMAL: only current members count.
+HOUSEHOLD_DERIVED = (
+    "per_capita_income",
+    "net_income",
+    "size",
+    "measure_count",
+    "income_measure_count",
+)
+
+
+@dataclass
+class Plan:
+    level: str
+    clauses: list[tuple[str, ast.Node]]
+    params: dict
+    seen: list[tuple[str, str]] = field(default_factory=list)  # (key, type)
+    quantifiers: list[ast.Quantifier] = field(default_factory=list)
+
+    def __post_init__(self):
+        for _code, node in self.clauses:
+            for name in ast.household_facts_used(node):
+                if (name, _fact_type(node, name)) not in self.seen:
+                    self.seen.append((name, _fact_type(node, name)))
+            for quantifier in ast.quantifiers(node):
+                if quantifier not in self.quantifiers:
+                    self.quantifiers.append(quantifier)
+        for index, _q in enumerate(self.quantifiers):
+            self.seen += [(f"q{index}_t", NUMBER), (f"q{index}_n", NUMBER)]
+
+
+def _fact_type(node: ast.Node, name: str) -> str:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.FactRef) and sub.name == name and not sub.member:
+            return sub.type
+    raise KeyError(name)
+
+
+def _literal(value) -> exp.Expression:
+    if isinstance(value, bool):
+        return exp.true() if value else exp.false()
+    if isinstance(value, int | float):
+        return exp.Literal.number(repr(value) if isinstance(value, float) else value)
+    return exp.Literal.string(value)
+
+
+def _double(expression: exp.Expression) -> exp.Expression:
+    return exp.Cast(this=expression, to=exp.DataType.build("DOUBLE"))
+
+
+class _Compiler:
+    def __init__(self, plan: Plan, fact_table: str):
+        self.plan = plan
+        self.fact_table = fact_table
+
+    def expr(self, node: ast.Node, member_table: str | None = None) -> exp.Expression:
+        if isinstance(node, ast.FactRef):
+            table = member_table if node.member else self.fact_table
+            return exp.column(node.name, table=table)
+        if isinstance(node, ast.ParamRef):
+            return _literal(self.plan.params[node.name])
+        if isinstance(node, ast.Const):
+            return _literal(node.value)
+        if isinstance(node, ast.Logic):
+            parts = [exp.paren(self.expr(arg, member_table)) for arg in node.args]
+            return exp.and_(*parts) if node.op == "and" else exp.or_(*parts)
+        if isinstance(node, ast.Not):
+            return exp.Not(this=exp.paren(self.expr(node.arg, member_table)))
+        if isinstance(node, ast.Compare):
+            kind = {
+                "eq": exp.EQ,
+                "ne": exp.NEQ,
+                "gt": exp.GT,
+                "ge": exp.GTE,
+                "lt": exp.LT,
+                "le": exp.LTE,
+            }[node.op]
+            return kind(
+                this=exp.paren(self.expr(node.left, member_table)),
+                expression=exp.paren(self.expr(node.right, member_table)),
+            )
+        if isinstance(node, ast.In):
+            return exp.In(
+                this=exp.paren(self.expr(node.arg, member_table)),
+                expressions=[_literal(v) for v in node.values],
+            )
+        if isinstance(node, ast.Presence):
+            is_null = exp.Is(
+                this=exp.paren(self.expr(node.arg, member_table)), expression=exp.Null()
+            )
+            return is_null if node.op == "missing" else exp.Not(this=is_null)
+        if isinstance(node, ast.Arith):
+            left = exp.paren(self.expr(node.left, member_table))
+            right = exp.paren(self.expr(node.right, member_table))
+            if node.op == "div":
+                return exp.Div(
+                    this=_double(left),
+                    expression=exp.Nullif(this=_double(right), expression=exp.Literal.number(0)),
+                )
+            kind = {"add": exp.Add, "sub": exp.Sub, "mul": exp.Mul}[node.op]
+            return kind(this=left, expression=right)
+        if isinstance(node, ast.Quantifier):
+            return self.quantifier(node)
+        raise TypeError(f"unknown node {node!r}")
+
+    def quantifier(self, node: ast.Quantifier) -> exp.Expression:
+        index = self.plan.quantifiers.index(node)
+        true, false, unknown = (
+            exp.column(f"q{index}_{suffix}", table=self.fact_table) for suffix in ("t", "f", "n")
+        )
+        zero = exp.Literal.number(0)
+        if node.kind == "count":
+            return true
+        if node.kind == "all":
+            decisive, if_decisive, otherwise = false, exp.false(), exp.true()
+        elif node.kind == "any":
+            decisive, if_decisive, otherwise = true, exp.true(), exp.false()
+        else:
+            decisive, if_decisive, otherwise = true, exp.false(), exp.true()
+        return (
+            exp.Case()
+            .when(exp.GT(this=decisive, expression=zero), if_decisive)
+            .when(exp.GT(this=unknown, expression=zero), exp.Null())
+            .else_(otherwise)
+        )
+
+    def member_aggregates(self) -> list[exp.Expression]:
+        columns = []
+        for index, node in enumerate(self.plan.quantifiers):
+            condition = exp.paren(self.expr(node.where, member_table="mm"))
+            cases = {
+                "t": condition,
+                "f": exp.Not(this=condition),
+                "n": exp.Is(this=condition, expression=exp.Null()),
+            }
+            for suffix, when in cases.items():
+                counted = exp.Case().when(when, exp.Literal.number(1)).else_(exp.Literal.number(0))
+                columns.append(exp.alias_(exp.Sum(this=counted), f"q{index}_{suffix}"))
+        return columns
+
+    def clause_letter(self, node: ast.Node) -> exp.Expression:
+        condition = exp.paren(self.expr(node))
+        return (
+            exp.Case()
+            .when(condition, exp.Literal.string("P"))
+            .when(exp.Not(this=condition), exp.Literal.string("F"))
+            .else_(exp.Literal.string("U"))
+        )
+
+    def seen_text(self, key: str, kind: str) -> exp.Expression:
+        column = exp.column(key, table=self.fact_table)
+        if kind == BOOL:
+            text = (
+                exp.Case()
+                .when(column, exp.Literal.string("1"))
+                .when(exp.Not(this=column), exp.Literal.string("0"))
+            )
+        elif kind == TEXT:
+            text = column
+        else:
+            text = exp.Cast(this=column, to=exp.DataType.build("VARCHAR"))
+        return exp.Coalesce(this=text, expressions=[exp.Literal.string("")])
+
+
+def _concat(parts: list[exp.Expression]) -> exp.Expression:
+    result = parts[0]
+    for part in parts[1:]:
+        result = exp.DPipe(this=result, expression=part, safe=True)
+    return result
+
+
+def _final(compiler: _Compiler, plan: Plan, id_column: str, number_column: str, region: str):
+    """The two last steps: one letter per clause, then the combined result."""
+    letters = [
+        exp.alias_(compiler.clause_letter(node), f"c{index}")
+        for index, (_code, node) in enumerate(plan.clauses)
+    ]
+    seen_parts: list[exp.Expression] = []
+    for index, (key, kind) in enumerate(plan.seen):
+        if index:
+            seen_parts.append(exp.Literal.string("|"))
+        seen_parts.append(compiler.seen_text(key, kind))
+    seen = _concat(seen_parts) if seen_parts else exp.Literal.string("")
+    inner = exp.select(
+        exp.alias_(exp.column(id_column, table="f"), "id"),
+        exp.alias_(exp.column(number_column, table="f"), "number"),
+        exp.alias_(exp.column(region, table="f"), "region_code"),
+        *letters,
+        exp.alias_(seen, "seen"),
+    ).from_(exp.alias_(exp.to_table(compiler.fact_table), "f"))
+    columns = [exp.column(f"c{index}") for index in range(len(plan.clauses))]
+
+    def any_is(letter: str) -> exp.Expression:
+        return exp.or_(*[exp.EQ(this=c, expression=exp.Literal.string(letter)) for c in columns])
+
+    result = (
+        exp.Case()
+        .when(any_is("F"), exp.Literal.string("fail"))
+        .when(any_is("U"), exp.Literal.string("unknown"))
+        .else_(exp.Literal.string("pass"))
+    )
+    return inner, exp.select(
+        "id",
+        "number",
+        "region_code",
+        exp.alias_(result, "result"),
+        exp.alias_(_concat(columns), "clauses"),
+        "seen",
+    ).from_("c")
+
+
+def household_steps(plan: Plan, as_of_ymd: int) -> list[tuple[str, exp.Expression]]:
+    """Named steps (CTEs) after the base relations h, m, i, me; the last one is the answer."""
+    compiler = _Compiler(plan, "f")
+    year = _literal(plan.params["year"])
+    age = exp.Case().when(
+        exp.LTE(this=exp.column("birth_ymd", table="m"), expression=_literal(as_of_ymd)),
+        exp.IntDiv(
+            this=exp.paren(
+                exp.Sub(this=_literal(as_of_ymd), expression=exp.column("birth_ymd", table="m"))
+            ),
+            expression=exp.Literal.number(10000),
+        ),
+    )
+    current = (
+        exp.select(
+            exp.Column(this=exp.Star(), table=exp.to_identifier("m")), exp.alias_(age, "age")
+        )
+        .from_("m")
+        .where(
+            exp.EQ(
+                this=exp.column("status", table="m"),
+                expression=exp.Literal.string(MEMBER_CURRENT_STATUS),
+            )
+        )
+    )
+    ms = (
+        exp.select(
+            exp.column("household_id", table="mm"),
+            exp.alias_(exp.Count(this=exp.Star()), "size"),
+            *compiler.member_aggregates(),
+        )
+        .from_(exp.alias_(exp.Subquery(this=current), "mm"))
+        .group_by(exp.column("household_id", table="mm"))
+    )
+    ic = (
+        exp.select("household_id", exp.alias_(exp.Sum(this=exp.column("net_cents")), "net_cents"))
+        .from_("i")
+        .where(exp.EQ(this=exp.column("year"), expression=year))
+        .group_by("household_id")
+    )
+    raises = (
+        exp.Case()
+        .when(exp.column("raises_income"), exp.Literal.number(1))
+        .else_(exp.Literal.number(0))
+    )
+    mc = (
+        exp.select(
+            "household_id",
+            exp.alias_(exp.Count(this=exp.Star()), "measure_count"),
+            exp.alias_(exp.Sum(this=raises), "income_measure_count"),
+        )
+        .from_("me")
+        .where(exp.LTE(this=exp.column("year"), expression=year))
+        .group_by("household_id")
+    )
+    size = exp.Coalesce(this=exp.column("size", table="ms"), expressions=[exp.Literal.number(0)])
+    net_cents = _double(exp.column("net_cents", table="ic"))
+    quantifier_columns = [
+        exp.alias_(
+            exp.Coalesce(
+                this=exp.column(f"q{i}_{s}", table="ms"), expressions=[exp.Literal.number(0)]
+            ),
+            f"q{i}_{s}",
+        )
+        for i in range(len(plan.quantifiers))
+        for s in ("t", "f", "n")
+    ]
+    facts = (
+        exp.select(
+            exp.Column(this=exp.Star(), table=exp.to_identifier("h")),
+            exp.alias_(size, "size"),
+            exp.alias_(
+                exp.Div(this=net_cents, expression=_double(exp.Literal.number(100))), "net_income"
+            ),
+            exp.alias_(
+                exp.Div(
+                    this=net_cents,
+                    expression=_double(
+                        exp.Mul(
+                            this=exp.Nullif(this=size, expression=exp.Literal.number(0)),
+                            expression=exp.Literal.number(100),
+                        )
+                    ),
+                ),
+                "per_capita_income",
+            ),
+            exp.alias_(
+                exp.Coalesce(
+                    this=exp.column("measure_count", table="mc"),
+                    expressions=[exp.Literal.number(0)],
+                ),
+                "measure_count",
+            ),
+            exp.alias_(
+                exp.Coalesce(
+                    this=exp.column("income_measure_count", table="mc"),
+                    expressions=[exp.Literal.number(0)],
+                ),
+                "income_measure_count",
+            ),
+            *quantifier_columns,
+        )
+        .from_("h")
+        .join("ms", on="ms.household_id = h.id", join_type="left")
+        .join("ic", on="ic.household_id = h.id", join_type="left")
+        .join("mc", on="mc.household_id = h.id", join_type="left")
+    )
+    inner, final = _final(compiler, plan, "id", "number", "village_code")
+    return [("ms", ms), ("ic", ic), ("mc", mc), ("f", facts), ("c", inner), ("answer", final)]
+
+
+def subject_steps(plan: Plan) -> list[tuple[str, exp.Expression]]:
+    """Villages and counties: the engine supplies the fact relation `f` (code, name, facts)."""
+    compiler = _Compiler(plan, "f")
+    inner, final = _final(compiler, plan, "code", "name", "code")
+    return [("c", inner), ("answer", final)]
+
+
+def render(steps: list[tuple[str, exp.Expression]], dialect: str, base_ctes: str = "") -> str:
+    """`WITH <base_ctes>, step AS (...), ... SELECT * FROM answer` in the dialect."""
+    parts = [f"{name} AS ({query.sql(dialect=dialect)})" for name, query in steps]
+    prefix = f"{base_ctes}, " if base_ctes else ""
+    return f"WITH {prefix}{', '.join(parts)} SELECT * FROM answer"

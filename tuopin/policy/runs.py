@@ -1,0 +1,227 @@
+"""The evaluation service: run a published standard over a region and store every result."""
+
+import datetime
+import shutil
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from tuopin.accounts.roles import Permission
+from tuopin.accounts.selectors import access_region, require_permission
+from tuopin.core.db import analyze
+from tuopin.core.errors import TuopinError
+from tuopin.core.regioncodes import significant_prefix
+from tuopin.policy.engine import areas, db, duck
+from tuopin.policy.engine import python as pyengine
+from tuopin.policy.models import (
+    AreaResult,
+    Engine,
+    EvaluationRun,
+    HouseholdResult,
+    Level,
+    PolicyVersion,
+    RunStatus,
+)
+from tuopin.policy.plans import build_plan
+from tuopin.policy.rules.params import ymd
+from tuopin.regions.enums import RegionLevel
+from tuopin.regions.models import Region
+
+RESULT_COLUMNS = "run_id, household_id, household_number, village_code, result, clauses, seen"
+
+
+def default_as_of(year: int) -> datetime.date:
+    return datetime.date(year, 12, 31)
+
+
+def evaluation_run(
+    *,
+    acting_user,
+    policy: PolicyVersion,
+    year: int,
+    region_code: str,
+    level: str = Level.HOUSEHOLD,
+    as_of: datetime.date | None = None,
+    engine: str = Engine.DB,
+    progress=None,
+) -> EvaluationRun:
+    """Evaluate and store. `acting_user` None means the command line (the operator)."""
+    region = _scope_region(acting_user, region_code)
+    if not policy.is_published:
+        raise TuopinError(
+            "policy_not_published",
+            f"{policy} 尚未发布，不能用于评估",
+            f"{policy} is not published and cannot be used for evaluations",
+        )
+    if level == Level.COUNTY and region.level not in (RegionLevel.CITY, RegionLevel.COUNTY):
+        raise TuopinError(
+            "county_run_scope",
+            "县级评估的范围须为市或县",
+            "a county evaluation needs a city or county",
+        )
+    as_of = as_of or default_as_of(year)
+    plan = build_plan(policy, level, year, as_of)
+    run = EvaluationRun.objects.create(
+        policy=policy,
+        level=level,
+        year=year,
+        as_of=as_of,
+        region=region,
+        engine=engine if level == Level.HOUSEHOLD else Engine.DB,
+        parameters=plan.params,
+        clause_codes=[code for code, _node in plan.clauses],
+        seen_keys=[list(item) for item in plan.seen],
+        created_by=acting_user,
+    )
+    report = progress or (lambda percent, message="": None)
+    prefix = significant_prefix(region.code)
+    try:
+        if level == Level.HOUSEHOLD:
+            timings = _run_households(run, plan, prefix, report)
+        else:
+            timings = _run_areas(run, plan, prefix, report)
+        started = time.perf_counter()
+        run.counts = run_counts(run)
+        timings["count"] = round(time.perf_counter() - started, 3)
+    except Exception as error:
+        EvaluationRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        raise
+    run.timings = timings
+    run.status = RunStatus.DONE
+    run.finished_at = timezone.now()
+    run.save(update_fields=["counts", "timings", "status", "finished_at"])
+    report(100, "完成 (done)")
+    return run
+
+
+def _scope_region(acting_user, region_code: str) -> Region:
+    if acting_user is None:
+        region = Region.objects.filter(code=region_code).first()
+        if region is None:
+            raise TuopinError(
+                "region_unknown", f"区划代码 {region_code} 不存在", f"unknown region {region_code}"
+            )
+        return region
+    region = access_region(acting_user, region_code)
+    require_permission(acting_user, Permission.EVALUATION_RUN, region.code)
+    return region
+
+
+def _run_households(run: EvaluationRun, plan, prefix: str, report) -> dict:
+    as_of_ymd = ymd(run.as_of)
+    timings = {}
+    if run.engine == Engine.DUCKDB:
+        directory = Path(tempfile.mkdtemp(prefix="snapshot-", dir=_work_dir()))
+        try:
+            report(10, "正在导出快照 (taking the snapshot)")
+            started = time.perf_counter()
+            duck.snapshot(prefix, directory)
+            timings["snapshot"] = round(time.perf_counter() - started, 3)
+            report(40, "正在评估 (evaluating)")
+            started = time.perf_counter()
+            table = duck.household_table(plan, directory, as_of_ymd)
+            timings["evaluate"] = round(time.perf_counter() - started, 3)
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
+        report(70, "正在保存结果 (storing results)")
+        started = time.perf_counter()
+        _store_rows(run, table)
+        timings["store"] = round(time.perf_counter() - started, 3)
+    else:
+        report(20, "正在评估并保存 (evaluating and storing)")
+        started = time.perf_counter()
+        sql, params = db.household_sql(plan, prefix, as_of_ymd)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {HouseholdResult._meta.db_table} ({RESULT_COLUMNS}) "
+                f"SELECT {int(run.pk)}, id, number, region_code, result, clauses, seen "
+                f"FROM ({sql}) AS answer_rows",
+                params,
+            )
+        timings["evaluate_and_store"] = round(time.perf_counter() - started, 3)
+    analyze(HouseholdResult)
+    report(90, "正在统计 (counting)")
+    return timings
+
+
+def _store_rows(run: EvaluationRun, table) -> None:
+    """DuckDB's answer into the results table: COPY on PostgreSQL, batches elsewhere."""
+    columns = table.select(["id", "number", "region_code", "result", "clauses", "seen"])
+    rows = zip(*(column.to_pylist() for column in columns.columns), strict=True)
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(
+                f"COPY {HouseholdResult._meta.db_table} ({RESULT_COLUMNS}) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row((run.pk, *row))
+        else:
+            cursor.executemany(
+                f"INSERT INTO {HouseholdResult._meta.db_table} ({RESULT_COLUMNS}) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [(run.pk, *row) for row in rows],
+            )
+
+
+def _run_areas(run: EvaluationRun, plan, prefix: str, report) -> dict:
+    started = time.perf_counter()
+    report(20, "正在汇总指标 (gathering indicators)")
+    if run.level == Level.VILLAGE:
+        rows = areas.village_facts(prefix, run.year)
+    else:
+        rows = areas.county_facts(prefix, run.year)
+    results = []
+    for facts in rows:
+        outcome = pyengine.evaluate(plan, facts, [])
+        results.append(
+            AreaResult(
+                run=run,
+                region_id=facts["code"],
+                result=outcome["result"],
+                clauses="".join(LETTER[outcome["clauses"][code]] for code, _node in plan.clauses),
+                seen=pyengine.encode_seen(plan.seen, outcome["seen"]),
+            )
+        )
+    AreaResult.objects.bulk_create(results, batch_size=2000)
+    return {"evaluate_and_store": round(time.perf_counter() - started, 3)}
+
+
+LETTER = {value: letter for letter, value in pyengine.LETTERS.items()}
+
+
+def run_counts(run: EvaluationRun) -> dict:
+    """Subjects by result and, per clause, by pass/fail/unknown."""
+    model = HouseholdResult if run.level == Level.HOUSEHOLD else AreaResult
+    patterns = Counter()
+    for row in (
+        model.objects.filter(run=run).values("result", "clauses").annotate(n=Count("id")).order_by()
+    ):
+        patterns[(row["result"], row["clauses"])] += row["n"]
+    results = Counter()
+    by_clause = {code: Counter() for code in run.clause_codes}
+    for (result, letters), n in patterns.items():
+        results[result] += n
+        for code, letter in zip(run.clause_codes, letters, strict=True):
+            by_clause[code][pyengine.LETTERS[letter]] += n
+    return {
+        "total": sum(results.values()),
+        "results": {key: results.get(key, 0) for key in ("pass", "fail", "unknown")},
+        "clauses": {
+            code: {key: counter.get(key, 0) for key in ("pass", "fail", "unknown")}
+            for code, counter in by_clause.items()
+        },
+    }
+
+
+def _work_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "snapshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
