@@ -18,6 +18,7 @@ urlpatterns = [
     path("audit/", include("tuopin.audit.urls")),
     path("registry/", include("tuopin.registry.urls")),
     path("quality/", include("tuopin.registry.quality_urls")),
+    path("policy/", include("tuopin.policy.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

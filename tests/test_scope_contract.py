@@ -383,6 +383,171 @@ def admin_route(scene):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
+def _city_run():
+    from tuopin.policy.models import PolicyVersion
+    from tuopin.policy.runs import evaluation_run
+
+    policy = PolicyVersion.objects.get(code="henan-2018", version=1)
+    return evaluation_run(acting_user=None, policy=policy, year=2018, region_code="411400000000")
+
+
+def _foreign_run(scene):
+    from tuopin.policy.models import PolicyVersion
+    from tuopin.policy.runs import evaluation_run
+
+    policy = PolicyVersion.objects.get(code="henan-2018", version=1)
+    return evaluation_run(acting_user=None, policy=policy, year=2018, region_code=SUIXIAN)
+
+
+def policy_change(name):
+    """Revising a standard is for the city office only: these users change nothing."""
+
+    def probe(scene):
+        from tuopin.policy.models import Clause, PolicyVersion
+
+        policy = PolicyVersion.objects.get(code="henan-2018", version=1)
+        before = (PolicyVersion.objects.count(), Clause.objects.count())
+        response = scene.client.post(
+            reverse(name, kwargs={"policy_id": policy.pk}),
+            {"level": "household", "code": "x", "title": "x", "expression": '{"value": true}'},
+        )
+        assert response.status_code in {302, 403}
+        assert (PolicyVersion.objects.count(), Clause.objects.count()) == before
+
+    return probe
+
+
+def policy_object(scene):
+    from tuopin.policy.models import PolicyVersion
+
+    policy = PolicyVersion.objects.get(code="henan-2018", version=1)
+    response = scene.client.get(reverse("policy:policy", kwargs={"policy_id": policy.pk}))
+    assert response.status_code in {200, 403}
+    scene.assert_only_own_codes(response)
+
+
+def policy_runs(scene):
+    from tuopin.policy.models import PolicyVersion
+
+    _city_run()
+    response = scene.client.get(reverse("policy:runs"))
+    assert response.status_code in {200, 403}
+    scene.assert_only_own_codes(response)
+    policy = PolicyVersion.objects.get(code="henan-2018", version=1)
+    before = Job.objects.count()
+    for region in scene.foreign:
+        scene.client.post(
+            reverse("policy:runs"),
+            {"policy": policy.pk, "level": "household", "year": 2018, "region": region.code},
+        )
+    assert Job.objects.count() == before
+
+
+def policy_run(scene):
+    run = _city_run()
+    response = scene.client.get(reverse("policy:run", kwargs={"run_id": run.pk}))
+    assert response.status_code == 200
+    scene.assert_only_own_codes(response)
+    foreign = _foreign_run(scene)
+    assert scene.client.get(reverse("policy:run", kwargs={"run_id": foreign.pk})).status_code == 404
+    for region in scene.foreign:
+        url = reverse("policy:run", kwargs={"run_id": run.pk})
+        assert scene.client.get(url, {"region": region.code}).status_code in REFUSED
+
+
+def policy_compare(scene):
+    first, second = _city_run(), _city_run()
+    url = reverse("policy:run_compare", kwargs={"run_id": second.pk, "other_id": first.pk})
+    response = scene.client.get(url)
+    assert response.status_code == 200
+    scene.assert_only_own_codes(response)
+    foreign = _foreign_run(scene)
+    url = reverse("policy:run_compare", kwargs={"run_id": second.pk, "other_id": foreign.pk})
+    assert scene.client.get(url).status_code == 404
+
+
+def policy_ledger_export(scene):
+    run = _city_run()
+    before = Job.objects.count()
+    for region in scene.foreign:
+        scene.client.post(
+            reverse("policy:ledger_export", kwargs={"run_id": run.pk}),
+            {"ledger": "shortfall", "region": region.code},
+        )
+    foreign = _foreign_run(scene)
+    response = scene.client.post(
+        reverse("policy:ledger_export", kwargs={"run_id": foreign.pk}), {"ledger": "exit"}
+    )
+    assert response.status_code == 404
+    assert Job.objects.count() == before
+
+
+def policy_ledger(scene):
+    run = _city_run()
+    for kind in ("shortfall", "exit"):
+        url = reverse("policy:ledger", kwargs={"kind": kind})
+        response = scene.client.get(url, {"run": run.pk})
+        assert response.status_code == 200
+        assert scene.foreign_household.number not in response.content.decode()
+        scene.assert_only_own_codes(response)
+        for region in scene.foreign:
+            assert scene.client.get(url, {"region": region.code}).status_code in REFUSED
+
+
+def area_ledger(name):
+    def probe(scene):
+        response = scene.client.get(reverse(name))
+        assert response.status_code == 200
+        scene.assert_only_own_codes(response)
+        for region in scene.foreign:
+            assert scene.client.get(reverse(name), {"region": region.code}).status_code in REFUSED
+
+    return probe
+
+
+def policy_household_panel(scene):
+    url = "policy:household_panel"
+    own = scene.client.get(reverse(url, kwargs={"household_id": scene.own_household.pk}))
+    assert own.status_code == 200
+    foreign = scene.client.get(reverse(url, kwargs={"household_id": scene.foreign_household.pk}))
+    assert foreign.status_code == 404
+
+
+def indicator_object(name, level):
+    def probe(scene):
+        from tuopin.policy.models import CountyIndicator, VillageIndicator
+
+        model = VillageIndicator if level == "village" else CountyIndicator
+        own = _a_village_under(scene.own) if level == "village" else None
+        if own is not None:
+            url = reverse(name, kwargs={"code": own.code})
+            assert scene.client.get(url).status_code == 200
+        for region in scene.foreign:
+            if region.level != level:
+                continue
+            url = reverse(name, kwargs={"code": region.code})
+            assert scene.client.get(url).status_code in REFUSED
+            scene.client.post(url, {"year": 2018, "road": "1", "approval": "99"})
+            assert not model.objects.filter(**{level: region}).exists()
+
+    return probe
+
+
+def indicators_upload(scene):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tuopin.policy.models import VillageIndicator
+
+    assert scene.client.get(reverse("policy:indicators_upload")).status_code in {200, 403}
+    village = scene.foreign[0]
+    content = f"行政区划代码,通硬化路\n{village.code},是\n".encode()
+    scene.client.post(
+        reverse("policy:indicators_upload"),
+        {"file": SimpleUploadedFile("v.csv", content), "year": 2018},
+    )
+    assert not VillageIndicator.objects.filter(village=village).exists()
+
+
 PROBES = {
     "web:home": page("web:home"),
     "web:regions": page("web:regions"),
@@ -433,6 +598,23 @@ PROBES = {
     "api-1.0.0:job_create": job_create_api,
     "api-1.0.0:job_detail": job_object("api-1.0.0:job_detail"),
     "api-1.0.0:access_log": page("api-1.0.0:access_log"),
+    "policy:policies": page("policy:policies"),
+    "policy:policy": policy_object,
+    "policy:policy_draft": policy_change("policy:policy_draft"),
+    "policy:policy_edit": policy_change("policy:policy_edit"),
+    "policy:clause_edit": policy_change("policy:clause_edit"),
+    "policy:policy_publish": policy_change("policy:policy_publish"),
+    "policy:runs": policy_runs,
+    "policy:run": policy_run,
+    "policy:run_compare": policy_compare,
+    "policy:ledger_export": policy_ledger_export,
+    "policy:ledger": policy_ledger,
+    "policy:village_ledger": area_ledger("policy:village_ledger"),
+    "policy:county_ledger": area_ledger("policy:county_ledger"),
+    "policy:household_panel": policy_household_panel,
+    "policy:village_indicators": indicator_object("policy:village_indicators", "village"),
+    "policy:county_indicators": indicator_object("policy:county_indicators", "county"),
+    "policy:indicators_upload": indicators_upload,
 }
 
 

@@ -2,9 +2,13 @@
 
 import datetime
 
+from django.urls import reverse
+
 from tuopin.core.jobs import JobContext, job_handler
+from tuopin.policy.ledgers import write_area_ledger, write_household_ledger
 from tuopin.policy.models import PolicyVersion
 from tuopin.policy.runs import evaluation_run
+from tuopin.policy.selectors import access_run
 
 
 @job_handler(
@@ -25,4 +29,31 @@ def evaluate_job(context: JobContext) -> dict:
         engine=params.get("engine", "db"),
         progress=context.progress,
     )
-    return {"run": run.pk, **run.counts.get("results", {})}
+    return {
+        "run": run.pk,
+        **run.counts.get("results", {}),
+        "link": reverse("policy:run", args=[run.pk]),
+    }
+
+
+@job_handler(
+    "policy.ledger",
+    label_zh="导出退出台账",
+    label_en="Export exit ledger",
+    permission="data.export",
+)
+def ledger_job(context: JobContext) -> dict:
+    """The shortfall ledger, the exit list or the village/county list of one run, as xlsx."""
+    user = context.job.owner
+    run = access_run(user, int(context.params["run"]))
+    kind = context.params.get("ledger", "shortfall")
+    region = context.job.region_code
+    if run.level != "household":
+        path = context.result_path(f"退出清单-{run.level}-{run.pk}.xlsx")
+        return {"rows": write_area_ledger(user, run, path)}
+    name = "贫困退出清单" if kind == "exit" else "短板台账"
+    path = context.result_path(f"{name}-{region}-{run.pk}.xlsx")
+    rows = write_household_ledger(
+        user, run, region, path, passing=kind == "exit", progress=context.progress
+    )
+    return {"rows": rows}

@@ -193,7 +193,8 @@ def village_indicator_record(*, acting_user, village_code: str, year: int, **val
     unknown = set(values) - set(VILLAGE_INDICATOR_FIELDS)
     if unknown:
         raise TuopinError("indicator_unknown", f"未知指标：{sorted(unknown)}", "unknown indicator")
-    record, _created = VillageIndicator.objects.get_or_create(village=village, year=year)
+    record = VillageIndicator.objects.filter(village=village, year=year).first()
+    record = record or VillageIndicator(village=village, year=year)
     for name, value in values.items():
         setattr(record, name, value)
     record.save()
@@ -214,7 +215,8 @@ def county_indicator_record(*, acting_user, county_code: str, year: int, **value
                 f"{name} must lie between 0 and 100",
                 field=name,
             )
-    record, _created = CountyIndicator.objects.get_or_create(county=county, year=year)
+    record = CountyIndicator.objects.filter(county=county, year=year).first()
+    record = record or CountyIndicator(county=county, year=year)
     for name, value in values.items():
         setattr(record, name, value)
     record.save()

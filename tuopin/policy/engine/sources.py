@@ -74,7 +74,7 @@ def households(prefix: str, household_ids=None) -> QuerySet:
     )
 
 
-def members(prefix: str, household_ids=None) -> QuerySet:
+def members(prefix: str, household_ids=None, extra: tuple[str, ...] = ()) -> QuerySet:
     queryset = Member.objects.filter(household__village__code__startswith=prefix)
     if household_ids is not None:
         queryset = queryset.filter(household_id__in=household_ids)
@@ -92,6 +92,7 @@ def members(prefix: str, household_ids=None) -> QuerySet:
             "birth_ymd",
             *[f"n_{name}" for name in MEMBER_TEXT],
             *MEMBER_PLAIN,
+            *extra,
         )
     )
 
@@ -135,9 +136,17 @@ def base_ctes(querysets: dict[str, QuerySet]) -> tuple[str, list]:
     return ", ".join(parts), params
 
 
-def base_rows(prefix: str, household_ids=None) -> dict[str, list[dict]]:
-    """The same relations as dicts, for the Python evaluator (one household or a few)."""
+def base_rows(prefix: str, household_ids=None, *, names: bool = False) -> dict[str, list[dict]]:
+    """The same relations as dicts, for the Python evaluator (one household or a few).
+
+    With `names`, members also carry their name, for explanations.
+    """
+    querysets = base_querysets(prefix, household_ids)
+    columns = {name: [c for c, _t in RELATIONS[name]] for name in RELATIONS}
+    if names:
+        querysets["m"] = members(prefix, household_ids, extra=("name",))
+        columns["m"] = [*columns["m"], "name"]
     return {
-        name: [dict(zip([c for c, _t in RELATIONS[name]], row, strict=True)) for row in queryset]
-        for name, queryset in base_querysets(prefix, household_ids).items()
+        name: [dict(zip(columns[name], row, strict=True)) for row in queryset]
+        for name, queryset in querysets.items()
     }

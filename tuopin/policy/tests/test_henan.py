@@ -42,7 +42,7 @@ def household(number, facts=None, members=None, income=None, measures=((2017, Tr
         village=first_village(RENHE), number=number, **{**GOOD_FACTS, **(facts or {})}
     )
     for index, member in enumerate(members if members is not None else [ADULT, ADULT]):
-        Member.objects.create(household=created, name=f"成员{index}", **member)
+        Member.objects.create(household=created, **{"name": f"成员{index}", **member})
     if income is not False:
         Income.objects.create(household=created, year=2018, wages=Decimal(income or "10000.00"))
     for year, raises in measures:

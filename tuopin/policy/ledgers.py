@@ -1,0 +1,105 @@
+"""Ledgers (台账/清单) as xlsx: the shortfall ledger, the exit list and the village exit list."""
+
+from pathlib import Path
+
+import xlsxwriter
+
+from tuopin.policy.explain import VERDICT
+from tuopin.policy.models import EvaluationRun
+from tuopin.policy.selectors import (
+    area_results,
+    clause_titles,
+    decoded,
+    ledger_rows,
+    measures_by_household,
+)
+
+BATCH = 2_000
+
+
+def _batched(queryset):
+    batch = []
+    for row in queryset.iterator(chunk_size=BATCH):
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def write_household_ledger(
+    user, run: EvaluationRun, region_code: str, path: Path, *, passing: bool, progress=None
+) -> int:
+    """One row per household, grouped by village; failing and unknown clauses spelled out."""
+    titles = clause_titles(run)
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet("贫困退出清单" if passing else "短板台账")
+    bold = workbook.add_format({"bold": True})
+    header = ["行政村", "村代码", "户编号", "户主", "现有人口", "评估结果"]
+    if not passing:
+        header += ["未达标条款", "待核实条款"]
+    header += ["帮扶责任人", "联系电话", "帮扶措施"]
+    sheet.write_row(
+        0,
+        0,
+        [f"{run.policy.title}（{run.policy}）{run.year} 年 · 评估 #{run.pk} · {run.as_of}"],
+        bold,
+    )
+    sheet.write_row(1, 0, header, bold)
+    queryset = ledger_rows(user, run, region_code, passing=passing)
+    total = queryset.count()
+    written = 0
+    for batch in _batched(queryset):
+        measures = measures_by_household([row.household_id for row in batch], run.year)
+        for row in batch:
+            values = decoded(run, row.clauses)
+            line = [
+                row.village_name or "",
+                row.village_code,
+                row.household_number,
+                row.head_name or "",
+                row.size or 0,
+                VERDICT[row.result],
+            ]
+            if not passing:
+                line += [
+                    "、".join(titles.get(c, c) for c, v in values.items() if v == "fail"),
+                    "、".join(titles.get(c, c) for c, v in values.items() if v == "unknown"),
+                ]
+            line += [
+                row.helper_name or "",
+                row.helper_phone or "",
+                "；".join(measures.get(row.household_id, [])),
+            ]
+            sheet.write_row(written + 2, 0, line)
+            written += 1
+        if progress and total:
+            progress(10 + 85 * written / total, f"{written}/{total}")
+    workbook.close()
+    return written
+
+
+def write_area_ledger(user, run: EvaluationRun, path: Path) -> int:
+    titles = clause_titles(run)
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet("贫困村退出清单" if run.level == "village" else "贫困县退出")
+    bold = workbook.add_format({"bold": True})
+    sheet.write_row(
+        0, 0, ["区划代码", "名称", "评估结果", *[titles.get(c, c) for c in run.clause_codes]], bold
+    )
+    count = 0
+    for count, row in enumerate(area_results(user, run), start=1):
+        values = decoded(run, row.clauses)
+        sheet.write_row(
+            count,
+            0,
+            [
+                row.region_id,
+                row.region.name,
+                VERDICT[row.result],
+                *[VERDICT[values[c]] for c in run.clause_codes],
+            ],
+        )
+    workbook.close()
+    return count

@@ -1,0 +1,340 @@
+"""Reads of the policy app, scoped to the user.
+
+A run covers a region; a user sees the runs inside their scope and the runs of the
+regions above it (a city run), but of any run only the results of their own region.
+"""
+
+import datetime
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Substr
+
+from tuopin.accounts.selectors import UNRESTRICTED, scope_prefixes, scope_q
+from tuopin.core.errors import OutOfScope
+from tuopin.core.regioncodes import significant_prefix
+from tuopin.policy.engine import python as pyengine
+from tuopin.policy.engine import sources
+from tuopin.policy.explain import VERDICT, Explainer
+from tuopin.policy.models import (
+    AreaResult,
+    EvaluationRun,
+    HouseholdResult,
+    Level,
+    PolicyStatus,
+    PolicyVersion,
+    RunStatus,
+)
+from tuopin.policy.plans import build_plan
+from tuopin.policy.rules.facts import LEVEL_FACTS
+from tuopin.regions.enums import RegionLevel
+from tuopin.regions.models import Region
+from tuopin.registry.enums import MemberStatus, PovertyStatus, Relation
+from tuopin.registry.models import Household, Measure, Member
+
+# The city's 2018 work plan (domain.md §1).
+TARGETS_2018 = {"people": 182_000, "villages": 351, "counties": 6}
+
+
+def policy_list() -> QuerySet:
+    return PolicyVersion.objects.annotate(clause_count=Count("clauses")).order_by(
+        "code", "-version"
+    )
+
+
+def current_policy(code: str = "henan-2018") -> PolicyVersion | None:
+    return (
+        PolicyVersion.objects.filter(code=code, status=PolicyStatus.PUBLISHED)
+        .order_by("-version")
+        .first()
+    )
+
+
+def _ancestors(prefix: str) -> list[str]:
+    return [prefix[:n].ljust(12, "0") for n in (2, 4, 6, 9) if n < len(prefix)]
+
+
+def run_list_for_user(user) -> QuerySet:
+    runs = EvaluationRun.objects.select_related("policy", "region", "created_by")
+    prefixes = scope_prefixes(user)
+    if prefixes is UNRESTRICTED:
+        return runs
+    if not prefixes:
+        return runs.none()
+    visible = [
+        Q(region__code__startswith=prefix) | Q(region_id__in=_ancestors(prefix))
+        for prefix in prefixes
+    ]
+    return runs.filter(reduce(or_, visible))
+
+
+def access_run(user, run_id: int) -> EvaluationRun:
+    run = run_list_for_user(user).filter(pk=run_id).first()
+    if run is None:
+        raise OutOfScope("evaluation_run", str(run_id))
+    return run
+
+
+def latest_run(user, level: str, region_code: str, year: int | None = None):
+    """The newest finished run of `level` that covers `region_code`."""
+    prefix = significant_prefix(region_code)
+    runs = run_list_for_user(user).filter(level=level, status=RunStatus.DONE)
+    runs = runs.filter(region_id__in=[*_ancestors(prefix), prefix.ljust(12, "0")])
+    if year:
+        runs = runs.filter(year=year)
+    return runs.order_by("-id").first()
+
+
+def run_results(user, run: EvaluationRun, region_code: str | None = None) -> QuerySet:
+    """The run's household results that the user may see, optionally under a region."""
+    results = HouseholdResult.objects.filter(run=run).filter(scope_q(user, "village_code"))
+    if region_code:
+        results = results.filter(village_code__startswith=significant_prefix(region_code))
+    return results
+
+
+def area_results(user, run: EvaluationRun) -> QuerySet:
+    return (
+        AreaResult.objects.filter(run=run)
+        .filter(scope_q(user, "region__code"))
+        .select_related("region")
+        .order_by("region_id")
+    )
+
+
+def clause_titles(run: EvaluationRun) -> dict[str, str]:
+    return dict(run.policy.clauses.filter(level=run.level).values_list("code", "title"))
+
+
+def decoded(run: EvaluationRun, letters: str) -> dict[str, str]:
+    return {
+        code: pyengine.LETTERS[letter]
+        for code, letter in zip(run.clause_codes, letters, strict=True)
+    }
+
+
+def seen_values(run: EvaluationRun, text: str) -> dict:
+    return pyengine.decode_seen([tuple(item) for item in run.seen_keys], text)
+
+
+def ledger_rows(user, run: EvaluationRun, region_code: str, *, passing: bool) -> QuerySet:
+    """Shortfall ledger (failing or unknown) or exit list (passing), with head and helper."""
+    results = run_results(user, run, region_code)
+    results = results.filter(result="pass") if passing else results.exclude(result="pass")
+    head = Member.objects.filter(
+        household=OuterRef("household_id"), status=MemberStatus.NORMAL, relation=Relation.HEAD
+    ).values("name")[:1]
+    size = (
+        Member.objects.filter(household=OuterRef("household_id"), status=MemberStatus.NORMAL)
+        .values("household")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    helper = Household.objects.filter(pk=OuterRef("household_id"))
+    return results.annotate(
+        head_name=Subquery(head),
+        size=Subquery(size),
+        helper_name=Subquery(helper.values("helper__name")[:1]),
+        helper_phone=Subquery(helper.values("helper__phone")[:1]),
+        village_name=Subquery(
+            Region.objects.filter(code=OuterRef("village_code")).values("name")[:1]
+        ),
+    ).order_by("village_code", "household_number")
+
+
+def measures_by_household(household_ids, year: int) -> dict[int, list[str]]:
+    """Measures up to the year, as short Chinese labels, for one page of a ledger."""
+    found: dict[int, list[str]] = {}
+    rows = Measure.objects.filter(household_id__in=household_ids, year__lte=year).order_by("year")
+    for measure in rows:
+        label = f"{measure.year} {measure.get_category_display()}"
+        found.setdefault(measure.household_id, []).append(
+            f"{label}：{measure.content}" if measure.content else label
+        )
+    return found
+
+
+def run_comparison(user, before: EvaluationRun, after: EvaluationRun, limit: int = 500) -> dict:
+    """Households whose result changed between two runs, and the clauses that changed it."""
+    if before.level != after.level or before.level != Level.HOUSEHOLD:
+        return {"rows": [], "total": 0, "transitions": {}}
+    old = run_results(user, before).filter(household_id=OuterRef("household_id"))
+    changed = (
+        run_results(user, after)
+        .annotate(
+            old_result=Subquery(old.values("result")[:1]),
+            old_clauses=Subquery(old.values("clauses")[:1]),
+        )
+        .exclude(old_result=None)
+        .exclude(result=F("old_result"))
+    )
+    transitions = {
+        (row["old_result"], row["result"]): row["n"]
+        for row in changed.values("old_result", "result").annotate(n=Count("id")).order_by()
+    }
+    rows = []
+    for row in changed.order_by("village_code", "household_number")[:limit]:
+        rows.append(
+            {
+                "household_id": row.household_id,
+                "household_number": row.household_number,
+                "village_code": row.village_code,
+                "before": row.old_result,
+                "after": row.result,
+                "clauses": _changed_clauses(before, after, row.old_clauses, row.clauses),
+            }
+        )
+    return {"rows": rows, "total": sum(transitions.values()), "transitions": transitions}
+
+
+def _changed_clauses(before, after, old_letters: str, new_letters: str) -> list[dict]:
+    old = decoded(before, old_letters)
+    new = decoded(after, new_letters)
+    return [
+        {"code": code, "before": old.get(code, "—"), "after": value}
+        for code, value in new.items()
+        if old.get(code) != value
+    ]
+
+
+def household_evaluation(household: Household, year: int, policy: PolicyVersion | None = None):
+    """The household's evaluation now, clause by clause in plain Chinese (Python evaluator)."""
+    policy = policy or current_policy()
+    if policy is None:
+        return None
+    as_of = datetime.date(year, 12, 31)
+    plan = build_plan(policy, Level.HOUSEHOLD, year, as_of)
+    rows = sources.base_rows(household.village_id, [household.pk], names=True)
+    facts, members = next(pyengine.household_facts(rows, year, as_of.year * 10000 + 1231))
+    outcome = pyengine.evaluate(plan, facts, members)
+    explainer = Explainer(LEVEL_FACTS[Level.HOUSEHOLD], policy.parameters, plan.params)
+    clauses = policy.clauses.filter(level=Level.HOUSEHOLD).order_by("position", "id")
+    nodes = dict(plan.clauses)
+    return {
+        "policy": policy,
+        "year": year,
+        "as_of": as_of,
+        "result": outcome["result"],
+        "verdict": VERDICT[outcome["result"]],
+        "clauses": [
+            {
+                "code": clause.code,
+                "title": clause.title,
+                "description": clause.description,
+                "value": outcome["clauses"][clause.code],
+                "verdict": VERDICT[outcome["clauses"][clause.code]],
+                "sentences": explainer.clause(nodes[clause.code], facts, members),
+            }
+            for clause in clauses
+        ],
+    }
+
+
+def stored_household_results(user, household: Household, limit: int = 5) -> list[dict]:
+    """The household's results in the latest runs, newest first."""
+    rows = (
+        HouseholdResult.objects.filter(household_id=household.pk, run__status=RunStatus.DONE)
+        .filter(scope_q(user, "village_code"))
+        .select_related("run", "run__policy")
+        .order_by("-run_id")[:limit]
+    )
+    return [{"run": row.run, "result": row.result, "verdict": VERDICT[row.result]} for row in rows]
+
+
+def county_summary(user, year: int, region_code: str) -> dict:
+    """Per county: people, villages and the county itself against the 2018 targets."""
+    prefix = significant_prefix(region_code)
+    household_run = latest_run(user, Level.HOUSEHOLD, region_code, year)
+    village_run = latest_run(user, Level.VILLAGE, region_code, year)
+    county_run = latest_run(user, Level.COUNTY, region_code, year)
+    counties = Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=prefix[:6])
+    counties = counties.filter(scope_q(user, "code")).order_by("code")
+    registered = _people_by_county(user, prefix, Q())
+    remaining = _people_by_county(
+        user,
+        prefix,
+        Q(
+            household__status__in=[
+                PovertyStatus.NOT_EXITED,
+                PovertyStatus.RETURNED,
+                PovertyStatus.PRE_EXIT,
+            ]
+        ),
+    )
+    planned = _people_by_county(user, prefix, Q(household__planned_exit_year=year))
+    passing_people = {}
+    if household_run:
+        passing = run_results(user, household_run, region_code).filter(result="pass")
+        passing_people = _people_by_county(
+            user, prefix, Q(household_id__in=passing.values("household_id"))
+        )
+    poor_villages = _villages_by_county(prefix, Q(is_poor_village=True))
+    passing_villages = {}
+    if village_run:
+        for row in (
+            area_results(user, village_run)
+            .filter(result="pass")
+            .annotate(county=Substr("region_id", 1, 6))
+            .values("county")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            passing_villages[row["county"]] = row["n"]
+    county_results = {}
+    if county_run:
+        county_results = {row.region_id[:6]: row.result for row in area_results(user, county_run)}
+    rows = []
+    for county in counties:
+        key = county.code[:6]
+        rows.append(
+            {
+                "county": county,
+                "registered": registered.get(key, 0),
+                "remaining": remaining.get(key, 0),
+                "planned": planned.get(key, 0),
+                "passing_people": passing_people.get(key, 0),
+                "poor_villages": poor_villages.get(key, 0),
+                "passing_villages": passing_villages.get(key, 0),
+                "county_result": county_results.get(key),
+                "poor_county": bool(county.poor_county_type),
+            }
+        )
+    totals = {
+        "passing_people": sum(r["passing_people"] for r in rows),
+        "passing_villages": sum(r["passing_villages"] for r in rows),
+        "passing_counties": sum(
+            1 for r in rows if r["poor_county"] and r["county_result"] == "pass"
+        ),
+        "poor_counties": sum(1 for r in rows if r["poor_county"]),
+    }
+    return {
+        "rows": rows,
+        "totals": totals,
+        "targets": TARGETS_2018,
+        "runs": {"household": household_run, "village": village_run, "county": county_run},
+    }
+
+
+def _people_by_county(user, prefix: str, condition: Q) -> dict[str, int]:
+    rows = (
+        Member.objects.filter(condition, status=MemberStatus.NORMAL)
+        .filter(household__village__code__startswith=prefix)
+        .filter(scope_q(user, "household__village__code"))
+        .annotate(county=Substr("household__village_id", 1, 6))
+        .values("county")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["county"]: row["n"] for row in rows}
+
+
+def _villages_by_county(prefix: str, condition: Q) -> dict[str, int]:
+    rows = (
+        Region.objects.filter(condition, level=RegionLevel.VILLAGE, code__startswith=prefix)
+        .annotate(county=Substr("code", 1, 6))
+        .values("county")
+        .annotate(n=Count("code"))
+        .order_by()
+    )
+    return {row["county"]: row["n"] for row in rows}

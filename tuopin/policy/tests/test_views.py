@@ -1,0 +1,160 @@
+"""The pages of the exit standards, driven through the test client as office users."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from conftest import MINQUAN, RENHE, SUIXIAN, first_village
+from tuopin.accounts.roles import Role
+from tuopin.core.jobs import worker_loop
+from tuopin.core.models import Job
+from tuopin.policy.models import EvaluationRun, PolicyVersion, VillageIndicator
+from tuopin.policy.runs import evaluation_run
+from tuopin.policy.tests.test_henan import ADULT, household
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def county(client, make_user):
+    client.force_login(make_user(Role.COUNTY_OFFICE, MINQUAN))
+    return client
+
+
+@pytest.fixture
+def henan():
+    return PolicyVersion.objects.get(code="henan-2018", version=1)
+
+
+def test_policy_page_lists_parameters_and_clauses_in_chinese(county, henan):
+    body = county.get(reverse("policy:policy", args=[henan.pk])).content.decode()
+    assert "扶贫标准（贫困线）" in body and "2995" in body
+    for title in ("收入稳定超过国家扶贫标准", "义务教育有保障", "住房安全有保障", "通硬化路"):
+        assert title in body
+    assert 'data-testid="publish"' not in body  # a county office cannot revise standards
+
+
+def test_a_run_started_from_the_page_is_a_job_and_lands_on_its_results(county, henan):
+    household("V1")
+    response = county.post(
+        reverse("policy:runs"),
+        {"policy": henan.pk, "level": "household", "year": 2018, "region": MINQUAN, "engine": "db"},
+    )
+    job = Job.objects.get(kind="policy.evaluate")
+    assert response.url == reverse("web:job", args=[job.pk])
+    worker_loop(once=True, heartbeat=False)
+    job.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    run = EvaluationRun.objects.get(pk=job.result["run"])
+    assert job.result["link"] == reverse("policy:run", args=[run.pk])
+    page = county.get(reverse("policy:run", args=[run.pk])).content.decode()
+    assert "收入稳定超过国家扶贫标准" in page and 'data-testid="villages"' in page
+
+
+def test_a_county_user_cannot_run_for_another_county(county, henan):
+    response = county.post(
+        reverse("policy:runs"),
+        {"policy": henan.pk, "level": "household", "year": 2018, "region": SUIXIAN, "engine": "db"},
+    )
+    assert response.status_code == 200  # the choice is not offered: the form refuses it
+    assert not Job.objects.exists()
+
+
+def test_shortfall_ledger_names_failed_and_unknown_clauses_with_helper(county, henan):
+    failing = household("L1", facts={"housing_grade": "D", "food_secure": None})
+    passing = household("L2")
+    evaluation_run(acting_user=None, policy=henan, year=2018, region_code=MINQUAN)
+    shortfall = county.get(reverse("policy:ledger", args=["shortfall"])).content.decode()
+    assert failing.number in shortfall and passing.number not in shortfall
+    assert "住房安全有保障" in shortfall and "不愁吃、不愁穿" in shortfall
+    exits = county.get(reverse("policy:ledger", args=["exit"])).content.decode()
+    assert passing.number in exits and failing.number not in exits
+
+
+def test_ledger_export_writes_an_xlsx_through_a_job(county, henan):
+    import openpyxl
+
+    household("X1", facts={"water_safe": False})
+    run = evaluation_run(acting_user=None, policy=henan, year=2018, region_code=MINQUAN)
+    county.post(
+        reverse("policy:ledger_export", args=[run.pk]), {"ledger": "shortfall", "region": MINQUAN}
+    )
+    worker_loop(once=True, heartbeat=False)
+    job = Job.objects.get(kind="policy.ledger")
+    assert job.status == "succeeded", job.error
+    download = county.get(reverse("web:job_download", args=[job.pk]))
+    import io
+
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][:3] == ("行政村", "村代码", "户编号")
+    assert rows[2][2] == "X1" and "饮水安全" in rows[2][6]
+
+
+def test_household_panel_explains_each_clause_with_values(county):
+    poor = household(
+        "P1",
+        income="5780.00",
+        members=[ADULT, {**ADULT, "name": "王小明", "birth_date": ADULT["birth_date"]}],
+    )
+    panel = county.get(reverse("policy:household_panel", args=[poor.pk])).content.decode()
+    assert 'data-testid="evaluation-result"' in panel
+    assert "人均纯收入 2,890 元，低于 2018 年扶贫标准（贫困线） 2,995 元" in panel
+    assert 'data-testid="clause-income" data-value="fail"' in panel
+    page = county.get(reverse("registry:household", args=[poor.pk])).content.decode()
+    assert reverse("policy:household_panel", args=[poor.pk]) in page
+
+
+def test_village_indicators_are_unknown_until_entered_then_saved_with_history(county):
+    village = first_village(RENHE)
+    url = reverse("policy:village_indicators", args=[village.code])
+    assert county.get(url).status_code == 200
+    response = county.post(url, {"year": 2018, "road": "1", "bus": "0", "broadband": ""})
+    assert response.status_code == 302
+    record = VillageIndicator.objects.get(village=village, year=2018)
+    assert (record.road, record.bus, record.broadband) == (True, False, None)
+    assert record.history.count() == 1
+
+
+def test_policy_revision_from_draft_to_publish(client, make_user, henan):
+    client.force_login(make_user(Role.CITY_OFFICE, "411400000000"))
+    client.post(reverse("policy:policy_draft", args=[henan.pk]))
+    draft = PolicyVersion.objects.get(code="henan-2018", status="draft")
+    assert draft.version == 2 and draft.clauses.count() == henan.clauses.count()
+    bad = client.post(
+        reverse("policy:clause_edit", args=[draft.pk]),
+        {
+            "level": "household",
+            "code": "toilet",
+            "title": "有卫生厕所",
+            "expression": json.dumps({"sql": "has_sanitary_toilet = 1"}),
+        },
+        follow=True,
+    )
+    assert "不支持的运算" in bad.content.decode()
+    client.post(
+        reverse("policy:clause_edit", args=[draft.pk]),
+        {
+            "level": "household",
+            "code": "toilet",
+            "title": "有卫生厕所",
+            "expression": json.dumps(
+                {"op": "eq", "args": [{"fact": "has_sanitary_toilet"}, {"value": True}]}
+            ),
+        },
+    )
+    assert draft.clauses.filter(code="toilet").exists()
+    client.post(reverse("policy:policy_publish", args=[draft.pk]))
+    draft.refresh_from_db()
+    assert draft.is_published
+    # Published: a further change is refused and nothing moves.
+    refused = client.post(
+        reverse("policy:clause_edit", args=[draft.pk]),
+        {"level": "household", "code": "toilet", "title": "改", "expression": '{"value": true}'},
+        follow=True,
+    )
+    assert "已发布，不能修改" in refused.content.decode()
+    assert draft.clauses.get(code="toilet").title == "有卫生厕所"
+    henan.refresh_from_db()
+    assert henan.clauses.filter(code="toilet").count() == 0

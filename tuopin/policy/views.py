@@ -1,0 +1,556 @@
+"""Pages of the exit standards: policies, runs, ledgers, household panel, area indicators."""
+
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tuopin.accounts.roles import Permission
+from tuopin.accounts.selectors import (
+    access_region,
+    has_permission,
+    require_permission,
+    top_regions,
+    visible_regions,
+)
+from tuopin.accounts.services import job_submit
+from tuopin.core.errors import TuopinError
+from tuopin.core.regioncodes import significant_prefix
+from tuopin.policy.explain import VERDICT
+from tuopin.policy.forms import (
+    ClauseForm,
+    CountyIndicatorForm,
+    IndicatorImportForm,
+    PolicyEditForm,
+    RunForm,
+    VillageIndicatorForm,
+)
+from tuopin.policy.indicators import indicators_import
+from tuopin.policy.models import CountyIndicator, Level, PolicyVersion, VillageIndicator
+from tuopin.policy.rules.facts import LEVEL_FACTS
+from tuopin.policy.selectors import (
+    access_run,
+    area_results,
+    clause_titles,
+    county_summary,
+    decoded,
+    household_evaluation,
+    latest_run,
+    ledger_rows,
+    measures_by_household,
+    policy_list,
+    run_comparison,
+    run_list_for_user,
+    run_results,
+    stored_household_results,
+)
+from tuopin.policy.services import (
+    clause_delete,
+    clause_save,
+    county_indicator_record,
+    policy_draft_open,
+    policy_publish,
+    policy_update,
+    village_indicator_record,
+)
+from tuopin.regions.enums import RegionLevel
+from tuopin.registry.selectors import access_household
+
+PAGE_SIZE = 100
+
+
+def _view(request) -> None:
+    require_permission(request.user, Permission.REGISTRY_VIEW)
+
+
+@login_required
+def policies(request):
+    _view(request)
+    return render(
+        request,
+        "policy/policies.html",
+        {
+            "policies": policy_list(),
+            "may_edit": has_permission(request.user, Permission.POLICY_EDIT),
+        },
+    )
+
+
+@login_required
+def policy_page(request, policy_id: int):
+    _view(request)
+    policy = get_object_or_404(PolicyVersion, pk=policy_id)
+    clauses = list(policy.clauses.order_by("level", "position", "id"))
+    may_edit = has_permission(request.user, Permission.POLICY_EDIT) and not policy.is_published
+    return render(
+        request,
+        "policy/policy.html",
+        {
+            "policy": policy,
+            "levels": [
+                (label, [c for c in clauses if c.level == level]) for level, label in Level.choices
+            ],
+            "parameters": [
+                {"name": name, **spec, "table": sorted(spec.get("by_year", {}).items())}
+                for name, spec in policy.parameters.items()
+            ],
+            "facts": {level: facts.values() for level, facts in LEVEL_FACTS.items()},
+            "may_edit": may_edit,
+            "may_draft": has_permission(request.user, Permission.POLICY_EDIT),
+            "edit_form": PolicyEditForm(
+                initial={
+                    "title": policy.title,
+                    "note": policy.note,
+                    "parameters": policy.parameters,
+                }
+            ),
+            "clause_form": ClauseForm(),
+        },
+    )
+
+
+def _policy_action(request, policy_id: int, action):
+    """Run a service on a policy version; show its refusal; land on the version it returns."""
+    policy = get_object_or_404(PolicyVersion, pk=policy_id)
+    try:
+        result = action(policy)
+    except TuopinError as error:
+        messages.error(request, error.message)
+        return redirect("policy:policy", policy_id=policy.pk)
+    landing = result if isinstance(result, PolicyVersion) else policy
+    return redirect("policy:policy", policy_id=landing.pk)
+
+
+@login_required
+@require_POST
+def policy_draft(request, policy_id: int):
+    return _policy_action(
+        request,
+        policy_id,
+        lambda policy: policy_draft_open(acting_user=request.user, code=policy.code),
+    )
+
+
+@login_required
+@require_POST
+def policy_edit(request, policy_id: int):
+    form = PolicyEditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("policy:policy", policy_id=policy_id)
+    return _policy_action(
+        request,
+        policy_id,
+        lambda policy: policy_update(
+            acting_user=request.user,
+            policy=policy,
+            parameters=form.cleaned_data["parameters"] or {},
+            title=form.cleaned_data["title"],
+            note=form.cleaned_data["note"],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def clause_edit(request, policy_id: int):
+    form = ClauseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("policy:policy", policy_id=policy_id)
+    data = form.cleaned_data
+    if request.POST.get("delete"):
+        return _policy_action(
+            request,
+            policy_id,
+            lambda policy: clause_delete(
+                acting_user=request.user, policy=policy, level=data["level"], code=data["code"]
+            ),
+        )
+    return _policy_action(
+        request,
+        policy_id,
+        lambda policy: clause_save(
+            acting_user=request.user,
+            policy=policy,
+            level=data["level"],
+            code=data["code"],
+            title=data["title"],
+            description=data["description"],
+            expression=data["expression"],
+        ),
+    )
+
+
+@login_required
+@require_POST
+def policy_publish_view(request, policy_id: int):
+    return _policy_action(
+        request, policy_id, lambda policy: policy_publish(acting_user=request.user, policy=policy)
+    )
+
+
+@login_required
+def runs(request):
+    _view(request)
+    regions = top_regions(request.user)
+    form = RunForm(request.POST or None, regions=_run_regions(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            job = job_submit(
+                acting_user=request.user,
+                kind="policy.evaluate",
+                region_code=data["region"],
+                params={
+                    "policy": data["policy"].pk,
+                    "level": data["level"],
+                    "year": data["year"],
+                    "as_of": data["as_of"].isoformat() if data["as_of"] else "",
+                    "engine": data["engine"],
+                },
+            )
+        except TuopinError as error:
+            messages.error(request, error.message)
+        else:
+            return redirect("web:job", job_id=job.pk)
+    page = Paginator(run_list_for_user(request.user).order_by("-id"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "policy/runs.html",
+        {
+            "form": form,
+            "page": page,
+            "regions": regions,
+            "may_run": has_permission(request.user, Permission.EVALUATION_RUN),
+        },
+    )
+
+
+def _run_regions(user):
+    """Regions a run may cover: the user's own and every county or township below."""
+    return (
+        visible_regions(user)
+        .filter(level__in=[RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWNSHIP])
+        .order_by("code")
+    )
+
+
+@login_required
+def run_page(request, run_id: int):
+    _view(request)
+    run = access_run(request.user, run_id)
+    titles = clause_titles(run)
+    context = {
+        "run": run,
+        "titles": titles,
+        "clause_counts": [
+            {
+                "code": code,
+                "title": titles.get(code, code),
+                **run.counts.get("clauses", {}).get(code, {}),
+            }
+            for code in run.clause_codes
+        ],
+        "others": run_list_for_user(request.user)
+        .filter(level=run.level, status="done")
+        .exclude(pk=run.pk)
+        .order_by("-id")[:30],
+        "region_code": _region_param(request, run),
+    }
+    if run.level == Level.HOUSEHOLD:
+        by_village = (
+            run_results(request.user, run, context["region_code"])
+            .values("village_code")
+            .annotate(
+                total=Count("id"),
+                passing=Count("id", filter=Q(result="pass")),
+                failing=Count("id", filter=Q(result="fail")),
+                unknown=Count("id", filter=Q(result="unknown")),
+            )
+            .order_by("village_code")
+        )
+        context["villages"] = Paginator(by_village, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["mine"] = run_results(request.user, run).count()
+    else:
+        context["areas"] = [
+            {"row": row, "verdict": VERDICT[row.result], "clauses": decoded(run, row.clauses)}
+            for row in area_results(request.user, run)
+        ]
+    return render(request, "policy/run.html", context)
+
+
+def _region_param(request, run) -> str:
+    """A drill-down below the run's region; it must lie in the user's scope."""
+    code = request.GET.get("region", "")
+    if not code:
+        return run.region_id
+    return access_region(request.user, code).code
+
+
+@login_required
+def run_compare(request, run_id: int, other_id: int):
+    _view(request)
+    after = access_run(request.user, run_id)
+    before = access_run(request.user, other_id)
+    comparison = run_comparison(request.user, before, after)
+    return render(
+        request,
+        "policy/compare.html",
+        {"before": before, "after": after, "titles": clause_titles(after), **comparison},
+    )
+
+
+@login_required
+@require_POST
+def ledger_export(request, run_id: int):
+    """Queue the xlsx of a ledger for the region asked (in the user's scope)."""
+    run = access_run(request.user, run_id)
+    try:
+        job = job_submit(
+            acting_user=request.user,
+            kind="policy.ledger",
+            region_code=request.POST.get("region", "") or run.region_id,
+            params={"run": run.pk, "ledger": request.POST.get("ledger", "shortfall")},
+        )
+    except TuopinError as error:
+        messages.error(request, error.message)
+        return redirect("policy:run", run_id=run.pk)
+    return redirect("web:job", job_id=job.pk)
+
+
+@login_required
+def ledger(request, kind: str):
+    """The shortfall ledger (短板台账) or the exit list (脱贫清单) of a run, by village."""
+    _view(request)
+    if kind not in ("shortfall", "exit"):
+        raise Http404
+    run, region_code = _ledger_run(request, Level.HOUSEHOLD)
+    rows, page = [], None
+    if run is not None:
+        page = Paginator(
+            ledger_rows(request.user, run, region_code, passing=kind == "exit"), PAGE_SIZE
+        ).get_page(request.GET.get("page"))
+        measures = measures_by_household([r.household_id for r in page], run.year)
+        titles = clause_titles(run)
+        for row in page:
+            values = decoded(run, row.clauses)
+            rows.append(
+                {
+                    "row": row,
+                    "failed": [titles.get(c, c) for c, v in values.items() if v == "fail"],
+                    "unknown": [titles.get(c, c) for c, v in values.items() if v == "unknown"],
+                    "measures": measures.get(row.household_id, []),
+                }
+            )
+    return render(
+        request,
+        "policy/ledger.html",
+        {
+            "kind": kind,
+            "run": run,
+            "rows": rows,
+            "page": page,
+            "region_code": region_code,
+            "may_export": has_permission(request.user, Permission.DATA_EXPORT),
+        },
+    )
+
+
+def _ledger_run(request, level: str):
+    """The run named by ?run=, else the newest run covering ?region= (default: my region)."""
+    region_code = request.GET.get("region", "") or top_regions(request.user)[0].code
+    access_region(request.user, region_code)
+    if request.GET.get("run", "").isdigit():
+        run = access_run(request.user, int(request.GET["run"]))
+        if run.level != level:
+            raise Http404
+        return run, region_code
+    year = request.GET.get("year", "")
+    return latest_run(
+        request.user, level, region_code, int(year) if year.isdigit() else None
+    ), region_code
+
+
+@login_required
+def village_ledger(request):
+    _view(request)
+    run, region_code = _ledger_run(request, Level.VILLAGE)
+    areas = []
+    if run is not None:
+        areas = [
+            {"row": row, "verdict": VERDICT[row.result], "clauses": decoded(run, row.clauses)}
+            for row in area_results(request.user, run).filter(
+                region__code__startswith=significant_prefix(region_code)
+            )
+        ]
+    return render(
+        request,
+        "policy/village_ledger.html",
+        {
+            "run": run,
+            "areas": areas,
+            "titles": clause_titles(run) if run else {},
+            "region_code": region_code,
+            "may_export": has_permission(request.user, Permission.DATA_EXPORT),
+        },
+    )
+
+
+@login_required
+def county_ledger(request):
+    _view(request)
+    region_code = request.GET.get("region", "") or top_regions(request.user)[0].code
+    access_region(request.user, region_code)
+    year = (
+        int(request.GET.get("year", "2018")) if request.GET.get("year", "2018").isdigit() else 2018
+    )
+    return render(
+        request,
+        "policy/county_ledger.html",
+        {
+            "summary": county_summary(request.user, year, region_code),
+            "year": year,
+            "region_code": region_code,
+        },
+    )
+
+
+@login_required
+def household_panel(request, household_id: int):
+    """The household page's evaluation panel (htmx): each clause in plain Chinese."""
+    _view(request)
+    household = access_household(request.user, household_id)
+    year = request.GET.get("year", "")
+    evaluation = household_evaluation(household, int(year) if year.isdigit() else 2018)
+    return render(
+        request,
+        "policy/_household_panel.html",
+        {
+            "household": household,
+            "evaluation": evaluation,
+            "stored": stored_household_results(request.user, household),
+        },
+    )
+
+
+@login_required
+def village_indicators(request, code: str):
+    region = access_region(request.user, code)
+    _view(request)
+    if region.level != RegionLevel.VILLAGE:
+        raise Http404
+    year = request.GET.get("year", "2018")
+    record = VillageIndicator.objects.filter(
+        village=region, year=int(year) if year.isdigit() else 2018
+    ).first()
+    initial = {"year": int(year) if year.isdigit() else 2018}
+    if record:
+        initial.update(
+            {
+                name: (
+                    "" if getattr(record, name) is None else ("1" if getattr(record, name) else "0")
+                )
+                for name in VillageIndicatorForm.base_fields
+                if name not in ("year", "collective_income", "industry")
+            }
+        )
+        initial.update(collective_income=record.collective_income, industry=record.industry)
+    form = VillageIndicatorForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            village_indicator_record(
+                acting_user=request.user,
+                village_code=region.code,
+                year=form.cleaned_data["year"],
+                **form.indicator_values(),
+            )
+        except TuopinError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(f"{request.path}?year={form.cleaned_data['year']}")
+    return render(
+        request,
+        "policy/indicators.html",
+        {
+            "region": region,
+            "form": form,
+            "record": record,
+            "may_edit": has_permission(request.user, Permission.INDICATOR_EDIT, region.code),
+        },
+    )
+
+
+@login_required
+def county_indicators(request, code: str):
+    region = access_region(request.user, code)
+    _view(request)
+    if region.level != RegionLevel.COUNTY:
+        raise Http404
+    year = request.GET.get("year", "2018")
+    year = int(year) if year.isdigit() else 2018
+    record = CountyIndicator.objects.filter(county=region, year=year).first()
+    initial = {"year": year}
+    if record:
+        initial.update(
+            wrong_exit_rate=record.wrong_exit_rate,
+            missed_rate=record.missed_rate,
+            approval=record.approval,
+        )
+    form = CountyIndicatorForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        year = data.pop("year")
+        try:
+            county_indicator_record(
+                acting_user=request.user, county_code=region.code, year=year, **data
+            )
+        except TuopinError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect(f"{request.path}?year={year}")
+    return render(
+        request,
+        "policy/indicators.html",
+        {
+            "region": region,
+            "form": form,
+            "record": record,
+            "may_edit": has_permission(request.user, Permission.INDICATOR_EDIT, region.code),
+        },
+    )
+
+
+@login_required
+def indicators_upload(request):
+    require_permission(request.user, Permission.INDICATOR_EDIT)
+    form = IndicatorImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+            handle.flush()
+            try:
+                report = indicators_import(
+                    acting_user=request.user, path=handle.name, year=form.cleaned_data["year"]
+                )
+            except TuopinError as error:
+                messages.error(request, error.message)
+            except PermissionDenied as error:
+                messages.error(request, str(error))
+    return render(request, "policy/indicators_upload.html", {"form": form, "report": report})
