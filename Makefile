@@ -35,6 +35,7 @@ run: install
 	@$(BIN)/tuopin regions load
 	@$(BIN)/tuopin demo_users
 	@$(BIN)/tuopin seed --households 2000 --region 411421 --seed 1 --if-empty -v 0
+	@$(BIN)/tuopin seed_exit --region 411421 --year 2018 --seed 1 --if-empty
 	@$(MAKE) --no-print-directory serve
 
 # The web server and the background-job worker side by side; Ctrl-C stops both.

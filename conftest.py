@@ -20,9 +20,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def shangqiu(db):
-    """The divisions, reloaded if a transactional test flushed them."""
+    """The divisions and the shipped standard, put back if a transactional test flushed them."""
     if not Region.objects.exists():
         regions_load()
+        from django.utils import timezone
+
+        from tuopin.policy import henan2018
+        from tuopin.policy.models import Clause, PolicyVersion
+
+        henan2018.ship(PolicyVersion, Clause, timezone.now())
     return Region.objects.get(code=CITY)
 
 

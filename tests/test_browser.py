@@ -168,3 +168,34 @@ def test_a_county_user_finds_a_household_and_reveals_an_id_number(page, live_ser
     assert page.inner_text("[data-testid=id-revealed]") == head.id_number
     shot(page, "07-household")
     assert AccessLog.objects.filter(kind=AccessKind.REVEAL, object_id=str(head.pk)).exists()
+
+
+def test_a_county_user_runs_an_evaluation_and_reads_the_shortfall(page, live_server, make_user):
+    from tuopin.policy.tests.test_henan import household
+
+    make_user(Role.COUNTY_OFFICE, MINQUAN, username="minquan", password=PASSWORD)
+    poor = household("PB-0001", income="5780.00")  # 2,890 per head: below the 2018 line
+    household("PB-0002")
+    log_in(page, live_server, "minquan")
+    page.click("nav >> text=退出评估")
+    page.select_option("#id_region", MINQUAN)
+    page.click("text=开始评估（后台任务）")
+    page.wait_for_selector("[data-testid=job-progress][data-status=queued]")
+    worker = threading.Thread(target=run_worker_once)
+    worker.start()
+    worker.join(timeout=60)
+    page.wait_for_selector("[data-testid=job-progress][data-status=succeeded]", timeout=10_000)
+    page.click("[data-testid=job-link]")
+    assert "达标 1，未达标 1" in page.inner_text("[data-testid=run-totals]")
+    shot(page, "08-evaluation-run")
+    page.click("text=短板台账 >> nth=0")
+    ledger = page.inner_text("[data-testid=ledger]")
+    assert "PB-0001" in ledger and "PB-0002" not in ledger
+    assert "收入稳定超过国家扶贫标准" in ledger
+    shot(page, "09-shortfall-ledger")
+    page.click("[data-testid=ledger] >> text=PB-0001")
+    page.wait_for_selector("[data-testid=evaluation-result]")
+    assert page.get_attribute("[data-testid=clause-income]", "data-value") == "fail"
+    assert "低于 2018 年扶贫标准" in page.inner_text("[data-testid=clause-income]")
+    assert poor.number in page.inner_text("h1")
+    shot(page, "10-household-evaluation")

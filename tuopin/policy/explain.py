@@ -75,10 +75,10 @@ class Explainer:
             left_value = self._value(left, facts, member)
             right_value = self._value(right, facts, member)
             described = self._describe(left, facts, member, with_value=True)
-            if left_value is None or right_value is None:
-                return f"{described}（要求{RELATION[node.op]} {self._describe(right, facts, member, True)}）"
-            actual = _relation(left_value, right_value)
-            return f"{described}，{actual} {self._describe(right, facts, member, True)}"
+            target = self._describe(right, facts, member, True)
+            if left_value is None or right_value is None or node.op in ("eq", "ne"):
+                return f"{described}（要求{RELATION[node.op]}{target}）"
+            return f"{described}，{_relation(left_value, right_value)} {target}"
         if isinstance(node, ast.In):
             fact = self._fact(node.arg)
             allowed = "、".join(format_value(fact, v) for v in node.values)
@@ -145,7 +145,15 @@ class Explainer:
     def _literal(self, left, right) -> str:
         if isinstance(right, ast.Const):
             return format_value(self._fact(left), right.value)
+        if isinstance(right, ast.ParamRef):
+            return self._parameter_value(right.name)
         return self._label(right)
+
+    def _parameter_value(self, name: str) -> str:
+        if name == "year":
+            return f"{self.values['year']} 年"
+        unit = self.parameters.get(name, {}).get("unit", "").split("/")[0]
+        return f"{_number(self.values[name])} {unit}".strip()
 
     def _fact(self, node) -> Fact | None:
         if isinstance(node, ast.FactRef):
@@ -179,9 +187,9 @@ class Explainer:
             value = member.get(node.name) if node.member else facts.get(node.name)
             return f"{label} {format_value(self._fact(node), value)}"
         if isinstance(node, ast.ParamRef):
-            spec = self.parameters.get(node.name, {})
-            unit = spec.get("unit", "").split("/")[0]
-            return f"{label} {_number(self.values[node.name])} {unit}".strip()
+            if node.name == "year":
+                return self._parameter_value("year")
+            return f"{label} {self._parameter_value(node.name)}"
         if isinstance(node, ast.Const):
             return label
         value = self._value(node, facts, member)

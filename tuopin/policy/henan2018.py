@@ -193,3 +193,34 @@ COUNTY_CLAUSES = [
 ]
 
 CLAUSES = {"household": HOUSEHOLD_CLAUSES, "village": VILLAGE_CLAUSES, "county": COUNTY_CLAUSES}
+
+
+def ship(policy_model, clause_model, published_at) -> None:
+    """Create henan-2018 v1 (published) unless present; used by the migration and by tests
+    that flush the database."""
+    if policy_model.objects.filter(code="henan-2018").exists():
+        return
+    policy = policy_model.objects.create(
+        code="henan-2018",
+        version=1,
+        title="河南省 2018 年贫困退出标准",
+        status="published",
+        parameters=PARAMETERS,
+        note="按国家 2016 年贫困退出机制及河南省实施办法",
+        published_at=published_at,
+    )
+    clause_model.objects.bulk_create(
+        [
+            clause_model(
+                policy=policy,
+                level=level,
+                code=code,
+                title=title,
+                description=description,
+                expression=expression,
+                position=position,
+            )
+            for level, clauses in CLAUSES.items()
+            for position, (code, title, description, expression) in enumerate(clauses)
+        ]
+    )

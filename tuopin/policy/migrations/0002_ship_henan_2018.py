@@ -7,33 +7,8 @@ from tuopin.policy import henan2018
 
 
 def ship(apps, schema_editor):
-    PolicyVersion = apps.get_model("policy", "PolicyVersion")
-    Clause = apps.get_model("policy", "Clause")
-    if PolicyVersion.objects.filter(code="henan-2018").exists():
-        return
-    policy = PolicyVersion.objects.create(
-        code="henan-2018",
-        version=1,
-        title="河南省 2018 年贫困退出标准",
-        status="published",
-        parameters=henan2018.PARAMETERS,
-        note="按国家 2016 年贫困退出机制及河南省实施办法",
-        published_at=timezone.now(),
-    )
-    Clause.objects.bulk_create(
-        [
-            Clause(
-                policy=policy,
-                level=level,
-                code=code,
-                title=title,
-                description=description,
-                expression=expression,
-                position=position,
-            )
-            for level, clauses in henan2018.CLAUSES.items()
-            for position, (code, title, description, expression) in enumerate(clauses)
-        ]
+    henan2018.ship(
+        apps.get_model("policy", "PolicyVersion"), apps.get_model("policy", "Clause"), timezone.now()
     )
 
 
