@@ -505,6 +505,17 @@ def area_ledger(name):
     return probe
 
 
+def county_download(scene):
+    """Aggregates only, and only of the user's own counties; a foreign region is refused."""
+    response = scene.client.get(reverse("policy:county_ledger_download"))
+    assert response.status_code == 200
+    rows = _xlsx_rows(b"".join(response.streaming_content))
+    assert "睢县" not in rows
+    for region in scene.foreign:
+        url = reverse("policy:county_ledger_download")
+        assert scene.client.get(url, {"region": region.code}).status_code in REFUSED
+
+
 def policy_household_panel(scene):
     url = "policy:household_panel"
     own = scene.client.get(reverse(url, kwargs={"household_id": scene.own_household.pk}))
@@ -611,6 +622,7 @@ PROBES = {
     "policy:ledger": policy_ledger,
     "policy:village_ledger": area_ledger("policy:village_ledger"),
     "policy:county_ledger": area_ledger("policy:county_ledger"),
+    "policy:county_ledger_download": county_download,
     "policy:household_panel": policy_household_panel,
     "policy:village_indicators": indicator_object("policy:village_indicators", "village"),
     "policy:county_indicators": indicator_object("policy:county_indicators", "county"),

@@ -43,7 +43,12 @@ def _number(value) -> str:
 
 
 class Explainer:
-    def __init__(self, facts_catalogue: dict[str, Fact], parameters: dict, values: dict):
+    def __init__(
+        self, facts_catalogue: dict[str, Fact], parameters: dict, values: dict, counts=None
+    ):
+        # With `counts` ({quantifier: (true, unknown)}), explain a stored result: the
+        # members themselves were not stored, only how many met each condition.
+        self.counts = counts
         self.members: list[dict] = []
         self.catalogue = facts_catalogue
         self.parameters = parameters  # the policy's parameter specs (labels, units)
@@ -94,6 +99,10 @@ class Explainer:
 
     def _quantifier(self, node: ast.Quantifier, facts, members) -> str:
         condition = self._member_condition(node.where)
+        if self.counts is not None:
+            true, unknown = self.counts.get(node, (None, None))
+            text = f"“{condition}”：符合 {true if true is not None else '—'} 人"
+            return text + (f"，待核实 {unknown} 人" if unknown else "")
         values = [(p, _member_value(node.where, facts, self.values, p)) for p in members]
         matching = [p for p, v in values if v is True]
         unknown = [p for p, v in values if v is None]
@@ -179,6 +188,8 @@ class Explainer:
     def _value(self, node, facts, member):
         if member is not None:
             return _member_value(node, facts, self.values, member)
+        if self.counts is not None and isinstance(node, ast.Quantifier):
+            return self.counts.get(node, (None, None))[0]
         return pyeval.evaluate(node, facts, self.values, self.members)
 
     def _describe(self, node, facts, member, with_value: bool) -> str:

@@ -103,3 +103,47 @@ def write_area_ledger(user, run: EvaluationRun, path: Path) -> int:
         )
     workbook.close()
     return count
+
+
+def write_county_summary(summary: dict, year: int, out) -> None:
+    """The county summary against the targets (aggregates only, no personal data)."""
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = workbook.add_worksheet("县级汇总")
+    bold = workbook.add_format({"bold": True})
+    sheet.write_row(0, 0, [f"{year} 年脱贫攻坚目标完成情况"], bold)
+    header = [
+        "县（市、区）",
+        "区划代码",
+        "贫困县",
+        "建档立卡人口",
+        "未脱贫人口",
+        "计划当年脱贫人口",
+    ]
+    header += ["达到标准人口", "贫困村", "达到标准的贫困村", "县退出评估"]
+    sheet.write_row(1, 0, header, bold)
+    for index, row in enumerate(summary["rows"], start=2):
+        sheet.write_row(
+            index,
+            0,
+            [
+                row["county"].name,
+                row["county"].code,
+                "是" if row["poor_county"] else "",
+                row["registered"],
+                row["remaining"],
+                row["planned"],
+                row["passing_people"],
+                row["poor_villages"],
+                row["passing_villages"],
+                VERDICT.get(row["county_result"], "—"),
+            ],
+        )
+    totals, targets = summary["totals"], summary["targets"]
+    last = len(summary["rows"]) + 3
+    sheet.write_row(last, 0, ["目标", "", "", "", "", ""], bold)
+    sheet.write_row(
+        last + 1, 0, ["达到标准人口 / 目标", totals["passing_people"], targets["people"]]
+    )
+    sheet.write_row(last + 2, 0, ["贫困村 / 目标", totals["passing_villages"], targets["villages"]])
+    sheet.write_row(last + 3, 0, ["贫困县 / 目标", totals["passing_counties"], targets["counties"]])
+    workbook.close()

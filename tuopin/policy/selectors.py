@@ -26,8 +26,9 @@ from tuopin.policy.models import (
     PolicyVersion,
     RunStatus,
 )
-from tuopin.policy.plans import build_plan
+from tuopin.policy.plans import build_plan, parsed_clauses
 from tuopin.policy.rules.facts import LEVEL_FACTS
+from tuopin.policy.rules.sqlcompile import Plan
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 from tuopin.registry.enums import MemberStatus, PovertyStatus, Relation
@@ -232,14 +233,46 @@ def household_evaluation(household: Household, year: int, policy: PolicyVersion 
 
 
 def stored_household_results(user, household: Household, limit: int = 5) -> list[dict]:
-    """The household's results in the latest runs, newest first."""
+    """The household's results in the latest runs, newest first; the newest explained."""
     rows = (
         HouseholdResult.objects.filter(household_id=household.pk, run__status=RunStatus.DONE)
         .filter(scope_q(user, "village_code"))
         .select_related("run", "run__policy")
         .order_by("-run_id")[:limit]
     )
-    return [{"run": row.run, "result": row.result, "verdict": VERDICT[row.result]} for row in rows]
+    return [
+        {
+            "run": row.run,
+            "result": row.result,
+            "verdict": VERDICT[row.result],
+            "clauses": stored_explanation(row.run, row) if index == 0 else None,
+        }
+        for index, row in enumerate(rows)
+    ]
+
+
+def stored_explanation(run: EvaluationRun, row) -> list[dict]:
+    """A stored result explained from the values the run saw (not today's data)."""
+    plan = Plan(run.level, parsed_clauses(run.policy, run.level), run.parameters)
+    facts = seen_values(run, row.seen)
+    counts = {
+        quantifier: (facts.get(f"q{index}_t"), facts.get(f"q{index}_n"))
+        for index, quantifier in enumerate(plan.quantifiers)
+    }
+    explainer = Explainer(LEVEL_FACTS[run.level], run.policy.parameters, run.parameters, counts)
+    values = decoded(run, row.clauses)
+    titles = clause_titles(run)
+    return [
+        {
+            "code": code,
+            "title": titles.get(code, code),
+            "value": values[code],
+            "verdict": VERDICT[values[code]],
+            "sentences": explainer.clause(node, facts),
+        }
+        for code, node in plan.clauses
+        if code in values
+    ]
 
 
 def county_summary(user, year: int, region_code: str) -> dict:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("ledgers/<str:kind>/", views.ledger, name="ledger"),
     path("villages/", views.village_ledger, name="village_ledger"),
     path("counties/", views.county_ledger, name="county_ledger"),
+    path("counties/download/", views.county_ledger_download, name="county_ledger_download"),
     path("households/<int:household_id>/", views.household_panel, name="household_panel"),
     path("indicators/villages/<str:code>/", views.village_indicators, name="village_indicators"),
     path("indicators/counties/<str:code>/", views.county_indicators, name="county_indicators"),

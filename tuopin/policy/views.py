@@ -1,5 +1,6 @@
 """Pages of the exit standards: policies, runs, ledgers, household panel, area indicators."""
 
+import io
 import tempfile
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -34,6 +35,7 @@ from tuopin.policy.forms import (
     VillageIndicatorForm,
 )
 from tuopin.policy.indicators import indicators_import
+from tuopin.policy.ledgers import write_county_summary
 from tuopin.policy.models import CountyIndicator, Level, PolicyVersion, VillageIndicator
 from tuopin.policy.rules.facts import LEVEL_FACTS
 from tuopin.policy.selectors import (
@@ -424,6 +426,19 @@ def county_ledger(request):
             "region_code": region_code,
         },
     )
+
+
+@login_required
+def county_ledger_download(request):
+    _view(request)
+    region_code = request.GET.get("region", "") or top_regions(request.user)[0].code
+    access_region(request.user, region_code)
+    year = request.GET.get("year", "2018")
+    year = int(year) if year.isdigit() else 2018
+    buffer = io.BytesIO()
+    write_county_summary(county_summary(request.user, year, region_code), year, buffer)
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=f"县级汇总-{year}-{region_code}.xlsx")
 
 
 @login_required

@@ -1,6 +1,7 @@
 """The pages of the exit standards, driven through the test client as office users."""
 
 import json
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -158,3 +159,41 @@ def test_policy_revision_from_draft_to_publish(client, make_user, henan):
     assert draft.clauses.get(code="toilet").title == "有卫生厕所"
     henan.refresh_from_db()
     assert henan.clauses.filter(code="toilet").count() == 0
+
+
+def test_a_stored_result_is_explained_from_the_values_the_run_saw(county, henan):
+    poor = household("R1", income="5780.00")
+    evaluation_run(acting_user=None, policy=henan, year=2018, region_code=MINQUAN)
+    # The registry changes after the run: the stored explanation must not follow it.
+    from tuopin.registry.models import Income
+
+    Income.objects.filter(household=poor).update(wages=Decimal("9000.00"))
+    panel = county.get(reverse("policy:household_panel", args=[poor.pk])).content.decode()
+    assert 'data-testid="clause-income" data-value="pass"' in panel  # today's data
+    assert 'data-testid="stored-income" data-value="fail"' in panel  # what the run saw
+    assert "人均纯收入 2,890 元，低于 2018 年扶贫标准（贫困线） 2,995 元" in panel
+    assert "非在校生" in panel  # the education condition, with its member counts
+
+
+def test_county_summary_counts_people_villages_and_counties_against_the_targets(county, henan):
+    import io
+
+    import openpyxl
+
+    from tuopin.regions.models import Region
+
+    village = first_village(RENHE)
+    Region.objects.filter(code=village.code).update(is_poor_village=True, registered_population=500)
+    household("G1")
+    household("G2", facts={"water_safe": False})
+    for level in ("household", "village", "county"):
+        evaluation_run(acting_user=None, policy=henan, year=2018, region_code=MINQUAN, level=level)
+    page = county.get(reverse("policy:county_ledger")).content.decode()
+    assert "182000" in page and "351" in page
+    response = county.get(reverse("policy:county_ledger_download"))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    minquan = next(row for row in rows if row[0] == "民权县")
+    # registered 4, not exited 4 (both households status 1), 2 meet the standard
+    assert minquan[3:9] == (4, 4, 0, 2, 1, 0)
+    assert ("达到标准人口 / 目标", 2, 182000) in [row[:3] for row in rows]
