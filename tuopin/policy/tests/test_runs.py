@@ -277,3 +277,132 @@ def test_seed_exit_flags_poor_villages_enters_indicators_and_runs_every_level():
     assert (
         set(Region.objects.filter(is_poor_village=True).values_list("code", flat=True)) == flagged
     )
+
+
+def test_evaluate_prints_the_csv_itself_with_out_dash(capsys):
+    household("O1")
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "evaluate",
+        "--policy",
+        "henan-2018",
+        "--year",
+        "2018",
+        "--out",
+        "-",
+        "--json",
+        stdout=out,
+        stderr=err,
+    )
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("household_number,village_code,result,income")
+    assert lines[1].startswith("O1,") and lines[1].endswith(",pass")
+    assert json.loads(err.getvalue())["total"] == 1
+
+
+def test_imported_edge_households_evaluate_as_domain_section_4_requires(tmp_path):
+    """From the registry spreadsheet, as offices send it, through `tuopin evaluate`."""
+    from datetime import date
+
+    from tuopin.registry.interchange.importer import import_registry
+    from tuopin.registry.tests.factories import member
+
+    village = first_village(RENHE)
+    header = [
+        "行政区划代码", "户编号", "姓名", "性别", "证件号码", "出生日期", "与户主关系", "在校生状况",
+        "健康状况", "是否参加城乡居民基本医疗保险", "是否参加大病保险", "首次识别年度", "收入年度",
+        "工资性收入", "危房等级", "是否有自有住房", "饮水是否安全", "饮水是否困难", "不愁吃", "不愁穿",
+        "帮扶措施",
+    ]  # fmt: skip
+    households = {
+        # number: (members [(relation, sex, birth, student, health)], wages, overrides)
+        "E-LINE": ([("户主", "男", date(1970, 1, 1), "非在校生", "健康")] * 1, "2995", {}),
+        "E-ABOVE": ([("户主", "男", date(1970, 1, 1), "非在校生", "健康")], "2995.01", {}),
+        "E-CHILD": (
+            [
+                ("户主", "男", date(1970, 1, 1), "非在校生", "健康"),
+                ("之子", "男", date(2012, 12, 31), "非在校生", "健康"),
+            ],
+            "9000",
+            {},
+        ),
+        "E-CHILD5": (
+            [
+                ("户主", "男", date(1970, 1, 1), "非在校生", "健康"),
+                ("之子", "男", date(2013, 1, 1), "非在校生", "健康"),
+            ],
+            "9000",
+            {},
+        ),
+        "E-DISABLED": (
+            [
+                ("户主", "男", date(1970, 1, 1), "非在校生", "健康"),
+                ("之女", "女", date(2008, 6, 1), "非在校生", "残疾"),
+            ],
+            "9000",
+            {},
+        ),
+        "E-HOUSE": (
+            [("户主", "男", date(1970, 1, 1), "非在校生", "健康")],
+            "9000",
+            {"危房等级": "C"},
+        ),
+        "E-FOOD": ([("户主", "男", date(1970, 1, 1), "非在校生", "健康")], "9000", {"不愁吃": ""}),
+        "E-NEW": (
+            [("户主", "男", date(1970, 1, 1), "非在校生", "健康")],
+            "9000",
+            {"首次识别年度": "2018"},
+        ),
+        "E-NOMEASURE": (
+            [("户主", "男", date(1970, 1, 1), "非在校生", "健康")],
+            "9000",
+            {"帮扶措施": ""},
+        ),
+    }
+    lines = [",".join(header)]
+    for number, (people, wages, overrides) in households.items():
+        for relation, sex, birth, student, health in people:
+            person = member(
+                relation={"户主": "02", "之子": "20", "之女": "30"}[relation],
+                sex="1" if sex == "男" else "2",
+                birth=birth,
+            )
+            values = {
+                "行政区划代码": village.code, "户编号": number, "姓名": person["name"], "性别": sex,
+                "证件号码": person["id_number"], "出生日期": birth.isoformat(), "与户主关系": relation,
+                "在校生状况": student, "健康状况": health, "是否参加城乡居民基本医疗保险": "是",
+                "是否参加大病保险": "是", "首次识别年度": "2016", "收入年度": "2018", "工资性收入": wages,
+                "危房等级": "B", "是否有自有住房": "是", "饮水是否安全": "是", "饮水是否困难": "否",
+                "不愁吃": "是", "不愁穿": "是", "帮扶措施": "产业扶贫", **overrides,
+            }  # fmt: skip
+            lines.append(",".join(values[column] for column in header))
+    source = tmp_path / "edges.csv"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = import_registry(source)
+    assert report.errors == [], report.errors[:3]
+    out = tmp_path / "r.csv"
+    for engine in ("db", "duckdb"):
+        evaluate(
+            "--policy",
+            "henan-2018",
+            "--year",
+            "2018",
+            "--region",
+            village.code,
+            "--engine",
+            engine,
+            "--out",
+            str(out),
+        )
+        rows = {row["household_number"]: row for row in csv.DictReader(out.open(encoding="utf-8"))}
+        assert rows["E-LINE"]["income"] == "fail" and rows["E-ABOVE"]["income"] == "pass"
+        assert rows["E-ABOVE"]["result"] == "pass"
+        assert rows["E-CHILD"]["education"] == "fail"  # six on 31 December 2018
+        assert rows["E-CHILD5"]["education"] == "pass"  # six only on 1 January 2019
+        assert rows["E-DISABLED"]["education"] == "pass"
+        assert rows["E-HOUSE"]["housing"] == "fail"
+        assert (
+            rows["E-FOOD"]["food_clothing"] == "unknown" and rows["E-FOOD"]["result"] == "unknown"
+        )
+        assert rows["E-NEW"]["not_new_this_year"] == "fail"
+        assert rows["E-NOMEASURE"]["has_measure"] == "fail"

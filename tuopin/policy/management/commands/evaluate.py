@@ -1,3 +1,4 @@
+import csv
 import datetime
 import json as jsonlib
 import sys
@@ -7,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tuopin.core.errors import TuopinError
 from tuopin.core.regioncodes import expand_code
-from tuopin.policy.export import write_results
+from tuopin.policy.export import result_rows, write_results
 from tuopin.policy.models import Engine, Level, PolicyStatus, PolicyVersion
 from tuopin.policy.runs import evaluation_run
 from tuopin.regions.models import Region
@@ -28,10 +29,14 @@ class Command(BaseCommand):
         parser.add_argument("--region", default="", help="区划代码（任一层级，全码或有效前缀）")
         parser.add_argument("--level", choices=Level.values, default=Level.HOUSEHOLD)
         parser.add_argument("--engine", choices=Engine.values, default=Engine.DB)
-        parser.add_argument("--out", help="结果文件：.csv、.xlsx 或 .parquet")
+        parser.add_argument(
+            "--out", help="结果文件：.csv、.xlsx 或 .parquet；- 表示把 CSV 打印到标准输出"
+        )
         parser.add_argument("--json", action="store_true", help="以 JSON 输出运行摘要")
 
     def handle(self, *args, policy, year, as_of, region, level, engine, out, json, **options):
+        if out and out != "-" and Path(out).suffix.lower() not in (".csv", ".xlsx", ".parquet"):
+            raise CommandError("结果文件应为 .csv、.xlsx 或 .parquet (use .csv, .xlsx or .parquet)")
         try:
             version = _policy(policy)
             code = _region_code(region) if region else _root_code()
@@ -49,8 +54,16 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         except ValueError as error:
             raise CommandError(f"日期无效：{as_of} (invalid date)") from error
-        if out:
-            write_results(run, Path(out))
+        if out == "-":
+            # The CSV itself on standard output; the summary goes to standard error.
+            writer = csv.writer(self.stdout, lineterminator="\n")
+            for row in result_rows(run):
+                writer.writerow(row)
+        elif out:
+            try:
+                write_results(run, Path(out))
+            except TuopinError as error:
+                raise CommandError(str(error)) from error
         summary = {
             "run": run.pk,
             "policy": str(run.policy),
@@ -62,11 +75,13 @@ class Command(BaseCommand):
             **run.counts,
             "timings": run.timings,
         }
+        # With the CSV on standard output the summary goes to standard error.
+        report = self.stderr if out == "-" else self.stdout
         if json:
-            self.stdout.write(jsonlib.dumps(summary, ensure_ascii=False))
+            report.write(jsonlib.dumps(summary, ensure_ascii=False))
         else:
             r = run.counts["results"]
-            self.stdout.write(
+            report.write(
                 f"评估 #{run.pk}（{run.policy}，{run.year} 年，{run.region_id}）："
                 f"共 {run.counts['total']}，达标 {r['pass']}，未达标 {r['fail']}，"
                 f"待核实 {r['unknown']} (pass {r['pass']}, fail {r['fail']}, "
