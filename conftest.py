@@ -29,6 +29,10 @@ def shangqiu(db):
         from tuopin.policy.models import Clause, PolicyVersion
 
         henan2018.ship(PolicyVersion, Clause, timezone.now())
+        from tuopin.cases.models import Route
+        from tuopin.cases.routes import ship_routes
+
+        ship_routes(Route)
     return Region.objects.get(code=CITY)
 
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tuopin.audit",
     "tuopin.registry",
     "tuopin.policy",
+    "tuopin.cases",
     "tuopin.api",
     "tuopin.web",
 ]

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from tuopin.api.main import api
+from tuopin.cases.urls import public_urlpatterns
 
 
 def superusers_only(request) -> bool:
@@ -19,6 +20,8 @@ urlpatterns = [
     path("registry/", include("tuopin.registry.urls")),
     path("quality/", include("tuopin.registry.quality_urls")),
     path("policy/", include("tuopin.policy.urls")),
+    path("cases/", include("tuopin.cases.urls")),
+    path("notices/", include((public_urlpatterns, "public"))),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

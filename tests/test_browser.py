@@ -199,3 +199,87 @@ def test_a_county_user_runs_an_evaluation_and_reads_the_shortfall(page, live_ser
     assert "低于 2018 年扶贫标准" in page.inner_text("[data-testid=clause-income]")
     assert poor.number in page.inner_text("h1")
     shot(page, "10-household-evaluation")
+
+
+def test_a_village_proposes_exits_the_notice_runs_and_the_county_approves(
+    browser, live_server, make_user
+):
+    """Issue 5 end to end: batch proposal, consent, notice with an objection, township and
+    county approval; the registry shows 已脱贫(享受政策) with the case linked."""
+    from tuopin.cases.models import Case, Notice
+    from tuopin.policy.tests.test_henan import household
+    from tuopin.registry.models import Household
+
+    village = "411421101201"
+    make_user(Role.VILLAGE, village, username="cadre", password=PASSWORD)
+    make_user(Role.VILLAGE, village, username="team", password=PASSWORD)
+    make_user(Role.TOWNSHIP, "411421101000", username="renhe", password=PASSWORD)
+    make_user(Role.COUNTY_OFFICE, MINQUAN, username="minquan", password=PASSWORD)
+    make_user(Role.COUNTY_OFFICE, SUIXIAN, username="suixian", password=PASSWORD)
+    from tuopin.regions.models import Region
+
+    for number in ("EB-0001", "EB-0002"):
+        created = household(number)
+        Household.objects.filter(pk=created.pk).update(village=Region.objects.get(code=village))
+
+    def session(username):
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        log_in(page, live_server, username)
+        return page
+
+    def run_jobs():
+        worker = threading.Thread(target=run_worker_once)
+        worker.start()
+        worker.join(timeout=60)
+
+    cadre = session("cadre")
+    cadre.click("nav >> text=动态管理")
+    cadre.click("[data-testid=exit-batch] button")
+    run_jobs()
+    cadre.wait_for_selector("[data-testid=job-progress][data-status=succeeded]", timeout=10_000)
+    cadre.click("[data-testid=job-link]")
+    assert "EB-0001" in cadre.inner_text("[data-testid=batch-cases]")
+    cadre.click("[data-testid=batch-consent]")
+    run_jobs()
+    shot(cadre, "11-exit-batch")
+    first, second = Case.objects.order_by("pk")
+    # The cadre proposed: closing the notice is not offered to them.
+    cadre.goto(f"{live_server.url}/cases/{first.pk}/")
+    assert cadre.locator("[data-testid=action-close_notice]").count() == 0
+    # An objection on the second household stops it.
+    team = session("team")
+    team.goto(f"{live_server.url}/cases/{second.pk}/")
+    team.fill("#comment", "群众反映收入不实")
+    team.click("[data-testid=action-object]")
+    assert team.get_attribute("[data-testid=case-status]", "data-status") == "objection"
+    # Seven days later (the notice moved into the past).
+    for notice in Notice.objects.all():
+        Notice.objects.filter(pk=notice.pk).update(
+            starts=notice.starts.replace(year=notice.starts.year - 1),
+            ends=notice.ends.replace(year=notice.ends.year - 1),
+        )
+    team.goto(f"{live_server.url}/cases/{first.pk}/")
+    team.click("[data-testid=action-close_notice]")
+    assert team.locator("[data-testid=action-close_notice]").count() == 0
+    team.goto(f"{live_server.url}/cases/{second.pk}/")
+    assert team.locator("[data-testid=action-close_notice]").count() == 0  # open objection
+    # Another county cannot even see the case.
+    outsider = session("suixian")
+    assert outsider.goto(f"{live_server.url}/cases/{first.pk}/").status == 404
+    township = session("renhe")
+    township.click("nav >> text=动态管理")
+    township.click(f"[data-testid=tasks] a[href='/cases/{first.pk}/']")
+    township.click("[data-testid=action-approve]")
+    county = session("minquan")
+    county.click("nav >> text=动态管理")
+    county.click(f"[data-testid=tasks] a[href='/cases/{first.pk}/']")
+    county.click("[data-testid=action-approve]")
+    assert county.get_attribute("[data-testid=case-status]", "data-status") == "approved"
+    county.click(f"text=户编号 {first.household.number}")
+    county.wait_for_selector("[data-testid=household-cases]")
+    assert "已脱贫(享受政策)" in county.inner_text("h1")
+    assert f"贫困退出 #{first.pk}" in county.inner_text("[data-testid=household-cases]")
+    shot(county, "12-exited-household")
+    second.refresh_from_db()
+    assert second.status == "objection" and second.household.status == "1"

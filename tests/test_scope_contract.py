@@ -559,6 +559,185 @@ def indicators_upload(scene):
     assert not VillageIndicator.objects.filter(village=village).exists()
 
 
+def _exit_case(household):
+    """An exit case of a household, proposed by a village user of its own village."""
+    from django.contrib.auth import get_user_model
+
+    from tuopin.accounts.models import Assignment
+    from tuopin.cases.services import case_propose
+
+    user = get_user_model().objects.create_user(f"v{household.pk}", password="x")
+    Assignment.objects.create(user=user, role=Role.VILLAGE, region_id=household.village_id)
+    return case_propose(acting_user=user, kind="exit", year=2018, household=household)
+
+
+def cases_page(name):
+    def probe(scene):
+        own, foreign = _exit_case(scene.own_household), _exit_case(scene.foreign_household)
+        response = scene.client.get(reverse(name))
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert f">{foreign.pk}<" not in body and scene.foreign_household.number not in body
+        scene.assert_only_own_codes(response)
+        assert own.pk
+
+    return probe
+
+
+def case_object(name):
+    def probe(scene):
+        own, foreign = _exit_case(scene.own_household), _exit_case(scene.foreign_household)
+        assert scene.client.get(reverse(name, kwargs={"case_id": own.pk})).status_code == 200
+        assert scene.client.get(reverse(name, kwargs={"case_id": foreign.pk})).status_code == 404
+
+    return probe
+
+
+def case_act_web(scene):
+    from tuopin.cases.models import Case
+
+    foreign = _exit_case(scene.foreign_household)
+    response = scene.client.post(
+        reverse("cases:act", kwargs={"case_id": foreign.pk}), {"action": "consent"}
+    )
+    assert response.status_code == 404
+    assert Case.objects.get(pk=foreign.pk).step_index == 0
+
+
+def case_propose_web(scene):
+    from tuopin.cases.models import Case
+
+    assert scene.client.get(reverse("cases:propose")).status_code == 200
+    response = scene.client.post(
+        reverse("cases:propose"),
+        {"kind": "exit", "year": 2018, "household": scene.foreign_household.pk},
+    )
+    assert response.status_code in REFUSED
+    assert not Case.objects.filter(household=scene.foreign_household).exists()
+
+
+def exit_batch_web(scene):
+    before = Job.objects.count()
+    for region in scene.foreign:
+        scene.client.post(reverse("cases:exit_batch"), {"village": region.code, "year": 2018})
+    assert Job.objects.count() == before
+
+
+def batch_object(name, method="get"):
+    def probe(scene):
+        from tuopin.cases.models import Batch
+
+        foreign = Batch.objects.create(
+            kind="exit", region_id=scene.foreign_household.village_id, created_by=scene.stranger
+        )
+        before = Job.objects.count()
+        response = getattr(scene.client, method)(
+            reverse(name, kwargs={"batch_id": foreign.pk}), {"action": "approve"}
+        )
+        assert response.status_code == 404
+        assert Job.objects.count() == before
+
+    return probe
+
+
+def notice_objects(scene):
+    """The printable notice: own village only; the public page shows masked data only."""
+    from tuopin.cases.services import case_act
+
+    own, foreign = _exit_case(scene.own_household), _exit_case(scene.foreign_household)
+    for case in (own, foreign):
+        case_act(acting_user=case.proposer, case=case, action="consent")
+        case.refresh_from_db()
+    url = "cases:notice_print"
+    assert scene.client.get(reverse(url, kwargs={"notice_id": own.notice_id})).status_code == 200
+    assert (
+        scene.client.get(reverse(url, kwargs={"notice_id": foreign.notice_id})).status_code == 404
+    )
+    public = Client().get(reverse("public:public_notice", kwargs={"notice_id": foreign.notice_id}))
+    head = scene.foreign_household.members.get(relation="02")
+    assert public.status_code == 200 and head.id_number not in public.content.decode()
+    assert head.name not in public.content.decode()
+
+
+def public_notices(scene):
+    from tuopin.cases.services import case_act
+
+    foreign = _exit_case(scene.foreign_household)
+    case_act(acting_user=foreign.proposer, case=foreign, action="consent")
+    response = Client().get(reverse("public:public_notices"))
+    assert response.status_code == 200
+    for member in scene.foreign_household.members.all():
+        assert member.id_number not in response.content.decode()
+
+
+def household_cases_panel(scene):
+    url = "cases:household_cases"
+    assert (
+        scene.client.get(reverse(url, kwargs={"household_id": scene.own_household.pk})).status_code
+        == 200
+    )
+    foreign = scene.client.get(reverse(url, kwargs={"household_id": scene.foreign_household.pk}))
+    assert foreign.status_code == 404
+
+
+def monitoring_page(scene):
+    response = scene.client.get(reverse("cases:monitoring"))
+    assert response.status_code == 200
+    assert scene.foreign_household.number not in response.content.decode()
+    scene.assert_only_own_codes(response)
+    for region in scene.foreign:
+        assert (
+            scene.client.get(reverse("cases:monitoring"), {"region": region.code}).status_code
+            in REFUSED
+        )
+
+
+def api_cases(scene):
+    own, foreign = _exit_case(scene.own_household), _exit_case(scene.foreign_household)
+    ids = [c["id"] for c in scene.client.get("/api/v1/cases").json()["items"]]
+    assert own.pk in ids and foreign.pk not in ids
+
+
+def api_case_tasks(scene):
+    foreign = _exit_case(scene.foreign_household)
+    ids = [c["id"] for c in scene.client.get("/api/v1/cases/tasks").json()]
+    assert foreign.pk not in ids
+
+
+def api_case_detail(scene):
+    own, foreign = _exit_case(scene.own_household), _exit_case(scene.foreign_household)
+    assert scene.client.get(f"/api/v1/cases/{own.pk}").status_code == 200
+    assert scene.client.get(f"/api/v1/cases/{foreign.pk}").status_code == 404
+
+
+def api_case_create(scene):
+    from tuopin.cases.models import Case
+
+    for region in scene.foreign:
+        _json(
+            scene,
+            "post",
+            "/api/v1/cases",
+            {"kind": "village_exit", "year": 2018, "region_code": region.code},
+        )
+    _json(
+        scene,
+        "post",
+        "/api/v1/cases",
+        {"kind": "exit", "year": 2018, "household_id": scene.foreign_household.pk},
+    )
+    assert not Case.objects.exists()
+
+
+def api_case_action(scene):
+    from tuopin.cases.models import Case
+
+    foreign = _exit_case(scene.foreign_household)
+    response = _json(scene, "post", f"/api/v1/cases/{foreign.pk}/actions", {"action": "consent"})
+    assert response.status_code == 404
+    assert Case.objects.get(pk=foreign.pk).step_index == 0
+
+
 PROBES = {
     "web:home": page("web:home"),
     "web:regions": page("web:regions"),
@@ -627,6 +806,25 @@ PROBES = {
     "policy:village_indicators": indicator_object("policy:village_indicators", "village"),
     "policy:county_indicators": indicator_object("policy:county_indicators", "county"),
     "policy:indicators_upload": indicators_upload,
+    "cases:list": cases_page("cases:list"),
+    "cases:tasks": cases_page("cases:tasks"),
+    "cases:overrides": cases_page("cases:overrides"),
+    "cases:propose": case_propose_web,
+    "cases:case": case_object("cases:case"),
+    "cases:act": case_act_web,
+    "cases:exit_batch": exit_batch_web,
+    "cases:batch": batch_object("cases:batch"),
+    "cases:batch_act": batch_object("cases:batch_act", "post"),
+    "cases:notice_print": notice_objects,
+    "cases:monitoring": monitoring_page,
+    "cases:household_cases": household_cases_panel,
+    "public:public_notices": public_notices,
+    "public:public_notice": notice_objects,
+    "api-1.0.0:case_list": api_cases,
+    "api-1.0.0:case_tasks": api_case_tasks,
+    "api-1.0.0:case_detail": api_case_detail,
+    "api-1.0.0:case_create": api_case_create,
+    "api-1.0.0:case_action": api_case_action,
 }
 
 

@@ -5,6 +5,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 
 from tuopin.api.auth import AUTH
+from tuopin.api.cases import router as cases_router
 from tuopin.api.registry import router as registry_router
 from tuopin.api.routes import router
 from tuopin.audit.middleware import record_denied
@@ -26,6 +27,7 @@ api = NinjaAPI(
 )
 api.add_router("/", router)
 api.add_router("/", registry_router)
+api.add_router("/", cases_router)
 
 
 def _error(request, status: int, code: str, zh: str, en: str):

@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuopin.accounts.roles import Permission
-from tuopin.accounts.selectors import access_region, require_permission
+from tuopin.accounts.selectors import access_region, in_scope, require_permission
 from tuopin.audit.models import AccessKind
 from tuopin.audit.services import access_log_record
-from tuopin.core.errors import TuopinError
+from tuopin.core.errors import OutOfScope, TuopinError
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 from tuopin.registry.enums import EVENT_STATUS, MemberEventKind, PovertyCause
@@ -216,6 +216,16 @@ def household_update(
     """Change household facts; refused when someone saved a newer version meanwhile."""
     _writable_village(acting_user, household.village_id)
     _lock_version(Household, household.pk, version, "该户信息", "household")
+    procedure = sorted(
+        PROCEDURE_FIELDS & {k for k, v in attributes.items() if v != getattr(household, k)}
+    )
+    if procedure:
+        raise TuopinError(
+            "status_by_procedure",
+            "脱贫状态及识别、脱贫、返贫年度只能通过动态管理流程（识别、退出、返贫）变更",
+            "status and the identification, exit and return years change only through a case",
+            field=procedure[0],
+        )
     for name, value in attributes.items():
         setattr(household, name, value)
     _full_clean(household, exclude=["helper"])
@@ -224,6 +234,32 @@ def household_update(
     household.save()
     if other_causes is not None:
         _set_other_causes(household, other_causes, acting_user)
+    return household
+
+
+# Set only by an approved case (cases app), never by an ordinary edit.
+PROCEDURE_FIELDS = frozenset({"status", "identified_year", "exit_year", "returned_year"})
+
+
+@transaction.atomic
+def household_procedure_apply(
+    *, acting_user, household: Household, reason: str, **changes
+) -> Household:
+    """Apply an approved identification, exit or return to the registry, with history.
+
+    The approval rights were checked by the case; here only the scope and the fields.
+    """
+    if not in_scope(acting_user, household.village_id):
+        raise OutOfScope("household", str(household.pk))
+    unknown = set(changes) - PROCEDURE_FIELDS
+    if unknown:
+        raise ValueError(f"not procedure fields: {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(household, name, value)
+    household.version += 1
+    household._history_user = acting_user
+    household._change_reason = reason
+    household.save()
     return household
 
 

@@ -13,6 +13,7 @@ NAVIGATION = [
     ("registry:households", _("贫困户"), Permission.REGISTRY_VIEW),
     ("quality:scorecard", _("疑点数据"), Permission.REGISTRY_VIEW),
     ("policy:runs", _("退出评估"), Permission.REGISTRY_VIEW),
+    ("cases:tasks", _("动态管理"), Permission.REGISTRY_VIEW),
     ("web:jobs", _("后台任务"), Permission.JOBS_RUN),
     ("accounts:users", _("用户管理"), Permission.USERS_MANAGE),
     ("audit:access_log", _("访问日志"), Permission.AUDIT_VIEW),

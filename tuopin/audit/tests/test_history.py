@@ -26,6 +26,7 @@ EXEMPT = {
     "core.Job": "an operational record with its own timeline (created, started, heartbeat, finished)",
     "audit.AccessLog": "append-only itself: rows are never changed, so there is nothing to track",
     "registry.MemberEvent": "append-only dated events: the member's timeline is the history",
+    "cases.CaseEvent": "append-only: the case's timeline is itself the history",
     "policy.EvaluationRun": "a run is a record of what was computed; it is never edited",
     "policy.HouseholdResult": "rows written once by a run and never changed",
     "policy.AreaResult": "rows written once by a run and never changed",

@@ -1,0 +1,272 @@
+"""Reads of dynamic management, scoped to the user: cases, my tasks, notices, monitoring."""
+
+import datetime
+from functools import reduce
+from operator import or_
+
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf, TruncDate
+from django.utils import timezone
+
+from tuopin.accounts.selectors import scope_filter, user_assignments
+from tuopin.cases.enums import FINISHED, CaseKind, CaseStatus, NoticeKind, StepKind
+from tuopin.cases.models import Batch, Case, CaseEvent, Notice
+from tuopin.cases.services import case_facts, roles_over
+from tuopin.cases.transitions import Actor, allowed_actions
+from tuopin.core.errors import OutOfScope
+from tuopin.core.regioncodes import significant_prefix
+from tuopin.policy.selectors import current_policy
+from tuopin.registry.enums import MemberStatus, PovertyStatus
+from tuopin.registry.idnumbers import mask_id_number
+from tuopin.registry.models import Household, Income, Measure, Member
+
+# A step waiting longer than this is overdue on the task list (notices: once they end).
+OVERDUE_DAYS = 7
+MONITORING_MEASURE_DAYS = 30
+
+
+def case_list_for_user(user) -> QuerySet:
+    cases = Case.objects.select_related("route", "region", "household", "proposer", "notice")
+    return scope_filter(cases, user, "region__code")
+
+
+def access_case(user, case_id: int) -> Case:
+    case = case_list_for_user(user).filter(pk=case_id).first()
+    if case is None:
+        raise OutOfScope("case", str(case_id))
+    return case
+
+
+def case_actions(user, case: Case, today: datetime.date | None = None) -> list[str]:
+    actor = Actor(user.pk, roles_over(user, case.region_id))
+    return allowed_actions(case_facts(case), actor, today or timezone.localdate())
+
+
+def my_tasks(user) -> list[Case]:
+    """Cases waiting at a step for one of my roles in my regions, oldest first."""
+    conditions = []
+    for assignment in user_assignments(user):
+        prefix = significant_prefix(assignment.region_id)
+        conditions.append((assignment.role, prefix))
+    if not conditions:
+        return []
+    open_cases = case_list_for_user(user).filter(
+        status__in=[CaseStatus.OPEN, CaseStatus.OBJECTION, CaseStatus.MONITORING]
+    )
+    candidates = open_cases.filter(
+        reduce(or_, (Q(region__code__startswith=prefix) for _role, prefix in conditions))
+    ).order_by("step_entered_at", "pk")
+    today = timezone.localdate()
+    tasks = []
+    for case in candidates[:2000]:
+        step = case.step
+        roles = {role for role, prefix in conditions if case.region_id.startswith(prefix)}
+        waiting_for_me = (
+            (step and step["role"] in roles)
+            or (case.status == CaseStatus.OBJECTION and roles & {"village", "township"})
+            or (case.status == CaseStatus.MONITORING and "county_office" in roles)
+        )
+        if not waiting_for_me:
+            continue
+        case.overdue = _overdue(case, step, today)
+        tasks.append(case)
+    return tasks
+
+
+def _overdue(case: Case, step, today: datetime.date) -> bool:
+    if step and step["kind"] == StepKind.NOTICE:
+        return bool(case.notice_id and today > case.notice.ends + datetime.timedelta(days=3))
+    if case.status == CaseStatus.MONITORING:
+        return False
+    return (timezone.now() - case.step_entered_at).days > OVERDUE_DAYS
+
+
+def case_counts(user, region_code: str = "") -> list[dict]:
+    """Open cases per kind and step, for the filter panel."""
+    cases = case_list_for_user(user).exclude(status__in=FINISHED)
+    if region_code:
+        cases = cases.filter(region__code__startswith=significant_prefix(region_code))
+    rows = cases.values("kind", "status", "step_index", "route__steps").annotate(n=Count("id"))
+    counts: dict[tuple, int] = {}
+    for row in rows.order_by():
+        steps = row["route__steps"]
+        step = steps[row["step_index"]]["title"] if row["step_index"] < len(steps) else "—"
+        key = (CaseKind(row["kind"]).label, step, CaseStatus(row["status"]).label)
+        counts[key] = counts.get(key, 0) + row["n"]
+    return [
+        {"kind": kind, "step": step, "status": status, "n": n}
+        for (kind, step, status), n in sorted(counts.items())
+    ]
+
+
+def public_notices(today: datetime.date | None = None) -> QuerySet:
+    """Notices and announcements still running: for the page without login."""
+    today = today or timezone.localdate()
+    return (
+        Notice.objects.filter(starts__lte=today, ends__gte=today)
+        .select_related("region", "region__parent")
+        .annotate(size=Count("listed"))
+        .order_by("-starts", "region_id")
+    )
+
+
+def notice_rows(notice: Notice) -> list[dict]:
+    """The households listed on a notice, with masked names and ID numbers (public data)."""
+    head = Member.objects.filter(
+        household=OuterRef("household_id"), relation="02", status=MemberStatus.NORMAL
+    )
+    size = (
+        Member.objects.filter(household=OuterRef("household_id"), status=MemberStatus.NORMAL)
+        .values("household")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    cases = notice.listed.annotate(
+        head_name=Subquery(head.values("name")[:1]),
+        head_id=Subquery(head.values("id_number")[:1]),
+        size=Subquery(size),
+        number=F("household__number"),
+    ).order_by("number", "pk")
+    rows = []
+    for case in cases:
+        name, id_number, number, people = case.head_name, case.head_id, case.number, case.size
+        if case.household_id is None:  # an identification not yet in the registry
+            members = case.payload.get("members", [])
+            applicant = next((m for m in members if m.get("relation") == "02"), {})
+            name, id_number = applicant.get("name", ""), applicant.get("id_number", "")
+            number, people = case.payload.get("number", ""), len(members)
+        rows.append(
+            {
+                "number": number or "",
+                "head": _mask_name(name or ""),
+                "id_number": mask_id_number(id_number or ""),
+                "size": people or 0,
+                "reason": case.reason,
+            }
+        )
+    return rows
+
+
+def _mask_name(name: str) -> str:
+    """王小明 → 王*明: the notice is public, the neighbours know who is meant."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def monitoring_candidates(user, region_code: str, year: int) -> QuerySet:
+    """Households below 1.5 × the line, or whose income fell by 30% or more since last year."""
+    policy = current_policy()
+    line = policy.parameters["poverty_line"]["by_year"].get(str(year)) if policy else None
+    if line is None:
+        return Household.objects.none()
+    households = scope_filter(Household.objects.all(), user, "village__code").filter(
+        village__code__startswith=significant_prefix(region_code)
+    )
+    size = Coalesce(
+        Subquery(
+            Member.objects.filter(household=OuterRef("pk"), status=MemberStatus.NORMAL)
+            .values("household")
+            .annotate(n=Count("id"))
+            .values("n")
+        ),
+        Value(0),
+    )
+    net = F("wages") + F("business") + F("property_income") + F("transfers") - F("production_costs")
+
+    def income(of_year):
+        return Subquery(
+            Income.objects.filter(household=OuterRef("pk"), year=of_year)
+            .annotate(net=Cast(net, FloatField()))
+            .values("net")[:1]
+        )
+
+    monitored = Case.objects.filter(kind=CaseKind.MONITORING, household=OuterRef("pk")).exclude(
+        status__in=FINISHED
+    )
+    return (
+        households.annotate(
+            size=size,
+            net=income(year),
+            previous=income(year - 1),
+            monitored=Exists(monitored),
+        )
+        .annotate(
+            per_capita=Cast("net", FloatField()) / Cast(NullIf(F("size"), Value(0)), FloatField())
+        )
+        .filter(
+            Q(per_capita__lt=1.5 * line) | Q(net__lt=F("previous") * 0.7),
+            status__in=[
+                PovertyStatus.EXITED_WITH_POLICY,
+                PovertyStatus.EXITED_NO_POLICY,
+                PovertyStatus.NOT_EXITED,
+            ],
+        )
+        .select_related("village")
+        .order_by("per_capita", "pk")
+    )
+
+
+def monitoring_without_measure(user, today: datetime.date | None = None) -> QuerySet:
+    """Confirmed monitoring cases with no measure recorded within 30 days of confirmation."""
+    today = today or timezone.localdate()
+    confirmed = (
+        CaseEvent.objects.filter(case=OuterRef("pk"), to_status=CaseStatus.MONITORING)
+        .order_by("at")
+        .values("at")[:1]
+    )
+    measured = Measure.objects.filter(
+        household=OuterRef("household_id"), date__gte=OuterRef("confirmed_on")
+    )
+    deadline = timezone.now() - datetime.timedelta(days=MONITORING_MEASURE_DAYS)
+    return (
+        case_list_for_user(user)
+        .filter(kind=CaseKind.MONITORING, status=CaseStatus.MONITORING)
+        .annotate(confirmed_at=Subquery(confirmed, output_field=DateTimeField()))
+        .filter(confirmed_at__lt=deadline)
+        .annotate(confirmed_on=TruncDate("confirmed_at"))
+        .annotate(measured=Exists(measured))
+        .filter(measured=False)
+        .order_by("confirmed_at", "pk")
+    )
+
+
+def override_report(user) -> QuerySet:
+    """Exits approved although the evaluation they relied on was not a pass."""
+    return (
+        case_list_for_user(user)
+        .filter(kind=CaseKind.EXIT)
+        .exclude(override_reason="")
+        .order_by("-finished_at")
+    )
+
+
+def notice_for_public(notice_id: int) -> Notice | None:
+    return (
+        public_notices().filter(pk=notice_id).first()
+        or Notice.objects.filter(pk=notice_id, kind=NoticeKind.ANNOUNCEMENT).first()
+    )
+
+
+def batch_list_for_user(user) -> QuerySet:
+    return scope_filter(Batch.objects.select_related("region", "created_by"), user, "region__code")
+
+
+def access_batch(user, batch_id: int):
+    batch = batch_list_for_user(user).filter(pk=batch_id).first()
+    if batch is None:
+        raise OutOfScope("batch", str(batch_id))
+    return batch

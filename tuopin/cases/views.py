@@ -1,0 +1,298 @@
+"""Pages of dynamic management: tasks, cases, batches, notices (also public), monitoring."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tuopin.accounts.roles import Permission
+from tuopin.accounts.selectors import access_region, require_permission, top_regions
+from tuopin.accounts.services import job_submit
+from tuopin.cases.enums import Action, CaseKind, CaseStatus
+from tuopin.cases.forms import CaseFilter, ProposeForm
+from tuopin.cases.models import Notice
+from tuopin.cases.selectors import (
+    access_batch,
+    access_case,
+    case_actions,
+    case_counts,
+    case_list_for_user,
+    monitoring_candidates,
+    monitoring_without_measure,
+    my_tasks,
+    notice_for_public,
+    notice_rows,
+    override_report,
+    public_notices,
+)
+from tuopin.cases.services import case_act, case_propose, roles_over
+from tuopin.core.errors import TuopinError
+from tuopin.core.regioncodes import significant_prefix
+from tuopin.regions.enums import RegionLevel
+from tuopin.registry.selectors import access_household, access_member
+
+# The year of the city's work plan (domain.md §1): the default for new cases.
+WORK_PLAN_YEAR = 2018
+
+
+def _view(request) -> None:
+    require_permission(request.user, Permission.REGISTRY_VIEW)
+
+
+@login_required
+def tasks(request):
+    _view(request)
+    villages = [
+        region
+        for region in top_regions(request.user)
+        if region.level == RegionLevel.VILLAGE
+        and "village" in roles_over(request.user, region.code)
+    ]
+    return render(
+        request,
+        "cases/tasks.html",
+        {"tasks": my_tasks(request.user), "villages": villages, "year": WORK_PLAN_YEAR},
+    )
+
+
+@login_required
+def case_list(request):
+    _view(request)
+    form = CaseFilter(request.GET or None)
+    cases = case_list_for_user(request.user)
+    region = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        region = data["region"]
+        if region:
+            cases = cases.filter(region__code__startswith=region)
+        if data["kind"]:
+            cases = cases.filter(kind=data["kind"])
+        if data["status"]:
+            cases = cases.filter(status=data["status"])
+    page = Paginator(cases.order_by("-pk"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/list.html",
+        {"form": form, "page": page, "counts": case_counts(request.user, region)},
+    )
+
+
+@login_required
+def case_page(request, case_id: int):
+    _view(request)
+    case = access_case(request.user, case_id)
+    actions = case_actions(request.user, case)
+    return render(
+        request,
+        "cases/case.html",
+        {
+            "case": case,
+            "events": case.events.select_related("actor"),
+            "objections": case.objections.select_related("recorded_by"),
+            "actions": [(action, Action(action).label) for action in actions],
+            "needs_override": case.kind == CaseKind.EXIT
+            and case.evaluation_result != "pass"
+            and Action.APPROVE in actions
+            and case.step
+            and case.step["code"] == "county_approval",
+            "steps": [
+                {**step, "done": index < case.step_index, "current": index == case.step_index}
+                for index, step in enumerate(case.route.steps)
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def case_action(request, case_id: int):
+    case = access_case(request.user, case_id)
+    try:
+        case_act(
+            acting_user=request.user,
+            case=case,
+            action=request.POST.get("action", ""),
+            comment=request.POST.get("comment", ""),
+            override_reason=request.POST.get("override_reason", ""),
+            attachment=request.FILES.get("attachment"),
+        )
+    except TuopinError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "已办理。")
+    return redirect("cases:case", case_id=case.pk)
+
+
+@login_required
+def propose(request):
+    """Propose one case for a household (exit, return, monitoring, member change), a village
+    or county exit, or an identification with the applicants typed as lines."""
+    _view(request)
+    form = ProposeForm(request.POST or None, initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            household = (
+                access_household(request.user, data["household"]) if data["household"] else None
+            )
+            payload = form.payload()
+            if data["kind"] == CaseKind.MEMBER_CHANGE and household is not None:
+                access_member(request.user, payload["member"])
+            case = case_propose(
+                acting_user=request.user,
+                kind=data["kind"],
+                year=data["year"],
+                household=household,
+                region_code=data["region"],
+                reason=data["reason"],
+                payload=payload,
+            )
+        except TuopinError as error:
+            messages.error(request, error.message)
+        else:
+            return redirect("cases:case", case_id=case.pk)
+    return render(request, "cases/propose.html", {"form": form})
+
+
+@login_required
+@require_POST
+def exit_batch(request):
+    """A village user proposes exit for every passing household of the village (a job)."""
+    try:
+        job = job_submit(
+            acting_user=request.user,
+            kind="cases.exit_batch",
+            region_code=request.POST.get("village", ""),
+            params={"year": int(request.POST.get("year", "2018") or 2018)},
+        )
+    except TuopinError as error:
+        messages.error(request, error.message)
+        return redirect("cases:tasks")
+    return redirect("web:job", job_id=job.pk)
+
+
+@login_required
+def batch_page(request, batch_id: int):
+    _view(request)
+    batch = access_batch(request.user, batch_id)
+    cases = list(
+        case_list_for_user(request.user)
+        .filter(batch=batch)
+        .select_related("household")
+        .order_by("pk")
+    )
+    offered = sorted(
+        {action for case in cases for action in case_actions(request.user, case)}
+        - {Action.OBJECT, Action.WITHDRAW}
+    )
+    return render(
+        request,
+        "cases/batch.html",
+        {
+            "batch": batch,
+            "cases": cases,
+            "actions": [(action, Action(action).label) for action in offered],
+        },
+    )
+
+
+@login_required
+@require_POST
+def batch_action(request, batch_id: int):
+    batch = access_batch(request.user, batch_id)
+    try:
+        job = job_submit(
+            acting_user=request.user,
+            kind="cases.batch_act",
+            region_code=batch.region_id,
+            params={
+                "batch": batch.pk,
+                "action": request.POST.get("action", ""),
+                "comment": request.POST.get("comment", ""),
+            },
+        )
+    except TuopinError as error:
+        messages.error(request, error.message)
+        return redirect("cases:batch", batch_id=batch.pk)
+    return redirect("web:job", job_id=job.pk)
+
+
+@login_required
+def notice_print(request, notice_id: int):
+    """The printable A4 notice for the village board (masked data, as the public page)."""
+    _view(request)
+    notice = Notice.objects.select_related("region", "region__parent").filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404
+    access_region(request.user, notice.region_id)
+    return render(
+        request, "cases/notice_print.html", {"notice": notice, "rows": notice_rows(notice)}
+    )
+
+
+def public_notice_list(request):
+    """Without login: notices and announcements now running, masked data only."""
+    return render(request, "cases/public_notices.html", {"notices": public_notices()})
+
+
+def public_notice(request, notice_id: int):
+    notice = notice_for_public(notice_id)
+    if notice is None:
+        raise Http404
+    return render(
+        request,
+        "cases/notice_print.html",
+        {"notice": notice, "rows": notice_rows(notice), "public": True},
+    )
+
+
+@login_required
+def monitoring(request):
+    _view(request)
+    region = request.GET.get("region", "") or top_regions(request.user)[0].code
+    access_region(request.user, region)
+    year = request.GET.get("year", "2018")
+    year = int(year) if year.isdigit() else 2018
+    page = Paginator(monitoring_candidates(request.user, region, year), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "cases/monitoring.html",
+        {
+            "page": page,
+            "year": year,
+            "region": region,
+            "without_measure": monitoring_without_measure(request.user)[:200],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def overrides(request):
+    _view(request)
+    return render(request, "cases/overrides.html", {"cases": override_report(request.user)[:500]})
+
+
+@login_required
+def household_cases(request, household_id: int):
+    """The household page's panel (htmx): its cases and what may be proposed."""
+    _view(request)
+    household = access_household(request.user, household_id)
+    cases = case_list_for_user(request.user).filter(household=household).order_by("-pk")
+    return render(
+        request,
+        "cases/_household_cases.html",
+        {
+            "household": household,
+            "cases": cases,
+            "year": WORK_PLAN_YEAR,
+            "open": [c for c in cases if c.status in (CaseStatus.OPEN, CaseStatus.OBJECTION)],
+            "prefix": significant_prefix(household.village_id),
+        },
+    )
