@@ -1,6 +1,8 @@
 """Reads of dynamic management, scoped to the user: cases, my tasks, notices, monitoring."""
 
 import datetime
+import math
+import random
 from functools import reduce
 from operator import or_
 
@@ -270,3 +272,22 @@ def access_batch(user, batch_id: int):
     if batch is None:
         raise OutOfScope("batch", str(batch_id))
     return batch
+
+
+def spot_check_sample(user, cases: list[Case]) -> dict | None:
+    """The cases to check in person at my step (its sampling ratio), the same on every visit.
+
+    Drawn with a generator seeded by the batch and step, so the list cannot be re-rolled.
+    """
+    waiting = [
+        c
+        for c in cases
+        if c.step and c.step.get("sample_ratio") and c.step["role"] in roles_over(user, c.region_id)
+    ]
+    if not waiting:
+        return None
+    step = waiting[0].step
+    count = math.ceil(len(waiting) * step["sample_ratio"])
+    generator = random.Random(f"{waiting[0].batch_id}:{step['code']}")
+    chosen = sorted(generator.sample(waiting, count), key=lambda c: c.pk)
+    return {"step": step, "ratio": step["sample_ratio"], "cases": chosen}

@@ -231,7 +231,9 @@ def case_act(
     attachment=None,
 ) -> Case:
     case = (
-        Case.objects.select_for_update().select_related("route", "notice", "region").get(pk=case.pk)
+        Case.objects.select_for_update(of=("self",))
+        .select_related("route", "notice", "region")
+        .get(pk=case.pk)
     )
     if not in_scope(acting_user, case.region_id):
         raise OutOfScope("case", str(case.pk))
@@ -341,6 +343,8 @@ def _notice(case: Case, kind: str, step: dict, starts, ends) -> Notice:
 
 def _apply_effect(case: Case, acting_user, today: datetime.date) -> None:
     reason = f"{CaseKind(case.kind).label}事项 #{case.pk} 批准"
+    if case.evaluation_run_id:
+        reason += f"（依据评估 #{case.evaluation_run_id}：{case.evaluation_result}）"
     household = case.household
     if case.kind == CaseKind.EXIT:
         household_procedure_apply(

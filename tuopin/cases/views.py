@@ -27,6 +27,7 @@ from tuopin.cases.selectors import (
     notice_rows,
     override_report,
     public_notices,
+    spot_check_sample,
 )
 from tuopin.cases.services import case_act, case_propose, roles_over
 from tuopin.core.errors import TuopinError
@@ -196,6 +197,7 @@ def batch_page(request, batch_id: int):
             "batch": batch,
             "cases": cases,
             "actions": [(action, Action(action).label) for action in offered],
+            "sample": spot_check_sample(request.user, cases),
         },
     )
 

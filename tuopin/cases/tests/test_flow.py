@@ -359,6 +359,12 @@ def test_a_village_batch_proposes_every_passing_household_and_is_decided_as_a_li
                 end_notice(case.pk)
         client.post(f"/cases/batches/{batch.pk}/act/", {"action": action})
         worker_loop(once=True, heartbeat=False)
+    # The township spot-checks 20%: one of the two, the same one on every visit.
+    page = people.township.get(f"/cases/batches/{batch.pk}/").content.decode()
+    assert 'data-testid="sample"' in page
+    sample = page.split('data-testid="sample"')[1].split("</div>")[0]
+    assert sum(h.number in sample for h in passing) == 1
+    assert people.township.get(f"/cases/batches/{batch.pk}/").content.decode().count(sample) == 1
     people.township.post(f"/cases/batches/{batch.pk}/act/", {"action": "approve"})
     worker_loop(once=True, heartbeat=False)
     people.county.post(f"/cases/batches/{batch.pk}/act/", {"action": "approve"})
