@@ -222,8 +222,11 @@ def test_a_village_proposes_exits_the_notice_runs_and_the_county_approves(
         created = household(number)
         Household.objects.filter(pk=created.pk).update(village=Region.objects.get(code=village))
 
+    contexts = []
+
     def session(username):
         context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        contexts.append(context)
         page = context.new_page()
         log_in(page, live_server, username)
         return page
@@ -283,3 +286,5 @@ def test_a_village_proposes_exits_the_notice_runs_and_the_county_approves(
     shot(county, "12-exited-household")
     second.refresh_from_db()
     assert second.status == "objection" and second.household.status == "1"
+    for context in contexts:
+        context.close()
