@@ -473,8 +473,9 @@ def batch_act(*, acting_user, batch: Batch, action: str, comment: str = "", prog
     return {"done": done, "refused": sum(refused.values()), "reasons": refused}
 
 
-def outside_records_load(*, rows: list[dict]) -> int:
-    """Replace the outside lists with a fresh delivery (cars, property, payroll, companies)."""
-    OutsideRecord.objects.all().delete()
-    OutsideRecord.objects.bulk_create(OutsideRecord(**row) for row in rows)
+@transaction.atomic
+def outside_records_load(*, source: str, rows: list[dict]) -> int:
+    """Replace one outside list (cars, property, payroll, companies, cadres) with a new delivery."""
+    OutsideRecord.objects.filter(source=source).delete()
+    OutsideRecord.objects.bulk_create(OutsideRecord(source=source, **row) for row in rows)
     return len(rows)

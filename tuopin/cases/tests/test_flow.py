@@ -1,6 +1,7 @@
 """Whole cases driven through the API by users of each level, and every forbidden move."""
 
 import datetime
+import io
 import json
 
 import pytest
@@ -403,3 +404,20 @@ def test_monitoring_candidates_and_a_confirmed_household_without_a_new_measure(p
 
     Measure.objects.create(household=low, category="01", year=2018, date=timezone.localdate())
     assert list(monitoring_without_measure(county_user)) == []
+
+
+def test_crosscheck_load_replaces_one_list_and_feeds_identification(tmp_path, people):
+    from django.core.management import call_command
+
+    source = tmp_path / "cars.csv"
+    source.write_text(
+        "姓名,身份证号,登记内容\n李秀英,４１１４２１１９７００８０９２４２x ,小型轿车\n",
+        encoding="utf-8",
+    )
+    call_command("crosscheck", "load", str(source), "--source", "car", stdout=io.StringIO())
+    record = OutsideRecord.objects.get(source="car")
+    assert record.id_number == "41142119700809242X" and record.detail == "小型轿车"
+    OutsideRecord.objects.create(source="payroll", id_number="1", name="x")
+    call_command("crosscheck", "load", str(source), "--source", "car", stdout=io.StringIO())
+    assert OutsideRecord.objects.filter(source="car").count() == 1
+    assert OutsideRecord.objects.filter(source="payroll").count() == 1
