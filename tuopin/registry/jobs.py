@@ -9,6 +9,7 @@ from tuopin.core.regioncodes import significant_prefix
 from tuopin.registry.interchange.exporter import export_registry, households_under
 from tuopin.registry.interchange.importer import import_registry
 from tuopin.registry.interchange.report import write_error_report
+from tuopin.registry.totals import totals_refresh
 
 
 @job_handler(
@@ -29,6 +30,9 @@ def import_job(context: JobContext) -> dict:
         scope_prefix=significant_prefix(context.job.region_code),
         progress=lambda percent, message: context.progress(10 + percent * 0.85, message),
     )
+    if report.written:
+        # Rows outside the job's region were refused: only its villages can have changed.
+        totals_refresh(prefix=significant_prefix(context.job.region_code))
     if report.errors or report.warnings:
         write_error_report(source, report, context.result_path("导入结果.xlsx"))
     summary = report.as_dict()
