@@ -390,3 +390,51 @@ class RegionTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_code} {self.status}/{self.attribute}"
+
+
+class QualitySnapshot(models.Model):
+    """One refresh of the quality counts: which region (code prefix) and year, and when."""
+
+    prefix = models.CharField(_("区划代码前缀"), max_length=12, blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    computed_at = models.DateTimeField(_("统计时间"))
+
+    class Meta:
+        verbose_name = _("疑点数据统计")
+        verbose_name_plural = _("疑点数据统计")
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="quality_snapshot_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix or '*'} {self.year}"
+
+
+class QualityCount(models.Model):
+    """Offending households (or members) of one check in one village and year, as of the
+    latest refresh covering the village. Villages without offenders have no row."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    check_code = models.CharField(_("检查项"), max_length=60)
+    region_code = models.CharField(_("区划代码"), max_length=12)
+    count = models.PositiveIntegerField(_("数量"))
+
+    class Meta:
+        verbose_name = _("疑点数据数量")
+        verbose_name_plural = _("疑点数据数量")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "check_code", "region_code"], name="quality_count_unique"
+            )
+        ]
+        indexes = [
+            # The scorecard reads one year under a code prefix (LIKE '411421%').
+            models.Index(
+                fields=["year", "region_code"],
+                name="quality_count_prefix",
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.check_code} {self.region_code}: {self.count}"
