@@ -156,6 +156,11 @@ def main() -> None:
     print(f"registry: {Household.objects.count():,} households, {members:,} members")
     if not args.skip_transfer:
         transfer(members, imports=not args.export_only)
+        # The imports above call import_registry itself, not the command or job that
+        # recount the list totals afterwards.
+        from tuopin.registry.totals import totals_refresh
+
+        totals_refresh(prefix="")
     if not args.skip_quality:
         from tuopin.registry.quality_snapshot import quality_refresh
 

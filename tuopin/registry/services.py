@@ -263,6 +263,7 @@ def household_procedure_apply(
     household._history_user = acting_user
     household._change_reason = reason
     household.save()
+    totals_refresh(villages=[household.village_id])  # the status moved the household
     return household
 
 

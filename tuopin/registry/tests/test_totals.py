@@ -24,6 +24,7 @@ from tuopin.registry.models import Household, Member, RegionTotal
 from tuopin.registry.seed import seed_registry
 from tuopin.registry.selectors import household_search, household_totals
 from tuopin.registry.services import (
+    household_procedure_apply,
     household_register,
     household_update,
     member_add,
@@ -112,6 +113,13 @@ def test_every_service_write_keeps_the_totals_equal_to_a_direct_count(office, vi
     member_update(acting_user=office, member=added, version=added.version, data={"status": "9"})
     assert_totals_match()
     assert stored_totals()[(village.code, PovertyStatus.NOT_EXITED, "2")] == [2, 7]
+
+    # An approved exit (cases) moves the household to another status.
+    household_procedure_apply(
+        acting_user=office, household=first, reason="test", status=PovertyStatus.EXITED_WITH_POLICY
+    )
+    assert_totals_match()
+    assert stored_totals()[(village.code, PovertyStatus.EXITED_WITH_POLICY, "2")] == [1, 3]
 
 
 def test_import_by_command_and_by_job_refreshes_the_totals(office, shangqiu, tmp_path):
