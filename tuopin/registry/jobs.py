@@ -6,9 +6,13 @@ from django.conf import settings
 
 from tuopin.core.jobs import JobContext, job_handler
 from tuopin.core.regioncodes import significant_prefix
+from tuopin.core.services import job_enqueue
 from tuopin.registry.interchange.exporter import export_registry, households_under
 from tuopin.registry.interchange.importer import import_registry
 from tuopin.registry.interchange.report import write_error_report
+from tuopin.registry.quality import POLICY_DEFAULTS
+from tuopin.registry.quality_snapshot import quality_refresh
+from tuopin.registry.totals import totals_refresh
 
 
 @job_handler(
@@ -29,6 +33,15 @@ def import_job(context: JobContext) -> dict:
         scope_prefix=significant_prefix(context.job.region_code),
         progress=lambda percent, message: context.progress(10 + percent * 0.85, message),
     )
+    if report.written:
+        # Rows outside the job's region were refused: only its villages can have changed.
+        totals_refresh(prefix=significant_prefix(context.job.region_code))
+        # The scorecard's counts are heavier (56 checks): recounted by a job of their own.
+        job_enqueue(
+            acting_user=context.job.owner,
+            kind="registry.quality",
+            region_code=context.job.region_code,
+        )
     if report.errors or report.warnings:
         write_error_report(source, report, context.result_path("导入结果.xlsx"))
     summary = report.as_dict()
@@ -51,3 +64,23 @@ def export_job(context: JobContext) -> dict:
     path = context.result_path(f"建档立卡-{prefix}.{suffix}")
     rows = export_registry(households_under(prefix), path, progress=context.progress)
     return {"rows": rows}
+
+
+@job_handler(
+    "registry.quality",
+    label_zh="统计疑点数据",
+    label_en="Count data-quality findings",
+    permission="registry.view",
+    resumable=True,
+)
+def quality_job(context: JobContext) -> dict:
+    """Recount the scorecard's checks for the job's region, every year with a poverty line
+    (or the one year in the job's parameters)."""
+    prefix = significant_prefix(context.job.region_code)
+    years = sorted(POLICY_DEFAULTS["poverty_line"])
+    if "year" in context.params:
+        years = [int(context.params["year"])]
+    for done, year in enumerate(years):
+        context.progress(100 * done / len(years), f"{year}")
+        quality_refresh(prefix=prefix, year=year)
+    return {"years": years}

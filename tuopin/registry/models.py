@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tuopin.regions.enums import RegionLevel
 from tuopin.registry.enums import (
     Education,
     Ethnicity,
@@ -164,7 +165,14 @@ class Household(models.Model):
         indexes = [
             models.Index(fields=["status"]),
             models.Index(fields=["identified_year"]),
-            models.Index(fields=["number"]),
+            # varchar_pattern_ops (PostgreSQL; other databases ignore it): the search
+            # matches a household number by prefix (LIKE 'x%'), which a plain index
+            # under a non-C collation cannot serve.
+            models.Index(
+                fields=["number"],
+                name="household_number_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -343,3 +351,90 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_category_display()}"
+
+
+class RegionTotal(models.Model):
+    """Pre-aggregated counts per poverty status and household attribute, of one village or
+    of one township (the sum of its villages).
+
+    Lists and dashboards sum these rows instead of counting the registry on every request
+    (a city holds 230,000 households): a region prefix of up to 9 digits reads township
+    rows (about 1,600 for the whole city), a longer one village rows. Derived data,
+    refreshed set-based by `tuopin.registry.totals` after every registry write.
+    """
+
+    region_code = models.CharField(_("区划代码"), max_length=12)
+    level = models.CharField(_("层级"), max_length=8, choices=RegionLevel.choices)
+    status = code(_("脱贫状态"), PovertyStatus.choices, 1)
+    attribute = code(_("贫困户属性"), HouseholdAttribute.choices, 1)
+    households = models.PositiveIntegerField(_("户数"))
+    members = models.PositiveIntegerField(_("现有成员人数"))
+    refreshed_at = models.DateTimeField(_("统计时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("户数人数合计")
+        verbose_name_plural = _("户数人数合计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "region_code", "status", "attribute"], name="region_total_unique"
+            )
+        ]
+        indexes = [
+            # Reads filter by level and code prefix (LIKE '4114%'): pattern ops on PostgreSQL.
+            models.Index(
+                fields=["level", "region_code"],
+                name="region_total_prefix",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.status}/{self.attribute}"
+
+
+class QualitySnapshot(models.Model):
+    """One refresh of the quality counts: which region (code prefix) and year, and when."""
+
+    prefix = models.CharField(_("区划代码前缀"), max_length=12, blank=True)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    computed_at = models.DateTimeField(_("统计时间"))
+
+    class Meta:
+        verbose_name = _("疑点数据统计")
+        verbose_name_plural = _("疑点数据统计")
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="quality_snapshot_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix or '*'} {self.year}"
+
+
+class QualityCount(models.Model):
+    """Offending households (or members) of one check in one village and year, as of the
+    latest refresh covering the village. Villages without offenders have no row."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    check_code = models.CharField(_("检查项"), max_length=60)
+    region_code = models.CharField(_("区划代码"), max_length=12)
+    count = models.PositiveIntegerField(_("数量"))
+
+    class Meta:
+        verbose_name = _("疑点数据数量")
+        verbose_name_plural = _("疑点数据数量")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "check_code", "region_code"], name="quality_count_unique"
+            )
+        ]
+        indexes = [
+            # The scorecard reads one year under a code prefix (LIKE '411421%').
+            models.Index(
+                fields=["year", "region_code"],
+                name="quality_count_prefix",
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.check_code} {self.region_code}: {self.count}"

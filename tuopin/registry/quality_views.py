@@ -33,9 +33,9 @@ from tuopin.registry.quality import (
     DEFAULT_YEAR,
     POLICY_DEFAULTS,
     get_check,
-    quality_by_region,
     quality_list,
 )
+from tuopin.registry.quality_snapshot import quality_scorecard
 from tuopin.registry.selectors import keyset_page
 
 EXPORT_COLUMNS = [
@@ -93,7 +93,7 @@ def scorecard(request):
     region = _region(request)
     require_permission(request.user, Permission.REGISTRY_VIEW, region.code)
     year = _year(request)
-    card = quality_by_region(request.user, region_code=region.code, year=year)
+    card, snapshot = quality_scorecard(request.user, region_code=region.code, year=year)
     rows = [
         {
             "check": row.check,
@@ -114,6 +114,8 @@ def scorecard(request):
             "years": sorted(POLICY_DEFAULTS["poverty_line"]),
             "as_of": card.as_of,
             "drills_down": card.columns != [region],
+            "snapshot": snapshot,
+            "may_refresh": has_permission(request.user, Permission.JOBS_RUN, region.code),
         },
     )
 

@@ -88,6 +88,7 @@ from tuopin.registry.enums import (
 )
 from tuopin.registry.idnumbers import make_id_number
 from tuopin.registry.models import Helper, Household, HouseholdCause, Income, Measure, Member
+from tuopin.registry.totals import totals_refresh
 
 CITY_CODE = "411400000000"
 CHUNK_HOUSEHOLDS = 5_000
@@ -1408,6 +1409,7 @@ def seed_registry(
     if plans:
         flush()
     analyze(Helper, Household, HouseholdCause, Member, Income, Measure)
+    totals_refresh(prefix=prefix)
     return {
         **totals,
         "seconds": round(time.monotonic() - started, 1),

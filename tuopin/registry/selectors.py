@@ -1,5 +1,8 @@
 """Reads of the registry, always scoped to the user."""
 
+from functools import reduce
+from operator import or_
+
 from django.db.models import (
     Count,
     ExpressionWrapper,
@@ -9,15 +12,18 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
 
-from tuopin.accounts.selectors import scope_filter
+from tuopin.accounts.selectors import UNRESTRICTED, scope_filter, scope_prefixes
 from tuopin.core.errors import OutOfScope
+from tuopin.regions.enums import RegionLevel
 from tuopin.registry.enums import MemberStatus, Relation
-from tuopin.registry.idnumbers import normalise_id_text
-from tuopin.registry.models import Household, Income, Member, MemberEvent
+from tuopin.registry.idnumbers import check_id_number, normalise_id_text
+from tuopin.registry.models import Household, Income, Member, MemberEvent, RegionTotal
+from tuopin.registry.totals import TOWNSHIP_DIGITS
 from tuopin.registry.validation import normalise_text
 
 CURRENT = Q(status=MemberStatus.NORMAL)
@@ -80,6 +86,33 @@ def head_name_subquery():
     )
 
 
+# Beyond this many matching households an ad-hoc filter shows "more than N" instead of
+# an exact count: counting a city-wide filter exactly on every page costs seconds.
+COUNT_CAP = 5_000
+# Filters the pre-aggregated village totals can answer (besides region and scope).
+TOTALLED_FILTERS = ("status", "attribute")
+
+
+def _text_matches(text: str) -> Q:
+    """Households whose number starts with `text`, or with a member named `text` or holding
+    that ID number (typed in any width or case; a 15-digit number also as its 18-digit form).
+
+    Members are looked up first through their indexes (name; the unique ID number), so
+    the household query gets a short list of ids instead of a subquery to join.
+    """
+    id_text = normalise_id_text(text)
+    numbers = {id_text}
+    check = check_id_number(id_text)
+    if check.kind != "invalid":
+        numbers.add(check.normalised)
+    numbers.discard("")
+    members = Member.objects.filter(name=text)
+    if numbers:
+        members = Member.objects.filter(Q(name=text) | Q(id_number__in=sorted(numbers)))
+    household_ids = sorted(set(members.values_list("household_id", flat=True)))
+    return Q(number__startswith=text) | Q(pk__in=household_ids)
+
+
 def household_search(
     user,
     *,
@@ -105,24 +138,88 @@ def household_search(
             households = households.filter(**{field: value})
     text = normalise_text(text)
     if text:
-        id_text = normalise_id_text(text)
-        matching_members = Member.objects.filter(Q(name=text) | Q(id_number=id_text)).values(
-            "household_id"
-        )
-        households = households.filter(Q(number__startswith=text) | Q(pk__in=matching_members))
+        households = households.filter(_text_matches(text))
     return households
 
 
+LIST_FIELDS = ("id", "village_id", "number", "status", "attribute", "main_cause", "identified_year")
+
+
 def household_rows(households: QuerySet) -> QuerySet:
-    """What a list shows per household, computed in the same query."""
-    return households.annotate(head_name=head_name_subquery(), size=current_size_subquery())
+    """What a list shows per household, computed in the same query: only the listed
+    columns and the village's name, since building 50 full households and villages per
+    page cost more than the query itself."""
+    return (
+        households.select_related(None)
+        .only(*LIST_FIELDS)
+        .annotate(
+            village_name=F("village__name"),
+            head_name=head_name_subquery(),
+            size=current_size_subquery(),
+        )
+    )
 
 
-def household_totals(households: QuerySet) -> dict:
+def _narrower(scope: str, region_prefix: str) -> str | None:
+    """The part of the scope prefix `scope` inside `region_prefix`, as one prefix."""
+    if region_prefix.startswith(scope):
+        return region_prefix
+    if scope.startswith(region_prefix):
+        return scope
+    return None
+
+
+def _summed_totals(user, region_prefix: str, where: dict) -> dict:
+    """Sum of the region totals over the user's scope (scope_prefixes) within `region_prefix`.
+
+    Up to a township's 9 digits a prefix covers whole townships, so it reads township
+    rows; a longer one reads village rows."""
+    scope = scope_prefixes(user)
+    prefixes = [""] if scope is UNRESTRICTED else scope
+    if region_prefix:
+        prefixes = [p for p in (_narrower(s, region_prefix) for s in prefixes) if p is not None]
+    if not prefixes:
+        return {"households": 0, "members": 0, "capped": False}
+    rows = reduce(
+        or_,
+        (
+            Q(
+                level=RegionLevel.TOWNSHIP if len(p) <= TOWNSHIP_DIGITS else RegionLevel.VILLAGE,
+                region_code__startswith=p,
+            )
+            for p in prefixes
+        ),
+    )
+    summed = RegionTotal.objects.filter(rows, **where).aggregate(
+        households=Sum("households"), members=Sum("members")
+    )
     return {
-        "households": households.count(),
-        "members": Member.objects.filter(CURRENT, household__in=households.values("pk")).count(),
+        "households": summed["households"] or 0,
+        "members": summed["members"] or 0,
+        "capped": False,
     }
+
+
+def household_totals(user, **filters) -> dict:
+    """Households and current members matching `household_search(user, **filters)`.
+
+    Region, status and attribute filters are summed from the region totals (exact, and
+    as fresh as the last registry write). Other filters are counted in the registry up
+    to COUNT_CAP households; above it `capped` is set and `households` is the cap.
+    """
+    ad_hoc = {name for name, value in filters.items() if value} - {
+        "region_prefix",
+        *TOTALLED_FILTERS,
+    }
+    if not ad_hoc:
+        where = {name: filters[name] for name in TOTALLED_FILTERS if filters.get(name)}
+        return _summed_totals(user, filters.get("region_prefix") or "", where)
+    households = household_search(user, **filters)
+    found = households.values("pk")[: COUNT_CAP + 1].count()
+    if found > COUNT_CAP:
+        return {"households": COUNT_CAP, "members": None, "capped": True}
+    members = Member.objects.filter(CURRENT, household_id__in=households.values("pk")).count()
+    return {"households": found, "members": members, "capped": False}
 
 
 def keyset_page(

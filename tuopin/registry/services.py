@@ -24,6 +24,7 @@ from tuopin.registry.models import (
     Member,
     MemberEvent,
 )
+from tuopin.registry.totals import totals_refresh
 from tuopin.registry.validation import Problem, clean_member, household_member_problems
 
 
@@ -195,6 +196,7 @@ def household_register(
         _full_clean(member, exclude=["household"], validate_constraints=False)
         member.save()
     _set_other_causes(household, other_causes, acting_user)
+    totals_refresh(villages=[village.code])
     return household
 
 
@@ -234,6 +236,7 @@ def household_update(
     household.save()
     if other_causes is not None:
         _set_other_causes(household, other_causes, acting_user)
+    totals_refresh(villages=[household.village_id])  # status or attribute may have changed
     return household
 
 
@@ -260,6 +263,7 @@ def household_procedure_apply(
     household._history_user = acting_user
     household._change_reason = reason
     household.save()
+    totals_refresh(villages=[household.village_id])  # the status moved the household
     return household
 
 
@@ -282,6 +286,7 @@ def member_add(*, acting_user, household: Household, data: dict) -> Member:
     member._history_user = acting_user
     member.save()
     _record_event(acting_user, member, arrival, arrival_date, "")
+    totals_refresh(villages=[household.village_id])
     return member
 
 
@@ -304,6 +309,7 @@ def member_update(*, acting_user, member: Member, version: int, data: dict) -> M
     member.version = version + 1
     member._history_user = acting_user
     member.save()
+    totals_refresh(villages=[household.village_id])  # the status may have changed
     return member
 
 
@@ -343,6 +349,7 @@ def member_record_event(
     member.version += 1
     member._history_user = acting_user
     member.save(update_fields=["status", "version"])
+    totals_refresh(villages=[member.household.village_id])
     return event
 
 

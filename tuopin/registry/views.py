@@ -56,7 +56,7 @@ def household_list(request):
             "rows": rows,
             "next_after": next_after,
             "query": query.urlencode(),
-            "totals": household_totals(households),
+            "totals": household_totals(request.user, **filters),
             "first_page": not after,
             "may_import": has_permission(request.user, Permission.REGISTRY_IMPORT),
             "may_export": has_permission(request.user, Permission.DATA_EXPORT),

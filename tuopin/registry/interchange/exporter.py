@@ -10,17 +10,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import xlsxwriter
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.utils import translation
 
 from tuopin.regions.models import Region
 from tuopin.registry.enums import Health
 from tuopin.registry.interchange.columns import COLUMNS, MEMBER
+from tuopin.registry.interchange.xlsxstream import XlsxStream
 from tuopin.registry.models import Household, HouseholdCause, Income, Measure, Member
 
 EXPORTED = [column for column in COLUMNS if column.exported]
-CHUNK = 1000
+CHUNK = 5000  # households per round of queries
 HOUSEHOLD_CODED = (
     "identification_standard",
     "attribute",
@@ -41,29 +41,8 @@ HOUSEHOLD_CODED = (
     "clothing_secure",
 )
 MEMBER_PLAIN = {"person_number", "name", "id_number", "work_months"}
+HEALTH_FLAGS = ("is_chronically_ill", "is_seriously_ill", "is_disabled")
 MEMBER_POSITIONS = [(i, c.key) for i, c in enumerate(EXPORTED) if c.level == MEMBER]
-MEMBER_EXPORTED = (
-    "person_number",
-    "name",
-    "sex",
-    "id_number",
-    "birth_date",
-    "relation",
-    "ethnicity",
-    "education",
-    "student_status",
-    "is_chronically_ill",
-    "is_seriously_ill",
-    "is_disabled",
-    "labour",
-    "work_status",
-    "work_months",
-    "has_basic_medical_insurance",
-    "has_serious_illness_insurance",
-    "has_basic_pension",
-    "receives_dibao",
-    "status",
-)
 
 
 class Labels:
@@ -107,114 +86,196 @@ class Labels:
         return labels.get(value, value) if labels is not None else value
 
 
-def _rows(households: QuerySet, labels: Labels) -> Iterator[list]:
-    names = dict(Region.objects.values_list("code", "name"))
-    parents = dict(Region.objects.values_list("code", "parent_id"))
+HOUSEHOLD_FIELDS = (
+    "id",
+    "village_id",
+    "number",
+    "status",
+    "identified_year",
+    "returned_year",
+    "exit_year",
+    "housing_area_m2",
+    "road_distance_km",
+    "helper__name",
+    *HOUSEHOLD_CODED,
+)
+INCOME_FIELDS = ("wages", "business", "property_income", "transfers", "production_costs")
+MEMBER_OUTPUT = [key for _, key in MEMBER_POSITIONS]
+HEALTH_AT = MEMBER_OUTPUT.index("health")
+# Member columns as fetched: the output order without health, then its three flags.
+MEMBER_FETCHED = [key for key in MEMBER_OUTPUT if key != "health"]
+STATUS_AT = 1 + MEMBER_FETCHED.index("status")  # in a fetched row, after household_id
+MEMBER_SLICE = slice(MEMBER_POSITIONS[0][0], MEMBER_POSITIONS[-1][0] + 1)
+# Members fill one contiguous run of columns, so a row is household head + member + tail.
+assert [p for p, _ in MEMBER_POSITIONS] == list(range(MEMBER_SLICE.start, MEMBER_SLICE.stop))
+HEAD_KEYS = [column.key for column in EXPORTED[: MEMBER_SLICE.start]]
+TAIL_KEYS = [column.key for column in EXPORTED[MEMBER_SLICE.stop :]]
+
+
+class _Formats:
+    """Precomputed text of every coded value: one dict look-up per cell.
+
+    Each map takes the stored value to the exported text ("" for empty, 是/否 for facts,
+    the Chinese label for a code, the value itself for an unknown code)."""
+
+    def __init__(self, labels: Labels):
+        self.labels = labels
+        names = dict(Region.objects.values_list("code", "name"))
+        parents = dict(Region.objects.values_list("code", "parent_id"))
+        self.names, self.parents, self.places = names, parents, {}
+        self.household = {name: self._map(Household, name) for name in HOUSEHOLD_CODED}
+        self.household["status"] = self._map(Household, "status")
+        # One map per member column in MEMBER_FETCHED order (health comes from its flags).
+        self.member = [self._member_map(key) for key in MEMBER_FETCHED]
+        self.health: dict = {}
+
+    def _map(self, model, name: str) -> dict:
+        codes = self.labels.maps.get((model, name), {})
+        return {None: "", "": "", True: "是", False: "否", **codes}
+
+    def _member_map(self, key: str) -> dict:
+        if key == "birth_date":
+            return _Dates()
+        if key in MEMBER_PLAIN:
+            return _Codes({None: ""})
+        return _Codes(self._map(Member, key))
+
+    def member_cells(self, member: tuple) -> list:
+        """The member's cells from its values (household id, MEMBER_FETCHED, HEALTH_FLAGS)."""
+        cells = [codes[value] for codes, value in zip(self.member, member[1:], strict=False)]
+        flags = member[-3:]
+        health = self.health.get(flags)
+        if health is None:
+            health = self.health[flags] = self.labels.health_of(
+                dict(zip(HEALTH_FLAGS, flags, strict=True))
+            )
+        cells.insert(HEALTH_AT, health)
+        return cells
+
+    def place(self, village: str) -> dict:
+        place = self.places.get(village)
+        if place is None:
+            township = self.parents.get(village)
+            county = self.parents.get(township)
+            place = self.places[village] = {
+                "city": self.names.get(self.parents.get(county), ""),
+                "county": self.names.get(county, ""),
+                "township": self.names.get(township, ""),
+                "village": self.names.get(village, ""),
+                "village_code": village,
+            }
+        return place
+
+
+class _Codes(dict):
+    """Stored value -> cell text; a value without an entry (plain text, an unknown code)
+    is written as it is."""
+
+    def __missing__(self, value):
+        return value
+
+
+class _Dates(dict):
+    """Birth date -> ISO text, remembered: a city has far fewer dates than members."""
+
+    def __missing__(self, value):
+        text = self[value] = value.isoformat() if value else ""
+        return text
+
+
+def _chunk_facts(ids: QuerySet, labels: Labels):
+    """Members, latest income, other causes and measures of a chunk of households."""
+    members = defaultdict(list)
+    for row in (
+        Member.objects.filter(household_id__in=ids)
+        .order_by("household_id", "id")
+        .values_list("household_id", *MEMBER_FETCHED, *HEALTH_FLAGS)
+    ):
+        members[row[0]].append(row)
+    incomes = {}
+    # Newest year first: the first row seen per household is its latest income.
+    for row in (
+        Income.objects.filter(household_id__in=ids)
+        .order_by("household_id", "-year")
+        .values_list("household_id", "year", *INCOME_FIELDS)
+    ):
+        incomes.setdefault(row[0], row[1:])
+    cause_labels = labels.maps[(HouseholdCause, "cause")]
+    causes = defaultdict(list)
+    for household_id, cause in (
+        HouseholdCause.objects.filter(household_id__in=ids)
+        .order_by("cause")
+        .values_list("household_id", "cause")
+    ):
+        causes[household_id].append(cause_labels.get(cause, cause))
+    measure_labels = labels.maps[(Measure, "category")]
+    measures = defaultdict(list)
+    for household_id, year, category in (
+        Measure.objects.filter(household_id__in=ids)
+        .order_by("category")
+        .values_list("household_id", "year", "category")
+    ):
+        measures[(household_id, year)].append(measure_labels.get(category, category))
+    return members, incomes, causes, measures
+
+
+def _rows(households: QuerySet, labels: Labels) -> Iterator[tuple[list, list, list]]:
+    """Per member: the household's cells before the member's, the member's, and after.
+    The first and last are the same lists for every member of a household."""
+    formats = _Formats(labels)
+    member_cells = formats.member_cells
     last_id = 0
     while True:
         chunk = list(
-            households.filter(id__gt=last_id).select_related("helper").order_by("id")[:CHUNK]
+            households.filter(id__gt=last_id).order_by("id").values(*HOUSEHOLD_FIELDS)[:CHUNK]
         )
         if not chunk:
             return
-        last_id = chunk[-1].id
-        ids = [h.id for h in chunk]
-        members = defaultdict(list)
-        # Plain dicts, not model instances: building 750,000 instances cost more than the query.
-        for member in (
-            Member.objects.filter(household_id__in=ids)
-            .order_by("household_id", "id")
-            .values("household_id", *MEMBER_EXPORTED)
-        ):
-            members[member["household_id"]].append(member)
-        latest = dict(
-            Income.objects.filter(household_id__in=ids)
-            .values("household_id")
-            .annotate(year=Max("year"))
-            .values_list("household_id", "year")
-        )
-        incomes = {
-            i.household_id: i
-            for i in Income.objects.filter(household_id__in=ids)
-            if latest.get(i.household_id) == i.year
-        }
-        causes = defaultdict(list)
-        for cause in HouseholdCause.objects.filter(household_id__in=ids).order_by("cause"):
-            causes[cause.household_id].append(labels.of(cause, "cause"))
-        measures = defaultdict(list)
-        for measure in Measure.objects.filter(household_id__in=ids).order_by("category"):
-            measures[(measure.household_id, measure.year)].append(labels.of(measure, "category"))
+        last_id = chunk[-1]["id"]
+        # The chunk's households as a subquery, not a list of 5,000 ids to bind and parse.
+        ids = households.filter(id__gte=chunk[0]["id"], id__lte=last_id).values("id")
+        members, incomes, causes, measures = _chunk_facts(ids, labels)
         for household in chunk:
-            township = parents.get(household.village_id)
-            county = parents.get(township)
-            place = {
-                "city": names.get(parents.get(county), ""),
-                "county": names.get(county, ""),
-                "township": names.get(township, ""),
-                "village": names.get(household.village_id, ""),
-                "village_code": household.village_id,
-            }
-            income = incomes.get(household.id)
+            people = members[household["id"]]
+            income = incomes.get(household["id"])
             values = {
-                **place,
-                **_household_values(
-                    household,
-                    labels,
-                    income,
-                    causes[household.id],
-                    measures[(household.id, income.year if income else None)],
-                    members[household.id],
-                ),
+                **formats.place(household["village_id"]),
+                **_household_values(household, formats, income, people),
+                "other_causes": "、".join(causes[household["id"]]),
+                "measures": "、".join(measures[(household["id"], income[0] if income else None)]),
             }
-            # The household's cells once; each member fills in its own columns.
-            template = ["" if values.get(c.key) is None else values.get(c.key) for c in EXPORTED]
-            for member in members[household.id]:
-                row = template.copy()
-                for position, key in MEMBER_POSITIONS:
-                    row[position] = _member_cell(key, member, labels)
-                yield row
+            get = values.get
+            head = ["" if (v := get(key)) is None else v for key in HEAD_KEYS]
+            tail = ["" if (v := get(key)) is None else v for key in TAIL_KEYS]
+            for member in people:
+                yield head, member_cells(member), tail
 
 
-def _household_values(household, labels, income, causes, measures, members) -> dict:
-    values = {name: labels.of(household, name) for name in HOUSEHOLD_CODED}
+def _household_values(household: dict, formats: _Formats, income, people) -> dict:
+    values = {
+        name: codes.get(household[name], household[name])
+        for name, codes in formats.household.items()
+        if name != "status"
+    }
     values.update(
         {
-            "number": household.number,
-            "household_status": labels.of(household, "status"),
-            "identified_year": household.identified_year,
-            "returned_year": household.returned_year,
-            "exit_year": household.exit_year,
-            "housing_area_m2": household.housing_area_m2,
-            "road_distance_km": household.road_distance_km,
-            "other_causes": "、".join(causes),
-            "declared_size": sum(1 for m in members if m["status"] == "1"),
-            "helper_name": household.helper.name if household.helper else "",
-            "measures": "、".join(measures),
+            "number": household["number"],
+            "household_status": formats.household["status"].get(
+                household["status"], household["status"]
+            ),
+            "identified_year": household["identified_year"],
+            "returned_year": household["returned_year"],
+            "exit_year": household["exit_year"],
+            "housing_area_m2": household["housing_area_m2"],
+            "road_distance_km": household["road_distance_km"],
+            "declared_size": sum(1 for m in people if m[STATUS_AT] == "1"),
+            "helper_name": household["helper__name"] or "",
         }
     )
     if income is not None:
-        values.update(
-            {
-                "income_year": income.year,
-                "wages": income.wages,
-                "business": income.business,
-                "property_income": income.property_income,
-                "transfers": income.transfers,
-                "production_costs": income.production_costs,
-            }
-        )
+        values["income_year"] = income[0]
+        values.update(zip(INCOME_FIELDS, income[1:], strict=True))
     return values
-
-
-def _member_cell(key: str, member: dict, labels: Labels):
-    if key == "birth_date":
-        return member["birth_date"].isoformat() if member["birth_date"] else ""
-    if key == "health":
-        return labels.health_of(member)
-    if key in MEMBER_PLAIN:
-        value = member[key]
-        return "" if value is None else value
-    return labels.code(Member, key, member[key])
 
 
 def export_registry(
@@ -222,38 +283,31 @@ def export_registry(
 ) -> int:
     """Write the households (already scoped by the caller) to .xlsx or .csv; rows written."""
     out = Path(out)
-    total = Member.objects.filter(household__in=households.values("pk")).count()
+    total = 0
+    if progress is not None:
+        total = Member.objects.filter(household__in=households.values("pk")).count()
     header = [column.header for column in EXPORTED]
     rows = _rows(households, Labels())
     written = 0
 
-    def tick():
-        if progress and written % 5000 == 0:
-            progress(written * 100 / max(total, 1), f"{written}/{total}")
+    def counted(rows):
+        nonlocal written
+        for row in rows:
+            written += 1
+            if progress is not None and written % 5000 == 0:
+                progress(written * 100 / max(total, 1), f"{written}/{total}")
+            yield row
 
     if out.suffix.lower() == ".csv":
         with out.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
-            for row in rows:
-                writer.writerow(row)
-                written += 1
-                tick()
+            writer.writerows(head + member + tail for head, member, tail in counted(rows))
         return written
-    workbook = xlsxwriter.Workbook(str(out), {"constant_memory": True})
-    # A city's sheet is over 4 GB of XML before compression: zip64 or no file at all.
-    workbook.use_zip64()
-    sheet = workbook.add_worksheet("人口信息")
-    text_format = workbook.add_format({"num_format": "@"})
-    sheet.write_row(0, 0, header)
-    id_column = header.index("证件号码")
-    for row in rows:
-        written += 1
-        sheet.write_row(written, 0, row)
-        # ID numbers as text: as a number Excel would round them and drop an X.
-        sheet.write_string(written, id_column, str(row[id_column]), text_format)
-        tick()
-    workbook.close()
+    # Text stays text: an ID number is a string cell, never a number Excel would round.
+    with XlsxStream(out, "人口信息") as sheet:
+        sheet.write_rows([header])
+        sheet.write_segmented(counted(rows))
     return written
 
 

@@ -1,6 +1,8 @@
+from functools import cache
+
 from django import template
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from tuopin.registry.idnumbers import mask_id_number
 
@@ -31,3 +33,16 @@ def health(member) -> str:
         return _("未填")
     named = [label for flag, label in flags if flag]
     return "、".join(named) if named else pgettext("health status", "健康")
+
+
+@cache
+def _labels(model, field: str, language: str) -> dict:
+    return {value: str(text) for value, text in model._meta.get_field(field).flatchoices}
+
+
+@register.filter
+def label(instance, field: str) -> str:
+    """The label of a field with choices, like get_FOO_display but resolved once per
+    language: get_FOO_display rebuilds the choices per call, a fifth of a list page."""
+    value = getattr(instance, field)
+    return _labels(type(instance), field, get_language() or "").get(value, value)

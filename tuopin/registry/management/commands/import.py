@@ -7,6 +7,7 @@ from tuopin.core.errors import TuopinError
 from tuopin.registry.interchange.importer import import_registry
 from tuopin.registry.interchange.reader import UnusableFile
 from tuopin.registry.interchange.report import write_error_report
+from tuopin.registry.totals import totals_refresh
 
 
 class Command(BaseCommand):
@@ -43,6 +44,9 @@ class Command(BaseCommand):
             sys.exit(2)
         except TuopinError as error:
             raise CommandError(str(error)) from error
+        if result.written:
+            # The file may touch any village: recount them all (one grouped query each).
+            totals_refresh(prefix="")
         if report:
             write_error_report(file, result, report)
         if json:
