@@ -9,7 +9,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
 from django.db import connection
+from django.test.testcases import LiveServerThread
 
 from conftest import MINQUAN, SUIXIAN
 from tuopin.accounts.roles import Role
@@ -20,6 +22,17 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 PASSWORD = "Shangqiu#2018"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# One request at a time: with SQLite the live server shares one in-memory connection
+# between its threads, and a page that loads two htmx panels at once would interleave
+# their savepoints. Django answers `Connection: close` from a single-threaded server.
+class SerialWSGIServer(WSGIServer):
+    def __init__(self, *args, connections_override=None, **kwargs):
+        # The live-server thread has already installed the shared connections for itself.
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = SerialWSGIServer
 
 
 @pytest.fixture(scope="session")
