@@ -89,13 +89,15 @@ def latency(cookie: str, paths: list[str], clients: int = 10, requests: int = 30
     return sorted(samples)
 
 
-def transfer(members: int) -> None:
+def transfer(members: int, files: Path | None = None) -> None:
     from tuopin.registry.interchange.exporter import export_registry, households_under
     from tuopin.registry.interchange.importer import import_registry
 
-    csv_path, xlsx_path = OUT / "city.csv", OUT / "city.xlsx"
-    timed("export csv", lambda: export_registry(households_under("4114"), csv_path), members)
-    timed("export xlsx", lambda: export_registry(households_under("4114"), xlsx_path), members)
+    folder = files or OUT
+    csv_path, xlsx_path = folder / "city.csv", folder / "city.xlsx"
+    for path, label in ((csv_path, "export csv"), (xlsx_path, "export xlsx")):
+        if files is None or not path.exists():  # --files: reuse an earlier export
+            timed(label, lambda p=path: export_registry(households_under("4114"), p), members)
     timed("import csv, unchanged file", lambda: import_registry(csv_path, partial=True), members)
     empty_registry()
     timed(
@@ -120,6 +122,12 @@ def main() -> None:
         action="store_true",
         help="skip export and import: only the quality checks and the list latency",
     )
+    parser.add_argument(
+        "--only", choices=["import"], help="import: only the import figures, then stop"
+    )
+    parser.add_argument(
+        "--files", type=Path, help="folder of city.csv/city.xlsx to reuse (exported if missing)"
+    )
     args = parser.parse_args()
     print(f"database: {connection.vendor}")
     call_command("migrate", verbosity=0)
@@ -138,7 +146,9 @@ def main() -> None:
     members = Member.objects.count()
     print(f"registry: {Household.objects.count():,} households, {members:,} members")
     if not args.skip_transfer:
-        transfer(members)
+        transfer(members, args.files)
+    if args.only == "import":
+        return
     timed("all quality checks, city", lambda: quality_counts(None, region_prefix="4114"))
 
     from django.contrib.auth import get_user_model
