@@ -94,18 +94,16 @@ def load() -> str:
     return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
 
 
-def transfer(members: int, *, imports: bool = True) -> None:
+def transfer(members: int, files: Path | None = None, *, imports: bool = True) -> None:
     from tuopin.registry.interchange.exporter import export_registry, households_under
     from tuopin.registry.interchange.importer import import_registry
 
-    csv_path, xlsx_path = OUT / "city.csv", OUT / "city.xlsx"
-    for path in (csv_path, xlsx_path):
-        print(load(), flush=True)
-        timed(
-            f"export {path.suffix[1:]}",
-            lambda p=path: export_registry(households_under("4114"), p),
-            members,
-        )
+    folder = files or OUT
+    csv_path, xlsx_path = folder / "city.csv", folder / "city.xlsx"
+    for path, label in ((csv_path, "export csv"), (xlsx_path, "export xlsx")):
+        if files is None or not path.exists():  # --files: reuse an earlier export
+            print(load(), flush=True)
+            timed(label, lambda p=path: export_registry(households_under("4114"), p), members)
     print(f"{load()}; xlsx file {xlsx_path.stat().st_size / 2**20:,.0f} MiB", flush=True)
     if not imports:
         return
@@ -137,6 +135,12 @@ def main() -> None:
         action="store_true",
         help="skip export and import: only the quality checks and the list latency",
     )
+    parser.add_argument(
+        "--only", choices=["import"], help="import: only the import figures, then stop"
+    )
+    parser.add_argument(
+        "--files", type=Path, help="folder of city.csv/city.xlsx to reuse (exported if missing)"
+    )
     args = parser.parse_args()
     print(f"database: {connection.vendor}")
     call_command("migrate", verbosity=0)
@@ -155,12 +159,14 @@ def main() -> None:
     members = Member.objects.count()
     print(f"registry: {Household.objects.count():,} households, {members:,} members")
     if not args.skip_transfer:
-        transfer(members, imports=not args.export_only)
+        transfer(members, args.files, imports=not args.export_only)
         # The imports above call import_registry itself, not the command or job that
         # recount the list totals afterwards.
         from tuopin.registry.totals import totals_refresh
 
         totals_refresh(prefix="")
+    if args.only == "import":
+        return
     if not args.skip_quality:
         from tuopin.registry.quality_snapshot import quality_refresh
 

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from operator import mul
 from typing import Literal
 
 from tuopin.core.errors import TuopinError
@@ -37,6 +38,7 @@ _RESIDENT18 = re.compile(r"[0-9]{17}[0-9X]")
 # 肢体, 智力, 精神, 多重) + grade 1–4; a reissued certificate (补发) appends "B" and a digit.
 _DISABILITY_SUFFIX = {20: re.compile(r"[1-7][1-4]"), 22: re.compile(r"[1-7][1-4]B[0-9]")}
 
+_WEIGHTS = tuple(2 ** (17 - i) % 11 for i in range(17))
 _SEX_NAMES = {"1": ("男", "male"), "2": ("女", "female")}
 
 
@@ -89,6 +91,18 @@ def normalise_id_text(value: str | int | float | None) -> str:
         return "" if math.isnan(value) else repr(value).upper()
     if isinstance(value, int):
         return str(value)
+    if value.isascii() and value.isalnum():
+        # The usual case: NFKC leaves ASCII alone and there is nothing to drop.
+        return value if _scientific(value) else value.upper()
+    return _normalise_typed_text(value)
+
+
+def _scientific(text: str) -> bool:
+    # Most numbers hold no E at all: skip the regular expression for them.
+    return ("E" in text or "e" in text) and _SCIENTIFIC.fullmatch(text) is not None
+
+
+def _normalise_typed_text(value: str) -> str:
     # NFKC turns full-width digits and letters (４１１ｘ) into ASCII ones.
     text = unicodedata.normalize("NFKC", value)
     # Spaces are typed anywhere, including U+3000 and NBSP; zero-width characters
@@ -105,9 +119,9 @@ def normalise_id_text(value: str | int | float | None) -> str:
 
 def check_digit(body17: str) -> str:
     """ISO 7064 MOD 11-2 check character of the first 17 digits."""
-    total = 0
-    for digit in body17:
-        total = (total + int(digit)) * 2 % 11
+    # The weights 2^(17-i) mod 11 of the standard, summed once: the same as folding
+    # digit by digit, `(total + digit) * 2 % 11`, a few times faster.
+    total = sum(map(mul, map(int, body17), _WEIGHTS))
     return "0123456789X"[(12 - total) % 11]
 
 
@@ -127,7 +141,7 @@ def check_id_number(
     text = normalise_id_text(value)
     if not text:
         return _invalid(text, _problem("id_empty", "身份证号码为空", "The ID number is empty"))
-    if isinstance(value, float) or _SCIENTIFIC.fullmatch(text):
+    if isinstance(value, float) or _scientific(text):
         return _invalid(
             text,
             _problem(
@@ -263,12 +277,12 @@ def _check_disability(text: str, resident: IdCheck) -> IdCheck:
 
 
 def _birth_date(yyyymmdd: str, on: date) -> date | IdProblem:
-    shown = f"{yyyymmdd[:4]}-{yyyymmdd[4:6]}-{yyyymmdd[6:]}"
     try:
         birth = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))
     except ValueError:
         birth = None
     if birth is None or birth < EARLIEST_BIRTH or birth > on:
+        shown = f"{yyyymmdd[:4]}-{yyyymmdd[4:6]}-{yyyymmdd[6:]}"
         return _problem(
             "id_birth_date",
             f"身份证号码中的出生日期{shown}不可能（不是真实日期、早于1890年或晚于{on.isoformat()}）",

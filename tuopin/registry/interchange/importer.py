@@ -6,6 +6,7 @@ relations, declared size), compare with the database (ID numbers of other househ
 then write - all or nothing, or with `partial` only households whose rows are all valid.
 """
 
+import gc
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -16,15 +17,18 @@ from django.utils import timezone
 
 from tuopin.core.db import analyze
 from tuopin.registry.enums import MemberStatus
-from tuopin.registry.interchange.columns import BY_KEY, HOUSEHOLD, INCOME, MEMBER
-from tuopin.registry.interchange.reader import SheetRow, open_table
-from tuopin.registry.interchange.values import BadValue, key, text
+from tuopin.registry.interchange.columns import BY_KEY, HOUSEHOLD, INCOME
+from tuopin.registry.interchange.reader import open_table
+from tuopin.registry.interchange.rows import HouseholdRows, Message, ParsedRow, RowParser
+from tuopin.registry.interchange.rows import header as _header
+from tuopin.registry.interchange.values import key, text
 from tuopin.registry.interchange.villages import VillageResolver
 from tuopin.registry.interchange.writer import BulkWriter
 from tuopin.registry.models import Helper, Household, HouseholdCause, Income, Measure, Member
 from tuopin.registry.validation import Problem, clean_member, household_member_problems
 
 WRITE_CHUNK = 5000  # households per round of bulk statements
+CHECK_CHUNK = 20_000  # keys per look-up statement before writing (SQLite allows 32,766)
 ANALYZE_AFTER = 10_000  # households written: refresh the planner's statistics
 INCOME_AMOUNTS = ("wages", "business", "property_income", "transfers", "production_costs")
 FIELD_COLUMN = {
@@ -36,24 +40,6 @@ FIELD_COLUMN = {
     "work_months": "work_months",
     "status": "status",
 }
-
-
-@dataclass
-class Message:
-    row: int
-    column: str
-    code: str
-    message_zh: str
-    message_en: str
-
-    def as_dict(self) -> dict:
-        return {
-            "row": self.row,
-            "column": self.column,
-            "code": self.code,
-            "message": self.message_zh,
-            "message_en": self.message_en,
-        }
 
 
 @dataclass
@@ -87,100 +73,29 @@ class ImportReport:
         return 1 if self.errors else 0
 
 
-@dataclass
-class ParsedRow:
-    sheet: SheetRow
-    values: dict
-    errors: list[Message] = field(default_factory=list)
-    warnings: list[Message] = field(default_factory=list)
-    village_code: str | None = None
-
-
-@dataclass
-class HouseholdRows:
-    village_code: str
-    number: str
-    rows: list[ParsedRow]
-
-    @property
-    def first(self) -> ParsedRow:
-        return self.rows[0]
-
-    def has_errors(self) -> bool:
-        return any(row.errors for row in self.rows)
-
-
-def _header(column_key: str) -> str:
-    return BY_KEY[column_key].header
-
-
-# Columns whose values are (nearly) all different: memoising them would only cost memory.
-DISTINCT_COLUMNS = {
-    "name",
-    "id_number",
-    "person_number",
-    "number",
-    "birth_date",
-    "phone",
-    "bank_account",
-}
-
-
-def _parse(sheet: SheetRow, memo: dict) -> ParsedRow:
-    """Parse every cell; codes, yes/no, years and amounts repeat, so each distinct raw value
-    of a column is parsed once per import (`memo`)."""
-    parsed = ParsedRow(sheet, {})
-    for column_key, raw in sheet.cells.items():
-        column = BY_KEY[column_key]
-        if column.parse is None:
-            parsed.values[column_key] = raw
-            continue
-        if column_key in DISTINCT_COLUMNS:
-            result = _parse_cell(column.parse, raw)
-        else:
-            result = memo.get((column_key, raw), memo)
-            if result is memo:
-                result = memo[(column_key, raw)] = _parse_cell(column.parse, raw)
-        if isinstance(result, BadValue):
-            parsed.errors.append(
-                Message(
-                    sheet.number, column.header, "bad_value", result.message_zh, result.message_en
-                )
-            )
-        else:
-            parsed.values[column_key] = result
-    if not key(parsed.values.get("number")):
-        parsed.errors.append(
-            Message(
-                sheet.number,
-                _header("number"),
-                "number_empty",
-                "户编号为空",
-                "household number is empty",
-            )
-        )
-    return parsed
-
-
-def _parse_cell(parse, raw):
-    try:
-        return parse(raw)
-    except BadValue as bad:
-        return bad
-
-
 def _locate(rows: list[ParsedRow], resolver: VillageResolver) -> None:
+    found: dict[tuple, tuple] = {}  # the rows of a village name the village alike
     for row in rows:
-        code, zh, en = resolver.resolve(
-            code=key(row.values.get("village_code")),
-            county=text(row.values.get("county")),
-            township=text(row.values.get("township")),
-            village=text(row.values.get("village")),
+        values = row.household
+        names = (
+            values.get("village_code"),
+            values.get("county"),
+            values.get("township"),
+            values.get("village"),
         )
+        result = found.get(names)
+        if result is None:
+            result = found[names] = resolver.resolve(
+                code=key(names[0]),
+                county=text(names[1]),
+                township=text(names[2]),
+                village=text(names[3]),
+            )
+        code, zh, en = result
         if code is None:
             column = (
                 _header("village_code")
-                if key(row.values.get("village_code"))
+                if key(row.household.get("village_code"))
                 else (_header("village"))
             )
             row.errors.append(Message(row.sheet.number, column, "village_unknown", zh, en))
@@ -193,7 +108,7 @@ def _group(rows: list[ParsedRow]) -> list[HouseholdRows]:
     households: dict[tuple[str, str], HouseholdRows] = {}
     village_of_number: dict[str, tuple[str, int]] = {}
     for row in rows:
-        number = key(row.values.get("number"))
+        number = key(row.household.get("number"))
         if not number or row.village_code is None:
             continue
         first_village, first_row = village_of_number.setdefault(
@@ -210,25 +125,33 @@ def _group(rows: list[ParsedRow]) -> list[HouseholdRows]:
                 )
             )
             continue
-        households.setdefault(
-            (row.village_code, number), HouseholdRows(row.village_code, number, [])
-        ).rows.append(row)
+        household = households.get((row.village_code, number))
+        if household is None:
+            household = households[(row.village_code, number)] = HouseholdRows(
+                row.village_code, number, []
+            )
+        household.rows.append(row)
     return list(households.values())
 
 
+HOUSEHOLD_KEYS = {
+    k for k, column in BY_KEY.items() if column.level in (HOUSEHOLD, INCOME) and k != "number"
+}
+
+
 def _household_values(values: dict) -> dict:
-    return {
-        k: v
-        for k, v in values.items()
-        if k in BY_KEY and BY_KEY[k].level in (HOUSEHOLD, INCOME) and k != "number"
-    }
+    return {k: v for k, v in values.items() if k in HOUSEHOLD_KEYS}
 
 
 def _check_agreement(household: HouseholdRows) -> None:
     """Household columns repeat on every member row and must say the same thing."""
-    first = _household_values(household.first.values)
-    for row in household.rows[1:]:
-        for column_key, value in _household_values(row.values).items():
+    first_key = household.first.household_key
+    differing = [row for row in household.rows[1:] if row.household_key != first_key]
+    if not differing:
+        return  # every row has the same household cells as the first
+    first = _household_values(household.first.household)
+    for row in differing:
+        for column_key, value in _household_values(row.household).items():
             if column_key in first and value != first[column_key]:
                 row.errors.append(
                     Message(
@@ -242,12 +165,8 @@ def _check_agreement(household: HouseholdRows) -> None:
 
 
 def _member_data(values: dict) -> dict:
-    data = {
-        k: v
-        for k, v in values.items()
-        if k in BY_KEY and BY_KEY[k].level == MEMBER and k != "health"
-    }
-    data.update(values.get("health") or {})
+    data = dict(values)
+    data.update(data.pop("health", None) or {})
     return data
 
 
@@ -255,15 +174,15 @@ def _validate(household: HouseholdRows, today: date) -> list[dict]:
     """Clean every member; attach each problem to its row. Returns the cleaned members."""
     cleaned = []
     for row in household.rows:
-        data, problems = clean_member(_member_data(row.values), on=today)
+        data, problems = clean_member(_member_data(row.member), on=today)
         cleaned.append(data)
         _attach(row, problems)
     for problem in household_member_problems(cleaned):
         row = household.rows[problem.member] if problem.member is not None else household.first
         _attach(row, [problem])
     first = household.first
-    amounts_given = any(first.values.get(name) is not None for name in INCOME_AMOUNTS)
-    if amounts_given and first.values.get("income_year") is None:
+    amounts_given = any(first.household.get(name) is not None for name in INCOME_AMOUNTS)
+    if amounts_given and first.household.get("income_year") is None:
         first.errors.append(
             Message(
                 first.sheet.number,
@@ -273,7 +192,7 @@ def _validate(household: HouseholdRows, today: date) -> list[dict]:
                 "incomes given without an income year",
             )
         )
-    declared = household.first.values.get("declared_size")
+    declared = household.first.household.get("declared_size")
     current = sum(
         1 for m in cleaned if (m.get("status") or MemberStatus.NORMAL) == MemberStatus.NORMAL
     )
@@ -299,7 +218,21 @@ def _attach(row: ParsedRow, problems: list[Problem]) -> None:
         (row.warnings if problem.warning else row.errors).append(message)
 
 
-def import_registry(
+def import_registry(path: Path | str, **options) -> ImportReport:
+    """Import one file; `options`: acting_user, dry_run, partial, scope_prefix, progress."""
+    # A city file holds tens of millions of cells, rows and dicts that all live until the
+    # end: the cyclic garbage collector would rescan them over and over (a third of the
+    # time) and finds nothing to free, as the import makes no reference cycles.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _import_registry(path, **options)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _import_registry(
     path: Path | str,
     *,
     acting_user=None,
@@ -310,8 +243,8 @@ def import_registry(
 ) -> ImportReport:
     table = open_table(path)
     report = ImportReport()
-    memo: dict = {}
-    rows = [_parse(sheet, memo) for sheet in table.rows]
+    parser = RowParser(table.columns, typed=table.typed)
+    rows = parser.parse(table.rows)
     report.rows = len(rows)
     _locate(rows, VillageResolver(scope_prefix))
     households = _group(rows)
@@ -342,7 +275,7 @@ def import_registry(
     with transaction.atomic():
         for start in range(0, len(valid), WRITE_CHUNK):
             chunk = valid[start : start + WRITE_CHUNK]
-            writer.write(chunk, cleaned_by_household, _existing_households(chunk))
+            writer.write(chunk, cleaned_by_household)
             if progress:
                 done = start + len(chunk)
                 progress(done * 100 / len(valid), f"{done}/{len(valid)}")
@@ -352,13 +285,6 @@ def import_registry(
         analyze(Helper, Household, HouseholdCause, Member, Income, Measure)
     report.written = not dry_run
     return report
-
-
-def _existing_households(households: list[HouseholdRows]) -> dict[tuple[str, str], Household]:
-    numbers = {h.number for h in households}
-    villages = {h.village_code for h in households}
-    found = Household.objects.filter(number__in=numbers, village_id__in=villages)
-    return {(h.village_id, h.number): h for h in found}
 
 
 def _check_file_duplicates(households: list[HouseholdRows], cleaned: dict) -> None:
@@ -386,39 +312,65 @@ def _check_file_duplicates(households: list[HouseholdRows], cleaned: dict) -> No
 
 def _check_database(households: list[HouseholdRows], cleaned: dict) -> None:
     """An ID number registered in another household is reported, never merged."""
-    numbers = [m["id_number"] for h in households for m in cleaned[id(h)] if m.get("id_number")]
-    owners: dict[str, Member] = {}
+    own = _stored_id_numbers(households)
+    numbers = [
+        m["id_number"]
+        for h in households
+        for m in cleaned[id(h)]
+        if m.get("id_number") and own.get(m["id_number"]) != (h.village_code, h.number)
+    ]
+    owners: dict[str, tuple[str, str, str]] = {}  # ID number -> village, household, name
     for start in range(0, len(numbers), 5000):
         chunk = numbers[start : start + 5000]
-        for member in Member.objects.filter(id_number__in=chunk).select_related("household"):
-            owners[member.id_number] = member
+        found = Member.objects.filter(id_number__any_of=chunk).values_list(
+            "id_number", "household__village_id", "household__number", "name"
+        )
+        for number, village, household_number, name in found:
+            owners[number] = (village, household_number, name)
     for household in households:
         for row, member in zip(household.rows, cleaned[id(household)], strict=True):
             owner = owners.get(member.get("id_number"))
             if owner is None:
                 continue
-            mine = (owner.household.village_id, owner.household.number) == (
-                household.village_code,
-                household.number,
-            )
-            if not mine:
+            village, number, name = owner
+            if (village, number) != (household.village_code, household.number):
                 row.errors.append(
                     Message(
                         row.sheet.number,
                         _header("id_number"),
                         "id_in_other_household",
-                        f"证件号码已登记在户编号 {owner.household.number}（{owner.name}，"
-                        f"{owner.household.village_id}）",
-                        f"the ID number is registered in "
-                        f"household {owner.household.number} ({owner.household.village_id})",
+                        f"证件号码已登记在户编号 {number}（{name}，{village}）",
+                        f"the ID number is registered in household {number} ({village})",
                     )
                 )
+
+
+def _stored_id_numbers(households: list[HouseholdRows]) -> dict[str, tuple[str, str]]:
+    """ID number -> (village, household number) of the stored members of the file's
+    households. Read by household (an index range each), which is how a re-imported file
+    finds nearly all of its people; only the others are then looked up one by one."""
+    keys = {(h.village_code, h.number) for h in households}
+    numbers = sorted({number for _, number in keys})
+    stored: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(numbers), CHECK_CHUNK):
+        found = Household.objects.filter(number__any_of=numbers[start : start + CHECK_CHUNK])
+        for pk, village, number in found.values_list("id", "village_id", "number"):
+            if (village, number) in keys:
+                stored[pk] = (village, number)
+    ids = sorted(stored)
+    own: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(ids), CHECK_CHUNK):
+        found = Member.objects.filter(household_id__any_of=ids[start : start + CHECK_CHUNK])
+        for number, household_id in found.values_list("id_number", "household_id"):
+            if number:
+                own[number] = stored[household_id]
+    return own
 
 
 def _income_warnings(households: list[HouseholdRows], cleaned: dict) -> None:
     """A declared per-capita income more than 1 yuan off the computed one is a warning."""
     for household in households:
-        values = household.first.values
+        values = household.first.household
         declared = values.get("declared_per_capita")
         current = sum(
             1

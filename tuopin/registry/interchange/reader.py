@@ -21,11 +21,20 @@ class UnusableFile(TuopinError):
     """The file cannot be read as a registry table at all (exit code 2)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class SheetRow:
     number: int  # the row number Excel (or a text editor, for csv) shows
-    cells: dict[str, object]  # column key -> raw value
     raw: list  # the row as received, for the error report
+    columns: dict  # position -> Column, shared by every row of the table
+
+    @property
+    def cells(self) -> dict[str, object]:
+        """Column key -> raw value."""
+        raw = self.raw
+        return {
+            column.key: (raw[position] if position < len(raw) else None)
+            for position, column in self.columns.items()
+        }
 
 
 @dataclass
@@ -35,6 +44,7 @@ class Table:
     columns: dict[int, Column]  # position -> column
     unknown_headers: list[str]
     rows: Iterator[SheetRow]
+    typed: bool = True  # cells may be numbers, dates or booleans (xlsx); csv cells are text
 
 
 def _rows_of(path: Path) -> Iterator[tuple[int, list]]:
@@ -100,7 +110,8 @@ def open_table(path: Path | str) -> Table:
                     columns[position] = column
                 elif cell is not None and key(cell):
                     unknown.append(str(cell))
-            return Table(number, row, columns, unknown, _data_rows(rows, columns))
+            typed = path.suffix.lower() not in (".csv", ".txt")
+            return Table(number, row, columns, unknown, _data_rows(rows, columns), typed)
         if number >= HEADER_SEARCH_ROWS:
             break
     raise UnusableFile(
@@ -110,22 +121,29 @@ def open_table(path: Path | str) -> Table:
     )
 
 
+def has_text(value) -> bool:
+    """`key(value) != ""`, without normalising the common plain-ASCII text."""
+    if value is None or value == "":
+        return False
+    if type(value) is str and value.isascii():
+        # NFKC leaves ASCII alone and `key` drops exactly the characters `strip` drops.
+        return not value.isspace()
+    return bool(key(value))
+
+
 def _data_rows(rows, columns: dict[int, Column]) -> Iterator[SheetRow]:
+    # Blank-row, totals-row and note-row tests look at only a few cells of a normal row.
+    identifying = [
+        position
+        for position, column in columns.items()
+        if column.key in ("number", "name", "id_number")
+    ]
     for number, row in rows:
-        values = [row[i] if i < len(row) else None for i in range(len(row))]
-        if not any(key(value) for value in values):
+        first = next((value for value in row if has_text(value)), None)
+        if first is None:
             continue  # a blank row in the middle
-        first = next(key(value) for value in values if key(value))
-        if first.lower().startswith(TOTALS_WORDS):
+        if key(first).lower().startswith(TOTALS_WORDS):
             break  # the totals row; only notes follow it
-        cells = {
-            column.key: (row[position] if position < len(row) else None)
-            for position, column in columns.items()
-        }
-        if (
-            not key(cells.get("number"))
-            and not key(cells.get("name"))
-            and not key(cells.get("id_number"))
-        ):
+        if not any(position < len(row) and has_text(row[position]) for position in identifying):
             continue  # a note or a stray cell below the data
-        yield SheetRow(number, cells, list(row))
+        yield SheetRow(number, row if type(row) is list else list(row), columns)

@@ -34,6 +34,8 @@ def text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if type(value) is str and value.isascii() and value.isalnum():
+        return value  # codes and numbers: nothing to normalise (NFKC leaves ASCII alone)
     return _text(value if isinstance(value, str) else str(value))
 
 

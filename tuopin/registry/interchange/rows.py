@@ -1,0 +1,211 @@
+"""Rows of an import: their messages, parsed values, and the households they form.
+
+Parsing is most of an import's work, so it is arranged around how files repeat
+themselves: household columns say the same thing on every member row (parsed once per
+household), and codes, yes/no, years and dates repeat down a column (each distinct raw
+value parsed once per import).
+"""
+
+from dataclasses import dataclass, field
+from operator import itemgetter
+
+from tuopin.registry.interchange.columns import BY_KEY, MEMBER, Column
+from tuopin.registry.interchange.reader import SheetRow
+from tuopin.registry.interchange.values import BadValue, key
+
+
+@dataclass(slots=True)
+class Message:
+    row: int
+    column: str
+    code: str
+    message_zh: str
+    message_en: str
+
+    def as_dict(self) -> dict:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "code": self.code,
+            "message": self.message_zh,
+            "message_en": self.message_en,
+        }
+
+
+@dataclass(slots=True)
+class ParsedRow:
+    sheet: SheetRow
+    household: dict  # location, household and income columns; shared by equal rows: read only
+    member: dict  # member columns
+    errors: list[Message] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
+    village_code: str | None = None
+    household_key: object = None  # the raw household cells: equal keys, equal values
+
+    @property
+    def values(self) -> dict:
+        """Every parsed cell (a cell that could not be parsed is absent)."""
+        return {**self.household, **self.member}
+
+
+@dataclass(slots=True)
+class HouseholdRows:
+    village_code: str
+    number: str
+    rows: list[ParsedRow]
+
+    @property
+    def first(self) -> ParsedRow:
+        return self.rows[0]
+
+    def has_errors(self) -> bool:
+        return any(row.errors for row in self.rows)
+
+
+def header(column_key: str) -> str:
+    return BY_KEY[column_key].header
+
+
+# Columns whose values are (nearly) all different: memoising them would only cost memory.
+DISTINCT_COLUMNS = {"name", "person_number", "number", "phone", "bank_account"}
+
+
+def _parse_cell(parse, raw):
+    try:
+        return parse(raw)
+    except BadValue as bad:
+        return bad
+
+
+class RowParser:
+    """Parses every cell of a row; a bad cell is an error on that row and column.
+
+    Household columns are parsed once per household (rows with the same raw household
+    cells as the row before share the result). Member columns are parsed a block of rows
+    at a time, column by column: each distinct raw value of a repeating column is parsed
+    once (`memo`, shared by all blocks), and mapping a column of raw values to parsed
+    values then runs in C rather than in a Python loop per cell.
+
+    `typed`: the cells may be numbers, dates or booleans (xlsx), so two rows have the
+    same household cells only if the cells also have the same types (1 == 1.0 == True),
+    and columns of distinct values are parsed cell by cell.
+    """
+
+    BLOCK = 20_000
+
+    def __init__(self, columns: dict[int, Column], *, typed: bool):
+        ordered = sorted(columns.items())
+        self.household = [(p, c, {}) for p, c in ordered if c.level != MEMBER]
+        self.member = [(p, c) for p, c in ordered if c.level == MEMBER]
+        self.member_keys = [c.key for _, c in self.member]
+        self.member_memo = {c.key: {} for _, c in self.member if c.key not in DISTINCT_COLUMNS}
+        self.household_cells = _getter([p for p, _, _ in self.household])
+        self.member_cells = _getter([p for p, _ in self.member])
+        self.width = max(columns) + 1 if columns else 0
+        self.typed = typed
+        self._last_key: object = None
+        self._last: tuple[dict, list] = ({}, [])
+
+    def parse(self, sheets) -> list[ParsedRow]:
+        parsed: list[ParsedRow] = []
+        block: list[SheetRow] = []
+        for sheet in sheets:
+            block.append(sheet)
+            if len(block) == self.BLOCK:
+                parsed += self._block(block)
+                block = []
+        parsed += self._block(block)
+        return parsed
+
+    def _household(self, cells: tuple) -> tuple[dict, list]:
+        """(values, [(column, BadValue)]) of one row's household cells."""
+        values, bad = {}, []
+        for (_, column, memo), cell in zip(self.household, cells, strict=True):
+            result = memo.get(cell, memo)
+            if result is memo:
+                result = memo[cell] = _parse_cell(column.parse, cell)
+            if isinstance(result, BadValue):
+                bad.append((column, result))
+            else:
+                values[column.key] = result
+        if not key(values.get("number")):
+            bad.append((None, None))
+        return values, bad
+
+    def _member_columns(self, rows: list[tuple]) -> tuple[list, dict]:
+        """Parsed member cells, one tuple per row, and row index -> [(column, BadValue)]."""
+        results, bad = [], {}
+        for (_, column), cells in zip(self.member, zip(*rows, strict=True), strict=True):
+            parse = column.parse
+            if parse is None:
+                results.append(cells)
+                continue
+            memo = self.member_memo.get(column.key)
+            if memo is None and self.typed:
+                values = [_parse_cell(parse, cell) for cell in cells]
+            else:
+                memo = {} if memo is None else memo  # distinct values: this block only
+                for cell in set(cells).difference(memo):
+                    memo[cell] = _parse_cell(parse, cell)
+                values = list(map(memo.__getitem__, cells))
+            if any(isinstance(value, BadValue) for value in (memo or {}).values()) or (
+                memo is None and any(isinstance(value, BadValue) for value in values)
+            ):
+                for index, value in enumerate(values):
+                    if isinstance(value, BadValue):
+                        bad.setdefault(index, []).append((column, value))
+            results.append(values)
+        return list(zip(*results, strict=True)), bad
+
+    def _block(self, sheets: list[SheetRow]) -> list[ParsedRow]:
+        if not sheets:
+            return []
+        width = self.width
+        raws = [
+            sheet.raw if len(sheet.raw) >= width else [*sheet.raw, *[None] * width]
+            for sheet in sheets
+        ]
+        members, member_bad = self._member_columns(list(map(self.member_cells, raws)))
+        keys, typed = self.member_keys, self.typed
+        parsed = []
+        for index, (sheet, raw, cells) in enumerate(zip(sheets, raws, members, strict=True)):
+            household_cells = self.household_cells(raw)
+            household_key = (
+                (household_cells, tuple(map(type, household_cells))) if typed else household_cells
+            )
+            if household_key != self._last_key:
+                self._last_key, self._last = household_key, self._household(household_cells)
+            household, bad = self._last
+            row = ParsedRow(sheet, household, dict(zip(keys, cells, strict=True)))
+            row.household_key = household_key
+            for column, value in [*bad, *member_bad.get(index, ())]:
+                if column is None:
+                    row.errors.append(
+                        Message(
+                            sheet.number,
+                            header("number"),
+                            "number_empty",
+                            "户编号为空",
+                            "household number is empty",
+                        )
+                    )
+                    continue
+                if column.level == MEMBER:
+                    del row.member[column.key]
+                row.errors.append(
+                    Message(
+                        sheet.number, column.header, "bad_value", value.message_zh, value.message_en
+                    )
+                )
+            parsed.append(row)
+        return parsed
+
+
+def _getter(positions: list[int]):
+    """A function from a row to the tuple of its cells at `positions`."""
+    if len(positions) == 1:
+        position = positions[0]
+        return lambda row: (row[position],)
+    if not positions:
+        return lambda row: ()
+    return itemgetter(*positions)
