@@ -157,6 +157,9 @@ def _run_households(run: EvaluationRun, plan, prefix: str, report) -> dict:
                     f"CREATE TEMPORARY TABLE policy_answer ON COMMIT DROP AS {sql}", params
                 )
                 cursor.execute(f"{insert} policy_answer")
+                # ON COMMIT DROP alone is not enough: inside an outer transaction (a job
+                # running several evaluations, the tests) a second run would find it.
+                cursor.execute("DROP TABLE policy_answer")
             else:
                 cursor.execute(f"{insert} ({sql}) AS answer_rows", params)
         timings["evaluate_and_store"] = round(time.perf_counter() - started, 3)
