@@ -5,6 +5,7 @@ SQLite through the cursor into Arrow), so every engine reads the same relations.
 DuckDB's downloadable extensions are not available here: only built-in Parquet.
 """
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -93,8 +94,8 @@ def connect(directory: Path, threads: int | None = None) -> duckdb.DuckDBPyConne
     return duck
 
 
-def household_sql(plan: Plan, as_of_ymd: int) -> str:
-    return render(household_steps(plan, as_of_ymd), "duckdb")
+def household_sql(plan: Plan, as_of_ymd: int, seen_as_columns: bool = False) -> str:
+    return render(household_steps(plan, as_of_ymd, seen_as_columns), "duckdb")
 
 
 def household_table(plan: Plan, directory: Path, as_of_ymd: int) -> pa.Table:
@@ -102,9 +103,34 @@ def household_table(plan: Plan, directory: Path, as_of_ymd: int) -> pa.Table:
         return duck.sql(household_sql(plan, as_of_ymd)).to_arrow_table()
 
 
-def household_to_file(plan: Plan, directory: Path, as_of_ymd: int, out: Path, threads=None) -> int:
-    """Evaluate straight to Parquet or CSV (for scales no database should hold)."""
-    fmt = "parquet" if out.suffix == ".parquet" else "csv, header true"
+def household_to_file(
+    plan: Plan,
+    directory: Path,
+    as_of_ymd: int,
+    out: Path,
+    threads=None,
+    memory_limit: str | None = None,
+    seen_as_columns: bool | None = None,
+) -> int:
+    """Evaluate straight to Parquet or CSV (for scales no database should hold).
+
+    Parquet gets the values seen as typed columns (`seen_<key>`) unless told otherwise;
+    CSV the same '|'-joined text the results table stores.
+    """
+    parquet = out.suffix == ".parquet"
+    fmt = "parquet" if parquet else "csv, header true"
+    seen_as_columns = parquet if seen_as_columns is None else seen_as_columns
+    spill = out.parent / f"{out.name}.spill"
     with connect(directory, threads) as duck:
-        duck.execute(f"COPY ({household_sql(plan, as_of_ymd)}) TO '{out}' (FORMAT {fmt})")
-        return duck.execute(f"SELECT count(*) FROM '{out}'").fetchone()[0]
+        # Row order is meaningless here (every row carries its id) and keeping it makes
+        # DuckDB buffer the whole answer; hash tables for 30 million households may
+        # need to spill, next to the output rather than in memory.
+        duck.execute("SET preserve_insertion_order = false")
+        duck.execute(f"SET temp_directory = '{spill}'")
+        if memory_limit:
+            duck.execute(f"SET memory_limit = '{memory_limit}'")
+        sql = household_sql(plan, as_of_ymd, seen_as_columns)
+        duck.execute(f"COPY ({sql}) TO '{out}' (FORMAT {fmt})")
+        rows = duck.execute(f"SELECT count(*) FROM '{out}'").fetchone()[0]
+    shutil.rmtree(spill, ignore_errors=True)
+    return rows

@@ -5,7 +5,8 @@ become NULL ("unknown"); birth dates become YYYYMMDD integers; income is summed 
 cents so every engine divides the same two exact numbers.
 """
 
-from django.db.models import BigIntegerField, F, IntegerField, QuerySet, Value
+from django.db import connection
+from django.db.models import BigIntegerField, F, Func, IntegerField, QuerySet, Value
 from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYear, NullIf, Round
 
 from tuopin.registry.models import Household, Income, Measure, Member
@@ -74,17 +75,36 @@ def households(prefix: str, household_ids=None) -> QuerySet:
     )
 
 
-def members(prefix: str, household_ids=None, extra: tuple[str, ...] = ()) -> QuerySet:
-    queryset = Member.objects.filter(household__village__code__startswith=prefix)
-    if household_ids is not None:
-        queryset = queryset.filter(household_id__in=household_ids)
+def _birth_ymd():
+    """The birth date as the integer YYYYMMDD.
+
+    PostgreSQL's EXTRACT returns numeric, and the planner inlines this expression into
+    every use of a member's age (eight per member for henan-2018): with numeric
+    arithmetic that was 3 of the 8 seconds of a city run. date_part's double precision
+    is exact for these integers and about twice as fast.
+    """
+    if connection.vendor == "postgresql":
+        part = "date_part('{}', %(expressions)s)"
+        return Func(
+            F("birth_date"),
+            template=f"({part.format('year')} * 10000 + {part.format('month')} * 100"
+            f" + {part.format('day')})::integer",
+            output_field=IntegerField(),
+        )
     birth = (
         ExtractYear("birth_date") * 10000
         + ExtractMonth("birth_date") * 100
         + ExtractDay("birth_date")
     )
+    return Cast(birth, IntegerField())
+
+
+def members(prefix: str, household_ids=None, extra: tuple[str, ...] = ()) -> QuerySet:
+    queryset = Member.objects.filter(household__village__code__startswith=prefix)
+    if household_ids is not None:
+        queryset = queryset.filter(household_id__in=household_ids)
     return (
-        queryset.annotate(birth_ymd=Cast(birth, IntegerField()), **_blank_as_null(MEMBER_TEXT))
+        queryset.annotate(birth_ymd=_birth_ymd(), **_blank_as_null(MEMBER_TEXT))
         .order_by()
         .values_list(
             "household_id",

@@ -1,0 +1,271 @@
+"""Exit-evaluation benchmark (issue 4): city on PostgreSQL and DuckDB, nation on DuckDB.
+
+Usage (the city registry already seeded with `tuopin seed --households 230000 --seed 1`):
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tuopin_bench_policy \\
+        .venv/bin/python benchmarks/policy.py [--skip-city] [--skip-national] \\
+        [--national-households 30000000] [--loop-sample 5000] [--repeat 2]
+
+Each figure is set against a plain per-household Python loop over the ORM doing the same
+eight checks. The full loop over 230,000 households would take most of an hour, so it is
+timed on a sample spread over the city and extrapolated (and its results are checked
+against the stored run's). The national data set is generated straight to Parquet under
+/tmp and deleted afterwards. Prints one line per figure, with the load average.
+"""
+
+import argparse
+import datetime
+import os
+import shutil
+import sys
+import tempfile
+import time
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.base")
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp())
+
+import django  # noqa: E402
+
+django.setup()
+
+import duckdb  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from tuopin.core.regioncodes import significant_prefix  # noqa: E402
+from tuopin.policy.engine import duck, synthetic  # noqa: E402
+from tuopin.policy.engine import python as pyengine  # noqa: E402
+from tuopin.policy.models import EvaluationRun, HouseholdResult, PolicyVersion  # noqa: E402
+from tuopin.policy.plans import build_plan  # noqa: E402
+from tuopin.policy.rules.params import ymd  # noqa: E402
+from tuopin.policy.runs import LETTER, evaluation_run  # noqa: E402
+from tuopin.registry.enums import MemberStatus  # noqa: E402
+from tuopin.registry.models import Household, Income, Measure, Member  # noqa: E402
+
+CITY = "411400000000"
+YEAR = 2018
+AS_OF = datetime.date(YEAR, 12, 31)
+
+
+def load() -> str:
+    return "load {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+
+
+def say(text: str) -> None:
+    print(f"{text}  [{load()}]", flush=True)
+
+
+# The plain loop: what one would write without a set-based engine.
+
+HOUSEHOLD_TEXT = ("housing_grade", "road_type", "status", "attribute", "main_cause")
+MEMBER_TEXT = ("sex", "relation", "student_status", "education", "labour", "work_status")
+
+
+def loop_household(plan, household: Household, as_of_ymd: int) -> dict:
+    """One household, its own queries: members, the year's income, measures so far."""
+    facts = {name: getattr(household, name) or None for name in HOUSEHOLD_TEXT}
+    for name in (
+        "food_secure",
+        "clothing_secure",
+        "owns_house",
+        "is_relocated",
+        "relocation_moved_in",
+        "water_safe",
+        "water_difficult",
+        "has_household_power",
+        "has_production_power",
+        "has_radio_tv",
+        "has_sanitary_toilet",
+        "identified_year",
+        "returned_year",
+        "exit_year",
+    ):
+        facts[name] = getattr(household, name)
+    members = []
+    for member in Member.objects.filter(household=household, status=MemberStatus.NORMAL):
+        birth = member.birth_date
+        birth_ymd = ymd(birth) if birth else None
+        person = {name: getattr(member, name) or None for name in MEMBER_TEXT}
+        for name in (
+            "is_chronically_ill",
+            "is_seriously_ill",
+            "is_disabled",
+            "work_months",
+            "has_basic_medical_insurance",
+            "has_serious_illness_insurance",
+            "has_basic_pension",
+            "receives_dibao",
+        ):
+            person[name] = getattr(member, name)
+        person["age"] = pyengine.member_age(birth_ymd, as_of_ymd)
+        members.append(person)
+    cents = None
+    for income in Income.objects.filter(household=household, year=plan.params["year"]):
+        amount = (income.net_income * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        cents = (cents or 0) + int(amount)
+    measures = list(Measure.objects.filter(household=household, year__lte=plan.params["year"]))
+    size = len(members)
+    facts.update(
+        size=size,
+        net_income=None if cents is None else cents / 100,
+        per_capita_income=None if cents is None or size == 0 else cents / (size * 100),
+        measure_count=len(measures),
+        income_measure_count=sum(1 for m in measures if m.raises_income),
+    )
+    return pyengine.evaluate(plan, facts, members)
+
+
+def city(args) -> dict:
+    policy = PolicyVersion.objects.get(code="henan-2018", version=1)
+    prefix = significant_prefix(CITY)
+    households = Household.objects.filter(village__code__startswith=prefix).count()
+    members = Member.objects.filter(household__village__code__startswith=prefix).count()
+    say(f"city {CITY}: {households:,} households, {members:,} members, {connection.vendor}")
+    made: list[int] = []
+    best: dict[str, tuple[float, EvaluationRun]] = {}
+    for engine in ("db", "duckdb"):
+        for attempt in range(args.repeat):
+            started = time.perf_counter()
+            run = evaluation_run(
+                acting_user=None, policy=policy, year=YEAR, region_code=CITY, engine=engine
+            )
+            elapsed = time.perf_counter() - started
+            made.append(run.pk)
+            say(
+                f"city {engine} run {attempt + 1}: {elapsed:.2f} s end to end (results stored), "
+                f"timings {run.timings}, results {run.counts['results']}"
+            )
+            if engine not in best or elapsed < best[engine][0]:
+                best[engine] = (elapsed, run)
+    db_seconds, db_run = best["db"]
+    duck_seconds, duck_run = best["duckdb"]
+    say(f"city db (best of {args.repeat}): {db_seconds:.2f} s (goal ≤ 10 s)")
+    say(
+        f"city duckdb (best of {args.repeat}): evaluate {duck_run.timings['evaluate']:.2f} s "
+        f"(goal ≤ 2 s), snapshot {duck_run.timings['snapshot']:.2f} s, "
+        f"store {duck_run.timings['store']:.2f} s, end to end {duck_seconds:.2f} s"
+    )
+    if db_run.counts != duck_run.counts:
+        say("WARNING: db and duckdb counts differ")
+
+    # The loop, on households spread evenly over the city (every k-th by id).
+    ids = list(
+        Household.objects.filter(village__code__startswith=prefix)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    step = max(1, len(ids) // args.loop_sample)
+    sample = ids[::step][: args.loop_sample]
+    plan = build_plan(policy, "household", YEAR, AS_OF)
+    as_of_ymd = ymd(AS_OF)
+    started = time.perf_counter()
+    looped = {}
+    for household in Household.objects.filter(pk__in=sample).iterator(chunk_size=1000):
+        outcome = looped[household.pk] = loop_household(plan, household, as_of_ymd)
+        outcome["letters"] = "".join(LETTER[outcome["clauses"][code]] for code, _n in plan.clauses)
+    loop_seconds = time.perf_counter() - started
+    per_household = loop_seconds / len(sample)
+    loop_city = per_household * households
+    say(
+        f"city loop over the ORM: {len(sample):,} households in {loop_seconds:.1f} s "
+        f"= {per_household * 1000:.2f} ms each; EXTRAPOLATED to {households:,}: "
+        f"{loop_city:.0f} s ({loop_city / 60:.1f} min)"
+    )
+    for name, run in (("db", db_run), ("duckdb", duck_run)):
+        stored = {
+            row[0]: (row[1], row[2])
+            for row in HouseholdResult.objects.filter(run=run, household_id__in=sample).values_list(
+                "household_id", "result", "clauses"
+            )
+        }
+        mismatches = sum(
+            1
+            for pk, outcome in looped.items()
+            if stored.get(pk) != (outcome["result"], outcome["letters"])
+        )
+        say(f"loop vs stored {name} run #{run.pk}: {mismatches} mismatches of {len(sample):,}")
+    say(
+        f"speed-up vs loop: db {loop_city / db_seconds:.0f}x, duckdb end to end "
+        f"{loop_city / duck_seconds:.0f}x, duckdb evaluation alone "
+        f"{loop_city / duck_run.timings['evaluate']:.0f}x (goal ≥ 100x)"
+    )
+    # Keep the best run of each engine; the others only fill the results table.
+    EvaluationRun.objects.filter(pk__in=made).exclude(pk__in=[db_run.pk, duck_run.pk]).delete()
+    return {"loop_per_household": per_household}
+
+
+def national(args, loop_per_household: float | None) -> None:
+    count = args.national_households
+    free = shutil.disk_usage(args.national_dir_parent).free
+    say(f"national: free disk under {args.national_dir_parent}: {free / 2**30:.0f} GiB")
+    if free < 15 * 2**30:
+        say("national: skipped, fewer than 15 GiB free")
+        return
+    directory = Path(tempfile.mkdtemp(prefix="national-", dir=args.national_dir_parent))
+    try:
+        started = time.perf_counter()
+        counts = synthetic.generate(directory, count, threads=args.threads)
+        elapsed = time.perf_counter() - started
+        size = sum(p.stat().st_size for p in directory.iterdir())
+        say(
+            f"national generate: {elapsed:.1f} s for {counts} "
+            f"({size / 2**30:.2f} GiB of Parquet), not part of the evaluation figure"
+        )
+        plan = build_plan(
+            PolicyVersion.objects.get(code="henan-2018", version=1), "household", YEAR, AS_OF
+        )
+        out = directory / "results.parquet"
+        best = None
+        for attempt in range(args.repeat):
+            out.unlink(missing_ok=True)
+            started, cpu = time.perf_counter(), time.process_time()
+            rows = duck.household_to_file(
+                plan, directory, ymd(AS_OF), out, threads=args.threads, memory_limit="10GB"
+            )
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+            # CPU seconds of all DuckDB threads: the work itself, whatever else runs.
+            say(
+                f"national duckdb evaluate run {attempt + 1}: {elapsed:.1f} s "
+                f"({cpu:.0f} CPU-s), {rows:,} rows (values seen as typed Parquet columns), "
+                f"{rows / elapsed:,.0f} households/s"
+            )
+            best = elapsed if best is None else min(best, elapsed)
+        with duckdb.connect() as con:
+            results = dict(
+                con.execute(
+                    f"SELECT result, count(*) FROM '{out}' GROUP BY 1 ORDER BY 1"
+                ).fetchall()
+            )
+        say(f"national duckdb (best of {args.repeat}): {best:.1f} s (goal ≤ 120 s), {results}")
+        if loop_per_household:
+            loop = loop_per_household * count
+            say(
+                f"national loop EXTRAPOLATED from the city ORM loop's per-household time: "
+                f"{loop / 3600:.0f} h; speed-up {loop / best:.0f}x (goal ≥ 100x)"
+            )
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--skip-city", action="store_true")
+    parser.add_argument("--skip-national", action="store_true")
+    parser.add_argument("--national-households", type=int, default=30_000_000)
+    parser.add_argument("--national-dir-parent", default="/tmp")
+    parser.add_argument("--loop-sample", type=int, default=5_000)
+    parser.add_argument("--repeat", type=int, default=2, help="runs per figure; the best counts")
+    parser.add_argument("--threads", type=int, default=2, help="DuckDB threads (national)")
+    args = parser.parse_args()
+    say(f"machine: {os.cpu_count()} cores, duckdb {duckdb.__version__}")
+    loop_per_household = None
+    if not args.skip_city:
+        loop_per_household = city(args)["loop_per_household"]
+    if not args.skip_national:
+        national(args, loop_per_household)
+
+
+if __name__ == "__main__":
+    main()
