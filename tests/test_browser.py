@@ -23,6 +23,7 @@ PASSWORD = "Shangqiu#2018"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
 # One request at a time: with SQLite the live server shares one in-memory connection
 # between its threads, and a page that loads two htmx panels at once would interleave
 # their savepoints. Django answers `Connection: close` from a single-threaded server.
