@@ -22,7 +22,7 @@ from tuopin.policy.runs import evaluation_run
 from tuopin.policy.selectors import current_policy
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.services import region_update_attributes
-from tuopin.registry.enums import PovertyStatus
+from tuopin.registry.enums import EXITED, STILL_POOR, PovertyStatus
 from tuopin.registry.models import Household, Member
 from tuopin.registry.services import (
     household_procedure_apply,
@@ -30,8 +30,6 @@ from tuopin.registry.services import (
     member_record_event,
 )
 
-NOT_EXITED = (PovertyStatus.NOT_EXITED, PovertyStatus.RETURNED, PovertyStatus.PRE_EXIT)
-EXITED = (PovertyStatus.EXITED_WITH_POLICY, PovertyStatus.EXITED_NO_POLICY)
 HOUSEHOLD_KINDS = (CaseKind.EXIT, CaseKind.RETURN, CaseKind.MONITORING, CaseKind.MEMBER_CHANGE)
 
 
@@ -149,7 +147,7 @@ def _check_proposal(case: Case, acting_user) -> None:
 
 def _check_exit(case: Case) -> None:
     household = case.household
-    if household.status not in NOT_EXITED:
+    if household.status not in STILL_POOR:
         raise CaseRefused(
             f"该户状态为“{household.get_status_display()}”，不能再申请退出",
             "the household is not in a state that can exit",
@@ -429,7 +427,7 @@ def exit_batch_propose(*, acting_user, village_code: str, year: int, progress=No
     passing = (
         Household.objects.filter(
             village=village,
-            status__in=NOT_EXITED,
+            status__in=STILL_POOR,
             pk__in=HouseholdResult.objects.filter(run=run, result="pass").values("household_id"),
         )
         .exclude(Q(identified_year=year) | Q(returned_year=year))

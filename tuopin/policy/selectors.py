@@ -16,6 +16,7 @@ from tuopin.core.errors import OutOfScope
 from tuopin.core.regioncodes import significant_prefix
 from tuopin.policy.engine import python as pyengine
 from tuopin.policy.engine import sources
+from tuopin.policy.engine.areas import villages_by_county
 from tuopin.policy.explain import VERDICT, Explainer
 from tuopin.policy.models import (
     AreaResult,
@@ -31,7 +32,7 @@ from tuopin.policy.rules.facts import LEVEL_FACTS
 from tuopin.policy.rules.sqlcompile import Plan
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
-from tuopin.registry.enums import MemberStatus, PovertyStatus, Relation
+from tuopin.registry.enums import STILL_POOR, MemberStatus, Relation
 from tuopin.registry.models import Household, Measure, Member
 
 # The city's 2018 work plan (domain.md §1).
@@ -287,13 +288,7 @@ def county_summary(user, year: int, region_code: str) -> dict:
     remaining = _people_by_county(
         user,
         prefix,
-        Q(
-            household__status__in=[
-                PovertyStatus.NOT_EXITED,
-                PovertyStatus.RETURNED,
-                PovertyStatus.PRE_EXIT,
-            ]
-        ),
+        Q(household__status__in=STILL_POOR),
     )
     planned = _people_by_county(user, prefix, Q(household__planned_exit_year=year))
     passing_people = {}
@@ -302,7 +297,7 @@ def county_summary(user, year: int, region_code: str) -> dict:
         passing_people = _people_by_county(
             user, prefix, Q(household_id__in=passing.values("household_id"))
         )
-    poor_villages = _villages_by_county(prefix, Q(is_poor_village=True))
+    poor_villages = villages_by_county(prefix, Q(is_poor_village=True))
     passing_villages = {}
     if village_run:
         for row in (
@@ -357,17 +352,6 @@ def _people_by_county(user, prefix: str, condition: Q) -> dict[str, int]:
         .annotate(county=Substr("household__village_id", 1, 6))
         .values("county")
         .annotate(n=Count("id"))
-        .order_by()
-    )
-    return {row["county"]: row["n"] for row in rows}
-
-
-def _villages_by_county(prefix: str, condition: Q) -> dict[str, int]:
-    rows = (
-        Region.objects.filter(condition, level=RegionLevel.VILLAGE, code__startswith=prefix)
-        .annotate(county=Substr("code", 1, 6))
-        .values("county")
-        .annotate(n=Count("code"))
         .order_by()
     )
     return {row["county"]: row["n"] for row in rows}

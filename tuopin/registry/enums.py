@@ -52,6 +52,11 @@ class PovertyStatus(models.TextChoices):
     PRE_EXIT = "5", _("预脱贫")
 
 
+# Households still poor (incidence counts their people) and households already out.
+STILL_POOR = (PovertyStatus.NOT_EXITED, PovertyStatus.RETURNED, PovertyStatus.PRE_EXIT)
+EXITED = (PovertyStatus.EXITED_WITH_POLICY, PovertyStatus.EXITED_NO_POLICY)
+
+
 class RelocationMode(models.TextChoices):
     CENTRALISED = "1", _("集中安置")
     SCATTERED = "2", _("分散安置")

@@ -11,10 +11,9 @@ from django.db.models.functions import Substr
 from tuopin.policy.models import CountyIndicator, VillageIndicator
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
-from tuopin.registry.enums import MemberStatus, PovertyStatus
+from tuopin.registry.enums import STILL_POOR, MemberStatus
 from tuopin.registry.models import Member
 
-NOT_EXITED = (PovertyStatus.NOT_EXITED, PovertyStatus.RETURNED, PovertyStatus.PRE_EXIT)
 VILLAGE_INDICATORS = (
     "road",
     "bus",
@@ -34,7 +33,7 @@ def poor_remaining(prefix: str, digits: int) -> dict[str, int]:
         Member.objects.filter(
             status=MemberStatus.NORMAL,
             household__village__code__startswith=prefix,
-            household__status__in=NOT_EXITED,
+            household__status__in=STILL_POOR,
         )
         .annotate(area=Substr("household__village_id", 1, digits))
         .values("area")
@@ -82,8 +81,8 @@ def village_facts(prefix: str, year: int) -> list[dict]:
 def county_facts(prefix: str, year: int) -> list[dict]:
     """One row per county in scope (a city scope covers all of its counties)."""
     remaining = poor_remaining(prefix, 6)
-    poor_villages = _villages_by_county(prefix, Q(is_poor_village=True))
-    exited = _villages_by_county(
+    poor_villages = villages_by_county(prefix, Q(is_poor_village=True))
+    exited = villages_by_county(
         prefix, Q(is_poor_village=True, poor_exited_year__isnull=False, poor_exited_year__lte=year)
     )
     village_population = _village_population_by_county(prefix)
@@ -120,7 +119,7 @@ def county_facts(prefix: str, year: int) -> list[dict]:
     return rows
 
 
-def _villages_by_county(prefix: str, condition: Q) -> dict[str, int]:
+def villages_by_county(prefix: str, condition: Q) -> dict[str, int]:
     rows = (
         Region.objects.filter(condition, level=RegionLevel.VILLAGE, code__startswith=prefix[:6])
         .annotate(county=Substr("code", 1, 6))
