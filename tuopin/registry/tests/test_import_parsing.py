@@ -15,7 +15,8 @@ from tuopin.registry.interchange.rows import RowParser
 from tuopin.registry.interchange.values import BadValue, _text, key, text
 from tuopin.registry.tests.test_import import HEADER, family, person, write_xlsx
 
-SAMPLE = Path(__file__).resolve().parents[4] / "shared" / "samples" / "registry-sample.xlsx"
+# A copy of ../shared/samples/registry-sample.xlsx: tests never read outside the project.
+SAMPLE = Path(__file__).resolve().parent / "data" / "registry-sample.xlsx"
 CELLS = st.one_of(
     st.none(),
     st.text(st.sampled_from("0123456789xXeE+-.' \u3000\u200b１ｘ,是否")),
