@@ -94,9 +94,13 @@ def amount(value) -> Decimal | None:
     """Money or area: numbers, or text with thousands separators and a unit."""
     if value is None or key(value) == "":
         return None
+    if isinstance(value, bool):  # an Excel TRUE/FALSE cell is no amount
+        raise BadValue(f"“{text(value)}”不是数字", f"'{text(value)}' is not a number")
     if isinstance(value, int | float):
         if isinstance(value, float) and value != value:  # NaN from some exporters
             return None
+        if isinstance(value, float) and value in (float("inf"), float("-inf")):
+            raise BadValue(f"“{value}”不是数字", f"'{value}' is not a number")
         return Decimal(str(value)).quantize(Decimal("0.01"))
     word = key(value).replace(",", "").removesuffix("元").removesuffix("亩")
     word = word.removesuffix("平方米").removesuffix("公里").removesuffix("km")

@@ -5,6 +5,7 @@ from datetime import datetime
 from pathlib import Path
 
 import openpyxl
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -106,3 +107,17 @@ def test_the_check_digit_is_the_iso_7064_fold(body):
     for digit in body:
         total = (total + int(digit)) * 2 % 11
     assert check_digit(body) == "0123456789X"[(12 - total) % 11]
+
+
+@pytest.mark.django_db
+def test_a_yes_no_or_infinite_cell_in_a_money_column_is_a_row_error_not_a_crash(tmp_path):
+    from tuopin.registry.interchange.importer import import_registry
+    from tuopin.registry.interchange.values import amount
+
+    for value in (True, False, float("inf")):
+        with pytest.raises(BadValue):
+            amount(value)
+    rows = family(工资性收入=True)  # an Excel TRUE cell on every member row of the household
+    report = import_registry(write_xlsx(tmp_path / "bool.xlsx", rows), dry_run=True)
+    assert report.errors and {e.column for e in report.errors} == {"工资性收入"}
+    assert report.households.created == 0 and report.households.rejected == 1
