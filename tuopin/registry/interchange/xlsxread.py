@@ -21,7 +21,7 @@ from itertools import chain
 from xml.etree.ElementTree import ParseError, XMLPullParser, fromstring
 
 from openpyxl.styles.stylesheet import Stylesheet
-from openpyxl.utils import column_index_from_string, range_boundaries
+from openpyxl.utils import column_index_from_string, coordinate_to_tuple, range_boundaries
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel, from_ISO8601
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -218,22 +218,73 @@ def _sheet_layout(archive, sheet_path) -> tuple:
     return opening, closing, b"</" + prefix + b"row>", max_col, max_row
 
 
+# The fast path: a batch made only of these plain shapes (unprefixed tags, double-quoted
+# attributes without references, one <t> per inline string, at most a <f> before <v>) is
+# read with regular expressions, which costs a fraction of building ElementTree elements;
+# any other batch goes through ElementTree. Both give the same cells (tests compare).
+_ATTRS = rb'(?:\s+[\w:.\-]+="[^"&<]*")*\s*'
+_TEXT = rb"(?:[^<&\r]|&(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)*"
+_FORMULA = rb"(?:<f\b[^>]*?(?:/>|>[^<]*</f>))?"
+_CELL = (
+    rb"<c(?: r=\"([A-Z]{1,3})[0-9]+\")?("
+    + _ATTRS
+    + rb")(?:/>|>"
+    + _FORMULA
+    + rb"(?:<v>([^<&\r]*)</v>|<v\s*/>|<is>(<t"
+    + _ATTRS
+    + rb"(?:/>|>("
+    + _TEXT
+    + rb")</t>))</is>)?</c>)"
+)
+# A row's content runs to the first </row> (no CDATA or comments, see _sheet_layout);
+# the matches must cover the batch and each row's content exactly, or the batch is
+# read with ElementTree: a cell these patterns do not know is never skipped.
+ROW_FIND = re.compile(rb"(<row(" + _ATTRS + rb")(?:/>|>(.*?)</row>))", re.S)
+CELL_FIND = re.compile(rb"(" + _CELL + rb")")
+ATTR_FIND = re.compile(rb'([\w:.\-]+)="([^"]*)"')
+ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos)|#([0-9]+)|#x([0-9a-fA-F]+));")
+NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _unescape(match) -> str:
+    named, decimal, hexadecimal = match.groups()
+    if named:
+        return NAMED[named]
+    return chr(int(decimal) if decimal else int(hexadecimal, 16))
+
+
+def _plain_text(raw: bytes) -> str:
+    text = raw.decode()
+    return ENTITY.sub(_unescape, text) if "&" in text else text
+
+
+def _tree_batch(opening: bytes, batch: bytes, closing: bytes):
+    """A batch of rows the patterns do not cover, as an element holding <row> elements;
+    wrapped in the sheet's own start tags, which declare the namespaces."""
+    return fromstring(opening + batch + closing)[0]
+
+
 def _rows(archive, sheet_path, layout, epoch, strings, dates, durations) -> Iterator[list]:
     opening, closing, row_end, max_col, max_row = layout
-    columns: dict[str, int] = {}  # "BJ" -> 62, filled as letters turn up
+    plain = row_end == b"</row>"  # the fast path knows unprefixed tags only
+    columns: dict = {}  # "BJ" / b"BJ" -> 62, filled as letters turn up
+    kinds: dict = {}  # a cell's attributes other than a leading r -> (t, s, r)
 
-    def value_of(cell):
-        kind = cell.get("t", "n")
+    def column_of(ref) -> int:
+        letters = ref.rstrip(DIGITS)
+        position = columns.get(letters)
+        if position is None:
+            position = columns[letters] = coordinate_to_tuple(ref)[1]
+        return position
+
+    def value_of(kind: str, style: int, value, inline):
+        """openpyxl's parse_cell, data_only: `value` is <v>'s text, `inline` <is>'s."""
         if kind == "inlineStr":
-            text = cell.find(IS)
-            return None if text is None else _text_content(text)
-        value = cell.findtext(V) or None
-        if value is None:
+            return inline
+        if not value:
             return None
         if kind == "n":
             value = _cast_number(value)
-            style = cell.get("s")
-            style = int(style) if style else 0
             if style in dates:
                 try:
                     return from_excel(value, epoch, timedelta=style in durations)
@@ -248,12 +299,79 @@ def _rows(archive, sheet_path, layout, epoch, strings, dates, durations) -> Iter
             return from_ISO8601(value)
         return value  # "str" (a formula's text), "e" (the error text, e.g. "#N/A")
 
-    empty = [None] * max_col if max_col is not None else []
-    sheet_data_end = closing[: closing.rindex(b"</")]
+    def tree_rows(rows) -> Iterator[tuple]:
+        for element in rows:
+            cells, position = [], 0
+            for cell in element:
+                ref = cell.get("r")
+                position = column_of(ref) if ref else position + 1
+                inline = cell.find(IS) if cell.get("t") == "inlineStr" else None
+                style = cell.get("s")
+                cells.append(
+                    (
+                        position,
+                        value_of(
+                            cell.get("t", "n"),
+                            int(style) if style else 0,
+                            cell.findtext(V),
+                            None if inline is None else _text_content(inline),
+                        ),
+                    )
+                )
+            yield element.get("r"), cells
+
+    def plain_rows(batch: bytes) -> list | None:
+        rows, covered = [], 0
+        for whole, attributes, content in ROW_FIND.findall(batch):
+            covered += len(whole)
+            number = None
+            if attributes:
+                number = dict(ATTR_FIND.findall(attributes)).get(b"r")
+                number = None if number is None else number.decode()
+            cells, position, inside = [], 0, 0
+            for cell, letters, other, value, inline, text in CELL_FIND.findall(content):
+                inside += len(cell)
+                kind = kinds.get(other)
+                if kind is None:
+                    found = dict(ATTR_FIND.findall(other))
+                    style = found.get(b"s")
+                    ref = found.get(b"r")
+                    kind = (
+                        found.get(b"t", b"n").decode(),
+                        int(style) if style else 0,
+                        ref.decode() if ref else None,
+                    )
+                    if len(kinds) > 1000:  # only when r is not first and varies
+                        kinds.clear()
+                    kinds[other] = kind
+                if letters:
+                    position = columns.get(letters)
+                    if position is None:
+                        position = columns[letters] = column_index_from_string(letters.decode())
+                elif kind[2]:
+                    position = column_of(kind[2])
+                else:
+                    position += 1
+                # The common cells inline; the rest as openpyxl's parse_cell does.
+                if kind[0] == "inlineStr":
+                    cells.append((position, _plain_text(text) if inline else None))
+                elif not value:
+                    cells.append((position, None))
+                elif kind[0] == "n" and kind[1] not in dates:
+                    cells.append((position, _cast_number(value.decode())))
+                else:
+                    cells.append((position, value_of(kind[0], kind[1], value.decode(), None)))
+            if inside != len(content):
+                return None  # something in the row the patterns do not know
+            rows.append((number, cells))
+        # Rows written back to back, as every writer we know does; whitespace between
+        # rows would fail this test and send the batch to ElementTree, still correct.
+        return rows if covered == len(batch.strip()) and batch[:1] == b"<" else None
 
     def batches() -> Iterator:
-        if not sheet_data_end:  # <sheetData/>
+        if not closing.startswith(b"</" + row_end[2:-4] + b"sheetData"):  # <sheetData/>
             return
+        sheet_data_end = closing[: closing.rindex(b"</")]
         with archive.open(sheet_path) as source:
             buffer = b""
             started = False
@@ -263,21 +381,26 @@ def _rows(archive, sheet_path, layout, epoch, strings, dates, durations) -> Iter
                     buffer = buffer[SHEET_DATA_START.search(buffer).end() :]
                     started = True
                 end = buffer.find(sheet_data_end, max(0, len(buffer) - len(chunk) - 64))
-                if end >= 0:
-                    yield fromstring(opening + buffer[:end] + closing)[0]
-                    return
-                cut = buffer.rfind(row_end)
-                if cut >= 0:
+                cut = end if end >= 0 else buffer.rfind(row_end)
+                if cut < 0:
+                    continue
+                if end < 0:
                     cut += len(row_end)
-                    yield fromstring(opening + buffer[:cut] + closing)[0]
-                    buffer = buffer[cut:]
+                batch = buffer[:cut]
+                rows = plain_rows(batch) if plain else None
+                if rows is None:
+                    rows = tree_rows(_tree_batch(opening, batch, closing))
+                yield rows
+                if end >= 0:
+                    return
+                buffer = buffer[cut:]
         raise ParseError("the sheet ends inside <sheetData>")
 
+    empty = [None] * max_col if max_col is not None else []
     counter, number = 1, 0
     with archive:
         for batch in batches():
-            for element in batch:
-                r = element.get("r")
+            for r, cells in batch:
                 if r is None:
                     number += 1
                 else:
@@ -299,18 +422,6 @@ def _rows(archive, sheet_path, layout, epoch, strings, dates, durations) -> Iter
                 if counter > number:  # a repeated or out-of-order row: openpyxl drops it
                     continue
                 counter += 1
-                cells = []
-                position = 0
-                for cell in element:
-                    ref = cell.get("r")
-                    if ref:
-                        letters = ref.rstrip(DIGITS)
-                        position = columns.get(letters)
-                        if position is None:
-                            position = columns[letters] = column_index_from_string(letters)
-                    else:
-                        position += 1
-                    cells.append((position, value_of(cell)))
                 if not cells and not max_col:
                     yield []
                     continue

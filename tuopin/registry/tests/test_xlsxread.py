@@ -1,6 +1,7 @@
 """The fast sheet reader yields exactly what openpyxl's read-only reader yields."""
 
 import datetime
+import re
 import zipfile
 from decimal import Decimal
 
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tuopin.registry.interchange import reader as reader_module
+from tuopin.registry.interchange import xlsxread
 from tuopin.registry.interchange.xlsxread import NotHandled, iter_sheet_rows
 from tuopin.registry.interchange.xlsxstream import XlsxStream
 
@@ -49,7 +51,7 @@ def test_the_vendored_sample_reads_the_same():
     assert assert_same(SAMPLE)
 
 
-def test_an_openpyxl_workbook_with_every_kind_of_cell(tmp_path):
+def test_an_openpyxl_workbook_with_every_kind_of_cell(tmp_path, path_kind):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["户编号", "姓名", "日期", "数字", "布尔"])
@@ -76,7 +78,7 @@ def test_an_openpyxl_workbook_with_every_kind_of_cell(tmp_path):
     assert rows[3] == [None] * 8  # the empty row 4, padded to the declared width
 
 
-def test_an_xlsxwriter_workbook_with_shared_rich_and_formula_strings(tmp_path):
+def test_an_xlsxwriter_workbook_with_shared_rich_and_formula_strings(tmp_path, path_kind):
     path = tmp_path / "xlsxwriter.xlsx"
     book = xlsxwriter.Workbook(path)
     sheet = book.add_worksheet("人口")
@@ -97,7 +99,15 @@ def test_an_xlsxwriter_workbook_with_shared_rich_and_formula_strings(tmp_path):
     assert rows[2][1] == "李四!"
 
 
-def test_our_exporter_file(tmp_path):
+@pytest.fixture(params=["patterns", "elementtree"])
+def path_kind(request, monkeypatch):
+    """Both ways of reading a batch, the second by making the patterns never cover one."""
+    if request.param == "elementtree":
+        monkeypatch.setattr(xlsxread, "CELL_FIND", re.compile(b"(<)()()()()()never"))
+    return request.param
+
+
+def test_our_exporter_file(tmp_path, path_kind):
     path = tmp_path / "export.xlsx"
     rows = [
         ["户编号", "姓名", "A&B <c>", " lead", "_x0041_"],
@@ -125,7 +135,7 @@ def test_our_exporter_file(tmp_path):
     ],
 )
 @pytest.mark.parametrize("dimension", ["", '<dimension ref="A1:C4"/>', '<dimension ref="A1"/>'])
-def test_hand_written_sheets(tmp_path, cells, dimension):
+def test_hand_written_sheets(tmp_path, cells, dimension, path_kind):
     source = tmp_path / "source.xlsx"
     openpyxl.Workbook().save(source)
     path = tmp_path / "hand.xlsx"
@@ -210,3 +220,26 @@ def test_random_grids_written_by_openpyxl_and_xlsxwriter(tmp_path, grid):
                 xw.write(number, column * 2, value)
     book.close()
     assert_same(tmp_path / "grid-xw.xlsx")
+
+
+def test_common_writers_take_the_pattern_path(tmp_path, monkeypatch):
+    """The speed is in the pattern path: our exporter's, openpyxl's and xlsxwriter's
+    sheets must not fall back to ElementTree batches."""
+    workbook = openpyxl.Workbook()
+    for _ in range(5):
+        workbook.active.append(["a&b", 1, 2.5, datetime.date(2020, 1, 1), True, None, "=A1"])
+    workbook.save(tmp_path / "openpyxl.xlsx")
+    book = xlsxwriter.Workbook(tmp_path / "xlsxwriter.xlsx")
+    sheet = book.add_worksheet()
+    for row in range(5):
+        sheet.write_row(row, 0, ["a", 1, 2.5, True, None])
+        sheet.write_formula(row, 5, "=A1", None, "a")
+    book.close()
+    with XlsxStream(tmp_path / "ours.xlsx", "s") as ours:
+        ours.write_rows([["a <&> b", 1, Decimal("2.50"), None, ""]] * 5)
+    batches = []
+    monkeypatch.setattr(xlsxread, "_tree_batch", lambda *args: batches.append(args) or [])
+    for name in ("openpyxl.xlsx", "xlsxwriter.xlsx", "ours.xlsx"):
+        assert len(list(iter_sheet_rows(tmp_path / name))) == 5
+    assert len(list(iter_sheet_rows(SAMPLE))) == 9
+    assert batches == []
