@@ -378,7 +378,11 @@ def _rows(archive, sheet_path, layout, epoch, strings, dates, durations) -> Iter
             while chunk := source.read(CHUNK):
                 buffer += chunk
                 if not started:
-                    buffer = buffer[SHEET_DATA_START.search(buffer).end() :]
+                    # The head before <sheetData> may span chunks (_sheet_layout found it).
+                    found = SHEET_DATA_START.search(buffer)
+                    if found is None:
+                        continue
+                    buffer = buffer[found.end() :]
                     started = True
                 end = buffer.find(sheet_data_end, max(0, len(buffer) - len(chunk) - 64))
                 cut = end if end >= 0 else buffer.rfind(row_end)

@@ -149,6 +149,11 @@ def test_hand_written_sheets(tmp_path, cells, dimension, path_kind):
     assert_same(path)
 
 
+def test_a_head_longer_than_a_read_chunk(tmp_path, monkeypatch):
+    monkeypatch.setattr(xlsxread, "CHUNK", 16)
+    assert_same(SAMPLE)
+
+
 def test_a_prefixed_sheet(tmp_path):
     source = tmp_path / "source.xlsx"
     openpyxl.Workbook().save(source)
