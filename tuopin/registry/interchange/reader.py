@@ -6,12 +6,14 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 import openpyxl
 
 from tuopin.core.errors import TuopinError
 from tuopin.registry.interchange.columns import HEADER_LOOKUP, Column, header_key
 from tuopin.registry.interchange.values import key
+from tuopin.registry.interchange.xlsxread import NotHandled, iter_sheet_rows
 
 HEADER_SEARCH_ROWS = 30
 TOTALS_WORDS = ("合计", "总计", "小计", "total")
@@ -50,6 +52,21 @@ class Table:
 def _rows_of(path: Path) -> Iterator[tuple[int, list]]:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
+        try:
+            rows = iter_sheet_rows(path)
+        except (NotHandled, zipfile.BadZipFile, OSError):
+            rows = None  # openpyxl reads it, or reports why it cannot
+        if rows is not None:
+            try:
+                yield from enumerate(rows, start=1)
+            except (ParseError, ValueError, IndexError, KeyError) as error:
+                # Broken XML inside a readable zip; openpyxl would fail on it too.
+                raise UnusableFile(
+                    "file_unreadable",
+                    f"无法读取 Excel 文件：{path.name}",
+                    f"cannot read the Excel file {path.name}",
+                ) from error
+            return
         try:
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
