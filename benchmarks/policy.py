@@ -37,6 +37,12 @@ from django.db import connection  # noqa: E402
 from tuopin.core.regioncodes import significant_prefix  # noqa: E402
 from tuopin.policy.engine import duck, synthetic  # noqa: E402
 from tuopin.policy.engine import python as pyengine  # noqa: E402
+from tuopin.policy.engine.sources import (  # noqa: E402
+    HOUSEHOLD_PLAIN,
+    HOUSEHOLD_TEXT,
+    MEMBER_PLAIN,
+    MEMBER_TEXT,
+)
 from tuopin.policy.models import EvaluationRun, HouseholdResult, PolicyVersion  # noqa: E402
 from tuopin.policy.plans import build_plan  # noqa: E402
 from tuopin.policy.rules.params import ymd  # noqa: E402
@@ -57,47 +63,21 @@ def say(text: str) -> None:
     print(f"{text}  [{load()}]", flush=True)
 
 
-# The plain loop: what one would write without a set-based engine.
-
-HOUSEHOLD_TEXT = ("housing_grade", "road_type", "status", "attribute", "main_cause")
-MEMBER_TEXT = ("sex", "relation", "student_status", "education", "labour", "work_status")
+# The plain loop: what one would write without a set-based engine. It reads the same
+# fields as the engine's input relations (engine/sources.py), one household at a time.
 
 
 def loop_household(plan, household: Household, as_of_ymd: int) -> dict:
     """One household, its own queries: members, the year's income, measures so far."""
     facts = {name: getattr(household, name) or None for name in HOUSEHOLD_TEXT}
-    for name in (
-        "food_secure",
-        "clothing_secure",
-        "owns_house",
-        "is_relocated",
-        "relocation_moved_in",
-        "water_safe",
-        "water_difficult",
-        "has_household_power",
-        "has_production_power",
-        "has_radio_tv",
-        "has_sanitary_toilet",
-        "identified_year",
-        "returned_year",
-        "exit_year",
-    ):
+    for name in HOUSEHOLD_PLAIN:
         facts[name] = getattr(household, name)
     members = []
     for member in Member.objects.filter(household=household, status=MemberStatus.NORMAL):
         birth = member.birth_date
         birth_ymd = ymd(birth) if birth else None
         person = {name: getattr(member, name) or None for name in MEMBER_TEXT}
-        for name in (
-            "is_chronically_ill",
-            "is_seriously_ill",
-            "is_disabled",
-            "work_months",
-            "has_basic_medical_insurance",
-            "has_serious_illness_insurance",
-            "has_basic_pension",
-            "receives_dibao",
-        ):
+        for name in MEMBER_PLAIN:
             person[name] = getattr(member, name)
         person["age"] = pyengine.member_age(birth_ymd, as_of_ymd)
         members.append(person)

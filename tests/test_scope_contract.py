@@ -383,20 +383,13 @@ def admin_route(scene):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def _city_run():
+def _city_run(region_code: str = "411400000000"):
+    """A henan-2018 evaluation of a region (the whole city unless told), run by the operator."""
     from tuopin.policy.models import PolicyVersion
     from tuopin.policy.runs import evaluation_run
 
     policy = PolicyVersion.objects.get(code="henan-2018", version=1)
-    return evaluation_run(acting_user=None, policy=policy, year=2018, region_code="411400000000")
-
-
-def _foreign_run(scene):
-    from tuopin.policy.models import PolicyVersion
-    from tuopin.policy.runs import evaluation_run
-
-    policy = PolicyVersion.objects.get(code="henan-2018", version=1)
-    return evaluation_run(acting_user=None, policy=policy, year=2018, region_code=SUIXIAN)
+    return evaluation_run(acting_user=None, policy=policy, year=2018, region_code=region_code)
 
 
 def policy_change(name):
@@ -448,7 +441,7 @@ def policy_run(scene):
     response = scene.client.get(reverse("policy:run", kwargs={"run_id": run.pk}))
     assert response.status_code == 200
     scene.assert_only_own_codes(response)
-    foreign = _foreign_run(scene)
+    foreign = _city_run(SUIXIAN)
     assert scene.client.get(reverse("policy:run", kwargs={"run_id": foreign.pk})).status_code == 404
     for region in scene.foreign:
         url = reverse("policy:run", kwargs={"run_id": run.pk})
@@ -461,7 +454,7 @@ def policy_compare(scene):
     response = scene.client.get(url)
     assert response.status_code == 200
     scene.assert_only_own_codes(response)
-    foreign = _foreign_run(scene)
+    foreign = _city_run(SUIXIAN)
     url = reverse("policy:run_compare", kwargs={"run_id": second.pk, "other_id": foreign.pk})
     assert scene.client.get(url).status_code == 404
 
@@ -474,7 +467,7 @@ def policy_ledger_export(scene):
             reverse("policy:ledger_export", kwargs={"run_id": run.pk}),
             {"ledger": "shortfall", "region": region.code},
         )
-    foreign = _foreign_run(scene)
+    foreign = _city_run(SUIXIAN)
     response = scene.client.post(
         reverse("policy:ledger_export", kwargs={"run_id": foreign.pk}), {"ledger": "exit"}
     )

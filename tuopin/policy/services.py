@@ -6,6 +6,7 @@ from django.utils import timezone
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import access_region, require_permission
 from tuopin.core.errors import TuopinError
+from tuopin.policy.engine.areas import VILLAGE_INDICATORS
 from tuopin.policy.models import (
     Clause,
     CountyIndicator,
@@ -156,19 +157,7 @@ def _sample_parameters(parameters: dict) -> dict:
     return values
 
 
-VILLAGE_INDICATOR_FIELDS = (
-    "road",
-    "bus",
-    "water",
-    "electricity",
-    "radio_tv",
-    "culture_centre",
-    "clinic",
-    "doctor",
-    "broadband",
-    "collective_income",
-    "industry",
-)
+VILLAGE_INDICATOR_FIELDS = (*VILLAGE_INDICATORS, "collective_income", "industry")
 COUNTY_INDICATOR_FIELDS = ("wrong_exit_rate", "missed_rate", "approval")
 
 

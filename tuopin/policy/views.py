@@ -409,14 +409,18 @@ def village_ledger(request):
     )
 
 
+def _region_and_year(request) -> tuple[str, int]:
+    """?region= (default: the user's own, checked against the scope) and ?year= (2018)."""
+    region_code = request.GET.get("region", "") or top_regions(request.user)[0].code
+    access_region(request.user, region_code)
+    year = request.GET.get("year", "")
+    return region_code, int(year) if year.isdigit() else 2018
+
+
 @login_required
 def county_ledger(request):
     _view(request)
-    region_code = request.GET.get("region", "") or top_regions(request.user)[0].code
-    access_region(request.user, region_code)
-    year = (
-        int(request.GET.get("year", "2018")) if request.GET.get("year", "2018").isdigit() else 2018
-    )
+    region_code, year = _region_and_year(request)
     return render(
         request,
         "policy/county_ledger.html",
@@ -431,10 +435,7 @@ def county_ledger(request):
 @login_required
 def county_ledger_download(request):
     _view(request)
-    region_code = request.GET.get("region", "") or top_regions(request.user)[0].code
-    access_region(request.user, region_code)
-    year = request.GET.get("year", "2018")
-    year = int(year) if year.isdigit() else 2018
+    region_code, year = _region_and_year(request)
     buffer = io.BytesIO()
     write_county_summary(county_summary(request.user, year, region_code), year, buffer)
     buffer.seek(0)

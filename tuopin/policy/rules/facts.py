@@ -115,4 +115,3 @@ COUNTY_FACTS: dict[str, Fact] = {
 }
 
 LEVEL_FACTS = {"household": HOUSEHOLD_FACTS, "village": VILLAGE_FACTS, "county": COUNTY_FACTS}
-LEVEL_LABELS = {"household": "户", "village": "村", "county": "县"}

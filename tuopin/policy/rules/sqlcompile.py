@@ -19,13 +19,6 @@ from tuopin.policy.rules import ast
 from tuopin.policy.rules.facts import BOOL, NUMBER, TEXT
 
 MEMBER_CURRENT_STATUS = "1"  # MemberStatus.NORMAL: only current members count.
-HOUSEHOLD_DERIVED = (
-    "per_capita_income",
-    "net_income",
-    "size",
-    "measure_count",
-    "income_measure_count",
-)
 
 
 @dataclass

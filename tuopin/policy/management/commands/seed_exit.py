@@ -6,10 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from tuopin.core.regioncodes import expand_code, significant_prefix
+from tuopin.policy.engine.areas import VILLAGE_INDICATORS
 from tuopin.policy.models import CountyIndicator, EvaluationRun, VillageIndicator
 from tuopin.policy.runs import evaluation_run
 from tuopin.policy.selectors import current_policy
-from tuopin.policy.services import VILLAGE_INDICATOR_FIELDS
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 
@@ -68,11 +68,6 @@ class Command(BaseCommand):
         return [v for v in villages if v.is_poor_village]
 
     def _indicators(self, villages, prefix: str, year: int, generator: random.Random) -> None:
-        fields = [
-            name
-            for name in VILLAGE_INDICATOR_FIELDS
-            if name not in ("collective_income", "industry")
-        ]
         VillageIndicator.objects.bulk_create(
             [
                 VillageIndicator(
@@ -81,7 +76,7 @@ class Command(BaseCommand):
                     collective_income=generator.randint(5, 80) * 1000,
                     industry=generator.choice(["小麦种植", "花生", "食用菌", "蔬菜大棚", "养殖"]),
                     # Most villages have every indicator; some still lack one or two.
-                    **{name: generator.random() < 0.93 for name in fields},
+                    **{name: generator.random() < 0.93 for name in VILLAGE_INDICATORS},
                 )
                 for village in villages
             ],
