@@ -122,6 +122,56 @@ def transfer(members: int, files: Path | None = None, *, imports: bool = True) -
     )
 
 
+def delete_households_under(prefix: str) -> None:
+    """Remove a region's households and what hangs on them, in a few statements (a
+    throw-away benchmark database: other apps' rows must not refer to them)."""
+    under = "SELECT id FROM registry_household WHERE village_id LIKE %s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM registry_memberevent WHERE member_id IN (SELECT id FROM "
+            f"registry_member WHERE household_id IN ({under}))",
+            [prefix + "%"],
+        )
+        for table in ("registry_householdcause", "registry_income", "registry_measure"):
+            cursor.execute(f"DELETE FROM {table} WHERE household_id IN ({under})", [prefix + "%"])
+        cursor.execute(
+            f"DELETE FROM registry_member WHERE household_id IN ({under})", [prefix + "%"]
+        )
+        cursor.execute("DELETE FROM registry_household WHERE village_id LIKE %s", [prefix + "%"])
+        if connection.vendor == "postgresql":
+            for table in ("registry_household", "registry_member", "registry_income"):
+                cursor.execute(f"VACUUM ANALYZE {table}")
+
+
+def county_imports(prefix: str, files: Path | None, repeat: int) -> None:
+    """A county's export into the city registry: created (after deleting the county's
+    households) and then unchanged, csv and xlsx, `repeat` times each."""
+    from tuopin.registry.interchange.exporter import export_registry, households_under
+    from tuopin.registry.interchange.importer import import_registry
+
+    folder = files or OUT
+    for suffix in ("csv", "xlsx"):
+        path = folder / f"{prefix}.{suffix}"
+        if not path.exists():
+            export_registry(households_under(prefix), path)
+        for _ in range(repeat):
+            for label in ("created", "unchanged"):
+                if label == "created":
+                    delete_households_under(prefix)
+                print(load(), flush=True)
+                start, cpu = time.perf_counter(), time.process_time()
+                report = import_registry(path, partial=True)
+                elapsed = time.perf_counter() - start
+                counts = report.households if label == "created" else report.members
+                assert getattr(counts, label) > 0, vars(counts)
+                print(
+                    f"import {suffix} of {prefix}, {label}: {elapsed:.1f} s, "
+                    f"{report.rows / elapsed:,.0f} rows/s ({report.rows:,} rows, "
+                    f"{time.process_time() - cpu:.1f} s CPU)",
+                    flush=True,
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--households", type=int, default=230_000)
@@ -136,8 +186,13 @@ def main() -> None:
         help="skip export and import: only the quality checks and the list latency",
     )
     parser.add_argument(
-        "--only", choices=["import"], help="import: only the import figures, then stop"
+        "--only",
+        choices=["import", "county-import"],
+        help="import: only the city import figures, then stop; county-import: a county's "
+        "file into the city registry, created and unchanged (--county, --repeat)",
     )
+    parser.add_argument("--county", default="411421", help="for county-import (民权县)")
+    parser.add_argument("--repeat", type=int, default=3, help="for county-import")
     parser.add_argument(
         "--files", type=Path, help="folder of city.csv/city.xlsx to reuse (exported if missing)"
     )
@@ -158,6 +213,12 @@ def main() -> None:
         )
     members = Member.objects.count()
     print(f"registry: {Household.objects.count():,} households, {members:,} members")
+    if args.only == "county-import":
+        county_imports(args.county, args.files, args.repeat)
+        from tuopin.registry.totals import totals_refresh
+
+        totals_refresh(prefix="")
+        return
     if not args.skip_transfer:
         transfer(members, args.files, imports=not args.export_only)
         # The imports above call import_registry itself, not the command or job that

@@ -1,5 +1,6 @@
 """Database housekeeping shared by the apps."""
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Field, ForeignObject, Lookup
 
@@ -31,11 +32,27 @@ class AnyOf(Lookup):
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         values = list(self.rhs)
-        if connection.vendor == "postgresql":
-            return f"{lhs} = ANY(%s)", [*lhs_params, values]
         if not values:
-            return "1 = 0", list(lhs_params)
+            raise EmptyResultSet  # no query at all, as for `__in=[]`
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*lhs_params, array_literal(values)]
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
+
+
+def array_literal(values: list) -> str | list:
+    """A PostgreSQL array literal ('{1,2}', '{"a","b"}') of whole numbers or texts, built
+    by `str.join` in C: psycopg adapts a list element by element in Python, which took a
+    third of a second per 100,000 keys of an import. Other lists are returned as they are.
+    """
+    kinds = set(map(type, values))
+    if kinds == {int}:
+        return "{" + ",".join(map(str, values)) + "}"
+    if kinds == {str}:
+        body = '","'.join(values)
+        # Only when no element holds a quote or backslash (they would need escaping).
+        if "\\" not in body and body.count('"') == 2 * (len(values) - 1):
+            return '{"' + body + '"}'
+    return values
 
 
 Field.register_lookup(AnyOf)

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from operator import mul
 from typing import Literal
 
@@ -276,6 +277,7 @@ def _check_disability(text: str, resident: IdCheck) -> IdCheck:
     )
 
 
+@lru_cache(maxsize=65_536)  # birth dates repeat: a city registry holds about 30,000
 def _birth_date(yyyymmdd: str, on: date) -> date | IdProblem:
     try:
         birth = date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:]))

@@ -77,6 +77,7 @@ class Household(models.Model):
         verbose_name=_("行政村"),
         on_delete=models.PROTECT,
         related_name="households",
+        db_index=False,  # household_village_prefix and household_unique_number serve it
     )
     number = models.CharField(_("户编号"), max_length=32)
     identification_standard = code(_("识别标准"), IdentificationStandard.choices, 1)
@@ -89,7 +90,7 @@ class Household(models.Model):
     returned_year = models.PositiveSmallIntegerField(_("返贫年度"), null=True, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     bank_name = models.CharField(_("开户银行"), max_length=60, blank=True)
-    bank_account = models.CharField(_("银行卡号"), max_length=40, blank=True, db_index=True)
+    bank_account = models.CharField(_("银行卡号"), max_length=40, blank=True)
     helper = models.ForeignKey(
         Helper,
         verbose_name=_("帮扶责任人"),
@@ -140,7 +141,8 @@ class Household(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # History is read by record (id); its copies of the relation indexes only slow imports.
+    history = HistoricalRecords(excluded_fields=["updated_at"], no_db_index=["village", "helper"])
 
     class Meta:
         verbose_name = _("贫困户")
@@ -165,6 +167,13 @@ class Household(models.Model):
         indexes = [
             models.Index(fields=["status"]),
             models.Index(fields=["identified_year"]),
+            # Households of a region are found by village code prefix (LIKE 'x%'), which
+            # needs varchar_pattern_ops under a non-C collation; it serves equality too.
+            models.Index(
+                fields=["village"],
+                name="household_village_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
             # varchar_pattern_ops (PostgreSQL; other databases ignore it): the search
             # matches a household number by prefix (LIKE 'x%'), which a plain index
             # under a non-C collation cannot serve.
@@ -183,11 +192,15 @@ class HouseholdCause(models.Model):
     """An other (secondary) cause of poverty; the main cause lives on the household."""
 
     household = models.ForeignKey(
-        Household, verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="other_causes"
+        Household,
+        verbose_name=_("贫困户"),
+        on_delete=models.CASCADE,
+        related_name="other_causes",
+        db_index=False,  # household_cause_unique leads with household
     )
     cause = code(_("其他致贫原因"), PovertyCause.choices)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["household"])  # read by record (id)
 
     class Meta:
         verbose_name = _("其他致贫原因")
@@ -204,7 +217,11 @@ class Member(models.Model):
     """人: a member of a household; leaving the household is an event, not a deletion."""
 
     household = models.ForeignKey(
-        Household, verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="members"
+        Household,
+        verbose_name=_("贫困户"),
+        on_delete=models.CASCADE,
+        related_name="members",
+        db_index=False,  # the (household, status) index leads with household
     )
     person_number = models.CharField(_("人编号"), max_length=32, blank=True)
     name = models.CharField(_("姓名"), max_length=50)
@@ -231,7 +248,7 @@ class Member(models.Model):
     status = code(_("人员状态"), MemberStatus.choices, 1, default=MemberStatus.NORMAL)
     version = models.PositiveIntegerField(_("版本"), default=1)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["household"])  # read by record (id)
 
     class Meta:
         verbose_name = _("家庭成员")
@@ -284,7 +301,11 @@ class Income(models.Model):
     """One year's income of a household (元)."""
 
     household = models.ForeignKey(
-        Household, verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="incomes"
+        Household,
+        verbose_name=_("贫困户"),
+        on_delete=models.CASCADE,
+        related_name="incomes",
+        db_index=False,  # income_unique_year leads with household
     )
     year = models.PositiveSmallIntegerField(_("收入年度"))
     wages = models.DecimalField(_("工资性收入"), default=0, **MONEY)
@@ -302,7 +323,7 @@ class Income(models.Model):
     eco_compensation = models.DecimalField(_("生态补偿金"), null=True, blank=True, **MONEY)
     production_costs = models.DecimalField(_("生产经营性支出"), default=0, **MONEY)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["household"])  # read by record (id)
 
     class Meta:
         verbose_name = _("年度收入")
@@ -332,7 +353,11 @@ class Measure(models.Model):
     """帮扶措施: one assistance measure for a household."""
 
     household = models.ForeignKey(
-        Household, verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="measures"
+        Household,
+        verbose_name=_("贫困户"),
+        on_delete=models.CASCADE,
+        related_name="measures",
+        db_index=False,  # the (household, year) index leads with household
     )
     category = models.CharField(_("措施类别"), max_length=2, choices=MeasureCategory.choices)
     content = models.CharField(_("措施内容"), max_length=200, blank=True)
@@ -342,7 +367,7 @@ class Measure(models.Model):
     date = models.DateField(_("实施日期"), null=True, blank=True)
     raises_income = models.BooleanField(_("增收措施"), default=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["household"])  # read by record (id)
 
     class Meta:
         verbose_name = _("帮扶措施")

@@ -38,15 +38,21 @@ def normalise_text(value) -> str:
 
 
 def clean_member(
-    data: dict, *, on: date, known_county_codes: frozenset[str] | None = None
+    data: dict,
+    *,
+    on: date,
+    known_county_codes: frozenset[str] | None = None,
+    texts_normalised: bool = False,
 ) -> tuple[dict, list[Problem]]:
     """Normalise one member's fields and check the ID number against birth date and sex.
 
     A missing birth date or sex is taken from a valid ID number (typed once).
+    `texts_normalised`: the text fields went through the same normalisation already (an
+    import's cell parser), so it is not repeated for every member of a city file.
     """
     cleaned = dict(data)
     problems: list[Problem] = []
-    for name in TEXT_FIELDS:
+    for name in () if texts_normalised else TEXT_FIELDS:
         if name in cleaned:
             cleaned[name] = normalise_text(cleaned[name])
     if not cleaned.get("name"):

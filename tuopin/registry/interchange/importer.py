@@ -1,9 +1,11 @@
 """Importing the interchange spreadsheet: every row loads or is rejected with its reasons.
 
-Steps: read and parse every row (cell errors), group rows into households (household
-columns must agree), validate each household as the services do (ID numbers, head,
-relations, declared size), compare with the database (ID numbers of other households),
-then write - all or nothing, or with `partial` only households whose rows are all valid.
+Steps, a block of rows and a chunk of households at a time as the file is read: parse
+the rows (cell errors), group them into households (household columns must agree),
+validate each household as the services do (ID numbers, head, relations, declared size),
+compare with the database (ID numbers of other households), and hand the chunk to the
+writer (`sink.py`). The writes form one transaction: all or nothing, or with `partial`
+only households whose rows are all valid.
 """
 
 import gc
@@ -12,7 +14,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import transaction
 from django.utils import timezone
 
 from tuopin.core.db import analyze
@@ -21,15 +22,15 @@ from tuopin.registry.interchange.columns import BY_KEY, HOUSEHOLD, INCOME
 from tuopin.registry.interchange.reader import open_table
 from tuopin.registry.interchange.rows import HouseholdRows, Message, ParsedRow, RowParser
 from tuopin.registry.interchange.rows import header as _header
+from tuopin.registry.interchange.sink import ChunkSink
 from tuopin.registry.interchange.values import key, text
 from tuopin.registry.interchange.villages import VillageResolver
-from tuopin.registry.interchange.writer import BulkWriter
 from tuopin.registry.models import Helper, Household, HouseholdCause, Income, Measure, Member
 from tuopin.registry.validation import Problem, clean_member, household_member_problems
 
-WRITE_CHUNK = 5000  # households per round of bulk statements
+WRITE_CHUNK = 1000  # households validated, then written, per round
 CHECK_CHUNK = 20_000  # keys per look-up statement before writing (SQLite allows 32,766)
-ANALYZE_AFTER = 10_000  # households written: refresh the planner's statistics
+ANALYZE_AFTER = 10_000  # households created: at least this many to refresh statistics
 INCOME_AMOUNTS = ("wages", "business", "property_income", "transfers", "production_costs")
 FIELD_COLUMN = {
     "id_number": "id_number",
@@ -102,36 +103,76 @@ def _locate(rows: list[ParsedRow], resolver: VillageResolver) -> None:
         row.village_code = code
 
 
-def _group(rows: list[ParsedRow]) -> list[HouseholdRows]:
+class _Grouping:
     """Rows of one household: same village and household number; a number in two villages
-    is an error on the later village's rows."""
-    households: dict[tuple[str, str], HouseholdRows] = {}
-    village_of_number: dict[str, tuple[str, int]] = {}
-    for row in rows:
-        number = key(row.household.get("number"))
-        if not number or row.village_code is None:
-            continue
-        first_village, first_row = village_of_number.setdefault(
-            number, (row.village_code, row.sheet.number)
-        )
-        if first_village != row.village_code:
-            row.errors.append(
-                Message(
-                    row.sheet.number,
-                    _header("number"),
-                    "number_in_two_villages",
-                    f"户编号 {number} 在第 {first_row} 行属于另一个村（{first_village}）",
-                    f"household number {number} belongs to another village on row {first_row}",
+    is an error on the later village's rows.
+
+    Rows are added a block at a time, and the households are taken for checking in the
+    order of their first row, all but the one the last row belongs to (more of its rows
+    may follow). A row that joins a household already taken marks the grouping
+    `reopened`: the file does not keep a household's rows together. Only the households
+    not taken yet are held, so memory does not grow with the file."""
+
+    def __init__(self):
+        self.households = 0  # how many, taken or not
+        self._pending: dict[tuple[str, str], HouseholdRows] = {}  # by first row (dicts keep order)
+        self._taken: set[tuple[str, str]] = set()
+        self._village_of_number: dict[str, tuple[str, int]] = {}
+        self._last: tuple[str, str] | None = None
+        self.reopened = False
+
+    def add(self, rows: list[ParsedRow]) -> list[ParsedRow]:
+        """Group `rows`; returns those that belong to no household."""
+        alone = []
+        values, number = None, ""
+        for row in rows:
+            if row.household is not values:  # rows of a household share their values
+                values = row.household
+                number = key(values.get("number"))
+            if not number or row.village_code is None:
+                alone.append(row)
+                continue
+            first_village, first_row = self._village_of_number.setdefault(
+                number, (row.village_code, row.sheet.number)
+            )
+            if first_village != row.village_code:
+                row.errors.append(
+                    Message(
+                        row.sheet.number,
+                        _header("number"),
+                        "number_in_two_villages",
+                        f"户编号 {number} 在第 {first_row} 行属于另一个村（{first_village}）",
+                        f"household number {number} belongs to another village on row {first_row}",
+                    )
                 )
-            )
-            continue
-        household = households.get((row.village_code, number))
-        if household is None:
-            household = households[(row.village_code, number)] = HouseholdRows(
-                row.village_code, number, []
-            )
-        household.rows.append(row)
-    return list(households.values())
+                alone.append(row)
+                continue
+            household_key = (row.village_code, number)
+            household = self._pending.get(household_key)
+            if household is None:
+                if household_key in self._taken:
+                    self.reopened = True
+                    continue
+                household = self._pending[household_key] = HouseholdRows(
+                    row.village_code, number, []
+                )
+                self.households += 1
+            household.rows.append(row)
+            self._last = household_key
+        return alone
+
+    def take(self, *, count: int, everything: bool = False) -> list[HouseholdRows]:
+        """`count` households not taken yet, none of them the one still open, or none;
+        once the file has been read (`everything`), up to `count` of what is left."""
+        taken = []
+        for household_key in self._pending:
+            if len(taken) == count or (household_key == self._last and not everything):
+                break
+            taken.append(household_key)
+        if len(taken) < count and not everything:
+            return []
+        self._taken.update(taken)
+        return [self._pending.pop(household_key) for household_key in taken]
 
 
 HOUSEHOLD_KEYS = {
@@ -165,16 +206,19 @@ def _check_agreement(household: HouseholdRows) -> None:
 
 
 def _member_data(values: dict) -> dict:
-    data = dict(values)
-    data.update(data.pop("health", None) or {})
-    return data
+    """The row's member cells with the health flags spread out; in place, as the row's own
+    dict is read no more (`clean_member` copies it)."""
+    health = values.pop("health", None)
+    if health:
+        values.update(health)
+    return values
 
 
 def _validate(household: HouseholdRows, today: date) -> list[dict]:
     """Clean every member; attach each problem to its row. Returns the cleaned members."""
     cleaned = []
     for row in household.rows:
-        data, problems = clean_member(_member_data(row.member), on=today)
+        data, problems = clean_member(_member_data(row.member), on=today, texts_normalised=True)
         cleaned.append(data)
         _attach(row, problems)
     for problem in household_member_problems(cleaned):
@@ -220,9 +264,9 @@ def _attach(row: ParsedRow, problems: list[Problem]) -> None:
 
 def import_registry(path: Path | str, **options) -> ImportReport:
     """Import one file; `options`: acting_user, dry_run, partial, scope_prefix, progress."""
-    # A city file holds tens of millions of cells, rows and dicts that all live until the
-    # end: the cyclic garbage collector would rescan them over and over (a third of the
-    # time) and finds nothing to free, as the import makes no reference cycles.
+    # A city file makes tens of millions of cells, rows and dicts: the cyclic garbage
+    # collector would scan them over and over (it took a third of the time when the rows
+    # all lived to the end) and finds nothing to free, as the import makes no cycles.
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -240,56 +284,113 @@ def _import_registry(
     partial: bool = False,
     scope_prefix: str = "",
     progress=None,
+    streaming: bool = True,
 ) -> ImportReport:
+    """Households are checked, and written, a chunk at a time as the file is read.
+    `streaming=False` first reads the whole file: for a file that scatters a household's
+    rows, which the streaming pass finds out and hands over to it."""
+    options = dict(acting_user=acting_user, dry_run=dry_run, partial=partial)
+    options.update(scope_prefix=scope_prefix, progress=progress)
     table = open_table(path)
     report = ImportReport()
     parser = RowParser(table.columns, typed=table.typed)
-    rows = parser.parse(table.rows)
-    report.rows = len(rows)
-    _locate(rows, VillageResolver(scope_prefix))
-    households = _group(rows)
-    today = timezone.localdate()
-    cleaned_by_household = {}
-    for household in households:
-        _check_agreement(household)
-        cleaned_by_household[id(household)] = _validate(household, today)
-    _check_file_duplicates(households, cleaned_by_household)
-    _check_database(households, cleaned_by_household)
-    _income_warnings(households, cleaned_by_household)
-    for row in rows:
-        report.errors += row.errors
-        report.warnings += row.warnings
+    resolver = VillageResolver(scope_prefix)
+    grouping = _Grouping()
+    checks = _Checks(report, today=timezone.localdate(), partial=partial)
+    stored_before = Household.objects.count()
+    sink = ChunkSink(acting_user, report)
+    try:
+        blocks = parser.blocks(table.rows) if streaming else [parser.parse(table.rows)]
+        for block in blocks:
+            report.rows += len(block)
+            _locate(block, resolver)
+            checks.alone(grouping.add(block))
+            if grouping.reopened:
+                sink.close(keep=False)
+                return _import_registry(path, **options, streaming=False)
+            checks.failing = checks.failing or (not partial and any(r.errors for r in block))
+            while chunk := grouping.take(count=WRITE_CHUNK):
+                checks.run(chunk, sink)
+                _report_progress(progress, report, table, checks)
+        while chunk := grouping.take(count=WRITE_CHUNK, everything=True):
+            checks.run(chunk, sink)
+            _report_progress(progress, report, table, checks)
+    except BaseException:
+        sink.abort()
+        raise
+    sink.close(keep=not (dry_run or checks.failing))
     report.errors.sort(key=lambda m: (m.row, m.column))
-    valid = [h for h in households if not h.has_errors()]
-    rejected = [h for h in households if h.has_errors()]
-    report.households.rejected = len(rejected)
-    grouped = {id(row) for household in households for row in household.rows}
-    report.members.rejected = sum(len(h.rows) for h in rejected) + sum(
-        1 for row in rows if row.errors and id(row) not in grouped
-    )
-    if report.errors and not partial:
-        report.households.rejected = len(households)
-        report.members.rejected = len(rows)
+    if checks.failing:
+        report.households = Counts(rejected=grouping.households)
+        report.members = Counts(rejected=report.rows)
         return report
-    writer = BulkWriter(acting_user, report)
-    with transaction.atomic():
-        for start in range(0, len(valid), WRITE_CHUNK):
-            chunk = valid[start : start + WRITE_CHUNK]
-            writer.write(chunk, cleaned_by_household)
-            if progress:
-                done = start + len(chunk)
-                progress(done * 100 / len(valid), f"{done}/{len(valid)}")
-        if dry_run:
-            transaction.set_rollback(True)
-    if not dry_run and len(valid) >= ANALYZE_AFTER:
+    # Autovacuum re-analyzes a table once a tenth of it changed, but only a while later;
+    # an import that at least doubles the registry would meanwhile leave the next queries
+    # (the totals, an export) planned for a small table.
+    if not dry_run and report.households.created >= max(ANALYZE_AFTER, stored_before):
         analyze(Helper, Household, HouseholdCause, Member, Income, Measure)
     report.written = not dry_run
     return report
 
 
-def _check_file_duplicates(households: list[HouseholdRows], cleaned: dict) -> None:
-    """One person in two households of the same file: the later rows are errors."""
-    first_row: dict[str, int] = {}
+def _report_progress(progress, report: ImportReport, table, checks: "_Checks") -> None:
+    if progress is None:
+        return
+    done = checks.households
+    percent = min(99.0, report.rows * 100 / table.last_row) if table.last_row else 0.0
+    progress(percent, f"已检查 {done} 户 ({done} households checked)")
+
+
+@dataclass
+class _Checks:
+    """The checks of a chunk of households, in file order; state carried between chunks.
+    Each chunk's messages and rejections go into the report as soon as it is checked."""
+
+    report: ImportReport
+    today: date
+    partial: bool
+    # Nothing is written unless partial or every row is valid: a file with an error is
+    # still checked to the end, but its chunks are no longer handed to the writer.
+    failing: bool = False
+    households: int = 0  # checked so far
+    first_row_of_id: dict[str, int] = field(default_factory=dict)
+
+    def run(self, chunk: list[HouseholdRows], sink: ChunkSink) -> None:
+        cleaned = {}
+        for household in chunk:
+            _check_agreement(household)
+            cleaned[id(household)] = _validate(household, self.today)
+        _check_file_duplicates(chunk, cleaned, self.first_row_of_id)
+        _check_database(chunk, cleaned, sink.writer.new_id_numbers)
+        _income_warnings(chunk, cleaned)
+        rejected = [h for h in chunk if h.has_errors()]
+        self.failing = self.failing or (not self.partial and bool(rejected))
+        if not self.failing:
+            sink.put([h for h in chunk if not h.has_errors()], cleaned)
+        self.households += len(chunk)
+        self.report.households.rejected += len(rejected)
+        self.report.members.rejected += sum(len(h.rows) for h in rejected)
+        self._collect(row for household in chunk for row in household.rows)
+
+    def alone(self, rows: list[ParsedRow]) -> None:
+        """Rows of no household (no number, unknown village, ...): they carry an error."""
+        self.report.members.rejected += sum(1 for row in rows if row.errors)
+        self._collect(rows)
+
+    def _collect(self, rows) -> None:
+        errors, warnings = self.report.errors, self.report.warnings
+        for row in rows:
+            if row.errors:
+                errors += row.errors
+            if row.warnings:
+                warnings += row.warnings
+
+
+def _check_file_duplicates(
+    households: list[HouseholdRows], cleaned: dict, first_row: dict[str, int]
+) -> None:
+    """One person in two households of the same file: the later rows are errors.
+    `first_row`: ID number -> the row it was first seen on, carried from chunk to chunk."""
     for household in households:
         for row, member in zip(household.rows, cleaned[id(household)], strict=True):
             number = member.get("id_number")
@@ -310,20 +411,30 @@ def _check_file_duplicates(households: list[HouseholdRows], cleaned: dict) -> No
             first_row.setdefault(number, row.sheet.number)
 
 
-def _check_database(households: list[HouseholdRows], cleaned: dict) -> None:
-    """An ID number registered in another household is reported, never merged."""
+def _check_database(
+    households: list[HouseholdRows], cleaned: dict, written: set[str] = frozenset()
+) -> None:
+    """An ID number registered in another household is reported, never merged.
+    `written`: ID numbers this import has already added: they were checked within the
+    file (a later chunk read in the same transaction sees them stored)."""
     own = _stored_id_numbers(households)
     numbers = [
         m["id_number"]
         for h in households
         for m in cleaned[id(h)]
-        if m.get("id_number") and own.get(m["id_number"]) != (h.village_code, h.number)
+        if m.get("id_number")
+        and own.get(m["id_number"]) != (h.village_code, h.number)
+        and m["id_number"] not in written
     ]
     owners: dict[str, tuple[str, str, str]] = {}  # ID number -> village, household, name
     for start in range(0, len(numbers), 5000):
         chunk = numbers[start : start + 5000]
-        found = Member.objects.filter(id_number__any_of=chunk).values_list(
-            "id_number", "household__village_id", "household__number", "name"
+        # `<> ''` lets PostgreSQL use the partial unique index, which it cannot prove
+        # usable for an array parameter: without it, a sequential scan per chunk.
+        found = (
+            Member.objects.filter(id_number__any_of=chunk)
+            .exclude(id_number="")
+            .values_list("id_number", "household__village_id", "household__number", "name")
         )
         for number, village, household_number, name in found:
             owners[number] = (village, household_number, name)

@@ -47,13 +47,16 @@ class Table:
     unknown_headers: list[str]
     rows: Iterator[SheetRow]
     typed: bool = True  # cells may be numbers, dates or booleans (xlsx); csv cells are text
+    last_row: int | None = None  # about how many rows the file holds, for progress
 
 
-def _rows_of(path: Path) -> Iterator[tuple[int, list]]:
+def _rows_of(path: Path, hint: dict | None = None) -> Iterator[tuple[int, list]]:
+    """(row number, cells) of the first sheet; `hint["rows"]`: about how many rows."""
+    hint = {} if hint is None else hint
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         try:
-            rows = iter_sheet_rows(path)
+            rows = iter_sheet_rows(path, hint)
         except (NotHandled, zipfile.BadZipFile, OSError):
             rows = None  # openpyxl reads it, or reports why it cannot
         if rows is not None:
@@ -76,6 +79,7 @@ def _rows_of(path: Path) -> Iterator[tuple[int, list]]:
                 f"cannot read the Excel file {path.name}",
             ) from error
         sheet = workbook.worksheets[0]
+        hint["rows"] = sheet.max_row
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield number, list(row)
         workbook.close()
@@ -93,6 +97,7 @@ def _rows_of(path: Path) -> Iterator[tuple[int, list]]:
                 "CSV 文件编码无法识别（应为 UTF-8 或 GBK）",
                 "the CSV is neither UTF-8 nor GBK",
             )
+        hint["rows"] = text.count("\n") + 1  # more than the rows if cells hold line breaks
         for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
             yield number, row
     else:
@@ -117,7 +122,8 @@ def open_table(path: Path | str) -> Table:
     path = Path(path)
     if not path.is_file():
         raise UnusableFile("file_missing", f"找不到文件：{path}", f"file not found: {path}")
-    rows = _rows_of(path)
+    hint: dict = {}
+    rows = _rows_of(path, hint)
     for number, row in rows:
         if _is_header(row):
             columns, unknown = {}, []
@@ -128,7 +134,8 @@ def open_table(path: Path | str) -> Table:
                 elif cell is not None and key(cell):
                     unknown.append(str(cell))
             typed = path.suffix.lower() not in (".csv", ".txt")
-            return Table(number, row, columns, unknown, _data_rows(rows, columns), typed)
+            data = _data_rows(rows, columns)
+            return Table(number, row, columns, unknown, data, typed, hint.get("rows"))
         if number >= HEADER_SEARCH_ROWS:
             break
     raise UnusableFile(
@@ -155,11 +162,21 @@ def _data_rows(rows, columns: dict[int, Column]) -> Iterator[SheetRow]:
         for position, column in columns.items()
         if column.key in ("number", "name", "id_number")
     ]
+    # cell -> (has text, begins the totals row): a row's first cell repeats (商丘市).
+    verdicts: dict = {None: (False, False), "": (False, False)}
     for number, row in rows:
-        first = next((value for value in row if has_text(value)), None)
-        if first is None:
+        for value in row:
+            verdict = verdicts.get(value)
+            if verdict is None:
+                found = has_text(value)
+                verdict = (found, found and key(value).lower().startswith(TOTALS_WORDS))
+                if len(verdicts) < 10_000:
+                    verdicts[value] = verdict
+            if verdict[0]:
+                break
+        else:
             continue  # a blank row in the middle
-        if key(first).lower().startswith(TOTALS_WORDS):
+        if verdict[1]:
             break  # the totals row; only notes follow it
         if not any(position < len(row) and has_text(row[position]) for position in identifying):
             continue  # a note or a stray cell below the data

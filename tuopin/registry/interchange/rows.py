@@ -6,6 +6,7 @@ household), and codes, yes/no, years and dates repeat down a column (each distin
 value parsed once per import).
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -53,6 +54,7 @@ class HouseholdRows:
     village_code: str
     number: str
     rows: list[ParsedRow]
+    taken: bool = False  # handed on to be checked (an import checks households in chunks)
 
     @property
     def first(self) -> ParsedRow:
@@ -91,7 +93,7 @@ class RowParser:
     and columns of distinct values are parsed cell by cell.
     """
 
-    BLOCK = 20_000
+    BLOCK = 5_000  # rows: an import hands its first households on after one block
 
     def __init__(self, columns: dict[int, Column], *, typed: bool):
         ordered = sorted(columns.items())
@@ -107,15 +109,18 @@ class RowParser:
         self._last: tuple[dict, list] = ({}, [])
 
     def parse(self, sheets) -> list[ParsedRow]:
-        parsed: list[ParsedRow] = []
+        return [row for block in self.blocks(sheets) for row in block]
+
+    def blocks(self, sheets) -> Iterator[list[ParsedRow]]:
+        """The parsed rows, a block at a time, as the sheet is read."""
         block: list[SheetRow] = []
         for sheet in sheets:
             block.append(sheet)
             if len(block) == self.BLOCK:
-                parsed += self._block(block)
+                yield self._block(block)
                 block = []
-        parsed += self._block(block)
-        return parsed
+        if block:
+            yield self._block(block)
 
     def _household(self, cells: tuple) -> tuple[dict, list]:
         """(values, [(column, BadValue)]) of one row's household cells."""

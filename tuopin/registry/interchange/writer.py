@@ -40,10 +40,15 @@ NOT_HOUSEHOLD_FIELDS = {
     "dangerous_house",
 }
 MEMBER_FIELDS = {f.name for f in Member._meta.concrete_fields} - {"id", "household", "version"}
-NOT_NULL = {
-    model: {f.name for f in model._meta.concrete_fields if not f.null}
-    for model in (Household, Member)
-}
+
+
+def _if_empty(model, names) -> dict:
+    """name -> what an empty cell stores: "" in a column that cannot be NULL, else None."""
+    nullable = {f.name: f.null for f in model._meta.concrete_fields}
+    return {name: (None if nullable.get(name, True) else "") for name in names}
+
+
+MEMBER_IF_EMPTY = _if_empty(Member, MEMBER_FIELDS)
 
 
 # Column key -> household field, for the household columns that are model fields.
@@ -52,24 +57,28 @@ HOUSEHOLD_FIELD_OF_KEY = {
     for column in BY_KEY.values()
     if column.level == HOUSEHOLD and column.key not in NOT_HOUSEHOLD_FIELDS
 }
+# Column key -> (household field, what an empty cell stores).
+HOUSEHOLD_FIELD_AND_EMPTY = {
+    key: (name, _if_empty(Household, [name])[name]) for key, name in HOUSEHOLD_FIELD_OF_KEY.items()
+}
 
 
 def household_attributes(values: dict) -> dict:
-    """Model fields of the household present in the file (an absent column changes nothing)."""
-    field_of = HOUSEHOLD_FIELD_OF_KEY
-    attributes = {field_of[k]: v for k, v in values.items() if k in field_of}
+    """Model fields of the household present in the file (an absent column changes nothing);
+    an empty code cell means unknown: "" in a column that cannot be NULL."""
+    known = HOUSEHOLD_FIELD_AND_EMPTY
+    attributes = {
+        known[k][0]: (known[k][1] if v is None else v) for k, v in values.items() if k in known
+    }
     if values.get("dangerous_house") and not values.get("housing_grade"):
         attributes["housing_grade"] = values["dangerous_house"]
-    return _blank_for_not_null(Household, attributes)
+    return attributes
 
 
-def _blank_for_not_null(model, fields: dict) -> dict:
-    # An empty code cell means unknown: "" in a column that cannot be NULL.
-    not_null = NOT_NULL[model]
-    return {
-        name: ("" if value is None and name in not_null else value)
-        for name, value in fields.items()
-    }
+def member_attributes(data: dict) -> dict:
+    """The member's model fields in `data`, empty cells as household_attributes."""
+    if_empty = MEMBER_IF_EMPTY
+    return {k: (if_empty[k] if v is None else v) for k, v in data.items() if k in if_empty}
 
 
 def _differences(stored: dict, wanted: dict) -> dict:
@@ -96,6 +105,7 @@ class BulkWriter:
         self.user = acting_user
         self.report = report
         self.touched: set[int] = set()  # existing households with any change
+        self.new_id_numbers: set[str] = set()  # of the members this import created
 
     def _create(self, rows: list[dict], model) -> list[int]:
         return insert_with_history(model, rows, user=self.user, reason=REASON)
@@ -282,13 +292,14 @@ class BulkWriter:
         for household in households:
             pk = targets[id(household)][0]
             for data in cleaned[id(household)]:
-                wanted = _blank_for_not_null(
-                    Member, {k: v for k, v in data.items() if k in MEMBER_FIELDS}
-                )
+                wanted = member_attributes(data)
                 member = _match(data, stored[pk])
                 if member is None:
-                    new.append({"household_id": pk, **wanted})
+                    wanted["household_id"] = pk  # a dict of its own, made for this row
+                    new.append(wanted)
                     counts.created += 1
+                    if wanted.get("id_number"):
+                        self.new_id_numbers.add(wanted["id_number"])
                     continue
                 difference = _differences(member, wanted)
                 if difference:

@@ -138,10 +138,11 @@ def _cast_number(text: str):
     return int(text)
 
 
-def iter_sheet_rows(path) -> Iterator[list]:
+def iter_sheet_rows(path, hint: dict | None = None) -> Iterator[list]:
     """The first worksheet's rows, as openpyxl's read-only `iter_rows(values_only=True)`.
 
-    The workbook parts are read (and `NotHandled` raised) at the call, before iterating."""
+    The workbook parts are read (and `NotHandled` raised) at the call, before iterating.
+    `hint["rows"]` receives the sheet's declared last row (None if it declares none)."""
     archive = zipfile.ZipFile(path)
     try:
         sheet_path, epoch = _first_sheet(archive)
@@ -154,6 +155,8 @@ def iter_sheet_rows(path) -> Iterator[list]:
     except (KeyError, ValueError, TypeError, AttributeError, IndexError, ParseError) as error:
         archive.close()
         raise NotHandled(f"unexpected workbook structure: {error}") from error
+    if hint is not None:
+        hint["rows"] = layout[4]
     return _rows(archive, sheet_path, layout, epoch, strings, dates, durations)
 
 

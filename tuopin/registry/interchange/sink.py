@@ -1,0 +1,104 @@
+"""Where the validated households of an import go: one transaction, chunk by chunk.
+
+On PostgreSQL, when the import owns its transaction, the chunks are written by a writer
+thread over a connection of its own while this thread validates the next chunk: the
+database maintains indexes and checks foreign keys on one core while Python parses and
+validates on the other (written one after the other, the two took about as long each).
+The writer's transaction is invisible to the validating thread's look-ups until commit,
+which is what the checks want: they compare the file with what is stored.
+
+Elsewhere (SQLite, or an import called inside a caller's transaction, as tests do) the
+chunks are written here, in the caller's connection.
+"""
+
+import queue
+import sys
+import threading
+
+from django.db import connection, transaction
+
+from tuopin.registry.interchange.writer import BulkWriter
+
+_DONE = object()
+_SWITCH_INTERVAL = 0.0005  # s: the writer takes the interpreter back soon after a reply
+
+
+class _Rollback(Exception):
+    """Leave the writer's transaction without keeping anything."""
+
+
+class ChunkSink:
+    """`put(households, cleaned)` each validated chunk, then `close(keep)` once."""
+
+    def __init__(self, acting_user, report):
+        self.writer = BulkWriter(acting_user, report)
+        self.threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
+        if self.threaded:
+            self._queue: queue.Queue = queue.Queue(maxsize=2)
+            self._failure: BaseException | None = None
+            self._keep = False
+            self._switch = sys.getswitchinterval()
+            sys.setswitchinterval(_SWITCH_INTERVAL)
+            self._thread = threading.Thread(target=self._run, name="registry-import-writer")
+            self._thread.start()
+        else:
+            self._atomic = transaction.atomic()
+            self._atomic.__enter__()
+
+    def put(self, households: list, cleaned: dict) -> None:
+        if not households:
+            return
+        if not self.threaded:
+            self.writer.write(households, cleaned)
+            return
+        while self._thread.is_alive():  # a writer that failed takes no more chunks
+            try:
+                self._queue.put((households, cleaned), timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def close(self, keep: bool) -> None:
+        """Commit what was put when `keep`, else roll it all back; re-raises the writer's
+        failure."""
+        if not self.threaded:
+            if not keep:
+                transaction.set_rollback(True)
+            self._atomic.__exit__(None, None, None)
+            return
+        self._keep = keep
+        while self._thread.is_alive():
+            try:
+                self._queue.put(_DONE, timeout=0.5)
+                break
+            except queue.Full:
+                continue
+        self._thread.join()
+        sys.setswitchinterval(self._switch)
+        if self._failure is not None:
+            raise self._failure
+
+    def abort(self) -> None:
+        """Roll back after a failure in the validating thread."""
+        if self.threaded:
+            self.close(keep=False)
+        else:
+            self._atomic.__exit__(*sys.exc_info())
+
+    def _run(self) -> None:
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    # Foreign keys are checked as rows arrive, while the other thread
+                    # validates, instead of all at once at commit.
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                while (item := self._queue.get()) is not _DONE:
+                    self.writer.write(*item)
+                if not self._keep:
+                    raise _Rollback
+        except _Rollback:
+            pass
+        except BaseException as failure:  # handed to the validating thread
+            self._failure = failure
+        finally:
+            connection.close()
