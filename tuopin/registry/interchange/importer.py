@@ -18,20 +18,25 @@ from django.utils import timezone
 
 from tuopin.core.db import analyze
 from tuopin.registry.enums import MemberStatus
+from tuopin.registry.idnumbers import normalise_id_text
 from tuopin.registry.interchange.columns import BY_KEY, HOUSEHOLD, INCOME
 from tuopin.registry.interchange.reader import open_table
 from tuopin.registry.interchange.rows import HouseholdRows, Message, ParsedRow, RowParser
 from tuopin.registry.interchange.rows import header as _header
 from tuopin.registry.interchange.sink import ChunkSink
+from tuopin.registry.interchange.stored import (
+    INCOME_AMOUNTS,
+    StoredChunk,
+    StoredReader,
+    owners_of,
+)
 from tuopin.registry.interchange.values import key, text
 from tuopin.registry.interchange.villages import VillageResolver
 from tuopin.registry.models import Helper, Household, HouseholdCause, Income, Measure, Member
 from tuopin.registry.validation import Problem, clean_member, household_member_problems
 
 WRITE_CHUNK = 1000  # households validated, then written, per round
-CHECK_CHUNK = 20_000  # keys per look-up statement before writing (SQLite allows 32,766)
 ANALYZE_AFTER = 10_000  # households created: at least this many to refresh statistics
-INCOME_AMOUNTS = ("wages", "business", "property_income", "transfers", "production_costs")
 FIELD_COLUMN = {
     "id_number": "id_number",
     "birth_date": "birth_date",
@@ -299,25 +304,32 @@ def _import_registry(
     checks = _Checks(report, today=timezone.localdate(), partial=partial)
     stored_before = Household.objects.count()
     sink = ChunkSink(acting_user, report)
+    reader = StoredReader(ahead=sink.threaded)
     try:
-        blocks = parser.blocks(table.rows) if streaming else [parser.parse(table.rows)]
-        for block in blocks:
-            report.rows += len(block)
-            _locate(block, resolver)
-            checks.alone(grouping.add(block))
-            if grouping.reopened:
-                sink.close(keep=False)
-                return _import_registry(path, **options, streaming=False)
-            checks.failing = checks.failing or (not partial and any(r.errors for r in block))
-            while chunk := grouping.take(count=WRITE_CHUNK):
-                checks.run(chunk, sink)
-                _report_progress(progress, report, table, checks)
-        while chunk := grouping.take(count=WRITE_CHUNK, everything=True):
-            checks.run(chunk, sink)
-            _report_progress(progress, report, table, checks)
+        try:
+            blocks = parser.blocks(table.rows) if streaming else [parser.parse(table.rows)]
+            for block in blocks:
+                report.rows += len(block)
+                _locate(block, resolver)
+                checks.alone(grouping.add(block))
+                if grouping.reopened:
+                    break
+                checks.failing = checks.failing or (not partial and any(r.errors for r in block))
+                while chunk := grouping.take(count=WRITE_CHUNK):
+                    checks.run(chunk, sink, reader)
+                    _report_progress(progress, report, table, checks)
+            else:
+                while chunk := grouping.take(count=WRITE_CHUNK, everything=True):
+                    checks.run(chunk, sink, reader)
+                    _report_progress(progress, report, table, checks)
+        finally:
+            reader.close()
     except BaseException:
         sink.abort()
         raise
+    if grouping.reopened:
+        sink.close(keep=False)
+        return _import_registry(path, **options, streaming=False)
     sink.close(keep=not (dry_run or checks.failing))
     report.errors.sort(key=lambda m: (m.row, m.column))
     if checks.failing:
@@ -355,18 +367,24 @@ class _Checks:
     households: int = 0  # checked so far
     first_row_of_id: dict[str, int] = field(default_factory=dict)
 
-    def run(self, chunk: list[HouseholdRows], sink: ChunkSink) -> None:
+    def run(self, chunk: list[HouseholdRows], sink: ChunkSink, reader: StoredReader) -> None:
+        # The stored rows are read (ahead, on PostgreSQL) while the members are validated.
+        reading = reader.read(
+            {(h.village_code, h.number) for h in chunk},
+            {normalise_id_text(row.member.get("id_number")) for h in chunk for row in h.rows},
+        )
         cleaned = {}
         for household in chunk:
             _check_agreement(household)
             cleaned[id(household)] = _validate(household, self.today)
+        stored = reading.result()
         _check_file_duplicates(chunk, cleaned, self.first_row_of_id)
-        _check_database(chunk, cleaned, sink.writer.new_id_numbers)
+        _check_database(chunk, cleaned, stored, sink.writer.new_id_numbers)
         _income_warnings(chunk, cleaned)
         rejected = [h for h in chunk if h.has_errors()]
         self.failing = self.failing or (not self.partial and bool(rejected))
         if not self.failing:
-            sink.put([h for h in chunk if not h.has_errors()], cleaned)
+            sink.put([h for h in chunk if not h.has_errors()], cleaned, stored)
         self.households += len(chunk)
         self.report.households.rejected += len(rejected)
         self.report.members.rejected += sum(len(h.rows) for h in rejected)
@@ -412,35 +430,20 @@ def _check_file_duplicates(
 
 
 def _check_database(
-    households: list[HouseholdRows], cleaned: dict, written: set[str] = frozenset()
+    households: list[HouseholdRows], cleaned: dict, stored: StoredChunk, written: set[str]
 ) -> None:
     """An ID number registered in another household is reported, never merged.
     `written`: ID numbers this import has already added: they were checked within the
     file (a later chunk read in the same transaction sees them stored)."""
-    own = _stored_id_numbers(households)
-    numbers = [
-        m["id_number"]
-        for h in households
-        for m in cleaned[id(h)]
-        if m.get("id_number")
-        and own.get(m["id_number"]) != (h.village_code, h.number)
-        and m["id_number"] not in written
-    ]
-    owners: dict[str, tuple[str, str, str]] = {}  # ID number -> village, household, name
-    for start in range(0, len(numbers), 5000):
-        chunk = numbers[start : start + 5000]
-        # `<> ''` lets PostgreSQL use the partial unique index, which it cannot prove
-        # usable for an array parameter: without it, a sequential scan per chunk.
-        found = (
-            Member.objects.filter(id_number__any_of=chunk)
-            .exclude(id_number="")
-            .values_list("id_number", "household__village_id", "household__number", "name")
-        )
-        for number, village, household_number, name in found:
-            owners[number] = (village, household_number, name)
+    numbers = {m["id_number"] for h in households for m in cleaned[id(h)] if m.get("id_number")}
+    owners = stored.owners
+    missing = sorted(numbers - stored.asked)  # cleaned differently from the cell (15 -> 18)
+    if missing:
+        owners = {**owners, **owners_of(missing)}
     for household in households:
         for row, member in zip(household.rows, cleaned[id(household)], strict=True):
-            owner = owners.get(member.get("id_number"))
+            number = member.get("id_number")
+            owner = owners.get(number) if number and number not in written else None
             if owner is None:
                 continue
             village, number, name = owner
@@ -454,28 +457,6 @@ def _check_database(
                         f"the ID number is registered in household {number} ({village})",
                     )
                 )
-
-
-def _stored_id_numbers(households: list[HouseholdRows]) -> dict[str, tuple[str, str]]:
-    """ID number -> (village, household number) of the stored members of the file's
-    households. Read by household (an index range each), which is how a re-imported file
-    finds nearly all of its people; only the others are then looked up one by one."""
-    keys = {(h.village_code, h.number) for h in households}
-    numbers = sorted({number for _, number in keys})
-    stored: dict[int, tuple[str, str]] = {}
-    for start in range(0, len(numbers), CHECK_CHUNK):
-        found = Household.objects.filter(number__any_of=numbers[start : start + CHECK_CHUNK])
-        for pk, village, number in found.values_list("id", "village_id", "number"):
-            if (village, number) in keys:
-                stored[pk] = (village, number)
-    ids = sorted(stored)
-    own: dict[str, tuple[str, str]] = {}
-    for start in range(0, len(ids), CHECK_CHUNK):
-        found = Member.objects.filter(household_id__any_of=ids[start : start + CHECK_CHUNK])
-        for number, household_id in found.values_list("id_number", "household_id"):
-            if number:
-                own[number] = stored[household_id]
-    return own
 
 
 def _income_warnings(households: list[HouseholdRows], cleaned: dict) -> None:

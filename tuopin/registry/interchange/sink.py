@@ -1,11 +1,13 @@
 """Where the validated households of an import go: one transaction, chunk by chunk.
 
-On PostgreSQL, when the import owns its transaction, the chunks are written by a writer
-thread over a connection of its own while this thread validates the next chunk: the
-database maintains indexes and checks foreign keys on one core while Python parses and
-validates on the other (written one after the other, the two took about as long each).
-The writer's transaction is invisible to the validating thread's look-ups until commit,
-which is what the checks want: they compare the file with what is stored.
+On PostgreSQL, when the import owns its transaction, this thread also plans each chunk
+(reads the stored rows, compares, builds the new rows: `BulkWriter.plan`), and a writer
+thread applies the plans over a connection of its own while this thread goes on with the
+next chunk: the database maintains indexes and checks foreign keys on one core while
+Python parses and validates on the other (one after the other, the two took about as
+long each). The writer's transaction is invisible to this thread's look-ups until
+commit, which is what the checks and the plans want: they compare the file with what
+was stored before the import, and each household is in one chunk only.
 
 Elsewhere (SQLite, or an import called inside a caller's transaction, as tests do) the
 chunks are written here, in the caller's connection.
@@ -28,7 +30,7 @@ class _Rollback(Exception):
 
 
 class ChunkSink:
-    """`put(households, cleaned)` each validated chunk, then `close(keep)` once."""
+    """`put(households, cleaned, stored)` each validated chunk, then `close(keep)` once."""
 
     def __init__(self, acting_user, report):
         self.writer = BulkWriter(acting_user, report)
@@ -39,21 +41,27 @@ class ChunkSink:
             self._keep = False
             self._switch = sys.getswitchinterval()
             sys.setswitchinterval(_SWITCH_INTERVAL)
-            self._thread = threading.Thread(target=self._run, name="registry-import-writer")
+            # A daemon: should this thread die without closing the sink, the process can
+            # still exit (the connection drops and PostgreSQL rolls the writes back).
+            self._thread = threading.Thread(
+                target=self._run, name="registry-import-writer", daemon=True
+            )
             self._thread.start()
         else:
             self._atomic = transaction.atomic()
             self._atomic.__enter__()
 
-    def put(self, households: list, cleaned: dict) -> None:
+    def put(self, households: list, cleaned: dict, stored) -> None:
+        """`stored`: the StoredChunk read for these households."""
         if not households:
             return
+        plan = self.writer.plan(households, cleaned, stored)
         if not self.threaded:
-            self.writer.write(households, cleaned)
+            self.writer.apply(plan)
             return
         while self._thread.is_alive():  # a writer that failed takes no more chunks
             try:
-                self._queue.put((households, cleaned), timeout=0.5)
+                self._queue.put(plan, timeout=0.5)
                 return
             except queue.Full:
                 continue
@@ -92,8 +100,8 @@ class ChunkSink:
                     # Foreign keys are checked as rows arrive, while the other thread
                     # validates, instead of all at once at commit.
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                while (item := self._queue.get()) is not _DONE:
-                    self.writer.write(*item)
+                while (plan := self._queue.get()) is not _DONE:
+                    self.writer.apply(plan)
                 if not self._keep:
                     raise _Rollback
         except _Rollback:

@@ -1,12 +1,14 @@
 """Writing validated households in bulk: a few statements per table, whatever the size.
 
-Changes are found in memory against the rows already stored, then created or updated
-with `bulk_create_with_history` / `bulk_update_with_history`, so every change still
-leaves its history row and names the importing user.
+Changes are found in memory against the rows already stored (`BulkWriter.plan`), then
+created with `insert_with_history` or updated with `bulk_update_with_history`
+(`BulkWriter.apply`), so every change still leaves its history row and names the
+importing user.
 """
 
-from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
@@ -15,12 +17,12 @@ from tuopin.core import db  # noqa: F401  (registers the any_of lookup)
 from tuopin.core.bulk import insert_with_history
 from tuopin.registry.enums import MeasureCategory
 from tuopin.registry.interchange.columns import BY_KEY, HOUSEHOLD
+from tuopin.registry.interchange.stored import INCOME_AMOUNTS, MEMBER_FIELDS, StoredChunk
 from tuopin.registry.interchange.values import text
 from tuopin.registry.models import Helper, Household, HouseholdCause, Income, Measure, Member
 
 BATCH = 2000
 REASON = "registry import"
-INCOME_AMOUNTS = ("wages", "business", "property_income", "transfers", "production_costs")
 INCOME_RAISING = {
     MeasureCategory.INDUSTRY,
     MeasureCategory.EMPLOYMENT,
@@ -39,7 +41,6 @@ NOT_HOUSEHOLD_FIELDS = {
     "declared_size",
     "dangerous_house",
 }
-MEMBER_FIELDS = {f.name for f in Member._meta.concrete_fields} - {"id", "household", "version"}
 
 
 def _if_empty(model, names) -> dict:
@@ -96,16 +97,116 @@ def _apply(instances, changes: dict[int, dict]) -> tuple[list, set[str]]:
     return list(instances), fields
 
 
+class HelperRef(NamedTuple):
+    """A helper the import creates: its id is known once an earlier or this chunk's
+    `apply` has written it."""
+
+    key: tuple[str, str]  # county code, name
+
+
+class HouseholdRef(NamedTuple):
+    """A household the chunk creates: its position among the chunk's new households."""
+
+    index: int
+
+
+@dataclass
+class ChunkPlan:
+    """What one chunk changes: new rows (ids still to come) and changed fields by id."""
+
+    helpers: list[dict] = field(default_factory=list)
+    households: list[dict] = field(default_factory=list)
+    household_changes: dict[int, dict] = field(default_factory=dict)
+    causes: list[dict] = field(default_factory=list)
+    causes_gone: list[int] = field(default_factory=list)
+    incomes: list[dict] = field(default_factory=list)
+    income_changes: dict[int, dict] = field(default_factory=dict)
+    measures: list[dict] = field(default_factory=list)
+    members: list[dict] = field(default_factory=list)
+    member_changes: dict[int, dict] = field(default_factory=dict)
+    touched: set[int] = field(default_factory=set)  # stored households with any change
+
+
 class BulkWriter:
     """Stored rows are read as plain values and compared in memory; only changed rows are
     loaded as model instances (to update them with history), and new rows go in through
-    `insert_with_history` (COPY on PostgreSQL)."""
+    `insert_with_history` (COPY on PostgreSQL).
+
+    `plan` compares with the stored rows (and counts into the report); `apply` writes. An
+    import on PostgreSQL plans a chunk in its checking thread, over the stored rows as
+    they were before the import (each household is in one chunk only), and applies it in
+    its writer thread."""
 
     def __init__(self, acting_user, report):
         self.user = acting_user
         self.report = report
-        self.touched: set[int] = set()  # existing households with any change
-        self.new_id_numbers: set[str] = set()  # of the members this import created
+        self.new_id_numbers: set[str] = set()  # of the members this import creates
+        self.helper_ids: dict[tuple[str, str], int] = {}  # of the helpers it created
+        self._helpers_planned: set[tuple[str, str]] = set()
+
+    def plan(self, households: list, cleaned: dict, stored: StoredChunk) -> ChunkPlan:
+        """`households`: validated HouseholdRows of one chunk; `cleaned`: their members;
+        `stored`: what is stored for them (`read_stored`)."""
+        plan = ChunkPlan()
+        helpers = self._plan_helpers(households, plan)
+        targets = self._plan_households(households, helpers, stored, plan)
+        self._plan_causes(households, targets, stored, plan)
+        self._plan_incomes_and_measures(households, targets, stored, plan)
+        self._plan_members(households, cleaned, targets, stored, plan)
+        counts = self.report.households
+        counts.created += len(plan.households)
+        for pk, _ in targets.values():
+            if type(pk) is HouseholdRef:
+                continue
+            if pk in plan.touched:
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+        return plan
+
+    def apply(self, plan: ChunkPlan) -> None:
+        if plan.helpers:
+            ids = self._create(plan.helpers, Helper)
+            self.helper_ids.update(
+                ((row["region_id"], row["name"]), pk)
+                for row, pk in zip(plan.helpers, ids, strict=True)
+            )
+        for row in [*plan.households, *plan.household_changes.values()]:
+            if type(row.get("helper_id")) is HelperRef:
+                row["helper_id"] = self.helper_ids[row["helper_id"].key]
+        ids = self._create(plan.households, Household)
+        for rows in (plan.causes, plan.incomes, plan.measures, plan.members):
+            for row in rows:
+                if type(row["household_id"]) is HouseholdRef:
+                    row["household_id"] = ids[row["household_id"].index]
+        if plan.household_changes:
+            changes = plan.household_changes
+            objects, fields = _apply(Household.objects.filter(pk__in=changes), changes)
+            for instance in objects:
+                instance.version += 1
+            fields = {"helper" if f == "helper_id" else f for f in fields}
+            self._update(objects, Household, fields | {"version"})
+        self._create(plan.causes, HouseholdCause)
+        for link in HouseholdCause.objects.filter(pk__in=plan.causes_gone):  # rare
+            link._history_user = self.user
+            link.delete()
+        self._create(plan.incomes, Income)
+        if plan.income_changes:
+            objects, fields = _apply(
+                Income.objects.filter(pk__in=plan.income_changes), plan.income_changes
+            )
+            self._update(objects, Income, fields)
+        self._create(plan.measures, Measure)
+        self._create(plan.members, Member)
+        if plan.member_changes:
+            objects, fields = _apply(
+                Member.objects.filter(pk__in=plan.member_changes), plan.member_changes
+            )
+            for instance in objects:
+                instance.version += 1
+            self._update(objects, Member, fields | {"version"})
+        if plan.touched:
+            Household.objects.filter(pk__any_of=plan.touched).update(updated_at=timezone.now())
 
     def _create(self, rows: list[dict], model) -> list[int]:
         return insert_with_history(model, rows, user=self.user, reason=REASON)
@@ -121,99 +222,8 @@ class BulkWriter:
                 default_change_reason=REASON,
             )
 
-    def write(self, households: list, cleaned: dict) -> None:
-        """`households`: validated HouseholdRows of one chunk; `cleaned`: their members."""
-        targets, created = self._households(households, self._helper_ids(households))
-        self._causes(households, targets, created)
-        self._incomes_and_measures(households, targets, created)
-        self._members(households, cleaned, targets, created)
-        counts = self.report.households
-        counts.created += len(created)
-        for household in households:
-            pk = targets[id(household)][0]
-            if pk in created:
-                continue
-            if pk in self.touched:
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
-        # Only this chunk's households: earlier chunks had theirs stamped already.
-        touched = {targets[id(h)][0] for h in households} & self.touched - created
-        if touched:
-            Household.objects.filter(pk__any_of=touched).update(updated_at=timezone.now())
-
-    def _households(self, households, helper_ids):
-        """id(HouseholdRows) -> (household id, main cause), and the ids created."""
-        wanted_of, fields = {}, {"main_cause"}
-        for household in households:
-            wanted = household_attributes(household.first.household)
-            if "helper_name" in household.first.household:
-                name = text(household.first.household["helper_name"])
-                county = household.village_code[:6].ljust(12, "0")
-                wanted["helper_id"] = helper_ids.get((county, name)) if name else None
-            wanted_of[id(household)] = wanted
-            fields |= wanted.keys()
-        stored = {
-            (row["village_id"], row["number"]): row
-            for row in Household.objects.filter(
-                number__any_of={h.number for h in households},
-                village_id__any_of={h.village_code for h in households},
-            ).values("id", "village_id", "number", *fields)
-        }
-        targets, new, new_households, changes = {}, [], [], {}
-        for household in households:
-            wanted = wanted_of[id(household)]
-            current = stored.get((household.village_code, household.number))
-            if current is None:
-                new.append(
-                    {"village_id": household.village_code, "number": household.number, **wanted}
-                )
-                new_households.append(household)
-                continue
-            difference = _differences(current, wanted)
-            if difference:
-                changes[current["id"]] = difference
-                self.touched.add(current["id"])
-            targets[id(household)] = (
-                current["id"],
-                wanted.get("main_cause", current["main_cause"]),
-            )
-        ids = self._create(new, Household)
-        for household, pk, row in zip(new_households, ids, new, strict=True):
-            targets[id(household)] = (pk, row.get("main_cause", ""))
-        if changes:
-            objects, fields = _apply(Household.objects.filter(pk__in=changes), changes)
-            for instance in objects:
-                instance.version += 1
-            fields = {"helper" if f == "helper_id" else f for f in fields}
-            self._update(objects, Household, fields | {"version"})
-        return targets, set(ids)
-
-    def _causes(self, households, targets, created) -> None:
-        with_column = [h for h in households if "other_causes" in h.first.household]
-        ids = [targets[id(h)][0] for h in with_column]
-        current = defaultdict(dict)
-        links = HouseholdCause.objects.filter(
-            household_id__any_of=[i for i in ids if i not in created]
-        )
-        for link_id, household_id, cause in links.values_list("id", "household_id", "cause"):
-            current[household_id][cause] = link_id
-        new, gone = [], []
-        for household in with_column:
-            pk, main_cause = targets[id(household)]
-            wanted = {c for c in household.first.household["other_causes"] or [] if c != main_cause}
-            have = current[pk]
-            new += [{"household_id": pk, "cause": c} for c in wanted - set(have)]
-            gone += [have[c] for c in set(have) - wanted]
-            if wanted != set(have):
-                self.touched.add(pk)
-        self._create(new, HouseholdCause)
-        for link in HouseholdCause.objects.filter(pk__in=gone):  # rare: a cause dropped
-            link._history_user = self.user
-            link.delete()
-
-    def _helper_ids(self, households) -> dict[tuple[str, str], int]:
-        """(county code, helper name) -> helper id, creating the helpers not yet known."""
+    def _plan_helpers(self, households, plan: ChunkPlan) -> dict[tuple[str, str], object]:
+        """(county code, helper name) -> helper id, or a HelperRef to one to be created."""
         wanted = {
             (h.village_code[:6].ljust(12, "0"), text(h.first.household["helper_name"]))
             for h in households
@@ -222,29 +232,60 @@ class BulkWriter:
         found = Helper.objects.filter(
             region_id__in={r for r, _ in wanted}, name__in={n for _, n in wanted}
         ).values_list("region_id", "name", "id")
-        ids = {(region, name): pk for region, name, pk in found}
-        missing = sorted(set(wanted) - set(ids))
-        new = self._create([{"region_id": r, "name": n} for r, n in missing], Helper)
-        ids.update(zip(missing, new, strict=True))
+        ids: dict[tuple[str, str], object] = {(region, name): pk for region, name, pk in found}
+        for key in sorted(set(wanted) - set(ids)):
+            ids[key] = HelperRef(key)
+            if key not in self._helpers_planned:
+                self._helpers_planned.add(key)
+                plan.helpers.append({"region_id": key[0], "name": key[1]})
         return ids
 
-    def _incomes_and_measures(self, households, targets, created) -> None:
-        ids = [pk for pk, _ in targets.values() if pk not in created]
-        incomes = {
-            (row["household_id"], row["year"]): row
-            for row in Income.objects.filter(household_id__any_of=ids).values(
-                "id", "household_id", "year", *INCOME_AMOUNTS
+    def _plan_households(self, households, helper_ids, stored, plan: ChunkPlan) -> dict:
+        """id(HouseholdRows) -> (household id or HouseholdRef, main cause)."""
+        targets = {}
+        for household in households:
+            wanted = household_attributes(household.first.household)
+            if "helper_name" in household.first.household:
+                name = text(household.first.household["helper_name"])
+                county = household.village_code[:6].ljust(12, "0")
+                wanted["helper_id"] = helper_ids.get((county, name)) if name else None
+            current = stored.households.get((household.village_code, household.number))
+            if current is None:
+                targets[id(household)] = (
+                    HouseholdRef(len(plan.households)),
+                    wanted.get("main_cause", ""),
+                )
+                wanted.update(village_id=household.village_code, number=household.number)
+                plan.households.append(wanted)
+                continue
+            difference = _differences(current, wanted)
+            if difference:
+                plan.household_changes[current["id"]] = difference
+                plan.touched.add(current["id"])
+            targets[id(household)] = (
+                current["id"],
+                wanted.get("main_cause", current["main_cause"]),
             )
-        }
-        measures = set(
-            Measure.objects.filter(household_id__any_of=ids).values_list(
-                "household_id", "year", "category"
-            )
-        )
-        new_incomes, changes, new_measures = [], {}, []
+        return targets
+
+    def _plan_causes(self, households, targets, stored, plan: ChunkPlan) -> None:
+        for household in households:
+            if "other_causes" not in household.first.household:
+                continue
+            pk, main_cause = targets[id(household)]
+            wanted = {c for c in household.first.household["other_causes"] or [] if c != main_cause}
+            have = stored.causes.get(pk, {}) if type(pk) is int else {}
+            plan.causes += [{"household_id": pk, "cause": c} for c in wanted - set(have)]
+            plan.causes_gone += [have[c] for c in set(have) - wanted]
+            if wanted != set(have) and type(pk) is int:
+                plan.touched.add(pk)
+
+    def _plan_incomes_and_measures(self, households, targets, stored, plan: ChunkPlan) -> None:
+        incomes, measures = stored.incomes, stored.measures
         this_year = timezone.localdate().year
         for household in households:
             pk, values = targets[id(household)][0], household.first.household
+            stored = type(pk) is int
             year = values.get("income_year")
             if year is not None and any(name in values for name in INCOME_AMOUNTS):
                 amounts = {
@@ -252,20 +293,21 @@ class BulkWriter:
                     for name in INCOME_AMOUNTS
                     if name in values
                 }
-                income = incomes.get((pk, year))
+                income = incomes.get((pk, year)) if stored else None
                 if income is None:
-                    new_incomes.append({"household_id": pk, "year": year, **amounts})
-                    self.touched.add(pk)
+                    plan.incomes.append({"household_id": pk, "year": year, **amounts})
+                    if stored:
+                        plan.touched.add(pk)
                 else:
                     difference = _differences(income, amounts)
                     if difference:
-                        changes[income["id"]] = difference
-                        self.touched.add(pk)
+                        plan.income_changes[income["id"]] = difference
+                        plan.touched.add(pk)
             measure_year = year or this_year
             for category in values.get("measures") or []:
                 if (pk, measure_year, category) not in measures:
                     measures.add((pk, measure_year, category))
-                    new_measures.append(
+                    plan.measures.append(
                         {
                             "household_id": pk,
                             "category": category,
@@ -273,46 +315,30 @@ class BulkWriter:
                             "raises_income": category in INCOME_RAISING,
                         }
                     )
-                    self.touched.add(pk)
-        self._create(new_incomes, Income)
-        if changes:
-            objects, fields = _apply(Income.objects.filter(pk__in=changes), changes)
-            self._update(objects, Income, fields)
-        self._create(new_measures, Measure)
+                    if stored:
+                        plan.touched.add(pk)
 
-    def _members(self, households, cleaned, targets, created) -> None:
-        ids = [pk for pk, _ in targets.values() if pk not in created]
-        stored = defaultdict(list)
-        for member in Member.objects.filter(household_id__any_of=ids).values(
-            "id", "household_id", *MEMBER_FIELDS
-        ):
-            stored[member["household_id"]].append(member)
-        new, changes = [], {}
+    def _plan_members(self, households, cleaned, targets, stored, plan: ChunkPlan) -> None:
         counts = self.report.members
         for household in households:
             pk = targets[id(household)][0]
+            have = stored.members.get(pk, ()) if type(pk) is int else ()
             for data in cleaned[id(household)]:
                 wanted = member_attributes(data)
-                member = _match(data, stored[pk])
+                member = _match(data, have)
                 if member is None:
                     wanted["household_id"] = pk  # a dict of its own, made for this row
-                    new.append(wanted)
+                    plan.members.append(wanted)
                     counts.created += 1
                     if wanted.get("id_number"):
                         self.new_id_numbers.add(wanted["id_number"])
                     continue
                 difference = _differences(member, wanted)
                 if difference:
-                    changes[member["id"]] = difference
+                    plan.member_changes[member["id"]] = difference
                     counts.updated += 1
                 else:
                     counts.unchanged += 1
-        self._create(new, Member)
-        if changes:
-            objects, fields = _apply(Member.objects.filter(pk__in=changes), changes)
-            for instance in objects:
-                instance.version += 1
-            self._update(objects, Member, fields | {"version"})
 
 
 def _match(data: dict, stored: list[dict]) -> dict | None:

@@ -105,15 +105,15 @@ def test_the_writer_thread_commits_all_or_nothing(shangqiu, tmp_path, tiny_chunk
     assert report.households.created == 4 and Member.objects.count() == 4
 
     written = []
-    write = sink.BulkWriter.write
+    apply = sink.BulkWriter.apply
 
-    def fail_on_third(self, households, cleaned):
-        written.append(len(households))
+    def fail_on_third(self, plan):
+        written.append(len(plan.households))
         if len(written) == 3:
             raise RuntimeError("disk full")
-        write(self, households, cleaned)
+        apply(self, plan)
 
-    monkeypatch.setattr(sink.BulkWriter, "write", fail_on_third)
+    monkeypatch.setattr(sink.BulkWriter, "apply", fail_on_third)
     more = [single(f"F{n}", n + 10) for n in range(1, 5)]
     with pytest.raises(RuntimeError, match="disk full"):
         import_registry(write_xlsx(tmp_path / "more.xlsx", more))
