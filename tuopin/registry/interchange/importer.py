@@ -306,27 +306,26 @@ def _import_registry(
     sink = ChunkSink(acting_user, report)
     reader = StoredReader(ahead=sink.threaded)
     try:
-        try:
-            blocks = parser.blocks(table.rows) if streaming else [parser.parse(table.rows)]
-            for block in blocks:
-                report.rows += len(block)
-                _locate(block, resolver)
-                checks.alone(grouping.add(block))
-                if grouping.reopened:
-                    break
-                checks.failing = checks.failing or (not partial and any(r.errors for r in block))
-                while chunk := grouping.take(count=WRITE_CHUNK):
-                    checks.run(chunk, sink, reader)
-                    _report_progress(progress, report, table, checks)
-            else:
-                while chunk := grouping.take(count=WRITE_CHUNK, everything=True):
-                    checks.run(chunk, sink, reader)
-                    _report_progress(progress, report, table, checks)
-        finally:
-            reader.close()
+        blocks = parser.blocks(table.rows) if streaming else [parser.parse(table.rows)]
+        for block in blocks:
+            report.rows += len(block)
+            _locate(block, resolver)
+            checks.alone(grouping.add(block))
+            if grouping.reopened:
+                break
+            checks.failing = checks.failing or (not partial and any(r.errors for r in block))
+            while chunk := grouping.take(count=WRITE_CHUNK):
+                checks.run(chunk, sink, reader)
+                _report_progress(progress, report, table, checks)
+        else:
+            while chunk := grouping.take(count=WRITE_CHUNK, everything=True):
+                checks.run(chunk, sink, reader)
+                _report_progress(progress, report, table, checks)
     except BaseException:
         sink.abort()
         raise
+    finally:
+        reader.close()
     if grouping.reopened:
         sink.close(keep=False)
         return _import_registry(path, **options, streaming=False)

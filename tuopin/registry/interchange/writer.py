@@ -126,6 +126,11 @@ class ChunkPlan:
     member_changes: dict[int, dict] = field(default_factory=dict)
     touched: set[int] = field(default_factory=set)  # stored households with any change
 
+    def touch(self, pk) -> None:
+        """Mark a household changed; one the chunk creates needs no mark."""
+        if type(pk) is int:
+            self.touched.add(pk)
+
 
 class BulkWriter:
     """Stored rows are read as plain values and compared in memory; only changed rows are
@@ -261,7 +266,7 @@ class BulkWriter:
             difference = _differences(current, wanted)
             if difference:
                 plan.household_changes[current["id"]] = difference
-                plan.touched.add(current["id"])
+                plan.touch(current["id"])
             targets[id(household)] = (
                 current["id"],
                 wanted.get("main_cause", current["main_cause"]),
@@ -274,18 +279,17 @@ class BulkWriter:
                 continue
             pk, main_cause = targets[id(household)]
             wanted = {c for c in household.first.household["other_causes"] or [] if c != main_cause}
-            have = stored.causes.get(pk, {}) if type(pk) is int else {}
+            have = stored.causes.get(pk, {})
             plan.causes += [{"household_id": pk, "cause": c} for c in wanted - set(have)]
             plan.causes_gone += [have[c] for c in set(have) - wanted]
-            if wanted != set(have) and type(pk) is int:
-                plan.touched.add(pk)
+            if wanted != set(have):
+                plan.touch(pk)
 
     def _plan_incomes_and_measures(self, households, targets, stored, plan: ChunkPlan) -> None:
         incomes, measures = stored.incomes, stored.measures
         this_year = timezone.localdate().year
         for household in households:
             pk, values = targets[id(household)][0], household.first.household
-            stored = type(pk) is int
             year = values.get("income_year")
             if year is not None and any(name in values for name in INCOME_AMOUNTS):
                 amounts = {
@@ -293,16 +297,15 @@ class BulkWriter:
                     for name in INCOME_AMOUNTS
                     if name in values
                 }
-                income = incomes.get((pk, year)) if stored else None
+                income = incomes.get((pk, year))
                 if income is None:
                     plan.incomes.append({"household_id": pk, "year": year, **amounts})
-                    if stored:
-                        plan.touched.add(pk)
+                    plan.touch(pk)
                 else:
                     difference = _differences(income, amounts)
                     if difference:
                         plan.income_changes[income["id"]] = difference
-                        plan.touched.add(pk)
+                        plan.touch(pk)
             measure_year = year or this_year
             for category in values.get("measures") or []:
                 if (pk, measure_year, category) not in measures:
@@ -315,14 +318,13 @@ class BulkWriter:
                             "raises_income": category in INCOME_RAISING,
                         }
                     )
-                    if stored:
-                        plan.touched.add(pk)
+                    plan.touch(pk)
 
     def _plan_members(self, households, cleaned, targets, stored, plan: ChunkPlan) -> None:
         counts = self.report.members
         for household in households:
             pk = targets[id(household)][0]
-            have = stored.members.get(pk, ()) if type(pk) is int else ()
+            have = stored.members.get(pk, ())
             for data in cleaned[id(household)]:
                 wanted = member_attributes(data)
                 member = _match(data, have)
