@@ -30,8 +30,11 @@ class HouseholdFilter(forms.Form):
         bootstrap(self)
 
 
+UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+
+
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("表格文件（.xlsx 或 .csv）"))
+    file = forms.FileField(label=_("表格文件（.xlsx、.xls 或 .csv）"))
     region = forms.ChoiceField(label=_("导入范围"))
     dry_run = forms.BooleanField(label=_("只校验，不写入"), required=False)
     partial = forms.BooleanField(label=_("只写入全部行都正确的户"), required=False)
@@ -39,13 +42,13 @@ class ImportForm(forms.Form):
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [(r.code, f"{r.name}（{r.code}）") for r in regions]
-        self.fields["file"].widget.attrs["accept"] = ".xlsx,.csv"
+        self.fields["file"].widget.attrs["accept"] = ",".join(UPLOAD_SUFFIXES)
         bootstrap(self)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("请上传 .xlsx 或 .csv 文件。"))
+        if not upload.name.lower().endswith(UPLOAD_SUFFIXES):
+            raise forms.ValidationError(_("请上传 .xlsx、.xls 或 .csv 文件。"))
         return upload
 
 

@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from importlib.resources import files
 from operator import mul
 from typing import Literal
 
@@ -116,6 +117,22 @@ def _normalise_typed_text(value: str) -> str:
     # Only X (check digit) and B (reissued certificate) are valid letters, both upper case;
     # a lower-case x or b is the same number typed differently.
     return text.upper()
+
+
+@lru_cache(maxsize=1)
+def division_codes() -> frozenset[str]:
+    """Every division code GB/T 2260 has had, current and abolished (民权县 411421 and
+    412323 alike): the table python-stdnum ships for its own check (cn/loc.dat, from
+    Wikipedia's lists of the codes), read here without its birth-year rule."""
+    codes, province = set(), ""
+    for line in files("stdnum.cn").joinpath("loc.dat").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        if line[0].isspace():
+            codes.add(province + line.split()[0])
+        else:
+            province = line.split()[0]
+    return frozenset(codes)
 
 
 def check_digit(body17: str) -> str:

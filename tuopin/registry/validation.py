@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from tuopin.registry.enums import RELATION_SEX, MemberStatus, Relation, Sex
-from tuopin.registry.idnumbers import agreement_problems, check_id_number, normalise_id_text
+from tuopin.registry.idnumbers import (
+    agreement_problems,
+    check_id_number,
+    division_codes,
+    normalise_id_text,
+)
 
 TEXT_FIELDS = ("name", "person_number", "disability_certificate")
 
@@ -46,7 +51,9 @@ def clean_member(
 ) -> tuple[dict, list[Problem]]:
     """Normalise one member's fields and check the ID number against birth date and sex.
 
-    A missing birth date or sex is taken from a valid ID number (typed once).
+    A missing birth date or sex is taken from a valid ID number (typed once). A county
+    code outside `known_county_codes` (by default every code GB/T 2260 has had) is a
+    warning.
     `texts_normalised`: the text fields went through the same normalisation already (an
     import's cell parser), so it is not repeated for every member of a city file.
     """
@@ -60,7 +67,9 @@ def clean_member(
     raw_id = normalise_id_text(cleaned.get("id_number"))
     cleaned["id_number"] = raw_id
     if raw_id:
-        check = check_id_number(raw_id, known_county_codes=known_county_codes, on=on)
+        check = check_id_number(
+            raw_id, known_county_codes=known_county_codes or division_codes(), on=on
+        )
         problems += [Problem("id_number", p.code, p.message_zh, p.message_en) for p in check.errors]
         problems += [
             Problem("id_number", p.code, p.message_zh, p.message_en, warning=True)

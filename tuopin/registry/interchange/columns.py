@@ -98,7 +98,7 @@ STATUS_SYNONYMS = {
 ETHNICITY_SYNONYMS = {"汉": "01", "回": "03"}
 
 CAUSES = v.CodeList(PovertyCause, CAUSE_SYNONYMS)
-MEASURES = v.CodeList(MeasureCategory, MEASURE_SYNONYMS)
+MEASURES = v.CodeList(MeasureCategory, MEASURE_SYNONYMS, optional_suffix="扶贫")
 GRADES = v.CodeList(HousingGrade, GRADE_SYNONYMS)
 
 

@@ -9,7 +9,7 @@ only households whose rows are all valid.
 """
 
 import gc
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -32,11 +32,24 @@ from tuopin.registry.interchange.stored import (
 )
 from tuopin.registry.interchange.values import key, text
 from tuopin.registry.interchange.villages import VillageResolver
+from tuopin.registry.interchange.writer import BulkWriter
 from tuopin.registry.models import Helper, Household, HouseholdCause, Income, Measure, Member
 from tuopin.registry.validation import Problem, clean_member, household_member_problems
 
 WRITE_CHUNK = 1000  # households validated, then written, per round
 ANALYZE_AFTER = 10_000  # households created: at least this many to refresh statistics
+# Errors about the file itself, never about what the registry already holds.
+FILE_ERRORS = {
+    "bad_value",
+    "number_empty",
+    "village_unknown",
+    "number_in_two_villages",
+    "household_values_disagree",
+    "household_row_unplaced",
+    "income_year_empty",
+    "id_repeated_in_file",
+    "id_in_other_household",
+}
 FIELD_COLUMN = {
     "id_number": "id_number",
     "birth_date": "birth_date",
@@ -116,10 +129,18 @@ class _Grouping:
     order of their first row, all but the one the last row belongs to (more of its rows
     may follow). A row that joins a household already taken marks the grouping
     `reopened`: the file does not keep a household's rows together. Only the households
-    not taken yet are held, so memory does not grow with the file."""
+    not taken yet are held, so memory does not grow with the file.
 
-    def __init__(self):
+    A row with a household number but an unknown village belongs to no household, yet
+    to the household of that number all the same: `unplaced` keeps the number, so that a
+    partial import does not write that household without it (and a row that comes after
+    its household was taken reopens the grouping, when `partial`)."""
+
+    def __init__(self, *, partial: bool = False):
+        self.partial = partial
         self.households = 0  # how many, taken or not
+        self.unplaced: dict[str, int] = {}  # household number -> first row of no village
+        self._alone: set[tuple[str | None, str]] = set()  # (village, number) of such rows
         self._pending: dict[tuple[str, str], HouseholdRows] = {}  # by first row (dicts keep order)
         self._taken: set[tuple[str, str]] = set()
         self._village_of_number: dict[str, tuple[str, int]] = {}
@@ -136,6 +157,8 @@ class _Grouping:
                 number = key(values.get("number"))
             if not number or row.village_code is None:
                 alone.append(row)
+                if number:
+                    self._unplace(number, row.sheet.number)
                 continue
             first_village, first_row = self._village_of_number.setdefault(
                 number, (row.village_code, row.sheet.number)
@@ -151,6 +174,7 @@ class _Grouping:
                     )
                 )
                 alone.append(row)
+                self._alone.add((row.village_code, number))
                 continue
             household_key = (row.village_code, number)
             household = self._pending.get(household_key)
@@ -165,6 +189,18 @@ class _Grouping:
             household.rows.append(row)
             self._last = household_key
         return alone
+
+    def _unplace(self, number: str, row_number: int) -> None:
+        self.unplaced.setdefault(number, row_number)
+        self._alone.add((None, number))
+        village = self._village_of_number.get(number, (None,))[0]
+        if self.partial and (village, number) in self._taken:
+            self.reopened = True
+
+    def households_alone(self) -> int:
+        """Households all of whose rows belong to none (refused with their rows)."""
+        placed = self._village_of_number
+        return sum(1 for village, number in self._alone if village or number not in placed)
 
     def take(self, *, count: int, everything: bool = False) -> list[HouseholdRows]:
         """`count` households not taken yet, none of them the one still open, or none;
@@ -300,8 +336,10 @@ def _import_registry(
     report = ImportReport()
     parser = RowParser(table.columns, typed=table.typed)
     resolver = VillageResolver(scope_prefix)
-    grouping = _Grouping()
-    checks = _Checks(report, today=timezone.localdate(), partial=partial)
+    grouping = _Grouping(partial=partial)
+    checks = _Checks(
+        report, today=timezone.localdate(), partial=partial, unplaced=grouping.unplaced
+    )
     stored_before = Household.objects.count()
     sink = ChunkSink(acting_user, report)
     reader = StoredReader(ahead=sink.threaded)
@@ -332,9 +370,10 @@ def _import_registry(
     sink.close(keep=not (dry_run or checks.failing))
     report.errors.sort(key=lambda m: (m.row, m.column))
     if checks.failing:
-        report.households = Counts(rejected=grouping.households)
+        report.households = Counts(rejected=grouping.households + grouping.households_alone())
         report.members = Counts(rejected=report.rows)
         return report
+    report.households.rejected += grouping.households_alone()
     # Autovacuum re-analyzes a table once a tenth of it changed, but only a while later;
     # an import that at least doubles the registry would meanwhile leave the next queries
     # (the totals, an export) planned for a small table.
@@ -365,6 +404,7 @@ class _Checks:
     failing: bool = False
     households: int = 0  # checked so far
     first_row_of_id: dict[str, int] = field(default_factory=dict)
+    unplaced: dict[str, int] = field(default_factory=dict)  # `_Grouping.unplaced`
 
     def run(self, chunk: list[HouseholdRows], sink: ChunkSink, reader: StoredReader) -> None:
         # The stored rows are read (ahead, on PostgreSQL) while the members are validated.
@@ -380,6 +420,9 @@ class _Checks:
         _check_file_duplicates(chunk, cleaned, self.first_row_of_id)
         _check_database(chunk, cleaned, stored, sink.writer.new_id_numbers)
         _income_warnings(chunk, cleaned)
+        if self.partial and self.unplaced:
+            _check_unplaced(chunk, self.unplaced)
+        _accept_as_stored(chunk, cleaned, stored)
         rejected = [h for h in chunk if h.has_errors()]
         self.failing = self.failing or (not self.partial and bool(rejected))
         if not self.failing:
@@ -401,6 +444,52 @@ class _Checks:
                 errors += row.errors
             if row.warnings:
                 warnings += row.warnings
+
+
+def _check_unplaced(households: list[HouseholdRows], unplaced: dict[str, int]) -> None:
+    """A partial import writes a household whole or not at all: not without a row of its
+    number whose village was not found."""
+    for household in households:
+        row_number = unplaced.get(household.number)
+        if row_number is not None:
+            first = household.first
+            first.errors.append(
+                Message(
+                    first.sheet.number,
+                    _header("number"),
+                    "household_row_unplaced",
+                    f"同一户编号的第 {row_number} 行找不到所属的村，本户不能只导入一部分成员",
+                    f"row {row_number} has this household number but no known village: "
+                    "the household is not imported without it",
+                )
+            )
+
+
+def _accept_as_stored(households: list[HouseholdRows], cleaned: dict, stored) -> None:
+    """A stored household that the file leaves exactly as it is, is not refused for what
+    the registry already says (data of before these checks, or the seed's deliberate
+    defects): an export of any registry re-imports as unchanged. Its problems become
+    warnings; the quality checks list them until they are corrected. Any change to such a
+    household, and any error about the file itself, is still refused."""
+    for household in households:
+        if (household.village_code, household.number) not in stored.households:
+            continue
+        errors = [error for row in household.rows for error in row.errors]
+        if not errors or any(error.code in FILE_ERRORS for error in errors):
+            continue
+        trial = BulkWriter(None, ImportReport())  # counts nothing into the real report
+        if not trial.plan([household], cleaned, stored).changes_nothing():
+            continue
+        for row in household.rows:
+            row.warnings += [
+                replace(
+                    error,
+                    message_zh=f"{error.message_zh}（登记库中已是如此，本次未改动）",
+                    message_en=f"{error.message_en} (already so in the registry, unchanged)",
+                )
+                for error in row.errors
+            ]
+            row.errors = []
 
 
 def _check_file_duplicates(

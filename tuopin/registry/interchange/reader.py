@@ -1,4 +1,5 @@
-"""Opening a registry spreadsheet (xlsx or csv) and finding its header and data rows."""
+"""Opening a registry spreadsheet (xlsx, the older xls, or csv) and finding its header and
+data rows."""
 
 import csv
 import io
@@ -9,6 +10,7 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError
 
 import openpyxl
+import xlrd
 
 from tuopin.core.errors import TuopinError
 from tuopin.registry.interchange.columns import HEADER_LOOKUP, Column, header_key
@@ -83,6 +85,8 @@ def _rows_of(path: Path, hint: dict | None = None) -> Iterator[tuple[int, list]]
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield number, list(row)
         workbook.close()
+    elif suffix == ".xls":
+        yield from _xls_rows(path, hint)
     elif suffix in (".csv", ".txt"):
         data = path.read_bytes()
         for encoding in ("utf-8-sig", "gb18030"):
@@ -103,9 +107,59 @@ def _rows_of(path: Path, hint: dict | None = None) -> Iterator[tuple[int, list]]
     else:
         raise UnusableFile(
             "file_type",
-            f"不支持的文件类型：{path.suffix or '（无扩展名）'}，请上传 .xlsx 或 .csv",
-            f"unsupported file type {path.suffix!r}; use .xlsx or .csv",
+            f"不支持的文件类型：{path.suffix or '（无扩展名）'}，请上传 .xlsx、.xls 或 .csv",
+            f"unsupported file type {path.suffix!r}; use .xlsx, .xls or .csv",
         )
+
+
+def _xls_rows(path: Path, hint: dict) -> Iterator[tuple[int, list]]:
+    """The first sheet of an Excel 97-2003 workbook, its cells as openpyxl gives an
+    xlsx's: whole numbers as int, date-formatted numbers as datetime, error codes as
+    their text. (An .xls holds at most 65,536 rows, so reading it whole is fine.)"""
+    if path.read_bytes()[:2] == b"PK":  # an .xlsx saved under the old name
+        try:
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+            raise _unreadable(path) from error
+        hint["rows"] = workbook.worksheets[0].max_row
+        for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
+            yield number, list(row)
+        workbook.close()
+        return
+    try:
+        book = xlrd.open_workbook(str(path))
+    except (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError) as error:
+        raise _unreadable(path) from error
+    sheet = book.sheet_by_index(0)
+    hint["rows"] = sheet.nrows
+    for index in range(sheet.nrows):
+        yield index + 1, [_xls_value(cell, book.datemode) for cell in sheet.row(index)]
+
+
+def _xls_value(cell, datemode: int):
+    kind, value = cell.ctype, cell.value
+    if kind == xlrd.XL_CELL_NUMBER:
+        return int(value) if value.is_integer() else value
+    if kind == xlrd.XL_CELL_DATE:
+        try:
+            return xlrd.xldate_as_datetime(value, datemode)
+        except (xlrd.xldate.XLDateError, OverflowError, ValueError):
+            return "#VALUE!"
+    if kind == xlrd.XL_CELL_BOOLEAN:
+        return bool(value)
+    if kind == xlrd.XL_CELL_ERROR:
+        return xlrd.error_text_from_code.get(value, "#ERROR!")
+    if kind in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    return value
+
+
+def _unreadable(path: Path) -> UnusableFile:
+    return UnusableFile(
+        "file_unreadable",
+        f"无法读取 Excel 文件：{path.name}",
+        f"cannot read the Excel file {path.name}",
+    )
 
 
 def _is_header(row: list) -> bool:

@@ -10,11 +10,11 @@ from tuopin.registry.interchange.reader import open_table
 
 def write_error_report(source: Path | str, report: ImportReport, out: Path | str) -> None:
     messages: dict[int, list[str]] = {}
-    for message in [*report.errors, *report.warnings]:
-        prefix = "" if message in report.errors else "（提示）"
-        messages.setdefault(message.row, []).append(
-            f"{prefix}{message.column}：{message.message_zh}"
-        )
+    for prefix, listed in (("", report.errors), ("（提示）", report.warnings)):
+        for message in listed:
+            messages.setdefault(message.row, []).append(
+                f"{prefix}{message.column}：{message.message_zh}"
+            )
     table = open_table(source)
     workbook = xlsxwriter.Workbook(str(out), {"constant_memory": True})
     sheet = workbook.add_worksheet("导入结果")

@@ -143,9 +143,17 @@ def a_date(value) -> date | None:
 class CodeList:
     """Reads one national code list: the code itself, its label, or a known synonym."""
 
-    def __init__(self, choices: type[models.Choices], synonyms: dict[str, str] | None = None):
+    def __init__(
+        self,
+        choices: type[models.Choices],
+        synonyms: dict[str, str] | None = None,
+        *,
+        optional_suffix: str = "",
+    ):
+        """`optional_suffix`: a word files may add to any label (扶贫 after a measure)."""
         self.choices = choices
         self.synonyms = synonyms or {}
+        self.optional_suffix = optional_suffix
         self._lookup: dict[str, str] | None = None
 
     @property
@@ -170,6 +178,8 @@ class CodeList:
         if isinstance(value, int | float) and not isinstance(value, bool):
             word = key(int(value)) if float(value).is_integer() else word
         found = self.lookup.get(word) or self.lookup.get(word.upper())
+        if found is None and self.optional_suffix and word.endswith(self.optional_suffix):
+            found = self.lookup.get(word.removesuffix(self.optional_suffix))
         if found is None and word.isdigit():
             found = self.lookup.get(word.zfill(2))
         if found is None:

@@ -18,9 +18,12 @@ COUNTY_SUFFIX = re.compile(r"(自治县|县|市|区)$")
 
 
 def stem(name: str, suffix: re.Pattern) -> str:
+    """The name without its official suffixes, stripped until none is left, on both the
+    file's and the registry's side: 东村村委会 and a file's 东村 both come to 东."""
     word = key(name)
-    stripped = suffix.sub("", word)
-    return stripped or word
+    while (stripped := suffix.sub("", word)) != word and stripped:
+        word = stripped
+    return word
 
 
 class VillageResolver:
@@ -35,6 +38,7 @@ class VillageResolver:
         names = {code: name for code, name, _, _ in regions}
         self.villages = {code for code, _, level, _ in regions if level == RegionLevel.VILLAGE}
         self.by_names: dict[tuple[str, str, str], list[str]] = {}
+        self.in_any_county: dict[tuple[str, str], list[str]] = {}  # a file without counties
         self.counties: dict[str, list[str]] = {}
         for code, name, level, parent in regions:
             if level == RegionLevel.COUNTY:
@@ -44,6 +48,7 @@ class VillageResolver:
             township = names.get(parent, "")
             entry = (code[:6], stem(township, TOWNSHIP_SUFFIX), stem(name, VILLAGE_SUFFIX))
             self.by_names.setdefault(entry, []).append(code)
+            self.in_any_county.setdefault(entry[1:], []).append(code)
 
     def resolve(
         self, *, code: str, county: str, township: str, village: str
@@ -57,23 +62,32 @@ class VillageResolver:
                 f"行政区划代码 {code} 不是本系统中的行政村（社区）",
                 (f"{code} is not a known village code"),
             )
-        if not (county and township and village):
+        if not (township and village):
             return (
                 None,
-                "缺少行政区划代码，且县、乡镇、村名称不全",
-                ("no village code, and county, township or village name missing"),
+                "缺少行政区划代码，且乡镇、村名称不全",
+                ("no village code, and the township or village name is missing"),
             )
-        counties = self.counties.get(stem(county, COUNTY_SUFFIX), [])
-        if len(counties) != 1:
-            return None, f"找不到县（市、区）“{county}”", f"unknown county '{county}'"
-        found = self.by_names.get(
-            (counties[0][:6], stem(township, TOWNSHIP_SUFFIX), stem(village, VILLAGE_SUFFIX)), []
-        )
+        names = (stem(township, TOWNSHIP_SUFFIX), stem(village, VILLAGE_SUFFIX))
+        if not county:  # no county column: the township and village must say it alone
+            found = self.in_any_county.get(names, [])
+            if len({code[:6] for code in found}) > 1:
+                return (
+                    None,
+                    f"多个县都有“{township}{village}”，请填写县（市、区）或行政区划代码",
+                    f"'{village}' in '{township}' exists in several counties: give the county "
+                    "or the village code",
+                )
+        else:
+            counties = self.counties.get(stem(county, COUNTY_SUFFIX), [])
+            if len(counties) != 1:
+                return None, f"找不到县（市、区）“{county}”", f"unknown county '{county}'"
+            found = self.by_names.get((counties[0][:6], *names), [])
         if not found:
             return (
                 None,
                 f"在{county}{township}下找不到村“{village}”",
-                (f"no village '{village}' in {township}, {county}"),
+                f"no village '{village}' in {township}" + (f", {county}" if county else ""),
             )
         if len(found) > 1:
             return (

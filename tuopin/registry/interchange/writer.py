@@ -6,7 +6,7 @@ created with `insert_with_history` or updated with `bulk_update_with_history`
 importing user.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -131,6 +131,9 @@ class ChunkPlan:
         if type(pk) is int:
             self.touched.add(pk)
 
+    def changes_nothing(self) -> bool:
+        return not any(getattr(self, f.name) for f in fields(self))
+
 
 class BulkWriter:
     """Stored rows are read as plain values and compared in memory; only changed rows are
@@ -153,8 +156,8 @@ class BulkWriter:
         """`households`: validated HouseholdRows of one chunk; `cleaned`: their members;
         `stored`: what is stored for them (`read_stored`)."""
         plan = ChunkPlan()
-        helpers = self._plan_helpers(households, plan)
-        targets = self._plan_households(households, helpers, stored, plan)
+        helpers, namesakes = self._plan_helpers(households, plan)
+        targets = self._plan_households(households, helpers, namesakes, stored, plan)
         self._plan_causes(households, targets, stored, plan)
         self._plan_incomes_and_measures(households, targets, stored, plan)
         self._plan_members(households, cleaned, targets, stored, plan)
@@ -227,8 +230,10 @@ class BulkWriter:
                 default_change_reason=REASON,
             )
 
-    def _plan_helpers(self, households, plan: ChunkPlan) -> dict[tuple[str, str], object]:
-        """(county code, helper name) -> helper id, or a HelperRef to one to be created."""
+    def _plan_helpers(self, households, plan: ChunkPlan) -> tuple[dict, dict]:
+        """(county code, helper name) -> helper id, or a HelperRef to one to be created;
+        and -> the ids of every stored helper of that name (the file names helpers only,
+        and namesakes are common in a county)."""
         wanted = {
             (h.village_code[:6].ljust(12, "0"), text(h.first.household["helper_name"]))
             for h in households
@@ -237,24 +242,32 @@ class BulkWriter:
         found = Helper.objects.filter(
             region_id__in={r for r, _ in wanted}, name__in={n for _, n in wanted}
         ).values_list("region_id", "name", "id")
-        ids: dict[tuple[str, str], object] = {(region, name): pk for region, name, pk in found}
+        namesakes: dict[tuple[str, str], set[int]] = {}
+        for region, name, pk in found:
+            namesakes.setdefault((region, name), set()).add(pk)
+        # A household new to the registry gets the first helper of the name, always the same.
+        ids: dict[tuple[str, str], object] = {key: min(pks) for key, pks in namesakes.items()}
         for key in sorted(set(wanted) - set(ids)):
             ids[key] = HelperRef(key)
             if key not in self._helpers_planned:
                 self._helpers_planned.add(key)
                 plan.helpers.append({"region_id": key[0], "name": key[1]})
-        return ids
+        return ids, namesakes
 
-    def _plan_households(self, households, helper_ids, stored, plan: ChunkPlan) -> dict:
+    def _plan_households(self, households, helper_ids, namesakes, stored, plan) -> dict:
         """id(HouseholdRows) -> (household id or HouseholdRef, main cause)."""
         targets = {}
         for household in households:
             wanted = household_attributes(household.first.household)
+            current = stored.households.get((household.village_code, household.number))
             if "helper_name" in household.first.household:
                 name = text(household.first.household["helper_name"])
                 county = household.village_code[:6].ljust(12, "0")
                 wanted["helper_id"] = helper_ids.get((county, name)) if name else None
-            current = stored.households.get((household.village_code, household.number))
+                if current is not None and current["helper_id"] in namesakes.get(
+                    (county, name), ()
+                ):
+                    wanted["helper_id"] = current["helper_id"]  # the name still says this one
             if current is None:
                 targets[id(household)] = (
                     HouseholdRef(len(plan.households)),
@@ -278,8 +291,14 @@ class BulkWriter:
             if "other_causes" not in household.first.household:
                 continue
             pk, main_cause = targets[id(household)]
-            wanted = {c for c in household.first.household["other_causes"] or [] if c != main_cause}
             have = stored.causes.get(pk, {})
+            # The main cause is not repeated as another one, but a stored repeat the file
+            # still lists stays: an import is no silent correction (quality check §6.4).
+            wanted = {
+                c
+                for c in household.first.household["other_causes"] or []
+                if c != main_cause or c in have
+            }
             plan.causes += [{"household_id": pk, "cause": c} for c in wanted - set(have)]
             plan.causes_gone += [have[c] for c in set(have) - wanted]
             if wanted != set(have):

@@ -4,7 +4,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from tuopin.core.errors import TuopinError
-from tuopin.registry.interchange.importer import import_registry
+from tuopin.registry.interchange.importer import ImportReport, import_registry
 from tuopin.registry.interchange.reader import UnusableFile
 from tuopin.registry.interchange.report import write_error_report
 from tuopin.registry.totals import totals_refresh
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             result = import_registry(file, dry_run=dry_run, partial=partial)
         except UnusableFile as unusable:
             if json:
-                self.stdout.write(_json({"rows": 0, "error": unusable.as_dict()}))
+                self.stdout.write(_json(_unusable_report(unusable)))
             else:
                 self.stderr.write(str(unusable))
             sys.exit(2)
@@ -69,6 +69,14 @@ class Command(BaseCommand):
             self.stdout.write(f"  提示 第 {message.row} 行 [{message.column}] {message.message_zh}")
         if result.errors and not result.written:
             self.stdout.write("有错误，未写入任何数据（可用 --partial 只写入正确的户）。")
+
+
+def _unusable_report(unusable: UnusableFile) -> dict:
+    """The usual shape, nothing counted, the file's problem as its one error."""
+    error = unusable.as_dict()
+    message = {"row": error.get("row"), "column": None, "code": error["code"]}
+    message.update(message=unusable.message_zh, message_en=unusable.message_en)
+    return {**ImportReport().as_dict(), "errors": [message], "error": error}
 
 
 def _json(data) -> str:

@@ -1,0 +1,218 @@
+"""Import cases found by writing files the way offices do: county codes, village names,
+files without a county column, partial imports around rows of no village, namesakes."""
+
+import json
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from tuopin.registry.idnumbers import make_id_number
+from tuopin.registry.interchange import importer
+from tuopin.registry.interchange.exporter import export_registry, households_under
+from tuopin.registry.interchange.importer import import_registry
+from tuopin.registry.interchange.reader import UnusableFile
+from tuopin.registry.interchange.rows import RowParser
+from tuopin.registry.models import Helper, Household, HouseholdCause, Measure, Member
+from tuopin.registry.tests.test_import import HEADER, SON_ID, family, person, write_xlsx
+
+
+def single(number: str, serial: int, **overrides) -> dict:
+    id_number = make_id_number("411421", date(1950, 1, 1), 200 + serial, "1")
+    return person(
+        number, f"单身{serial}", "男", id_number, "1950-01-01", "户主", size=1, **overrides
+    )
+
+
+def test_an_unknown_county_code_is_a_warning_and_an_old_one_is_not(shangqiu, tmp_path):
+    foreign = make_id_number("999999", date(1950, 1, 1), 7, "1")
+    old = make_id_number("412323", date(1950, 1, 1), 8, "1")  # 民权县 before 1997
+    rows = [
+        person("A1", "甲", "男", foreign, "1950-01-01", "户主", size=1),
+        person("A2", "乙", "男", old, "1950-01-01", "户主", size=1),
+    ]
+    report = import_registry(write_xlsx(tmp_path / "codes.xlsx", rows))
+    assert report.errors == []
+    assert [(w.row, w.column, w.code) for w in report.warnings] == [
+        (4, "证件号码", "id_county_unknown")
+    ]
+    assert report.households.created == 2
+
+
+def test_a_village_whose_official_name_keeps_an_inner_cun(shangqiu, tmp_path):
+    # 东村村委会 of 北关镇: files write 东村 (and 六合村 for 六合村村委会).
+    rows = [
+        single("B1", 1, township="北关镇", village="东村"),
+        single("B2", 2, township="北关", village="六合村村委会"),
+    ]
+    report = import_registry(write_xlsx(tmp_path / "dongcun.xlsx", rows))
+    assert report.errors == []
+    assert dict(Household.objects.values_list("number", "village_id")) == {
+        "B1": "411421103201",
+        "B2": "411421103239",
+    }
+
+
+def test_without_a_county_column_township_and_village_decide(shangqiu, tmp_path):
+    header = [column for column in HEADER if column not in ("市", "县(市、区)")]
+    found = single("C1", 1)  # 人和镇 朱寨村: one village of that name in the city
+    # 城关镇 南关 exists in more than one county: the file must say which.
+    ambiguous = single("C2", 2, township="城关镇", village="南关")
+    report = import_registry(
+        write_xlsx(tmp_path / "nocounty.xlsx", [found, ambiguous], header=header)
+    )
+    [error] = report.errors
+    assert (error.row, error.column, error.code) == (5, "行政村", "village_unknown")
+    assert "多个县" in error.message_zh
+    report = import_registry(write_xlsx(tmp_path / "one.xlsx", [found], header=header))
+    assert report.errors == [] and Household.objects.get().village_id == "411421101201"
+
+
+def test_partial_never_writes_a_household_without_a_row_of_no_village(shangqiu, tmp_path):
+    rows = family("411421101201001", 家庭人口数=None)  # no declared size to give it away
+    rows[1]["行政村"] = "朱寨材"  # a typo: the row finds no village
+    rows.append(single("411421101201002", 1))
+    report = import_registry(write_xlsx(tmp_path / "typo.xlsx", rows), partial=True)
+    codes = {(e.row, e.code) for e in report.errors}
+    assert codes == {(4, "household_row_unplaced"), (5, "village_unknown")}
+    assert list(Household.objects.values_list("number", flat=True)) == ["411421101201002"]
+    assert vars(report.households) == {"created": 1, "updated": 0, "unchanged": 0, "rejected": 1}
+    assert report.members.rejected == 3
+
+
+def test_a_row_of_no_village_after_its_household_was_written_starts_over(
+    shangqiu, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(importer, "WRITE_CHUNK", 1)
+    monkeypatch.setattr(RowParser, "BLOCK", 2)
+    head, wife, son = family("411421101201001")
+    wife["行政村"] = "朱寨材"
+    rows = [head, son, single("D1", 1), single("D2", 2), wife, single("D3", 3)]
+    report = import_registry(write_xlsx(tmp_path / "late.xlsx", rows), partial=True)
+    assert ("household_row_unplaced", 4) in {(e.code, e.row) for e in report.errors}
+    assert sorted(Household.objects.values_list("number", flat=True)) == ["D1", "D2", "D3"]
+
+
+def test_households_of_no_village_count_as_rejected(shangqiu, tmp_path):
+    lost = [
+        single("E1", 1, village="不存在村"),
+        single("E1", 2, village="不存在村", 与户主关系="其他"),
+    ]
+    path = write_xlsx(tmp_path / "lost.xlsx", [*family(), *lost])
+    everything = import_registry(path)
+    assert vars(everything.households)["rejected"] == 2 and not Household.objects.exists()
+    partial = import_registry(path, partial=True)
+    assert (partial.households.created, partial.households.rejected) == (1, 1)
+    assert partial.members.rejected == 2
+
+
+def test_a_namesake_helper_is_kept_through_export_and_import(shangqiu, tmp_path):
+    first = Helper.objects.create(region_id="411421000000", name="李帮扶")
+    second = Helper.objects.create(region_id="411421000000", name="李帮扶")
+    import_registry(write_xlsx(tmp_path / "in.xlsx", family()))
+    household = Household.objects.get()
+    assert household.helper_id == first.pk  # a new household: the first of the name
+    Household.objects.filter(pk=household.pk).update(helper=second)
+    out = tmp_path / "out.xlsx"
+    export_registry(households_under("411421"), out)
+    report = import_registry(out)
+    assert report.households.unchanged == 1, report.as_dict()
+    assert Household.objects.get().helper_id == second.pk
+
+
+def test_measure_categories_with_or_without_fupin(shangqiu, tmp_path):
+    rows = [single("F1", 1, 帮扶措施="生态护林员扶贫、其他扶贫、小额信贷扶贫、光伏")]
+    report = import_registry(write_xlsx(tmp_path / "measures.xlsx", rows))
+    assert report.errors == []
+    assert sorted(Measure.objects.values_list("category", flat=True)) == ["03", "08", "10", "99"]
+
+
+def test_json_of_an_unusable_file_has_the_usual_shape(shangqiu, tmp_path):
+    path = tmp_path / "note.csv"
+    path.write_text("甲,乙\n1,2\n", encoding="utf-8")
+    out = StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("import", "registry", str(path), "--json", stdout=out)
+    assert exited.value.code == 2
+    result = json.loads(out.getvalue())
+    assert result["households"]["created"] == 0 and result["warnings"] == []
+    [error] = result["errors"]
+    assert error["code"] == "header_missing" and error["message"]
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "csv"])
+def test_a_stored_defect_re_imports_unchanged_but_blocks_any_change(shangqiu, tmp_path, suffix):
+    import_registry(write_xlsx(tmp_path / "in.xlsx", family()))
+    # A defect the checks would refuse, already stored (as the seed plants them).
+    Member.objects.filter(name="张磊").update(birth_date=date(2005, 9, 2))
+    out = tmp_path / f"out.{suffix}"
+    export_registry(households_under("411421"), out)
+    report = import_registry(out)
+    assert report.errors == [] and report.exit_code == 0
+    assert report.households.unchanged == 1 and report.members.unchanged == 3
+    [warning] = report.warnings
+    assert warning.code == "id_birth_date_mismatch" and "登记库中已是如此" in warning.message_zh
+    changed = family()
+    changed[2]["出生日期"] = "2005-09-02"
+    changed[0]["姓名"] = "张建设"  # any change to the household: the defect is an error again
+    refused = import_registry(write_xlsx(tmp_path / "changed.xlsx", changed))
+    assert ("id_birth_date_mismatch", 6) in {(e.code, e.row) for e in refused.errors}
+    assert Member.objects.filter(name="张建国").exists()
+
+
+def test_a_stored_repeat_of_the_main_cause_is_kept_not_silently_removed(shangqiu, tmp_path):
+    import_registry(write_xlsx(tmp_path / "in.xlsx", family()))
+    household = Household.objects.get()
+    HouseholdCause.objects.create(household=household, cause=household.main_cause)
+    out = tmp_path / "out.xlsx"
+    export_registry(households_under("411421"), out)
+    report = import_registry(out)
+    assert report.households.unchanged == 1, report.as_dict()
+    assert household.other_causes.filter(cause=household.main_cause).exists()
+
+
+def write_xls(path, rows):
+    """An Excel 97-2003 workbook as county offices still save: a title row, numbers as
+    numbers, a date cell."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("人口信息")
+    sheet.write(0, 0, "2018年民权县建档立卡贫困人口信息表")
+    dated = xlwt.easyxf(num_format_str="yyyy-mm-dd")
+    for position, column in enumerate(HEADER):
+        sheet.write(1, position, column)
+    for number, row in enumerate(rows, start=2):
+        for position, column in enumerate(HEADER):
+            value = row.get(column)
+            if value is None or value == "":
+                continue
+            style = dated if isinstance(value, date) else xlwt.Style.default_style
+            sheet.write(number, position, value, style)
+    book.save(str(path))
+    return path
+
+
+def test_an_old_format_xls_file_loads_and_reimports_unchanged(shangqiu, tmp_path):
+    rows = family()
+    rows[0]["出生日期"] = date(1968, 3, 12)  # a real date cell
+    rows[1]["家庭人口数"] = 3  # a number cell: 3.0 in the file
+    path = write_xls(tmp_path / "old.xls", rows)
+    report = import_registry(path)
+    assert report.errors == [], [e.as_dict() for e in report.errors]
+    assert (report.households.created, report.members.created) == (1, 3)
+    assert Member.objects.get(name="张建国").birth_date == date(1968, 3, 12)
+    assert import_registry(path).members.unchanged == 3
+    bad = family()
+    bad[2]["证件号码"] = SON_ID[:-1] + ("0" if SON_ID[-1] != "0" else "1")
+    errors = import_registry(write_xls(tmp_path / "bad.xls", bad)).errors
+    assert [(e.row, e.column) for e in errors] == [(5, "证件号码")]  # the row Excel shows
+
+
+def test_a_file_that_is_not_really_xls_is_unusable(shangqiu, tmp_path):
+    path = tmp_path / "fake.xls"
+    path.write_text("<html><table><tr><td>户编号</td></tr></table></html>")
+    with pytest.raises(UnusableFile) as refused:
+        import_registry(path)
+    assert refused.value.code == "file_unreadable"
