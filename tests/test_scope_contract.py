@@ -231,6 +231,31 @@ def member_event_web(scene):
     assert member.status == "1"
 
 
+def member_new_web(scene):
+    own = scene.client.get(reverse("registry:member_new", args=[scene.own_household.pk]))
+    assert own.status_code in {200, 403}
+    foreign = scene.foreign_household
+    before = foreign.members.count()
+    url = reverse("registry:member_new", args=[foreign.pk])
+    assert scene.client.get(url).status_code == 404
+    scene.client.post(
+        url, {"event": "birth", "event_date": "2018-01-01", "name": "外人", "relation": "20"}
+    )
+    assert foreign.members.count() == before
+
+
+def member_edit_web(scene):
+    own = scene.own_household.members.first()
+    response = scene.client.get(reverse("registry:member_edit", args=[own.pk]))
+    assert response.status_code in {200, 403}
+    member = scene.foreign_household.members.first()
+    url = reverse("registry:member_edit", args=[member.pk])
+    assert scene.client.get(url).status_code == 404
+    scene.client.post(url, {"version": member.version, "name": "改名"})
+    member.refresh_from_db()
+    assert member.name != "改名"
+
+
 def _xlsx_rows(data: bytes) -> str:
     import io
 
@@ -332,6 +357,25 @@ def api_member_create(scene):
         {"name": "外人", "relation": "20"},
     )
     assert response.status_code in REFUSED and foreign.members.count() == before
+
+
+def api_member_list(scene):
+    response = scene.client.get("/api/v1/members")
+    assert response.status_code == 200
+    households = {row["household_number"] for row in response.json()["items"]}
+    assert scene.foreign_household.number not in households
+    scene.assert_only_own_codes(response)
+    for region in scene.foreign:
+        listed = scene.client.get("/api/v1/members", {"region": region.code}).json()["items"]
+        assert listed == []
+
+
+def api_member_object(scene):
+    own = scene.own_household.members.first()
+    assert scene.client.get(f"/api/v1/members/{own.pk}").status_code == 200
+    foreign = scene.foreign_household.members.first()
+    refused = scene.client.get(f"/api/v1/members/{foreign.pk}")
+    assert refused.status_code == 404 and foreign.name not in refused.content.decode()
 
 
 def api_member_patch(scene):
@@ -761,6 +805,8 @@ PROBES = {
     "quality:download": quality_page("quality:download", check="household_without_helper"),
     "registry:household_edit": household_edit,
     "registry:member_event": member_event_web,
+    "registry:member_new": member_new_web,
+    "registry:member_edit": member_edit_web,
     "registry:member_reveal": member_reveal,
     "api-1.0.0:household_list": api_household_list,
     "api-1.0.0:household_detail": api_household_object,
@@ -768,6 +814,8 @@ PROBES = {
     "api-1.0.0:household_patch": api_household_patch,
     "api-1.0.0:member_create": api_member_create,
     "api-1.0.0:member_patch": api_member_patch,
+    "api-1.0.0:member_list": api_member_list,
+    "api-1.0.0:member_detail": api_member_object,
     "api-1.0.0:member_event": api_member_event,
     "api-1.0.0:member_id_number": api_member_id_number,
     "api-1.0.0:openapi-json": public("api-1.0.0:openapi-json"),

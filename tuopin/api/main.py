@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
 
 from tuopin.api.auth import AUTH
 from tuopin.api.cases import router as cases_router
@@ -67,3 +68,61 @@ def not_found(request, exc: Http404):
 def permission_denied(request, exc: PermissionDenied):
     record_denied(request, exc)
     return _error(request, 403, "permission_denied", "没有权限", "permission denied")
+
+
+# What a schema error says, in Chinese, by pydantic's error type (the English is pydantic's).
+SCHEMA_ERRORS_ZH = {
+    "missing": "必须填写",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "decimal_parsing": "应为数字",
+    "bool_parsing": "应为是或否（true/false）",
+    "date_parsing": "应为日期（YYYY-MM-DD）",
+    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
+    "greater_than_equal": "小于允许的最小值",
+    "less_than_equal": "大于允许的最大值",
+    "string_too_long": "过长",
+    "string_type": "应为文字",
+    "list_type": "应为列表",
+    "json_invalid": "不是有效的 JSON",
+}
+WHERE = {"body", "query", "path", "payload"}
+
+
+@api.exception_handler(ValidationError)
+def schema_invalid(request, exc: ValidationError):
+    """Input the schema refuses answers like every other refusal: 400, each problem with
+    its field and a Chinese and English message."""
+    problems = []
+    for error in exc.errors:
+        field = ".".join(str(part) for part in error.get("loc", ()) if part not in WHERE)
+        zh = SCHEMA_ERRORS_ZH.get(error.get("type", ""), "格式不正确")
+        problems.append(
+            {
+                "field": field,
+                "code": error.get("type", "invalid"),
+                "message_zh": f"{field}：{zh}" if field else zh,
+                "message_en": f"{field}: {error.get('msg', 'invalid')}"
+                if field
+                else error.get("msg", "invalid"),
+            }
+        )
+    body = TuopinError(
+        "invalid_input",
+        "输入有误：" + "；".join(p["message_zh"] for p in problems),
+        "invalid input: " + "; ".join(p["message_en"] for p in problems),
+    ).as_dict()
+    body["problems"] = problems
+    return api.create_response(request, body, status=400)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc: AuthenticationError):
+    return _error(
+        request,
+        401,
+        "unauthenticated",
+        "请先登录，或在请求头中提供令牌（Authorization: Bearer …）",
+        "log in first, or send a token (Authorization: Bearer …)",
+    )

@@ -20,6 +20,7 @@ from tuopin.registry.selectors import (
     household_rows,
     household_search,
     keyset_page,
+    member_search,
 )
 from tuopin.registry.services import (
     household_register,
@@ -63,6 +64,25 @@ class MemberOut(MemberFields):
     @staticmethod
     def resolve_id_number(member) -> str:
         return mask_id_number(member.id_number)
+
+
+class MemberListed(MemberOut):
+    household_id: int
+    household_number: str
+    village_code: str
+
+    @staticmethod
+    def resolve_household_number(member) -> str:
+        return member.household.number
+
+    @staticmethod
+    def resolve_village_code(member) -> str:
+        return member.household.village_id
+
+
+class MemberPage(Schema):
+    items: list[MemberListed]
+    next_after: int | None
 
 
 class HouseholdSummary(Schema):
@@ -205,6 +225,29 @@ def member_create(request, household_id: int, payload: MemberIn):
             acting_user=request.user, household=household, data=payload.dict(exclude_unset=True)
         ),
     )
+
+
+@router.get("/members", response=MemberPage, summary="家庭成员列表（按 id 翻页）")
+def member_list(
+    request,
+    region: str = "",
+    household: int | None = None,
+    status: str = "",
+    after: int | None = None,
+    limit: int = Query(50, ge=1, le=500),
+):
+    require_permission(request.user, Permission.REGISTRY_VIEW)
+    members = member_search(
+        request.user, region_prefix=region, household_id=household, status=status
+    )
+    rows, next_after = keyset_page(members, after=after, size=limit)
+    return {"items": rows, "next_after": next_after}
+
+
+@router.get("/members/{member_id}", response=MemberListed, summary="家庭成员详情")
+def member_detail(request, member_id: int):
+    require_permission(request.user, Permission.REGISTRY_VIEW)
+    return access_member(request.user, member_id)
 
 
 @router.patch("/members/{member_id}", response=MemberOut, summary="修改成员（须带版本号）")

@@ -4,6 +4,8 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from tuopin.core.regioncodes import significant_prefix
+
 
 def bootstrap(form: forms.BaseForm, *, small: bool = False) -> None:
     """Give each widget its Bootstrap 5 class: check boxes, selects, or text inputs."""
@@ -19,9 +21,18 @@ def bootstrap(form: forms.BaseForm, *, small: bool = False) -> None:
         widget.attrs.setdefault("class", css)
 
 
+class RegionPrefixField(forms.CharField):
+    """Cleans a full 12-digit code of any level to its significant prefix (everything
+    under it), and keeps a prefix as typed."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        return significant_prefix(value) if len(value) == 12 else value
+
+
 def region_prefix_field() -> forms.CharField:
     """A filter by region code or its significant prefix (digits only)."""
-    return forms.CharField(
+    return RegionPrefixField(
         label=_("区划代码前缀"),
         required=False,
         max_length=12,

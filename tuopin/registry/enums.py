@@ -267,6 +267,26 @@ EVENT_STATUS = {
 }
 
 
+# The statuses an event can follow: nothing follows a death, only a prisoner is released,
+# only someone who left comes back (a birth adds a member, it never befalls one).
+EVENT_FOLLOWS = {
+    MemberEventKind.BIRTH: frozenset(),
+    MemberEventKind.MARRIAGE_IN: frozenset(
+        {MemberStatus.MARRIED_OUT, MemberStatus.MOVED_OUT, MemberStatus.OTHER}
+    ),
+    MemberEventKind.MOVE_IN: frozenset(
+        {MemberStatus.MARRIED_OUT, MemberStatus.MOVED_OUT, MemberStatus.OTHER}
+    ),
+    MemberEventKind.RELEASE: frozenset({MemberStatus.IMPRISONED}),
+    MemberEventKind.DEATH: frozenset(
+        {MemberStatus.NORMAL, MemberStatus.IMPRISONED, MemberStatus.OTHER}
+    ),
+    MemberEventKind.MARRIAGE_OUT: frozenset({MemberStatus.NORMAL}),
+    MemberEventKind.MOVE_OUT: frozenset({MemberStatus.NORMAL}),
+    MemberEventKind.IMPRISONMENT: frozenset({MemberStatus.NORMAL}),
+}
+
+
 class MeasureCategory(models.TextChoices):
     INDUSTRY = "01", _("产业")
     EMPLOYMENT = "02", _("就业")

@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tuopin.core.forms import bootstrap, region_prefix_field
-from tuopin.registry.enums import HouseholdAttribute, PovertyCause, PovertyStatus
+from tuopin.registry.enums import HouseholdAttribute, MemberEventKind, PovertyCause, PovertyStatus
+from tuopin.registry.models import Member
 
 
 def _with_all(choices):
@@ -107,6 +108,50 @@ class HouseholdEditForm(forms.ModelForm):
         bootstrap(self, small=True)
 
 
+MEMBER_EDITABLE = [
+    f.name
+    for f in Member._meta.concrete_fields
+    if f.name not in ("id", "household", "status", "version")
+]  # the status changes by events only
+ARRIVALS = (MemberEventKind.BIRTH, MemberEventKind.MARRIAGE_IN, MemberEventKind.MOVE_IN)
+
+
+class MemberEditForm(forms.ModelForm):
+    """One member's facts; `version` refuses a stale edit (someone saved meanwhile)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Member
+        fields = MEMBER_EDITABLE
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self, small=True)
+
+    def _get_validation_exclusions(self):
+        # The ID number's constraint is left to the services: a registered number, in
+        # any of its forms, is refused with a message naming the household holding it.
+        return {*super()._get_validation_exclusions(), "id_number"}
+
+
+class MemberAddForm(MemberEditForm):
+    """A new member arrives by birth, marriage or moving in, on a date."""
+
+    event = forms.ChoiceField(label=_("变动类型"))
+    event_date = forms.DateField(
+        label=_("变动日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["version"]
+        self.fields["event"].choices = [(k.value, k.label) for k in ARRIVALS]
+        self.order_fields(["event", "event_date"])
+        bootstrap(self, small=True)
+
+
 class MemberEventForm(forms.Form):
     member = forms.ChoiceField(label=_("成员"))
     kind = forms.ChoiceField(label=_("变动类型"))
@@ -114,13 +159,10 @@ class MemberEventForm(forms.Form):
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
 
     def __init__(self, *args, members=(), **kwargs):
-        from tuopin.registry.enums import MemberEventKind
-
         super().__init__(*args, **kwargs)
         self.fields["member"].choices = [(m.pk, m.name) for m in members]
+        # A birth adds a member (新增成员); a return by marriage or moving in is an event.
         self.fields["kind"].choices = [
-            (value, label)
-            for value, label in MemberEventKind.choices
-            if value not in ("birth", "marriage_in", "move_in")
+            (value, label) for value, label in MemberEventKind.choices if value != "birth"
         ]
         bootstrap(self, small=True)

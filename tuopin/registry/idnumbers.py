@@ -119,6 +119,28 @@ def _normalise_typed_text(value: str) -> str:
     return text.upper()
 
 
+def canonical_id_number(value: str | int | float | None) -> str:
+    """The form a number is stored in: cleaned, and a valid 15-digit number as its
+    18-digit upgrade. Numbers stored before these rules may still be in another form."""
+    text = normalise_id_text(value)
+    if len(text) == 15:
+        check = check_id_number(text)
+        return check.normalised if check.valid else text
+    return text
+
+
+def stored_forms(number: str) -> set[str]:
+    """The forms a number may have been stored in before these rules (its 15-digit
+    original, a small x), to find the same person whichever way it was saved."""
+    number = canonical_id_number(number)
+    forms = {number}
+    if len(number) == 18 and number[6:8] == "19":
+        forms.add(number[:6] + number[8:17])
+    if number.endswith("X"):
+        forms.add(number[:-1] + "x")
+    return forms
+
+
 @lru_cache(maxsize=1)
 def division_codes() -> frozenset[str]:
     """Every division code GB/T 2260 has had, current and abolished (民权县 411421 and

@@ -18,9 +18,11 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, NullIf
 
 from tuopin.accounts.selectors import UNRESTRICTED, scope_filter, scope_prefixes
-from tuopin.core.errors import OutOfScope
+from tuopin.core.errors import OutOfScope, TuopinError
+from tuopin.core.regioncodes import significant_prefix
 from tuopin.regions.enums import RegionLevel
 from tuopin.registry.enums import MemberStatus, Relation
+from tuopin.registry.history import household_changes
 from tuopin.registry.idnumbers import check_id_number, normalise_id_text
 from tuopin.registry.models import Household, Income, Member, MemberEvent, RegionTotal
 from tuopin.registry.totals import TOWNSHIP_DIGITS
@@ -113,6 +115,36 @@ def _text_matches(text: str) -> Q:
     return Q(number__startswith=text) | Q(pk__in=household_ids)
 
 
+def _prefix_of(region: str) -> str:
+    """A region filter as typed: a full 12-digit code of any level means what lies under
+    it (its significant prefix); shorter digits are a prefix."""
+    region = (region or "").strip()
+    if region and not region.isdigit():
+        raise TuopinError(
+            "region_code_invalid",
+            f"区划代码“{region}”无效：只能是数字（完整的 12 位代码或其前缀）",
+            f"invalid region code '{region}': digits only (12 digits or a prefix)",
+            field="region",
+        )
+    return significant_prefix(region) if len(region) == 12 else region
+
+
+def member_search(
+    user, *, region_prefix: str = "", household_id: int | None = None, status: str = ""
+) -> QuerySet:
+    """Members of the households in the user's scope, optionally of one region, one
+    household or one status."""
+    members = Member.objects.filter(household__in=household_list_for_user(user))
+    region_prefix = _prefix_of(region_prefix)
+    if region_prefix:
+        members = members.filter(household__village__code__startswith=region_prefix)
+    if household_id is not None:
+        members = members.filter(household_id=household_id)
+    if status:
+        members = members.filter(status=status)
+    return members.select_related("household")
+
+
 def household_search(
     user,
     *,
@@ -126,6 +158,7 @@ def household_search(
     """Households in scope matching the filters; `text` is a household number, a member's
     name or an ID number (normalised as typed in any width or case)."""
     households = household_list_for_user(user)
+    region_prefix = _prefix_of(region_prefix)
     if region_prefix:
         households = households.filter(village__code__startswith=region_prefix)
     for field, value in (
@@ -252,7 +285,7 @@ def household_detail(household: Household) -> dict:
             .select_related("member", "recorded_by")
             .order_by("-date", "-id")
         ),
-        "history": list(household.history.select_related("history_user")[:20]),
+        "history": household_changes(household),
     }
 
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import access_region, in_scope, require_permission
@@ -13,8 +13,14 @@ from tuopin.audit.services import access_log_record
 from tuopin.core.errors import OutOfScope, TuopinError
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
-from tuopin.registry.enums import EVENT_STATUS, MemberEventKind, PovertyCause
-from tuopin.registry.idnumbers import check_id_number, normalise_id_text
+from tuopin.registry.enums import (
+    EVENT_FOLLOWS,
+    EVENT_STATUS,
+    MemberEventKind,
+    MemberStatus,
+    PovertyCause,
+)
+from tuopin.registry.idnumbers import check_id_number, normalise_id_text, stored_forms
 from tuopin.registry.models import (
     Helper,
     Household,
@@ -65,18 +71,25 @@ def _full_clean(instance, **options) -> None:
                 Problem(
                     field if field != NON_FIELD_ERRORS else "",
                     "invalid_value",
-                    f"{_label(instance, field)}：{message}",
-                    f"{field}: {message}",
+                    f"{_label(instance, field)}：{_in_language(error, 'zh-hans')}",
+                    f"{field}: {_in_language(error, 'en')}",
                 )
-                for field, messages in invalid.message_dict.items()
-                for message in messages
+                for field, errors in invalid.error_dict.items()
+                for error in errors
             ]
         ) from invalid
 
 
+def _in_language(error: ValidationError, language: str) -> str:
+    """Django's message in one language, whichever the request speaks."""
+    with translation.override(language):
+        return "；".join(str(message) for message in error)
+
+
 def _label(instance, field: str) -> str:
     try:
-        return str(instance._meta.get_field(field).verbose_name)
+        with translation.override("zh-hans"):
+            return str(instance._meta.get_field(field).verbose_name)
     except Exception:  # noqa: BLE001 - a non-field error has no label
         return "数据"
 
@@ -100,29 +113,33 @@ def _writable_village(acting_user, village_code: str) -> Region:
 
 
 def _id_owners(numbers: list[str], exclude_household: int | None = None) -> dict[str, Member]:
-    members = Member.objects.filter(id_number__in=[n for n in numbers if n]).select_related(
-        "household__village"
-    )
+    """Number -> the member registered with it, in whichever form it was stored."""
+    asked = {form: number for number in numbers if number for form in stored_forms(number)}
+    members = Member.objects.filter(id_number__in=asked).select_related("household__village")
     if exclude_household is not None:
         members = members.exclude(household_id=exclude_household)
-    return {m.id_number: m for m in members}
+    return {asked[m.id_number]: m for m in members}
 
 
-def _duplicate_problems(cleaned: list[dict], exclude_household: int | None) -> list[Problem]:
+def _duplicate_problems(
+    cleaned: list[dict], exclude_household: int | None, acting_user
+) -> list[Problem]:
+    """The household holding each number is named; the person only inside the user's
+    region (the number must not reveal who lives elsewhere)."""
     owners = _id_owners([m["id_number"] for m in cleaned], exclude_household)
     problems = []
     for index, member in enumerate(cleaned):
         owner = owners.get(member["id_number"])
         if owner is not None:
             household = owner.household
+            name = f"（{owner.name}）" if in_scope(acting_user, household.village_id) else ""
             problems.append(
                 Problem(
                     "id_number",
                     "id_in_other_household",
-                    f"证件号码已登记在 {household.village.name} 户编号 {household.number}"
-                    f"（{owner.name}）",
+                    f"证件号码已登记在 {household.village.name} 户编号 {household.number}{name}",
                     f"the ID number is registered in household {household.number} of "
-                    f"{household.village_id} ({owner.name})",
+                    f"{household.village_id}{name and f' ({owner.name})'}",
                     member=index,
                 )
             )
@@ -175,7 +192,7 @@ def household_register(
     today = timezone.localdate()
     cleaned, problems = _clean_members(members, today)
     problems += household_member_problems(cleaned)
-    problems += _duplicate_problems(cleaned, exclude_household=None)
+    problems += _duplicate_problems(cleaned, exclude_household=None, acting_user=acting_user)
     if Household.objects.filter(village=village, number=number).exists():
         problems.append(
             Problem(
@@ -280,7 +297,7 @@ def member_add(*, acting_user, household: Household, data: dict) -> Member:
         for p in household_member_problems([*others, cleaned])
         if p.member == len(others) or p.member is None
     ]
-    problems += _duplicate_problems([cleaned], exclude_household=None)
+    problems += _duplicate_problems([cleaned], exclude_household=None, acting_user=acting_user)
     _raise_errors(problems)
     member = Member(household=household, **cleaned)
     member._history_user = acting_user
@@ -302,7 +319,9 @@ def member_update(*, acting_user, member: Member, version: int, data: dict) -> M
         for p in household_member_problems([*others, cleaned])
         if p.member == len(others) or p.member is None
     ]
-    problems += _duplicate_problems([cleaned], exclude_household=household.pk)
+    problems += _duplicate_problems(
+        [cleaned], exclude_household=household.pk, acting_user=acting_user
+    )
     _raise_errors(problems)
     for name, value in cleaned.items():
         setattr(member, name, value)
@@ -344,6 +363,7 @@ def member_record_event(
             "the date of a change cannot be in the future",
             field="date",
         )
+    _check_event_fits(member, kind, when)
     event = _record_event(acting_user, member, kind, when, note)
     member.status = EVENT_STATUS[kind]
     member.version += 1
@@ -351,6 +371,35 @@ def member_record_event(
     member.save(update_fields=["status", "version"])
     totals_refresh(villages=[member.household.village_id])
     return event
+
+
+def _check_event_fits(member: Member, kind: str, when: date) -> None:
+    """Events follow the member's life in order: from the status it is in, after its birth
+    and after the member's latest event."""
+    status = member.status or MemberStatus.NORMAL
+    label = MemberEventKind(kind).label
+    if status not in EVENT_FOLLOWS[kind]:
+        raise TuopinError(
+            "event_does_not_fit",
+            f"{member.name}现为“{MemberStatus(status).label}”，不能登记“{label}”",
+            f"{member.name} is {MemberStatus(status).name.lower()}: cannot record {kind}",
+            field="kind",
+        )
+    if member.birth_date and when < member.birth_date:
+        raise TuopinError(
+            "event_before_birth",
+            f"变动日期早于{member.name}的出生日期 {member.birth_date}",
+            f"the date is before {member.name}'s birth ({member.birth_date})",
+            field="date",
+        )
+    latest = member.events.order_by("-date").values_list("date", flat=True).first()
+    if latest and when < latest:
+        raise TuopinError(
+            "event_before_latest",
+            f"变动日期早于{member.name}上一次变动的日期 {latest}",
+            f"the date is before {member.name}'s latest change ({latest})",
+            field="date",
+        )
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,8 +13,15 @@ from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import has_permission, require_permission, top_regions
 from tuopin.accounts.services import job_submit
 from tuopin.core.errors import TuopinError
-from tuopin.registry.forms import HouseholdEditForm, HouseholdFilter, ImportForm, MemberEventForm
-from tuopin.registry.models import Household
+from tuopin.registry.forms import (
+    HouseholdEditForm,
+    HouseholdFilter,
+    ImportForm,
+    MemberAddForm,
+    MemberEditForm,
+    MemberEventForm,
+)
+from tuopin.registry.models import Household, Member
 from tuopin.registry.selectors import (
     access_household,
     access_member,
@@ -23,7 +31,13 @@ from tuopin.registry.selectors import (
     household_totals,
     keyset_page,
 )
-from tuopin.registry.services import household_update, member_id_reveal, member_record_event
+from tuopin.registry.services import (
+    household_update,
+    member_add,
+    member_id_reveal,
+    member_record_event,
+    member_update,
+)
 
 
 @login_required
@@ -152,6 +166,63 @@ def household_edit(request, household_id: int):
             messages.success(request, _("已保存。"))
             return redirect("registry:household", household_id=household.pk)
     return render(request, "registry/household_edit.html", {"household": household, "form": form})
+
+
+def _form_problems(form, error: TuopinError) -> None:
+    """Put a refused save's problems on their fields (the rest above the form)."""
+    for problem in getattr(error, "problems", None) or []:
+        if not problem.warning:
+            field = problem.field if problem.field in form.fields else None
+            form.add_error(field, f"{problem.message_zh} ({problem.message_en})")
+    if not getattr(error, "problems", None):
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+@login_required
+def member_new(request, household_id: int):
+    """A member arriving by birth, marriage or moving in (checked as the import does)."""
+    household = access_household(request.user, household_id)
+    require_permission(request.user, Permission.REGISTRY_EDIT, household.village_id)
+    form = MemberAddForm(request.POST or None, initial={"event_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_add(acting_user=request.user, household=household, data=dict(form.cleaned_data))
+        except TuopinError as error:
+            _form_problems(form, error)
+        else:
+            messages.success(request, _("已新增成员。"))
+            return redirect("registry:household", household_id=household.pk)
+    context = {"household": household, "form": form, "title": _("新增成员")}
+    return render(request, "registry/member_form.html", context)
+
+
+@login_required
+def member_edit(request, member_id: int):
+    """Edit one member's facts; a stale form is refused whole, nothing is overwritten."""
+    member = access_member(request.user, member_id)
+    household = member.household
+    require_permission(request.user, Permission.REGISTRY_EDIT, household.village_id)
+    form = MemberEditForm(
+        request.POST or None,
+        instance=Member.objects.get(pk=member.pk),
+        initial={"version": member.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        changed = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
+        try:
+            member_update(
+                acting_user=request.user,
+                member=member,
+                version=form.cleaned_data["version"],
+                data=changed,
+            )
+        except TuopinError as error:
+            _form_problems(form, error)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("registry:household", household_id=household.pk)
+    context = {"household": household, "form": form, "member": member, "title": _("修改成员信息")}
+    return render(request, "registry/member_form.html", context)
 
 
 @login_required

@@ -75,6 +75,9 @@ def test_a_bad_code_value_is_a_400_not_a_crash(office):
     body["main_cause"] = "77"
     response = as_json(office, "post", "/api/v1/households", body)
     assert response.status_code == 400 and response.json()["problems"][0]["field"] == "main_cause"
+    problem = response.json()["problems"][0]
+    assert "主要致贫原因" in problem["message_zh"] and "77" in problem["message_zh"]
+    assert problem["message_en"].isascii() and "77" in problem["message_en"]
 
 
 def test_scoped_reads_and_writes(office, make_user):
@@ -116,3 +119,44 @@ def test_member_events_through_the_api(office):
     assert response.status_code == 201 and response.json()["status"] == "4"
     page = office.get("/api/v1/households").json()["items"][0]
     assert page["size"] == 3
+
+
+def test_members_are_listed_and_read_in_scope(office, make_user):
+    as_json(office, "post", "/api/v1/households", payload(first_village(RENHE).code))
+    household = Household.objects.get()
+    page = office.get("/api/v1/members", {"region": "411421000000", "limit": 3}).json()
+    assert len(page["items"]) == 3 and page["next_after"] == page["items"][-1]["id"]
+    rest = office.get("/api/v1/members", {"after": page["next_after"]}).json()
+    assert len(rest["items"]) == 1 and rest["next_after"] is None
+    member = rest["items"][0]
+    assert member["household_number"] == household.number and "*" in member["id_number"]
+    detail = office.get(f"/api/v1/members/{member['id']}").json()
+    assert detail["village_code"] == household.village_id
+    assert office.get("/api/v1/members", {"household": household.pk}).json()["items"]
+    assert office.get("/api/v1/members", {"region": "411422"}).json()["items"] == []
+    suixian = Client()
+    suixian.force_login(make_user(Role.COUNTY_OFFICE, SUIXIAN))
+    assert suixian.get("/api/v1/members").json()["items"] == []
+    assert suixian.get(f"/api/v1/members/{member['id']}").status_code == 404
+
+
+def test_a_region_filter_takes_a_full_code_of_any_level_or_refuses_garbage(office):
+    as_json(office, "post", "/api/v1/households", payload(first_village(RENHE).code))
+    for region in ("411421000000", "411421", f"{RENHE}", RENHE[:9]):
+        assert len(office.get("/api/v1/households", {"region": region}).json()["items"]) == 1
+    refused = office.get("/api/v1/households", {"region": "民权"})
+    assert refused.status_code == 400 and refused.json()["code"] == "region_code_invalid"
+
+
+def test_schema_errors_answer_400_in_both_languages(office):
+    as_json(office, "post", "/api/v1/households", payload(first_village(RENHE).code))
+    household = Household.objects.get()
+    missing = as_json(office, "patch", f"/api/v1/households/{household.pk}", {"phone": "1"})
+    assert missing.status_code == 400
+    body = missing.json()
+    assert body["code"] == "invalid_input" and body["problems"][0]["field"] == "version"
+    assert "必须填写" in body["message_zh"] and "version" in body["message_en"]
+    too_many = office.get("/api/v1/households", {"limit": 100000}).json()
+    assert too_many["problems"][0]["field"] == "limit" and "最大值" in too_many["message_zh"]
+    anonymous = Client().get("/api/v1/households")
+    assert anonymous.status_code == 401 and anonymous.json()["code"] == "unauthenticated"

@@ -28,6 +28,7 @@ from tuopin.registry.interchange.stored import (
     INCOME_AMOUNTS,
     StoredChunk,
     StoredReader,
+    owners_in_older_forms,
     owners_of,
 )
 from tuopin.registry.interchange.values import key, text
@@ -405,6 +406,7 @@ class _Checks:
     households: int = 0  # checked so far
     first_row_of_id: dict[str, int] = field(default_factory=dict)
     unplaced: dict[str, int] = field(default_factory=dict)  # `_Grouping.unplaced`
+    older: dict | None = None  # `owners_in_older_forms`, read on the first chunk
 
     def run(self, chunk: list[HouseholdRows], sink: ChunkSink, reader: StoredReader) -> None:
         # The stored rows are read (ahead, on PostgreSQL) while the members are validated.
@@ -418,7 +420,9 @@ class _Checks:
             cleaned[id(household)] = _validate(household, self.today)
         stored = reading.result()
         _check_file_duplicates(chunk, cleaned, self.first_row_of_id)
-        _check_database(chunk, cleaned, stored, sink.writer.new_id_numbers)
+        if self.older is None:
+            self.older = owners_in_older_forms()
+        _check_database(chunk, cleaned, stored, sink.writer.new_id_numbers, self.older)
         _income_warnings(chunk, cleaned)
         if self.partial and self.unplaced:
             _check_unplaced(chunk, self.unplaced)
@@ -518,11 +522,16 @@ def _check_file_duplicates(
 
 
 def _check_database(
-    households: list[HouseholdRows], cleaned: dict, stored: StoredChunk, written: set[str]
+    households: list[HouseholdRows],
+    cleaned: dict,
+    stored: StoredChunk,
+    written: set[str],
+    older: dict[str, tuple[str, str, str]],
 ) -> None:
     """An ID number registered in another household is reported, never merged.
     `written`: ID numbers this import has already added: they were checked within the
-    file (a later chunk read in the same transaction sees them stored)."""
+    file (a later chunk read in the same transaction sees them stored). `older`: the
+    owners of numbers stored in an older form (`owners_in_older_forms`)."""
     numbers = {m["id_number"] for h in households for m in cleaned[id(h)] if m.get("id_number")}
     owners = stored.owners
     missing = sorted(numbers - stored.asked)  # cleaned differently from the cell (15 -> 18)
@@ -531,7 +540,9 @@ def _check_database(
     for household in households:
         for row, member in zip(household.rows, cleaned[id(household)], strict=True):
             number = member.get("id_number")
-            owner = owners.get(number) if number and number not in written else None
+            if not number or number in written:
+                continue
+            owner = owners.get(number) or older.get(number)
             if owner is None:
                 continue
             village, number, name = owner

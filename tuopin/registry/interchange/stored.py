@@ -11,8 +11,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.models import Q
 
 from tuopin.core import db  # noqa: F401  (registers the any_of lookup)
+from tuopin.registry.idnumbers import canonical_id_number
 from tuopin.registry.models import Household, HouseholdCause, Income, Measure, Member
 
 INCOME_AMOUNTS = ("wages", "business", "property_income", "transfers", "production_costs")
@@ -95,6 +97,15 @@ def owners_of(id_numbers: list[str]) -> dict[str, tuple[str, str, str]]:
         for number, village, household_number, name in found:
             owners[number] = (village, household_number, name)
     return owners
+
+
+def owners_in_older_forms() -> dict[str, tuple[str, str, str]]:
+    """Canonical number -> owner, of the members whose number is stored in an older form
+    (15 digits, a small x): few, read once per import, so that a file's 18-digit number
+    still finds its holder in another household."""
+    older = Member.objects.filter(Q(id_number__regex=r"^[0-9]{15}$") | Q(id_number__endswith="x"))
+    found = older.values_list("id_number", "household__village_id", "household__number", "name")
+    return {canonical_id_number(number): owner for number, *owner in found}
 
 
 class StoredReader:

@@ -16,6 +16,7 @@ from simple_history.utils import bulk_update_with_history
 from tuopin.core import db  # noqa: F401  (registers the any_of lookup)
 from tuopin.core.bulk import insert_with_history
 from tuopin.registry.enums import MeasureCategory
+from tuopin.registry.idnumbers import canonical_id_number
 from tuopin.registry.interchange.columns import BY_KEY, HOUSEHOLD
 from tuopin.registry.interchange.stored import INCOME_AMOUNTS, MEMBER_FIELDS, StoredChunk
 from tuopin.registry.interchange.values import text
@@ -367,7 +368,10 @@ def _match(data: dict, stored: list[dict]) -> dict | None:
     for member in stored:
         if number and member["id_number"] == number:
             return member
-    if number:
+    if number:  # the same number stored in an older form (15 digits, a small x)
+        for member in stored:
+            if member["id_number"] and canonical_id_number(member["id_number"]) == number:
+                return member
         return None
     for member in stored:  # no ID number (a newborn): name and birth date
         if (

@@ -216,3 +216,45 @@ def test_a_file_that_is_not_really_xls_is_unusable(shangqiu, tmp_path):
     with pytest.raises(UnusableFile) as refused:
         import_registry(path)
     assert refused.value.code == "file_unreadable"
+
+
+def test_a_number_stored_with_15_digits_is_the_same_person_in_an_import(shangqiu, tmp_path):
+    import_registry(write_xlsx(tmp_path / "in.xlsx", family()))
+    head = Member.objects.get(name="张建国")
+    legacy = head.id_number[:6] + head.id_number[8:17]
+    Member.objects.filter(pk=head.pk).update(id_number=legacy)
+    # The same household: the member is matched and upgraded, not added a second time.
+    report = import_registry(write_xlsx(tmp_path / "again.xlsx", family()))
+    assert report.errors == [] and report.members.updated == 1, report.as_dict()
+    assert Member.objects.filter(name="张建国").count() == 1
+    Member.objects.filter(pk=head.pk).update(id_number=legacy)
+    # Another household: refused, naming the first.
+    intruder = person(
+        "411421101201009", "张建国", "男", head.id_number, "1968-03-12", "户主", size=1
+    )
+    refused = import_registry(write_xlsx(tmp_path / "other.xlsx", [intruder]))
+    [error] = refused.errors
+    assert error.code == "id_in_other_household" and "411421101201001" in error.message_zh
+
+
+def test_the_export_command_writes_logs_and_refuses_clearly(shangqiu, tmp_path):
+    from django.core.management.base import CommandError
+
+    from tuopin.audit.models import AccessKind, AccessLog
+
+    import_registry(write_xlsx(tmp_path / "in.xlsx", family()))
+    out = tmp_path / "人和镇.csv"
+    call_command(
+        "export", "registry", "--region", "411421101000", "--out", str(out), stdout=StringIO()
+    )
+    assert import_registry(out).members.unchanged == 3
+    logged = AccessLog.objects.get(kind=AccessKind.EXPORT)
+    assert logged.region_code == "411421101000" and "3 rows" in logged.detail
+    for region, where, message in [
+        ("411421", tmp_path / "no-such-folder" / "x.csv", "不存在"),
+        ("民权", tmp_path / "x.csv", "区划代码"),
+        ("411421", tmp_path / "x.pdf", ".xlsx"),
+    ]:
+        with pytest.raises(CommandError) as refused:
+            call_command("export", "registry", "--region", region, "--out", str(where))
+        assert message in str(refused.value)

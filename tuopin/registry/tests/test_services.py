@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -15,6 +15,7 @@ from tuopin.registry.enums import (
     Relation,
     Sex,
 )
+from tuopin.registry.idnumbers import make_id_number
 from tuopin.registry.models import Household, Member, MemberEvent
 from tuopin.registry.selectors import household_list_for_user, with_income
 from tuopin.registry.services import (
@@ -85,6 +86,42 @@ def test_the_same_id_number_is_refused_in_a_second_household_naming_the_first(ca
     assert Household.objects.count() == 1
 
 
+@pytest.mark.parametrize("older_form", ["15 digits", "small x"])
+def test_a_number_stored_in_an_older_form_still_blocks_a_second_household(
+    cadre, village, older_form
+):
+    first = register(cadre, village)
+    head = first.members.get(relation=Relation.HEAD)  # born 1968: once a 15-digit number
+    number = next(  # one with the check digit X, for the small-x case
+        n
+        for n in (make_id_number("411421", head.birth_date, i, "1") for i in range(1, 400))
+        if n.endswith("X")
+    )
+    stored = number[:6] + number[8:17] if older_form == "15 digits" else number[:-1] + "x"
+    Member.objects.filter(pk=head.pk).update(id_number=stored)
+    members = family()
+    members[0].update(id_number=number, birth_date=head.birth_date)
+    with pytest.raises(RegistryInvalid) as refused:
+        register(cadre, village, number="0002", members=members)
+    problem = next(p for p in refused.value.problems if p.code == "id_in_other_household")
+    assert "户编号 0001" in problem.message_zh
+    assert Household.objects.count() == 1
+
+
+def test_the_holder_of_a_number_is_named_only_inside_the_users_region(cadre, village, make_user):
+    first = register(cadre, village)
+    son = first.members.get(relation=Relation.SON)
+    elsewhere = other_county_village(SUIXIAN)
+    stranger = make_user(Role.VILLAGE, elsewhere.code)
+    members = family("411422")
+    members[2].update(id_number=son.id_number, birth_date=son.birth_date)
+    with pytest.raises(RegistryInvalid) as refused:
+        register(stranger, elsewhere, number="0009", members=members)
+    problem = next(p for p in refused.value.problems if p.code == "id_in_other_household")
+    assert "户编号 0001" in problem.message_zh and son.name not in problem.message_zh
+    assert son.name not in problem.message_en
+
+
 def test_a_village_user_cannot_register_in_another_village(cadre):
     with pytest.raises(Http404):
         register(cadre, other_county_village(SUIXIAN))
@@ -137,6 +174,36 @@ def test_member_changes_are_dated_events_not_deletions(cadre, village):
         member_record_event(
             acting_user=cadre, member=baby, kind=MemberEventKind.DEATH, when=date(2999, 1, 1)
         )
+
+
+def test_an_event_must_fit_the_members_life(cadre, village):
+    household = register(cadre, village)
+    daughter = household.members.get(relation=Relation.DAUGHTER)
+
+    def record(kind, when):
+        return member_record_event(acting_user=cadre, member=daughter, kind=kind, when=when)
+
+    for kind, when, code in [
+        (MemberEventKind.RELEASE, date(2018, 5, 1), "event_does_not_fit"),  # never in prison
+        (MemberEventKind.BIRTH, date(2018, 5, 1), "event_does_not_fit"),  # she exists
+        (MemberEventKind.MOVE_IN, date(2018, 5, 1), "event_does_not_fit"),  # never left
+        (MemberEventKind.DEATH, daughter.birth_date - timedelta(days=1), "event_before_birth"),
+    ]:
+        with pytest.raises(TuopinError) as refused:
+            record(kind, when)
+        assert refused.value.code == code, kind
+    record(MemberEventKind.IMPRISONMENT, date(2018, 3, 1))
+    with pytest.raises(TuopinError) as earlier:
+        record(MemberEventKind.RELEASE, date(2018, 2, 1))  # before the latest change
+    assert earlier.value.code == "event_before_latest"
+    record(MemberEventKind.RELEASE, date(2018, 9, 1))
+    record(MemberEventKind.DEATH, date(2018, 10, 1))
+    for kind in (MemberEventKind.DEATH, MemberEventKind.MOVE_IN, MemberEventKind.BIRTH):
+        with pytest.raises(TuopinError) as after_death:
+            record(kind, date(2018, 11, 1))
+        assert after_death.value.code == "event_does_not_fit"
+    daughter.refresh_from_db()
+    assert daughter.status == MemberStatus.DECEASED and daughter.events.count() == 3
 
 
 def test_per_capita_income_counts_current_members_only(cadre, village):

@@ -68,6 +68,9 @@ def test_the_list_filters_searches_and_counts(office, village):
     found = client.get(reverse("registry:households"), {"q": typed}).content.decode()
     assert "共 1 户" in found and "0001" in found
     assert "共 1 户" in client.get(reverse("registry:households"), {"q": "0002"}).content.decode()
+    for region in (RENHE, RENHE[:9], MINQUAN, MINQUAN[:6]):  # a full code or its prefix
+        by_region = client.get(reverse("registry:households"), {"region": region})
+        assert "共 2 户，8 人" in by_region.content.decode(), region
 
 
 def test_keyset_pages_walk_every_household_once(office, village):
@@ -154,6 +157,27 @@ def test_an_uploaded_file_is_imported_by_a_job_with_its_error_report(office, tmp
     assert not Member.objects.exists()
     download = client.get(reverse("web:job_download", args=[job.pk]))
     assert download.status_code == 200 and job.result_name == "导入结果.xlsx"
+
+
+def test_an_uploaded_xls_is_imported_by_the_job(office, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tuopin.core.jobs import worker_loop
+    from tuopin.core.models import Job, JobStatus
+    from tuopin.registry.models import Member
+    from tuopin.registry.tests.test_import import family
+    from tuopin.registry.tests.test_import_edges import write_xls
+
+    path = write_xls(tmp_path / "upload.xls", family())
+    client = login(office)
+    client.post(
+        reverse("registry:import"),
+        {"file": SimpleUploadedFile("人和镇.xls", path.read_bytes()), "region": MINQUAN},
+    )
+    worker_loop(once=True, heartbeat=False)
+    job = Job.objects.get(kind="registry.import")
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert job.result["households"]["created"] == 1 and Member.objects.count() == 3
 
 
 def test_the_import_page_refuses_other_files_and_other_roles(office, make_user):

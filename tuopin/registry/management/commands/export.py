@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from tuopin.audit.models import AccessKind
@@ -24,7 +26,13 @@ class Command(BaseCommand):
             raise CommandError(f"区划代码 {region} 不存在 (unknown region code {region})")
         if not out.lower().endswith((".xlsx", ".csv")):
             raise CommandError("输出文件应为 .xlsx 或 .csv (the output must be .xlsx or .csv)")
-        rows = export_registry(households_under(significant_prefix(code)), out)
+        folder = Path(out).resolve().parent
+        if not folder.is_dir():
+            raise CommandError(f"输出目录 {folder} 不存在 (the folder {folder} does not exist)")
+        try:
+            rows = export_registry(households_under(significant_prefix(code)), out)
+        except OSError as error:
+            raise CommandError(f"无法写入 {out}：{error.strerror} (cannot write {out})") from error
         access_log_record(
             kind=AccessKind.EXPORT,
             username="(command line)",
