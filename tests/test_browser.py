@@ -184,6 +184,39 @@ def test_a_county_user_finds_a_household_and_reveals_an_id_number(page, live_ser
     assert AccessLog.objects.filter(kind=AccessKind.REVEAL, object_id=str(head.pk)).exists()
 
 
+def test_a_village_cadre_records_a_birth_from_the_household_page(page, live_server, make_user):
+    from datetime import date
+
+    from tuopin.registry.idnumbers import make_id_number
+    from tuopin.registry.models import Member
+    from tuopin.registry.services import household_register
+    from tuopin.registry.tests.factories import family
+
+    cadre = make_user(Role.VILLAGE, "411421101201", username="zhuzhai", password=PASSWORD)
+    household = household_register(
+        acting_user=cadre,
+        village_code="411421101201",
+        number="411421101201002",
+        attributes={},
+        members=family(),
+    )
+    log_in(page, live_server, "zhuzhai")
+    page.goto(f"{live_server.url}/registry/households/{household.pk}/")
+    page.click("[data-testid=add-member]")
+    page.select_option("#id_event", "birth")
+    page.fill("#id_event_date", "2018-06-01")
+    page.fill("#id_name", "王小宝")
+    page.select_option("#id_sex", "1")
+    page.fill("#id_id_number", make_id_number("411421", date(2018, 6, 1), 41, "1").lower())
+    page.select_option("#id_relation", "41")  # 之孙子
+    shot(page, "08-member-new")
+    page.click("[data-testid=member-save]")
+    page.wait_for_selector("[data-testid=members] >> text=王小宝")
+    baby = Member.objects.get(name="王小宝")
+    assert baby.birth_date == date(2018, 6, 1) and baby.events.get().kind == "birth"
+    assert "王小宝" in page.inner_text("[data-testid=history]")
+
+
 def test_a_county_user_runs_an_evaluation_and_reads_the_shortfall(page, live_server, make_user):
     from tuopin.policy.tests.test_henan import household
 

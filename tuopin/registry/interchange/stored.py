@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Q
+from django.db.models.functions import Length
 
 from tuopin.core import db  # noqa: F401  (registers the any_of lookup)
 from tuopin.registry.idnumbers import canonical_id_number
@@ -103,7 +104,10 @@ def owners_in_older_forms() -> dict[str, tuple[str, str, str]]:
     """Canonical number -> owner, of the members whose number is stored in an older form
     (15 digits, a small x): few, read once per import, so that a file's 18-digit number
     still finds its holder in another household."""
-    older = Member.objects.filter(Q(id_number__regex=r"^[0-9]{15}$") | Q(id_number__endswith="x"))
+    # A length test scans the table several times faster than a regular expression.
+    older = Member.objects.annotate(length=Length("id_number")).filter(
+        Q(length=15) | Q(id_number__endswith="x")
+    )
     found = older.values_list("id_number", "household__village_id", "household__number", "name")
     return {canonical_id_number(number): owner for number, *owner in found}
 
