@@ -1044,8 +1044,8 @@ def _duplicate_id_across_cities(c: Context) -> QuerySet:
 def unknown_check(code: str) -> TuopinError:
     return TuopinError(
         "quality_check_unknown",
-        f"没有代码为“{code}”的疑点数据检查",
-        f"there is no data-quality check with code '{code}'",
+        f"没有代码为“{code}”的疑点数据检查；可用的检查：{', '.join(CHECKS)}",
+        f"there is no data-quality check with code '{code}'; the checks: {', '.join(CHECKS)}",
     )
 
 

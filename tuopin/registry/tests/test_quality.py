@@ -737,6 +737,10 @@ def test_the_command_prints_counts_as_json_and_lists_households(office, suixian_
     listed = json.loads(run("--list", "empty_road_type", "--json"))
     assert listed["check"] == "empty_road_type"
     assert sorted(h["village"][:6] for h in listed["households"]) == ["411421", "411422"]
+    from tuopin.audit.models import AccessKind, AccessLog
+
+    logged = AccessLog.objects.filter(kind=AccessKind.EXPORT, object_type="quality")
+    assert logged.count() == 2 and logged.filter(region_code=MINQUAN).exists()
 
 
 @pytest.mark.parametrize(
@@ -745,7 +749,7 @@ def test_the_command_prints_counts_as_json_and_lists_households(office, suixian_
         (["--region", "4114219"], "区划代码"),
         (["--region", "999999"], "unknown region code"),
         (["--year", "2031"], "贫困线"),
-        (["--list", "no_such_check"], "no_such_check"),
+        (["--list", "no_such_check"], "empty_road_type"),  # the valid checks are named
         (["--as-of", "2018-13-01"], "YYYY-MM-DD"),
     ],
 )

@@ -8,6 +8,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tuopin.audit.models import AccessKind
+from tuopin.audit.services import access_log_record
 from tuopin.core.errors import TuopinError
 from tuopin.core.regioncodes import expand_code
 from tuopin.regions.models import Region
@@ -92,6 +94,16 @@ class Command(BaseCommand):
             quality_list(code, user=None, region_prefix=prefix, year=year, as_of=as_of)
             .values_list("village_id", "number", "head_name")
             .iterator(chunk_size=2000)
+        )
+        # The list names households and their heads: a look at personal data, logged as
+        # the scorecard's download is.
+        access_log_record(
+            kind=AccessKind.EXPORT,
+            username="(command line)",
+            region_code=region.code if region else None,
+            object_type="quality",
+            object_id=code,
+            detail=f"tuopin quality --list {code} --year {year}",
         )
         if as_json:
             households = [
