@@ -157,19 +157,25 @@ def test_an_export_job_shows_live_progress_and_a_download(page, live_server, mak
     shot(page, "06-job-done")
 
 
-def test_a_county_user_finds_a_household_and_reveals_an_id_number(page, live_server, make_user):
-    from tuopin.audit.models import AccessKind, AccessLog
+def registered(user, number: str):
+    """A family of four registered in 朱寨村委会 by `user`."""
     from tuopin.registry.services import household_register
     from tuopin.registry.tests.factories import family
 
-    office = make_user(Role.COUNTY_OFFICE, MINQUAN, username="minquan", password=PASSWORD)
-    household = household_register(
-        acting_user=office,
+    return household_register(
+        acting_user=user,
         village_code="411421101201",
-        number="411421101201001",
+        number=number,
         attributes={},
         members=family(),
     )
+
+
+def test_a_county_user_finds_a_household_and_reveals_an_id_number(page, live_server, make_user):
+    from tuopin.audit.models import AccessKind, AccessLog
+
+    office = make_user(Role.COUNTY_OFFICE, MINQUAN, username="minquan", password=PASSWORD)
+    household = registered(office, "411421101201001")
     head = household.members.get(relation="02")
     log_in(page, live_server, "minquan")
     page.click("nav >> text=贫困户")
@@ -189,17 +195,9 @@ def test_a_village_cadre_records_a_birth_from_the_household_page(page, live_serv
 
     from tuopin.registry.idnumbers import make_id_number
     from tuopin.registry.models import Member
-    from tuopin.registry.services import household_register
-    from tuopin.registry.tests.factories import family
 
     cadre = make_user(Role.VILLAGE, "411421101201", username="zhuzhai", password=PASSWORD)
-    household = household_register(
-        acting_user=cadre,
-        village_code="411421101201",
-        number="411421101201002",
-        attributes={},
-        members=family(),
-    )
+    household = registered(cadre, "411421101201002")
     log_in(page, live_server, "zhuzhai")
     page.goto(f"{live_server.url}/registry/households/{household.pk}/")
     page.click("[data-testid=add-member]")

@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from tuopin.core.regioncodes import significant_prefix
+from tuopin.core.regioncodes import filter_prefix
 
 
 def bootstrap(form: forms.BaseForm, *, small: bool = False) -> None:
@@ -22,12 +22,10 @@ def bootstrap(form: forms.BaseForm, *, small: bool = False) -> None:
 
 
 class RegionPrefixField(forms.CharField):
-    """Cleans a full 12-digit code of any level to its significant prefix (everything
-    under it), and keeps a prefix as typed."""
+    """Digits of a region filter, cleaned by `filter_prefix`."""
 
     def clean(self, value):
-        value = super().clean(value)
-        return significant_prefix(value) if len(value) == 12 else value
+        return filter_prefix(super().clean(value))
 
 
 def region_prefix_field() -> forms.CharField:

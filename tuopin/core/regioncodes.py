@@ -22,6 +22,12 @@ def significant_prefix(code: str) -> str:
     return code
 
 
+def filter_prefix(digits: str) -> str:
+    """A region filter as typed: a full 12-digit code of any level stands for what lies
+    under it (its significant prefix); shorter digits are a prefix as they are."""
+    return significant_prefix(digits) if len(digits) == 12 else digits
+
+
 def level_of_code(code: str) -> str:
     length = len(significant_prefix(code))
     return {2: "province", 4: "city", 6: "county", 9: "township", 12: "village"}[length]

@@ -149,7 +149,6 @@ class MemberAddForm(MemberEditForm):
         del self.fields["version"]
         self.fields["event"].choices = [(k.value, k.label) for k in ARRIVALS]
         self.order_fields(["event", "event_date"])
-        bootstrap(self, small=True)
 
 
 class MemberEventForm(forms.Form):

@@ -141,6 +141,12 @@ def stored_forms(number: str) -> set[str]:
     return forms
 
 
+def by_stored_form(numbers) -> dict[str, str]:
+    """Every form the numbers may be stored in -> the number asked about: look up the
+    forms, and map what is found back."""
+    return {form: number for number in numbers if number for form in stored_forms(number)}
+
+
 @lru_cache(maxsize=1)
 def division_codes() -> frozenset[str]:
     """Every division code GB/T 2260 has had, current and abolished (民权县 411421 and

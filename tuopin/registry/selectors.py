@@ -19,11 +19,11 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 
 from tuopin.accounts.selectors import UNRESTRICTED, scope_filter, scope_prefixes
 from tuopin.core.errors import OutOfScope, TuopinError
-from tuopin.core.regioncodes import significant_prefix
+from tuopin.core.regioncodes import filter_prefix
 from tuopin.regions.enums import RegionLevel
 from tuopin.registry.enums import MemberStatus, Relation
 from tuopin.registry.history import household_changes
-from tuopin.registry.idnumbers import check_id_number, normalise_id_text
+from tuopin.registry.idnumbers import stored_forms
 from tuopin.registry.models import Household, Income, Member, MemberEvent, RegionTotal
 from tuopin.registry.totals import TOWNSHIP_DIGITS
 from tuopin.registry.validation import normalise_text
@@ -97,17 +97,12 @@ TOTALLED_FILTERS = ("status", "attribute")
 
 def _text_matches(text: str) -> Q:
     """Households whose number starts with `text`, or with a member named `text` or holding
-    that ID number (typed in any width or case; a 15-digit number also as its 18-digit form).
+    that ID number (typed in any width or case, 15 or 18 digits, stored in either form).
 
     Members are looked up first through their indexes (name; the unique ID number), so
     the household query gets a short list of ids instead of a subquery to join.
     """
-    id_text = normalise_id_text(text)
-    numbers = {id_text}
-    check = check_id_number(id_text)
-    if check.kind != "invalid":
-        numbers.add(check.normalised)
-    numbers.discard("")
+    numbers = stored_forms(text) - {""}
     members = Member.objects.filter(name=text)
     if numbers:
         members = Member.objects.filter(Q(name=text) | Q(id_number__in=sorted(numbers)))
@@ -116,8 +111,7 @@ def _text_matches(text: str) -> Q:
 
 
 def _prefix_of(region: str) -> str:
-    """A region filter as typed: a full 12-digit code of any level means what lies under
-    it (its significant prefix); shorter digits are a prefix."""
+    """A region filter as typed (`filter_prefix`); anything but digits is refused."""
     region = (region or "").strip()
     if region and not region.isdigit():
         raise TuopinError(
@@ -126,7 +120,7 @@ def _prefix_of(region: str) -> str:
             f"invalid region code '{region}': digits only (12 digits or a prefix)",
             field="region",
         )
-    return significant_prefix(region) if len(region) == 12 else region
+    return filter_prefix(region)
 
 
 def member_search(

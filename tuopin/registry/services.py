@@ -20,7 +20,7 @@ from tuopin.registry.enums import (
     MemberStatus,
     PovertyCause,
 )
-from tuopin.registry.idnumbers import check_id_number, normalise_id_text, stored_forms
+from tuopin.registry.idnumbers import by_stored_form, canonical_id_number
 from tuopin.registry.models import (
     Helper,
     Household,
@@ -114,7 +114,7 @@ def _writable_village(acting_user, village_code: str) -> Region:
 
 def _id_owners(numbers: list[str], exclude_household: int | None = None) -> dict[str, Member]:
     """Number -> the member registered with it, in whichever form it was stored."""
-    asked = {form: number for number in numbers if number for form in stored_forms(number)}
+    asked = by_stored_form(numbers)
     members = Member.objects.filter(id_number__in=asked).select_related("household__village")
     if exclude_household is not None:
         members = members.exclude(household_id=exclude_household)
@@ -452,10 +452,7 @@ def helper_assign(
 ) -> Helper:
     """Name the household's responsible helper; a registered poor person cannot be one."""
     _writable_village(acting_user, household.village_id)
-    id_number = normalise_id_text(id_number)
-    check = check_id_number(id_number) if id_number else None
-    if check is not None and not check.errors:
-        id_number = check.normalised  # a 15-digit number compares as its 18-digit form
+    id_number = canonical_id_number(id_number)  # a 15-digit number as its 18-digit form
     if id_number:
         owner = _id_owners([id_number]).get(id_number)
         if owner is not None:

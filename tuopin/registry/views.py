@@ -150,32 +150,35 @@ def household_edit(request, household_id: int):
         initial={"version": household.version},
     )
     if request.method == "POST" and form.is_valid():
-        attributes = {
-            name: form.cleaned_data[name] for name in form.changed_data if name != "version"
-        }
         try:
             household_update(
                 acting_user=request.user,
                 household=household,
                 version=form.cleaned_data["version"],
-                attributes=attributes,
+                attributes=_changed(form),
             )
         except TuopinError as error:
-            form.add_error(None, error.message)
+            _form_problems(form, error)
         else:
             messages.success(request, _("已保存。"))
             return redirect("registry:household", household_id=household.pk)
     return render(request, "registry/household_edit.html", {"household": household, "form": form})
 
 
+def _changed(form) -> dict:
+    """The fields a versioned edit form changed (the version only says what it started from)."""
+    return {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
+
+
 def _form_problems(form, error: TuopinError) -> None:
     """Put a refused save's problems on their fields (the rest above the form)."""
-    for problem in getattr(error, "problems", None) or []:
+    problems = getattr(error, "problems", None)  # a RegistryInvalid lists every one
+    if not problems:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+    for problem in problems or []:
         if not problem.warning:
             field = problem.field if problem.field in form.fields else None
             form.add_error(field, f"{problem.message_zh} ({problem.message_en})")
-    if not getattr(error, "problems", None):
-        form.add_error(error.field if error.field in form.fields else None, error.message)
 
 
 @login_required
@@ -208,13 +211,12 @@ def member_edit(request, member_id: int):
         initial={"version": member.version},
     )
     if request.method == "POST" and form.is_valid():
-        changed = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
         try:
             member_update(
                 acting_user=request.user,
                 member=member,
                 version=form.cleaned_data["version"],
-                data=changed,
+                data=_changed(form),
             )
         except TuopinError as error:
             _form_problems(form, error)

@@ -28,7 +28,6 @@ from tuopin.registry.interchange.stored import (
     INCOME_AMOUNTS,
     StoredChunk,
     StoredReader,
-    owners_in_older_forms,
     owners_of,
 )
 from tuopin.registry.interchange.values import key, text
@@ -370,11 +369,12 @@ def _import_registry(
         return _import_registry(path, **options, streaming=False)
     sink.close(keep=not (dry_run or checks.failing))
     report.errors.sort(key=lambda m: (m.row, m.column))
+    alone = grouping.households_alone()
     if checks.failing:
-        report.households = Counts(rejected=grouping.households + grouping.households_alone())
+        report.households = Counts(rejected=grouping.households + alone)
         report.members = Counts(rejected=report.rows)
         return report
-    report.households.rejected += grouping.households_alone()
+    report.households.rejected += alone
     # Autovacuum re-analyzes a table once a tenth of it changed, but only a while later;
     # an import that at least doubles the registry would meanwhile leave the next queries
     # (the totals, an export) planned for a small table.
@@ -406,7 +406,6 @@ class _Checks:
     households: int = 0  # checked so far
     first_row_of_id: dict[str, int] = field(default_factory=dict)
     unplaced: dict[str, int] = field(default_factory=dict)  # `_Grouping.unplaced`
-    older: dict | None = None  # `owners_in_older_forms`, read on the first chunk
 
     def run(self, chunk: list[HouseholdRows], sink: ChunkSink, reader: StoredReader) -> None:
         # The stored rows are read (ahead, on PostgreSQL) while the members are validated.
@@ -420,9 +419,7 @@ class _Checks:
             cleaned[id(household)] = _validate(household, self.today)
         stored = reading.result()
         _check_file_duplicates(chunk, cleaned, self.first_row_of_id)
-        if self.older is None:
-            self.older = owners_in_older_forms()
-        _check_database(chunk, cleaned, stored, sink.writer.new_id_numbers, self.older)
+        _check_database(chunk, cleaned, stored, sink.writer.new_id_numbers)
         _income_warnings(chunk, cleaned)
         if self.partial and self.unplaced:
             _check_unplaced(chunk, self.unplaced)
@@ -522,16 +519,11 @@ def _check_file_duplicates(
 
 
 def _check_database(
-    households: list[HouseholdRows],
-    cleaned: dict,
-    stored: StoredChunk,
-    written: set[str],
-    older: dict[str, tuple[str, str, str]],
+    households: list[HouseholdRows], cleaned: dict, stored: StoredChunk, written: set[str]
 ) -> None:
     """An ID number registered in another household is reported, never merged.
     `written`: ID numbers this import has already added: they were checked within the
-    file (a later chunk read in the same transaction sees them stored). `older`: the
-    owners of numbers stored in an older form (`owners_in_older_forms`)."""
+    file (a later chunk read in the same transaction sees them stored)."""
     numbers = {m["id_number"] for h in households for m in cleaned[id(h)] if m.get("id_number")}
     owners = stored.owners
     missing = sorted(numbers - stored.asked)  # cleaned differently from the cell (15 -> 18)
@@ -542,7 +534,7 @@ def _check_database(
             number = member.get("id_number")
             if not number or number in written:
                 continue
-            owner = owners.get(number) or older.get(number)
+            owner = owners.get(number)
             if owner is None:
                 continue
             village, number, name = owner

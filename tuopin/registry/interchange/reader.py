@@ -56,35 +56,8 @@ def _rows_of(path: Path, hint: dict | None = None) -> Iterator[tuple[int, list]]
     """(row number, cells) of the first sheet; `hint["rows"]`: about how many rows."""
     hint = {} if hint is None else hint
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        try:
-            rows = iter_sheet_rows(path, hint)
-        except (NotHandled, zipfile.BadZipFile, OSError):
-            rows = None  # openpyxl reads it, or reports why it cannot
-        if rows is not None:
-            try:
-                yield from enumerate(rows, start=1)
-            except (ParseError, ValueError, IndexError, KeyError) as error:
-                # Broken XML inside a readable zip; openpyxl would fail on it too.
-                raise UnusableFile(
-                    "file_unreadable",
-                    f"无法读取 Excel 文件：{path.name}",
-                    f"cannot read the Excel file {path.name}",
-                ) from error
-            return
-        try:
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-            raise UnusableFile(
-                "file_unreadable",
-                f"无法读取 Excel 文件：{path.name}",
-                f"cannot read the Excel file {path.name}",
-            ) from error
-        sheet = workbook.worksheets[0]
-        hint["rows"] = sheet.max_row
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(row)
-        workbook.close()
+    if suffix in (".xlsx", ".xlsm") or (suffix == ".xls" and _is_zip(path)):
+        yield from _xlsx_rows(path, hint)  # an .xlsx saved under the old name is one
     elif suffix == ".xls":
         yield from _xls_rows(path, hint)
     elif suffix in (".csv", ".txt"):
@@ -102,8 +75,7 @@ def _rows_of(path: Path, hint: dict | None = None) -> Iterator[tuple[int, list]]
                 "the CSV is neither UTF-8 nor GBK",
             )
         hint["rows"] = text.count("\n") + 1  # more than the rows if cells hold line breaks
-        for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
-            yield number, row
+        yield from enumerate(csv.reader(io.StringIO(text)), start=1)
     else:
         raise UnusableFile(
             "file_type",
@@ -112,20 +84,39 @@ def _rows_of(path: Path, hint: dict | None = None) -> Iterator[tuple[int, list]]
         )
 
 
+def _is_zip(path: Path) -> bool:
+    with path.open("rb") as source:
+        return source.read(2) == b"PK"
+
+
+def _xlsx_rows(path: Path, hint: dict) -> Iterator[tuple[int, list]]:
+    try:
+        rows = iter_sheet_rows(path, hint)
+    except (NotHandled, zipfile.BadZipFile, OSError):
+        rows = None  # openpyxl reads it, or reports why it cannot
+    if rows is not None:
+        try:
+            yield from enumerate(rows, start=1)
+        except (ParseError, ValueError, IndexError, KeyError) as error:
+            # Broken XML inside a readable zip; openpyxl would fail on it too.
+            raise _unreadable(path) from error
+        return
+    with path.open("rb") as source:  # a file, not a name: openpyxl judges names by suffix
+        try:
+            workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+            raise _unreadable(path) from error
+        sheet = workbook.worksheets[0]
+        hint["rows"] = sheet.max_row
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(row)
+        workbook.close()
+
+
 def _xls_rows(path: Path, hint: dict) -> Iterator[tuple[int, list]]:
     """The first sheet of an Excel 97-2003 workbook, its cells as openpyxl gives an
     xlsx's: whole numbers as int, date-formatted numbers as datetime, error codes as
     their text. (An .xls holds at most 65,536 rows, so reading it whole is fine.)"""
-    if path.read_bytes()[:2] == b"PK":  # an .xlsx saved under the old name
-        try:
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-            raise _unreadable(path) from error
-        hint["rows"] = workbook.worksheets[0].max_row
-        for number, row in enumerate(workbook.worksheets[0].iter_rows(values_only=True), 1):
-            yield number, list(row)
-        workbook.close()
-        return
     try:
         book = xlrd.open_workbook(str(path))
     except (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError) as error:

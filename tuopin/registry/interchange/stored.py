@@ -11,11 +11,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Q
-from django.db.models.functions import Length
 
 from tuopin.core import db  # noqa: F401  (registers the any_of lookup)
-from tuopin.registry.idnumbers import canonical_id_number
+from tuopin.registry.idnumbers import by_stored_form
 from tuopin.registry.models import Household, HouseholdCause, Income, Measure, Member
 
 INCOME_AMOUNTS = ("wages", "business", "property_income", "transfers", "production_costs")
@@ -85,31 +83,22 @@ def read_stored(keys: set[tuple[str, str]], id_numbers: set[str]) -> StoredChunk
 
 
 def owners_of(id_numbers: list[str]) -> dict[str, tuple[str, str, str]]:
-    """ID number -> (village, household number, name) of the members registered with it."""
+    """ID number -> (village, household number, name) of the members registered with it,
+    in whichever form it was stored (`stored_forms`: 15 digits, a small x)."""
+    asked = by_stored_form(id_numbers)
+    forms = sorted(asked)
     owners = {}
-    for start in range(0, len(id_numbers), 5000):
+    for start in range(0, len(forms), 5000):
         # `<> ''` lets PostgreSQL use the partial unique index, which it cannot prove
         # usable for an array parameter: without it, a sequential scan per chunk.
         found = (
-            Member.objects.filter(id_number__any_of=id_numbers[start : start + 5000])
+            Member.objects.filter(id_number__any_of=forms[start : start + 5000])
             .exclude(id_number="")
             .values_list("id_number", "household__village_id", "household__number", "name")
         )
         for number, village, household_number, name in found:
-            owners[number] = (village, household_number, name)
+            owners[asked[number]] = (village, household_number, name)
     return owners
-
-
-def owners_in_older_forms() -> dict[str, tuple[str, str, str]]:
-    """Canonical number -> owner, of the members whose number is stored in an older form
-    (15 digits, a small x): few, read once per import, so that a file's 18-digit number
-    still finds its holder in another household."""
-    # A length test scans the table several times faster than a regular expression.
-    older = Member.objects.annotate(length=Length("id_number")).filter(
-        Q(length=15) | Q(id_number__endswith="x")
-    )
-    found = older.values_list("id_number", "household__village_id", "household__number", "name")
-    return {canonical_id_number(number): owner for number, *owner in found}
 
 
 class StoredReader:

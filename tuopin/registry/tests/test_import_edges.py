@@ -258,3 +258,10 @@ def test_the_export_command_writes_logs_and_refuses_clearly(shangqiu, tmp_path):
         with pytest.raises(CommandError) as refused:
             call_command("export", "registry", "--region", region, "--out", str(where))
         assert message in str(refused.value)
+
+
+def test_an_xlsx_saved_under_the_xls_name_is_read_as_one(shangqiu, tmp_path):
+    path = write_xlsx(tmp_path / "renamed.xls", family())
+    assert path.read_bytes()[:2] == b"PK"
+    report = import_registry(path)
+    assert report.errors == [] and report.members.created == 3

@@ -5,49 +5,13 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from conftest import MINQUAN, RENHE, first_village
-from tuopin.accounts.roles import Role
 from tuopin.registry.enums import MemberEventKind, MemberStatus, Relation, Sex
 from tuopin.registry.idnumbers import make_id_number
 from tuopin.registry.models import Member, MemberEvent
-from tuopin.registry.services import household_register
 from tuopin.registry.tests.factories import family
-from tuopin.registry.tests.test_views import login
+from tuopin.registry.tests.test_views import form_data, login, register
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def village():
-    return first_village(RENHE)
-
-
-@pytest.fixture
-def office(make_user):
-    return make_user(Role.COUNTY_OFFICE, MINQUAN)
-
-
-def register(user, village, number, members=None):
-    return household_register(
-        acting_user=user,
-        village_code=village.code,
-        number=number,
-        attributes={},
-        members=family() if members is None else members,
-    )
-
-
-def form_data(client, url: str, **changes) -> dict:
-    """What the form at `url` would post unchanged, with `changes`."""
-    form = client.get(url).context["form"]
-    data = {}
-    for name, field in form.fields.items():
-        value = form.initial.get(name, field.initial)
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        data[name] = "" if value is None else value
-    data.update(changes)
-    return data
 
 
 def test_a_birth_is_added_from_the_household_page(office, village):

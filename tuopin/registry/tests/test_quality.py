@@ -58,18 +58,8 @@ HAN = Ethnicity.choices[0][0]
 
 
 @pytest.fixture
-def office(make_user):
-    return make_user(Role.COUNTY_OFFICE, MINQUAN)
-
-
-@pytest.fixture
 def suixian_office(make_user):
     return make_user(Role.COUNTY_OFFICE, SUIXIAN)
-
-
-@pytest.fixture
-def village():
-    return first_village(RENHE)
 
 
 def adult(**fields) -> dict:

@@ -7,21 +7,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from conftest import MINQUAN, RENHE, SUIXIAN, first_village, other_county_village
+from conftest import MINQUAN, RENHE, SUIXIAN, other_county_village
 from tuopin.accounts.roles import Role
 from tuopin.audit.models import AccessKind, AccessLog
 from tuopin.registry.models import Household
 from tuopin.registry.tests.test_quality import clean_household
-
-
-@pytest.fixture
-def office(make_user):
-    return make_user(Role.COUNTY_OFFICE, MINQUAN)
-
-
-@pytest.fixture
-def village():
-    return first_village(RENHE)
 
 
 @pytest.fixture

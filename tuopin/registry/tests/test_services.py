@@ -32,11 +32,6 @@ from tuopin.registry.tests.factories import family, member
 
 
 @pytest.fixture
-def village():
-    return first_village(RENHE)
-
-
-@pytest.fixture
 def cadre(make_user, village):
     return make_user(Role.VILLAGE, village.code)
 

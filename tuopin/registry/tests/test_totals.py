@@ -5,14 +5,13 @@ from datetime import date
 from io import StringIO
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
 
-from conftest import MINQUAN, RENHE, SUIXIAN, first_village, other_county_village
+from conftest import MINQUAN, RENHE, SUIXIAN, other_county_village
 from tuopin.accounts.roles import Role
 from tuopin.core.jobs import worker_loop
 from tuopin.core.models import Job, JobStatus
@@ -63,16 +62,6 @@ def assert_totals_match():
         RegionTotal.objects.exclude(level__in=[RegionLevel.VILLAGE, RegionLevel.TOWNSHIP]).count()
         == 0
     )
-
-
-@pytest.fixture
-def office(make_user):
-    return make_user(Role.COUNTY_OFFICE, MINQUAN)
-
-
-@pytest.fixture
-def village():
-    return first_village(RENHE)
 
 
 def register(user, village, number, **attributes):

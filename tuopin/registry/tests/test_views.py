@@ -1,10 +1,9 @@
 from decimal import Decimal
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
-from conftest import CITY, MINQUAN, RENHE, first_village
+from conftest import CITY, MINQUAN, RENHE
 from tuopin.accounts.roles import Role
 from tuopin.audit.models import AccessKind, AccessLog
 from tuopin.registry.enums import PovertyCause, PovertyStatus, Relation
@@ -13,29 +12,19 @@ from tuopin.registry.services import household_register, income_record
 from tuopin.registry.tests.factories import family
 
 
-@pytest.fixture
-def village():
-    return first_village(RENHE)
-
-
-@pytest.fixture
-def office(make_user):
-    return make_user(Role.COUNTY_OFFICE, MINQUAN)
-
-
 def login(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
-def register(user, village, number, **attributes):
+def register(user, village, number, members=None, **attributes):
     return household_register(
         acting_user=user,
         village_code=village.code,
         number=number,
         attributes=attributes,
-        members=family(),
+        members=family() if members is None else members,
     )
 
 
@@ -193,28 +182,28 @@ def test_the_import_page_refuses_other_files_and_other_roles(office, make_user):
     assert hotline.get(reverse("registry:import")).status_code == 403
 
 
-def _edit_data(client, household):
-    form = client.get(reverse("registry:household_edit", args=[household.pk])).context["form"]
+def form_data(client, url: str, **changes) -> dict:
+    """What the form at `url` would post unchanged, with `changes`."""
+    form = client.get(url).context["form"]
     data = {}
     for name, field in form.fields.items():
         value = form.initial.get(name, field.initial)
-        data[name] = "" if value is None else ("unknown" if value is None else value)
         if isinstance(value, bool):
-            data[name] = "true" if value else "false"
+            value = "true" if value else "false"
+        data[name] = "" if value is None else value
+    data.update(changes)
     return data
 
 
 def test_a_stale_household_edit_is_refused_and_overwrites_nothing(office, village):
     household = register(office, village, "0001")
     first, second = login(office), login(office)
-    form_a, form_b = _edit_data(first, household), _edit_data(second, household)
+    url = reverse("registry:household_edit", args=[household.pk])
+    form_a, form_b = form_data(first, url), form_data(second, url)
     form_a["phone"] = "13800000001"
-    assert (
-        first.post(reverse("registry:household_edit", args=[household.pk]), form_a).status_code
-        == 302
-    )
+    assert first.post(url, form_a).status_code == 302
     form_b["phone"] = "13900000002"
-    page = second.post(reverse("registry:household_edit", args=[household.pk]), form_b)
+    page = second.post(url, form_b)
     assert page.status_code == 200 and "已被他人修改" in page.content.decode()
     household.refresh_from_db()
     assert household.phone == "13800000001"
