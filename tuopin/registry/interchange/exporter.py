@@ -5,7 +5,6 @@ measures come in one query each. The text written is what the importer reads bac
 so an exported file re-imports as unchanged.
 """
 
-import csv
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 from django.db.models import QuerySet
 from django.utils import translation
 
+from tuopin.core.spreadsheets import csv_writer
 from tuopin.regions.models import Region
 from tuopin.registry.enums import Health
 from tuopin.registry.interchange.columns import COLUMNS, MEMBER
@@ -300,7 +300,7 @@ def export_registry(
 
     if out.suffix.lower() == ".csv":
         with out.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = csv_writer(handle)
             writer.writerow(header)
             writer.writerows(head + member + tail for head, member, tail in counted(rows))
         return written
