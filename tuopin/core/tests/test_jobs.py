@@ -1,7 +1,7 @@
 import pytest
-from pydantic import BaseModel
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from pydantic import BaseModel
 
 from tuopin.core.errors import TuopinError
 from tuopin.core.jobs import (
