@@ -71,7 +71,15 @@ def user_create(
 def assignment_grant(
     *, acting_user, user, role: str, region: Region, organisation: str = ""
 ) -> Assignment:
-    """Give `user` a role in `region`; the role must fit the region's level."""
+    """Give `user` a role in `region`; the role must fit the region's level. Nobody grants
+    a role to themselves: with two roles one person could take two review steps."""
+    if acting_user is not None and acting_user.pk == user.pk:
+        raise TuopinError(
+            "assignment_self_grant",
+            "不能给自己分配角色，请由其他有权限的人员分配",
+            "you cannot grant a role to yourself; ask another user who manages users",
+            field="role",
+        )
     if role not in Role.values:
         raise TuopinError(
             "role_unknown", f"未知角色：{role}", f"unknown role: {role}", field="role"
