@@ -160,6 +160,10 @@ WHITENOISE_USE_FINDERS = True
 JOB_HEARTBEAT_TIMEOUT_SECONDS = int(os.environ.get("JOB_HEARTBEAT_TIMEOUT_SECONDS", "120"))
 JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
 
+# Numbers typed into a form that turn out registered outside the user's region: each is
+# logged, and a user learns the county of at most this many per hour (registry/lookups).
+TUOPIN_ELSEWHERE_LOOKUPS_PER_HOUR = int(os.environ.get("TUOPIN_ELSEWHERE_LOOKUPS_PER_HOUR", "20"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -12,6 +12,7 @@ from tuopin.core.services import job_enqueue
 from tuopin.registry.interchange.exporter import export_registry, households_under
 from tuopin.registry.interchange.importer import import_registry
 from tuopin.registry.interchange.report import write_error_report
+from tuopin.registry.lookups import elsewhere_lookup_record
 from tuopin.registry.quality import POLICY_DEFAULTS
 from tuopin.registry.quality_snapshot import quality_refresh
 from tuopin.registry.totals import totals_refresh
@@ -55,6 +56,11 @@ def import_job(context: JobContext) -> dict:
         partial=context.params.get("partial", False),
         scope_prefix=significant_prefix(context.job.region_code),
         progress=lambda percent, message: context.progress(10 + percent * 0.85, message),
+    )
+    elsewhere_lookup_record(
+        acting_user=context.job.owner,
+        count=report.registered_elsewhere,
+        source=f"导入 {context.params['name'] or context.params['upload']}",
     )
     if report.written:
         # Rows outside the job's region were refused: only its villages can have changed.
