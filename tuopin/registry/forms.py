@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from tuopin.core.forms import bootstrap, region_prefix_field
 from tuopin.registry.enums import HouseholdAttribute, MemberEventKind, PovertyCause, PovertyStatus
 from tuopin.registry.models import Member
+from tuopin.registry.personal import MASKS
 
 
 def _with_all(choices):
@@ -94,7 +95,28 @@ HOUSEHOLD_EDITABLE = [
 ]
 
 
-class HouseholdEditForm(forms.ModelForm):
+class MaskedPersonalFields:
+    """An edit form never carries a full ID number, bank account or phone: the stored
+    value is shown masked, and a field left as shown keeps the stored value. To correct
+    a number, the editor reveals it on the household page (logged) and types it anew."""
+
+    def _mask_personal_fields(self) -> None:
+        self._shown_masked = {}
+        for name, mask in MASKS.items():
+            stored = getattr(self.instance, name, "") if name in self.fields else ""
+            if stored:
+                self.initial[name] = self._shown_masked[name] = mask(stored)
+                self.fields[name].help_text = _("已隐藏；不修改请保持原样，修改请输入完整号码")
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, shown in self._shown_masked.items():
+            if cleaned.get(name) == shown:
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
+
+
+class HouseholdEditForm(MaskedPersonalFields, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -105,6 +127,7 @@ class HouseholdEditForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._mask_personal_fields()
         bootstrap(self, small=True)
 
 
@@ -116,7 +139,7 @@ MEMBER_EDITABLE = [
 ARRIVALS = (MemberEventKind.BIRTH, MemberEventKind.MARRIAGE_IN, MemberEventKind.MOVE_IN)
 
 
-class MemberEditForm(forms.ModelForm):
+class MemberEditForm(MaskedPersonalFields, forms.ModelForm):
     """One member's facts; `version` refuses a stale edit (someone saved meanwhile)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -128,6 +151,7 @@ class MemberEditForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._mask_personal_fields()
         bootstrap(self, small=True)
 
     def _get_validation_exclusions(self):
