@@ -527,6 +527,25 @@ def helper_assign(
     return helper
 
 
+def household_contact_reveal(
+    *, acting_user, household: Household, field: str, request=None, channel: str = "web"
+) -> str:
+    """The household's full phone or bank account, as member_id_reveal does for numbers."""
+    if field not in ("phone", "bank_account"):
+        raise TuopinError("field_unknown", f"未知字段：{field}", f"unknown field {field}")
+    require_permission(acting_user, Permission.PERSON_REVEAL, household.village_id)
+    access_log_record(
+        kind=AccessKind.REVEAL,
+        user=acting_user,
+        request=request,
+        region_code=household.village_id,
+        object_type="household",
+        object_id=str(household.pk),
+        detail=f"{channel}: {household.number} {field}",
+    )
+    return getattr(household, field)
+
+
 def member_id_reveal(*, acting_user, member: Member, request=None, channel: str = "web") -> str:
     """The full ID number, for roles allowed to see it; every look is in the access log."""
     require_permission(acting_user, Permission.PERSON_REVEAL, member.household.village_id)
