@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from conftest import MINQUAN, RENHE, SUIXIAN
 from tuopin.accounts.models import ApiToken
 from tuopin.accounts.roles import Role
 from tuopin.accounts.services import api_token_issue
+from tuopin.audit.models import AccessKind, AccessLog
 from tuopin.core.jobs import worker_loop
 from tuopin.core.models import Job
 from tuopin.core.services import job_enqueue
@@ -302,6 +303,15 @@ def member_reveal(scene):
     assert response.status_code in {200, 403}
     refused = scene.client.post(reverse("registry:member_reveal", args=[foreign.pk]))
     assert refused.status_code == 404 and foreign.id_number not in refused.content.decode()
+
+
+def household_contact_reveal(scene):
+    name = "registry:household_contact_reveal"
+    for field in ("phone", "bank_account"):
+        own = scene.client.post(reverse(name, args=[scene.own_household.pk, field]))
+        assert own.status_code in {200, 403}
+        refused = scene.client.post(reverse(name, args=[scene.foreign_household.pk, field]))
+        assert refused.status_code == 404 and PHONE not in refused.content.decode()
 
 
 def _json(scene, method, url, body):
@@ -810,6 +820,7 @@ PROBES = {
     "registry:member_new": member_new_web,
     "registry:member_edit": member_edit_web,
     "registry:member_reveal": member_reveal,
+    "registry:household_contact_reveal": household_contact_reveal,
     "api-1.0.0:household_list": api_household_list,
     "api-1.0.0:household_detail": api_household_object,
     "api-1.0.0:household_create": api_household_create,
@@ -908,7 +919,7 @@ def _scene(make_user, role, own_code) -> Scene:
         path.write_text("结果", encoding="utf-8")
         job.save(update_fields=["result_file", "result_name"])
     foreign_token, _ = api_token_issue(acting_user=stranger, user=stranger, name="sector")
-    client = Client()
+    client = MaskingClient()
     client.force_login(user)
     # Let the stranger leave traces (log entries) that must stay invisible.
     Client().post(reverse("accounts:login"), {"username": stranger.username, "password": "x"})
@@ -916,6 +927,11 @@ def _scene(make_user, role, own_code) -> Scene:
     registrar = make_user(Role.COUNTY_OFFICE, own.code[:6].ljust(12, "0"))
     own_household = _household(registrar, _a_village_under(own), "NEI-0001")
     foreign_household = _household(stranger, foreign[0], "WAI-0001")
+    client.personal_values = [
+        *own_household.members.values_list("id_number", flat=True),
+        PHONE,
+        BANK_ACCOUNT,
+    ]
     return Scene(
         client,
         user,
@@ -931,14 +947,38 @@ def _scene(make_user, role, own_code) -> Scene:
     )
 
 
+PHONE, BANK_ACCOUNT = "13912345678", "6228480012345678"
+# The routes whose answer is a full personal value: each look is logged (checked above).
+REVEAL_ROUTES = {"member_reveal", "member_id_number", "household_contact_reveal"}
+
+
 def _household(user, village: Region, number: str) -> Household:
     return household_register(
         acting_user=user,
         village_code=village.code,
         number=number,
-        attributes={},
+        attributes={"phone": PHONE, "bank_account": BANK_ACCOUNT},
         members=family(county=village.code[:6]),
     )
+
+
+class MaskingClient(Client):
+    """Every page and API answer of the walk is read for full personal numbers: the
+    user's own household's ID numbers, phone and bank account appear only masked (the
+    one way to see them is the logged reveal, a POST that this walk does not take)."""
+
+    def request(self, **request):
+        reveals = AccessLog.objects.filter(kind=AccessKind.REVEAL).count()
+        response = super().request(**request)
+        full = getattr(self, "personal_values", ())
+        if full and not getattr(response, "streaming", False):
+            body = response.content.decode("utf-8", "replace")
+            shown = [value for value in full if value in body]
+            if shown:  # only a reveal shows a full value, and it is logged
+                path = request.get("PATH_INFO")
+                assert resolve(path).url_name in REVEAL_ROUTES, f"{path} shows {shown}"
+                assert AccessLog.objects.filter(kind=AccessKind.REVEAL).count() > reveals
+        return response
 
 
 def _a_village_under(region: Region) -> Region:

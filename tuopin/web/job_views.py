@@ -27,7 +27,11 @@ from tuopin.core.jobs import job_kinds
 @login_required
 def job_list(request):
     require_permission(request.user, Permission.JOBS_RUN)
-    return render(request, "web/jobs.html", {"jobs": job_list_for_user(request.user)[:100]})
+    jobs = list(job_list_for_user(request.user)[:100])
+    kinds = job_kinds()
+    for job in jobs:  # people read the kind's name, not its code
+        job.kind_label = kinds[job.kind].label_zh if job.kind in kinds else job.kind
+    return render(request, "web/jobs.html", {"jobs": jobs})
 
 
 @login_required
