@@ -1,8 +1,10 @@
 """Opening a registry spreadsheet (xlsx, the older xls, or csv) and finding its header and
-data rows."""
+data rows.
 
-import csv
-import io
+`sheet_rows` is the one way the platform reads the rows of a user-supplied spreadsheet
+(the registry import, and any other import that takes a table): every file goes through
+the limits of tuopin/core/uploads.py, before parsing and while it streams."""
+
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -12,17 +14,23 @@ from xml.etree.ElementTree import ParseError
 import openpyxl
 import xlrd
 
-from tuopin.core.errors import TuopinError
+from tuopin.core.uploads import (
+    UnusableFile,
+    check_cells,
+    check_file,
+    csv_rows,
+    limits,
+    refuse_rows,
+)
 from tuopin.registry.interchange.columns import HEADER_LOOKUP, Column, header_key
 from tuopin.registry.interchange.values import key
-from tuopin.registry.interchange.xlsxread import NotHandled, iter_sheet_rows
+from tuopin.registry.interchange.xlsxread import NotHandled, check_for_openpyxl, iter_sheet_rows
 
 HEADER_SEARCH_ROWS = 30
 TOTALS_WORDS = ("合计", "总计", "小计", "total")
 
 
-class UnusableFile(TuopinError):
-    """The file cannot be read as a registry table at all (exit code 2)."""
+__all__ = ["UnusableFile", "open_table", "sheet_rows"]  # UnusableFile: one for every reader
 
 
 @dataclass(slots=True)
@@ -52,36 +60,44 @@ class Table:
     last_row: int | None = None  # about how many rows the file holds, for progress
 
 
+def sheet_rows(path: Path | str, hint: dict | None = None) -> Iterator[tuple[int, list]]:
+    """(row number, cells) of the first sheet of any spreadsheet a user supplied; refuses
+    (`UnusableFile`) a file over a limit of tuopin/core/uploads.py, or unreadable.
+    `hint["rows"]`: about how many rows. The file is checked at the call."""
+    path = Path(path)
+    if not path.is_file():
+        raise UnusableFile("file_missing", f"找不到文件：{path}", f"file not found: {path}")
+    _check_type(path)
+    check_file(path)
+    return _bounded(_rows_of(path, hint))
+
+
+def _bounded(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+    most = limits().rows
+    for number, row in rows:
+        if number > most:
+            raise refuse_rows(number, most)
+        yield number, row
+
+
+def _check_type(path: Path) -> None:
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".csv", ".txt"):
+        raise UnusableFile(
+            "file_type",
+            f"不支持的文件类型：{path.suffix or '（无扩展名）'}，请上传 .xlsx、.xls 或 .csv",
+            f"unsupported file type {path.suffix!r}; use .xlsx, .xls or .csv",
+        )
+
+
 def _rows_of(path: Path, hint: dict | None = None) -> Iterator[tuple[int, list]]:
-    """(row number, cells) of the first sheet; `hint["rows"]`: about how many rows."""
     hint = {} if hint is None else hint
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm") or (suffix == ".xls" and _is_zip(path)):
         yield from _xlsx_rows(path, hint)  # an .xlsx saved under the old name is one
     elif suffix == ".xls":
         yield from _xls_rows(path, hint)
-    elif suffix in (".csv", ".txt"):
-        data = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise UnusableFile(
-                "file_encoding",
-                "CSV 文件编码无法识别（应为 UTF-8 或 GBK）",
-                "the CSV is neither UTF-8 nor GBK",
-            )
-        hint["rows"] = text.count("\n") + 1  # more than the rows if cells hold line breaks
-        yield from enumerate(csv.reader(io.StringIO(text)), start=1)
     else:
-        raise UnusableFile(
-            "file_type",
-            f"不支持的文件类型：{path.suffix or '（无扩展名）'}，请上传 .xlsx、.xls 或 .csv",
-            f"unsupported file type {path.suffix!r}; use .xlsx, .xls or .csv",
-        )
+        yield from csv_rows(path, hint)
 
 
 def _is_zip(path: Path) -> bool:
@@ -101,6 +117,11 @@ def _xlsx_rows(path: Path, hint: dict) -> Iterator[tuple[int, list]]:
             # Broken XML inside a readable zip; openpyxl would fail on it too.
             raise _unreadable(path) from error
         return
+    try:
+        check_for_openpyxl(path)  # openpyxl holds the shared strings and each element
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError) as error:
+        raise _unreadable(path) from error
+    bounds = limits()
     with path.open("rb") as source:  # a file, not a name: openpyxl judges names by suffix
         try:
             workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
@@ -109,7 +130,9 @@ def _xlsx_rows(path: Path, hint: dict) -> Iterator[tuple[int, list]]:
         sheet = workbook.worksheets[0]
         hint["rows"] = sheet.max_row
         for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(row)
+            row = list(row)
+            check_cells(row, number, bounds)
+            yield number, row
         workbook.close()
 
 
@@ -123,8 +146,13 @@ def _xls_rows(path: Path, hint: dict) -> Iterator[tuple[int, list]]:
         raise _unreadable(path) from error
     sheet = book.sheet_by_index(0)
     hint["rows"] = sheet.nrows
+    bounds = limits()
+    if sheet.nrows > bounds.rows:
+        raise refuse_rows(sheet.nrows, bounds.rows)
     for index in range(sheet.nrows):
-        yield index + 1, [_xls_value(cell, book.datemode) for cell in sheet.row(index)]
+        row = [_xls_value(cell, book.datemode) for cell in sheet.row(index)]
+        check_cells(row, index + 1, bounds)
+        yield index + 1, row
 
 
 def _xls_value(cell, datemode: int):
@@ -165,10 +193,8 @@ def _is_header(row: list) -> bool:
 def open_table(path: Path | str) -> Table:
     """The first row holding both 户编号 and 姓名 (or synonyms) is the header."""
     path = Path(path)
-    if not path.is_file():
-        raise UnusableFile("file_missing", f"找不到文件：{path}", f"file not found: {path}")
     hint: dict = {}
-    rows = _rows_of(path, hint)
+    rows = sheet_rows(path, hint)
     for number, row in rows:
         if _is_header(row):
             columns, unknown = {}, []
