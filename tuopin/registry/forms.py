@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tuopin.core.errors import TuopinError
 from tuopin.core.forms import bootstrap, region_prefix_field
-from tuopin.core.uploads import check_file, limits, refuse_size
+from tuopin.core.uploads import check_file, csv_encoding, limits, refuse_size
 from tuopin.registry.enums import HouseholdAttribute, MemberEventKind, PovertyCause, PovertyStatus
 from tuopin.registry.models import Member
 
@@ -74,13 +74,13 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(error.message, code=error.code)
         try:
             if hasattr(upload, "temporary_file_path"):
-                check_file(upload.temporary_file_path(), upload.name)
+                _check_upload(Path(upload.temporary_file_path()), upload.name)
             else:  # under FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): held in memory
                 with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix) as handle:
                     for chunk in upload.chunks():
                         handle.write(chunk)
                     handle.flush()
-                    check_file(handle.name, upload.name)
+                    _check_upload(Path(handle.name), upload.name)
                 upload.seek(0)
         except TuopinError as error:
             raise forms.ValidationError(error.message, code=error.code) from error
@@ -91,6 +91,12 @@ class ImportForm(forms.Form):
             self.errors.pop("file", None)  # "required": the file was dropped for its size
             self.add_error("file", self.upload_refused.message)
         return super().clean()
+
+
+def _check_upload(path: Path, name: str) -> None:
+    check_file(path, name)
+    if name.lower().endswith(".csv"):
+        csv_encoding(path)  # one pass, a chunk at a time: says "BOM but GBK" on the form
 
 
 # Status and its years change only through the exit/return procedures (cases), not here.

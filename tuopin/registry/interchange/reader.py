@@ -147,8 +147,6 @@ def _xls_rows(path: Path, hint: dict) -> Iterator[tuple[int, list]]:
     sheet = book.sheet_by_index(0)
     hint["rows"] = sheet.nrows
     bounds = limits()
-    if sheet.nrows > bounds.rows:
-        raise refuse_rows(sheet.nrows, bounds.rows)
     for index in range(sheet.nrows):
         row = [_xls_value(cell, book.datemode) for cell in sheet.row(index)]
         check_cells(row, index + 1, bounds)

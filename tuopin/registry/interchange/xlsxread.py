@@ -312,6 +312,16 @@ def _tree_batch(opening: bytes, batch: bytes, closing: bytes):
     return fromstring(opening + batch + closing)[0]
 
 
+def _check_row_sizes(batch: bytes, row_end: bytes, row_bytes: int) -> None:
+    start = 0
+    while start < len(batch):
+        stop = batch.find(row_end, start)
+        stop = len(batch) if stop < 0 else stop + len(row_end)
+        if stop - start > row_bytes:
+            raise refuse_row_bytes(stop - start, row_bytes)
+        start = stop
+
+
 def _rows(
     archive, sheet_path, layout, epoch, strings, dates, durations, bounds: Limits
 ) -> Iterator[list]:
@@ -444,6 +454,8 @@ def _rows(
                 if end < 0:
                     cut += len(row_end)
                 batch = buffer[:cut]
+                if len(batch) > row_bytes:  # never so for a real file's rows (< 10 KB each)
+                    _check_row_sizes(batch, row_end, row_bytes)
                 rows = plain_rows(batch) if plain else None
                 if rows is None:
                     rows = tree_rows(_tree_batch(opening, batch, closing))
