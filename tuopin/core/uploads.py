@@ -333,13 +333,18 @@ def refuse_rows(number: int, limit: int) -> UnusableFile:
     )
 
 
-def refuse_cell(chars: int, limit: int, row: int | None = None) -> UnusableFile:
+def refuse_cell(
+    chars: int, limit: int, row: int | None = None, *, at_least: bool = False
+) -> UnusableFile:
+    """`at_least`: the cell goes on past what was read (it is refused before it ends)."""
     where_zh = f"第 {row:,} 行有" if row else "表中有"
     where_en = f"row {row:,} has" if row else "the file has"
+    more_zh, more_en = ("至少", "at least ") if at_least else ("", "")
     return UnusableFile(
         "cell_too_long",
-        f"{where_zh}单元格长 {chars:,} 个字符，超过上限 {limit:,}（TUOPIN_UPLOAD_MAX_CELL_CHARS）",
-        f"{where_en} a cell of {chars:,} characters, over the limit of {limit:,} "
+        f"{where_zh}单元格长{more_zh} {chars:,} 个字符，超过上限 {limit:,}"
+        "（TUOPIN_UPLOAD_MAX_CELL_CHARS）",
+        f"{where_en} a cell of {more_en}{chars:,} characters, over the limit of {limit:,} "
         "(TUOPIN_UPLOAD_MAX_CELL_CHARS)",
         row=row,
     )
@@ -407,10 +412,10 @@ class XmlGuard:
             run = data[found.start() + 1 : None if end < 0 else end]
             chars = _characters(run)
             if chars > self.limit:
-                raise refuse_cell(chars, self.limit)
+                raise refuse_cell(chars, self.limit, at_least=end < 0)
             if end < 0:  # within the limit so far, and it goes on in the next chunk
                 if len(run) > 10 * (self.limit + 1):
-                    raise refuse_cell(len(run) // 10, self.limit)
+                    raise refuse_cell(len(run) // 10, self.limit, at_least=True)
                 self.carry = data[found.start() :]
                 return
             position = end
@@ -511,9 +516,9 @@ def csv_rows(path: Path | str, hint: dict | None = None) -> Iterator[tuple[int, 
             except csv.Error as error:
                 if "field larger than field limit" in str(error):
                     # A quoted cell running over many lines, each short.
-                    raise refuse_cell(csv.field_size_limit(), bounds.cell_chars, number + 1) from (
-                        error
-                    )
+                    raise refuse_cell(
+                        csv.field_size_limit(), bounds.cell_chars, number + 1, at_least=True
+                    ) from error
                 raise UnusableFile(
                     "file_unreadable",
                     f"CSV 第 {number + 1} 行无法读取：{error}",

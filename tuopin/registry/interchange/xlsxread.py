@@ -88,21 +88,29 @@ def _shared_strings(archive: zipfile.ZipFile, bounds: Limits) -> list[str]:
     if part is None:
         return []
     strings: list[str] = []
-    parser = XMLPullParser(("end",))
+    parser = XMLPullParser(("start", "end"))
     guard = XmlGuard(bounds, spans=True)
     most, longest = bounds.shared_strings, bounds.cell_chars
+    root = None
     with archive.open(part) as source:
         while chunk := source.read(CHUNK):
             guard.feed(chunk)
             parser.feed(chunk)
-            for _event, node in parser.read_events():
-                if node.tag == SI:
+            for event, node in parser.read_events():
+                if event == "start":
+                    if root is None:
+                        root = node
+                elif node.tag == SI:
                     # openpyxl drops the escape prefix of a literal "_x...._" here only.
                     string = _text_content(node).replace("x005F_", "")
                     if len(string) > longest:  # a CDATA section the guard cannot see into
                         raise refuse_cell(len(string), longest)
                     strings.append(string)
-                    node.clear()
+            # The <si> elements read are dropped from the root, or millions of them would
+            # stay (about 100 bytes each beside the strings); one still open is kept by
+            # the parser and completes as usual.
+            if root is not None:
+                root.clear()
             if len(strings) > most:
                 raise refuse_count(
                     "too_many_shared_strings",
