@@ -189,6 +189,9 @@ TUOPIN_UPLOAD_MAX_CELL_CHARS = int(os.environ.get("TUOPIN_UPLOAD_MAX_CELL_CHARS"
 TUOPIN_UPLOAD_MAX_ROWS = int(os.environ.get("TUOPIN_UPLOAD_MAX_ROWS", "2000000"))
 # Bytes one row may take in the file (a sheet row's XML, a CSV line); a real row is < 10 KB.
 TUOPIN_UPLOAD_MAX_ROW_BYTES = int(os.environ.get("TUOPIN_UPLOAD_MAX_ROW_BYTES", str(16 << 20)))
+# Cells of an .xls (xlrd holds a sheet whole, about 48 bytes a cell): a full 65,536-row
+# sheet of 62 columns has 4.1 million.
+TUOPIN_UPLOAD_MAX_XLS_CELLS = int(os.environ.get("TUOPIN_UPLOAD_MAX_XLS_CELLS", "8000000"))
 # An upload stops being received past TUOPIN_UPLOAD_MAX_BYTES (the form then says so);
 # files over Django's FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) go to a temporary file, never
 # memory, and DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) keeps bounding the other form fields.

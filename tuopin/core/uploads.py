@@ -57,6 +57,7 @@ class Limits:
     cell_chars: int
     rows: int
     row_bytes: int
+    xls_cells: int
 
 
 def limits() -> Limits:
@@ -72,6 +73,7 @@ def limits() -> Limits:
         cell_chars=settings.TUOPIN_UPLOAD_MAX_CELL_CHARS,
         rows=settings.TUOPIN_UPLOAD_MAX_ROWS,
         row_bytes=settings.TUOPIN_UPLOAD_MAX_ROW_BYTES,
+        xls_cells=settings.TUOPIN_UPLOAD_MAX_XLS_CELLS,
     )
 
 
@@ -282,9 +284,17 @@ def _declared_shared_strings(archive: zipfile.ZipFile, part: str) -> int | None:
     return None if declared is None else int(declared)
 
 
+# BIFF records of one cell each (NUMBER, RK, LABELSST, LABEL, RSTRING, BOOLERR, FORMULA);
+# MULRK holds several. Blank cells are not read (xlrd skips them without formatting).
+XLS_CELL_RECORDS = {0x0203, 0x027E, 0x00FD, 0x0204, 0x00D6, 0x0205, 0x0006}
+XLS_MULRK = 0x00BD
+
+
 def check_xls(path: Path, name: str, bounds: Limits | None = None) -> None:
-    """The shared-string count an .xls declares in its SST record, before xlrd reads the
-    table (xlrd reads exactly as many strings as declared)."""
+    """What xlrd would hold, from the records before it reads them: the shared-string
+    count the SST record declares (xlrd reads exactly as many strings), and the cells of
+    every sheet (xlrd holds a sheet whole, about 48 bytes a cell; a 6-byte MULRK entry
+    per cell lets a 512 MiB file hold 80 million)."""
     bounds = bounds or limits()
     data = path.read_bytes()  # bounded by the upload size; xlrd reads it whole too
     try:
@@ -297,9 +307,14 @@ def check_xls(path: Path, name: str, bounds: Limits | None = None) -> None:
     if stream is None:
         return
     position, end = base, base + length
+    cells, most = 0, bounds.xls_cells
     while position + 4 <= end:
         kind, size = struct.unpack_from("<HH", stream, position)
-        if kind == 0x00FC and position + 12 <= end:  # SST: total, then unique strings
+        if kind in XLS_CELL_RECORDS:
+            cells += 1
+        elif kind == XLS_MULRK:
+            cells += max(0, (size - 6) // 6)
+        elif kind == 0x00FC and position + 12 <= end:  # SST: total, then unique strings
             unique = struct.unpack_from("<I", stream, position + 8)[0]
             if unique > bounds.shared_strings:
                 raise refuse_count(
@@ -310,9 +325,15 @@ def check_xls(path: Path, name: str, bounds: Limits | None = None) -> None:
                     bounds.shared_strings,
                     "TUOPIN_UPLOAD_MAX_SHARED_STRINGS",
                 )
-            return
-        if kind == 0x000A:  # EOF of the workbook globals: no SST
-            return
+        if cells > most:
+            raise refuse_count(
+                "too_many_cells",
+                ".xls 工作簿的单元格数（读到此处）",
+                "the cells of the .xls workbook (counted so far)",
+                cells,
+                most,
+                "TUOPIN_UPLOAD_MAX_XLS_CELLS",
+            )
         position += 4 + size
 
 

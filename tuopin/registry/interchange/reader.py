@@ -139,18 +139,24 @@ def _xlsx_rows(path: Path, hint: dict) -> Iterator[tuple[int, list]]:
 def _xls_rows(path: Path, hint: dict) -> Iterator[tuple[int, list]]:
     """The first sheet of an Excel 97-2003 workbook, its cells as openpyxl gives an
     xlsx's: whole numbers as int, date-formatted numbers as datetime, error codes as
-    their text. (An .xls holds at most 65,536 rows, so reading it whole is fine.)"""
+    their text. xlrd reads a sheet whole: its cells were counted before
+    (`check_xls`), only the first sheet is read (on demand), and each row is as long as
+    its last cell rather than padded to the widest row (one cell at IV65536 would
+    otherwise make 16.7 million)."""
     try:
-        book = xlrd.open_workbook(str(path))
+        book = xlrd.open_workbook(str(path), on_demand=True, ragged_rows=True)
+        sheet = book.sheet_by_index(0)
     except (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError) as error:
         raise _unreadable(path) from error
-    sheet = book.sheet_by_index(0)
     hint["rows"] = sheet.nrows
     bounds = limits()
-    for index in range(sheet.nrows):
-        row = [_xls_value(cell, book.datemode) for cell in sheet.row(index)]
-        check_cells(row, index + 1, bounds)
-        yield index + 1, row
+    try:
+        for index in range(sheet.nrows):
+            row = [_xls_value(cell, book.datemode) for cell in sheet.row(index)]
+            check_cells(row, index + 1, bounds)
+            yield index + 1, row
+    finally:
+        book.release_resources()
 
 
 def _xls_value(cell, datemode: int):

@@ -191,6 +191,37 @@ def test_an_xls_declaring_too_many_shared_strings_is_refused_before_xlrd_reads_i
     assert "5（TUOPIN_UPLOAD_MAX_SHARED_STRINGS）" in error.message_zh
 
 
+def test_an_xls_with_more_cells_than_the_limit_is_refused_before_xlrd_reads_it(
+    shangqiu, tmp_path, settings
+):
+    import xlwt
+
+    settings.TUOPIN_UPLOAD_MAX_XLS_CELLS = 5_000
+    path = write_xls(tmp_path / "ok.xls", family())
+    assert import_registry(path, dry_run=True).errors == []  # 3 rows: within the limit
+    book = xlwt.Workbook()
+    for name in ("人口信息", "附表"):  # the cells of every sheet count
+        sheet = book.add_sheet(name)
+        for number in range(50):
+            for column in range(60):
+                sheet.write(number, column, number * 100 + column)
+    book.save(str(tmp_path / "cells.xls"))
+    error = refused(tmp_path / "cells.xls", "too_many_cells")
+    assert "5,000（TUOPIN_UPLOAD_MAX_XLS_CELLS）" in error.message_zh
+
+
+def test_an_xls_row_is_not_padded_to_the_widest_row(shangqiu, tmp_path):
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("s")
+    sheet.write(0, 0, "户编号")
+    sheet.write(1, 200, "far")
+    book.save(str(tmp_path / "ragged.xls"))
+    rows = dict(sheet_rows(tmp_path / "ragged.xls"))
+    assert rows[1] == ["户编号"] and len(rows[2]) == 201
+
+
 def test_a_file_over_the_upload_size_is_refused_before_it_is_opened(shangqiu, tmp_path, settings):
     settings.TUOPIN_UPLOAD_MAX_BYTES = 1000
     error = refused(family_xlsx(tmp_path), "file_too_large")
