@@ -181,8 +181,10 @@ TUOPIN_UPLOAD_MAX_SHARED_STRINGS = int(
 TUOPIN_UPLOAD_MAX_SHARED_STRINGS_BYTES = int(
     os.environ.get("TUOPIN_UPLOAD_MAX_SHARED_STRINGS_BYTES", str(256 << 20))
 )
-# Every other XML part the readers parse whole (workbook, styles, relationships, theme).
-TUOPIN_UPLOAD_MAX_PART_BYTES = int(os.environ.get("TUOPIN_UPLOAD_MAX_PART_BYTES", str(32 << 20)))
+# Every other XML part the readers parse whole (workbook, styles, relationships, theme):
+# real ones are kilobytes (Excel's 64,000 cell formats make about 6 MB of styles at most;
+# openpyxl took 350 MB to read an 8 MB styles part).
+TUOPIN_UPLOAD_MAX_PART_BYTES = int(os.environ.get("TUOPIN_UPLOAD_MAX_PART_BYTES", str(8 << 20)))
 # Characters in one cell: Excel's own limit, so no real file is refused for it.
 TUOPIN_UPLOAD_MAX_CELL_CHARS = int(os.environ.get("TUOPIN_UPLOAD_MAX_CELL_CHARS", "32767"))
 # Rows of one file: 2.6 times the city export.

@@ -30,9 +30,17 @@ from tuopin.core.errors import TuopinError
 
 CHUNK = 1 << 20
 UTF8_BOM = b"\xef\xbb\xbf"
-# Parts an xlsx reader never parses (openpyxl drops the calculation chain; pictures are
-# binary): only the zip limits apply to them, not the limit on parts read whole.
-NOT_PARSED = re.compile(r"(?i)(calcChain\.xml$|\.(png|jpe?g|gif|bmp|emf|wmf|tiff?|bin)$)")
+# Parts that neither the fast reader nor openpyxl in read-only mode parse whole: the
+# worksheets are streamed; drawings, comments, pivots, tables, pictures and the like are
+# not read at all. Only the zip limits apply to them; every other part (workbook, styles,
+# theme, relationships, properties, external links) is parsed whole, so it has its own
+# smaller limit (an 8 MB styles.xml of date formats took openpyxl 350 MB).
+NOT_PARSED = re.compile(
+    r"(?i)(^|/)(worksheets|chartsheets|drawings|charts|media|pivotCache|pivotTables|tables"
+    r"|customXml|printerSettings|embeddings|activeX|ctrlProps|threadedComments|persons"
+    r"|richData|queryTables|slicers|slicerCaches|timelines|timelineCaches|diagrams)/"
+    r"|calcChain\.xml$|comments\d*\.xml$|\.(png|jpe?g|gif|bmp|emf|wmf|tiff?|bin|vml)$"
+)
 SHARED_STRINGS_TYPE = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
 )
@@ -230,10 +238,7 @@ def _check_members(archive: zipfile.ZipFile, bounds: Limits) -> str | None:
                     "TUOPIN_UPLOAD_MAX_SHARED_STRINGS_BYTES",
                 )
         elif (
-            "worksheets/" not in member
-            and not member.endswith("/")
-            and not NOT_PARSED.search(member)
-            and size > bounds.part_bytes
+            not member.endswith("/") and not NOT_PARSED.search(member) and size > bounds.part_bytes
         ):
             # Read whole into memory by the readers (workbook, styles, relationships...).
             raise refuse_size(

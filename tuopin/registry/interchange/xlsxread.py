@@ -30,7 +30,6 @@ from openpyxl.utils import column_index_from_string, coordinate_to_tuple, range_
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel, from_ISO8601
 
 from tuopin.core.uploads import (
-    NOT_PARSED,
     Limits,
     XmlGuard,
     guard_part,
@@ -130,8 +129,9 @@ def check_for_openpyxl(path) -> None:
     bounds = limits()
     with zipfile.ZipFile(path) as archive:
         _shared_strings(archive, bounds)
-        for info in archive.infolist():
-            if info.filename.endswith((".xml", ".rels")) and not NOT_PARSED.search(info.filename):
+        shared = shared_strings_part(archive)
+        for info in archive.infolist():  # the worksheets too: openpyxl parses them
+            if info.filename.endswith((".xml", ".rels")) and info.filename != shared:
                 guard_part(archive, info.filename, bounds)
 
 

@@ -8,6 +8,7 @@ the tests at the default limits build the bombs at a size that still builds in a
 
 import csv
 import json
+import os
 import time
 import zipfile
 from io import StringIO
@@ -220,6 +221,27 @@ def test_an_xls_row_is_not_padded_to_the_widest_row(shangqiu, tmp_path):
     book.save(str(tmp_path / "ragged.xls"))
     rows = dict(sheet_rows(tmp_path / "ragged.xls"))
     assert rows[1] == ["户编号"] and len(rows[2]) == 201
+
+
+def test_a_part_read_whole_is_bounded_but_a_part_never_read_is_not(shangqiu, tmp_path, settings):
+    settings.TUOPIN_UPLOAD_MAX_PART_BYTES = 64 << 10
+    source = family_xlsx(tmp_path)
+    picture = rezip(
+        source, tmp_path / "picture.xlsx", add={"xl/media/image1.png": os.urandom(100 << 10)}
+    )
+    assert import_registry(picture, dry_run=True).errors == []
+    with zipfile.ZipFile(source) as original:
+        styles = original.read("xl/styles.xml")
+    padded = styles.replace(b"<numFmts", b"<!--" + b"-" * 0 + b" " * (100 << 10) + b"--><numFmts")
+    if padded == styles:  # no number formats: pad before the fonts instead
+        padded = styles.replace(b"<fonts", b"<!--" + b" " * (100 << 10) + b"--><fonts")
+    error = refused(
+        rezip(source, tmp_path / "styles.xlsx", replace={"xl/styles.xml": padded}),
+        "zip_part_too_large",
+    )
+    assert (
+        "xl/styles.xml" in error.message_zh and "TUOPIN_UPLOAD_MAX_PART_BYTES" in error.message_en
+    )
 
 
 def test_a_file_over_the_upload_size_is_refused_before_it_is_opened(shangqiu, tmp_path, settings):
@@ -467,6 +489,25 @@ def test_the_web_form_refuses_a_hostile_file_before_saving_or_queuing_it(
     assert not Job.objects.exists() and not Household.objects.exists()
     uploads = Path(settings.MEDIA_ROOT) / "uploads"
     assert not uploads.exists() or not any(uploads.iterdir())
+
+
+def test_a_refusal_found_only_by_reading_fails_the_job_and_writes_nothing(
+    office, tmp_path, settings
+):
+    """A cell too long passes the form's checks (they read no rows); the job refuses the
+    file with the same message, and nothing reaches the registry."""
+    from tuopin.core.jobs import worker_loop
+    from tuopin.core.models import JobStatus
+
+    settings.TUOPIN_UPLOAD_MAX_CELL_CHARS = 100
+    path = family_xlsx(tmp_path, "long.xlsx", _long_name_rows())
+    response = _post(login(office), "人和镇.xlsx", path.read_bytes())
+    assert response.status_code == 302
+    worker_loop(once=True, heartbeat=False)
+    job = Job.objects.get(kind="registry.import")
+    assert job.status == JobStatus.FAILED
+    assert "TUOPIN_UPLOAD_MAX_CELL_CHARS" in job.error and "150" in job.error
+    assert not Household.objects.exists() and not Member.objects.exists()
 
 
 def test_a_file_within_the_limits_still_uploads(office, tmp_path):
