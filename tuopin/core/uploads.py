@@ -196,6 +196,18 @@ def _check_members(archive: zipfile.ZipFile, bounds: Limits) -> str | None:
                 f"the archive holds an unsafe member name {member[:200]!r} "
                 "(absolute, or with ..): refused",
             )
+        if info.flag_bits & 0x1 or info.compress_type not in (
+            zipfile.ZIP_STORED,
+            zipfile.ZIP_DEFLATED,
+        ):
+            # Excel stores or deflates; anything else (encrypted, bzip2, lzma, deflate64)
+            # is no workbook the readers can open, and would fail inside them.
+            raise UnusableFile(
+                "zip_member_unsupported",
+                f"压缩包成员 {member} 已加密或使用了不支持的压缩方式（{info.compress_type}）",
+                f"member {member} is encrypted or uses an unsupported compression "
+                f"method ({info.compress_type})",
+            )
         size = info.file_size
         if size > bounds.member_bytes:
             raise refuse_size(
@@ -463,11 +475,30 @@ class XmlGuard:
 
 def guard_part(archive: zipfile.ZipFile, part: str, bounds: Limits) -> None:
     """Stream one part through an `XmlGuard` with spans (a reader that holds elements,
-    such as openpyxl, will then hold none larger than the limits)."""
+    such as openpyxl, will then hold none larger than the limits); in a worksheet, also
+    the bytes from one row's end to the next (openpyxl holds a row whole)."""
     guard = XmlGuard(bounds, spans=True)
+    rows = "worksheets/" in part
+    since = 0  # bytes since the last row end
     with archive.open(part) as source:
         while chunk := source.read(CHUNK):
             guard.feed(chunk)
+            if rows:
+                since = _row_gaps(chunk, since, bounds.row_bytes)
+
+
+def _row_gaps(chunk: bytes, since: int, limit: int) -> int:
+    """Refuses a row of more than `limit` bytes; returns the bytes after the last row end
+    ("row>" ends </row> and </x:row>; a <row> without attributes only shortens a gap)."""
+    start = 0
+    while (found := chunk.find(b"row>", start)) >= 0:
+        if since + found - start > limit:
+            raise refuse_row_bytes(since + found - start, limit)
+        since, start = 0, found + 4
+    since += len(chunk) - start
+    if since > limit:
+        raise refuse_row_bytes(since, limit)
+    return since
 
 
 # --- CSV --------------------------------------------------------------------------------

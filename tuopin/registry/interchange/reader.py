@@ -6,6 +6,7 @@ data rows.
 the limits of tuopin/core/uploads.py, before parsing and while it streams."""
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,34 +106,50 @@ def _is_zip(path: Path) -> bool:
         return source.read(2) == b"PK"
 
 
+# What a damaged zip or XML raises while it is read: the file is unreadable, said plainly
+# (a corrupt deflate stream, a CRC mismatch, a truncated member, broken XML).
+BROKEN = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ParseError,
+    ValueError,
+    IndexError,
+    KeyError,
+    TypeError,
+    AttributeError,
+)
+
+
 def _xlsx_rows(path: Path, hint: dict) -> Iterator[tuple[int, list]]:
     try:
         rows = iter_sheet_rows(path, hint)
-    except (NotHandled, zipfile.BadZipFile, OSError):
+    except (NotHandled, zipfile.BadZipFile, zlib.error, EOFError, OSError):
         rows = None  # openpyxl reads it, or reports why it cannot
     if rows is not None:
         try:
             yield from enumerate(rows, start=1)
-        except (ParseError, ValueError, IndexError, KeyError) as error:
-            # Broken XML inside a readable zip; openpyxl would fail on it too.
+        except BROKEN as error:
+            # Broken XML or data inside a readable zip; openpyxl would fail on it too.
             raise _unreadable(path) from error
         return
     try:
         check_for_openpyxl(path)  # openpyxl holds the shared strings and each element
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, ParseError) as error:
+    except BROKEN as error:
         raise _unreadable(path) from error
     bounds = limits()
     with path.open("rb") as source:  # a file, not a name: openpyxl judges names by suffix
         try:
             workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+            sheet = workbook.worksheets[0]
+            hint["rows"] = sheet.max_row
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                row = list(row)
+                check_cells(row, number, bounds)
+                yield number, row
+        except BROKEN as error:
             raise _unreadable(path) from error
-        sheet = workbook.worksheets[0]
-        hint["rows"] = sheet.max_row
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            row = list(row)
-            check_cells(row, number, bounds)
-            yield number, row
         workbook.close()
 
 

@@ -243,6 +243,36 @@ def test_a_part_read_whole_is_bounded_but_a_part_never_read_is_not(shangqiu, tmp
     )
 
 
+def test_a_damaged_or_encrypted_member_is_refused_plainly_not_with_a_traceback(shangqiu, tmp_path):
+    source = family_xlsx(tmp_path)
+    with zipfile.ZipFile(source) as original:
+        info = original.getinfo(SHEET)
+        offset = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data = bytearray(source.read_bytes())
+    for position in range(offset + 20, offset + 60):  # inside the deflated sheet
+        data[position] ^= 0x5A
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(bytes(data))
+    error = refused(damaged, "file_unreadable")
+    assert "damaged.xlsx" in error.message_zh
+    with (
+        zipfile.ZipFile(source) as original,
+        zipfile.ZipFile(tmp_path / "bzip2.xlsx", "w", zipfile.ZIP_BZIP2) as copy,
+    ):
+        for member in original.infolist():
+            copy.writestr(member.filename, original.read(member))
+    error = refused(tmp_path / "bzip2.xlsx", "zip_member_unsupported")
+    assert "不支持的压缩方式" in error.message_zh
+
+
+def test_the_openpyxl_fallback_holds_no_row_over_the_row_size(shangqiu, tmp_path, settings):
+    settings.TUOPIN_UPLOAD_MAX_ROW_BYTES = 64 << 10
+    wide = sheet_xml([HEADER, ["户"] * 16_000]).replace(b"<sheetData>", b"<!-- x --><sheetData>")
+    path = rezip(family_xlsx(tmp_path), tmp_path / "wide.xlsx", replace={SHEET: wide})
+    error = refused(path, "row_too_large")
+    assert "TUOPIN_UPLOAD_MAX_ROW_BYTES" in error.message_en
+
+
 def test_a_file_over_the_upload_size_is_refused_before_it_is_opened(shangqiu, tmp_path, settings):
     settings.TUOPIN_UPLOAD_MAX_BYTES = 1000
     error = refused(family_xlsx(tmp_path), "file_too_large")
