@@ -3,11 +3,13 @@
 A probe showed that a 3 MB xlsx holding 53 million shared strings took an import worker
 to 8.2 GB, and a 1 MB xlsx holding a 1 GiB string crashed it. Every reader of a
 user-supplied file goes through this module: `check_file` refuses a file over a limit
-before any parsing (file size; for a zip, each member's size and compression ratio from
-the central directory, member names, the declared shared-string count; for an .xls, the
-declared shared-string count), and the streaming helpers (`XmlGuard`, `csv_rows`,
-`check_row_number`, `check_cell`) enforce what only the content can tell (a lying count,
-long cells, long rows, too many rows). The limits are Django settings
+before any parsing (file size; for a zip, each member's size, compression ratio, name and
+compression method from the central directory, and the declared shared-string count; for
+an .xls, the declared shared-string count and the cells, counted from its records), and
+the streaming helpers (`XmlGuard`, `guard_part`, `csv_rows`, `check_row_number`,
+`check_cells`) enforce what only the content can tell (a lying count, long cells, long
+rows, too many rows). The xlsx reader (tuopin/registry/interchange/xlsxread.py) counts
+the shared strings as they stream. The limits are Django settings
 (config/base.py, `TUOPIN_UPLOAD_*`), read at each call so that tests and operators can
 change them; each refusal is an `UnusableFile` naming the limit and the value found.
 """

@@ -117,9 +117,9 @@ BROKEN = (
     ValueError,
     IndexError,
     KeyError,
-    TypeError,
-    AttributeError,
 )
+# openpyxl's typed descriptors raise these on a malformed value, too.
+OPENPYXL_BROKEN = (*BROKEN, TypeError, AttributeError)
 
 
 def _xlsx_rows(path: Path, hint: dict) -> Iterator[tuple[int, list]]:
@@ -148,7 +148,7 @@ def _xlsx_rows(path: Path, hint: dict) -> Iterator[tuple[int, list]]:
                 row = list(row)
                 check_cells(row, number, bounds)
                 yield number, row
-        except BROKEN as error:
+        except OPENPYXL_BROKEN as error:
             raise _unreadable(path) from error
         workbook.close()
 
