@@ -163,6 +163,31 @@ def build(folder: Path) -> list[tuple[str, Path, dict]]:
             },
         )
     )
+    # Within every default limit, the most the shared strings can hold: 4,000,000
+    # distinct strings filling the 256 MiB shared-strings part (each 49 characters). The
+    # sheet has no header, so the import reads the whole table and then says so.
+    edge = folder / "shared-strings-at-the-limits.xlsx"
+    with zipfile.ZipFile(edge, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        count = 4_000_000
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as member:
+            member.write(_sst(count, b"", 0)[0])
+            for start in range(0, count, 100_000):
+                member.write(
+                    "".join(
+                        f"<si><t>{n:049d}</t></si>" for n in range(start, start + 100_000)
+                    ).encode()
+                )
+            member.write(b"</sst>")
+        archive.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet xmlns="{MAIN}"><sheetData><row r="1"><c t="s"><v>0</v></c></row>'
+            "</sheetData></worksheet>",
+        )
+    files.append(("4 M distinct shared strings, 256 MiB: at the limits", edge, {}))
     return files
 
 
