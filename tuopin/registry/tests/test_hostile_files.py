@@ -482,7 +482,8 @@ def test_the_web_upload_stops_receiving_a_file_over_the_size_limit(office, tmp_p
     response = _post(login(office), "人和镇.xlsx", content)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "TUOPIN_UPLOAD_MAX_BYTES" in page and "4,096 字节" in page
+    # Said by the upload handler, which stopped receiving the file ("received so far").
+    assert "TUOPIN_UPLOAD_MAX_BYTES" in page and "4,096 字节" in page and "已收到" in page
     assert not Job.objects.exists()
     uploads = Path(settings.MEDIA_ROOT) / "uploads"
     assert not uploads.exists() or not any(uploads.iterdir())
