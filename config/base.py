@@ -203,6 +203,10 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# Numbers typed into a form that turn out registered outside the user's region: each is
+# logged, and a user learns the county of at most this many per hour (registry/lookups).
+TUOPIN_ELSEWHERE_LOOKUPS_PER_HOUR = int(os.environ.get("TUOPIN_ELSEWHERE_LOOKUPS_PER_HOUR", "20"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -7,8 +7,10 @@ it. Adding a route without a probe fails `test_every_route_has_a_scope_probe`.
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -893,11 +895,18 @@ def _scene(make_user, role, own_code) -> Scene:
         foreign.append(
             Region.objects.filter(parent_id=own.parent_id).exclude(code=own.code).first()
         )
-    own_job = job_enqueue(acting_user=user, kind="regions.export", region_code=own.code)
+    # A kind every role here may read (registry.view): the contract is about regions.
+    own_job = job_enqueue(acting_user=user, kind="registry.quality", region_code=own.code)
     foreign_job = job_enqueue(
-        acting_user=stranger, kind="regions.export", region_code=foreign[0].code
+        acting_user=stranger, kind="registry.quality", region_code=foreign[0].code
     )
     worker_loop(once=True, heartbeat=False)
+    for job in (own_job, foreign_job):  # a result file to download (or be refused)
+        job.result_file, job.result_name = f"jobs/{job.pk}/result.txt", "result.txt"
+        path = Path(settings.MEDIA_ROOT) / job.result_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("结果", encoding="utf-8")
+        job.save(update_fields=["result_file", "result_name"])
     foreign_token, _ = api_token_issue(acting_user=stranger, user=stranger, name="sector")
     client = Client()
     client.force_login(user)

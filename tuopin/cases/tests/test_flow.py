@@ -421,3 +421,32 @@ def test_crosscheck_load_replaces_one_list_and_feeds_identification(tmp_path, pe
     call_command("crosscheck", "load", str(source), "--source", "car", stdout=io.StringIO())
     assert OutsideRecord.objects.filter(source="car").count() == 1
     assert OutsideRecord.objects.filter(source="payroll").count() == 1
+
+
+def test_a_county_officer_with_the_township_role_cannot_take_both_reviews(people, make_user):
+    """The probe's case: a county user also holding the township role approved a village
+    exit twice. The second review needs a second person."""
+    from tuopin.accounts.services import assignment_grant
+
+    village = first_village(RENHE)
+    Region.objects.filter(code=village.code).update(is_poor_village=True)
+    officer = make_user(Role.COUNTY_OFFICE, MINQUAN)
+    granted_by = make_user(Role.COUNTY_OFFICE, MINQUAN)
+    assignment_grant(
+        acting_user=granted_by,
+        user=officer,
+        role=Role.TOWNSHIP,
+        region=Region.objects.get(code=RENHE),
+    )
+    both = People._client(officer)
+    case_id = post(
+        people.proposer,
+        "/api/v1/cases",
+        {"kind": "village_exit", "year": 2018, "region_code": village.code},
+    ).json()["id"]
+    assert act(both, case_id, "approve").json()["step"] == "county_approval"
+    response = refused(both, case_id, "approve")
+    assert "两级审核" in response.json()["message_zh"]
+    assert act(people.county, case_id, "approve").json()["status"] == "approved"
+    deciders = CaseEvent.objects.filter(case_id=case_id, action="approve")
+    assert deciders.values("actor").distinct().count() == 2
