@@ -132,7 +132,11 @@ def registry_import(request):
     """Upload a spreadsheet; the import runs as a background job with its error report."""
     require_permission(request.user, Permission.REGISTRY_IMPORT)
     form = ImportForm(
-        request.POST or None, request.FILES or None, regions=top_regions(request.user)
+        request.POST or None,
+        request.FILES or None,
+        regions=top_regions(request.user),
+        # Set while the body was read (request.FILES): the file was over the upload limit.
+        upload_refused=getattr(request, "upload_refused", None),
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -42,6 +42,7 @@ ANALYZE_AFTER = 10_000  # households created: at least this many to refresh stat
 # Errors about the file itself, never about what the registry already holds.
 FILE_ERRORS = {
     "bad_value",
+    "value_too_long",
     "number_empty",
     "village_unknown",
     "number_in_two_villages",

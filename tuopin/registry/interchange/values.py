@@ -19,10 +19,11 @@ from tuopin.registry.enums import Health
 
 
 class BadValue(ValueError):
-    def __init__(self, message_zh: str, message_en: str):
+    def __init__(self, message_zh: str, message_en: str, code: str = "bad_value"):
         super().__init__(message_zh)
         self.message_zh = message_zh
         self.message_en = message_en
+        self.code = code
 
 
 SEPARATORS = re.compile(r"[,，、;；\s]+")  # not "/": labels such as 金融/小额信贷 hold one
