@@ -450,3 +450,22 @@ def test_a_county_officer_with_the_township_role_cannot_take_both_reviews(people
     assert act(people.county, case_id, "approve").json()["status"] == "approved"
     deciders = CaseEvent.objects.filter(case_id=case_id, action="approve")
     assert deciders.values("actor").distinct().count() == 2
+
+
+def test_crosscheck_load_refuses_a_hostile_file_like_every_reader(tmp_path, people):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from tuopin.registry.tests.test_hostile_files import family_xlsx, repeated, rezip
+
+    bomb = rezip(
+        family_xlsx(tmp_path),
+        tmp_path / "bomb.xlsx",
+        add={"xl/media/image1.png": repeated(b"\0", 64 << 20)},
+        level=9,
+    )
+    OutsideRecord.objects.create(source="car", id_number="1", name="旧名单")
+    with pytest.raises(CommandError) as refused:
+        call_command("crosscheck", "load", str(bomb), "--source", "car", stdout=io.StringIO())
+    assert "100:1" in str(refused.value)
+    assert OutsideRecord.objects.filter(source="car").count() == 1  # the old list is kept
