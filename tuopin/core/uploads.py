@@ -18,6 +18,7 @@ import codecs
 import csv
 import re
 import struct
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,8 +26,10 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError, fromstring
 
 import xlrd.compdoc
+from django import forms
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.utils.translation import gettext_lazy as _
 
 from tuopin.core.errors import TuopinError
 
@@ -634,3 +637,64 @@ class BoundedUploadHandler(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None
+
+
+UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
+
+
+class SpreadsheetUploadForm(forms.Form):
+    """A form with a `file` of a spreadsheet a user supplies, checked as every such file
+    is (type, size, zip directory, declared counts, CSV encoding) before it is saved or
+    a job queued; what only reading the rows can tell fails the reading, which writes
+    nothing. Subclasses declare `file` (with its label) and their other fields."""
+
+    def __init__(self, *args, upload_refused: TuopinError | None = None, **kwargs):
+        """`upload_refused`: why the upload handler dropped the file while receiving it
+        (BoundedUploadHandler, `request.upload_refused`), to be said instead of "required"."""
+        super().__init__(*args, **kwargs)
+        self.upload_refused = upload_refused
+        self.fields["file"].widget.attrs["accept"] = ",".join(UPLOAD_SUFFIXES)
+
+    def clean_file(self):
+        """The file's type, size and structure (zip directory, declared counts) are
+        checked here, before it is saved or a job queued; what only reading the rows can
+        tell (long cells, too many rows) fails the job, which writes nothing."""
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(UPLOAD_SUFFIXES):
+            raise forms.ValidationError(_("请上传 .xlsx、.xls 或 .csv 文件。"))
+        most = limits().upload_bytes
+        if upload.size > most:
+            error = refuse_size(
+                "file_too_large",
+                "文件大小",
+                "the file",
+                upload.size,
+                most,
+                "TUOPIN_UPLOAD_MAX_BYTES",
+            )
+            raise forms.ValidationError(error.message, code=error.code)
+        try:
+            if hasattr(upload, "temporary_file_path"):
+                _check_upload(Path(upload.temporary_file_path()), upload.name)
+            else:  # under FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): held in memory
+                with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix) as handle:
+                    for chunk in upload.chunks():
+                        handle.write(chunk)
+                    handle.flush()
+                    _check_upload(Path(handle.name), upload.name)
+                upload.seek(0)
+        except TuopinError as error:
+            raise forms.ValidationError(error.message, code=error.code) from error
+        return upload
+
+    def clean(self):
+        if self.upload_refused is not None:
+            self.errors.pop("file", None)  # "required": the file was dropped for its size
+            self.add_error("file", self.upload_refused.message)
+        return super().clean()
+
+
+def _check_upload(path: Path, name: str) -> None:
+    check_file(path, name)
+    if name.lower().endswith(".csv"):
+        csv_encoding(path)  # one pass, a chunk at a time: says "BOM but GBK" on the form

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tuopin.core.forms import bootstrap
+from tuopin.core.uploads import SpreadsheetUploadForm
 from tuopin.policy.models import Engine, Level, PolicyStatus, PolicyVersion
 
 YES_NO_UNKNOWN = [("", _("未填报")), ("1", _("是")), ("0", _("否"))]
@@ -123,7 +124,7 @@ class CountyIndicatorForm(forms.Form):
         bootstrap(self, small=True)
 
 
-class IndicatorImportForm(forms.Form):
+class IndicatorImportForm(SpreadsheetUploadForm):
     file = forms.FileField(label=_("指标表（xlsx 或 csv）"))
     year = forms.IntegerField(label=_("年度"), min_value=2011, max_value=2030, initial=2018)
 

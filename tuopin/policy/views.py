@@ -552,7 +552,11 @@ def county_indicators(request, code: str):
 @login_required
 def indicators_upload(request):
     require_permission(request.user, Permission.INDICATOR_EDIT)
-    form = IndicatorImportForm(request.POST or None, request.FILES or None)
+    form = IndicatorImportForm(
+        request.POST or None,
+        request.FILES or None,
+        upload_refused=getattr(request, "upload_refused", None),
+    )
     report = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

@@ -1,12 +1,8 @@
-import tempfile
-from pathlib import Path
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuopin.core.errors import TuopinError
 from tuopin.core.forms import bootstrap, region_prefix_field
-from tuopin.core.uploads import check_file, csv_encoding, limits, refuse_size
+from tuopin.core.uploads import SpreadsheetUploadForm
 from tuopin.registry.enums import HouseholdAttribute, MemberEventKind, PovertyCause, PovertyStatus
 from tuopin.registry.models import Member
 from tuopin.registry.personal import MASKS
@@ -37,67 +33,16 @@ class HouseholdFilter(forms.Form):
         bootstrap(self)
 
 
-UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv")
-
-
-class ImportForm(forms.Form):
+class ImportForm(SpreadsheetUploadForm):
     file = forms.FileField(label=_("表格文件（.xlsx、.xls 或 .csv）"))
     region = forms.ChoiceField(label=_("导入范围"))
     dry_run = forms.BooleanField(label=_("只校验，不写入"), required=False)
     partial = forms.BooleanField(label=_("只写入全部行都正确的户"), required=False)
 
-    def __init__(self, *args, regions=(), upload_refused: TuopinError | None = None, **kwargs):
-        """`upload_refused`: why the upload handler dropped the file while receiving it
-        (tuopin.core.uploads.BoundedUploadHandler), to be said instead of "required"."""
+    def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.upload_refused = upload_refused
         self.fields["region"].choices = [(r.code, f"{r.name}（{r.code}）") for r in regions]
-        self.fields["file"].widget.attrs["accept"] = ",".join(UPLOAD_SUFFIXES)
         bootstrap(self)
-
-    def clean_file(self):
-        """The file's type, size and structure (zip directory, declared counts) are
-        checked here, before it is saved or a job queued; what only reading the rows can
-        tell (long cells, too many rows) fails the job, which writes nothing."""
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(UPLOAD_SUFFIXES):
-            raise forms.ValidationError(_("请上传 .xlsx、.xls 或 .csv 文件。"))
-        most = limits().upload_bytes
-        if upload.size > most:
-            error = refuse_size(
-                "file_too_large",
-                "文件大小",
-                "the file",
-                upload.size,
-                most,
-                "TUOPIN_UPLOAD_MAX_BYTES",
-            )
-            raise forms.ValidationError(error.message, code=error.code)
-        try:
-            if hasattr(upload, "temporary_file_path"):
-                _check_upload(Path(upload.temporary_file_path()), upload.name)
-            else:  # under FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): held in memory
-                with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix) as handle:
-                    for chunk in upload.chunks():
-                        handle.write(chunk)
-                    handle.flush()
-                    _check_upload(Path(handle.name), upload.name)
-                upload.seek(0)
-        except TuopinError as error:
-            raise forms.ValidationError(error.message, code=error.code) from error
-        return upload
-
-    def clean(self):
-        if self.upload_refused is not None:
-            self.errors.pop("file", None)  # "required": the file was dropped for its size
-            self.add_error("file", self.upload_refused.message)
-        return super().clean()
-
-
-def _check_upload(path: Path, name: str) -> None:
-    check_file(path, name)
-    if name.lower().endswith(".csv"):
-        csv_encoding(path)  # one pass, a chunk at a time: says "BOM but GBK" on the form
 
 
 # Status and its years change only through the exit/return procedures (cases), not here.

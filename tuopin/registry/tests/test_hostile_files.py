@@ -590,3 +590,26 @@ def test_a_long_helper_name_in_csv_is_refused_too(shangqiu, tmp_path):
 def test_default_limits_let_a_normal_file_through(shangqiu, tmp_path):
     report = import_registry(family_xlsx(tmp_path))
     assert report.errors == [] and report.households.created == 1
+
+
+@pytest.mark.parametrize("too_large", [True, False])
+def test_the_indicator_upload_refuses_like_the_registry_import(
+    office, tmp_path, settings, too_large
+):
+    """Every upload form is a SpreadsheetUploadForm: the same checks and messages."""
+    from tuopin.policy.models import VillageIndicator
+
+    settings.TUOPIN_UPLOAD_MAX_BYTES = 4096 if too_large else 512 << 20
+    bomb = rezip(
+        family_xlsx(tmp_path),
+        tmp_path / "指标.xlsx",
+        add={"xl/media/image1.png": repeated(b"\0", 16 << 20)},
+        level=9,
+    )
+    client = login(office)
+    with bomb.open("rb") as handle:
+        response = client.post(reverse("policy:indicators_upload"), {"file": handle, "year": 2018})
+    page = response.content.decode()
+    assert 'data-testid="error-file"' in page
+    assert ("已收到" if too_large else "100:1") in page
+    assert not VillageIndicator.objects.exists()
