@@ -498,3 +498,21 @@ def member_id_reveal(*, acting_user, member: Member, request=None, channel: str 
         detail=f"{channel}: {member.name}",
     )
     return member.id_number
+
+
+def household_contact_reveal(
+    *, acting_user, household: Household, request=None, channel: str = "web"
+) -> dict[str, str]:
+    """The household's full phone and bank account: the same right and the same access-log
+    entry as a member's ID number (`member_id_reveal`)."""
+    require_permission(acting_user, Permission.PERSON_REVEAL, household.village_id)
+    access_log_record(
+        kind=AccessKind.REVEAL,
+        user=acting_user,
+        request=request,
+        region_code=household.village_id,
+        object_type="household",
+        object_id=str(household.pk),
+        detail=f"{channel}: {household.number} phone, bank_account",
+    )
+    return {"phone": household.phone, "bank_account": household.bank_account}
