@@ -133,7 +133,18 @@ SCHEMA_ERRORS_ZH = {
     "string_unicode": "应为文字",
     "int_parsing_size": "超出整数范围",
 }
-WHERE = {"body", "query", "path", "payload"}
+# Where pydantic says a value came from; a body's location also names the operation's
+# parameter (ninja's `payload`), which the caller never typed.
+SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
+def _field(loc) -> str:
+    parts = [str(part) for part in loc]
+    if parts and parts[0] in SOURCES:
+        source = parts.pop(0)
+        if source == "body" and parts:
+            parts.pop(0)
+    return ".".join(parts)
 
 
 @api.exception_handler(ValidationError)
@@ -142,7 +153,7 @@ def schema_invalid(request, exc: ValidationError):
     its field and a Chinese and English message."""
     problems = []
     for error in exc.errors:
-        field = ".".join(str(part) for part in error.get("loc", ()) if part not in WHERE)
+        field = _field(error.get("loc", ()))
         zh = SCHEMA_ERRORS_ZH.get(error.get("type", ""), "格式不正确")
         problems.append(
             {

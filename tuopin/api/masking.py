@@ -15,9 +15,11 @@ from tuopin.registry.idnumbers import mask_bank_account, mask_id_number, mask_ph
 # same names in the OpenAPI document.
 PERSONAL_FIELD = re.compile(r"id_number|certificate|bank_account|account_number|phone|mobile")
 
-# A run of 11 or more digits (an ID number may end in X, a reissued disability
-# certificate in B and a digit), not inside a longer word.
-_NUMBER = re.compile(r"(?<![0-9A-Za-z])[0-9]{11,22}(?:[Xx]|B[0-9])?(?![0-9A-Za-z])")
+# A run of 11 or more digits, not inside a longer word: an ID number may end in X, and a
+# disability certificate is an ID number, two digits and for a reissue B and a digit.
+_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z])[0-9]{11,22}(?:[Xx](?:[0-9]{2})?)?(?:B[0-9])?(?![0-9A-Za-z])"
+)
 
 
 def mask_value(field: str, value: str | None) -> str | None:
