@@ -13,7 +13,7 @@ from ninja.responses import Status
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import require_permission
 from tuopin.api.masking import mask_text, mask_value
-from tuopin.api.registry import HouseholdFields, MemberFields
+from tuopin.api.registry import HouseholdFields, HouseholdInput, MemberFields, MemberInput
 from tuopin.api.schemas import answers
 from tuopin.api.types import Day, Filter, Limit, RegionPrefix, RowId, Year
 from tuopin.cases.enums import Action, CaseKind, CaseStatus
@@ -100,8 +100,8 @@ class CasePayloadIn(Schema):
     event and date. The rules of each kind say what is missing (400/403)."""
 
     number: str | None = Field(None, min_length=1, max_length=32)
-    members: list[MemberFields] | None = Field(None, min_length=1, max_length=50)
-    attributes: HouseholdFields | None = None
+    members: list[MemberInput] | None = Field(None, min_length=1, max_length=50)
+    attributes: HouseholdInput | None = None
     member: RowId | None = None
     event: MemberEventKind | None = None
     date: Day | None = None

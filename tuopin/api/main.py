@@ -12,9 +12,26 @@ from tuopin.api.registry import router as registry_router
 from tuopin.api.routes import router
 from tuopin.audit.middleware import record_denied
 from tuopin.core.errors import TuopinError
+from tuopin.registry.models import Household, Member
 from tuopin.registry.services import RegistryInvalid
 
-api = NinjaAPI(
+
+class TuopinAPI(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts) -> ValidationError:
+        """As django-ninja's, but each error keeps the value it refused (`input`), so the
+        message can quote it (see `schema_invalid`)."""
+        error = super().validation_error_from_error_contexts(error_contexts)
+        refused = [
+            item.get("input")
+            for context in error_contexts
+            for item in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        for item, value in zip(error.errors, refused, strict=True):
+            item["input"] = value
+        return error
+
+
+api = TuopinAPI(
     title="脱贫 Tuopin API",
     version="1.0.0",
     description=(
@@ -147,6 +164,17 @@ def _field(loc) -> str:
     return ".".join(parts)
 
 
+# Errors whose message quotes the refused value (short ones only).
+QUOTED = {"enum", "literal_error", "string_pattern_mismatch"}
+# The Chinese names of the registry's fields, for messages about them.
+FIELD_LABELS = {
+    field.name: str(field.verbose_name)
+    for model in (Household, Member)
+    for field in model._meta.concrete_fields
+    if field.name not in ("id", "status", "version")
+}
+
+
 @api.exception_handler(ValidationError)
 def schema_invalid(request, exc: ValidationError):
     """Input the schema refuses answers like every other refusal: 400, each problem with
@@ -154,15 +182,20 @@ def schema_invalid(request, exc: ValidationError):
     problems = []
     for error in exc.errors:
         field = _field(error.get("loc", ()))
-        zh = SCHEMA_ERRORS_ZH.get(error.get("type", ""), "格式不正确")
+        kind = error.get("type", "invalid")
+        zh, en = SCHEMA_ERRORS_ZH.get(kind, "格式不正确"), error.get("msg", "invalid")
+        value = error.get("input")
+        if kind in QUOTED and isinstance(value, str | int) and len(str(value)) <= 40:
+            # Say what was refused: "77" is not a cause of poverty.
+            zh, en = f"“{value}”{zh}", f"'{value}': {en}"
+        name = field.rsplit(".", 1)[-1]
+        where = f"{FIELD_LABELS[name]}（{field}）" if name in FIELD_LABELS else field
         problems.append(
             {
                 "field": field,
-                "code": error.get("type", "invalid"),
-                "message_zh": f"{field}：{zh}" if field else zh,
-                "message_en": f"{field}: {error.get('msg', 'invalid')}"
-                if field
-                else error.get("msg", "invalid"),
+                "code": kind,
+                "message_zh": f"{where}：{zh}" if field else zh,
+                "message_en": f"{field}: {en}" if field else en,
             }
         )
     body = TuopinError(

@@ -13,7 +13,7 @@ from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import require_permission
 from tuopin.api.masking import mask_value
 from tuopin.api.schemas import answers
-from tuopin.api.types import Day, Filter, Limit, RegionCode, RowId, Text
+from tuopin.api.types import Day, Filter, Limit, RegionCode, RowId, Text, model_input_schema
 from tuopin.registry.enums import MemberEventKind, MemberStatus, PovertyCause, PovertyStatus
 from tuopin.registry.models import Household, Member
 from tuopin.registry.selectors import (
@@ -58,6 +58,11 @@ class MemberFields(ModelSchema):
         model = Member
         fields = MEMBER_FIELDS
         fields_optional = "__all__"
+
+
+# What a client may send: the same fields, typed strictly (tuopin/api/types.py).
+HouseholdInput = model_input_schema("HouseholdInput", Household, HOUSEHOLD_FIELDS)
+MemberInput = model_input_schema("MemberInput", Member, MEMBER_FIELDS)
 
 
 class MemberOut(MemberFields):
@@ -147,24 +152,24 @@ class HouseholdPage(Schema):
 Version = Field(ge=1, le=2**31 - 1)
 
 
-class HouseholdIn(HouseholdFields):
+class HouseholdIn(HouseholdInput):
     village_code: RegionCode
     number: str = Field(min_length=1, max_length=32)
     other_causes: list[PovertyCause] = Field([], max_length=len(PovertyCause))
-    members: list[MemberFields] = Field(min_length=1, max_length=50)
+    members: list[MemberInput] = Field(min_length=1, max_length=50)
 
 
-class HouseholdPatch(HouseholdFields):
+class HouseholdPatch(HouseholdInput):
     version: int = Version
     other_causes: list[PovertyCause] | None = Field(None, max_length=len(PovertyCause))
 
 
-class MemberIn(MemberFields):
+class MemberIn(MemberInput):
     event: MemberEventKind = MemberEventKind.BIRTH
     event_date: Day | None = None
 
 
-class MemberPatch(MemberFields):
+class MemberPatch(MemberInput):
     version: int = Version
 
 

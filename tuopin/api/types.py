@@ -2,9 +2,12 @@
 code runs, and the OpenAPI document shows the caller the same limits."""
 
 from datetime import date
-from typing import Annotated, TypeVar
+from decimal import Decimal
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import BeforeValidator, Field
+from django.db import models
+from ninja import Schema
+from pydantic import BeforeValidator, Field, create_model
 
 T = TypeVar("T")
 
@@ -32,3 +35,42 @@ RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Limit = Annotated[int, Field(ge=1, le=500)]
 # Free text typed into a search box or a comment.
 Text = Annotated[str, Field(max_length=200)]
+
+
+def _input_type(field: models.Field):
+    """The strict input type of a model field: what the database and the code list take."""
+    if field.choices:
+        values = tuple(str(value) for value, _label in field.flatchoices)
+        kind = Literal[(*values, "")] if field.blank and "" not in values else Literal[values]
+    elif isinstance(field, models.BooleanField):
+        kind = bool
+    elif isinstance(field, models.PositiveSmallIntegerField):
+        kind = Annotated[int, Field(ge=0, le=32767)]
+    elif isinstance(field, models.PositiveIntegerField):
+        kind = Annotated[int, Field(ge=0, le=2**31 - 1)]
+    elif isinstance(field, models.IntegerField):
+        kind = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
+    elif isinstance(field, models.DecimalField):
+        kind = Annotated[
+            Decimal, Field(max_digits=field.max_digits, decimal_places=field.decimal_places)
+        ]
+    elif isinstance(field, models.DateField):
+        kind = Day
+    elif isinstance(field, models.CharField):
+        kind = Annotated[str, Field(max_length=field.max_length)]
+    else:
+        raise TypeError(f"no input type for {field!r}")
+    return kind | None
+
+
+def model_input_schema(name: str, model, names: list[str]) -> type[Schema]:
+    """An input schema of the model's fields, all optional (the services say what is
+    required), each typed as strictly as the model: code lists as enums, numbers within
+    their columns, texts within their lengths. Outputs keep the plain model schema, so
+    that a stored value from before a code list changed is still answered."""
+    fields = {
+        field.name: (_input_type(field), Field(None, title=str(field.verbose_name)))
+        for field in model._meta.concrete_fields
+        if field.name in names
+    }
+    return create_model(name, __base__=Schema, **fields)
