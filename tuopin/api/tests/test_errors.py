@@ -237,3 +237,11 @@ def test_code_lists_are_enums_in_the_document_for_input_only():
     assert "02" in relation["enum"]
     # An answer keeps a stored code even if the list changed since: no enum on output.
     assert "enum" not in json.dumps(schemas["HouseholdOut"]["properties"]["main_cause"])
+
+
+def test_an_error_quoting_a_personal_number_masks_it(make_user):
+    client = Client()
+    client.force_login(make_user(Role.COUNTY_OFFICE, MINQUAN))
+    refused = post(client, "/api/v1/jobs", {"kind": "regions.export", "region_code": "13812345678"})
+    body = assert_refused(refused, field="region_code")
+    assert "“138****5678”" in body["message_zh"] and "13812345678" not in refused.content.decode()
