@@ -62,7 +62,7 @@ test: install browser-deps lint
 # hard limit of FUZZ_TIMEOUT seconds (exceeding it fails the run); FUZZ_MAX_TIME instead
 # gives schemathesis a budget it spends in full, repeating fuzzing until it is used up.
 # Only 127.0.0.1 is served and called. Ids and codes of real rows come from
-# tuopin/api/fuzzconfig.py, so that the calls get past "not found". Schemathesis runs in the
+# tuopin/api/fuzz.py, so that the calls get past "not found". Schemathesis runs in the
 # temporary directory (it keeps a crash cache where it runs); reports go to var/fuzz.
 # Figures: docs/benchmarks.md.
 FUZZ_PORT ?= 8765
@@ -83,7 +83,7 @@ fuzz: install
 	$(BIN)/tuopin demo_users >/dev/null; \
 	$(BIN)/tuopin seed --households 200 --region 411421 --seed 1 --if-empty -v 0; \
 	token=$$($(BIN)/tuopin users token $(FUZZ_USER) --name fuzz | tail -n 1); \
-	$(BIN)/python -m tuopin.api.fuzzconfig $(FUZZ_USER) $$dir/schemathesis.toml; \
+	$(BIN)/python -m tuopin.api.fuzz config $(FUZZ_USER) $$dir/schemathesis.toml; \
 	$(BIN)/tuopin runserver --noreload 127.0.0.1:$(FUZZ_PORT) >$$dir/server.log 2>&1 & server=$$!; \
 	trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null || true; rm -rf $$dir' EXIT INT TERM; \
 	start=$$(date +%s); report=$(CURDIR)/var/fuzz; mkdir -p $$report; \
@@ -95,7 +95,9 @@ fuzz: install
 	  --checks $(FUZZ_CHECKS) --max-examples $(FUZZ_EXAMPLES) \
 	  $(if $(FUZZ_MAX_TIME),--max-time $(FUZZ_MAX_TIME)) \
 	  --seed $(FUZZ_SEED) --workers 1 --generation-database none --no-color \
-	  --report junit,ndjson --report-dir $$report $(FUZZ_ARGS) || status=$$?; \
+	  --report junit,ndjson --report-dir $$report --report-ndjson-path $$report/last.ndjson \
+	  $(FUZZ_ARGS) || status=$$?; \
+	$(CURDIR)/$(BIN)/python -m tuopin.api.fuzz summary $$report/last.ndjson || true; \
 	echo "fuzz: $$(( $$(date +%s) - start )) s; server errors logged: $$(grep -c 'Internal Server Error' $$dir/server.log || true)"; \
 	exit $$status
 

@@ -1,16 +1,22 @@
-"""Writes the schemathesis.toml `make fuzz` runs with: ids and codes of real rows.
+"""Helpers of `make fuzz`: the schemathesis config it runs with, and the figures of a run.
+
+`config USERNAME OUTPUT.toml` writes the schemathesis config: ids and codes of real rows.
 
 Random ids almost always answer 404, and the operations' logic behind them is never
 reached. The config binds path, query and body parameters to dictionaries of rows that
 exist in the fuzz database (schemathesis then draws from them most of the time and
 generates other values the rest), so a detail, an edit or an event meets a real row.
 
-Usage: python -m tuopin.api.fuzzconfig USERNAME OUTPUT.toml (settings from the
-environment, as the `tuopin` command reads them).
+`summary REPORT.ndjson` prints the calls a run made by status code (schemathesis prints
+test cases and failures, not the answers' statuses).
+
+Usage: python -m tuopin.api.fuzz config|summary … (settings from the environment, as the
+`tuopin` command reads them).
 """
 
 import json
 import sys
+from collections import Counter
 
 
 def _dictionary(name: str, values: list) -> list[str]:
@@ -32,7 +38,7 @@ def fuzz_config(username: str) -> str:
     regions = list(visible_regions(user).order_by("code").values_list("code", flat=True)[:50])
     cases = list(case_list_for_user(user).order_by("pk").values_list("pk", flat=True)[:50])
     jobs = list(job_list_for_user(user).values_list("pk", flat=True)[:50])
-    lines = ["# Written by tuopin/api/fuzzconfig.py for `make fuzz`; not kept.", ""]
+    lines = ["# Written by tuopin/api/fuzz.py for `make fuzz`; not kept.", ""]
     bindings = []
     for name, values, keys in [
         ("households", households, ["path.household_id", "query.household"]),
@@ -49,11 +55,30 @@ def fuzz_config(username: str) -> str:
     return "\n".join([*lines, "[parameters]", *bindings, ""])
 
 
+def run_summary(lines) -> tuple[int, Counter]:
+    """Calls and their status codes, from the lines of a schemathesis NDJSON report."""
+    statuses: Counter = Counter()
+    for line in lines:
+        event = json.loads(line)
+        recorder = event.get("ScenarioFinished", {}).get("recorder") or {}
+        for interaction in (recorder.get("interactions") or {}).values():
+            response = interaction.get("response")
+            statuses[response["status_code"] if response else "no answer"] += 1
+    return sum(statuses.values()), statuses
+
+
 def main(argv: list[str]) -> int:
+    command, *args = argv
+    if command == "summary":
+        with open(args[0], encoding="utf-8") as handle:
+            calls, statuses = run_summary(handle)
+        by_status = ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items(), key=str))
+        print(f"fuzz calls: {calls} ({by_status})")
+        return 0
     import django
 
     django.setup()
-    username, output = argv
+    username, output = args
     with open(output, "w", encoding="utf-8") as handle:
         handle.write(fuzz_config(username))
     return 0
