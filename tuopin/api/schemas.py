@@ -1,9 +1,11 @@
 from datetime import datetime
+from typing import Literal
 
-from ninja import Field, Schema
+from ninja import Schema
 
 from tuopin.api.masking import mask_text, mask_tree
 from tuopin.api.types import RegionCode
+from tuopin.core.jobs import job_kinds
 
 
 class ProblemOut(Schema):
@@ -73,8 +75,16 @@ class MeOut(Schema):
     permissions: list[str]
 
 
+def _job_kinds():
+    # The kinds the apps registered in their ready(); the API is imported after that.
+    kinds = tuple(sorted(job_kinds()))
+    if not kinds:
+        raise RuntimeError("no job kinds registered: import the API after django.setup()")
+    return Literal[kinds]
+
+
 class JobIn(Schema):
-    kind: str = Field(max_length=64)
+    kind: _job_kinds()  # type: ignore[valid-type]
     region_code: RegionCode
 
 
