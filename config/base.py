@@ -160,6 +160,53 @@ WHITENOISE_USE_FINDERS = True
 JOB_HEARTBEAT_TIMEOUT_SECONDS = int(os.environ.get("JOB_HEARTBEAT_TIMEOUT_SECONDS", "120"))
 JOB_MAX_ATTEMPTS = int(os.environ.get("JOB_MAX_ATTEMPTS", "3"))
 
+# Limits on every spreadsheet a user hands the platform (web upload, CLI, any import),
+# enforced by tuopin/core/uploads.py: a file over one is refused before parsing where the
+# file says enough (size, zip directory, declared counts), else while it streams; never
+# parsed into memory first. A probe's 3 MB xlsx of 53 million shared strings took a
+# worker to 8.2 GB. The defaults let the city's registry export through (764,166 rows x
+# 62 columns: a 238 MiB xlsx of 2.2 GB sheet XML deflated about 9:1, a CSV of about
+# 300 MB) with room to spare, and keep a worker under 1 GB on any input.
+TUOPIN_UPLOAD_MAX_BYTES = int(os.environ.get("TUOPIN_UPLOAD_MAX_BYTES", str(512 << 20)))
+# Inflated size of one zip member (a worksheet, streamed) and of all members together.
+TUOPIN_UPLOAD_MAX_MEMBER_BYTES = int(os.environ.get("TUOPIN_UPLOAD_MAX_MEMBER_BYTES", str(4 << 30)))
+TUOPIN_UPLOAD_MAX_TOTAL_BYTES = int(os.environ.get("TUOPIN_UPLOAD_MAX_TOTAL_BYTES", str(6 << 30)))
+# Inflated : compressed, per member over 1 MiB; real sheets deflate 5-15:1, bombs 1000:1.
+TUOPIN_UPLOAD_MAX_RATIO = int(os.environ.get("TUOPIN_UPLOAD_MAX_RATIO", "100"))
+# Shared strings are held in memory (about 70 bytes each beside their text): an Excel-saved
+# city file has about 3 million distinct names, ID numbers and household numbers.
+TUOPIN_UPLOAD_MAX_SHARED_STRINGS = int(
+    os.environ.get("TUOPIN_UPLOAD_MAX_SHARED_STRINGS", "4000000")
+)
+TUOPIN_UPLOAD_MAX_SHARED_STRINGS_BYTES = int(
+    os.environ.get("TUOPIN_UPLOAD_MAX_SHARED_STRINGS_BYTES", str(256 << 20))
+)
+# Every other XML part the readers parse whole (workbook, styles, relationships, theme):
+# real ones are kilobytes (Excel's 64,000 cell formats make about 6 MB of styles at most;
+# openpyxl took 350 MB to read an 8 MB styles part).
+TUOPIN_UPLOAD_MAX_PART_BYTES = int(os.environ.get("TUOPIN_UPLOAD_MAX_PART_BYTES", str(8 << 20)))
+# Characters in one cell: Excel's own limit, so no real file is refused for it.
+TUOPIN_UPLOAD_MAX_CELL_CHARS = int(os.environ.get("TUOPIN_UPLOAD_MAX_CELL_CHARS", "32767"))
+# Rows of one file: 2.6 times the city export.
+TUOPIN_UPLOAD_MAX_ROWS = int(os.environ.get("TUOPIN_UPLOAD_MAX_ROWS", "2000000"))
+# Bytes one row may take in the file (a sheet row's XML, a CSV line); a real row is < 10 KB.
+TUOPIN_UPLOAD_MAX_ROW_BYTES = int(os.environ.get("TUOPIN_UPLOAD_MAX_ROW_BYTES", str(16 << 20)))
+# Cells of an .xls (xlrd holds a sheet whole, about 48 bytes a cell): a full 65,536-row
+# sheet of 62 columns has 4.1 million.
+TUOPIN_UPLOAD_MAX_XLS_CELLS = int(os.environ.get("TUOPIN_UPLOAD_MAX_XLS_CELLS", "8000000"))
+# An upload stops being received past TUOPIN_UPLOAD_MAX_BYTES (the form then says so);
+# files over Django's FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) go to a temporary file, never
+# memory, and DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) keeps bounding the other form fields.
+FILE_UPLOAD_HANDLERS = [
+    "tuopin.core.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
+# Numbers typed into a form that turn out registered outside the user's region: each is
+# logged, and a user learns the county of at most this many per hour (registry/lookups).
+TUOPIN_ELSEWHERE_LOOKUPS_PER_HOUR = int(os.environ.get("TUOPIN_ELSEWHERE_LOOKUPS_PER_HOUR", "20"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -7,15 +7,18 @@ it. Adding a route without a probe fails `test_every_route_has_a_scope_probe`.
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from conftest import MINQUAN, RENHE, SUIXIAN
 from tuopin.accounts.models import ApiToken
 from tuopin.accounts.roles import Role
 from tuopin.accounts.services import api_token_issue
+from tuopin.audit.models import AccessKind, AccessLog
 from tuopin.core.jobs import worker_loop
 from tuopin.core.models import Job
 from tuopin.core.services import job_enqueue
@@ -302,6 +305,15 @@ def member_reveal(scene):
     assert refused.status_code == 404 and foreign.id_number not in refused.content.decode()
 
 
+def household_contact_reveal(scene):
+    name = "registry:household_contact_reveal"
+    for field in ("phone", "bank_account"):
+        own = scene.client.post(reverse(name, args=[scene.own_household.pk, field]))
+        assert own.status_code in {200, 403}
+        refused = scene.client.post(reverse(name, args=[scene.foreign_household.pk, field]))
+        assert refused.status_code == 404 and PHONE not in refused.content.decode()
+
+
 def _json(scene, method, url, body):
     import json
 
@@ -419,11 +431,12 @@ def api_member_reveal(scene):
 
 def api_household_reveal(scene):
     foreign = scene.foreign_household
-    response = scene.client.post(f"/api/v1/households/{foreign.pk}/reveal")
+    response = _json(scene, "post", f"/api/v1/households/{foreign.pk}/reveal", {"field": "phone"})
     assert response.status_code == 404
     assert not foreign.phone or foreign.phone not in response.content.decode()
     own = scene.own_household
-    assert scene.client.post(f"/api/v1/households/{own.pk}/reveal").status_code in {200, 403}
+    reveal = _json(scene, "post", f"/api/v1/households/{own.pk}/reveal", {"field": "bank_account"})
+    assert reveal.status_code in {200, 403}
 
 
 def public(name):
@@ -825,6 +838,7 @@ PROBES = {
     "registry:member_new": member_new_web,
     "registry:member_edit": member_edit_web,
     "registry:member_reveal": member_reveal,
+    "registry:household_contact_reveal": household_contact_reveal,
     "api-1.0.0:household_list": api_household_list,
     "api-1.0.0:household_detail": api_household_object,
     "api-1.0.0:household_create": api_household_create,
@@ -912,13 +926,20 @@ def _scene(make_user, role, own_code) -> Scene:
         foreign.append(
             Region.objects.filter(parent_id=own.parent_id).exclude(code=own.code).first()
         )
-    own_job = job_enqueue(acting_user=user, kind="regions.export", region_code=own.code)
+    # A kind every role here may read (registry.view): the contract is about regions.
+    own_job = job_enqueue(acting_user=user, kind="registry.quality", region_code=own.code)
     foreign_job = job_enqueue(
-        acting_user=stranger, kind="regions.export", region_code=foreign[0].code
+        acting_user=stranger, kind="registry.quality", region_code=foreign[0].code
     )
     worker_loop(once=True, heartbeat=False)
+    for job in (own_job, foreign_job):  # a result file to download (or be refused)
+        job.result_file, job.result_name = f"jobs/{job.pk}/result.txt", "result.txt"
+        path = Path(settings.MEDIA_ROOT) / job.result_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("结果", encoding="utf-8")
+        job.save(update_fields=["result_file", "result_name"])
     foreign_token, _ = api_token_issue(acting_user=stranger, user=stranger, name="sector")
-    client = Client()
+    client = MaskingClient()
     client.force_login(user)
     # Let the stranger leave traces (log entries) that must stay invisible.
     Client().post(reverse("accounts:login"), {"username": stranger.username, "password": "x"})
@@ -926,6 +947,11 @@ def _scene(make_user, role, own_code) -> Scene:
     registrar = make_user(Role.COUNTY_OFFICE, own.code[:6].ljust(12, "0"))
     own_household = _household(registrar, _a_village_under(own), "NEI-0001")
     foreign_household = _household(stranger, foreign[0], "WAI-0001")
+    client.personal_values = [
+        *own_household.members.values_list("id_number", flat=True),
+        PHONE,
+        BANK_ACCOUNT,
+    ]
     return Scene(
         client,
         user,
@@ -941,14 +967,43 @@ def _scene(make_user, role, own_code) -> Scene:
     )
 
 
+PHONE, BANK_ACCOUNT = "13912345678", "6228480012345678"
+# The routes whose answer is a full personal value: each look is logged (checked above).
+REVEAL_ROUTES = {
+    "member_reveal",
+    "member_id_number",
+    "household_contact_reveal",
+    "household_reveal",
+}
+
+
 def _household(user, village: Region, number: str) -> Household:
     return household_register(
         acting_user=user,
         village_code=village.code,
         number=number,
-        attributes={},
+        attributes={"phone": PHONE, "bank_account": BANK_ACCOUNT},
         members=family(county=village.code[:6]),
     )
+
+
+class MaskingClient(Client):
+    """Every page and API answer of the walk is read for full personal numbers: the
+    user's own household's ID numbers, phone and bank account appear only masked (the
+    one way to see them is the logged reveal, a POST that this walk does not take)."""
+
+    def request(self, **request):
+        reveals = AccessLog.objects.filter(kind=AccessKind.REVEAL).count()
+        response = super().request(**request)
+        full = getattr(self, "personal_values", ())
+        if full and not getattr(response, "streaming", False):
+            body = response.content.decode("utf-8", "replace")
+            shown = [value for value in full if value in body]
+            if shown:  # only a reveal shows a full value, and it is logged
+                path = request.get("PATH_INFO")
+                assert resolve(path).url_name in REVEAL_ROUTES, f"{path} shows {shown}"
+                assert AccessLog.objects.filter(kind=AccessKind.REVEAL).count() > reveals
+        return response
 
 
 def _a_village_under(region: Region) -> Region:

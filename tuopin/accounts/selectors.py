@@ -17,6 +17,7 @@ from tuopin.accounts.models import ApiToken, Assignment
 from tuopin.accounts.roles import ROLE_PERMISSIONS, Permission
 from tuopin.accounts.tokens import hash_key
 from tuopin.core.errors import OutOfScope
+from tuopin.core.jobs import job_kind, job_kinds
 from tuopin.core.models import Job
 from tuopin.core.regioncodes import significant_prefix, within
 from tuopin.regions.models import Region
@@ -144,17 +145,42 @@ def api_token_for_key(raw_key: str) -> ApiToken | None:
     return token
 
 
+def _job_readable_q(user) -> Q:
+    """Jobs filed under a region where the user holds what their kind's result needs
+    (a hotline operator sees no export of the county office, though in its region)."""
+    by_kind = [
+        Q(kind=kind.kind) & scope_q(user, permission=kind.reads) for kind in job_kinds().values()
+    ]
+    return reduce(or_, by_kind, Q(pk__in=[]))
+
+
 def job_list_for_user(user) -> QuerySet:
-    """Jobs of the user's regions (a job is filed under the region it works on)."""
-    return scope_filter(Job.objects.select_related("owner"), user).order_by("-created_at", "-id")
+    """Jobs of the user's regions (a job is filed under the region it works on) whose
+    results the user may read."""
+    jobs = Job.objects.select_related("owner").filter(_job_readable_q(user))
+    return jobs.order_by("-created_at", "-id")
 
 
 def access_job(user, job_id: int) -> Job:
+    """The job if the user may read its result; 404 alike for missing, out-of-scope and
+    unreadable jobs, so a job number tells nothing of another office's work."""
     job = Job.objects.filter(pk=job_id).select_related("owner").first()
     if job is None:
         raise Http404("未找到 (not found)")
     if not in_scope(user, job.region_code):
         raise OutOfScope("job", str(job_id))
+    kind = job_kind(job.kind)
+    if kind is None or not has_permission(user, kind.reads, job.region_code):
+        raise OutOfScope("job", str(job_id))
+    return job
+
+
+def access_job_file(user, job_id: int) -> Job:
+    """The job whose result file the user may download: a file with full personal data
+    also needs the right to reveal it there (the download is logged as a reveal)."""
+    job = access_job(user, job_id)
+    if job.reveals:
+        require_permission(user, Permission.PERSON_REVEAL, job.region_code)
     return job
 
 

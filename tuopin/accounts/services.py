@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from tuopin.accounts.selectors import (
 )
 from tuopin.accounts.tokens import hash_key, new_key
 from tuopin.core.errors import TuopinError
-from tuopin.core.jobs import job_kind
+from tuopin.core.jobs import job_kind, job_params_check
 from tuopin.core.models import Job
 from tuopin.core.services import job_enqueue
 from tuopin.regions.models import Region
@@ -71,7 +71,15 @@ def user_create(
 def assignment_grant(
     *, acting_user, user, role: str, region: Region, organisation: str = ""
 ) -> Assignment:
-    """Give `user` a role in `region`; the role must fit the region's level."""
+    """Give `user` a role in `region`; the role must fit the region's level. Nobody grants
+    a role to themselves: with two roles one person could take two review steps."""
+    if acting_user is not None and acting_user.pk == user.pk:
+        raise TuopinError(
+            "assignment_self_grant",
+            "不能给自己分配角色，请由其他有权限的人员分配",
+            "you cannot grant a role to yourself; ask another user who manages users",
+            field="role",
+        )
     if role not in Role.values:
         raise TuopinError(
             "role_unknown", f"未知角色：{role}", f"unknown role: {role}", field="role"
@@ -156,8 +164,19 @@ def job_submit(*, acting_user, kind: str, region_code: str, params: dict | None 
         )
     region = access_region(acting_user, region_code)
     require_permission(acting_user, Permission.JOBS_RUN, region.code)
-    require_permission(acting_user, definition.permission, region.code)
-    return job_enqueue(acting_user=acting_user, kind=kind, region_code=region.code, params=params)
+    if not any(has_permission(acting_user, p, region.code) for p in definition.permissions):
+        wanted = " / ".join(definition.permissions)
+        raise PermissionDenied(f"没有权限：{wanted} (permission required: {wanted})")
+    params = job_params_check(definition, params)
+    if definition.authorize is not None:
+        definition.authorize(acting_user, region.code, params)
+    return job_enqueue(
+        acting_user=acting_user,
+        kind=kind,
+        region_code=region.code,
+        params=params,
+        reveals=has_permission(acting_user, Permission.PERSON_REVEAL, region.code),
+    )
 
 
 def region_attributes_change(*, acting_user, region_code: str, **attributes) -> Region:

@@ -154,6 +154,7 @@ def user_detail(request, user_id: int):
             "managed": user,
             "assignments": managed_assignments(request.user, user),
             "form": form,
+            "own": user.pk == request.user.pk,
         },
     )
 

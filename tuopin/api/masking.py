@@ -9,7 +9,8 @@ free text goes through `mask_text`, which hides every long run of digits that ca
 
 import re
 
-from tuopin.registry.idnumbers import mask_bank_account, mask_id_number, mask_phone
+from tuopin.registry.idnumbers import mask_id_number
+from tuopin.registry.personal import mask_bank_account, mask_phone
 
 # Names of fields that hold a personal number; the API contract test finds them by the
 # same names in the OpenAPI document.

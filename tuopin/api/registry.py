@@ -2,8 +2,11 @@
 
 Every caller gets ID numbers, disability certificates, phones and bank accounts masked;
 the full values are one explicit call that needs `person.reveal` in the row's region and
-writes an access-log entry (`POST /members/{id}/reveal`, `POST /households/{id}/reveal`).
+writes an access-log entry (`POST /members/{id}/reveal`, `POST /households/{id}/reveal`
+with `{"field": "phone"}` or `{"field": "bank_account"}`).
 """
+
+from typing import Literal
 
 from django.db import transaction
 from ninja import Field, ModelSchema, Query, Router, Schema
@@ -190,11 +193,16 @@ class MemberRevealOut(Schema):
     disability_certificate: str
 
 
-class HouseholdRevealOut(Schema):
-    """A household's full phone and bank account: `person.reveal`, each answer logged."""
+class HouseholdRevealIn(Schema):
+    field: Literal["phone", "bank_account"]
 
-    phone: str
-    bank_account: str
+
+class HouseholdRevealOut(Schema):
+    """A household's full phone or bank account (the one asked for): `person.reveal`, each
+    answer logged."""
+
+    phone: str | None = None
+    bank_account: str | None = None
 
 
 def _set(schema, exclude: set[str]) -> dict:
@@ -357,14 +365,20 @@ def member_reveal(request, member_id: RowId):
 @router.post(
     "/households/{household_id}/reveal",
     response=answers({200: HouseholdRevealOut}),
-    summary="查看贫困户完整联系电话和银行卡号（留痕）",
+    summary="查看贫困户完整联系电话或银行卡号（留痕）",
     description=REVEAL_NOTE,
 )
-def household_reveal(request, household_id: RowId):
+def household_reveal(request, household_id: RowId, payload: HouseholdRevealIn):
+    # One field per call, as on the household page: each look is its own log entry.
     household = access_household(request.user, household_id)
-    return household_contact_reveal(
-        acting_user=request.user, household=household, request=request, channel="API"
+    value = household_contact_reveal(
+        acting_user=request.user,
+        household=household,
+        field=payload.field,
+        request=request,
+        channel="API",
     )
+    return {payload.field: value}
 
 
 @router.get(

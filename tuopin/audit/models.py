@@ -11,6 +11,7 @@ class AccessKind(models.TextChoices):
     DENIED = "denied", _("越权访问被拒")
     EXPORT = "export", _("导出")
     REVEAL = "reveal", _("查看完整身份证号")
+    LOOKUP = "lookup", _("查询他区已登记证件号码")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

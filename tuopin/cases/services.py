@@ -14,7 +14,7 @@ from tuopin.accounts.selectors import access_region, in_scope, user_assignments
 from tuopin.cases.enums import Action, CaseKind, CaseStatus, NoticeKind, StepKind
 from tuopin.cases.models import Batch, Case, CaseEvent, Notice, Objection, OutsideRecord, Route
 from tuopin.cases.routes import PROPOSERS
-from tuopin.cases.transitions import Actor, CaseFacts, decide
+from tuopin.cases.transitions import REVIEW_DECISIONS, REVIEW_STEPS, Actor, CaseFacts, decide
 from tuopin.core.errors import OutOfScope, TuopinError
 from tuopin.core.regioncodes import significant_prefix
 from tuopin.policy.models import AreaResult, HouseholdResult, Level, RunStatus
@@ -65,7 +65,15 @@ def case_facts(case: Case) -> CaseFacts:
         notice_end=case.notice.ends if case.notice_id else None,
         open_objections=case.objections.filter(resolved_at__isnull=True).count(),
         evaluation_result=case.evaluation_result or None,
+        reviewers=_reviewers(case),
     )
+
+
+def _reviewers(case: Case) -> dict:
+    """Who decided which review step of the case so far (see transitions.REVIEW_STEPS)."""
+    steps = [s["code"] for s in case.route.steps if s["kind"] in REVIEW_STEPS]
+    events = case.events.filter(action__in=REVIEW_DECISIONS, from_step__in=steps)
+    return dict(events.order_by("pk").values_list("actor_id", "from_step"))
 
 
 # ---------------------------------------------------------------- proposing

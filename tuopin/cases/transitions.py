@@ -33,6 +33,12 @@ for _kind in StepKind.values:
 # Actions that decide a step: the person who proposed the case may not take them.
 APPROVALS = {Action.APPROVE, Action.CLOSE_NOTICE, Action.DISMISS}
 PROPOSER_ROLES = ("village", "county_office")
+# Steps that review a case, and the actions that decide them: one person decides at most
+# one of a case's review steps, whatever roles that person holds (separation of duties:
+# a county officer who is also given the township role still needs a second person).
+# A result step records a decision taken outside (the province's), so it is not one.
+REVIEW_STEPS = {StepKind.REVIEW}
+REVIEW_DECISIONS = {Action.APPROVE, Action.REJECT}
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class CaseFacts:
     notice_end: datetime.date | None = None
     open_objections: int = 0
     evaluation_result: str | None = None
+    # user id -> code of the review step that user already decided in this case
+    reviewers: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -129,6 +137,17 @@ def _who_may(case, step, actor: Actor, action: str) -> tuple[str, str] | None:
 def _guards(case, step, actor: Actor, action, today, override_reason) -> tuple[str, str] | None:
     if action in APPROVALS and actor.user_id == case.proposer_id:
         return ("发起人不能审核自己的提议", "the proposer cannot approve their own proposal")
+    decided = case.reviewers.get(actor.user_id)
+    if (
+        action in REVIEW_DECISIONS
+        and step["kind"] in REVIEW_STEPS
+        and decided not in (None, step["code"])
+    ):
+        title = next((s["title"] for s in case.steps if s["code"] == decided), decided)
+        return (
+            f"同一人不能办理本事项的两级审核（您已办理“{title}”），请由其他人员审核",
+            f"one person may not decide two review steps of a case (you decided {decided})",
+        )
     if action == Action.CLOSE_NOTICE:
         if case.open_objections:
             return ("公示期间有未处理的异议", "an objection raised during the notice is open")

@@ -11,7 +11,6 @@ import logging
 import os
 import socket
 import threading
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,8 @@ from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from pydantic import BaseModel, ConfigDict
+from pydantic import ValidationError as PydanticValidationError
 
 from tuopin.core.errors import TuopinError
 from tuopin.core.models import Job, JobStatus
@@ -27,33 +28,113 @@ from tuopin.core.models import Job, JobStatus
 logger = logging.getLogger("tuopin.jobs")
 
 
+class NoParams(BaseModel):
+    """The parameters of a kind that takes none: anything given is refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 @dataclass(frozen=True)
 class JobKind:
+    """What a kind of job is and who may use it.
+
+    - `permission`: what the submitter must hold in the job's region (a tuple: any one).
+    - `reads`: what anyone must hold there to see the job's result or download its file.
+    - `params`: the schema its parameters are checked against when it is queued.
+    - `personal`: its file may carry full ID numbers, bank accounts and phones; it
+      carries them only when the submitter may reveal them (`Job.reveals`), and only a
+      user who may reveal them downloads such a file.
+    - `authorize(user, region_code, params)`: object checks at queue time (the batch or
+      run named in the parameters must be the user's), raising as the selectors do.
+    """
+
     kind: str
     label_zh: str
     label_en: str
     handler: Callable[["JobContext"], dict | None]
     resumable: bool
-    permission: str
+    permission: str | tuple[str, ...]
+    reads: str
+    params: type[BaseModel]
+    personal: bool
+    authorize: Callable | None
+
+    @property
+    def permissions(self) -> tuple[str, ...]:
+        return (self.permission,) if isinstance(self.permission, str) else self.permission
 
 
 _KINDS: dict[str, JobKind] = {}
 
 
 def job_handler(
-    kind: str, *, label_zh: str, label_en: str, permission: str, resumable: bool = False
+    kind: str,
+    *,
+    label_zh: str,
+    label_en: str,
+    permission: str | tuple[str, ...],
+    reads: str | None = None,
+    params: type[BaseModel] = NoParams,
+    personal: bool = False,
+    authorize: Callable | None = None,
+    resumable: bool = False,
 ):
-    """Register a handler.
-
-    `permission` is what a user must hold in the job's region to submit it.
-    Resumable handlers must be safe to run again from the start.
-    """
+    """Register a handler (see JobKind). `reads` defaults to the submit permission.
+    Resumable handlers must be safe to run again from the start."""
+    if reads is None:
+        if not isinstance(permission, str):
+            raise ValueError(f"job kind {kind}: say which permission reads its result")
+        reads = permission
 
     def register(function):
-        _KINDS[kind] = JobKind(kind, label_zh, label_en, function, resumable, permission)
+        _KINDS[kind] = JobKind(
+            kind,
+            label_zh,
+            label_en,
+            function,
+            resumable,
+            permission,
+            reads,
+            params,
+            personal,
+            authorize,
+        )
         return function
 
     return register
+
+
+def job_params_check(kind: JobKind, params: dict | None) -> dict:
+    """The parameters as the kind's schema reads them, or a TuopinError naming the field."""
+    try:
+        return kind.params.model_validate(params or {}).model_dump(mode="json")
+    except PydanticValidationError as invalid:
+        problem = invalid.errors()[0]
+        field = ".".join(str(part) for part in problem["loc"]) or "params"
+        zh = PARAM_ERRORS_ZH.get(problem["type"], "取值无效")
+        raise TuopinError(
+            "job_params_invalid",
+            f"任务参数 {field} {zh}",
+            f"job parameter {field}: {problem['msg']}",
+            field=field,
+        ) from None
+
+
+# What a parameter error says in Chinese, by pydantic's error type.
+PARAM_ERRORS_ZH = {
+    "missing": "必须填写",
+    "extra_forbidden": "不是该任务的参数",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "bool_parsing": "应为是或否",
+    "bool_type": "应为是或否",
+    "literal_error": "不在可选值之内",
+    "string_pattern_mismatch": "格式不对",
+    "string_too_long": "太长",
+    "greater_than_equal": "太小",
+    "less_than_equal": "太大",
+    "date_from_datetime_parsing": "应为日期",
+}
 
 
 def job_kind(kind: str) -> JobKind | None:
@@ -157,9 +238,19 @@ def job_run(job: Job, *, heartbeat: bool = True) -> Job:
         summary = kind.handler(context) or {}
     except TuopinError as error:
         _finish(job, JobStatus.FAILED, error=str(error))
-    except Exception:  # noqa: BLE001 - a failed job must record why, whatever broke
+    except Exception as crash:  # noqa: BLE001 - a failed job must record why, whatever broke
+        # The traceback goes to the server log; the page shows what a user can act on.
         logger.exception("job %s failed", job.pk)
-        _finish(job, JobStatus.FAILED, error=traceback.format_exc(limit=5)[-4000:])
+        _finish(
+            job,
+            JobStatus.FAILED,
+            error=(
+                f"任务因内部错误中止（{type(crash).__name__}），已记入服务器日志，"
+                f"请联系系统管理员并告知任务编号 {job.pk}。"
+                f" (The job stopped on an internal error ({type(crash).__name__}),"
+                f" logged on the server; tell the administrator job #{job.pk}.)"
+            ),
+        )
     else:
         _finish(
             job,

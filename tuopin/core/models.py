@@ -32,6 +32,9 @@ class Job(models.Model):
     result_file = models.CharField(_("结果文件"), max_length=255, blank=True)
     result_name = models.CharField(_("结果文件名"), max_length=255, blank=True)
     result = models.JSONField(_("结果摘要"), default=dict, blank=True)
+    # Whether the result file carries full ID numbers, bank accounts and phones (the
+    # submitter could reveal them); such a file is a reveal for whoever downloads it.
+    reveals = models.BooleanField(_("结果含完整个人信息"), default=False)
     error = models.TextField(_("错误"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     worker_id = models.CharField(_("执行进程"), max_length=128, blank=True)

@@ -4,14 +4,14 @@ Columns: household_number, village_code, result, then one column per clause code
 pass/fail/unknown (villages and counties: region_code, name, result, clauses).
 """
 
-import csv
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import xlsxwriter
 
 from tuopin.core.errors import TuopinError
+from tuopin.core.spreadsheets import csv_writer
+from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.policy.engine.python import LETTERS
 from tuopin.policy.models import AreaResult, EvaluationRun, HouseholdResult, Level
 
@@ -54,13 +54,13 @@ def write_results(run: EvaluationRun, path: Path) -> int:
     count = 0
     if suffix == ".csv":
         with open(path, "w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
+            writer = csv_writer(out)
             writer.writerow(header)
             for row in rows:
                 writer.writerow(row)
                 count += 1
     elif suffix == ".xlsx":
-        workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+        workbook = new_workbook(path)
         sheet = workbook.add_worksheet("评估结果")
         sheet.write_row(0, 0, header)
         for count, row in enumerate(rows, start=1):

@@ -6,19 +6,17 @@ code or name and 错退率, 漏评率, 群众认可度 (percent). Yes/no cells t
 registry import takes (是/否, √/×, 1/0, Y/N...). A blank cell leaves the value unknown.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import openpyxl
 from django.db import transaction
 
 from tuopin.core.errors import TuopinError
 from tuopin.policy.services import county_indicator_record, village_indicator_record
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
+from tuopin.registry.interchange.reader import sheet_rows
 from tuopin.registry.interchange.values import BadValue, yes_no
 from tuopin.registry.interchange.villages import VillageResolver
 
@@ -84,21 +82,13 @@ class IndicatorImport:
 
 
 def _cells(path: Path):
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        yield from enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1)
-        workbook.close()
-    elif path.suffix.lower() == ".csv":
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("gb18030")
-        yield from enumerate(csv.reader(io.StringIO(text)), start=1)
-    else:
+    # The registry's reader: the limits on user-supplied files (tuopin/core/uploads.py)
+    # hold for every table the platform reads, and .xls comes with it.
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".csv"):
         raise TuopinError(
             "indicator_file_type", "请上传 .xlsx 或 .csv 文件", "upload an .xlsx or .csv file"
         )
+    yield from sheet_rows(path)
 
 
 def _header(row) -> dict[int, str]:

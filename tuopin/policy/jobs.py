@@ -1,14 +1,41 @@
 """Background jobs of the policy app: evaluation runs started from the web."""
 
 import datetime
+from typing import Literal
 
+from django.http import Http404
 from django.urls import reverse
+from pydantic import BaseModel, ConfigDict, Field
 
 from tuopin.core.jobs import JobContext, job_handler
 from tuopin.policy.ledgers import write_area_ledger, write_household_ledger
-from tuopin.policy.models import PolicyVersion
+from tuopin.policy.models import Engine, Level, PolicyVersion
 from tuopin.policy.runs import evaluation_run
 from tuopin.policy.selectors import access_run
+
+
+class EvaluateParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    policy: int = Field(ge=1)
+    year: int = Field(ge=2014, le=2100)
+    level: Literal[tuple(Level.values)] = Level.HOUSEHOLD.value
+    as_of: datetime.date | Literal[""] = ""
+    engine: Literal[tuple(Engine.values)] = Engine.DB.value
+
+
+class LedgerParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    run: int = Field(ge=1)
+    ledger: Literal["shortfall", "exit"] = "shortfall"
+
+
+def _policy_exists(user, region_code: str, params: dict) -> None:
+    if not PolicyVersion.objects.filter(pk=params["policy"]).exists():
+        raise Http404("未找到退出标准 (policy version not found)")
+
+
+def _own_run(user, region_code: str, params: dict) -> None:
+    access_run(user, params["run"])
 
 
 @job_handler(
@@ -16,6 +43,9 @@ from tuopin.policy.selectors import access_run
     label_zh="退出评估",
     label_en="Exit evaluation",
     permission="evaluation.run",
+    reads="registry.view",
+    params=EvaluateParams,
+    authorize=_policy_exists,
 )
 def evaluate_job(context: JobContext) -> dict:
     params = context.params
@@ -41,11 +71,13 @@ def evaluate_job(context: JobContext) -> dict:
     label_zh="导出退出台账",
     label_en="Export exit ledger",
     permission="data.export",
+    params=LedgerParams,
+    authorize=_own_run,
 )
 def ledger_job(context: JobContext) -> dict:
     """The shortfall ledger, the exit list or the village/county list of one run, as xlsx."""
     user = context.job.owner
-    run = access_run(user, int(context.params["run"]))
+    run = access_run(user, context.params["run"])
     kind = context.params.get("ledger", "shortfall")
     region = context.job.region_code
     if run.level != "household":

@@ -2,8 +2,7 @@
 
 from pathlib import Path
 
-import xlsxwriter
-
+from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.policy.explain import VERDICT
 from tuopin.policy.models import EvaluationRun
 from tuopin.policy.selectors import (
@@ -33,7 +32,7 @@ def write_household_ledger(
 ) -> int:
     """One row per household, grouped by village; failing and unknown clauses spelled out."""
     titles = clause_titles(run)
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    workbook = new_workbook(path)
     sheet = workbook.add_worksheet("贫困退出清单" if passing else "短板台账")
     bold = workbook.add_format({"bold": True})
     header = ["行政村", "村代码", "户编号", "户主", "现有人口", "评估结果"]
@@ -82,7 +81,7 @@ def write_household_ledger(
 
 def write_area_ledger(user, run: EvaluationRun, path: Path) -> int:
     titles = clause_titles(run)
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    workbook = new_workbook(path)
     sheet = workbook.add_worksheet("贫困村退出清单" if run.level == "village" else "贫困县退出")
     bold = workbook.add_format({"bold": True})
     sheet.write_row(
@@ -107,7 +106,7 @@ def write_area_ledger(user, run: EvaluationRun, path: Path) -> int:
 
 def write_county_summary(summary: dict, year: int, out) -> None:
     """The county summary against the targets (aggregates only, no personal data)."""
-    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    workbook = new_workbook(out, in_memory=True)
     sheet = workbook.add_worksheet("县级汇总")
     bold = workbook.add_format({"bold": True})
     sheet.write_row(0, 0, [f"{year} 年脱贫攻坚目标完成情况"], bold)

@@ -1,9 +1,8 @@
 """Background jobs of the regions app."""
 
-import xlsxwriter
-
 from tuopin.core.jobs import JobContext, job_handler
 from tuopin.core.regioncodes import significant_prefix
+from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.regions.models import Region
 
 EXPORT_COLUMNS = [
@@ -34,7 +33,7 @@ def export_regions(context: JobContext) -> dict:
     regions = Region.objects.filter(code__startswith=prefix).order_by("code")
     total = regions.count()
     path = context.result_path(f"regions-{prefix}.xlsx")
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    workbook = new_workbook(path)
     sheet = workbook.add_worksheet("行政区划")
     bold = workbook.add_format({"bold": True})
     for column, (_, label) in enumerate(EXPORT_COLUMNS):

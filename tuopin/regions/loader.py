@@ -11,6 +11,7 @@ from pathlib import Path
 
 from tuopin.core.errors import TuopinError
 from tuopin.core.regioncodes import expand_code, level_of_code, significant_prefix
+from tuopin.core.uploads import check_file
 from tuopin.regions.enums import LEVEL_PARENT, RegionKind, RegionLevel
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "shangqiu-divisions.csv"
@@ -46,6 +47,7 @@ def _bad_line(line: int, zh: str, en: str, field: str | None = None) -> TuopinEr
 def read_division_file(path: Path | str) -> list[DivisionRow]:
     path = Path(path)
     try:
+        check_file(path)  # the size limit on user-supplied files, before reading it whole
         data = path.read_bytes()
     except FileNotFoundError as missing:
         raise TuopinError(

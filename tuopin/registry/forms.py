@@ -1,9 +1,15 @@
+import tempfile
+from pathlib import Path
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tuopin.core.errors import TuopinError
 from tuopin.core.forms import bootstrap, region_prefix_field
+from tuopin.core.uploads import check_file, csv_encoding, limits, refuse_size
 from tuopin.registry.enums import HouseholdAttribute, MemberEventKind, PovertyCause, PovertyStatus
 from tuopin.registry.models import Member
+from tuopin.registry.personal import MASKS
 
 
 def _with_all(choices):
@@ -40,17 +46,58 @@ class ImportForm(forms.Form):
     dry_run = forms.BooleanField(label=_("只校验，不写入"), required=False)
     partial = forms.BooleanField(label=_("只写入全部行都正确的户"), required=False)
 
-    def __init__(self, *args, regions=(), **kwargs):
+    def __init__(self, *args, regions=(), upload_refused: TuopinError | None = None, **kwargs):
+        """`upload_refused`: why the upload handler dropped the file while receiving it
+        (tuopin.core.uploads.BoundedUploadHandler), to be said instead of "required"."""
         super().__init__(*args, **kwargs)
+        self.upload_refused = upload_refused
         self.fields["region"].choices = [(r.code, f"{r.name}（{r.code}）") for r in regions]
         self.fields["file"].widget.attrs["accept"] = ",".join(UPLOAD_SUFFIXES)
         bootstrap(self)
 
     def clean_file(self):
+        """The file's type, size and structure (zip directory, declared counts) are
+        checked here, before it is saved or a job queued; what only reading the rows can
+        tell (long cells, too many rows) fails the job, which writes nothing."""
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(UPLOAD_SUFFIXES):
             raise forms.ValidationError(_("请上传 .xlsx、.xls 或 .csv 文件。"))
+        most = limits().upload_bytes
+        if upload.size > most:
+            error = refuse_size(
+                "file_too_large",
+                "文件大小",
+                "the file",
+                upload.size,
+                most,
+                "TUOPIN_UPLOAD_MAX_BYTES",
+            )
+            raise forms.ValidationError(error.message, code=error.code)
+        try:
+            if hasattr(upload, "temporary_file_path"):
+                _check_upload(Path(upload.temporary_file_path()), upload.name)
+            else:  # under FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB): held in memory
+                with tempfile.NamedTemporaryFile(suffix=Path(upload.name).suffix) as handle:
+                    for chunk in upload.chunks():
+                        handle.write(chunk)
+                    handle.flush()
+                    _check_upload(Path(handle.name), upload.name)
+                upload.seek(0)
+        except TuopinError as error:
+            raise forms.ValidationError(error.message, code=error.code) from error
         return upload
+
+    def clean(self):
+        if self.upload_refused is not None:
+            self.errors.pop("file", None)  # "required": the file was dropped for its size
+            self.add_error("file", self.upload_refused.message)
+        return super().clean()
+
+
+def _check_upload(path: Path, name: str) -> None:
+    check_file(path, name)
+    if name.lower().endswith(".csv"):
+        csv_encoding(path)  # one pass, a chunk at a time: says "BOM but GBK" on the form
 
 
 # Status and its years change only through the exit/return procedures (cases), not here.
@@ -94,7 +141,28 @@ HOUSEHOLD_EDITABLE = [
 ]
 
 
-class HouseholdEditForm(forms.ModelForm):
+class MaskedPersonalFields:
+    """An edit form never carries a full ID number, bank account or phone: the stored
+    value is shown masked, and a field left as shown keeps the stored value. To correct
+    a number, the editor reveals it on the household page (logged) and types it anew."""
+
+    def _mask_personal_fields(self) -> None:
+        self._shown_masked = {}
+        for name, mask in MASKS.items():
+            stored = getattr(self.instance, name, "") if name in self.fields else ""
+            if stored:
+                self.initial[name] = self._shown_masked[name] = mask(stored)
+                self.fields[name].help_text = _("已隐藏；不修改请保持原样，修改请输入完整号码")
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, shown in self._shown_masked.items():
+            if cleaned.get(name) == shown:
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
+
+
+class HouseholdEditForm(MaskedPersonalFields, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
@@ -105,6 +173,7 @@ class HouseholdEditForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._mask_personal_fields()
         bootstrap(self, small=True)
 
 
@@ -116,7 +185,7 @@ MEMBER_EDITABLE = [
 ARRIVALS = (MemberEventKind.BIRTH, MemberEventKind.MARRIAGE_IN, MemberEventKind.MOVE_IN)
 
 
-class MemberEditForm(forms.ModelForm):
+class MemberEditForm(MaskedPersonalFields, forms.ModelForm):
     """One member's facts; `version` refuses a stale edit (someone saved meanwhile)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -128,6 +197,7 @@ class MemberEditForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._mask_personal_fields()
         bootstrap(self, small=True)
 
     def _get_validation_exclusions(self):

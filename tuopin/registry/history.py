@@ -11,6 +11,7 @@ from datetime import date, datetime
 from django.utils.translation import gettext as _
 
 from tuopin.registry.models import Household, Member
+from tuopin.registry.personal import MASKS
 
 HIDDEN = {"id", "version", "updated_at", "created_at", "household"}
 READ_AT_MOST = 200  # history rows per page: the latest changes, not the whole past
@@ -83,6 +84,8 @@ def _rows(model, history, what: str | None) -> list[Change]:
 def _shown(model_field, value) -> str:
     if value is None or value == "":
         return "—"
+    if model_field.name in MASKS:  # the history shows that it changed, not the number
+        return MASKS[model_field.name](value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):

@@ -411,29 +411,6 @@ def mask_id_number(number: str) -> str:
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
-def mask_bank_account(account: str) -> str:
-    """Hide a bank card or account number but its last 4 digits, as banks print them: enough
-    for a cadre to tell two cards apart, not enough to pay into one.
-
-    Spaces and dashes as typed are dropped first so their places do not show the length of
-    the groups. Eight characters or fewer are hidden entirely.
-    """
-    account = "".join(ch for ch in account if ch not in " -")
-    if len(account) <= 8:
-        return "*" * len(account)
-    return "*" * (len(account) - 4) + account[-4:]
-
-
-def mask_phone(phone: str) -> str:
-    """Hide a phone number's middle: a mobile keeps its first 3 (carrier) and last 4 digits
-    (138****5678). Seven characters or fewer (an extension, a typing error) are hidden
-    entirely."""
-    phone = "".join(ch for ch in phone if ch not in " -")
-    if len(phone) <= 7:
-        return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-
-
 def make_id_number(county_code: str, birth: date, sequence: int, sex: str) -> str:
     """A valid 18-digit number, for synthetic data.
 

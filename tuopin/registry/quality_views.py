@@ -7,7 +7,6 @@ answers 404 like a missing one (`access_region`).
 
 import tempfile
 
-import xlsxwriter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
@@ -26,6 +25,7 @@ from tuopin.audit.models import AccessKind
 from tuopin.audit.services import access_log_record
 from tuopin.core.errors import TuopinError
 from tuopin.core.regioncodes import expand_code
+from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.regions.models import Region
 from tuopin.regions.selectors import region_ancestors
 from tuopin.registry.enums import HouseholdAttribute, PovertyStatus
@@ -162,7 +162,7 @@ def check_download(request, check: str):
     }
     # Deleted when closed; FileResponse closes it once the response is sent.
     output = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
-    workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
+    workbook = new_workbook(output)
     sheet = workbook.add_worksheet(_("疑点数据"))
     bold = workbook.add_format({"bold": True})
     sheet.write(0, 0, f"{found.label_zh}（{found.code}）", bold)

@@ -1,6 +1,7 @@
 """Writes of the registry. Every write is scoped, validated whole, and leaves history."""
 
 from datetime import date
+from functools import wraps
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -21,6 +22,11 @@ from tuopin.registry.enums import (
     PovertyCause,
 )
 from tuopin.registry.idnumbers import by_stored_form, canonical_id_number
+from tuopin.registry.lookups import (
+    elsewhere_lookup_record,
+    elsewhere_lookups_check,
+    holder_message,
+)
 from tuopin.registry.models import (
     Helper,
     Household,
@@ -121,29 +127,53 @@ def _id_owners(numbers: list[str], exclude_household: int | None = None) -> dict
     return {asked[m.id_number]: m for m in members}
 
 
+ELSEWHERE = "id_registered_elsewhere"  # a number held outside the user's region
+
+
 def _duplicate_problems(
     cleaned: list[dict], exclude_household: int | None, acting_user
 ) -> list[Problem]:
-    """The household holding each number is named; the person only inside the user's
-    region (the number must not reveal who lives elsewhere)."""
+    """The household holding each number, as much of it as the user's region allows
+    (lookups.holder_message); a user past the hour's allowance of numbers found
+    elsewhere learns nothing more."""
     owners = _id_owners([m["id_number"] for m in cleaned], exclude_household)
     problems = []
     for index, member in enumerate(cleaned):
         owner = owners.get(member["id_number"])
         if owner is not None:
             household = owner.household
-            name = f"（{owner.name}）" if in_scope(acting_user, household.village_id) else ""
-            problems.append(
-                Problem(
-                    "id_number",
-                    "id_in_other_household",
-                    f"证件号码已登记在 {household.village.name} 户编号 {household.number}{name}",
-                    f"the ID number is registered in household {household.number} of "
-                    f"{household.village_id}{name and f' ({owner.name})'}",
-                    member=index,
-                )
+            visible = in_scope(acting_user, household.village_id)
+            zh, en = holder_message(
+                village_code=household.village_id,
+                village_name=household.village.name,
+                household_number=household.number,
+                person=owner.name,
+                visible=visible,
             )
+            code = "id_in_other_household" if visible else ELSEWHERE
+            problems.append(Problem("id_number", code, zh, en, member=index))
+    if any(p.code == ELSEWHERE for p in problems):
+        elsewhere_lookups_check(acting_user)
     return problems
+
+
+def logs_elsewhere_lookups(function):
+    """Run a registry write in one transaction; numbers found registered elsewhere are
+    logged after it, so the refusal that rolls the write back keeps its trace."""
+    atomic = transaction.atomic(function)
+
+    @wraps(function)
+    def write(*args, acting_user, **kwargs):
+        try:
+            return atomic(*args, acting_user=acting_user, **kwargs)
+        except TuopinError as invalid:
+            found = getattr(invalid, "registered_elsewhere", 0)
+            if isinstance(invalid, RegistryInvalid):
+                found = sum(p.code == ELSEWHERE for p in invalid.problems)
+            elsewhere_lookup_record(acting_user=acting_user, count=found, source=function.__name__)
+            raise
+
+    return write
 
 
 def _clean_members(members: list[dict], today: date) -> tuple[list[dict], list[Problem]]:
@@ -177,7 +207,7 @@ def _set_other_causes(household: Household, causes, acting_user) -> None:
         link.save()
 
 
-@transaction.atomic
+@logs_elsewhere_lookups
 def household_register(
     *,
     acting_user,
@@ -284,7 +314,7 @@ def household_procedure_apply(
     return household
 
 
-@transaction.atomic
+@logs_elsewhere_lookups
 def member_add(*, acting_user, household: Household, data: dict) -> Member:
     """A new member (birth, marriage in, moving in); the arrival is recorded as an event."""
     _writable_village(acting_user, household.village_id)
@@ -307,7 +337,7 @@ def member_add(*, acting_user, household: Household, data: dict) -> Member:
     return member
 
 
-@transaction.atomic
+@logs_elsewhere_lookups
 def member_update(*, acting_user, member: Member, version: int, data: dict) -> Member:
     household = member.household
     _writable_village(acting_user, household.village_id)
@@ -439,7 +469,7 @@ def measure_add(*, acting_user, household: Household, **fields) -> Measure:
     return measure
 
 
-@transaction.atomic
+@logs_elsewhere_lookups
 def helper_assign(
     *,
     acting_user,
@@ -456,12 +486,24 @@ def helper_assign(
     if id_number:
         owner = _id_owners([id_number]).get(id_number)
         if owner is not None:
-            raise TuopinError(
+            visible = in_scope(acting_user, owner.household.village_id)
+            if not visible:
+                elsewhere_lookups_check(acting_user)
+            where_zh, where_en = holder_message(
+                village_code=owner.household.village_id,
+                village_name=owner.household.village.name,
+                household_number=owner.household.number,
+                person=owner.name,
+                visible=visible,
+            )
+            refused = TuopinError(
                 "helper_is_registered_poor",
-                f"帮扶责任人 {name} 是建档立卡贫困人口（户编号 {owner.household.number}）",
-                f"helper {name} is a registered poor person (household {owner.household.number})",
+                f"帮扶责任人 {name} 是建档立卡贫困人口：{where_zh}",
+                f"helper {name} is a registered poor person: {where_en}",
                 field="id_number",
             )
+            refused.registered_elsewhere = int(not visible)
+            raise refused
     county = household.village_id[:6].ljust(12, "0")
     # The same cadre helps several households: reuse the county's helper of that name
     # (and phone, or ID number when given); names alone may repeat, so no unique key.
@@ -485,6 +527,25 @@ def helper_assign(
     return helper
 
 
+def household_contact_reveal(
+    *, acting_user, household: Household, field: str, request=None, channel: str = "web"
+) -> str:
+    """The household's full phone or bank account, as member_id_reveal does for numbers."""
+    if field not in ("phone", "bank_account"):
+        raise TuopinError("field_unknown", f"未知字段：{field}", f"unknown field {field}")
+    require_permission(acting_user, Permission.PERSON_REVEAL, household.village_id)
+    access_log_record(
+        kind=AccessKind.REVEAL,
+        user=acting_user,
+        request=request,
+        region_code=household.village_id,
+        object_type="household",
+        object_id=str(household.pk),
+        detail=f"{channel}: {household.number} {field}",
+    )
+    return getattr(household, field)
+
+
 def member_id_reveal(*, acting_user, member: Member, request=None, channel: str = "web") -> str:
     """The full ID number, for roles allowed to see it; every look is in the access log."""
     require_permission(acting_user, Permission.PERSON_REVEAL, member.household.village_id)
@@ -498,21 +559,3 @@ def member_id_reveal(*, acting_user, member: Member, request=None, channel: str 
         detail=f"{channel}: {member.name}",
     )
     return member.id_number
-
-
-def household_contact_reveal(
-    *, acting_user, household: Household, request=None, channel: str = "web"
-) -> dict[str, str]:
-    """The household's full phone and bank account: the same right and the same access-log
-    entry as a member's ID number (`member_id_reveal`)."""
-    require_permission(acting_user, Permission.PERSON_REVEAL, household.village_id)
-    access_log_record(
-        kind=AccessKind.REVEAL,
-        user=acting_user,
-        request=request,
-        region_code=household.village_id,
-        object_type="household",
-        object_id=str(household.pk),
-        detail=f"{channel}: {household.number} phone, bank_account",
-    )
-    return {"phone": household.phone, "bank_account": household.bank_account}

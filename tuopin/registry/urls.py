@@ -12,4 +12,9 @@ urlpatterns = [
     path("households/<int:household_id>/members/new/", views.member_new, name="member_new"),
     path("members/<int:member_id>/edit/", views.member_edit, name="member_edit"),
     path("members/<int:member_id>/reveal/", views.member_reveal, name="member_reveal"),
+    path(
+        "households/<int:household_id>/reveal/<str:field>/",
+        views.household_contact_reveal_view,
+        name="household_contact_reveal",
+    ),
 ]

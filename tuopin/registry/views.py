@@ -22,6 +22,7 @@ from tuopin.registry.forms import (
     MemberEventForm,
 )
 from tuopin.registry.models import Household, Member
+from tuopin.registry.personal import MASKS
 from tuopin.registry.selectors import (
     access_household,
     access_member,
@@ -32,6 +33,7 @@ from tuopin.registry.selectors import (
     keyset_page,
 )
 from tuopin.registry.services import (
+    household_contact_reveal,
     household_update,
     member_add,
     member_id_reveal,
@@ -96,6 +98,11 @@ def household_page(request, household_id: int):
             "may_reveal": has_permission(
                 request.user, Permission.PERSON_REVEAL, household.village_id
             ),
+            "contact": [
+                ("phone", _("联系电话"), MASKS["phone"](household.phone)),
+                ("bank_name", _("开户银行"), household.bank_name),
+                ("bank_account", _("银行账号"), MASKS["bank_account"](household.bank_account)),
+            ],
         },
     )
 
@@ -110,11 +117,26 @@ def member_reveal(request, member_id: int):
 
 
 @login_required
+@require_POST
+def household_contact_reveal_view(request, household_id: int, field: str):
+    """Show the household's full phone or bank account: by role, logged every time."""
+    household = access_household(request.user, household_id)
+    value = household_contact_reveal(
+        acting_user=request.user, household=household, field=field, request=request
+    )
+    return render(request, "registry/_id_revealed.html", {"id_number": value})
+
+
+@login_required
 def registry_import(request):
     """Upload a spreadsheet; the import runs as a background job with its error report."""
     require_permission(request.user, Permission.REGISTRY_IMPORT)
     form = ImportForm(
-        request.POST or None, request.FILES or None, regions=top_regions(request.user)
+        request.POST or None,
+        request.FILES or None,
+        regions=top_regions(request.user),
+        # Set while the body was read (request.FILES): the file was over the upload limit.
+        upload_refused=getattr(request, "upload_refused", None),
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

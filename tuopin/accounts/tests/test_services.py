@@ -347,16 +347,39 @@ def test_a_county_office_changes_attributes_only_in_its_county(make_user):
 
 def test_only_the_city_office_appoints_auditors_and_inspectors(make_user):
     county_office = make_user(Role.COUNTY_OFFICE, MINQUAN)
+    appointing = make_user(Role.COUNTY_OFFICE, MINQUAN)
     city_office = make_user(Role.CITY_OFFICE, CITY)
     minquan = Region.objects.get(code=MINQUAN)
     for role in (Role.AUDITOR, Role.INSPECTOR):
         with pytest.raises(TuopinError) as refused:
-            assignment_grant(
-                acting_user=county_office, user=county_office, role=role, region=minquan
-            )
+            assignment_grant(acting_user=appointing, user=county_office, role=role, region=minquan)
         assert refused.value.code == "oversight_role_denied"
     assert not Assignment.objects.filter(user=county_office, role=Role.AUDITOR).exists()
     granted = assignment_grant(
         acting_user=city_office, user=county_office, role=Role.AUDITOR, region=minquan
     )
     assert granted.history.first().history_user == city_office
+
+
+def test_nobody_grants_a_role_to_themselves(make_user, client):
+    county_office = make_user(Role.COUNTY_OFFICE, MINQUAN)
+    city_office = make_user(Role.CITY_OFFICE, CITY)
+    renhe = Region.objects.get(code=RENHE)
+    for user in (county_office, city_office):
+        with pytest.raises(TuopinError) as refused:
+            assignment_grant(acting_user=user, user=user, role=Role.TOWNSHIP, region=renhe)
+        assert refused.value.code == "assignment_self_grant"
+        assert "自己" in refused.value.message_zh
+    assert not Assignment.objects.filter(role=Role.TOWNSHIP).exists()
+    # The same through the user pages: no button on one's own page, a posted form refused.
+    client.force_login(county_office)
+    page = client.get(f"/accounts/users/{county_office.pk}/").content.decode()
+    assert 'data-testid="own-account"' in page and "分配</button>" not in page
+    response = client.post(
+        f"/accounts/users/{county_office.pk}/", {"role": Role.TOWNSHIP, "region": RENHE}
+    )
+    assert "不能给自己分配角色" in response.content.decode()
+    assert not Assignment.objects.filter(role=Role.TOWNSHIP).exists()
+    # Another officer may grant it.
+    colleague = make_user(Role.COUNTY_OFFICE, MINQUAN)
+    assignment_grant(acting_user=colleague, user=county_office, role=Role.TOWNSHIP, region=renhe)

@@ -343,7 +343,7 @@ CALLS = {
     ),
     ("post", "/api/v1/households/{household_id}/reveal"): lambda w, r, n: (
         f"/api/v1/households/{w.household.pk}/reveal",
-        None,
+        {"field": ("phone", "bank_account")[n % 2]},
     ),
     ("get", "/api/v1/members/{member_id}/id-number"): lambda w, r, n: (
         f"/api/v1/members/{w.member.pk}/id-number",
@@ -431,9 +431,12 @@ def test_a_reveal_needs_the_right_and_every_answer_and_refusal_is_logged(make_us
     # Outside the caller's regions: the row does not exist for them, and that is logged.
     outsider = Client()
     outsider.force_login(make_user(Role.COUNTY_OFFICE, SUIXIAN))
-    url, _ = CALLS[operation](world, "county", 0)
+    url, body = CALLS[operation](world, "county", 0)
     denials = AccessLog.objects.filter(kind=AccessKind.DENIED).count()
-    response = getattr(outsider, operation[0])(url)
+    if body is None:
+        response = getattr(outsider, operation[0])(url)
+    else:
+        response = outsider.post(url, json.dumps(body), content_type="application/json")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
     assert AccessLog.objects.filter(kind=AccessKind.DENIED).count() == denials + 1
 

@@ -421,3 +421,51 @@ def test_crosscheck_load_replaces_one_list_and_feeds_identification(tmp_path, pe
     call_command("crosscheck", "load", str(source), "--source", "car", stdout=io.StringIO())
     assert OutsideRecord.objects.filter(source="car").count() == 1
     assert OutsideRecord.objects.filter(source="payroll").count() == 1
+
+
+def test_a_county_officer_with_the_township_role_cannot_take_both_reviews(people, make_user):
+    """The probe's case: a county user also holding the township role approved a village
+    exit twice. The second review needs a second person."""
+    from tuopin.accounts.services import assignment_grant
+
+    village = first_village(RENHE)
+    Region.objects.filter(code=village.code).update(is_poor_village=True)
+    officer = make_user(Role.COUNTY_OFFICE, MINQUAN)
+    granted_by = make_user(Role.COUNTY_OFFICE, MINQUAN)
+    assignment_grant(
+        acting_user=granted_by,
+        user=officer,
+        role=Role.TOWNSHIP,
+        region=Region.objects.get(code=RENHE),
+    )
+    both = People._client(officer)
+    case_id = post(
+        people.proposer,
+        "/api/v1/cases",
+        {"kind": "village_exit", "year": 2018, "region_code": village.code},
+    ).json()["id"]
+    assert act(both, case_id, "approve").json()["step"] == "county_approval"
+    response = refused(both, case_id, "approve")
+    assert "两级审核" in response.json()["message_zh"]
+    assert act(people.county, case_id, "approve").json()["status"] == "approved"
+    deciders = CaseEvent.objects.filter(case_id=case_id, action="approve")
+    assert deciders.values("actor").distinct().count() == 2
+
+
+def test_crosscheck_load_refuses_a_hostile_file_like_every_reader(tmp_path, people):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from tuopin.registry.tests.test_hostile_files import family_xlsx, repeated, rezip
+
+    bomb = rezip(
+        family_xlsx(tmp_path),
+        tmp_path / "bomb.xlsx",
+        add={"xl/media/image1.png": repeated(b"\0", 64 << 20)},
+        level=9,
+    )
+    OutsideRecord.objects.create(source="car", id_number="1", name="旧名单")
+    with pytest.raises(CommandError) as refused:
+        call_command("crosscheck", "load", str(bomb), "--source", "car", stdout=io.StringIO())
+    assert "100:1" in str(refused.value)
+    assert OutsideRecord.objects.filter(source="car").count() == 1  # the old list is kept

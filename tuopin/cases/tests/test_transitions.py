@@ -73,3 +73,18 @@ def test_finished_cases_accept_nothing():
     done = facts(4, status=CaseStatus.APPROVED)
     for action in Action.values:
         assert decide(done, COUNTY, action, TODAY).refusal
+
+
+def test_one_person_decides_one_review_step_whatever_roles_they_hold():
+    both = Actor(5, frozenset({"township", "county_office"}))
+    at_township = facts(2)
+    assert decide(at_township, both, Action.APPROVE, TODAY).step_index == 3
+    at_county = facts(3, evaluation_result="pass", reviewers={5: "township_review"})
+    refusal = decide(at_county, both, Action.APPROVE, TODAY).refusal
+    assert refusal and "两级审核" in refusal[0] and "乡镇审核" in refusal[0]
+    assert decide(at_county, both, Action.REJECT, TODAY).refusal
+    assert Action.APPROVE not in allowed_actions(at_county, both, TODAY)
+    # Someone else at the county decides; the same person may repeat a step's own decision.
+    assert decide(at_county, COUNTY, Action.APPROVE, TODAY).effect
+    again = facts(2, reviewers={5: "township_review"})
+    assert decide(again, both, Action.APPROVE, TODAY).allowed

@@ -5,7 +5,6 @@ measures come in one query each. The text written is what the importer reads bac
 so an exported file re-imports as unchanged.
 """
 
-import csv
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,11 +12,13 @@ from pathlib import Path
 from django.db.models import QuerySet
 from django.utils import translation
 
+from tuopin.core.spreadsheets import csv_writer
 from tuopin.regions.models import Region
 from tuopin.registry.enums import Health
 from tuopin.registry.interchange.columns import COLUMNS, MEMBER
 from tuopin.registry.interchange.xlsxstream import XlsxStream
 from tuopin.registry.models import Household, HouseholdCause, Income, Measure, Member
+from tuopin.registry.personal import MASKS
 
 EXPORTED = [column for column in COLUMNS if column.exported]
 CHUNK = 5000  # households per round of queries
@@ -118,13 +119,16 @@ class _Formats:
     Each map takes the stored value to the exported text ("" for empty, 是/否 for facts,
     the Chinese label for a code, the value itself for an unknown code)."""
 
-    def __init__(self, labels: Labels):
-        self.labels = labels
+    def __init__(self, labels: Labels, masked: bool = False):
+        self.labels, self.masked = labels, masked
         names = dict(Region.objects.values_list("code", "name"))
         parents = dict(Region.objects.values_list("code", "parent_id"))
         self.names, self.parents, self.places = names, parents, {}
         self.household = {name: self._map(Household, name) for name in HOUSEHOLD_CODED}
         self.household["status"] = self._map(Household, "status")
+        if masked:
+            for name in ("phone", "bank_account"):
+                self.household[name] = _Masked(MASKS[name])
         # One map per member column in MEMBER_FETCHED order (health comes from its flags).
         self.member = [self._member_map(key) for key in MEMBER_FETCHED]
         self.health: dict = {}
@@ -136,6 +140,8 @@ class _Formats:
     def _member_map(self, key: str) -> dict:
         if key == "birth_date":
             return _Dates()
+        if key == "id_number" and self.masked:
+            return _Masked(MASKS[key])
         if key in MEMBER_PLAIN:
             return _Codes({None: ""})
         return _Codes(self._map(Member, key))
@@ -173,6 +179,22 @@ class _Codes(dict):
 
     def __missing__(self, value):
         return value
+
+
+class _Masked(dict):
+    """Stored personal value -> its masked text, remembered like the other maps; read
+    with `[]` (member cells) or `get` (household cells)."""
+
+    def __init__(self, mask):
+        super().__init__({None: "", "": ""})
+        self.mask = mask
+
+    def __missing__(self, value):
+        text = self[value] = self.mask(value)
+        return text
+
+    def get(self, value, default=None):
+        return self[value]
 
 
 class _Dates(dict):
@@ -219,10 +241,12 @@ def _chunk_facts(ids: QuerySet, labels: Labels):
     return members, incomes, causes, measures
 
 
-def _rows(households: QuerySet, labels: Labels) -> Iterator[tuple[list, list, list]]:
+def _rows(
+    households: QuerySet, labels: Labels, masked: bool = False
+) -> Iterator[tuple[list, list, list]]:
     """Per member: the household's cells before the member's, the member's, and after.
     The first and last are the same lists for every member of a household."""
-    formats = _Formats(labels)
+    formats = _Formats(labels, masked)
     member_cells = formats.member_cells
     last_id = 0
     while True:
@@ -279,15 +303,21 @@ def _household_values(household: dict, formats: _Formats, income, people) -> dic
 
 
 def export_registry(
-    households: QuerySet, out: Path | str, progress: Callable[[float, str], None] | None = None
+    households: QuerySet,
+    out: Path | str,
+    progress: Callable[[float, str], None] | None = None,
+    *,
+    masked: bool = False,
 ) -> int:
-    """Write the households (already scoped by the caller) to .xlsx or .csv; rows written."""
+    """Write the households (already scoped by the caller) to .xlsx or .csv; rows written.
+    `masked`: ID numbers, bank accounts and phones as on the screens (such a file is for
+    reading: it cannot be imported back)."""
     out = Path(out)
     total = 0
     if progress is not None:
         total = Member.objects.filter(household__in=households.values("pk")).count()
     header = [column.header for column in EXPORTED]
-    rows = _rows(households, Labels())
+    rows = _rows(households, Labels(), masked)
     written = 0
 
     def counted(rows):
@@ -300,7 +330,7 @@ def export_registry(
 
     if out.suffix.lower() == ".csv":
         with out.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = csv_writer(handle)
             writer.writerow(header)
             writer.writerows(head + member + tail for head, member, tail in counted(rows))
         return written

@@ -33,6 +33,7 @@ from tuopin.registry.interchange.stored import (
 from tuopin.registry.interchange.values import key, text
 from tuopin.registry.interchange.villages import VillageResolver
 from tuopin.registry.interchange.writer import BulkWriter
+from tuopin.registry.lookups import holder_message
 from tuopin.registry.models import Helper, Household, HouseholdCause, Income, Measure, Member
 from tuopin.registry.validation import Problem, clean_member, household_member_problems
 
@@ -41,6 +42,7 @@ ANALYZE_AFTER = 10_000  # households created: at least this many to refresh stat
 # Errors about the file itself, never about what the registry already holds.
 FILE_ERRORS = {
     "bad_value",
+    "value_too_long",
     "number_empty",
     "village_unknown",
     "number_in_two_villages",
@@ -77,6 +79,8 @@ class ImportReport:
     errors: list[Message] = field(default_factory=list)
     warnings: list[Message] = field(default_factory=list)
     written: bool = False
+    # ID numbers found registered outside the importing user's region (logged by the job)
+    registered_elsewhere: int = 0
 
     def as_dict(self) -> dict:
         return {
@@ -338,7 +342,11 @@ def _import_registry(
     resolver = VillageResolver(scope_prefix)
     grouping = _Grouping(partial=partial)
     checks = _Checks(
-        report, today=timezone.localdate(), partial=partial, unplaced=grouping.unplaced
+        report,
+        today=timezone.localdate(),
+        partial=partial,
+        unplaced=grouping.unplaced,
+        scope_prefix=scope_prefix,
     )
     stored_before = Household.objects.count()
     sink = ChunkSink(acting_user, report)
@@ -406,6 +414,7 @@ class _Checks:
     households: int = 0  # checked so far
     first_row_of_id: dict[str, int] = field(default_factory=dict)
     unplaced: dict[str, int] = field(default_factory=dict)  # `_Grouping.unplaced`
+    scope_prefix: str = ""  # the importing user's region: what messages may name
 
     def run(self, chunk: list[HouseholdRows], sink: ChunkSink, reader: StoredReader) -> None:
         # The stored rows are read (ahead, on PostgreSQL) while the members are validated.
@@ -419,7 +428,9 @@ class _Checks:
             cleaned[id(household)] = _validate(household, self.today)
         stored = reading.result()
         _check_file_duplicates(chunk, cleaned, self.first_row_of_id)
-        _check_database(chunk, cleaned, stored, sink.writer.new_id_numbers)
+        self.report.registered_elsewhere += _check_database(
+            chunk, cleaned, stored, sink.writer.new_id_numbers, self.scope_prefix
+        )
         _income_warnings(chunk, cleaned)
         if self.partial and self.unplaced:
             _check_unplaced(chunk, self.unplaced)
@@ -519,16 +530,23 @@ def _check_file_duplicates(
 
 
 def _check_database(
-    households: list[HouseholdRows], cleaned: dict, stored: StoredChunk, written: set[str]
-) -> None:
-    """An ID number registered in another household is reported, never merged.
+    households: list[HouseholdRows],
+    cleaned: dict,
+    stored: StoredChunk,
+    written: set[str],
+    scope_prefix: str,
+) -> int:
+    """An ID number registered in another household is reported, never merged; of a
+    household outside `scope_prefix` only its county is named (lookups.holder_message).
     `written`: ID numbers this import has already added: they were checked within the
-    file (a later chunk read in the same transaction sees them stored)."""
+    file (a later chunk read in the same transaction sees them stored).
+    Returns how many numbers were found registered outside `scope_prefix`."""
     numbers = {m["id_number"] for h in households for m in cleaned[id(h)] if m.get("id_number")}
     owners = stored.owners
     missing = sorted(numbers - stored.asked)  # cleaned differently from the cell (15 -> 18)
     if missing:
         owners = {**owners, **owners_of(missing)}
+    elsewhere = 0
     for household in households:
         for row, member in zip(household.rows, cleaned[id(household)], strict=True):
             number = member.get("id_number")
@@ -539,15 +557,18 @@ def _check_database(
                 continue
             village, number, name = owner
             if (village, number) != (household.village_code, household.number):
-                row.errors.append(
-                    Message(
-                        row.sheet.number,
-                        _header("id_number"),
-                        "id_in_other_household",
-                        f"证件号码已登记在户编号 {number}（{name}，{village}）",
-                        f"the ID number is registered in household {number} ({village})",
-                    )
+                visible = village.startswith(scope_prefix)
+                elsewhere += not visible
+                zh, en = holder_message(
+                    village_code=village,
+                    village_name=village,
+                    household_number=number,
+                    person=name,
+                    visible=visible,
                 )
+                code = "id_in_other_household" if visible else "id_registered_elsewhere"
+                row.errors.append(Message(row.sheet.number, _header("id_number"), code, zh, en))
+    return elsewhere
 
 
 def _income_warnings(households: list[HouseholdRows], cleaned: dict) -> None:

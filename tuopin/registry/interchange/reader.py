@@ -1,9 +1,12 @@
 """Opening a registry spreadsheet (xlsx, the older xls, or csv) and finding its header and
-data rows."""
+data rows.
 
-import csv
-import io
+`sheet_rows` is the one way the platform reads the rows of a user-supplied spreadsheet
+(the registry import, and any other import that takes a table): every file goes through
+the limits of tuopin/core/uploads.py, before parsing and while it streams."""
+
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,17 +15,23 @@ from xml.etree.ElementTree import ParseError
 import openpyxl
 import xlrd
 
-from tuopin.core.errors import TuopinError
+from tuopin.core.uploads import (
+    UnusableFile,
+    check_cells,
+    check_file,
+    csv_rows,
+    limits,
+    refuse_rows,
+)
 from tuopin.registry.interchange.columns import HEADER_LOOKUP, Column, header_key
 from tuopin.registry.interchange.values import key
-from tuopin.registry.interchange.xlsxread import NotHandled, iter_sheet_rows
+from tuopin.registry.interchange.xlsxread import NotHandled, check_for_openpyxl, iter_sheet_rows
 
 HEADER_SEARCH_ROWS = 30
 TOTALS_WORDS = ("合计", "总计", "小计", "total")
 
 
-class UnusableFile(TuopinError):
-    """The file cannot be read as a registry table at all (exit code 2)."""
+__all__ = ["UnusableFile", "open_table", "sheet_rows"]  # UnusableFile: one for every reader
 
 
 @dataclass(slots=True)
@@ -52,31 +61,28 @@ class Table:
     last_row: int | None = None  # about how many rows the file holds, for progress
 
 
-def _rows_of(path: Path, hint: dict | None = None) -> Iterator[tuple[int, list]]:
-    """(row number, cells) of the first sheet; `hint["rows"]`: about how many rows."""
-    hint = {} if hint is None else hint
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm") or (suffix == ".xls" and _is_zip(path)):
-        yield from _xlsx_rows(path, hint)  # an .xlsx saved under the old name is one
-    elif suffix == ".xls":
-        yield from _xls_rows(path, hint)
-    elif suffix in (".csv", ".txt"):
-        data = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise UnusableFile(
-                "file_encoding",
-                "CSV 文件编码无法识别（应为 UTF-8 或 GBK）",
-                "the CSV is neither UTF-8 nor GBK",
-            )
-        hint["rows"] = text.count("\n") + 1  # more than the rows if cells hold line breaks
-        yield from enumerate(csv.reader(io.StringIO(text)), start=1)
-    else:
+def sheet_rows(path: Path | str, hint: dict | None = None) -> Iterator[tuple[int, list]]:
+    """(row number, cells) of the first sheet of any spreadsheet a user supplied; refuses
+    (`UnusableFile`) a file over a limit of tuopin/core/uploads.py, or unreadable.
+    `hint["rows"]`: about how many rows. The file is checked at the call."""
+    path = Path(path)
+    if not path.is_file():
+        raise UnusableFile("file_missing", f"找不到文件：{path}", f"file not found: {path}")
+    _check_type(path)
+    check_file(path)
+    return _bounded(_rows_of(path, hint))
+
+
+def _bounded(rows: Iterator[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+    most = limits().rows
+    for number, row in rows:
+        if number > most:
+            raise refuse_rows(number, most)
+        yield number, row
+
+
+def _check_type(path: Path) -> None:
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".xls", ".csv", ".txt"):
         raise UnusableFile(
             "file_type",
             f"不支持的文件类型：{path.suffix or '（无扩展名）'}，请上传 .xlsx、.xls 或 .csv",
@@ -84,47 +90,90 @@ def _rows_of(path: Path, hint: dict | None = None) -> Iterator[tuple[int, list]]
         )
 
 
+def _rows_of(path: Path, hint: dict | None = None) -> Iterator[tuple[int, list]]:
+    hint = {} if hint is None else hint
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm") or (suffix == ".xls" and _is_zip(path)):
+        yield from _xlsx_rows(path, hint)  # an .xlsx saved under the old name is one
+    elif suffix == ".xls":
+        yield from _xls_rows(path, hint)
+    else:
+        yield from csv_rows(path, hint)
+
+
 def _is_zip(path: Path) -> bool:
     with path.open("rb") as source:
         return source.read(2) == b"PK"
 
 
+# What a damaged zip or XML raises while it is read: the file is unreadable, said plainly
+# (a corrupt deflate stream, a CRC mismatch, a truncated member, broken XML).
+BROKEN = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ParseError,
+    ValueError,
+    IndexError,
+    KeyError,
+)
+# openpyxl's typed descriptors raise these on a malformed value, too.
+OPENPYXL_BROKEN = (*BROKEN, TypeError, AttributeError)
+
+
 def _xlsx_rows(path: Path, hint: dict) -> Iterator[tuple[int, list]]:
     try:
         rows = iter_sheet_rows(path, hint)
-    except (NotHandled, zipfile.BadZipFile, OSError):
+    except (NotHandled, zipfile.BadZipFile, zlib.error, EOFError, OSError):
         rows = None  # openpyxl reads it, or reports why it cannot
     if rows is not None:
         try:
             yield from enumerate(rows, start=1)
-        except (ParseError, ValueError, IndexError, KeyError) as error:
-            # Broken XML inside a readable zip; openpyxl would fail on it too.
+        except BROKEN as error:
+            # Broken XML or data inside a readable zip; openpyxl would fail on it too.
             raise _unreadable(path) from error
         return
+    try:
+        check_for_openpyxl(path)  # openpyxl holds the shared strings and each element
+    except BROKEN as error:
+        raise _unreadable(path) from error
+    bounds = limits()
     with path.open("rb") as source:  # a file, not a name: openpyxl judges names by suffix
         try:
             workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+            sheet = workbook.worksheets[0]
+            hint["rows"] = sheet.max_row
+            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+                row = list(row)
+                check_cells(row, number, bounds)
+                yield number, row
+        except OPENPYXL_BROKEN as error:
             raise _unreadable(path) from error
-        sheet = workbook.worksheets[0]
-        hint["rows"] = sheet.max_row
-        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(row)
         workbook.close()
 
 
 def _xls_rows(path: Path, hint: dict) -> Iterator[tuple[int, list]]:
     """The first sheet of an Excel 97-2003 workbook, its cells as openpyxl gives an
     xlsx's: whole numbers as int, date-formatted numbers as datetime, error codes as
-    their text. (An .xls holds at most 65,536 rows, so reading it whole is fine.)"""
+    their text. xlrd reads a sheet whole: its cells were counted before
+    (`check_xls`), only the first sheet is read (on demand), and each row is as long as
+    its last cell rather than padded to the widest row (one cell at IV65536 would
+    otherwise make 16.7 million)."""
     try:
-        book = xlrd.open_workbook(str(path))
+        book = xlrd.open_workbook(str(path), on_demand=True, ragged_rows=True)
+        sheet = book.sheet_by_index(0)
     except (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError) as error:
         raise _unreadable(path) from error
-    sheet = book.sheet_by_index(0)
     hint["rows"] = sheet.nrows
-    for index in range(sheet.nrows):
-        yield index + 1, [_xls_value(cell, book.datemode) for cell in sheet.row(index)]
+    bounds = limits()
+    try:
+        for index in range(sheet.nrows):
+            row = [_xls_value(cell, book.datemode) for cell in sheet.row(index)]
+            check_cells(row, index + 1, bounds)
+            yield index + 1, row
+    finally:
+        book.release_resources()
 
 
 def _xls_value(cell, datemode: int):
@@ -165,10 +214,8 @@ def _is_header(row: list) -> bool:
 def open_table(path: Path | str) -> Table:
     """The first row holding both 户编号 and 姓名 (or synonyms) is the header."""
     path = Path(path)
-    if not path.is_file():
-        raise UnusableFile("file_missing", f"找不到文件：{path}", f"file not found: {path}")
     hint: dict = {}
-    rows = _rows_of(path, hint)
+    rows = sheet_rows(path, hint)
     for number, row in rows:
         if _is_header(row):
             columns, unknown = {}, []

@@ -2,8 +2,7 @@
 
 from pathlib import Path
 
-import xlsxwriter
-
+from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.registry.interchange.importer import ImportReport
 from tuopin.registry.interchange.reader import open_table
 
@@ -16,7 +15,7 @@ def write_error_report(source: Path | str, report: ImportReport, out: Path | str
                 f"{prefix}{message.column}：{message.message_zh}"
             )
     table = open_table(source)
-    workbook = xlsxwriter.Workbook(str(out), {"constant_memory": True})
+    workbook = new_workbook(out)
     sheet = workbook.add_worksheet("导入结果")
     bold = workbook.add_format({"bold": True})
     red = workbook.add_format({"font_color": "#b71c1c"})

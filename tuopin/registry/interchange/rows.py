@@ -7,12 +7,16 @@ value parsed once per import).
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from operator import itemgetter
 
-from tuopin.registry.interchange.columns import BY_KEY, MEMBER, Column
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+
+from tuopin.registry.interchange.columns import BY_KEY, COLUMNS, HOUSEHOLD, MEMBER, Column
 from tuopin.registry.interchange.reader import SheetRow
 from tuopin.registry.interchange.values import BadValue, key
+from tuopin.registry.models import Helper, Household, Member
 
 
 @dataclass(slots=True)
@@ -72,6 +76,46 @@ def header(column_key: str) -> str:
 DISTINCT_COLUMNS = {"name", "person_number", "number", "phone", "bank_account"}
 
 
+# Where a column's text is stored, when the column's key is not a field of its level's model.
+STORED_IN = {"helper_name": (Helper, "name")}
+LEVEL_MODEL = {MEMBER: Member, HOUSEHOLD: Household}
+
+
+def max_lengths() -> dict[str, int]:
+    """Column key -> the max_length of the model field its text is stored in, from the
+    models themselves (a 300-character name fits SQLite's varchar and fails PostgreSQL's
+    at insert: it must be refused as a row error before). Coded columns (choices) are
+    left out: their parsers give codes, never the text."""
+    lengths = {}
+    for column in COLUMNS:
+        model, name = STORED_IN.get(column.key) or (LEVEL_MODEL.get(column.level), column.key)
+        if model is None or column.parse is None:
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue  # an import-only column (the village's names)
+        if isinstance(field, models.CharField) and field.max_length and not field.choices:
+            lengths[column.key] = field.max_length
+    return lengths
+
+
+def _within(parse, limit: int):
+    """`parse`, refusing a text longer than the field it is stored in."""
+
+    def parse_within(raw):
+        value = parse(raw)
+        if type(value) is str and len(value) > limit:
+            raise BadValue(
+                f"长度为 {len(value)} 个字符，超过本栏上限 {limit} 个字符",
+                f"is {len(value)} characters long, over this column's limit of {limit}",
+                code="value_too_long",
+            )
+        return value
+
+    return parse_within
+
+
 def _parse_cell(parse, raw):
     try:
         return parse(raw)
@@ -96,6 +140,15 @@ class RowParser:
     BLOCK = 5_000  # rows: an import hands its first households on after one block
 
     def __init__(self, columns: dict[int, Column], *, typed: bool):
+        lengths = max_lengths()
+        columns = {
+            position: (
+                replace(column, parse=_within(column.parse, lengths[column.key]))
+                if column.key in lengths
+                else column
+            )
+            for position, column in columns.items()
+        }
         ordered = sorted(columns.items())
         self.household = [(p, c, {}) for p, c in ordered if c.level != MEMBER]
         self.member = [(p, c) for p, c in ordered if c.level == MEMBER]
@@ -199,7 +252,7 @@ class RowParser:
                     del row.member[column.key]
                 row.errors.append(
                     Message(
-                        sheet.number, column.header, "bad_value", value.message_zh, value.message_en
+                        sheet.number, column.header, value.code, value.message_zh, value.message_en
                     )
                 )
             parsed.append(row)

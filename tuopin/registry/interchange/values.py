@@ -14,14 +14,16 @@ from functools import lru_cache
 from django.db import models
 from django.utils import translation
 
+from tuopin.core.spreadsheets import restore
 from tuopin.registry.enums import Health
 
 
 class BadValue(ValueError):
-    def __init__(self, message_zh: str, message_en: str):
+    def __init__(self, message_zh: str, message_en: str, code: str = "bad_value"):
         super().__init__(message_zh)
         self.message_zh = message_zh
         self.message_en = message_en
+        self.code = code
 
 
 SEPARATORS = re.compile(r"[,，、;；\s]+")  # not "/": labels such as 金融/小额信贷 hold one
@@ -42,8 +44,9 @@ def text(value) -> str:
 @lru_cache(maxsize=100_000)
 def _text(value: str) -> str:
     # Cells repeat (labels, yes/no, village names): normalising each distinct text once
-    # is most of an import's parsing time saved.
-    cleaned = unicodedata.normalize("NFKC", value).replace("\u3000", " ")
+    # is most of an import's parsing time saved. The platform's own exports quote text
+    # that would be a formula; the quote is not part of the value.
+    cleaned = unicodedata.normalize("NFKC", restore(value)).replace("\u3000", " ")
     return " ".join(cleaned.split())
 
 

@@ -40,9 +40,13 @@ class VillageResolver:
         self.by_names: dict[tuple[str, str, str], list[str]] = {}
         self.in_any_county: dict[tuple[str, str], list[str]] = {}  # a file without counties
         self.counties: dict[str, list[str]] = {}
+        # The county of a township's or village's import lies above the prefix, and its
+        # files name it all the same.
+        for code, name in Region.objects.filter(
+            level=RegionLevel.COUNTY, code__startswith=prefix[:6]
+        ).values_list("code", "name"):
+            self.counties.setdefault(stem(name, COUNTY_SUFFIX), []).append(code)
         for code, name, level, parent in regions:
-            if level == RegionLevel.COUNTY:
-                self.counties.setdefault(stem(name, COUNTY_SUFFIX), []).append(code)
             if level != RegionLevel.VILLAGE:
                 continue
             township = names.get(parent, "")

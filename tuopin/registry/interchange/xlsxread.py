@@ -11,6 +11,11 @@ functions so that dates and odd dimensions come out exactly as before.
 
 Anything this reader is not sure it reads like openpyxl raises `NotHandled` before the
 first row is yielded, and the caller reads the file with openpyxl instead.
+
+The limits of tuopin/core/uploads.py hold here too, while the parts stream: the shared
+strings (their count, whatever the file declares, and each one's length), every text of
+the sheet (scanned before the first row is parsed), the bytes of one row and the row
+numbers. The zip's sizes and ratios are checked before (`uploads.check_file`).
 """
 
 import posixpath
@@ -24,14 +29,22 @@ from openpyxl.styles.stylesheet import Stylesheet
 from openpyxl.utils import column_index_from_string, coordinate_to_tuple, range_boundaries
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, WINDOWS_EPOCH, from_excel, from_ISO8601
 
+from tuopin.core.uploads import (
+    Limits,
+    XmlGuard,
+    guard_part,
+    limits,
+    refuse_cell,
+    refuse_count,
+    refuse_row_bytes,
+    refuse_rows,
+    shared_strings_part,
+)
+
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 OFFICE_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 WORKSHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
-SHARED_STRINGS_TYPE = (
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
-)
-CONTENT_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
 ROW, C, V, IS, T, R, SI = (MAIN + tag for tag in ("row", "c", "v", "is", "t", "r", "si"))
 DIMENSION, SHEET_DATA = MAIN + "dimension", MAIN + "sheetData"
@@ -66,31 +79,60 @@ def _text_content(node) -> str:
     return "".join(runs)
 
 
-def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
+def _shared_strings(archive: zipfile.ZipFile, bounds: Limits) -> list[str]:
+    """The shared-strings table, bounded as it streams: the declared count may lie, so the
+    strings are counted as they come; each chunk is guarded before the parser holds it."""
     # openpyxl finds the table through [Content_Types].xml, not the workbook's rels.
-    types = fromstring(archive.read("[Content_Types].xml"))
-    part = next(
-        (
-            item.get("PartName")
-            for item in types.iter(CONTENT_TYPES + "Override")
-            if item.get("ContentType") == SHARED_STRINGS_TYPE
-        ),
-        None,
-    )
+    part = shared_strings_part(archive)
     if part is None:
         return []
-    strings = []
-    parser = XMLPullParser(("end",))
-    with archive.open(part[1:]) as source:
+    strings: list[str] = []
+    parser = XMLPullParser(("start", "end"))
+    guard = XmlGuard(bounds, spans=True)
+    most, longest = bounds.shared_strings, bounds.cell_chars
+    root = None
+    with archive.open(part) as source:
         while chunk := source.read(CHUNK):
+            guard.feed(chunk)
             parser.feed(chunk)
-            for _event, node in parser.read_events():
-                if node.tag == SI:
+            for event, node in parser.read_events():
+                if event == "start":
+                    if root is None:
+                        root = node
+                elif node.tag == SI:
                     # openpyxl drops the escape prefix of a literal "_x...._" here only.
-                    strings.append(_text_content(node).replace("x005F_", ""))
-                    node.clear()
+                    string = _text_content(node).replace("x005F_", "")
+                    if len(string) > longest:  # a CDATA section the guard cannot see into
+                        raise refuse_cell(len(string), longest)
+                    strings.append(string)
+            # The <si> elements read are dropped from the root, or millions of them would
+            # stay (about 100 bytes each beside the strings); one still open is kept by
+            # the parser and completes as usual.
+            if root is not None:
+                root.clear()
+            if len(strings) > most:
+                raise refuse_count(
+                    "too_many_shared_strings",
+                    "工作簿的共享字符串数（读到此处）",
+                    "the number of shared strings in the workbook (read so far)",
+                    len(strings),
+                    most,
+                    "TUOPIN_UPLOAD_MAX_SHARED_STRINGS",
+                )
     parser.close()
     return strings
+
+
+def check_for_openpyxl(path) -> None:
+    """Before openpyxl reads a workbook this reader leaves to it: openpyxl holds the whole
+    shared-strings table and each element it parses, so both are bounded first."""
+    bounds = limits()
+    with zipfile.ZipFile(path) as archive:
+        _shared_strings(archive, bounds)
+        shared = shared_strings_part(archive)
+        for info in archive.infolist():  # the worksheets too: openpyxl parses them
+            if info.filename.endswith((".xml", ".rels")) and info.filename != shared:
+                guard_part(archive, info.filename, bounds)
 
 
 def _date_styles(archive: zipfile.ZipFile) -> tuple[set, set]:
@@ -144,12 +186,16 @@ def iter_sheet_rows(path, hint: dict | None = None) -> Iterator[list]:
     The workbook parts are read (and `NotHandled` raised) at the call, before iterating.
     `hint["rows"]` receives the sheet's declared last row (None if it declares none)."""
     archive = zipfile.ZipFile(path)
+    bounds = limits()
     try:
         sheet_path, epoch = _first_sheet(archive)
-        strings = _shared_strings(archive)
+        strings = _shared_strings(archive, bounds)
         dates, durations = _date_styles(archive)
-        layout = _sheet_layout(archive, sheet_path)
+        layout = _sheet_layout(archive, sheet_path, bounds)
     except NotHandled:
+        archive.close()
+        raise
+    except BaseException:  # a refusal (UnusableFile) above all
         archive.close()
         raise
     except (KeyError, ValueError, TypeError, AttributeError, IndexError, ParseError) as error:
@@ -157,10 +203,10 @@ def iter_sheet_rows(path, hint: dict | None = None) -> Iterator[list]:
         raise NotHandled(f"unexpected workbook structure: {error}") from error
     if hint is not None:
         hint["rows"] = layout[4]
-    return _rows(archive, sheet_path, layout, epoch, strings, dates, durations)
+    return _rows(archive, sheet_path, layout, epoch, strings, dates, durations, bounds)
 
 
-def _sheet_layout(archive, sheet_path) -> tuple:
+def _sheet_layout(archive, sheet_path, bounds: Limits) -> tuple:
     """(the sheet's start tags down to <sheetData>, the closing tags, a row's end tag,
     the declared last column and row).
 
@@ -169,7 +215,11 @@ def _sheet_layout(archive, sheet_path) -> tuple:
     batches go through the C parser, which costs a fraction of one Python event per
     element. The cut is only safe in plain markup, so a sheet with a comment, CDATA or
     processing instruction after its XML declaration, or not in UTF-8, is left to openpyxl.
+
+    The same pass guards every text of the sheet (`XmlGuard`): a cell over the length
+    limit is refused before the first row is parsed.
     """
+    guard = XmlGuard(bounds)
     with archive.open(sheet_path) as source:
         head = source.read(CHUNK)
         while (found := SHEET_DATA_START.search(head)) is None:
@@ -177,6 +227,8 @@ def _sheet_layout(archive, sheet_path) -> tuple:
             if not more:
                 raise NotHandled("no <sheetData>")
             head += more
+            if len(head) > bounds.row_bytes:  # what comes before the rows is small
+                raise refuse_row_bytes(len(head), bounds.row_bytes)
         # One pass over the inflated bytes (about 2 ms per MB) to rule out "<!" and "<?".
         declaration = XML_DECLARATION.match(head)
         if (
@@ -197,6 +249,7 @@ def _sheet_layout(archive, sheet_path) -> tuple:
             joined = previous[-1:] + chunk
             if b"<!" in joined or b"<?" in joined:
                 raise NotHandled("comment, CDATA or processing instruction in the sheet")
+            guard.feed(chunk)
             previous = chunk
     root = ROOT_START.search(head, declaration.end() if declaration else 0)
     if root is None or root.start() > found.start():
@@ -267,8 +320,21 @@ def _tree_batch(opening: bytes, batch: bytes, closing: bytes):
     return fromstring(opening + batch + closing)[0]
 
 
-def _rows(archive, sheet_path, layout, epoch, strings, dates, durations) -> Iterator[list]:
+def _check_row_sizes(batch: bytes, row_end: bytes, row_bytes: int) -> None:
+    start = 0
+    while start < len(batch):
+        stop = batch.find(row_end, start)
+        stop = len(batch) if stop < 0 else stop + len(row_end)
+        if stop - start > row_bytes:
+            raise refuse_row_bytes(stop - start, row_bytes)
+        start = stop
+
+
+def _rows(
+    archive, sheet_path, layout, epoch, strings, dates, durations, bounds: Limits
+) -> Iterator[list]:
     opening, closing, row_end, max_col, max_row = layout
+    most_rows, row_bytes = bounds.rows, bounds.row_bytes
     plain = row_end == b"</row>"  # the fast path knows unprefixed tags only
     columns: dict = {}  # "BJ" / b"BJ" -> 62, filled as letters turn up
     kinds: dict = {}  # a cell's attributes other than a leading r -> (t, s, r)
@@ -390,10 +456,14 @@ def _rows(archive, sheet_path, layout, epoch, strings, dates, durations) -> Iter
                 end = buffer.find(sheet_data_end, max(0, len(buffer) - len(chunk) - 64))
                 cut = end if end >= 0 else buffer.rfind(row_end)
                 if cut < 0:
+                    if len(buffer) > row_bytes:  # one row (or tag) this large: refused
+                        raise refuse_row_bytes(len(buffer), row_bytes)
                     continue
                 if end < 0:
                     cut += len(row_end)
                 batch = buffer[:cut]
+                if len(batch) > row_bytes:  # never so for a real file's rows (< 10 KB each)
+                    _check_row_sizes(batch, row_end, row_bytes)
                 rows = plain_rows(batch) if plain else None
                 if rows is None:
                     rows = tree_rows(_tree_batch(opening, batch, closing))
@@ -418,6 +488,8 @@ def _rows(archive, sheet_path, layout, epoch, strings, dates, durations) -> Iter
                         if not whole.is_integer():
                             raise ValueError(f"{r} is not a valid row number") from None
                         number = int(whole)
+                if number > most_rows:  # before filling a gap up to a row number of 10^9
+                    raise refuse_rows(number, most_rows)
                 if max_row is not None and number > max_row:
                     # openpyxl stops here, first filling the rows up to max_row.
                     for _ in range(counter, max_row + 1):

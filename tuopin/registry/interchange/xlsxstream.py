@@ -17,6 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
+from tuopin.core.spreadsheets import neutralise
+
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -83,7 +85,9 @@ def column_letters(count: int) -> list[str]:
 
 
 def _cell_text(text: str) -> str:
-    """The inline-string part of a cell: escaped, control characters as _xHHHH_."""
+    """The inline-string part of a cell: never a formula, escaped, control characters
+    as _xHHHH_."""
+    text = neutralise(text)
     if not _SPECIAL.search(text):  # the common case: nothing to escape
         return f' t="inlineStr"><is><t>{text}</t></is></c>'
     if _ILLEGAL.search(text):

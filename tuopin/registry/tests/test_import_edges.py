@@ -265,3 +265,48 @@ def test_an_xlsx_saved_under_the_xls_name_is_read_as_one(shangqiu, tmp_path):
     assert path.read_bytes()[:2] == b"PK"
     report = import_registry(path)
     assert report.errors == [] and report.members.created == 3
+
+
+def test_a_number_registered_outside_the_importing_region_names_only_its_county(shangqiu, tmp_path):
+    """The probe's report named a person of another region (翟全, village, household)."""
+    first = single("N1", 31, township="北关镇", village="东村")
+    assert import_registry(write_xlsx(tmp_path / "a.xlsx", [first])).households.created == 1
+    again = single("N2", 32)  # 人和镇 朱寨村, the same person's number
+    again["证件号码"] = first["证件号码"]
+    report = import_registry(write_xlsx(tmp_path / "b.xlsx", [again]), scope_prefix="411421101")
+    (error,) = report.errors
+    assert error.code == "id_registered_elsewhere" and report.registered_elsewhere == 1
+    assert "民权县" in error.message_zh
+    for told in (error.message_zh, error.message_en):
+        assert "N1" not in told and "单身31" not in told and "411421103201" not in told
+    # The county office, whose region holds both, is told the household and the person.
+    report = import_registry(write_xlsx(tmp_path / "b.xlsx", [again]), scope_prefix="411421")
+    assert report.errors[0].code == "id_in_other_household" and report.registered_elsewhere == 0
+    assert "N1" in report.errors[0].message_zh and "单身31" in report.errors[0].message_zh
+
+
+def test_an_import_job_logs_the_numbers_it_found_registered_elsewhere(
+    shangqiu, tmp_path, settings, make_user
+):
+    from tuopin.accounts.roles import Role
+    from tuopin.audit.models import AccessKind, AccessLog
+    from tuopin.core.jobs import worker_loop
+    from tuopin.core.services import job_enqueue
+
+    first = single("N1", 31, township="北关镇", village="东村")
+    import_registry(write_xlsx(tmp_path / "a.xlsx", [first]))
+    again = single("N2", 32)
+    again["证件号码"] = first["证件号码"]
+    upload = "uploads/" + "a" * 32 + ".xlsx"
+    (settings.MEDIA_ROOT / "uploads").mkdir(parents=True)
+    write_xlsx(settings.MEDIA_ROOT / upload, [again])
+    township = make_user(Role.TOWNSHIP, "411421101000")
+    job_enqueue(
+        acting_user=township,
+        kind="registry.import",
+        region_code="411421101000",
+        params={"upload": upload, "name": "朱寨村.xlsx"},
+    )
+    worker_loop(once=True, heartbeat=False)
+    logged = AccessLog.objects.get(user=township, kind=AccessKind.LOOKUP)
+    assert "朱寨村.xlsx" in logged.detail and "1 个证件号码" in logged.detail

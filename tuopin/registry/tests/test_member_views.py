@@ -110,5 +110,70 @@ def test_the_history_says_who_changed_what_from_what_to_what(office, village):
     changes = page["history"]
     assert [(c.what, c.kind) for c in changes[:2]] == [(son.name, "修改"), ("本户", "修改")]
     assert changes[0].fields == [("务工时间（月）", "—", "6")]
-    assert changes[1].fields == [("联系电话", "—", "13800000001")]
+    assert changes[1].fields == [("联系电话", "—", "138****0001")]  # masked in the history
     assert changes[0].user == office.username
+
+
+def test_edit_forms_never_carry_full_personal_numbers(office, village):
+    """Masked in the form; left as shown it keeps the stored value; a full new number
+    changes it. The full value is seen only through the logged reveal."""
+    household = register(
+        office, village, "0001", phone="13912345678", bank_account="6228480012345678"
+    )
+    head = household.members.get(relation=Relation.HEAD)
+    number = head.id_number
+    client = login(office)
+    member_url = reverse("registry:member_edit", args=[head.pk])
+    household_url = reverse("registry:household_edit", args=[household.pk])
+    for url, full in (
+        (member_url, [head.id_number]),
+        (household_url, ["13912345678", "6228480012345678"]),
+    ):
+        page = client.get(url).content.decode()
+        assert not [value for value in full if value in page], url
+        assert "已隐藏" in page
+    assert "139****5678" in client.get(household_url).content.decode()
+    # Saved as shown: nothing personal changes.
+    assert (
+        client.post(
+            household_url, form_data(client, household_url, road_distance_km="2.5")
+        ).status_code
+        == 302
+    )
+    household.refresh_from_db()
+    assert (household.phone, household.bank_account) == ("13912345678", "6228480012345678")
+    assert client.post(member_url, form_data(client, member_url, name="王建民")).status_code == 302
+    head.refresh_from_db()
+    assert head.name == "王建民" and head.id_number == number
+    # A full new number is a change.
+    assert (
+        client.post(
+            household_url, form_data(client, household_url, phone="13800001111")
+        ).status_code
+        == 302
+    )
+    household.refresh_from_db()
+    assert household.phone == "13800001111" and household.bank_account == "6228480012345678"
+
+
+def test_the_household_page_shows_contact_masked_and_reveals_it_logged(office, village, make_user):
+    from conftest import CITY
+    from tuopin.accounts.roles import Role
+    from tuopin.audit.models import AccessKind, AccessLog
+
+    household = register(
+        office, village, "0001", phone="13912345678", bank_account="6228480012345678"
+    )
+    client = login(office)
+    page = client.get(reverse("registry:household", args=[household.pk])).content.decode()
+    assert "139****5678" in page and "************5678" in page and "13912345678" not in page
+    assert 'data-testid="reveal-phone"' in page
+    url = reverse("registry:household_contact_reveal", args=[household.pk, "bank_account"])
+    assert "6228480012345678" in client.post(url).content.decode()
+    logged = AccessLog.objects.get(kind=AccessKind.REVEAL, object_type="household")
+    assert logged.user == office and "bank_account" in logged.detail
+    # The hotline sees the masked page without the button and may not reveal.
+    hotline = login(make_user(Role.HOTLINE, CITY))
+    page = hotline.get(reverse("registry:household", args=[household.pk])).content.decode()
+    assert "139****5678" in page and 'data-testid="reveal-phone"' not in page
+    assert hotline.post(url).status_code == 403

@@ -6,6 +6,7 @@ from django.http import Http404
 
 from conftest import MINQUAN, RENHE, SUIXIAN, first_village, other_county_village
 from tuopin.accounts.roles import Role
+from tuopin.audit.models import AccessKind, AccessLog
 from tuopin.core.errors import TuopinError
 from tuopin.registry.enums import (
     MemberEventKind,
@@ -16,6 +17,7 @@ from tuopin.registry.enums import (
     Sex,
 )
 from tuopin.registry.idnumbers import make_id_number
+from tuopin.registry.lookups import LookupsExhausted
 from tuopin.registry.models import Household, Member, MemberEvent
 from tuopin.registry.selectors import household_list_for_user, with_income
 from tuopin.registry.services import (
@@ -112,9 +114,47 @@ def test_the_holder_of_a_number_is_named_only_inside_the_users_region(cadre, vil
     members[2].update(id_number=son.id_number, birth_date=son.birth_date)
     with pytest.raises(RegistryInvalid) as refused:
         register(stranger, elsewhere, number="0009", members=members)
-    problem = next(p for p in refused.value.problems if p.code == "id_in_other_household")
-    assert "户编号 0001" in problem.message_zh and son.name not in problem.message_zh
-    assert son.name not in problem.message_en
+    problem = next(p for p in refused.value.problems if p.code == "id_registered_elsewhere")
+    # Only the county, so the two offices can resolve it: no village, household, person.
+    assert "民权县" in problem.message_zh and "411421" in problem.message_en
+    for told in (problem.message_zh, problem.message_en):
+        assert son.name not in told and "0001" not in told and village.name not in told
+        assert village.code not in told
+    # The look-up is in the access log although the registration was refused.
+    logged = AccessLog.objects.get(user=stranger, kind=AccessKind.LOOKUP)
+    assert "1 个证件号码" in logged.detail
+    assert not Household.objects.filter(number="0009").exists()
+
+
+def test_lookups_of_numbers_registered_elsewhere_are_limited_per_hour(
+    cadre, village, make_user, settings
+):
+    settings.TUOPIN_ELSEWHERE_LOOKUPS_PER_HOUR = 2
+    son = register(cadre, village).members.get(relation=Relation.SON)
+    elsewhere = other_county_village(SUIXIAN)
+    stranger = make_user(Role.VILLAGE, elsewhere.code)
+    own = register(stranger, elsewhere, number="0008", members=family("411422"))
+    members = family("411422")
+    members[2].update(id_number=son.id_number, birth_date=son.birth_date)
+    for _ in range(2):
+        with pytest.raises(RegistryInvalid):
+            register(stranger, elsewhere, number="0009", members=members)
+    with pytest.raises(LookupsExhausted) as exhausted:
+        register(stranger, elsewhere, number="0009", members=members)
+    assert exhausted.value.status == 429 and "上限" in exhausted.value.message_zh
+    assert "民权县" not in str(exhausted.value)
+    # A helper's number is a look-up too, limited alike.
+    with pytest.raises(LookupsExhausted):
+        helper_assign(acting_user=stranger, household=own, name="某", id_number=son.id_number)
+    assert AccessLog.objects.filter(user=stranger, kind=AccessKind.LOOKUP).count() == 2
+    # Numbers registered inside the user's region are named, not counted or limited.
+    inside = family()
+    inside[2].update(id_number=son.id_number, birth_date=son.birth_date)
+    for _ in range(3):
+        with pytest.raises(RegistryInvalid) as refused:
+            register(cadre, village, number="0002", members=inside)
+        assert any(p.code == "id_in_other_household" for p in refused.value.problems)
+    assert not AccessLog.objects.filter(user=cadre, kind=AccessKind.LOOKUP).exists()
 
 
 def test_a_village_user_cannot_register_in_another_village(cadre):

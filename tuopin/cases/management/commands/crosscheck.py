@@ -1,15 +1,14 @@
 """Load an outside list for the identification cross-check (一比对)."""
 
-import csv
-import io
 from pathlib import Path
 
-import openpyxl
 from django.core.management.base import BaseCommand, CommandError
 
 from tuopin.cases.enums import OutsideList
 from tuopin.cases.services import outside_records_load
+from tuopin.core.errors import TuopinError
 from tuopin.registry.idnumbers import normalise_id_text
+from tuopin.registry.interchange.reader import sheet_rows
 
 ID_HEADERS = ("证件号码", "身份证号", "身份证号码")
 
@@ -27,7 +26,10 @@ class Command(BaseCommand):
         load.add_argument("--source", required=True, choices=OutsideList.values)
 
     def handle(self, *args, file: str, source: str, **options):
-        rows = list(_rows(Path(file)))
+        try:
+            rows = list(_rows(Path(file)))
+        except TuopinError as error:  # over a limit of core/uploads.py, or unreadable
+            raise CommandError(str(error)) from None
         if not rows:
             raise CommandError("表中没有找到“证件号码”列或数据 (no ID number column or rows)")
         count = outside_records_load(source=source, rows=rows)
@@ -35,13 +37,8 @@ class Command(BaseCommand):
 
 
 def _rows(path: Path):
-    if path.suffix.lower() == ".csv":
-        table = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"))))
-    elif path.suffix.lower() in (".xlsx", ".xlsm"):
-        sheet = openpyxl.load_workbook(path, read_only=True).worksheets[0]
-        table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    else:
-        raise CommandError("请使用 .xlsx 或 .csv 文件 (use .xlsx or .csv)")
+    """The list's rows, read as every user-supplied spreadsheet is: bounded (uploads.py)."""
+    table = [row for _, row in sheet_rows(path)]
     header = [str(cell or "").strip() for cell in table[0]] if table else []
     position = next((header.index(h) for h in ID_HEADERS if h in header), None)
     if position is None:
@@ -49,6 +46,7 @@ def _rows(path: Path):
     name = header.index("姓名") if "姓名" in header else None
     detail = header.index("登记内容") if "登记内容" in header else None
     for row in table[1:]:
+        row = [*row, *[None] * (len(header) - len(row))]  # trailing empty cells left out
         number = normalise_id_text(str(row[position] or ""))
         if number:
             yield {

@@ -1,4 +1,3 @@
-import csv
 import datetime
 import json as jsonlib
 import sys
@@ -8,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tuopin.core.errors import TuopinError
 from tuopin.core.regioncodes import expand_code
+from tuopin.core.spreadsheets import csv_writer
 from tuopin.policy.export import result_rows, write_results
 from tuopin.policy.models import Engine, Level, PolicyStatus, PolicyVersion
 from tuopin.policy.runs import evaluation_run
@@ -56,7 +56,7 @@ class Command(BaseCommand):
             raise CommandError(f"日期无效：{as_of} (invalid date)") from error
         if out == "-":
             # The CSV itself on standard output; the summary goes to standard error.
-            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer = csv_writer(self.stdout, lineterminator="\n")
             for row in result_rows(run):
                 writer.writerow(row)
         elif out:
