@@ -447,3 +447,31 @@ def test_reveals_are_documented_with_their_refusals():
         operation = document["paths"][path][method]
         assert {"200", "403", "404"} <= {str(code) for code in operation["responses"]}
         assert "person.reveal" in operation["description"]
+
+
+def test_the_walk_finds_a_personal_field_a_later_schema_might_add():
+    """What makes the contract fail for a new schema: its personal or free-form property is
+    found wherever it sits (nested, in a list, behind a reference or a union)."""
+    components = {
+        "Payment": {
+            "properties": {
+                "payee_account": {"type": "string"},
+                "amount": {"type": "number"},
+                "extra": {"type": "object", "additionalProperties": True},
+            }
+        },
+        "Page": {
+            "properties": {
+                "items": {"type": "array", "items": {"$ref": "#/components/schemas/Payment"}},
+                "helper": {"anyOf": [{"$ref": "#/components/schemas/Helper"}, {"type": "null"}]},
+            }
+        },
+        "Helper": {"properties": {"contact_tel": {"type": "string"}, "page": {"$ref": "#/x/Page"}}},
+    }
+    found: set = set()
+    _walk({"$ref": "#/components/schemas/Page"}, components, (), "", found, frozenset())
+    assert found == {
+        (("items", "[]", "payee_account"), "personal", "Payment.payee_account"),
+        (("items", "[]", "extra"), "free", "Payment.extra"),
+        (("helper", "contact_tel"), "personal", "Helper.contact_tel"),
+    }
