@@ -7,7 +7,7 @@ PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint browser-deps serve clean
+.PHONY: install run test lint browser-deps serve clean fuzz
 
 install: $(STAMP)
 	@$(BIN)/python -m tuopin.core.catalogues
@@ -54,6 +54,52 @@ lint: install
 
 test: install browser-deps lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Schemathesis over every /api/v1 operation, as the demo city user (a Bearer token), on a
+# throw-away SQLite database with a small demo registry; fails on any 5xx, any status code
+# the OpenAPI document does not list, and any response that does not match its schema.
+# Not part of `make test`: it takes minutes. Bounded by FUZZ_EXAMPLES per operation and a
+# hard limit of FUZZ_TIMEOUT seconds (exceeding it fails the run); FUZZ_MAX_TIME instead
+# gives schemathesis a budget it spends in full, repeating fuzzing until it is used up.
+# Only 127.0.0.1 is served and called. Ids and codes of real rows come from
+# tuopin/api/fuzz.py, so that the calls get past "not found". Schemathesis runs in the
+# temporary directory (it keeps a crash cache where it runs); reports go to var/fuzz.
+# Figures: docs/benchmarks.md.
+FUZZ_PORT ?= 8765
+FUZZ_USER ?= city
+FUZZ_EXAMPLES ?= 50
+FUZZ_MAX_TIME ?=
+FUZZ_TIMEOUT ?= 1800
+FUZZ_SEED ?= 1
+FUZZ_CHECKS ?= not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance
+fuzz: install
+	@test -x $(BIN)/schemathesis || $(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev,fuzz]"
+	@set -euo pipefail; \
+	dir=$$(mktemp -d -t tuopin-fuzz-XXXXXX); \
+	export TUOPIN_SQLITE_PATH=$$dir/fuzz.sqlite3 MEDIA_ROOT=$$dir/media; unset DATABASE_URL; \
+	echo "fuzz database: $$dir/fuzz.sqlite3"; \
+	$(BIN)/tuopin migrate --no-input -v 0; \
+	$(BIN)/tuopin regions load >/dev/null; \
+	$(BIN)/tuopin demo_users >/dev/null; \
+	$(BIN)/tuopin seed --households 200 --region 411421 --seed 1 --if-empty -v 0; \
+	token=$$($(BIN)/tuopin users token $(FUZZ_USER) --name fuzz | tail -n 1); \
+	$(BIN)/python -m tuopin.api.fuzz config $(FUZZ_USER) $$dir/schemathesis.toml; \
+	$(BIN)/tuopin runserver --noreload 127.0.0.1:$(FUZZ_PORT) >$$dir/server.log 2>&1 & server=$$!; \
+	trap 'kill $$server 2>/dev/null; wait $$server 2>/dev/null || true; rm -rf $$dir' EXIT INT TERM; \
+	start=$$(date +%s); report=$(CURDIR)/var/fuzz; mkdir -p $$report; \
+	cd $$dir; \
+	status=0; timeout $(FUZZ_TIMEOUT) $(CURDIR)/$(BIN)/schemathesis \
+	  --config-file $$dir/schemathesis.toml run \
+	  http://127.0.0.1:$(FUZZ_PORT)/api/v1/openapi.json \
+	  --wait-for-schema 60 --header "Authorization: Bearer $$token" \
+	  --checks $(FUZZ_CHECKS) --max-examples $(FUZZ_EXAMPLES) \
+	  $(if $(FUZZ_MAX_TIME),--max-time $(FUZZ_MAX_TIME)) \
+	  --seed $(FUZZ_SEED) --workers 1 --generation-database none --no-color \
+	  --report junit,ndjson --report-dir $$report --report-ndjson-path $$report/last.ndjson \
+	  $(FUZZ_ARGS) || status=$$?; \
+	$(CURDIR)/$(BIN)/python -m tuopin.api.fuzz summary $$report/last.ndjson || true; \
+	echo "fuzz: $$(( $$(date +%s) - start )) s; server errors logged: $$(grep -c 'Internal Server Error' $$dir/server.log || true)"; \
+	exit $$status
 
 clean:
 	rm -rf $(VENV) var test-artifacts

@@ -421,6 +421,24 @@ def api_member_id_number(scene):
     assert scene.client.get(f"/api/v1/members/{own.pk}/id-number").status_code in {200, 403}
 
 
+def api_member_reveal(scene):
+    foreign = scene.foreign_household.members.first()
+    response = scene.client.post(f"/api/v1/members/{foreign.pk}/reveal")
+    assert response.status_code == 404 and foreign.id_number not in response.content.decode()
+    own = scene.own_household.members.first()
+    assert scene.client.post(f"/api/v1/members/{own.pk}/reveal").status_code in {200, 403}
+
+
+def api_household_reveal(scene):
+    foreign = scene.foreign_household
+    response = _json(scene, "post", f"/api/v1/households/{foreign.pk}/reveal", {"field": "phone"})
+    assert response.status_code == 404
+    assert not foreign.phone or foreign.phone not in response.content.decode()
+    own = scene.own_household
+    reveal = _json(scene, "post", f"/api/v1/households/{own.pk}/reveal", {"field": "bank_account"})
+    assert reveal.status_code in {200, 403}
+
+
 def public(name):
     def probe(scene):
         response = Client().get(reverse(name))
@@ -831,6 +849,8 @@ PROBES = {
     "api-1.0.0:member_detail": api_member_object,
     "api-1.0.0:member_event": api_member_event,
     "api-1.0.0:member_id_number": api_member_id_number,
+    "api-1.0.0:member_reveal": api_member_reveal,
+    "api-1.0.0:household_reveal": api_household_reveal,
     "api-1.0.0:openapi-json": public("api-1.0.0:openapi-json"),
     "api-1.0.0:openapi-view": public("api-1.0.0:openapi-view"),
     "api-1.0.0:api-root": public("api-1.0.0:api-root"),
@@ -949,7 +969,12 @@ def _scene(make_user, role, own_code) -> Scene:
 
 PHONE, BANK_ACCOUNT = "13912345678", "6228480012345678"
 # The routes whose answer is a full personal value: each look is logged (checked above).
-REVEAL_ROUTES = {"member_reveal", "member_id_number", "household_contact_reveal"}
+REVEAL_ROUTES = {
+    "member_reveal",
+    "member_id_number",
+    "household_contact_reveal",
+    "household_reveal",
+}
 
 
 def _household(user, village: Region, number: str) -> Household:

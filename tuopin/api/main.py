@@ -3,17 +3,35 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from tuopin.api.auth import AUTH
 from tuopin.api.cases import router as cases_router
+from tuopin.api.masking import mask_tree
 from tuopin.api.registry import router as registry_router
 from tuopin.api.routes import router
 from tuopin.audit.middleware import record_denied
 from tuopin.core.errors import TuopinError
+from tuopin.registry.models import Household, Member
 from tuopin.registry.services import RegistryInvalid
 
-api = NinjaAPI(
+
+class TuopinAPI(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts) -> ValidationError:
+        """As django-ninja's, but each error keeps the value it refused (`input`), so the
+        message can quote it (see `schema_invalid`)."""
+        error = super().validation_error_from_error_contexts(error_contexts)
+        refused = [
+            item.get("input")
+            for context in error_contexts
+            for item in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        for item, value in zip(error.errors, refused, strict=True):
+            item["input"] = value
+        return error
+
+
+api = TuopinAPI(
     title="脱贫 Tuopin API",
     version="1.0.0",
     description=(
@@ -21,7 +39,14 @@ api = NinjaAPI(
         "（在“我的账号”页创建）。所有数据都限于调用者的区域。\n\n"
         "Targeted poverty-alleviation platform API. Browsers use the session; machine "
         "clients send `Authorization: Bearer <token>`. Every row is limited to the "
-        "caller's regions; errors carry `message_zh` and `message_en`."
+        "caller's regions; errors carry `message_zh` and `message_en`.\n\n"
+        "身份证号、残疾证号、联系电话、银行卡号默认打码；完整号码只能通过 `POST …/reveal` "
+        "查看（需 person.reveal 权限，记入访问日志）。错误状态：400 输入有误，401 未登录，"
+        "403 无权限或 CSRF 校验失败，404 不存在或不在本人区域，409 数据已被他人修改。\n\n"
+        "ID numbers, disability certificates, phones and bank accounts are masked; the full "
+        "values only through `POST …/reveal` (`person.reveal`, written to the access log). "
+        "Errors: 400 invalid input, 401 not logged in, 403 no permission or CSRF check "
+        "failed, 404 missing or outside the caller's regions, 409 changed by someone else."
     ),
     auth=AUTH,
     urls_namespace="api-1.0.0",
@@ -31,14 +56,31 @@ api.add_router("/", registry_router)
 api.add_router("/", cases_router)
 
 
+def _respond(request, body: dict, status: int):
+    # A message may quote the value it refused (an ID number, a phone): masked like any
+    # other free text the API hands out.
+    return api.create_response(request, mask_tree(body), status=status)
+
+
 def _error(request, status: int, code: str, zh: str, en: str):
-    error = TuopinError(code, zh, en)
-    return api.create_response(request, error.as_dict(), status=status)
+    return _respond(request, TuopinError(code, zh, en).as_dict(), status)
 
 
 @api.exception_handler(TuopinError)
 def tuopin_error(request, exc: TuopinError):
-    return api.create_response(request, exc.as_dict(), status=exc.status)
+    return _respond(request, exc.as_dict(), exc.status)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """django-ninja's own refusals (e.g. a body it cannot read) in the API's error body."""
+    return _error(
+        request,
+        exc.status_code,
+        "http_error",
+        f"请求无法处理（{exc.status_code}）：{exc.message}",
+        f"the request cannot be handled ({exc.status_code}): {exc.message}",
+    )
 
 
 @api.exception_handler(RegistryInvalid)
@@ -55,7 +97,7 @@ def registry_invalid(request, exc: RegistryInvalid):
         }
         for p in exc.problems
     ]
-    return api.create_response(request, body, status=400)
+    return _respond(request, body, 400)
 
 
 @api.exception_handler(Http404)
@@ -86,8 +128,51 @@ SCHEMA_ERRORS_ZH = {
     "string_type": "应为文字",
     "list_type": "应为列表",
     "json_invalid": "不是有效的 JSON",
+    "enum": "不是允许的取值",
+    "literal_error": "不是允许的取值",
+    "string_pattern_mismatch": "格式不正确",
+    "string_too_short": "过短",
+    "too_short": "项数过少",
+    "too_long": "项数过多",
+    "greater_than": "小于允许的最小值",
+    "less_than": "大于允许的最大值",
+    "int_type": "应为整数",
+    "bool_type": "应为是或否（true/false）",
+    "date_type": "应为日期（YYYY-MM-DD）",
+    "model_attributes_type": "应为对象",
+    "dict_type": "应为对象",
+    "model_type": "应为对象",
+    "extra_forbidden": "不是允许的字段",
+    "decimal_max_digits": "位数过多",
+    "decimal_max_places": "小数位数过多",
+    "decimal_whole_digits": "整数位数过多",
+    "finite_number": "应为有限的数字",
+    "string_unicode": "应为文字",
+    "int_parsing_size": "超出整数范围",
 }
-WHERE = {"body", "query", "path", "payload"}
+# Where pydantic says a value came from; a body's location also names the operation's
+# parameter (ninja's `payload`), which the caller never typed.
+SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
+def _field(loc) -> str:
+    parts = [str(part) for part in loc]
+    if parts and parts[0] in SOURCES:
+        source = parts.pop(0)
+        if source == "body" and parts:
+            parts.pop(0)
+    return ".".join(parts)
+
+
+# Errors whose message quotes the refused value (short ones only).
+QUOTED = {"enum", "literal_error", "string_pattern_mismatch"}
+# The Chinese names of the registry's fields, for messages about them.
+FIELD_LABELS = {
+    field.name: str(field.verbose_name)
+    for model in (Household, Member)
+    for field in model._meta.concrete_fields
+    if field.name not in ("id", "status", "version")
+}
 
 
 @api.exception_handler(ValidationError)
@@ -96,16 +181,21 @@ def schema_invalid(request, exc: ValidationError):
     its field and a Chinese and English message."""
     problems = []
     for error in exc.errors:
-        field = ".".join(str(part) for part in error.get("loc", ()) if part not in WHERE)
-        zh = SCHEMA_ERRORS_ZH.get(error.get("type", ""), "格式不正确")
+        field = _field(error.get("loc", ()))
+        kind = error.get("type", "invalid")
+        zh, en = SCHEMA_ERRORS_ZH.get(kind, "格式不正确"), error.get("msg", "invalid")
+        value = error.get("input")
+        if kind in QUOTED and isinstance(value, str | int) and len(str(value)) <= 40:
+            # Say what was refused: "77" is not a cause of poverty.
+            zh, en = f"“{value}”{zh}", f"'{value}': {en}"
+        name = field.rsplit(".", 1)[-1]
+        where = f"{FIELD_LABELS[name]}（{field}）" if name in FIELD_LABELS else field
         problems.append(
             {
                 "field": field,
-                "code": error.get("type", "invalid"),
-                "message_zh": f"{field}：{zh}" if field else zh,
-                "message_en": f"{field}: {error.get('msg', 'invalid')}"
-                if field
-                else error.get("msg", "invalid"),
+                "code": kind,
+                "message_zh": f"{where}：{zh}" if field else zh,
+                "message_en": f"{field}: {en}" if field else en,
             }
         )
     body = TuopinError(
@@ -114,7 +204,7 @@ def schema_invalid(request, exc: ValidationError):
         "invalid input: " + "; ".join(p["message_en"] for p in problems),
     ).as_dict()
     body["problems"] = problems
-    return api.create_response(request, body, status=400)
+    return _respond(request, body, 400)
 
 
 @api.exception_handler(AuthenticationError)

@@ -85,7 +85,7 @@ def test_jobs_are_submitted_and_read_through_the_api(make_user):
         json.dumps({"kind": "no.such", "region_code": RENHE}),
         content_type="application/json",
     )
-    assert unknown.status_code == 400 and unknown.json()["code"] == "job_kind_unknown"
+    assert unknown.status_code == 400 and unknown.json()["problems"][0]["field"] == "kind"
     assert Job.objects.count() == 1
 
 
