@@ -1,5 +1,7 @@
 """The API under /api/v1: composition of the routers, auth and errors."""
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
@@ -14,6 +16,8 @@ from tuopin.audit.middleware import record_denied
 from tuopin.core.errors import TuopinError
 from tuopin.registry.models import Household, Member
 from tuopin.registry.services import RegistryInvalid
+
+logger = logging.getLogger("tuopin.api")
 
 
 class TuopinAPI(NinjaAPI):
@@ -215,4 +219,18 @@ def unauthenticated(request, exc: AuthenticationError):
         "unauthenticated",
         "请先登录，或在请求头中提供令牌（Authorization: Bearer …）",
         "log in first, or send a token (Authorization: Bearer …)",
+    )
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc: Exception):
+    """A fault of ours still answers in the documented body, never an HTML page or a
+    traceback; the traceback goes to the server log."""
+    logger.exception("API %s %s failed", request.method, request.path)
+    return _error(
+        request,
+        500,
+        "server_error",
+        "服务器内部错误，已记入服务器日志，请稍后重试或联系系统管理员",
+        "internal server error, logged on the server; try again later or tell the administrator",
     )

@@ -277,3 +277,20 @@ def test_an_explicit_null_for_a_not_null_column_is_a_400_not_a_crash(make_user):
     # A yes/no fact may be unknown (NULL); a phone is a text, empty or not.
     body = assert_refused(patch, field="phone")
     assert {p["field"] for p in body["problems"]} == {"phone"}
+
+
+def test_a_fault_of_ours_answers_500_in_the_error_body_without_a_traceback(make_user, monkeypatch):
+    """The one place a stand-in is used: a fault cannot be provoked through valid input."""
+    from tuopin.api import routes
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals 411421196805010011")
+
+    monkeypatch.setattr(routes, "user_assignments", broken)
+    client = Client(raise_request_exception=False)
+    client.force_login(make_user(Role.COUNTY_OFFICE, MINQUAN))
+    response = client.get("/api/v1/me")
+    assert response.status_code == 500
+    body = response.json()
+    assert body["code"] == "server_error" and "服务器内部错误" in body["message_zh"]
+    assert "secret" not in response.content.decode() and "Traceback" not in body["message_en"]
