@@ -92,16 +92,35 @@ DATABASES = {
         env="DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}", conn_max_age=60
     )
 }
+# How long a connection waits for SQLite's one write lock before "database is locked".
+# Jobs write in short transactions (compute first, then write); the longest hold left is
+# the write phase of a large import, which must stay one transaction (all or nothing).
+# A login or an edit waits that out instead of failing; the web server's own request
+# timeout (gunicorn --timeout) must be longer than this.
+SQLITE_BUSY_TIMEOUT = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "60"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
-        # WAL lets the worker write progress while the web server reads.
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # WAL lets the worker write progress while the web server reads. The busy timeout
+        # is set twice on purpose: `timeout` for the Python driver's connect, and the
+        # PRAGMA so that it is visible (and tested) on the connection itself.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+            f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT * 1000)};"
+        ),
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": SQLITE_BUSY_TIMEOUT,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests run on a file, not Django's shared in-memory database: only a file has WAL
+    # and a busy timeout (shared-cache memory databases fail "table is locked" at once),
+    # so the tests see the locking the deployment sees.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get(
+            "TUOPIN_SQLITE_TEST_PATH", str(Path(SQLITE_PATH).with_name("test-tuopin.sqlite3"))
+        )
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Login safety.

@@ -13,6 +13,10 @@ def analyze(*models) -> None:
     catches up only later. SQLite's planner uses the same statistics (sqlite_stat1).
     """
     with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # A full ANALYZE reads every row while holding SQLite's one write lock (seconds
+            # over a city registry); sampled statistics plan as well and keep it short.
+            cursor.execute("PRAGMA analysis_limit=1000")
         for model in models:
             cursor.execute(f'ANALYZE "{model._meta.db_table}"')
 

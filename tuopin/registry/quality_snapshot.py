@@ -1,8 +1,11 @@
 """Pre-aggregated quality counts: the scorecard reads them instead of running 56 checks.
 
 A refresh (the `registry.quality` background job, or a direct call) runs every check
-once over a region for a year, grouped by village, and replaces that region's stored
-counts in one transaction (design.md: dashboards read pre-aggregated tables). The
+once over a region for a year, grouped by village, and then replaces that region's
+stored counts in one short transaction (design.md: dashboards read pre-aggregated
+tables). The checks run before that transaction, not in it: on SQLite a write
+transaction excludes every other writer, and 56 checks over a city took longer than a
+login waits for the database. The
 scorecard sums the villages of each column within the user's scope; it runs the checks
 live only where no refresh covers the region and year yet.
 """
@@ -29,9 +32,12 @@ from tuopin.registry.quality import (
 )
 
 
-@transaction.atomic
 def quality_refresh(*, prefix: str, year: int) -> QualitySnapshot:
-    """Recount every check for the villages under `prefix` ("" for all) in `year`."""
+    """Recount every check for the villages under `prefix` ("" for all) in `year`.
+
+    The counts are as of the checks' reading; a write meanwhile shows at the next
+    refresh, as the stored counts always lag writes (the scorecard shows when they
+    were computed)."""
     context = context_for(None, region_prefix=prefix, year=year)
     counts = []
     for code, check in CHECKS.items():
@@ -48,11 +54,12 @@ def quality_refresh(*, prefix: str, year: int) -> QualitySnapshot:
             for region, n in grouped
             if n
         ]
-    QualityCount.objects.filter(year=year, region_code__startswith=prefix).delete()
-    QualityCount.objects.bulk_create(counts, batch_size=5000)
-    # A refresh of a wider region covers the narrower snapshots it replaces.
-    QualitySnapshot.objects.filter(year=year, prefix__startswith=prefix).delete()
-    return QualitySnapshot.objects.create(prefix=prefix, year=year, computed_at=timezone.now())
+    with transaction.atomic():
+        QualityCount.objects.filter(year=year, region_code__startswith=prefix).delete()
+        QualityCount.objects.bulk_create(counts, batch_size=5000)
+        # A refresh of a wider region covers the narrower snapshots it replaces.
+        QualitySnapshot.objects.filter(year=year, prefix__startswith=prefix).delete()
+        return QualitySnapshot.objects.create(prefix=prefix, year=year, computed_at=timezone.now())
 
 
 def covering_snapshot(region_prefix: str, year: int) -> QualitySnapshot | None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from functools import reduce
 from operator import or_
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Concat, Substr
 
@@ -106,10 +106,35 @@ def _add_townships(townships: list[str] | None, prefix: str) -> None:
     )
 
 
-@transaction.atomic
 def totals_refresh(*, villages: Iterable[str] | None = None, prefix: str | None = None) -> int:
     """Recount the given village codes, or every village under `prefix` ("" for all), and
-    their townships. Returns the number of village rows stored."""
+    their townships. Returns the number of village rows stored.
+
+    On SQLite a region wider than a township is recounted one township per transaction
+    when no caller's transaction is open: SQLite has one writer at a time, and counting
+    a whole county or city in one write transaction kept logins and edits waiting past
+    their busy timeout after an import. Each township is still counted and stored in one
+    transaction, so its totals cannot drift; between two townships the region's totals
+    mix the old and the new for a moment, as they lag any write anyway. PostgreSQL keeps
+    one transaction (its row locks let other writers through)."""
+    if (
+        villages is None
+        and prefix is not None
+        and len(prefix) < TOWNSHIP_DIGITS
+        and connection.vendor == "sqlite"
+        and not connection.in_atomic_block
+    ):
+        townships = Region.objects.filter(
+            level=RegionLevel.TOWNSHIP, code__startswith=prefix
+        ).values_list("code", flat=True)
+        return sum(
+            _refresh(villages=None, prefix=code[:TOWNSHIP_DIGITS]) for code in sorted(townships)
+        )
+    return _refresh(villages=villages, prefix=prefix)
+
+
+@transaction.atomic
+def _refresh(*, villages: Iterable[str] | None, prefix: str | None) -> int:
     if villages is not None:
         codes = sorted(set(villages))
         if not codes:
