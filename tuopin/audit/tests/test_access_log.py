@@ -214,18 +214,23 @@ def test_a_raw_sql_update_is_refused_by_the_database(entry):
     assert AccessLog.objects.get(pk=entry.pk).username == "cadre"
 
 
-def test_a_raw_sql_delete_is_refused_on_postgresql(entry):
+def test_a_raw_sql_delete_is_refused_by_the_database(entry):
     table = connection.ops.quote_name(TABLE)
-    if connection.vendor == "postgresql":
-        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {table} WHERE id = %s", [entry.pk])
-        assert AccessLog.objects.filter(pk=entry.pk).exists()
-    else:
-        # SQLite keeps DELETE open for the test runner's flush (migration 0002); the model and
-        # queryset refusals stand alone there.
-        with pytest.raises(PermissionError):
-            AccessLog.objects.filter(pk=entry.pk).delete()
-        assert AccessLog.objects.filter(pk=entry.pk).exists()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [entry.pk])
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table}")
+    assert AccessLog.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_raw_sql_delete_is_refused_outside_a_test_transaction(make_user):
+    """Committed rows, as in production: the refusal is the database's, not a rollback's."""
+    entry = access_log_record(kind=AccessKind.REVEAL, user=make_user(Role.VILLAGE, "411421101201"))
+    table = connection.ops.quote_name(TABLE)
+    with pytest.raises(DatabaseError), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {table} WHERE id = %s", [entry.pk])
+    assert AccessLog.objects.filter(pk=entry.pk).exists()
 
 
 def test_new_entries_can_still_be_appended(entry):
