@@ -6,6 +6,10 @@ STAMP := $(VENV)/.installed-stamp
 PYTHON ?= python3
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Everything started from here is a developer's machine (the development SECRET_KEY is
+# allowed); a server started any other way is production (config/base.py, docs/deploy.md).
+TUOPIN_ENV ?= development
+export TUOPIN_ENV
 
 .PHONY: install run test lint browser-deps serve clean fuzz
 

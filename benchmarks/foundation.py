@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 if "DATABASE_URL" not in os.environ:
     os.environ["TUOPIN_SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.base")
+os.environ.setdefault("TUOPIN_ENV", "development")  # the development key; no SECRET_KEY needed
 os.environ["MEDIA_ROOT"] = tempfile.mkdtemp()
 
 import django  # noqa: E402

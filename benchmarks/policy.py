@@ -25,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.base")
+os.environ.setdefault("TUOPIN_ENV", "development")  # the development key; no SECRET_KEY needed
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp())
 
 import django  # noqa: E402

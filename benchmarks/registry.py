@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 if "DATABASE_URL" not in os.environ:
     os.environ["TUOPIN_SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.base")
+os.environ.setdefault("TUOPIN_ENV", "development")  # the development key; no SECRET_KEY needed
 
 import django  # noqa: E402
 

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -19,13 +20,34 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# Production unless said otherwise: `make run`, `make test` and `.ci/run` set
+# TUOPIN_ENV=development (Makefile); pytest sets PYTEST_VERSION for its whole run. A
+# server started any other way (gunicorn, systemd, the `tuopin` command by hand) is
+# production and refuses to start without its own SECRET_KEY: a forgotten variable
+# must not leave the session signatures forgeable with the key printed in this file.
+TUOPIN_ENV = os.environ.get("TUOPIN_ENV", "production").strip().lower()
+if TUOPIN_ENV not in {"production", "development"}:
+    raise ImproperlyConfigured(
+        f"TUOPIN_ENV 只能是 production 或 development，而不是 {TUOPIN_ENV!r} "
+        f"(TUOPIN_ENV must be production or development, not {TUOPIN_ENV!r})"
+    )
+DEVELOPMENT = TUOPIN_ENV == "development" or "PYTEST_VERSION" in os.environ
 DEBUG = env_bool("DEBUG", False)
+if DEBUG and not DEVELOPMENT:
+    raise ImproperlyConfigured(
+        "生产环境不能开启 DEBUG（调试页面会泄露数据和配置）；开发时请设置 TUOPIN_ENV=development "
+        "(DEBUG is refused in production: its pages show data and settings; "
+        "set TUOPIN_ENV=development on a developer's machine)"
+    )
+DEVELOPMENT_SECRET_KEY = "tuopin-insecure-development-key-change-me"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and os.environ.get("TUOPIN_REQUIRE_SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set in production")
-    # Only for development and tests; a deployment sets SECRET_KEY (README).
-    SECRET_KEY = "tuopin-insecure-development-key-change-me"
+if not DEVELOPMENT and SECRET_KEY in ("", DEVELOPMENT_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "生产环境必须设置 SECRET_KEY（至少 50 个随机字符，见 docs/deploy.md）；开发时请设置 "
+        "TUOPIN_ENV=development (SECRET_KEY must be set in production, 50 or more random "
+        "characters, see docs/deploy.md; on a developer's machine set TUOPIN_ENV=development)"
+    )
+SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -54,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tuopin.core.middleware.ContentSecurityPolicyMiddleware",
     "tuopin.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -146,6 +169,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The same client address as the access log: a lockout behind nginx must hit the
+# client, not the proxy (which would lock everyone out), nor a forged header.
+AXES_CLIENT_IP_CALLABLE = "tuopin.core.clientip.client_ip"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -155,6 +181,35 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# HTTPS (docs/deploy.md turns these on behind nginx). Off by default: an office that
+# serves plain HTTP on its intranet would otherwise be redirected to nothing.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# "HTTP_X_FORWARDED_PROTO,https": trust the proxy's word that the request came over
+# HTTPS. Only behind a proxy that sets the header itself (nginx sample in the doc).
+if os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    header, _, value = os.environ["SECURE_PROXY_SSL_HEADER"].partition(",")
+    SECURE_PROXY_SSL_HEADER = (header.strip(), value.strip() or "https")
+# An intranet host name can never be on the browsers' public HSTS preload list.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Content-Security-Policy (tuopin.core.middleware): only this server's own files run;
+# no inline script, style, event handler or javascript: URL (tests/test_csp.py checks
+# every template). Bootstrap's icons are data: SVG images in its stylesheet.
+CONTENT_SECURITY_POLICY = os.environ.get(
+    "CONTENT_SECURITY_POLICY",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+)
+
+# The client's address (access log, login lockout): REMOTE_ADDR, unless that is one of
+# these proxies (addresses or networks, comma-separated); then the right-most address
+# of X-Forwarded-For that is not one of them (tuopin.core.clientip).
+TUOPIN_TRUSTED_PROXIES = env_list("TUOPIN_TRUSTED_PROXIES", "")
 
 # Chinese first, English through the language switch.
 LANGUAGE_CODE = "zh-hans"

@@ -2,12 +2,7 @@
 
 from tuopin.accounts.selectors import primary_region_code
 from tuopin.audit.models import AccessLog
-
-
-def client_ip(request) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+from tuopin.core.clientip import client_ip
 
 
 def access_log_record(
