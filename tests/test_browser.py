@@ -77,9 +77,19 @@ def page(browser):
             else None
         ),
     )
+    # Anything the Content-Security-Policy refuses (an inline script or style, a handler
+    # attribute, htmx's own style element) is reported on the console: none may be.
+    refused = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
     assert not outside, f"the page loaded outside resources: {outside}"
+    assert not refused, f"the Content-Security-Policy refused: {refused}"
 
 
 def shot(page, name: str) -> None:
