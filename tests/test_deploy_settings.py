@@ -12,7 +12,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY_DOC = ROOT / "docs" / "deploy.md"
 # What a developer's shell or the test run may have set, and a server has not.
+# (The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for Playwright's event loop.)
 NOT_ON_A_SERVER = {"PYTEST_VERSION", "TUOPIN_ENV", "SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+NOT_ON_A_SERVER |= {"DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
 def tuopin(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
