@@ -343,3 +343,24 @@ def test_a_village_proposes_exits_the_notice_runs_and_the_county_approves(
     assert second.status == "objection" and second.household.status == "1"
     for context in contexts:
         context.close()
+
+
+# One Chromium per session: the pages under the Content-Security-Policy are checked here,
+# with this module's `page` fixture failing on any refusal Chromium reports.
+def test_the_main_pages_and_the_api_docs_run_under_the_policy(page, live_server, make_user):
+    make_user(Role.COUNTY_OFFICE, MINQUAN, username="minquan", password=PASSWORD)
+    log_in(page, live_server, "minquan")
+    for path in [
+        "/",
+        f"/regions/{MINQUAN}/",
+        "/registry/households/",
+        "/quality/",
+        "/accounts/profile/",
+        "/api/v1/docs",
+    ]:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        assert response.headers["content-security-policy"].startswith("default-src 'self'")
+        page.wait_for_load_state("networkidle")
+    # The API documentation is drawn by its script, which the policy let run.
+    assert page.locator(".swagger-ui").count() == 1
