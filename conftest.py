@@ -47,8 +47,8 @@ def _regions_present(request):
         request.getfixturevalue("shangqiu")
 
 
-# The access log's DELETE trigger on SQLite (audit migration 0003).
-_NO_DELETE = importlib.import_module("tuopin.audit.migrations.0003_access_log_no_delete_on_sqlite")
+# The access log's DELETE trigger on SQLite (audit migration 0004).
+_NO_DELETE = importlib.import_module("tuopin.audit.migrations.0004_access_log_no_delete_on_sqlite")
 
 
 def _transactional(request) -> bool:

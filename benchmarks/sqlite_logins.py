@@ -17,6 +17,7 @@ import sys
 import tempfile
 import threading
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +70,8 @@ def main() -> None:
     call_command("regions", "load", verbosity=0)
     demo_users_ensure()
     seed_registry(households=args.households, region_code=COUNTY, seed=1)
-    upload = Path(settings.MEDIA_ROOT) / "uploads" / "county.csv"
+    name = f"uploads/{uuid.uuid4().hex}.csv"  # as the upload form names it
+    upload = Path(settings.MEDIA_ROOT) / name
     upload.parent.mkdir(parents=True, exist_ok=True)
     rows = export_registry(households_under(COUNTY[:6]), upload)
     forget_county(COUNTY[:6])
@@ -107,7 +109,7 @@ def main() -> None:
         acting_user=owner,
         kind="registry.import",
         region_code=COUNTY,
-        params={"upload": "uploads/county.csv", "partial": True},
+        params={"upload": name, "partial": True},
     )
     connection.close()
     threads = [threading.Thread(target=log_in_and_out) for _ in range(args.clients)]

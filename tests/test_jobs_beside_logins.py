@@ -10,6 +10,7 @@ Runs on SQLite (a file database in WAL mode, as deployed) and on PostgreSQL.
 
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -136,7 +137,8 @@ def test_logins_and_edits_succeed_while_an_import_and_its_recount_run(make_user,
     seed_registry(households=30, region_code=SUIXIAN, seed=2)
     edited = Household.objects.filter(village__code__startswith=SUIXIAN[:6]).order_by("id").first()
     seed_registry(households=HOUSEHOLDS, region_code=MINQUAN, seed=1)
-    upload = Path(settings.MEDIA_ROOT) / "uploads" / "minquan.csv"
+    name = f"uploads/{uuid.uuid4().hex}.csv"  # as the upload form names it
+    upload = Path(settings.MEDIA_ROOT) / name
     upload.parent.mkdir(parents=True)
     rows = export_registry(households_under(MINQUAN[:6]), upload)
     assert rows > 3 * HOUSEHOLDS
@@ -146,7 +148,7 @@ def test_logins_and_edits_succeed_while_an_import_and_its_recount_run(make_user,
         acting_user=county,
         kind="registry.import",
         region_code=MINQUAN,
-        params={"upload": "uploads/minquan.csv", "partial": True},
+        params={"upload": name, "partial": True},
     )
     traffic = Traffic()
     traffic.import_job = job.pk

@@ -26,7 +26,7 @@ class AccessLog(models.Model):
     """Who logged in, was refused, exported or looked at personal data. Never edited.
 
     Besides the model's refusals, database triggers refuse UPDATE and DELETE of these
-    rows on SQLite and PostgreSQL; see migrations 0002 and 0003 and ADR 0003.
+    rows on SQLite and PostgreSQL; see migrations 0002 and 0004 and ADR 0003.
     """
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)

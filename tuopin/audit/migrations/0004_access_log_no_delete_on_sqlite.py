@@ -28,5 +28,5 @@ def remove(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0002_access_log_append_only")]
+    dependencies = [("audit", "0003_access_kind_lookup")]
     operations = [migrations.RunPython(install, remove)]
