@@ -135,3 +135,26 @@ def test_the_sqlite_busy_timeout_is_on_every_connection(tmp_path):
         timeout=120,
     )
     assert result.stdout.split() == ["60000", "wal"], result.stderr
+
+
+def test_the_documented_environment_turns_https_and_the_proxy_on(tmp_path):
+    env = documented_environment()
+    env["SECRET_KEY"] = secrets.token_urlsafe(50)
+    env["STATIC_ROOT"], env["MEDIA_ROOT"] = str(tmp_path / "static"), str(tmp_path / "media")
+    script = (
+        "from django.conf import settings as s\n"
+        "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS,"
+        " s.SECURE_PROXY_SSL_HEADER, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,"
+        " s.TUOPIN_TRUSTED_PROXIES, s.DEBUG, sep='|')\n"
+    )
+    result = tuopin("shell", "--no-imports", "-c", script, env=env)
+    assert result.stdout.strip().split("|") == [
+        "True",
+        "31536000",
+        "True",
+        "('HTTP_X_FORWARDED_PROTO', 'https')",
+        "True",
+        "True",
+        "['127.0.0.1', '::1']",
+        "False",
+    ], result.stderr
