@@ -44,10 +44,13 @@ USERS = {"village": 4, "township": 3, "county": 2, "city": 1, "auditor": 1}
 MIX = {
     "list": 20,  # household list, first page, with or without a filter
     "search": 20,  # by name, ID number or household number
-    "household": 30,  # one household's page
+    "household": 30,  # one household's page, then its two htmx panels
     "api list": 15,  # /api/v1/households
     "api household": 15,  # /api/v1/households/{id}
 }
+
+
+PANEL = re.compile(r'hx-get="([^"]+)" hx-trigger="load"')
 
 
 def documented_environment() -> dict[str, str]:
@@ -117,8 +120,11 @@ class Client:
         self.port, self.host_name, self.address, self.username = port, host_name, address, username
         self.cookies: dict[str, str] = {}
 
-    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
+    def request(
+        self, method: str, path: str, body: dict | None = None, headers: dict | None = None
+    ) -> tuple[int, bytes]:
         headers = {
+            **(headers or {}),
             "Host": self.host_name,
             "X-Forwarded-For": self.address,  # as nginx appends it
             "X-Forwarded-Proto": "https",
@@ -270,6 +276,19 @@ def run(args, samples: dict, host_name: str, server: subprocess.Popen) -> None:
                 timings[route].append(took)
                 if problem:
                     errors[route].append(problem)
+            if route == "household" and not problem:
+                # The page's htmx panels (evaluation, cases), loaded by the browser at once.
+                for panel in PANEL.findall(body.decode("utf-8", "replace")):
+                    begin = time.perf_counter()
+                    try:
+                        status, _ = client.request("GET", panel, headers={"HX-Request": "true"})
+                        problem = None if status == 200 else f"HTTP {status} {panel}"
+                    except Exception as error:  # noqa: BLE001 - counted and shown
+                        problem = f"{type(error).__name__}: {error} {panel}"
+                    with lock:
+                        timings["household panel"].append(time.perf_counter() - begin)
+                        if problem:
+                            errors["household panel"].append(problem)
             time.sleep(rng.expovariate(1 / args.think))
 
     def watch() -> None:
@@ -305,7 +324,7 @@ def report(args, timings, errors, loads) -> None:
         },
         "routes": {},
     }
-    print(f"{'route':<14} {'count':>7} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
+    print(f"{'route':<16} {'count':>7} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
     every = [t for k, v in timings.items() if k != "login" for t in v]
     for route, values in [*timings.items(), ("all but login", every)]:
         row = {
@@ -318,7 +337,7 @@ def report(args, timings, errors, loads) -> None:
         figures["routes"][route] = row
         shown = "" if row["errors"] is None else row["errors"]
         print(
-            f"{route:<14} {row['count']:>7} {shown:>6} {row['p50_ms']:>7} "
+            f"{route:<16} {row['count']:>7} {shown:>6} {row['p50_ms']:>7} "
             f"{row['p95_ms']:>7} {row['p99_ms']:>7}"
         )
     print(
