@@ -138,10 +138,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Tests run on a file, not Django's shared in-memory database: only a file has WAL
     # and a busy timeout (shared-cache memory databases fail "table is locked" at once),
-    # so the tests see the locking the deployment sees.
+    # so the tests see the locking the deployment sees. One file per test process, so
+    # that two runs in one checkout do not delete each other's database.
     DATABASES["default"]["TEST"] = {
         "NAME": os.environ.get(
-            "TUOPIN_SQLITE_TEST_PATH", str(Path(SQLITE_PATH).with_name("test-tuopin.sqlite3"))
+            "TUOPIN_SQLITE_TEST_PATH",
+            str(Path(SQLITE_PATH).with_name(f"test-tuopin-{os.getpid()}.sqlite3")),
         )
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
