@@ -28,6 +28,7 @@ from tuopin.registry.interchange.exporter import export_registry, households_und
 from tuopin.registry.models import Household
 from tuopin.registry.quality_snapshot import covering_snapshot
 from tuopin.registry.seed import seed_registry
+from tuopin.registry.tests.test_views import form_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,18 +48,6 @@ def forget_county(prefix: str) -> None:
         for table in ("member", "income", "measure", "householdcause"):
             cursor.execute(f"DELETE FROM registry_{table} WHERE household_id IN ({inner})")
         cursor.execute(f"DELETE FROM registry_household WHERE village_id LIKE '{prefix}%'")
-
-
-def form_data(client: Client, url: str, **changes) -> dict:
-    form = client.get(url).context["form"]
-    data = {}
-    for name, field in form.fields.items():
-        value = form.initial.get(name, field.initial)
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        data[name] = "" if value is None else value
-    data.update(changes)
-    return data
 
 
 class Traffic:

@@ -184,8 +184,9 @@ def test_every_operation_documents_its_error_statuses_with_the_error_body():
     assert {"code", "message_zh", "message_en", "problems"} <= set(error)
 
 
-def test_a_stale_member_edit_is_a_documented_409(make_user):
-    from tuopin.registry.models import Member
+@pytest.fixture
+def county_household(make_user):
+    """(a county officer's logged-in client, a household of four registered by them)."""
     from tuopin.registry.services import household_register
     from tuopin.registry.tests.factories import family
 
@@ -197,9 +198,16 @@ def test_a_stale_member_edit_is_a_documented_409(make_user):
         attributes={},
         members=family(),
     )
-    member = Member.objects.filter(household=household).first()
     client = Client()
     client.force_login(user)
+    return client, household
+
+
+def test_a_stale_member_edit_is_a_documented_409(county_household):
+    from tuopin.registry.models import Member
+
+    client, household = county_household
+    member = Member.objects.filter(household=household).first()
     url = f"/api/v1/members/{member.pk}"
     ok = client.patch(
         url, json.dumps({"version": member.version, "work_months": 3}), "application/json"
@@ -249,22 +257,11 @@ def test_an_error_quoting_a_personal_number_masks_it(make_user):
     assert "“138****5678”" in body["message_zh"] and "13812345678" not in refused.content.decode()
 
 
-def test_an_explicit_null_for_a_not_null_column_is_a_400_not_a_crash(make_user):
+def test_an_explicit_null_for_a_not_null_column_is_a_400_not_a_crash(county_household):
     """Found by make fuzz as the county user: "sex": null reached the database (500)."""
     from tuopin.registry.models import Member
-    from tuopin.registry.services import household_register
-    from tuopin.registry.tests.factories import family
 
-    user = make_user(Role.COUNTY_OFFICE, MINQUAN)
-    household = household_register(
-        acting_user=user,
-        village_code=first_village(RENHE).code,
-        number="1",
-        attributes={},
-        members=family(),
-    )
-    client = Client()
-    client.force_login(user)
+    client, household = county_household
     newborn = {"name": "王小宝", "sex": None, "birth_date": "2019-01-01", "relation": "20"}
     refused = post(client, f"/api/v1/households/{household.pk}/members", newborn)
     assert_refused(refused, field="sex")
