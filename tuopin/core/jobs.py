@@ -22,7 +22,7 @@ from django.utils import timezone
 from pydantic import BaseModel, ConfigDict
 from pydantic import ValidationError as PydanticValidationError
 
-from tuopin.core.errors import TuopinError
+from tuopin.core.errors import SCHEMA_ERRORS_ZH, TuopinError
 from tuopin.core.models import Job, JobStatus
 
 logger = logging.getLogger("tuopin.jobs")
@@ -111,30 +111,13 @@ def job_params_check(kind: JobKind, params: dict | None) -> dict:
     except PydanticValidationError as invalid:
         problem = invalid.errors()[0]
         field = ".".join(str(part) for part in problem["loc"]) or "params"
-        zh = PARAM_ERRORS_ZH.get(problem["type"], "取值无效")
+        zh = SCHEMA_ERRORS_ZH.get(problem["type"], "格式不正确")
         raise TuopinError(
             "job_params_invalid",
             f"任务参数 {field} {zh}",
             f"job parameter {field}: {problem['msg']}",
             field=field,
         ) from None
-
-
-# What a parameter error says in Chinese, by pydantic's error type.
-PARAM_ERRORS_ZH = {
-    "missing": "必须填写",
-    "extra_forbidden": "不是该任务的参数",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "bool_parsing": "应为是或否",
-    "bool_type": "应为是或否",
-    "literal_error": "不在可选值之内",
-    "string_pattern_mismatch": "格式不对",
-    "string_too_long": "太长",
-    "greater_than_equal": "太小",
-    "less_than_equal": "太大",
-    "date_from_datetime_parsing": "应为日期",
-}
 
 
 def job_kind(kind: str) -> JobKind | None:

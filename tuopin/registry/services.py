@@ -533,29 +533,33 @@ def household_contact_reveal(
     """The household's full phone or bank account, as member_id_reveal does for numbers."""
     if field not in ("phone", "bank_account"):
         raise TuopinError("field_unknown", f"未知字段：{field}", f"unknown field {field}")
-    require_permission(acting_user, Permission.PERSON_REVEAL, household.village_id)
-    access_log_record(
-        kind=AccessKind.REVEAL,
-        user=acting_user,
-        request=request,
-        region_code=household.village_id,
-        object_type="household",
-        object_id=str(household.pk),
-        detail=f"{channel}: {household.number} {field}",
+    _reveal_allowed_and_logged(
+        acting_user,
+        request,
+        household.village_id,
+        household,
+        f"{channel}: {household.number} {field}",
     )
     return getattr(household, field)
 
 
 def member_id_reveal(*, acting_user, member: Member, request=None, channel: str = "web") -> str:
     """The full ID number, for roles allowed to see it; every look is in the access log."""
-    require_permission(acting_user, Permission.PERSON_REVEAL, member.household.village_id)
+    _reveal_allowed_and_logged(
+        acting_user, request, member.household.village_id, member, f"{channel}: {member.name}"
+    )
+    return member.id_number
+
+
+def _reveal_allowed_and_logged(acting_user, request, region_code: str, row, detail: str) -> None:
+    """Every reveal of a personal value: the right to it there, and its trace."""
+    require_permission(acting_user, Permission.PERSON_REVEAL, region_code)
     access_log_record(
         kind=AccessKind.REVEAL,
         user=acting_user,
         request=request,
-        region_code=member.household.village_id,
-        object_type="member",
-        object_id=str(member.pk),
-        detail=f"{channel}: {member.name}",
+        region_code=region_code,
+        object_type=row._meta.model_name,
+        object_id=str(row.pk),
+        detail=detail,
     )
-    return member.id_number
