@@ -38,19 +38,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from tests.test_jobs_beside_logins import forget_county  # noqa: E402
+
 COUNTY = "411421000000"  # 民权县
-
-
-def forget_county(prefix: str) -> None:
-    inner = f"SELECT id FROM registry_household WHERE village_id LIKE '{prefix}%'"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "DELETE FROM registry_memberevent WHERE member_id IN "
-            f"(SELECT id FROM registry_member WHERE household_id IN ({inner}))"
-        )
-        for table in ("member", "income", "measure", "householdcause"):
-            cursor.execute(f"DELETE FROM registry_{table} WHERE household_id IN ({inner})")
-        cursor.execute(f"DELETE FROM registry_household WHERE village_id LIKE '{prefix}%'")
 
 
 def main() -> None:
