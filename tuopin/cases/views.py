@@ -184,6 +184,7 @@ def batch_page(request, batch_id: int):
         case_list_for_user(request.user)
         .filter(batch=batch)
         .select_related("household")
+        .prefetch_related("events")  # who decided which step, for every case's buttons
         .order_by("pk")
     )
     offered = sorted(
