@@ -179,9 +179,14 @@ def access_job_file(user, job_id: int) -> Job:
     """The job whose result file the user may download: a file with full personal data
     also needs the right to reveal it there (the download is logged as a reveal)."""
     job = access_job(user, job_id)
-    if job.reveals:
-        require_permission(user, Permission.PERSON_REVEAL, job.region_code)
+    if not may_take_job_file(user, job):
+        raise PermissionDenied("没有权限：person.reveal (permission required: person.reveal)")
     return job
+
+
+def may_take_job_file(user, job: Job) -> bool:
+    """For a job the user may read: whether its file is theirs to take (the button too)."""
+    return not job.reveals or has_permission(user, Permission.PERSON_REVEAL, job.region_code)
 
 
 def managed_user_list(viewer) -> QuerySet:

@@ -13,8 +13,8 @@ from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import (
     access_job,
     access_job_file,
-    has_permission,
     job_list_for_user,
+    may_take_job_file,
     require_permission,
 )
 from tuopin.accounts.services import job_submit
@@ -43,7 +43,7 @@ def job_detail(request, job_id: int):
         {
             "job": job,
             "kind": job_kinds().get(job.kind),
-            "may_download": _may_download(request, job),
+            "may_download": may_take_job_file(request.user, job),
         },
     )
 
@@ -53,14 +53,9 @@ def job_progress(request, job_id: int):
     """The htmx fragment polled every second until the job finishes."""
     job = access_job(request.user, job_id)
     return render(
-        request, "web/_job_progress.html", {"job": job, "may_download": _may_download(request, job)}
-    )
-
-
-def _may_download(request, job) -> bool:
-    """The download button only for whoever may take the file (see access_job_file)."""
-    return not job.reveals or has_permission(
-        request.user, Permission.PERSON_REVEAL, job.region_code
+        request,
+        "web/_job_progress.html",
+        {"job": job, "may_download": may_take_job_file(request.user, job)},
     )
 
 
