@@ -39,6 +39,8 @@ from tuopin.registry.models import (
 from tuopin.registry.totals import totals_refresh
 from tuopin.registry.validation import Problem, clean_member, household_member_problems
 
+ELSEWHERE = "id_registered_elsewhere"  # a number held outside the user's region
+
 
 class RegistryInvalid(TuopinError):
     """Input refused as a whole; `problems` lists every error (and warning) found."""
@@ -53,6 +55,8 @@ class RegistryInvalid(TuopinError):
             field=first.field,
         )
         self.problems = problems
+        # Numbers found registered outside the user's region (logs_elsewhere_lookups).
+        self.registered_elsewhere = sum(p.code == ELSEWHERE for p in problems)
 
 
 class StaleEdit(TuopinError):
@@ -127,9 +131,6 @@ def _id_owners(numbers: list[str], exclude_household: int | None = None) -> dict
     return {asked[m.id_number]: m for m in members}
 
 
-ELSEWHERE = "id_registered_elsewhere"  # a number held outside the user's region
-
-
 def _duplicate_problems(
     cleaned: list[dict], exclude_household: int | None, acting_user
 ) -> list[Problem]:
@@ -168,8 +169,6 @@ def logs_elsewhere_lookups(function):
             return atomic(*args, acting_user=acting_user, **kwargs)
         except TuopinError as invalid:
             found = getattr(invalid, "registered_elsewhere", 0)
-            if isinstance(invalid, RegistryInvalid):
-                found = sum(p.code == ELSEWHERE for p in invalid.problems)
             elsewhere_lookup_record(acting_user=acting_user, count=found, source=function.__name__)
             raise
 
