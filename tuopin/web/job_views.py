@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tuopin.accounts.roles import Permission
@@ -48,6 +49,52 @@ def job_detail(request, job_id: int):
     )
 
 
+# What the keys of a job's result summary say to people (the API keeps the keys).
+RESULT_LABELS = {
+    "rows": _("行数"),
+    "households": _("户"),
+    "members": _("人"),
+    "created": _("新增"),
+    "updated": _("更新"),
+    "unchanged": _("未变"),
+    "rejected": _("未写入"),
+    "errors": _("错误"),
+    "warnings": _("提示"),
+    "written": _("已写入"),
+    "registered_elsewhere": _("已在其他区域登记的证件号码"),
+    "run": _("评估编号"),
+    "pass": _("达标"),
+    "fail": _("未达标"),
+    "unknown": _("待核实"),
+    "batch": _("批次编号"),
+    "cases": _("事项数"),
+    "done": _("已办理"),
+    "refused": _("未办理"),
+    "reasons": _("未办理原因"),
+    "years": _("年度"),
+}
+HIDDEN_RESULTS = {"link", "warnings_list"}
+
+
+def result_lines(result: dict) -> list[tuple[str, str]]:
+    """A job's result summary as (label, text) lines in the user's language."""
+
+    def text(value) -> str:
+        if isinstance(value, bool):
+            return str(_("是") if value else _("否"))
+        if isinstance(value, dict):
+            return " · ".join(f"{RESULT_LABELS.get(k, k)} {text(v)}" for k, v in value.items())
+        if isinstance(value, list):
+            return "、".join(text(v) for v in value)
+        return str(value)
+
+    return [
+        (str(RESULT_LABELS.get(name, name)), text(value))
+        for name, value in result.items()
+        if name not in HIDDEN_RESULTS
+    ]
+
+
 @login_required
 def job_progress(request, job_id: int):
     """The htmx fragment polled every second until the job finishes."""
@@ -55,7 +102,11 @@ def job_progress(request, job_id: int):
     return render(
         request,
         "web/_job_progress.html",
-        {"job": job, "may_download": may_take_job_file(request.user, job)},
+        {
+            "job": job,
+            "may_download": may_take_job_file(request.user, job),
+            "result": result_lines(job.result),
+        },
     )
 
 

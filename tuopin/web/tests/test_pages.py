@@ -235,4 +235,7 @@ def test_the_registry_of_any_region_in_scope_is_exported_by_a_job(make_user, set
     job = Job.objects.get(kind="registry.export")
     assert job.status == JobStatus.SUCCEEDED and job.result_name.endswith(".xlsx"), job.error
     assert client.get(reverse("web:job_download", args=[job.pk])).status_code == 200
+    # The summary speaks Chinese; its keys are for the API.
+    summary = client.get(reverse("web:job", args=[job.pk])).content.decode()
+    assert "行数" in summary and ">rows<" not in summary
     assert AccessLog.objects.filter(kind=AccessKind.EXPORT, region_code=RENHE).exists()
