@@ -39,13 +39,7 @@ def job_list(request):
 def job_detail(request, job_id: int):
     job = access_job(request.user, job_id)
     return render(
-        request,
-        "web/job.html",
-        {
-            "job": job,
-            "kind": job_kinds().get(job.kind),
-            "may_download": may_take_job_file(request.user, job),
-        },
+        request, "web/job.html", {**_shown(request, job), "kind": job_kinds().get(job.kind)}
     )
 
 
@@ -99,15 +93,16 @@ def result_lines(result: dict) -> list[tuple[str, str]]:
 def job_progress(request, job_id: int):
     """The htmx fragment polled every second until the job finishes."""
     job = access_job(request.user, job_id)
-    return render(
-        request,
-        "web/_job_progress.html",
-        {
-            "job": job,
-            "may_download": may_take_job_file(request.user, job),
-            "result": result_lines(job.result),
-        },
-    )
+    return render(request, "web/_job_progress.html", _shown(request, job))
+
+
+def _shown(request, job) -> dict:
+    """What the job page and its polled fragment show of a job."""
+    return {
+        "job": job,
+        "may_download": may_take_job_file(request.user, job),
+        "result": result_lines(job.result),
+    }
 
 
 @login_required
