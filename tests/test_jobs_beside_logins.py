@@ -172,6 +172,10 @@ def test_logins_and_edits_succeed_while_an_import_and_its_recount_run(make_user,
     assert covering_snapshot(MINQUAN[:6], 2018) is not None
     assert len(traffic.logins) >= 12 and traffic.edits >= 3
     # People logged in while the import was still reading and checking its file (its
-    # progress past "reading", 5, and short of the last chunk, 94), not only once it had
+    # progress from "reading", 5, and short of the last chunk, 94), not only once it had
     # finished writing: on SQLite the write lock is no longer held while the file is read.
-    assert [p for p in traffic.during_import if 5 < p < 90], traffic.during_import
+    # Progress moves 5 -> ~60 -> 94 in chunks of 1,000 households, so the window past 5 is
+    # a fraction of a second; several logins at 5 (each ~0.3 s) show the same, without a
+    # race: a login cannot complete in the instant between "reading" and a lock taken at
+    # the import's start, which is what the old code did.
+    assert len([p for p in traffic.during_import if 5 <= p < 90]) >= 2, traffic.during_import
