@@ -169,6 +169,8 @@ def test_results_and_files_are_read_only_with_the_kinds_rights(scene, settings):
             assert download.status_code in (200, 403, 404)
             if reads:  # the button is offered exactly to whoever may take the file
                 assert (f"/jobs/{job.pk}/download/" in page.content.decode()) == takes_file
+                withheld = 'data-testid="download-withheld"' in page.content.decode()
+                assert withheld == (not takes_file)  # and the others are told why
             if takes_file:
                 logged = set(
                     AccessLog.objects.filter(user=user, object_id=str(job.pk)).values_list(
