@@ -258,10 +258,6 @@ class Member(models.Model):
             models.UniqueConstraint(
                 fields=["id_number"], condition=~Q(id_number=""), name="member_unique_id_number"
             ),
-            models.CheckConstraint(
-                condition=Q(work_months__isnull=True) | Q(work_months__lte=12),
-                name="member_work_months_at_most_12",
-            ),
         ]
         indexes = [models.Index(fields=["name"]), models.Index(fields=["household", "status"])]
 
@@ -298,7 +294,12 @@ class MemberEvent(models.Model):
 
 
 class Income(models.Model):
-    """One year's income of a household (元)."""
+    """One year's income of a household (元).
+
+    A blank amount is unknown (NULL), never 0. The net income is known only when all four
+    components and the production costs are known (`net_income` is None otherwise, and
+    every engine computes it the same way: SQL arithmetic with a NULL gives NULL).
+    """
 
     household = models.ForeignKey(
         Household,
@@ -308,20 +309,20 @@ class Income(models.Model):
         db_index=False,  # income_unique_year leads with household
     )
     year = models.PositiveSmallIntegerField(_("收入年度"))
-    wages = models.DecimalField(_("工资性收入"), default=0, **MONEY)
+    wages = models.DecimalField(_("工资性收入"), null=True, blank=True, **MONEY)
     public_welfare_job_wages = models.DecimalField(
         _("其中：公益性岗位收入"), null=True, blank=True, **MONEY
     )
-    business = models.DecimalField(_("生产经营性收入"), default=0, **MONEY)
-    property_income = models.DecimalField(_("财产性收入"), default=0, **MONEY)
+    business = models.DecimalField(_("生产经营性收入"), null=True, blank=True, **MONEY)
+    property_income = models.DecimalField(_("财产性收入"), null=True, blank=True, **MONEY)
     asset_dividends = models.DecimalField(_("其中：资产收益分红"), null=True, blank=True, **MONEY)
-    transfers = models.DecimalField(_("转移性收入"), default=0, **MONEY)
+    transfers = models.DecimalField(_("转移性收入"), null=True, blank=True, **MONEY)
     family_planning_subsidy = models.DecimalField(_("计划生育金"), null=True, blank=True, **MONEY)
     dibao_payment = models.DecimalField(_("低保金"), null=True, blank=True, **MONEY)
     tekun_payment = models.DecimalField(_("特困供养金"), null=True, blank=True, **MONEY)
     pension = models.DecimalField(_("养老金"), null=True, blank=True, **MONEY)
     eco_compensation = models.DecimalField(_("生态补偿金"), null=True, blank=True, **MONEY)
-    production_costs = models.DecimalField(_("生产经营性支出"), default=0, **MONEY)
+    production_costs = models.DecimalField(_("生产经营性支出"), null=True, blank=True, **MONEY)
 
     history = HistoricalRecords(no_db_index=["household"])  # read by record (id)
 
@@ -331,7 +332,8 @@ class Income(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["household", "year"], name="income_unique_year"),
             models.CheckConstraint(
-                condition=Q(production_costs__gte=0), name="income_costs_not_negative"
+                condition=Q(production_costs__isnull=True) | Q(production_costs__gte=0),
+                name="income_costs_not_negative",
             ),
         ]
 
@@ -340,6 +342,15 @@ class Income(models.Model):
 
     @property
     def net_income(self):
+        parts = (
+            self.wages,
+            self.business,
+            self.property_income,
+            self.transfers,
+            self.production_costs,
+        )
+        if any(part is None for part in parts):
+            return None
         return (
             self.wages
             + self.business

@@ -727,13 +727,16 @@ def _both_dibao_and_tekun_money(c: Context) -> QuerySet:
 @check(
     "dibao_tekun_amount_zero",
     5,
-    "低保户无低保金或特困户无特困供养金（当年）",
-    "Dibao household without dibao money or tekun household without tekun money (year)",
+    "低保户低保金为0或特困户特困供养金为0（当年）",
+    "Dibao household with dibao money 0 or tekun household with tekun money 0 (year)",
 )
 def _dibao_tekun_amount_zero(c: Context) -> QuerySet:
+    # Only an amount known to be zero: the interchange layout carries no 低保金 or
+    # 特困供养金, so an imported household's amount is unknown (NULL) or it has no income
+    # row for the year at all; neither is "zero".
     return c.households.filter(
-        Q(attribute=HouseholdAttribute.DIBAO) & ~income_exists(c, dibao_payment__gt=0)
-        | Q(attribute=HouseholdAttribute.TEKUN) & ~income_exists(c, tekun_payment__gt=0)
+        Q(attribute=HouseholdAttribute.DIBAO) & income_exists(c, dibao_payment=0)
+        | Q(attribute=HouseholdAttribute.TEKUN) & income_exists(c, tekun_payment=0)
     )
 
 
@@ -789,11 +792,10 @@ def _per_capita_income_out_of_range(c: Context) -> QuerySet:
     "务工时间不在0–12个月之间",
     "Months worked outside 0 to 12",
     "member",
-    enforced_by_database=True,
 )
 def _work_months_out_of_range(c: Context) -> QuerySet:
-    # The column is unsigned and constrained to ≤ 12 (member_work_months_at_most_12):
-    # the database refuses the defect, so this counts 0 unless a constraint is dropped.
+    # More than 12 is stored as given (an import warns); the column is unsigned, so a
+    # negative number never gets this far.
     return c.members.filter(Q(work_months__lt=0) | Q(work_months__gt=12))
 
 
@@ -837,6 +839,9 @@ def _no_labour_working_away(c: Context) -> QuerySet:
     "Wages (other than public-welfare jobs) but no member working (year)",
 )
 def _wages_without_workers(c: Context) -> QuerySet:
+    # The public-welfare part is a sub-amount the layout does not carry: left blank, the
+    # wages are not known to come from such a job, so they still call for a worker. The
+    # wages themselves must be known (a NULL comparison selects nothing).
     wages = income_exists(c, wages__gt=Coalesce(F("public_welfare_job_wages"), Value(0)))
     workers = member_exists(WORKING | Q(work_months__gt=0))
     return c.households.filter(wages, ~workers)

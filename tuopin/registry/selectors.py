@@ -267,7 +267,8 @@ def household_detail(household: Household) -> dict:
     size = sum(1 for m in members if m.status == MemberStatus.NORMAL)
     incomes = list(household.incomes.order_by("-year"))
     for income in incomes:
-        income.per_capita = (income.net_income / size) if size else None
+        net = income.net_income  # None when an amount is unknown
+        income.per_capita = (net / size) if size and net is not None else None
     return {
         "members": members,
         "size": size,

@@ -3,6 +3,12 @@
 Pure functions over plain dicts (field name -> value) so that the edit forms, the
 API and the spreadsheet import share them. Each problem names its field and, for
 household-level checks, the member it concerns.
+
+Errors are what cannot be stored faithfully: an unreadable ID number, a household
+without exactly one head, the same number twice. What domain.md §6 calls suspect but
+can be stored as given (more than 12 months worked, a relation that does not fit the
+sex, a birth date or sex disagreeing with the ID number, a spouse of the head's sex) is
+a warning: it is stored, and its quality check lists it until someone verifies it.
 """
 
 import unicodedata
@@ -18,6 +24,7 @@ from tuopin.registry.idnumbers import (
 )
 
 TEXT_FIELDS = ("name", "person_number", "disability_certificate")
+WORK_MONTHS_STORABLE = 32767  # the column's upper bound (a small integer)
 
 
 @dataclass(frozen=True)
@@ -79,9 +86,15 @@ def clean_member(
             cleaned["id_number"] = check.normalised
             if check.kind.startswith("disability"):
                 cleaned.setdefault("disability_certificate", check.normalised)
+            # Suspect, not unstorable: the values are kept as given and the quality
+            # checks id_birth_mismatch / id_sex_mismatch (§6.2) list them.
             problems += [
                 Problem(
-                    "birth_date" if "birth" in p.code else "sex", p.code, p.message_zh, p.message_en
+                    "birth_date" if "birth" in p.code else "sex",
+                    p.code,
+                    p.message_zh,
+                    p.message_en,
+                    warning=True,
                 )
                 for p in agreement_problems(
                     check, birth_date=cleaned.get("birth_date"), sex=cleaned.get("sex") or None
@@ -98,19 +111,36 @@ def clean_member(
                 "relation_sex_mismatch",
                 f"与户主关系“{Relation(relation).label}”与性别“{Sex(sex).label}”不符",
                 f"relation {Relation(relation).name.lower()} does not fit sex {Sex(sex).name.lower()}",
+                warning=True,  # stored as given; quality check relation_sex_mismatch (§6.10)
             )
         )
-    months = cleaned.get("work_months")
-    if months is not None and not 0 <= months <= 12:
-        problems.append(
+    problems += _work_months_problems(cleaned.get("work_months"))
+    return cleaned, problems
+
+
+def _work_months_problems(months) -> list[Problem]:
+    """More than 12 months is suspect (§6.8, quality check work_months_out_of_range) and
+    stored as given; a negative or unstorably large number cannot be stored."""
+    if months is None or 0 <= months <= 12:
+        return []
+    if 12 < months <= WORK_MONTHS_STORABLE:
+        return [
             Problem(
                 "work_months",
                 "work_months_range",
-                "务工时间应在 0 至 12 个月之间",
-                "months worked must lie between 0 and 12",
+                f"务工时间 {months} 个月超过 12 个月，已按原值保存，请核实",
+                f"{months} months worked is more than 12; stored as given, please verify",
+                warning=True,
             )
+        ]
+    return [
+        Problem(
+            "work_months",
+            "work_months_unstorable",
+            "务工时间不能为负数或过大",
+            "months worked cannot be negative or that large",
         )
-    return cleaned, problems
+    ]
 
 
 def household_member_problems(members: list[dict]) -> list[Problem]:
@@ -149,6 +179,7 @@ def household_member_problems(members: list[dict]) -> list[Problem]:
                         "配偶与户主性别相同",
                         "the spouse has the head's sex",
                         member=index,
+                        warning=True,  # stored as given; quality check head_spouse_same_sex
                     )
                 )
     seen: dict[str, int] = {}

@@ -25,12 +25,12 @@ def household_facts(rows: dict[str, list[dict]], year: int, as_of_ymd: int):
             members[member["household_id"]].append(
                 {**member, "age": member_age(member["birth_ymd"], as_of_ymd)}
             )
-    net_cents: dict[int, int] = {}
+    # One income row per household and year; its net is None (unknown) when any
+    # component is unknown, as SQL's NULL arithmetic makes it in the relation `i`.
+    net_cents: dict[int, int | None] = {}
     for income in rows["i"]:
         if income["year"] == year:
-            net_cents[income["household_id"]] = (
-                net_cents.get(income["household_id"], 0) + income["net_cents"]
-            )
+            net_cents[income["household_id"]] = income["net_cents"]
     measure_count, income_measure_count = defaultdict(int), defaultdict(int)
     for measure in rows["me"]:
         if measure["year"] <= year:

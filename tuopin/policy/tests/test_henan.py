@@ -37,6 +37,12 @@ def child(years: int, days: int = 0, **fields) -> dict:
     return {**ADULT, "birth_date": birth, **fields}
 
 
+# Every income component known (a blank one is unknown, and so is the net income then).
+KNOWN_ZERO = dict.fromkeys(
+    ("wages", "business", "property_income", "transfers", "production_costs"), Decimal(0)
+)
+
+
 def household(number, facts=None, members=None, income=None, measures=((2017, True),)):
     created = Household.objects.create(
         village=first_village(RENHE), number=number, **{**GOOD_FACTS, **(facts or {})}
@@ -44,7 +50,9 @@ def household(number, facts=None, members=None, income=None, measures=((2017, Tr
     for index, member in enumerate(members if members is not None else [ADULT, ADULT]):
         Member.objects.create(household=created, **{"name": f"成员{index}", **member})
     if income is not False:
-        Income.objects.create(household=created, year=2018, wages=Decimal(income or "10000.00"))
+        Income.objects.create(
+            household=created, year=2018, **{**KNOWN_ZERO, "wages": Decimal(income or "10000.00")}
+        )
     for year, raises in measures:
         Measure.objects.create(household=created, category="01", year=year, raises_income=raises)
     return created

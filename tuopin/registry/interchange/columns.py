@@ -20,6 +20,7 @@ from tuopin.registry.enums import (
     PovertyCause,
     PovertyStatus,
     Relation,
+    RelocationMode,
     RoadType,
     Sex,
     StudentStatus,
@@ -96,6 +97,11 @@ STATUS_SYNONYMS = {
     "贫困户": PovertyStatus.NOT_EXITED,
 }
 ETHNICITY_SYNONYMS = {"汉": "01", "回": "03"}
+RELOCATION_MODE_SYNONYMS = {
+    "集中": RelocationMode.CENTRALISED,
+    "分散": RelocationMode.SCATTERED,
+    "集中安置点": RelocationMode.CENTRALISED,
+}
 
 CAUSES = v.CodeList(PovertyCause, CAUSE_SYNONYMS)
 MEASURES = v.CodeList(MeasureCategory, MEASURE_SYNONYMS, optional_suffix="扶贫")
@@ -182,6 +188,28 @@ COLUMNS: list[Column] = [
     Column("housing_grade", "危房等级", HOUSEHOLD, GRADES),
     Column("dangerous_house", "是否危房", HOUSEHOLD, dangerous_house, exported=False),
     Column("owns_house", "是否有自有住房", HOUSEHOLD, v.yes_no),
+    # 易地扶贫搬迁 (resettlement): the housing clause reads them (resettled and moved in).
+    Column(
+        "is_relocated",
+        "是否易地扶贫搬迁户",
+        HOUSEHOLD,
+        v.yes_no,
+        ("易地扶贫搬迁户", "易地搬迁户", "是否易地搬迁户", "是否易地扶贫搬迁", "是否搬迁户"),
+    ),
+    Column(
+        "relocation_mode",
+        "搬迁方式",
+        HOUSEHOLD,
+        v.CodeList(RelocationMode, RELOCATION_MODE_SYNONYMS),
+        ("安置方式", "搬迁安置方式"),
+    ),
+    Column(
+        "relocation_moved_in",
+        "是否已搬迁入住",
+        HOUSEHOLD,
+        v.yes_no,
+        ("已搬迁入住", "已入住", "是否已入住", "是否入住", "是否搬迁入住"),
+    ),
     Column("water_safe", "饮水是否安全", HOUSEHOLD, v.yes_no),
     Column("water_difficult", "饮水是否困难", HOUSEHOLD, v.yes_no),
     Column("has_household_power", "是否通生活用电", HOUSEHOLD, v.yes_no),

@@ -11,7 +11,6 @@ only households whose rows are all valid.
 import gc
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 from django.utils import timezone
@@ -581,12 +580,11 @@ def _income_warnings(households: list[HouseholdRows], cleaned: dict) -> None:
             for m in cleaned[id(household)]
             if (m.get("status") or MemberStatus.NORMAL) == MemberStatus.NORMAL
         )
-        if declared is None or not current:
-            continue
-        net = sum((values.get(name) or Decimal(0)) for name in INCOME_AMOUNTS[:4]) - (
-            values.get("production_costs") or Decimal(0)
-        )
-        computed = net / current
+        amounts = [values.get(name) for name in INCOME_AMOUNTS]
+        if declared is None or not current or None in amounts:
+            continue  # with an amount unknown there is no computed value to compare
+        wages, business, property_income, transfers, costs = amounts
+        computed = (wages + business + property_income + transfers - costs) / current
         if abs(computed - declared) > 1:
             household.first.warnings.append(
                 Message(

@@ -7,7 +7,6 @@ importing user.
 """
 
 from dataclasses import dataclass, field, fields
-from decimal import Decimal
 from typing import NamedTuple
 
 from django.utils import timezone
@@ -312,11 +311,8 @@ class BulkWriter:
             pk, values = targets[id(household)][0], household.first.household
             year = values.get("income_year")
             if year is not None and any(name in values for name in INCOME_AMOUNTS):
-                amounts = {
-                    name: values.get(name) or Decimal(0)
-                    for name in INCOME_AMOUNTS
-                    if name in values
-                }
+                # A blank amount is unknown (NULL), not 0; an absent column changes nothing.
+                amounts = {name: values[name] for name in INCOME_AMOUNTS if name in values}
                 income = incomes.get((pk, year))
                 if income is None:
                     plan.incomes.append({"household_id": pk, "year": year, **amounts})

@@ -23,6 +23,14 @@ def fact(value) -> str:
 
 
 @register.filter
+def amount(value) -> str:
+    """A money amount that may be unknown: blank (NULL) is 未填报, never 0."""
+    if value is None:
+        return _("未填报")
+    return str(value)
+
+
+@register.filter
 def health(member) -> str:
     flags = [
         (member.is_chronically_ill, _("长期慢性病")),

@@ -158,10 +158,15 @@ def test_a_real_looking_file_loads_and_reimports_unchanged(shangqiu, tmp_path):
 def test_row_numbers_are_the_ones_excel_shows(shangqiu, tmp_path):
     rows = family()
     rows[1]["性别"] = "男"  # the spouse: same sex as the head, and disagrees with the ID
+    rows[2]["证件号码"] = SON_ID[:17] + ("0" if SON_ID[17] != "0" else "1")  # check digit
     path = write_xlsx(tmp_path / "bad.xlsx", rows)
     report = run(path)
-    # Title rows 1-2, header row 3: the spouse is on row 5.
+    # Title rows 1-2, header row 3: the spouse is on row 5, the son on row 6.
     assert {(e.row, e.column, e.code) for e in report.errors} == {
+        (6, "证件号码", "id_check_digit"),
+    }
+    # Suspect but storable: warnings on their row and column (stored if nothing else fails).
+    assert {(w.row, w.column, w.code) for w in report.warnings} == {
         (5, "性别", "id_sex_mismatch"),
         (5, "性别", "spouse_same_sex"),
     }

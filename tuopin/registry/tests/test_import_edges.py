@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from tuopin.registry.enums import Relation
 from tuopin.registry.idnumbers import make_id_number
 from tuopin.registry.interchange import importer
 from tuopin.registry.interchange.exporter import export_registry, households_under
@@ -144,21 +145,21 @@ def test_json_of_an_unusable_file_has_the_usual_shape(shangqiu, tmp_path):
 @pytest.mark.parametrize("suffix", ["xlsx", "csv"])
 def test_a_stored_defect_re_imports_unchanged_but_blocks_any_change(shangqiu, tmp_path, suffix):
     import_registry(write_xlsx(tmp_path / "in.xlsx", family()))
-    # A defect the checks would refuse, already stored (as the seed plants them).
-    Member.objects.filter(name="张磊").update(birth_date=date(2005, 9, 2))
+    # A defect the checks would refuse, already stored (data of before the checks).
+    Member.objects.filter(name="张建国").update(relation=Relation.SON)
     out = tmp_path / f"out.{suffix}"
     export_registry(households_under("411421"), out)
     report = import_registry(out)
     assert report.errors == [] and report.exit_code == 0
     assert report.households.unchanged == 1 and report.members.unchanged == 3
     [warning] = report.warnings
-    assert warning.code == "id_birth_date_mismatch" and "登记库中已是如此" in warning.message_zh
+    assert warning.code == "household_without_head" and "登记库中已是如此" in warning.message_zh
     changed = family()
-    changed[2]["出生日期"] = "2005-09-02"
-    changed[0]["姓名"] = "张建设"  # any change to the household: the defect is an error again
+    changed[0]["与户主关系"] = "之子"
+    changed[1]["姓名"] = "王秀兰"  # any change to the household: the defect is an error again
     refused = import_registry(write_xlsx(tmp_path / "changed.xlsx", changed))
-    assert ("id_birth_date_mismatch", 6) in {(e.code, e.row) for e in refused.errors}
-    assert Member.objects.filter(name="张建国").exists()
+    assert "household_without_head" in {e.code for e in refused.errors}
+    assert Member.objects.filter(name="王秀英").exists()
 
 
 def test_a_stored_repeat_of_the_main_cause_is_kept_not_silently_removed(shangqiu, tmp_path):

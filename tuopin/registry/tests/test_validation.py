@@ -35,19 +35,32 @@ def test_id_number_is_normalised_before_checking():
     assert cleaned["id_number"] == original
 
 
-def test_disagreeing_birth_date_sex_and_relation_are_errors():
+def warnings(problems):
+    return sorted(p.code for p in problems if p.warning)
+
+
+def test_disagreeing_birth_date_sex_and_relation_are_stored_with_warnings():
+    """Suspect (§6.2, §6.10) but storable as given: warnings, kept as typed; the quality
+    checks list them."""
     data = member(Relation.SON, Sex.MALE, date(1990, 1, 1))
     data["birth_date"] = date(1990, 1, 2)
     data["sex"] = Sex.FEMALE
-    _, problems = clean_member(data, on=TODAY)
-    assert codes(problems) == ["id_birth_date_mismatch", "id_sex_mismatch", "relation_sex_mismatch"]
+    cleaned, problems = clean_member(data, on=TODAY)
+    assert codes(problems) == []
+    assert warnings(problems) == [
+        "id_birth_date_mismatch",
+        "id_sex_mismatch",
+        "relation_sex_mismatch",
+    ]
+    assert cleaned["birth_date"] == date(1990, 1, 2) and cleaned["sex"] == Sex.FEMALE
 
 
 def test_a_household_needs_exactly_one_current_head_and_a_spouse_of_the_other_sex():
     members = family()
     assert household_member_problems(members) == []
-    members[1]["sex"] = Sex.MALE
-    assert codes(household_member_problems(members)) == ["spouse_same_sex"]
+    members[1]["sex"] = Sex.MALE  # suspect, storable: a warning (head_spouse_same_sex)
+    assert codes(household_member_problems(members)) == []
+    assert warnings(household_member_problems(members)) == ["spouse_same_sex"]
     no_head = [m for m in family() if m["relation"] != Relation.HEAD]
     assert codes(household_member_problems(no_head)) == ["household_without_head"]
     two = family() + [member(Relation.HEAD)]
@@ -65,6 +78,11 @@ def test_an_id_number_twice_in_one_household_names_the_first_member():
     assert "第 3 位" in problem.message_zh
 
 
-def test_work_months_outside_a_year_are_refused():
-    _, problems = clean_member(member(work_months=13), on=TODAY)
-    assert codes(problems) == ["work_months_range"]
+def test_more_than_12_months_is_a_warning_a_negative_number_an_error():
+    cleaned, problems = clean_member(member(work_months=13), on=TODAY)
+    assert codes(problems) == [] and warnings(problems) == ["work_months_range"]
+    assert cleaned["work_months"] == 13
+    _, problems = clean_member(member(work_months=-1), on=TODAY)
+    assert codes(problems) == ["work_months_unstorable"]
+    _, problems = clean_member(member(work_months=12), on=TODAY)
+    assert problems == []

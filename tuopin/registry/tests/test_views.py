@@ -90,7 +90,11 @@ def test_the_household_page_masks_ids_and_a_reveal_is_logged(office, village):
         acting_user=office,
         household=household,
         year=2018,
-        amounts={"wages": Decimal("10000"), "production_costs": Decimal("1")},
+        amounts={
+            **dict.fromkeys(("business", "property_income", "transfers"), Decimal(0)),
+            "wages": Decimal("10000"),
+            "production_costs": Decimal("1"),
+        },
     )
     client = login(office)
     page = client.get(reverse("registry:household", args=[household.pk])).content.decode()
