@@ -288,7 +288,9 @@ TUOPIN_ELSEWHERE_LOOKUPS_PER_HOUR = int(os.environ.get("TUOPIN_ELSEWHERE_LOOKUPS
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused access (403/404) is one line, not a traceback (tuopin/core/logfilters.py).
+    "filters": {"refusal_one_line": {"()": "tuopin.core.logfilters.RefusalOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusal_one_line"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {"tuopin": {"level": os.environ.get("LOG_LEVEL", "INFO")}},
 }

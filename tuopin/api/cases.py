@@ -54,7 +54,9 @@ EventAction = Annotated[
             "x-enum-descriptions": ["发起", *_labels(Action)],
         },
         description="操作：`propose` 发起；"
-        + "；".join(f"`{v}` {label}" for v, label in zip(Action.values, _labels(Action))),
+        + "；".join(
+            f"`{v}` {label}" for v, label in zip(Action.values, _labels(Action), strict=True)
+        ),
     ),
 ]
 
@@ -339,7 +341,9 @@ def case_action(request, case_id: RowId, payload: ActionIn):
     "the minutes of a step recorded afterwards (补录). JPEG, PNG or PDF up to "
     "TUOPIN_ATTACHMENT_MAX_BYTES.",
 )
-def case_event_attachment(request, case_id: RowId, event_id: RowId, file: UploadedFile = File(...)):
+def case_event_attachment(
+    request, case_id: RowId, event_id: RowId, file: Annotated[UploadedFile, File()]
+):
     case = access_case(request.user, case_id)
     case_attach(acting_user=request.user, case=case, event_id=event_id, attachment=file)
     return _detail(request, case)

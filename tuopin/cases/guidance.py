@@ -136,4 +136,5 @@ def notice_issuer(notice: Notice) -> dict:
         "offices": offices,
         "receivers": receivers,
         "phone": setting.objection_phone if setting and setting.objection_phone else None,
+        "county": county,
     }

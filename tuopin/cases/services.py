@@ -11,7 +11,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from tuopin.accounts.selectors import access_region, in_scope, user_assignments
+from tuopin.accounts.roles import Permission
+from tuopin.accounts.selectors import (
+    access_region,
+    in_scope,
+    require_permission,
+    user_assignments,
+)
 from tuopin.cases.enums import FINISHED, Action, CaseKind, CaseStatus, NoticeKind, StepKind
 from tuopin.cases.models import (
     Batch,
@@ -36,8 +42,8 @@ from tuopin.cases.transitions import (
     proposal_refusal,
 )
 from tuopin.core.errors import OutOfScope, TuopinError
-from tuopin.core.uploads import check_attachment
 from tuopin.core.regioncodes import significant_prefix
+from tuopin.core.uploads import check_attachment
 from tuopin.policy.models import AreaResult, HouseholdResult, Level, RunStatus
 from tuopin.policy.runs import evaluation_run
 from tuopin.policy.selectors import current_policy
@@ -363,9 +369,11 @@ def case_act(
         raise CaseRefused(
             "此操作不涉及公示，不能填写公示日期", "this action involves no notice", "date_refused"
         )
-    if posting and entering:
-        if refusal := notice_refusal(*posting, entering["notice_days"], day):
-            raise CaseRefused(*refusal, code="date_refused")
+    refusal = (
+        notice_refusal(*posting, entering["notice_days"], day) if posting and entering else None
+    )
+    if refusal:
+        raise CaseRefused(*refusal, code="date_refused")
     from_status, from_step = case.status, _step_code(case)
     if posting and not entering:
         _relist(case, *posting)
@@ -673,6 +681,22 @@ def batch_act(*, acting_user, batch: Batch, action: str, comment: str = "", prog
             refused[error.message_zh] = refused.get(error.message_zh, 0) + 1
         report(100 * index / max(len(cases), 1), f"{index}/{len(cases)}")
     return {"done": done, "refused": sum(refused.values()), "reasons": refused}
+
+
+def county_setting_update(*, acting_user, county_code: str, objection_phone: str) -> CountySetting:
+    """The county office sets the objection phone line its notices print."""
+    county = access_region(acting_user, county_code)
+    if county.level != RegionLevel.COUNTY:
+        raise CaseRefused("请选择县", "choose a county", "case_refused")
+    require_permission(acting_user, Permission.REGION_EDIT, county.code)
+    phone = objection_phone.strip()
+    if len(phone) > 40:
+        raise CaseRefused("异议受理电话过长", "the phone line is too long", "case_refused")
+    setting, _created = CountySetting.objects.get_or_create(county=county)
+    setting.objection_phone = phone
+    setting._history_user = acting_user
+    setting.save()
+    return setting
 
 
 @transaction.atomic

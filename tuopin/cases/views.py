@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from tuopin.accounts.roles import Permission, Role
-from tuopin.accounts.selectors import access_region, require_permission, top_regions
+from tuopin.accounts.selectors import (
+    access_region,
+    has_permission,
+    require_permission,
+    top_regions,
+)
 from tuopin.accounts.services import job_submit
 from tuopin.cases.enums import Action, CaseKind, CaseStatus, StepKind
 from tuopin.cases.forms import ActForm, CaseFilter, ProposeForm
@@ -21,7 +26,7 @@ from tuopin.cases.guidance import (
     proposable_kinds,
     task_lists,
 )
-from tuopin.cases.models import Notice
+from tuopin.cases.models import CountySetting, Notice
 from tuopin.cases.routes import PROPOSERS
 from tuopin.cases.selectors import (
     access_batch,
@@ -37,7 +42,7 @@ from tuopin.cases.selectors import (
     public_notices,
     spot_check_sample,
 )
-from tuopin.cases.services import case_act, case_propose, roles_over
+from tuopin.cases.services import case_act, case_propose, county_setting_update, roles_over
 from tuopin.core.errors import TuopinError
 from tuopin.core.regioncodes import significant_prefix
 from tuopin.policy.selectors import stored_household_results
@@ -404,5 +409,34 @@ def household_cases(request, household_id: int):
             "year": WORK_PLAN_YEAR,
             "open": [c for c in cases if c.status in (CaseStatus.OPEN, CaseStatus.OBJECTION)],
             "prefix": significant_prefix(household.village_id),
+        },
+    )
+
+
+@login_required
+def county_settings(request, county_code: str):
+    """The county office's notice settings: the objection phone line its notices print."""
+    _view(request)
+    county = access_region(request.user, county_code)
+    setting = CountySetting.objects.filter(county=county).first()
+    if request.method == "POST":
+        try:
+            county_setting_update(
+                acting_user=request.user,
+                county_code=county.code,
+                objection_phone=request.POST.get("objection_phone", ""),
+            )
+        except TuopinError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("cases:county_settings", county_code=county.code)
+    return render(
+        request,
+        "cases/county_settings.html",
+        {
+            "county": county,
+            "setting": setting,
+            "may_edit": has_permission(request.user, Permission.REGION_EDIT, county.code),
         },
     )
