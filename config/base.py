@@ -270,6 +270,8 @@ TUOPIN_UPLOAD_MAX_ROW_BYTES = int(os.environ.get("TUOPIN_UPLOAD_MAX_ROW_BYTES", 
 # Cells of an .xls (xlrd holds a sheet whole, about 48 bytes a cell): a full 65,536-row
 # sheet of 62 columns has 4.1 million.
 TUOPIN_UPLOAD_MAX_XLS_CELLS = int(os.environ.get("TUOPIN_UPLOAD_MAX_XLS_CELLS", "8000000"))
+# A case step's attachment (photo of the notice board, minutes; core/uploads.py).
+TUOPIN_ATTACHMENT_MAX_BYTES = int(os.environ.get("TUOPIN_ATTACHMENT_MAX_BYTES", str(10 << 20)))
 # An upload stops being received past TUOPIN_UPLOAD_MAX_BYTES (the form then says so);
 # files over Django's FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) go to a temporary file, never
 # memory, and DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) keeps bounding the other form fields.
@@ -286,7 +288,9 @@ TUOPIN_ELSEWHERE_LOOKUPS_PER_HOUR = int(os.environ.get("TUOPIN_ELSEWHERE_LOOKUPS
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused access (403/404) is one line, not a traceback (tuopin/core/logfilters.py).
+    "filters": {"refusal_one_line": {"()": "tuopin.core.logfilters.RefusalOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusal_one_line"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {"tuopin": {"level": os.environ.get("LOG_LEVEL", "INFO")}},
 }

@@ -5,9 +5,12 @@ both ways: the input is checked before any rule runs, and the output masks every
 number as the registry endpoints do; free text (reason, comments) is masked too.
 """
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Annotated
 
-from ninja import Field, Router, Schema
+from django.utils import translation
+from ninja import Field, File, Router, Schema
+from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from tuopin.accounts.roles import Permission
@@ -16,14 +19,46 @@ from tuopin.api.masking import mask_text, mask_value
 from tuopin.api.registry import HouseholdFields, HouseholdInput, MemberFields, MemberInput
 from tuopin.api.schemas import answers
 from tuopin.api.types import Day, Filter, Limit, RegionPrefix, RowId, Year
-from tuopin.cases.enums import Action, CaseKind, CaseStatus
+from tuopin.cases.enums import Action, CaseKind, CaseStatus, StepKind
 from tuopin.cases.selectors import access_case, case_actions, case_list_for_user, my_tasks
-from tuopin.cases.services import case_act, case_propose
+from tuopin.cases.services import case_act, case_attach, case_propose
 from tuopin.core.regioncodes import filter_prefix
 from tuopin.registry.enums import MemberEventKind
 from tuopin.registry.selectors import access_household
 
 router = Router(tags=["cases"])
+
+
+def _labels(choices) -> list[str]:
+    with translation.override(None):  # the Chinese labels are the message ids
+        return [str(label) for _value, label in choices.choices]
+
+
+def labelled(choices, what: str, extra: tuple = ()):
+    """An enum of a code list whose OpenAPI entry gives each value's label
+    (`x-enum-descriptions`, and listed in the description for readers without it)."""
+    values = [*choices.values, *(value for value, _label in extra)]
+    labels = [*_labels(choices), *(label for _value, label in extra)]
+    listing = "；".join(f"`{v}` {label}" for v, label in zip(values, labels, strict=True))
+    return Field(
+        description=f"{what}：{listing}",
+        json_schema_extra={"x-enum-descriptions": labels},
+    )
+
+
+EventAction = Annotated[
+    str,
+    Field(
+        json_schema_extra={
+            "enum": ["propose", *Action.values],
+            "x-enum-descriptions": ["发起", *_labels(Action)],
+        },
+        description="操作：`propose` 发起；"
+        + "；".join(
+            f"`{v}` {label}" for v, label in zip(Action.values, _labels(Action), strict=True)
+        ),
+    ),
+]
 
 
 def _get(obj, name: str):
@@ -32,14 +67,25 @@ def _get(obj, name: str):
 
 
 class EventOut(Schema):
-    at: datetime
+    id: int
+    at: datetime = Field(description="录入时间 (when it was recorded)")
+    occurred_on: date | None = Field(
+        description="补录的步骤实际办理日期；空为录入当时办理 (the real date of a step recorded "
+        "afterwards)"
+    )
+    recorded_late: bool = Field(description="补录 (recorded on a later day than it took place)")
     actor: str = Field(alias="actor.username")
-    action: str
+    action: EventAction
     from_status: str
     to_status: str
     from_step: str
     to_step: str
     comment: str
+    has_attachment: bool
+
+    @staticmethod
+    def resolve_has_attachment(event) -> bool:
+        return bool(event.attachment)
 
     @staticmethod
     def resolve_comment(event) -> str:
@@ -109,13 +155,14 @@ class CasePayloadIn(Schema):
 
 class CaseOut(Schema):
     id: int
-    kind: str
-    status: str
+    kind: CaseKind = labelled(CaseKind, "业务类型 (case kind)")
+    status: CaseStatus = labelled(CaseStatus, "状态 (status)")
     year: int
     region_code: str = Field(alias="region_id")
     household_id: int | None
     step: str | None
     step_title: str | None
+    step_kind: StepKind | None = labelled(StepKind, "当前步骤类型 (step kind)")
     route_version: int = Field(alias="route.version")
     proposer: str = Field(alias="proposer.username")
     reason: str
@@ -140,11 +187,17 @@ class CaseOut(Schema):
     def resolve_step_title(case) -> str | None:
         return case.step["title"] if case.step else None
 
+    @staticmethod
+    def resolve_step_kind(case) -> str | None:
+        return case.step["kind"] if case.step else None
+
 
 class CaseDetail(CaseOut):
     payload: CasePayloadOut
     events: list[EventOut]
-    allowed_actions: list[str]
+    allowed_actions: list[Action] = labelled(
+        Action, "您现在可以办理的操作 (the actions you may take now)"
+    )
 
     @staticmethod
     def resolve_events(case) -> list:
@@ -163,12 +216,31 @@ class CaseIn(Schema):
     region_code: str = Field("", pattern=r"^([0-9]{12})?$")
     reason: str = Field("", max_length=300)
     payload: CasePayloadIn = CasePayloadIn()
+    occurred_on: Day | None = Field(
+        None,
+        description="补录：纸面上实际发起的日期，不晚于今天 (the real date, not in the future)",
+    )
 
 
 class ActionIn(Schema):
-    action: Action
+    action: Action = labelled(Action, "操作 (action)")
     comment: str = Field("", max_length=500)
     override_reason: str = Field("", max_length=300)
+    occurred_on: Day | None = Field(
+        None,
+        description="补录：此步骤实际办理的日期，不晚于今天、不早于上一步骤；公示期等规则按此日期"
+        "判断 (the day the step took place: not in the future, not before the previous step; "
+        "every rule is checked against it)",
+    )
+    notice_starts: Day | None = Field(
+        None,
+        description="公示实际张贴日期（进入或处于公示步骤时）(the notice's real first day)",
+    )
+    notice_ends: Day | None = Field(
+        None,
+        description="公示实际截止日期，公示期不少于法定天数 (the notice's real last day; at least "
+        "the legal length)",
+    )
 
 
 def _detail(request, case):
@@ -234,6 +306,7 @@ def case_create(request, payload: CaseIn):
         household=household,
         region_code=payload.region_code,
         reason=payload.reason,
+        occurred_on=payload.occurred_on,
         # As the pages store it: plain JSON, dates as ISO text, only what was sent.
         payload=payload.payload.model_dump(mode="json", exclude_unset=True),
     )
@@ -253,5 +326,24 @@ def case_action(request, case_id: RowId, payload: ActionIn):
         action=payload.action,
         comment=payload.comment,
         override_reason=payload.override_reason,
+        occurred_on=payload.occurred_on,
+        notice_starts=payload.notice_starts,
+        notice_ends=payload.notice_ends,
     )
+    return _detail(request, case)
+
+
+@router.post(
+    "/cases/{case_id}/events/{event_id}/attachment",
+    response=answers({200: CaseDetail}),
+    summary="为办理记录上传附件（公示照片、会议记录：.jpg、.png、.pdf）",
+    description="Only the person who recorded the step, once: the photo of the notice board or "
+    "the minutes of a step recorded afterwards (补录). JPEG, PNG or PDF up to "
+    "TUOPIN_ATTACHMENT_MAX_BYTES.",
+)
+def case_event_attachment(
+    request, case_id: RowId, event_id: RowId, file: Annotated[UploadedFile, File()]
+):
+    case = access_case(request.user, case_id)
+    case_attach(acting_user=request.user, case=case, event_id=event_id, attachment=file)
     return _detail(request, case)

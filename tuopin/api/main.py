@@ -154,6 +154,11 @@ def schema_invalid(request, exc: ValidationError):
         if kind in QUOTED and isinstance(value, str | int) and len(str(value)) <= 40:
             # Say what was refused: "77" is not a cause of poverty.
             zh, en = f"“{value}”{zh}", f"'{value}': {en}"
+        expected = (error.get("ctx") or {}).get("expected")
+        if kind == "enum" and expected:
+            # Say what would do (an unknown action lists the valid ones; pydantic's English
+            # message already does).
+            zh = f"{zh}，可用的取值：{expected}"
         name = field.rsplit(".", 1)[-1]
         where = f"{FIELD_LABELS[name]}（{field}）" if name in FIELD_LABELS else field
         problems.append(

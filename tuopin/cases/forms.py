@@ -24,8 +24,32 @@ class CaseFilter(forms.Form):
         bootstrap(self, small=True)
 
 
+def _date(label: str, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+# The fields each kind of case asks for, beside year, reason and date (ProposeForm).
+KIND_FIELDS = {
+    CaseKind.EXIT: ("household",),
+    CaseKind.RETURN: ("household",),
+    CaseKind.MONITORING: ("household",),
+    CaseKind.MEMBER_CHANGE: ("household", "member", "event", "date"),
+    CaseKind.IDENTIFICATION: ("region", "number", "members"),
+    CaseKind.VILLAGE_EXIT: ("region",),
+    CaseKind.COUNTY_EXIT: ("region",),
+}
+COMMON_FIELDS = ("kind", "year", "reason", "occurred_on")
+
+
 class ProposeForm(forms.Form):
-    kind = forms.ChoiceField(label=_("业务类型"), choices=CaseKind.choices)
+    kind = forms.ChoiceField(
+        label=_("业务类型"), choices=CaseKind.choices, widget=forms.HiddenInput
+    )
     year = forms.IntegerField(label=_("年度"), min_value=2014, max_value=2030, initial=2018)
     household = forms.IntegerField(
         label=_("贫困户（编号 ID）"), required=False, widget=forms.HiddenInput
@@ -47,12 +71,26 @@ class ProposeForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+    occurred_on = _date(
+        _("实际发起日期（补录）"), _("在纸面上已办理、事后录入时填写；留空为今天。")
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, kind: str = "", **kwargs):
+        """Only the fields of `kind` (KIND_FIELDS) stay on the form."""
         super().__init__(*args, **kwargs)
+        wanted = set(COMMON_FIELDS) | set(KIND_FIELDS.get(kind, ()))
+        for name in list(self.fields):
+            if name not in wanted:
+                del self.fields[name]
+        if kind in (CaseKind.VILLAGE_EXIT, CaseKind.COUNTY_EXIT) and "region" in self.fields:
+            self.fields["region"].label = _("区划代码（退出的村或县）")
+            self.fields["region"].required = True
+        elif kind == CaseKind.IDENTIFICATION:
+            self.fields["region"].label = _("区划代码（申请户所在的村）")
+            self.fields["region"].required = True
         bootstrap(self, small=True)
 
-    def clean_members(self):
+    def _members(self):
         relations = {str(label): value for value, label in Relation.choices}
         sexes = {str(label): value for value, label in Sex.choices}
         people = []
@@ -77,6 +115,9 @@ class ProposeForm(forms.Form):
             )
         return people
 
+    def clean_members(self):
+        return self._members() if "members" in self.fields else []
+
     def payload(self) -> dict:
         data = self.cleaned_data
         if data["kind"] == CaseKind.MEMBER_CHANGE:
@@ -88,3 +129,13 @@ class ProposeForm(forms.Form):
         if data["kind"] == CaseKind.IDENTIFICATION:
             return {"number": data["number"], "members": data["members"]}
         return {}
+
+
+class ActForm(forms.Form):
+    """What comes with an action on a case page (the action itself is the button)."""
+
+    comment = forms.CharField(max_length=500, required=False)
+    override_reason = forms.CharField(max_length=300, required=False)
+    occurred_on = _date(_("实际办理日期（补录）"))
+    notice_starts = _date(_("公示实际张贴日期"))
+    notice_ends = _date(_("公示实际截止日期"))

@@ -3,6 +3,7 @@ public notices, and the outside lists identification is cross-checked against.""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -165,6 +166,9 @@ class CaseEvent(models.Model):
     to_step = models.CharField(_("新步骤"), max_length=40, blank=True)
     comment = models.CharField(_("意见"), max_length=500, blank=True)
     attachment = models.FileField(_("附件"), upload_to="cases/%Y/", blank=True)
+    # The day the step took place when it was done on paper and recorded afterwards (补录);
+    # empty when it took place as it was recorded (`at`).
+    occurred_on = models.DateField(_("实际办理日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("办理记录")
@@ -173,6 +177,16 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"
+
+    @property
+    def day(self):
+        """The day the step took place: the real date of a step recorded afterwards."""
+        return self.occurred_on or timezone.localdate(self.at)
+
+    @property
+    def recorded_late(self) -> bool:
+        """补录: recorded on a later day than the one it took place."""
+        return self.occurred_on is not None and self.occurred_on < timezone.localdate(self.at)
 
 
 class Objection(models.Model):
@@ -247,3 +261,26 @@ class OutsideRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.name}"
+
+
+class CountySetting(models.Model):
+    """What a county's notices print: the objection phone line, kept by the county office."""
+
+    county = models.OneToOneField(
+        "regions.Region",
+        verbose_name=_("县"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        primary_key=True,
+    )
+    objection_phone = models.CharField(_("异议受理电话"), max_length=40, blank=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("县公示设置")
+        verbose_name_plural = _("县公示设置")
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.objection_phone}"

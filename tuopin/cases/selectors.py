@@ -170,7 +170,8 @@ def _mask_name(name: str) -> str:
 
 
 def monitoring_candidates(user, region_code: str, year: int) -> QuerySet:
-    """Households below 1.5 × the line, or whose income fell by 30% or more since last year."""
+    """Exited households below 1.5 × the line, or whose income fell by 30% or more since
+    last year (the still poor are not candidates: they are assisted as poor households)."""
     policy = current_policy()
     line = policy.parameters["poverty_line"]["by_year"].get(str(year)) if policy else None
     if line is None:
@@ -211,11 +212,8 @@ def monitoring_candidates(user, region_code: str, year: int) -> QuerySet:
         )
         .filter(
             Q(per_capita__lt=1.5 * line) | Q(net__lt=F("previous") * 0.7),
-            status__in=[
-                PovertyStatus.EXITED_WITH_POLICY,
-                PovertyStatus.EXITED_NO_POLICY,
-                PovertyStatus.NOT_EXITED,
-            ],
+            # domain.md §5: exited households at risk; the still poor are assisted as such
+            status__in=[PovertyStatus.EXITED_WITH_POLICY, PovertyStatus.EXITED_NO_POLICY],
         )
         .select_related("village")
         .order_by("per_capita", "pk")

@@ -5,18 +5,45 @@ changes nothing. Registry status changes only in `_apply_effect`, on the last ap
 """
 
 import datetime
+from dataclasses import replace
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from tuopin.accounts.selectors import access_region, in_scope, user_assignments
-from tuopin.cases.enums import Action, CaseKind, CaseStatus, NoticeKind, StepKind
-from tuopin.cases.models import Batch, Case, CaseEvent, Notice, Objection, OutsideRecord, Route
-from tuopin.cases.routes import PROPOSERS
-from tuopin.cases.transitions import REVIEW_DECISIONS, REVIEW_STEPS, Actor, CaseFacts, decide
+from tuopin.accounts.roles import Permission
+from tuopin.accounts.selectors import (
+    access_region,
+    in_scope,
+    require_permission,
+    user_assignments,
+)
+from tuopin.cases.enums import FINISHED, Action, CaseKind, CaseStatus, NoticeKind, StepKind
+from tuopin.cases.models import (
+    Batch,
+    Case,
+    CaseEvent,
+    CountySetting,
+    Notice,
+    Objection,
+    OutsideRecord,
+    Route,
+)
+from tuopin.cases.places import committee_name, place_name
+from tuopin.cases.transitions import (
+    REVIEW_DECISIONS,
+    REVIEW_STEPS,
+    Actor,
+    CaseFacts,
+    HouseholdFacts,
+    date_refusal,
+    decide,
+    notice_refusal,
+    proposal_refusal,
+)
 from tuopin.core.errors import OutOfScope, TuopinError
 from tuopin.core.regioncodes import significant_prefix
+from tuopin.core.uploads import check_attachment
 from tuopin.policy.models import AreaResult, HouseholdResult, Level, RunStatus
 from tuopin.policy.runs import evaluation_run
 from tuopin.policy.selectors import current_policy
@@ -38,6 +65,19 @@ class CaseRefused(TuopinError):
 
     def __init__(self, message_zh: str, message_en: str, code: str = "case_refused"):
         super().__init__(code, message_zh, message_en)
+
+
+class UnknownAction(TuopinError):
+    """An action that does not exist: a mistake in the request (400), not a refusal."""
+
+    def __init__(self, action: str):
+        valid_zh = "、".join(f"{value}（{label}）" for value, label in Action.choices)
+        super().__init__(
+            "action_unknown",
+            f"未知操作“{action}”，可用的操作：{valid_zh}",
+            f"unknown action '{action}'; valid actions: {', '.join(Action.values)}",
+            field="action",
+        )
 
 
 def roles_over(user, region_code: str) -> frozenset:
@@ -94,15 +134,21 @@ def case_propose(
     reason: str = "",
     payload: dict | None = None,
     batch: Batch | None = None,
+    occurred_on: datetime.date | None = None,
+    today: datetime.date | None = None,
 ) -> Case:
+    """`occurred_on`: the day the proposal was made on paper, when recorded afterwards."""
     if household is not None:
         region_code = household.village_id
     region = access_region(acting_user, region_code)
     roles = roles_over(acting_user, region.code)
-    if not set(PROPOSERS[kind]) & roles:
-        raise CaseRefused(
-            f"您不能发起“{CaseKind(kind).label}”", f"you may not propose a {kind} case"
-        )
+    facts = household_facts(household) if household is not None else None
+    refusal = proposal_refusal(kind, roles, facts, year)
+    if refusal:
+        raise CaseRefused(*refusal)
+    today = today or timezone.localdate()
+    if occurred_on is not None and (refusal := date_refusal(occurred_on, today, None)):
+        raise CaseRefused(*refusal, code="date_refused")
     case = Case(
         kind=kind,
         route=current_route(kind),
@@ -116,9 +162,41 @@ def case_propose(
     )
     _check_proposal(case, acting_user)
     case.save()
-    _event(case, acting_user, "propose", "", CaseStatus.OPEN, "", _step_code(case), reason)
-    _enter_step(case, timezone.localdate())
+    if occurred_on is not None:
+        Case.objects.filter(pk=case.pk).update(
+            step_entered_at=_start_of(occurred_on), created_at=_start_of(occurred_on)
+        )
+    _event(
+        case,
+        acting_user,
+        "propose",
+        "",
+        CaseStatus.OPEN,
+        "",
+        _step_code(case),
+        reason,
+        occurred_on=occurred_on,
+    )
+    _enter_step(case, occurred_on or today)
     return case
+
+
+def household_facts(household: Household) -> HouseholdFacts:
+    open_kinds = (
+        Case.objects.filter(household=household)
+        .exclude(status__in=FINISHED)
+        .values_list("kind", flat=True)
+    )
+    return HouseholdFacts(
+        status=household.status,
+        identified_year=household.identified_year,
+        returned_year=household.returned_year,
+        open_kinds=frozenset(open_kinds),
+    )
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def _check_proposal(case: Case, acting_user) -> None:
@@ -239,7 +317,17 @@ def case_act(
     override_reason: str = "",
     today: datetime.date | None = None,
     attachment=None,
+    occurred_on: datetime.date | None = None,
+    notice_starts: datetime.date | None = None,
+    notice_ends: datetime.date | None = None,
 ) -> Case:
+    """Take `action` on the case, or refuse it (`CaseRefused`) having changed nothing.
+
+    A step done on paper is recorded afterwards (补录) with `occurred_on`, the day it took
+    place, and for a notice its real posting dates (`notice_starts`, `notice_ends`): every
+    rule (order, notice length, objections within the notice, roles) is checked against
+    those dates instead of today; `attachment` is the photo of the board or the minutes.
+    """
     case = (
         Case.objects.select_for_update(of=("self",))
         .select_related("route", "notice", "region")
@@ -249,39 +337,66 @@ def case_act(
         raise OutOfScope("case", str(case.pk))
     today = today or timezone.localdate()
     if action not in Action.values:
-        raise CaseRefused(f"未知操作：{action}", f"unknown action {action}", code="action_unknown")
+        raise UnknownAction(action)
+    if attachment is not None:
+        check_attachment(attachment)
+    day = occurred_on or today
+    events = list(case.events.all())
+    if occurred_on is not None:
+        previous = max((event.day for event in events), default=None)
+        if refusal := date_refusal(occurred_on, today, previous):
+            raise CaseRefused(*refusal, code="date_refused")
+    facts = case_facts(case)
+    posting = _posting(case, events, notice_starts, notice_ends, today)
+    if posting and case.step and case.step["kind"] == StepKind.NOTICE:
+        facts = replace(facts, notice_end=posting[1])
     actor = Actor(acting_user.pk, roles_over(acting_user, case.region_id))
-    decision = decide(case_facts(case), actor, action, today, override_reason=override_reason)
+    decision = decide(facts, actor, action, day, override_reason=override_reason)
     if not decision.allowed:
         raise CaseRefused(*decision.refusal)
     if action == Action.OBJECT and not comment.strip():
         raise CaseRefused("请填写异议内容", "the objection needs its content")
+    starts = posting[0] if posting else (case.notice.starts if case.notice_id else None)
+    if action == Action.OBJECT and starts and day < starts:
+        raise CaseRefused(
+            f"异议登记日期 {day.isoformat()} 早于公示开始日期 {starts.isoformat()}",
+            "an objection cannot come before the notice was posted",
+            code="date_refused",
+        )
+    moved = decision.step_index != case.step_index
+    entering = _entering_notice(case, decision) if moved else None
+    if posting and not (case.step and case.step["kind"] == StepKind.NOTICE) and not entering:
+        raise CaseRefused(
+            "此操作不涉及公示，不能填写公示日期", "this action involves no notice", "date_refused"
+        )
+    refusal = (
+        notice_refusal(*posting, entering["notice_days"], day) if posting and entering else None
+    )
+    if refusal:
+        raise CaseRefused(*refusal, code="date_refused")
     from_status, from_step = case.status, _step_code(case)
+    if posting and not entering:
+        _relist(case, *posting)
     if action == Action.OBJECT:
         Objection.objects.create(case=case, content=comment, recorded_by=acting_user)
     elif action in (Action.DISMISS, Action.UPHOLD):
         case.objections.filter(resolved_at__isnull=True).update(
             resolution=comment, upheld=action == Action.UPHOLD, resolved_at=timezone.now()
         )
-    moved = decision.step_index != case.step_index
     case.status, case.step_index = decision.status, decision.step_index
     if override_reason and case.kind == CaseKind.EXIT and case.evaluation_result != "pass":
         case.override_reason = override_reason
+    when = _start_of(occurred_on) if occurred_on else timezone.now()
     if moved:
-        case.step_entered_at = timezone.now()
+        case.step_entered_at = when
         case.notice = None
-    if case.status in (
-        CaseStatus.APPROVED,
-        CaseStatus.REJECTED,
-        CaseStatus.WITHDRAWN,
-        CaseStatus.CLOSED,
-    ):
-        case.finished_at = timezone.now()
+    if case.status in FINISHED:
+        case.finished_at = when
     case.save()
     if decision.effect:
-        _apply_effect(case, acting_user, today)
+        _apply_effect(case, acting_user, day)
     elif moved:
-        _enter_step(case, today)
+        _enter_step(case, day, posting)
     _event(
         case,
         acting_user,
@@ -294,8 +409,77 @@ def case_act(
             filter(None, [comment, f"理由：{override_reason}" if case.override_reason else ""])
         ),
         attachment,
+        occurred_on=occurred_on,
     )
     return case
+
+
+@transaction.atomic
+def case_attach(*, acting_user, case: Case, event_id: int, attachment) -> CaseEvent:
+    """Attach a file to a step its recorder took (the API's separate upload): once, by the
+    person who recorded it, checked as every attachment is."""
+    if not in_scope(acting_user, case.region_id):
+        raise OutOfScope("case", str(case.pk))
+    event = CaseEvent.objects.select_for_update().filter(pk=event_id, case=case).first()
+    if event is None:
+        raise OutOfScope("case_event", str(event_id))
+    if event.actor_id != acting_user.pk:
+        raise CaseRefused("只有办理人可以为这条办理记录上传附件", "only who recorded the step")
+    if event.attachment:
+        raise CaseRefused("这条办理记录已有附件", "the step already has an attachment")
+    check_attachment(attachment)
+    event.attachment = attachment
+    event.save(update_fields=["attachment"])
+    return event
+
+
+def _posting(case: Case, events, starts, ends, today) -> tuple | None:
+    """The real posting dates given for the notice the case is on (checked here against
+    the day the case reached the notice step) or is about to enter (checked by the caller
+    once that is known)."""
+    if starts is None and ends is None:
+        return None
+    if starts is None or ends is None:
+        raise CaseRefused(
+            "请同时填写公示开始日期和截止日期", "give both notice dates", "date_refused"
+        )
+    if starts > today:
+        raise CaseRefused(
+            f"公示开始日期 {starts.isoformat()} 晚于今天",
+            "the notice cannot start in the future",
+            "date_refused",
+        )
+    step = case.step
+    if step and step["kind"] == StepKind.NOTICE:
+        entered = max(
+            (event.day for event in events if event.to_step == step["code"]), default=None
+        )
+        if refusal := notice_refusal(starts, ends, step["notice_days"], entered):
+            raise CaseRefused(*refusal, code="date_refused")
+    return starts, ends
+
+
+def _entering_notice(case: Case, decision) -> dict | None:
+    steps = case.route.steps
+    if decision.step_index < len(steps) and decision.status == CaseStatus.OPEN:
+        step = steps[decision.step_index]
+        return step if step["kind"] == StepKind.NOTICE else None
+    return None
+
+
+def _relist(case: Case, starts: datetime.date, ends: datetime.date) -> None:
+    """Move the case to the notice that was really posted (its dates as given); the notice
+    the platform opened on the day the case reached the step goes if nothing else is on it."""
+    old = case.notice
+    notice = _notice(case, NoticeKind.NOTICE, case.step, starts, ends)
+    if old is not None and old.pk != notice.pk:
+        old.listed.remove(case)
+        if not old.listed.exists() and not old.cases.exclude(pk=case.pk).exists():
+            Case.objects.filter(pk=case.pk).update(notice=None)
+            old.delete()
+    notice.listed.add(case)
+    Case.objects.filter(pk=case.pk).update(notice=notice)
+    case.notice = notice
 
 
 def _step_code(case: Case) -> str:
@@ -304,9 +488,20 @@ def _step_code(case: Case) -> str:
 
 
 def _event(
-    case, actor, action, from_status, to_status, from_step, to_step, comment, attachment=None
+    case,
+    actor,
+    action,
+    from_status,
+    to_status,
+    from_step,
+    to_step,
+    comment,
+    attachment=None,
+    *,
+    occurred_on=None,
 ):
     CaseEvent.objects.create(
+        occurred_on=occurred_on,
         case=case,
         actor=actor,
         action=action,
@@ -319,14 +514,14 @@ def _event(
     )
 
 
-def _enter_step(case: Case, today: datetime.date) -> None:
-    """A notice step lists the case on the village's notice of that day (one per batch)."""
+def _enter_step(case: Case, today: datetime.date, posting: tuple | None = None) -> None:
+    """A notice step lists the case on the village's notice of that day (one per batch), or
+    on the notice with the real posting dates given (补录)."""
     step = case.step
     if not step or step["kind"] != StepKind.NOTICE:
         return
-    notice = _notice(
-        case, NoticeKind.NOTICE, step, today, today + datetime.timedelta(days=step["notice_days"])
-    )
+    starts, ends = posting or (today, today + datetime.timedelta(days=step["notice_days"]))
+    notice = _notice(case, NoticeKind.NOTICE, step, starts, ends)
     notice.listed.add(case)
     Case.objects.filter(pk=case.pk).update(notice=notice)
     case.notice = notice
@@ -335,7 +530,12 @@ def _enter_step(case: Case, today: datetime.date) -> None:
 def _notice(case: Case, kind: str, step: dict, starts, ends) -> Notice:
     noun = "公示" if kind == NoticeKind.NOTICE else "公告"
     notice = Notice.objects.filter(
-        kind=kind, case_kind=case.kind, region=case.region, step_code=step["code"], starts=starts
+        kind=kind,
+        case_kind=case.kind,
+        region=case.region,
+        step_code=step["code"],
+        starts=starts,
+        ends=ends,
     ).first()
     if notice is None:
         notice = Notice.objects.create(
@@ -343,10 +543,10 @@ def _notice(case: Case, kind: str, step: dict, starts, ends) -> Notice:
             case_kind=case.kind,
             region=case.region,
             step_code=step["code"],
-            title=f"{case.region.name}{case.year} 年{CaseKind(case.kind).label}{noun}",
+            title=f"{place_name(case.region)}{case.year} 年{CaseKind(case.kind).label}{noun}",
             starts=starts,
             ends=ends,
-            contact=f"{case.region.name}村委会、所在乡镇扶贫办；扶贫政策咨询热线",
+            contact=committee_name(case.region),
         )
     return notice
 
@@ -481,6 +681,22 @@ def batch_act(*, acting_user, batch: Batch, action: str, comment: str = "", prog
             refused[error.message_zh] = refused.get(error.message_zh, 0) + 1
         report(100 * index / max(len(cases), 1), f"{index}/{len(cases)}")
     return {"done": done, "refused": sum(refused.values()), "reasons": refused}
+
+
+def county_setting_update(*, acting_user, county_code: str, objection_phone: str) -> CountySetting:
+    """The county office sets the objection phone line its notices print."""
+    county = access_region(acting_user, county_code)
+    if county.level != RegionLevel.COUNTY:
+        raise CaseRefused("请选择县", "choose a county", "case_refused")
+    require_permission(acting_user, Permission.REGION_EDIT, county.code)
+    phone = objection_phone.strip()
+    if len(phone) > 40:
+        raise CaseRefused("异议受理电话过长", "the phone line is too long", "case_refused")
+    setting, _created = CountySetting.objects.get_or_create(county=county)
+    setting.objection_phone = phone
+    setting._history_user = acting_user
+    setting.save()
+    return setting
 
 
 @transaction.atomic

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from tuopin.accounts.roles import Role
 from tuopin.cases.enums import Action, CaseKind, CaseStatus, StepKind
+from tuopin.cases.routes import PROPOSERS
+from tuopin.registry.enums import EXITED, STILL_POOR
 
 NEXT, STAY = "next", "stay"
 
@@ -184,3 +186,181 @@ def allowed_actions(case: CaseFacts, actor: Actor, today: datetime.date) -> list
         if decision.allowed:
             allowed.append(action)
     return allowed
+
+
+# ---------------------------------------------------------------- dates (补录)
+
+
+def date_refusal(
+    occurred: datetime.date,
+    today: datetime.date,
+    previous: datetime.date | None,
+) -> tuple[str, str] | None:
+    """A step recorded with the date it took place: not in the future, not before the
+    previous step of the case (the order of the procedure holds on paper too)."""
+    if occurred > today:
+        return (
+            f"办理日期 {occurred.isoformat()} 晚于今天，不能登记未来的日期",
+            f"the date {occurred.isoformat()} is in the future",
+        )
+    if previous is not None and occurred < previous:
+        return (
+            f"办理日期 {occurred.isoformat()} 早于上一步骤的日期 {previous.isoformat()}",
+            f"the date {occurred.isoformat()} is before the previous step ({previous.isoformat()})",
+        )
+    return None
+
+
+def notice_refusal(
+    starts: datetime.date,
+    ends: datetime.date,
+    days: int,
+    entered: datetime.date | None,
+) -> tuple[str, str] | None:
+    """The real posting dates of a notice: after the step that put the case on notice, and
+    at least the legal length (`days`, as the routes count it: ends = starts + days)."""
+    if ends < starts:
+        return ("公示截止日期早于开始日期", "the notice ends before it starts")
+    if entered is not None and starts < entered:
+        return (
+            f"公示开始日期 {starts.isoformat()} 早于进入公示步骤的日期 {entered.isoformat()}",
+            f"the notice starts ({starts.isoformat()}) before the case reached it "
+            f"({entered.isoformat()})",
+        )
+    if (ends - starts).days < days:
+        return (
+            f"公示期 {starts.isoformat()} 至 {ends.isoformat()} 只有 {(ends - starts).days} 天，"
+            f"不少于 {days} 天",
+            f"the notice ran {(ends - starts).days} days, the rule is at least {days}",
+        )
+    return None
+
+
+# ---------------------------------------------------------------- proposing
+
+
+@dataclass(frozen=True)
+class HouseholdFacts:
+    status: str
+    identified_year: int | None = None
+    returned_year: int | None = None
+    open_kinds: frozenset = field(default_factory=frozenset)  # kinds of its unfinished cases
+
+
+def proposal_refusal(
+    kind: str, roles: frozenset, household: HouseholdFacts | None, year: int
+) -> tuple[str, str, str] | None:
+    """Whether a user holding `roles` over the village may propose a case of `kind` for the
+    household now: the rule behind the household page's buttons and `case_propose`.
+    A refusal is (Chinese, English, code)."""
+    if not set(PROPOSERS[kind]) & roles:
+        return (
+            f"您不能发起“{CaseKind(kind).label}”",
+            f"you may not propose a {kind} case",
+            "case_refused",
+        )
+    if household is None:
+        return None
+    if kind in household.open_kinds:
+        return (
+            f"该户已有办理中的“{CaseKind(kind).label}”事项",
+            "the household already has an open case of this kind",
+            "case_open",
+        )
+    if kind == CaseKind.EXIT:
+        if household.status not in STILL_POOR:
+            return (
+                "该户不是未脱贫户，不能再申请退出",
+                "the household is not in a state that can exit",
+                "case_refused",
+            )
+        if year in (household.identified_year, household.returned_year):
+            return (
+                f"当年识别或当年返贫的贫困户不能在 {year} 年退出",
+                "a household identified or returned in a year cannot exit that year",
+                "same_year_exit",
+            )
+    if kind == CaseKind.RETURN and household.status not in EXITED:
+        return (
+            "只有已脱贫户才能返贫",
+            "only an exited household can return to poverty",
+            "case_refused",
+        )
+    if kind == CaseKind.MONITORING and household.status in STILL_POOR:
+        # domain.md §5: monitoring is for exited and marginal households; the still poor
+        # are assisted as poor households already.
+        return (
+            "未脱贫户按贫困户帮扶，不纳入防止返贫监测",
+            "a household still poor is assisted as such, not monitored",
+            "case_refused",
+        )
+    return None
+
+
+# ---------------------------------------------------------------- explaining
+
+# Who acts at a step, as a sentence says it (the role's label is the office's full name).
+ACTOR_NOUN = {
+    "village": "村干部",
+    "township": "乡镇干部",
+    "county_office": "县扶贫办",
+    "city_office": "市扶贫办",
+}
+# The action that moves a step on, whose refusal tells a user why they cannot act.
+PRIMARY = {
+    StepKind.REVIEW: Action.APPROVE,
+    StepKind.CONSENT: Action.CONSENT,
+    StepKind.NOTICE: Action.CLOSE_NOTICE,
+    StepKind.RESULT: Action.APPROVE,
+}
+
+
+def primary_action(case: CaseFacts) -> str | None:
+    if case.status == CaseStatus.MONITORING:
+        return Action.REMOVE_RISK
+    if case.status == CaseStatus.OBJECTION:
+        return Action.DISMISS
+    step = current_step(case)
+    return PRIMARY.get(step["kind"]) if step else None
+
+
+def _day(value: datetime.date) -> str:
+    return f"{value.month} 月 {value.day} 日"
+
+
+def next_step(case: CaseFacts, today: datetime.date) -> tuple[str, str] | None:
+    """What happens next, who acts and when, in Chinese and English; None once finished."""
+    step = current_step(case)
+    if case.status == CaseStatus.MONITORING:
+        return (
+            "监测中：风险消除后由县扶贫办确认“消除风险”",
+            "monitored: the county office confirms when the risk is removed",
+        )
+    if step is None:
+        return None
+    who = ACTOR_NOUN.get(step["role"], _role_label(step["role"]))
+    if case.status == CaseStatus.OBJECTION:
+        return (
+            "公示期间收到异议：由村干部或乡镇干部核实后认定异议成立或不成立",
+            "an objection was raised: the village or township decides whether it stands",
+        )
+    if step["kind"] == StepKind.NOTICE and case.notice_end is not None:
+        if today <= case.notice_end:
+            return (
+                f"公示期至 {_day(case.notice_end)}，期满后由{who}结束公示",
+                f"the notice runs until {case.notice_end.isoformat()}; then the {step['role']} "
+                "closes it",
+            )
+        return (
+            f"公示期已于 {_day(case.notice_end)} 届满，等待{who}结束公示",
+            f"the notice ended on {case.notice_end.isoformat()}; the {step['role']} closes it",
+        )
+    if step["kind"] == StepKind.CONSENT:
+        return (
+            f"下一步：{step['title']}，由{who}登记户签字结果",
+            f"next: {step['code']}, recorded by the {step['role']}",
+        )
+    return (
+        f"下一步：{step['title']}，由{who}办理",
+        f"next: {step['code']}, by the {step['role']}",
+    )

@@ -15,6 +15,7 @@ urlpatterns = [
     path("notices/<int:notice_id>/print/", views.notice_print, name="notice_print"),
     path("monitoring/", views.monitoring, name="monitoring"),
     path("overrides/", views.overrides, name="overrides"),
+    path("settings/<str:county_code>/", views.county_settings, name="county_settings"),
     path("households/<int:household_id>/", views.household_cases, name="household_cases"),
 ]
 

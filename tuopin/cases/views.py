@@ -6,14 +6,28 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from tuopin.accounts.roles import Permission
-from tuopin.accounts.selectors import access_region, require_permission, top_regions
+from tuopin.accounts.roles import Permission, Role
+from tuopin.accounts.selectors import (
+    access_region,
+    has_permission,
+    require_permission,
+    top_regions,
+)
 from tuopin.accounts.services import job_submit
-from tuopin.cases.enums import Action, CaseKind, CaseStatus
-from tuopin.cases.forms import CaseFilter, ProposeForm
-from tuopin.cases.models import Notice
+from tuopin.cases.enums import Action, CaseKind, CaseStatus, StepKind
+from tuopin.cases.forms import ActForm, CaseFilter, ProposeForm
+from tuopin.cases.guidance import (
+    HOUSEHOLD_BUTTONS,
+    case_guidance,
+    notice_issuer,
+    proposable_kinds,
+    task_lists,
+)
+from tuopin.cases.models import CountySetting, Notice
+from tuopin.cases.routes import PROPOSERS
 from tuopin.cases.selectors import (
     access_batch,
     access_case,
@@ -22,16 +36,16 @@ from tuopin.cases.selectors import (
     case_list_for_user,
     monitoring_candidates,
     monitoring_without_measure,
-    my_tasks,
     notice_for_public,
     notice_rows,
     override_report,
     public_notices,
     spot_check_sample,
 )
-from tuopin.cases.services import case_act, case_propose, roles_over
+from tuopin.cases.services import case_act, case_propose, county_setting_update, roles_over
 from tuopin.core.errors import TuopinError
 from tuopin.core.regioncodes import significant_prefix
+from tuopin.policy.selectors import stored_household_results
 from tuopin.regions.enums import RegionLevel
 from tuopin.registry.selectors import access_household, access_member
 
@@ -52,10 +66,16 @@ def tasks(request):
         if region.level == RegionLevel.VILLAGE
         and "village" in roles_over(request.user, region.code)
     ]
+    lists = task_lists(request.user)
     return render(
         request,
         "cases/tasks.html",
-        {"tasks": my_tasks(request.user), "villages": villages, "year": WORK_PLAN_YEAR},
+        {
+            "tasks": lists["now"],
+            "upcoming": lists["upcoming"],
+            "villages": villages,
+            "year": WORK_PLAN_YEAR,
+        },
     )
 
 
@@ -87,13 +107,20 @@ def case_page(request, case_id: int):
     _view(request)
     case = access_case(request.user, case_id)
     actions = case_actions(request.user, case)
+    step = case.step
+    entering = _next_notice(case)
+    titles = {s["code"]: s["title"] for s in case.route.steps}
     return render(
         request,
         "cases/case.html",
         {
             "case": case,
-            "events": case.events.select_related("actor"),
+            "guidance": case_guidance(request.user, case, actions),
+            "events": [_event_row(event, titles) for event in case.events.select_related("actor")],
             "objections": case.objections.select_related("recorded_by"),
+            # 补录: the notice's real posting dates, on the notice step or the step before it
+            "notice_dates": bool(step and step["kind"] == StepKind.NOTICE) or entering,
+            "today": timezone.localdate(),
             "actions": [(action, Action(action).label) for action in actions],
             "needs_override": case.kind == CaseKind.EXIT
             and case.evaluation_result != "pass"
@@ -101,25 +128,63 @@ def case_page(request, case_id: int):
             and case.step
             and case.step["code"] == "county_approval",
             "steps": [
-                {**step, "done": index < case.step_index, "current": index == case.step_index}
+                {
+                    **step,
+                    "role_label": Role(step["role"]).label,
+                    "done": index < case.step_index,
+                    "current": index == case.step_index,
+                }
                 for index, step in enumerate(case.route.steps)
             ],
         },
     )
 
 
+def _next_notice(case) -> bool:
+    steps = case.route.steps
+    index = case.step_index + 1
+    return (
+        case.status == CaseStatus.OPEN
+        and index < len(steps)
+        and steps[index]["kind"] == StepKind.NOTICE
+    )
+
+
+def _event_row(event, titles: dict) -> dict:
+    """An event as the timeline shows it: labels for its action, steps and statuses."""
+    return {
+        "event": event,
+        "action": _ACTION_WORDS.get(event.action) or Action(event.action).label,
+        "from_step": titles.get(event.from_step, event.from_step),
+        "to_step": titles.get(event.to_step, event.to_step),
+        "from_status": CaseStatus(event.from_status).label if event.from_status else "",
+        "to_status": CaseStatus(event.to_status).label if event.to_status else "",
+    }
+
+
+_ACTION_WORDS = {"propose": _("发起")}
+
+
 @login_required
 @require_POST
 def case_action(request, case_id: int):
     case = access_case(request.user, case_id)
+    form = ActForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("cases:case", case_id=case.pk)
+    data = form.cleaned_data
     try:
         case_act(
             acting_user=request.user,
             case=case,
             action=request.POST.get("action", ""),
-            comment=request.POST.get("comment", ""),
-            override_reason=request.POST.get("override_reason", ""),
+            comment=data["comment"],
+            override_reason=data["override_reason"],
             attachment=request.FILES.get("attachment"),
+            occurred_on=data["occurred_on"],
+            notice_starts=data["notice_starts"],
+            notice_ends=data["notice_ends"],
         )
     except TuopinError as error:
         messages.error(request, error.message)
@@ -130,33 +195,64 @@ def case_action(request, case_id: int):
 
 @login_required
 def propose(request):
-    """Propose one case for a household (exit, return, monitoring, member change), a village
-    or county exit, or an identification with the applicants typed as lines."""
+    """Propose one case: for a household (exit, return, monitoring, member change) the form
+    names the household and shows its latest evaluation; a village or county exit, or an
+    identification with the applicants typed as lines. Only the kind's own fields show."""
     _view(request)
-    form = ProposeForm(request.POST or None, initial=request.GET.dict())
-    if request.method == "POST" and form.is_valid():
+    source = request.POST if request.method == "POST" else request.GET
+    kind = source.get("kind") if source.get("kind") in CaseKind.values else ""
+    household = None
+    if source.get("household", "").isdigit():
+        household = access_household(request.user, int(source["household"]))
+    form = ProposeForm(request.POST or None, initial=request.GET.dict(), kind=kind)
+    if request.method == "POST" and kind and form.is_valid():
         data = form.cleaned_data
         try:
-            household = (
-                access_household(request.user, data["household"]) if data["household"] else None
-            )
             payload = form.payload()
-            if data["kind"] == CaseKind.MEMBER_CHANGE and household is not None:
+            if kind == CaseKind.MEMBER_CHANGE and household is not None:
                 access_member(request.user, payload["member"])
             case = case_propose(
                 acting_user=request.user,
-                kind=data["kind"],
+                kind=kind,
                 year=data["year"],
                 household=household,
-                region_code=data["region"],
+                region_code=data.get("region", ""),
                 reason=data["reason"],
                 payload=payload,
+                occurred_on=data["occurred_on"],
             )
         except TuopinError as error:
             messages.error(request, error.message)
         else:
             return redirect("cases:case", case_id=case.pk)
-    return render(request, "cases/propose.html", {"form": form})
+    year = form["year"].value() or WORK_PLAN_YEAR
+    return render(
+        request,
+        "cases/propose.html",
+        {
+            "form": form,
+            "kind": kind,
+            "kind_label": CaseKind(kind).label if kind else "",
+            "household": household,
+            "head": household.members.filter(relation="02").first() if household else None,
+            "evaluation": (
+                (stored_household_results(request.user, household, limit=1) or [None])[0]
+                if household
+                else None
+            ),
+            "kinds": _kinds_offered(request.user, household, int(year)),
+        },
+    )
+
+
+def _kinds_offered(user, household, year: int) -> list:
+    """The kinds to choose from: for a household those its page offers, else the others."""
+    if household is not None:
+        return [(k, CaseKind(k).label) for k in proposable_kinds(user, household, year)]
+    return [
+        (k, CaseKind(k).label)
+        for k in (CaseKind.IDENTIFICATION, CaseKind.VILLAGE_EXIT, CaseKind.COUNTY_EXIT)
+    ]
 
 
 @login_required
@@ -233,7 +329,9 @@ def notice_print(request, notice_id: int):
         raise Http404
     access_region(request.user, notice.region_id)
     return render(
-        request, "cases/notice_print.html", {"notice": notice, "rows": notice_rows(notice)}
+        request,
+        "cases/notice_print.html",
+        {"notice": notice, "rows": notice_rows(notice), "issuer": notice_issuer(notice)},
     )
 
 
@@ -249,7 +347,12 @@ def public_notice(request, notice_id: int):
     return render(
         request,
         "cases/notice_print.html",
-        {"notice": notice, "rows": notice_rows(notice), "public": True},
+        {
+            "notice": notice,
+            "rows": notice_rows(notice),
+            "issuer": notice_issuer(notice),
+            "public": True,
+        },
     )
 
 
@@ -271,6 +374,10 @@ def monitoring(request):
             "year": year,
             "region": region,
             "without_measure": monitoring_without_measure(request.user)[:200],
+            # 纳入监测 only for a role that proposes monitoring over the region
+            "may_monitor": bool(
+                set(PROPOSERS[CaseKind.MONITORING]) & roles_over(request.user, region)
+            ),
             "today": timezone.localdate(),
         },
     )
@@ -294,8 +401,42 @@ def household_cases(request, household_id: int):
         {
             "household": household,
             "cases": cases,
+            "buttons": [
+                (kind, words)
+                for kind, words in HOUSEHOLD_BUTTONS
+                if kind in proposable_kinds(request.user, household, WORK_PLAN_YEAR)
+            ],
             "year": WORK_PLAN_YEAR,
             "open": [c for c in cases if c.status in (CaseStatus.OPEN, CaseStatus.OBJECTION)],
             "prefix": significant_prefix(household.village_id),
+        },
+    )
+
+
+@login_required
+def county_settings(request, county_code: str):
+    """The county office's notice settings: the objection phone line its notices print."""
+    _view(request)
+    county = access_region(request.user, county_code)
+    setting = CountySetting.objects.filter(county=county).first()
+    if request.method == "POST":
+        try:
+            county_setting_update(
+                acting_user=request.user,
+                county_code=county.code,
+                objection_phone=request.POST.get("objection_phone", ""),
+            )
+        except TuopinError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("cases:county_settings", county_code=county.code)
+    return render(
+        request,
+        "cases/county_settings.html",
+        {
+            "county": county,
+            "setting": setting,
+            "may_edit": has_permission(request.user, Permission.REGION_EDIT, county.code),
         },
     )

@@ -698,3 +698,47 @@ def _check_upload(path: Path, name: str) -> None:
     check_file(path, name)
     if name.lower().endswith(".csv"):
         csv_encoding(path)  # one pass, a chunk at a time: says "BOM but GBK" on the form
+
+
+# --- Attachments ------------------------------------------------------------------------
+
+# A photo of the notice board, the minutes of a village meeting, a signed form: images and
+# PDF only, told by their first bytes as well as their name (a renamed file is refused).
+ATTACHMENT_TYPES = {
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".pdf": (b"%PDF-",),
+}
+
+
+def check_attachment(upload) -> None:
+    """Refuse an attachment that is not a JPEG, PNG or PDF, or is over
+    TUOPIN_ATTACHMENT_MAX_BYTES, before anything is saved."""
+    name = getattr(upload, "name", "") or ""
+    suffix = Path(name).suffix.lower()
+    if suffix not in ATTACHMENT_TYPES:
+        raise UnusableFile(
+            "attachment_type",
+            "附件只能是 .jpg、.png 或 .pdf 文件",
+            "an attachment is a .jpg, .png or .pdf file",
+        )
+    most = settings.TUOPIN_ATTACHMENT_MAX_BYTES
+    if upload.size > most:
+        raise refuse_size(
+            "attachment_too_large",
+            "附件大小",
+            "the attachment",
+            upload.size,
+            most,
+            "TUOPIN_ATTACHMENT_MAX_BYTES",
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(ATTACHMENT_TYPES[suffix]):
+        raise UnusableFile(
+            "attachment_content",
+            f"附件内容不是 {suffix} 文件",
+            f"the attachment's content is not a {suffix} file",
+        )

@@ -13,6 +13,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ from tuopin.accounts.selectors import user_assignments
 from tuopin.api.main import api
 from tuopin.audit.models import AccessKind, AccessLog
 from tuopin.audit.services import access_log_record
-from tuopin.cases.models import OutsideRecord
+from tuopin.cases.models import CaseEvent, OutsideRecord
 from tuopin.cases.selectors import case_actions
 from tuopin.cases.services import case_propose
 from tuopin.core.models import Job
@@ -304,6 +305,19 @@ def _case_action(world: World, role: str, n: int):
     return f"/api/v1/cases/{world.case.pk}/actions", body
 
 
+def _case_attachment(world: World, role: str, n: int):
+    """A step this role recorded, and its photo (a multipart upload, see `call`)."""
+    event = CaseEvent.objects.create(
+        case=world.case,
+        actor=world.users[role],
+        action="comment",
+        from_status="open",
+        to_status="open",
+    )
+    photo = SimpleUploadedFile("board.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64)
+    return f"/api/v1/cases/{world.case.pk}/events/{event.pk}/attachment", {"file": photo}
+
+
 CALLS = {
     ("get", "/api/v1/me"): lambda w, r, n: ("/api/v1/me", None),
     ("get", "/api/v1/regions"): lambda w, r, n: ("/api/v1/regions?q=41", None),
@@ -354,6 +368,7 @@ CALLS = {
     ("get", "/api/v1/cases/tasks"): lambda w, r, n: ("/api/v1/cases/tasks", None),
     ("get", "/api/v1/cases/{case_id}"): lambda w, r, n: (f"/api/v1/cases/{w.case.pk}", None),
     ("post", "/api/v1/cases/{case_id}/actions"): _case_action,
+    ("post", "/api/v1/cases/{case_id}/events/{event_id}/attachment"): _case_attachment,
 }
 
 
@@ -363,6 +378,8 @@ def call(world: World, role: str, n: int, operation: tuple[str, str]):
     client = world.client(role)
     if body is None:
         return getattr(client, method)(url)
+    if isinstance(body.get("file"), SimpleUploadedFile):
+        return getattr(client, method)(url, body)  # multipart
     return getattr(client, method)(url, json.dumps(body), content_type="application/json")
 
 
