@@ -206,6 +206,20 @@ def test_seeding_fills_the_totals_and_a_full_refresh_changes_nothing(shangqiu):
     assert_totals_match()
 
 
+def test_the_migration_counts_the_year_totals_of_an_existing_registry(shangqiu):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("tuopin.registry.migrations.0005_region_year_totals")
+    seed_registry(households=30, region_code=MINQUAN, seed=6)
+    refreshed = {level: stored_year_totals(level) for level in ("village", "township")}
+    RegionYearTotal.objects.all().delete()
+    migration.fill(apps, None)
+    assert {level: stored_year_totals(level) for level in refreshed} == refreshed
+    assert refreshed["village"]
+
+
 def test_list_totals_sum_the_table_and_count_other_filters(office, village, make_user, monkeypatch):
     register(office, village, "0001", identified_year=2016)
     register(office, village, "0002", identified_year=2014, status=PovertyStatus.RETURNED)
