@@ -5,10 +5,11 @@ regions above it (a city run), but of any run only the results of their own regi
 """
 
 import datetime
+from collections import defaultdict
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Substr
 
 from tuopin.accounts.selectors import UNRESTRICTED, scope_prefixes, scope_q
@@ -33,7 +34,7 @@ from tuopin.policy.rules.sqlcompile import Plan
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 from tuopin.registry.enums import STILL_POOR, MemberStatus, Relation
-from tuopin.registry.models import Household, Measure, Member
+from tuopin.registry.models import Household, Measure, Member, RegionTotal, RegionYearTotal
 
 # The city's 2018 work plan (domain.md §1).
 TARGETS_2018 = {"people": 182_000, "villages": 351, "counties": 6}
@@ -276,33 +277,66 @@ def stored_explanation(run: EvaluationRun, row) -> list[dict]:
     ]
 
 
-def county_summary(user, year: int, region_code: str) -> dict:
-    """Per county: people, villages and the county itself against the 2018 targets."""
-    prefix = significant_prefix(region_code)
-    household_run = latest_run(user, Level.HOUSEHOLD, region_code, year)
-    village_run = latest_run(user, Level.VILLAGE, region_code, year)
-    county_run = latest_run(user, Level.COUNTY, region_code, year)
-    counties = Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=prefix[:6])
-    counties = counties.filter(scope_q(user, "code")).order_by("code")
-    registered = _people_by_county(user, prefix, Q())
-    remaining = _people_by_county(
-        user,
-        prefix,
-        Q(household__status__in=STILL_POOR),
+def latest_runs_by_county(user, level: str, counties, year: int) -> dict[str, EvaluationRun]:
+    """Per county code: the newest finished run of `level` and `year` that covers the
+    whole county: its own run, or a run of a region above it (the city's), whichever
+    is newer. A run of a township covers no county. One query over the few runs."""
+    codes = {county.code for county in counties}
+    above = {code for county in counties for code in _ancestors(county.prefix)}
+    runs = (
+        run_list_for_user(user)
+        .filter(level=level, status=RunStatus.DONE, year=year, region_id__in=codes | above)
+        .order_by("-id")
     )
-    planned = _people_by_county(user, prefix, Q(household__planned_exit_year=year))
-    passing_people = {}
-    if household_run:
-        passing = run_results(user, household_run, region_code).filter(result="pass")
-        passing_people = _people_by_county(
-            user, prefix, Q(household_id__in=passing.values("household_id"))
-        )
+    chosen: dict[str, EvaluationRun] = {}
+    for run in runs:
+        prefix = significant_prefix(run.region_id)
+        for code in codes - chosen.keys():
+            if code.startswith(prefix):
+                chosen[code] = run
+        if len(chosen) == len(codes):
+            break
+    return chosen
+
+
+def _by_run(chosen: dict[str, EvaluationRun]) -> list[tuple[EvaluationRun, list[str]]]:
+    """The runs chosen, each with the 6-digit prefixes of the counties it serves."""
+    grouped: dict[int, tuple[EvaluationRun, list[str]]] = {}
+    for code, run in chosen.items():
+        grouped.setdefault(run.pk, (run, []))[1].append(code[:6])
+    return list(grouped.values())
+
+
+def _under(field: str, prefixes: list[str]) -> Q:
+    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in prefixes))
+
+
+def county_summary(user, year: int, region_code: str) -> dict:
+    """Per county: people, villages and the county itself against the 2018 targets.
+
+    Each county's results come from the newest run covering it (`latest_runs_by_county`),
+    so a city whose counties each ran their own evaluation sums them all. People come
+    from the stored region totals (`RegionTotal`, `RegionYearTotal`), not the registry;
+    only the people of passing households are counted from a run's results."""
+    prefix = significant_prefix(region_code)
+    counties = Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=prefix[:6])
+    counties = list(counties.filter(scope_q(user, "code")).order_by("code"))
+    runs = {
+        level: latest_runs_by_county(user, level, counties, year)
+        for level in (Level.HOUSEHOLD, Level.VILLAGE, Level.COUNTY)
+    }
+    registered, remaining, planned = _stored_people_by_county(prefix, year)
+    passing_people: dict[str, int] = {}
+    for run, keys in _by_run(runs[Level.HOUSEHOLD]):
+        passing = run_results(user, run).filter(_under("village_code", keys), result="pass")
+        found = _people_by_county(user, prefix, Q(household_id__in=passing.values("household_id")))
+        passing_people.update({key: found.get(key, 0) for key in keys})
     poor_villages = villages_by_county(prefix, Q(is_poor_village=True))
-    passing_villages = {}
-    if village_run:
+    passing_villages: dict[str, int] = {}
+    for run, keys in _by_run(runs[Level.VILLAGE]):
         for row in (
-            area_results(user, village_run)
-            .filter(result="pass")
+            area_results(user, run)
+            .filter(_under("region__code", keys), result="pass")
             .annotate(county=Substr("region_id", 1, 6))
             .values("county")
             .annotate(n=Count("id"))
@@ -310,11 +344,13 @@ def county_summary(user, year: int, region_code: str) -> dict:
         ):
             passing_villages[row["county"]] = row["n"]
     county_results = {}
-    if county_run:
-        county_results = {row.region_id[:6]: row.result for row in area_results(user, county_run)}
+    for run, keys in _by_run(runs[Level.COUNTY]):
+        for row in area_results(user, run).filter(_under("region__code", keys)):
+            county_results[row.region_id[:6]] = row.result
     rows = []
     for county in counties:
         key = county.code[:6]
+        result = county_results.get(key)
         rows.append(
             {
                 "county": county,
@@ -324,8 +360,10 @@ def county_summary(user, year: int, region_code: str) -> dict:
                 "passing_people": passing_people.get(key, 0),
                 "poor_villages": poor_villages.get(key, 0),
                 "passing_villages": passing_villages.get(key, 0),
-                "county_result": county_results.get(key),
+                "county_result": result,
+                "county_verdict": VERDICT.get(result) if result else None,
                 "poor_county": bool(county.poor_county_type),
+                "runs": [(level, chosen.get(county.code)) for level, chosen in runs.items()],
             }
         )
     totals = {
@@ -340,8 +378,39 @@ def county_summary(user, year: int, region_code: str) -> dict:
         "rows": rows,
         "totals": totals,
         "targets": TARGETS_2018,
-        "runs": {"household": household_run, "village": village_run, "county": county_run},
+        "runs": {
+            level: sorted({run.pk: run for run in chosen.values()}.values(), key=lambda r: r.pk)
+            for level, chosen in runs.items()
+        },
     }
+
+
+def _stored_people_by_county(prefix: str, year: int) -> tuple[dict, dict, dict]:
+    """Current members per county: all, of households still poor, and of households
+    planned to exit in `year`, summed from the township rows of the stored totals."""
+    county = Substr("region_code", 1, 6)
+    registered: dict[str, int] = defaultdict(int)
+    remaining: dict[str, int] = defaultdict(int)
+    for key, status, n in (
+        RegionTotal.objects.filter(level=RegionLevel.TOWNSHIP, region_code__startswith=prefix)
+        .annotate(county=county)
+        .values_list("county", "status")
+        .annotate(n=Sum("members"))
+        .order_by()
+    ):
+        registered[key] += n or 0
+        if status in STILL_POOR:
+            remaining[key] += n or 0
+    planned = dict(
+        RegionYearTotal.objects.filter(
+            level=RegionLevel.TOWNSHIP, year=year, region_code__startswith=prefix
+        )
+        .annotate(county=county)
+        .values_list("county")
+        .annotate(n=Sum("planned_members"))
+        .order_by()
+    )
+    return registered, remaining, planned
 
 
 def _people_by_county(user, prefix: str, condition: Q) -> dict[str, int]:

@@ -16,7 +16,15 @@ class HouseholdFilter(forms.Form):
     q = forms.CharField(label=_("户编号、姓名或证件号码"), required=False, max_length=40)
     region = region_prefix_field()
     status = forms.ChoiceField(
-        label=_("脱贫状态"), required=False, choices=_with_all(PovertyStatus.choices)
+        label=_("脱贫状态"),
+        required=False,
+        choices=_with_all(
+            [
+                *PovertyStatus.choices,
+                ("exited", _("已脱贫（两种合计）")),
+                ("poor", _("未脱贫、返贫、预脱贫合计")),
+            ]
+        ),
     )
     attribute = forms.ChoiceField(
         label=_("贫困户属性"), required=False, choices=_with_all(HouseholdAttribute.choices)
@@ -26,6 +34,12 @@ class HouseholdFilter(forms.Form):
     )
     identified_year = forms.IntegerField(
         label=_("识别年度"), required=False, min_value=2000, max_value=2100
+    )
+    exit_year = forms.IntegerField(
+        label=_("脱贫年度"), required=False, min_value=2000, max_value=2100
+    )
+    planned_exit_year = forms.IntegerField(
+        label=_("计划脱贫年度"), required=False, min_value=2000, max_value=2100
     )
 
     def __init__(self, *args, **kwargs):

@@ -428,6 +428,49 @@ class RegionTotal(models.Model):
         return f"{self.region_code} {self.status}/{self.attribute}"
 
 
+class RegionYearTotal(models.Model):
+    """Per village or township, year and poverty status: the households (and their current
+    members) whose exit year is that year, and those planned to exit in it.
+
+    The home and region pages read "exited this year" (status exited, exit year = year)
+    and "still to exit" against the year's plan (planned that year, status still poor)
+    from here, as they read the status counts from `RegionTotal`; refreshed with it by
+    `tuopin.registry.totals` after every registry write. A household with neither year
+    has no row; a row holds at least one non-zero count.
+    """
+
+    region_code = models.CharField(_("区划代码"), max_length=12)
+    level = models.CharField(_("层级"), max_length=8, choices=RegionLevel.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    status = code(_("脱贫状态"), PovertyStatus.choices, 1)
+    exited_households = models.PositiveIntegerField(_("当年脱贫户数"), default=0)
+    exited_members = models.PositiveIntegerField(_("当年脱贫户现有人数"), default=0)
+    planned_households = models.PositiveIntegerField(_("计划当年脱贫户数"), default=0)
+    planned_members = models.PositiveIntegerField(_("计划当年脱贫户现有人数"), default=0)
+    refreshed_at = models.DateTimeField(_("统计时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("年度脱贫户数人数合计")
+        verbose_name_plural = _("年度脱贫户数人数合计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "region_code", "year", "status"],
+                name="region_year_total_unique",
+            )
+        ]
+        indexes = [
+            # Reads filter by level, year and code prefix (LIKE '4114%').
+            models.Index(
+                fields=["level", "year", "region_code"],
+                name="region_year_total_prefix",
+                opclasses=["varchar_pattern_ops", "int2_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.year} {self.status}"
+
+
 class QualitySnapshot(models.Model):
     """One refresh of the quality counts: which region (code prefix) and year, and when."""
 

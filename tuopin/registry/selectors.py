@@ -21,10 +21,17 @@ from tuopin.accounts.selectors import UNRESTRICTED, scope_filter, scope_prefixes
 from tuopin.core.errors import OutOfScope, TuopinError
 from tuopin.core.regioncodes import filter_prefix
 from tuopin.regions.enums import RegionLevel
-from tuopin.registry.enums import MemberStatus, Relation
+from tuopin.registry.enums import EXITED, STILL_POOR, MemberStatus, Relation
 from tuopin.registry.history import household_changes
 from tuopin.registry.idnumbers import stored_forms
-from tuopin.registry.models import Household, Income, Member, MemberEvent, RegionTotal
+from tuopin.registry.models import (
+    Household,
+    Income,
+    Member,
+    MemberEvent,
+    RegionTotal,
+    RegionYearTotal,
+)
 from tuopin.registry.totals import TOWNSHIP_DIGITS
 from tuopin.registry.validation import normalise_text
 
@@ -93,6 +100,17 @@ def head_name_subquery():
 COUNT_CAP = 5_000
 # Filters the pre-aggregated village totals can answer (besides region and scope).
 TOTALLED_FILTERS = ("status", "attribute")
+# Year filters the year totals answer (with region and status, without attribute).
+YEAR_FILTERS = {"exit_year": "exited", "planned_exit_year": "planned"}
+# Status filter values that stand for several statuses (the home page's figures link them).
+STATUS_GROUPS = {"exited": EXITED, "poor": STILL_POOR}
+
+
+def status_q(status: str) -> Q:
+    """A status filter: one status code, or a group of them (STATUS_GROUPS)."""
+    if status in STATUS_GROUPS:
+        return Q(status__in=list(STATUS_GROUPS[status]))
+    return Q(status=status)
 
 
 def _text_matches(text: str) -> Q:
@@ -147,19 +165,25 @@ def household_search(
     attribute: str = "",
     main_cause: str = "",
     identified_year: int | None = None,
+    exit_year: int | None = None,
+    planned_exit_year: int | None = None,
     text: str = "",
 ) -> QuerySet:
     """Households in scope matching the filters; `text` is a household number, a member's
-    name or an ID number (normalised as typed in any width or case)."""
+    name or an ID number (normalised as typed in any width or case); `status` may name a
+    group of statuses (STATUS_GROUPS)."""
     households = household_list_for_user(user)
     region_prefix = _prefix_of(region_prefix)
     if region_prefix:
         households = households.filter(village__code__startswith=region_prefix)
+    if status:
+        households = households.filter(status_q(status))
     for field, value in (
-        ("status", status),
         ("attribute", attribute),
         ("main_cause", main_cause),
         ("identified_year", identified_year),
+        ("exit_year", exit_year),
+        ("planned_exit_year", planned_exit_year),
     ):
         if value:
             households = households.filter(**{field: value})
@@ -196,8 +220,9 @@ def _narrower(scope: str, region_prefix: str) -> str | None:
     return None
 
 
-def _summed_totals(user, region_prefix: str, where: dict) -> dict:
-    """Sum of the region totals over the user's scope (scope_prefixes) within `region_prefix`.
+def _summed_totals(user, region_prefix: str, where: Q, year_filter: tuple | None = None) -> dict:
+    """Sum of the region totals over the user's scope (scope_prefixes) within `region_prefix`;
+    with `year_filter` (field, year) the year totals' counts of that field.
 
     Up to a township's 9 digits a prefix covers whole townships, so it reads township
     rows; a longer one reads village rows."""
@@ -217,9 +242,16 @@ def _summed_totals(user, region_prefix: str, where: dict) -> dict:
             for p in prefixes
         ),
     )
-    summed = RegionTotal.objects.filter(rows, **where).aggregate(
-        households=Sum("households"), members=Sum("members")
-    )
+    if year_filter is None:
+        summed = RegionTotal.objects.filter(rows, where).aggregate(
+            households=Sum("households"), members=Sum("members")
+        )
+    else:
+        field, year = year_filter
+        kind = YEAR_FILTERS[field]
+        summed = RegionYearTotal.objects.filter(rows, where, year=year).aggregate(
+            households=Sum(f"{kind}_households"), members=Sum(f"{kind}_members")
+        )
     return {
         "households": summed["households"] or 0,
         "members": summed["members"] or 0,
@@ -231,16 +263,22 @@ def household_totals(user, **filters) -> dict:
     """Households and current members matching `household_search(user, **filters)`.
 
     Region, status and attribute filters are summed from the region totals (exact, and
-    as fresh as the last registry write). Other filters are counted in the registry up
-    to COUNT_CAP households; above it `capped` is set and `households` is the cap.
+    as fresh as the last registry write), and so are region and status with one year
+    filter (exit year or planned exit year) from the year totals. Other filters are
+    counted in the registry up to COUNT_CAP households; above it `capped` is set and
+    `households` is the cap.
     """
-    ad_hoc = {name for name, value in filters.items() if value} - {
-        "region_prefix",
-        *TOTALLED_FILTERS,
-    }
+    given = {name for name, value in filters.items() if value}
+    ad_hoc = given - {"region_prefix", *TOTALLED_FILTERS}
+    region = filters.get("region_prefix") or ""
+    status = status_q(filters["status"]) if filters.get("status") else Q()
     if not ad_hoc:
-        where = {name: filters[name] for name in TOTALLED_FILTERS if filters.get(name)}
-        return _summed_totals(user, filters.get("region_prefix") or "", where)
+        if filters.get("attribute"):
+            status &= Q(attribute=filters["attribute"])
+        return _summed_totals(user, region, status)
+    if len(ad_hoc) == 1 and ad_hoc <= set(YEAR_FILTERS) and "attribute" not in given:
+        (field,) = ad_hoc
+        return _summed_totals(user, region, status, (field, filters[field]))
     households = household_search(user, **filters)
     found = households.values("pk")[: COUNT_CAP + 1].count()
     if found > COUNT_CAP:

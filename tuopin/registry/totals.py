@@ -19,7 +19,7 @@ from django.db.models.functions import Concat, Substr
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 from tuopin.registry.enums import MemberStatus
-from tuopin.registry.models import Household, Member, RegionTotal
+from tuopin.registry.models import Household, Member, RegionTotal, RegionYearTotal
 
 TOWNSHIP_DIGITS = 9
 
@@ -71,10 +71,53 @@ def _count_villages(lookup: dict) -> list[RegionTotal]:
     ]
 
 
+# Year totals: which year field of the household fills which pair of counts.
+YEAR_FIELDS = {"exit_year": "exited", "planned_exit_year": "planned"}
+
+
+def _count_village_years(lookup: dict) -> list[RegionYearTotal]:
+    """Per village, year and status: households exiting (exit year) and planned to exit
+    (planned exit year) in the year, with their current members; four grouped queries."""
+    groups: dict[tuple, dict[str, int]] = defaultdict(dict)
+    members = Member.objects.filter(status=MemberStatus.NORMAL).filter(
+        **{f"household__{name}": value for name, value in lookup.items()}
+    )
+    for field, kind in YEAR_FIELDS.items():
+        for code, status, year, n in (
+            Household.objects.filter(**lookup, **{f"{field}__isnull": False})
+            .values_list("village_id", "status", field)
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            groups[(code, year, status)][f"{kind}_households"] = n
+        for code, status, year, n in (
+            members.filter(**{f"household__{field}__isnull": False})
+            .values_list("household__village_id", "household__status", f"household__{field}")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            groups[(code, year, status)][f"{kind}_members"] = n
+    return [
+        RegionYearTotal(
+            region_code=code, level=RegionLevel.VILLAGE, year=year, status=status, **counts
+        )
+        for (code, year, status), counts in groups.items()
+    ]
+
+
+YEAR_COUNTS = ("exited_households", "exited_members", "planned_households", "planned_members")
+
+
 def _add_townships(townships: list[str] | None, prefix: str) -> None:
     """Township rows = sums of their village rows (`townships` None: all under `prefix`)."""
-    stale = RegionTotal.objects.filter(level=RegionLevel.TOWNSHIP)
-    villages = RegionTotal.objects.filter(level=RegionLevel.VILLAGE)
+    _add_township_totals(townships, prefix)
+    _add_township_years(townships, prefix)
+
+
+def _township_rows(model, townships: list[str] | None, prefix: str):
+    """(stale township rows, village rows to sum) of `model` for the townships."""
+    stale = model.objects.filter(level=RegionLevel.TOWNSHIP)
+    villages = model.objects.filter(level=RegionLevel.VILLAGE)
     if townships is not None:
         stale = stale.filter(region_code__in=townships)
         villages = villages.filter(
@@ -83,10 +126,39 @@ def _add_townships(townships: list[str] | None, prefix: str) -> None:
     else:
         stale = stale.filter(region_code__startswith=prefix)
         villages = villages.filter(region_code__startswith=prefix)
+    return stale, villages.annotate(
+        township=Concat(Substr("region_code", 1, TOWNSHIP_DIGITS), Value("000"))
+    )
+
+
+def _add_township_years(townships: list[str] | None, prefix: str) -> None:
+    stale, villages = _township_rows(RegionYearTotal, townships, prefix)
     stale.delete()
     sums = (
-        villages.annotate(township=Concat(Substr("region_code", 1, TOWNSHIP_DIGITS), Value("000")))
-        .values_list("township", "status", "attribute")
+        villages.values_list("township", "year", "status")
+        .annotate(**{name: Sum(name) for name in YEAR_COUNTS})
+        .order_by()
+    )
+    RegionYearTotal.objects.bulk_create(
+        [
+            RegionYearTotal(
+                region_code=code,
+                level=RegionLevel.TOWNSHIP,
+                year=year,
+                status=status,
+                **dict(zip(YEAR_COUNTS, counts, strict=True)),
+            )
+            for code, year, status, *counts in sums
+        ],
+        batch_size=5000,
+    )
+
+
+def _add_township_totals(townships: list[str] | None, prefix: str) -> None:
+    stale, villages = _township_rows(RegionTotal, townships, prefix)
+    stale.delete()
+    sums = (
+        villages.values_list("township", "status", "attribute")
         .annotate(households=Sum("households"), members=Sum("members"))
         .order_by()
     )
@@ -142,20 +214,20 @@ def _refresh(*, villages: Iterable[str] | None, prefix: str | None) -> int:
         townships = sorted({township_of(code) for code in codes})
         _lock(Q(code__in=townships + codes))
         lookup = {"village_id__in": codes}
-        stale = RegionTotal.objects.filter(level=RegionLevel.VILLAGE, region_code__in=codes)
+        stale = Q(level=RegionLevel.VILLAGE, region_code__in=codes)
     elif prefix is not None:
         # A prefix longer than a township's lies inside one township, which is re-added
         # whole; an empty prefix means everything, without a LIKE '%' filter.
         townships = [township_of(prefix)] if len(prefix) > TOWNSHIP_DIGITS else None
         _lock(Q(code__startswith=prefix) | Q(code__in=townships or []) if prefix else Q())
         lookup = {"village__code__startswith": prefix} if prefix else {}
-        stale = RegionTotal.objects.filter(
-            level=RegionLevel.VILLAGE, region_code__startswith=prefix
-        )
+        stale = Q(level=RegionLevel.VILLAGE, region_code__startswith=prefix)
     else:
         raise TypeError("totals_refresh needs villages or a prefix")
-    stale.delete()
+    RegionTotal.objects.filter(stale).delete()
+    RegionYearTotal.objects.filter(stale).delete()
     rows = _count_villages(lookup)
     RegionTotal.objects.bulk_create(rows, batch_size=5000)
+    RegionYearTotal.objects.bulk_create(_count_village_years(lookup), batch_size=5000)
     _add_townships(townships, prefix or "")
     return len(rows)

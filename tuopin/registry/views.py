@@ -56,6 +56,8 @@ def household_list(request):
             "attribute": data["attribute"],
             "main_cause": data["main_cause"],
             "identified_year": data["identified_year"],
+            "exit_year": data["exit_year"],
+            "planned_exit_year": data["planned_exit_year"],
         }
     households = household_search(request.user, **filters)
     after = request.GET.get("after", "")

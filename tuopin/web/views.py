@@ -14,18 +14,26 @@ from tuopin.accounts.selectors import (
 )
 from tuopin.accounts.services import region_attributes_change
 from tuopin.regions.selectors import region_ancestors, region_children_with_counts, region_stats
+from tuopin.registry.summary import children_figures
+from tuopin.web.figures import FIGURES_YEAR, households_url, my_work, region_panel
 from tuopin.web.forms import RegionAttributesForm
 
 
 @login_required
 def home(request):
-    tops = top_regions(request.user)
+    """The user's regions in figures (each a link to what it counts) and the user's work."""
+    user = request.user
+    tops = top_regions(user)
+    may_view = has_permission(user, Permission.REGISTRY_VIEW)
     return render(
         request,
         "web/home.html",
         {
-            "assignments": user_assignments(request.user),
+            "assignments": user_assignments(user),
+            "panels": [region_panel(user, region) for region in tops] if may_view else [],
             "regions": [(region, region_stats(region.prefix)) for region in tops],
+            "work": my_work(user) if may_view else None,
+            "year": FIGURES_YEAR,
         },
     )
 
@@ -47,13 +55,22 @@ def region_detail(request, code: str):
     breadcrumbs = [
         (ancestor, in_scope(request.user, ancestor.code)) for ancestor in region_ancestors(region)
     ]
+    may_view = has_permission(request.user, Permission.REGISTRY_VIEW, region.code)
+    children = region_children_with_counts(region)
+    if may_view:
+        figures = children_figures(region, FIGURES_YEAR)
+        for child in children:
+            child.figures = figures.get(child.code)
+            child.households_url = households_url(child)
     return render(
         request,
         "web/region.html",
         {
             "region": region,
             "breadcrumbs": breadcrumbs,
-            "children": region_children_with_counts(region),
+            "children": children,
+            "panel": region_panel(request.user, region) if may_view else None,
+            "year": FIGURES_YEAR,
             "stats": region_stats(region.prefix),
             "may_export": has_permission(request.user, Permission.DATA_EXPORT, region.code),
             "may_edit": has_permission(request.user, Permission.REGION_EDIT, region.code),

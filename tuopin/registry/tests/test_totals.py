@@ -19,7 +19,7 @@ from tuopin.regions.enums import RegionLevel
 from tuopin.registry import selectors
 from tuopin.registry.enums import HouseholdAttribute, MemberEventKind, PovertyStatus, Relation, Sex
 from tuopin.registry.idnumbers import make_id_number
-from tuopin.registry.models import Household, Member, RegionTotal
+from tuopin.registry.models import Household, Member, RegionTotal, RegionYearTotal
 from tuopin.registry.seed import seed_registry
 from tuopin.registry.selectors import household_search, household_totals
 from tuopin.registry.services import (
@@ -55,13 +55,45 @@ def stored_totals(level: str = RegionLevel.VILLAGE) -> dict:
     }
 
 
+def direct_year_counts(level: str) -> dict:
+    """(code, year, status) -> [exited households, their members, planned households,
+    their members]: households by exit year and by planned exit year, row by row."""
+    counts: dict = {}
+    for household in Household.objects.all():
+        code = household.village_id
+        if level == RegionLevel.TOWNSHIP:
+            code = code[:9] + "000"
+        size = household.members.filter(status="1").count()
+        for offset, year in ((0, household.exit_year), (2, household.planned_exit_year)):
+            if year is None:
+                continue
+            entry = counts.setdefault((code, year, household.status), [0, 0, 0, 0])
+            entry[offset] += 1
+            entry[offset + 1] += size
+    return counts
+
+
+def stored_year_totals(level: str = RegionLevel.VILLAGE) -> dict:
+    return {
+        (t.region_code, t.year, t.status): [
+            t.exited_households,
+            t.exited_members,
+            t.planned_households,
+            t.planned_members,
+        ]
+        for t in RegionYearTotal.objects.filter(level=level)
+    }
+
+
 def assert_totals_match():
     for level in (RegionLevel.VILLAGE, RegionLevel.TOWNSHIP):
         assert stored_totals(level) == direct_counts(level), level
-    assert (
-        RegionTotal.objects.exclude(level__in=[RegionLevel.VILLAGE, RegionLevel.TOWNSHIP]).count()
-        == 0
-    )
+        assert stored_year_totals(level) == direct_year_counts(level), level
+    for model in (RegionTotal, RegionYearTotal):
+        assert (
+            model.objects.exclude(level__in=[RegionLevel.VILLAGE, RegionLevel.TOWNSHIP]).count()
+            == 0
+        )
 
 
 def register(user, village, number, **attributes):
@@ -103,12 +135,20 @@ def test_every_service_write_keeps_the_totals_equal_to_a_direct_count(office, vi
     assert_totals_match()
     assert stored_totals()[(village.code, PovertyStatus.NOT_EXITED, "2")] == [2, 7]
 
-    # An approved exit (cases) moves the household to another status.
+    # An approved exit (cases) moves the household to another status and exit year.
     household_procedure_apply(
-        acting_user=office, household=first, reason="test", status=PovertyStatus.EXITED_WITH_POLICY
+        acting_user=office,
+        household=first,
+        reason="test",
+        status=PovertyStatus.EXITED_WITH_POLICY,
+        exit_year=2018,
     )
     assert_totals_match()
     assert stored_totals()[(village.code, PovertyStatus.EXITED_WITH_POLICY, "2")] == [1, 3]
+    assert stored_year_totals()[(village.code, 2018, PovertyStatus.EXITED_WITH_POLICY)][:2] == [
+        1,
+        3,
+    ]
 
 
 def test_import_by_command_and_by_job_refreshes_the_totals(office, shangqiu, tmp_path):
@@ -153,6 +193,7 @@ def test_seeding_fills_the_totals_and_a_full_refresh_changes_nothing(shangqiu):
     before = stored_totals()
     # Rows changed behind the services' back are put right by the next refresh.
     RegionTotal.objects.update(households=0)
+    RegionYearTotal.objects.update(planned_members=0)
     assert totals_refresh(prefix="") == len(before)
     assert stored_totals() == before
     assert_totals_match()
@@ -163,6 +204,20 @@ def test_seeding_fills_the_totals_and_a_full_refresh_changes_nothing(shangqiu):
     assert stored_totals()[next(k for k in before if k[0] == village)][1] > 0
     totals_refresh(prefix=village[:6])
     assert_totals_match()
+
+
+def test_the_migration_counts_the_year_totals_of_an_existing_registry(shangqiu):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("tuopin.registry.migrations.0005_region_year_totals")
+    seed_registry(households=30, region_code=MINQUAN, seed=6)
+    refreshed = {level: stored_year_totals(level) for level in ("village", "township")}
+    RegionYearTotal.objects.all().delete()
+    migration.fill(apps, None)
+    assert {level: stored_year_totals(level) for level in refreshed} == refreshed
+    assert refreshed["village"]
 
 
 def test_list_totals_sum_the_table_and_count_other_filters(office, village, make_user, monkeypatch):

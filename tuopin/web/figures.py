@@ -1,0 +1,146 @@
+"""What the home and region pages show: a region's figures with their links, and the
+user's work. Reads only; the registry figures come from stored totals
+(`tuopin.registry.summary`), the case figures from the cases table, which is small
+(open cases of a city: thousands) and read through its (region, status) index.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tuopin.accounts.roles import Permission
+from tuopin.accounts.selectors import has_permission, scope_filter
+from tuopin.cases.enums import FINISHED, CaseKind, CaseStatus
+from tuopin.cases.models import Case
+from tuopin.cases.selectors import my_tasks
+from tuopin.policy.selectors import TARGETS_2018
+from tuopin.regions.enums import RegionLevel
+from tuopin.regions.models import Region
+from tuopin.registry.summary import RegionFigures, region_figures
+
+# The year of the city's work plan (domain.md §1): "this year" of the figures.
+FIGURES_YEAR = 2018
+
+
+def _url(name: str, **query) -> str:
+    query = {key: value for key, value in query.items() if value not in (None, "")}
+    return reverse(name) + (f"?{urlencode(query)}" if query else "")
+
+
+def _url_args(name: str, *args, **query) -> str:
+    return reverse(name, args=args) + f"?{urlencode(query)}"
+
+
+def households_url(region: Region, **filters) -> str:
+    return _url("registry:households", region=region.code, **filters)
+
+
+@dataclass
+class CaseStep:
+    kind: str
+    step: str
+    status: str
+    count: int
+    url: str
+
+
+def open_cases_by_step(user, region: Region) -> list[CaseStep]:
+    """Open cases of the region in the user's scope, per kind, step and status; one
+    grouped query (a step is a position in the case's route)."""
+    cases = scope_filter(Case.objects.all(), user, "region__code").filter(
+        region__code__startswith=region.prefix
+    )
+    rows = (
+        cases.exclude(status__in=FINISHED)
+        .values_list("kind", "status", "step_index", "route__steps")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[tuple, int] = {}
+    for kind, status, index, steps, n in rows:
+        title = steps[index]["title"] if index < len(steps) else ""
+        counts[(kind, title, status)] = counts.get((kind, title, status), 0) + n
+    kinds = list(CaseKind.values)
+    return [
+        CaseStep(
+            kind=CaseKind(kind).label,
+            step=title or "—",
+            status=CaseStatus(status).label,
+            count=n,
+            url=_url("cases:list", region=region.code, kind=kind, status=status),
+        )
+        for (kind, title, status), n in sorted(
+            counts.items(), key=lambda item: (kinds.index(item[0][0]), item[0][1])
+        )
+    ]
+
+
+def region_panel(user, region: Region, year: int = FIGURES_YEAR) -> dict:
+    """A region's figures, each with the link to the list it counts."""
+    figures: RegionFigures = region_figures(region, year)
+    links = {
+        "all": households_url(region),
+        "still_poor": households_url(region, status="poor"),
+        "exited": households_url(region, status="exited", exit_year=year),
+        "planned": households_url(region, planned_exit_year=year),
+        "still_to_exit": households_url(region, status="poor", planned_exit_year=year),
+        "villages": _url("policy:village_ledger", region=region.code, year=year),
+        "quality": _url("quality:scorecard", region=region.code, year=year),
+        "counties": _url("policy:county_ledger", region=region.code, year=year),
+    }
+    ledgers = [
+        (_("贫困户名单"), links["all"]),
+        (_("短板台账"), _url_args("policy:ledger", "shortfall", region=region.code, year=year)),
+        (_("脱贫清单"), _url_args("policy:ledger", "exit", region=region.code, year=year)),
+        (_("贫困村退出"), links["villages"]),
+        (_("疑点数据"), links["quality"]),
+    ]
+    if region.level in (RegionLevel.CITY, RegionLevel.COUNTY):
+        ledgers.append((_("县级汇总与目标"), links["counties"]))
+    return {
+        "region": region,
+        "figures": figures,
+        "statuses": [
+            (code, label, counts, households_url(region, status=code))
+            for code, label, counts in figures.by_status
+        ],
+        "links": links,
+        "ledgers": ledgers,
+        "targets": TARGETS_2018 if region.level == RegionLevel.CITY and year == 2018 else None,
+        "cases": open_cases_by_step(user, region),
+        "cases_url": _url("cases:list", region=region.code),
+    }
+
+
+def my_work(user) -> dict:
+    """What the user must do next: the task list, and the places the role works in."""
+    tasks = my_tasks(user)
+    links = []
+
+    def offer(permission: str, label: str, url: str) -> None:
+        if has_permission(user, permission):
+            links.append((label, url))
+
+    offer(Permission.CASE_PROPOSE, _("发起识别、退出、返贫、监测"), reverse("cases:propose"))
+    offer(Permission.REGISTRY_IMPORT, _("导入建档立卡表格"), reverse("registry:import"))
+    offer(Permission.REGISTRY_EDIT, _("疑点数据核实"), reverse("quality:scorecard"))
+    offer(Permission.EVALUATION_RUN, _("运行退出评估"), reverse("policy:runs"))
+    offer(Permission.CASE_APPROVE, _("县级汇总与目标"), reverse("policy:county_ledger"))
+    offer(Permission.SUPERVISION, _("疑点数据"), reverse("quality:scorecard"))
+    offer(Permission.AUDIT_VIEW, _("访问日志"), reverse("audit:access_log"))
+    offer(Permission.HOTLINE_HANDLE, _("查询贫困户"), reverse("registry:households"))
+    offer(Permission.ASSISTANCE_EDIT, _("贫困户名单"), reverse("registry:households"))
+    seen, unique = set(), []
+    for label, url in links:
+        if url not in seen:
+            seen.add(url)
+            unique.append((label, url))
+    return {
+        "tasks": len(tasks),
+        "overdue": sum(1 for case in tasks if case.overdue),
+        "tasks_url": reverse("cases:tasks"),
+        "links": unique,
+    }
