@@ -34,12 +34,11 @@ browser-deps:
 	  echo "browser tests need: apt-get install chromium fonts-wqy-microhei (run as root)"; \
 	fi
 
+# One process sets up the whole demo (migrate, divisions, users, 2,000 households with two
+# years of income, exit evaluations, and work waiting for every demo user: cases at each
+# step); a second run keeps what is there (--if-empty). tuopin/cases/demo.py, README.
 run: install
-	@$(BIN)/tuopin migrate --no-input -v 0
-	@$(BIN)/tuopin regions load
-	@$(BIN)/tuopin demo_users
-	@$(BIN)/tuopin seed --households 2000 --region 411421 --seed 1 --if-empty -v 0
-	@$(BIN)/tuopin seed_exit --region 411421 --year 2018 --seed 1 --if-empty
+	@$(BIN)/tuopin demo --region 411421 --households 2000 --year 2018 --seed 1 --if-empty
 	@$(MAKE) --no-print-directory serve
 
 # The web server and the background-job worker side by side; Ctrl-C stops both.

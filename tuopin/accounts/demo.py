@@ -9,17 +9,19 @@ from tuopin.regions.models import Region
 
 DEMO_PASSWORD = "Tuopin-2018!"
 DEMO_COUNTY = "411421000000"  # 民权县
+DEMO_TOWNSHIP = "411421101000"  # 人和镇
+DEMO_VILLAGE = "411421101201"  # 朱寨村委会: the demo's work is here (cases/demo.py)
 
 
 def _demo_regions() -> dict[str, Region]:
     city = Region.objects.get(level=RegionLevel.CITY)
     county = Region.objects.get(code=DEMO_COUNTY)
     # A rural township and a 村委会, where the registry's households live.
-    township = (
+    township = Region.objects.filter(code=DEMO_TOWNSHIP).first() or (
         Region.objects.filter(parent=county, name__endswith="镇").order_by("code").first()
         or Region.objects.filter(parent=county).order_by("code").first()
     )
-    village = (
+    village = Region.objects.filter(code=DEMO_VILLAGE).first() or (
         Region.objects.filter(parent=township, kind=RegionKind.VILLAGE).order_by("code").first()
         or Region.objects.filter(parent=township).order_by("code").first()
     )
@@ -34,6 +36,9 @@ def demo_users_ensure() -> list[dict]:
         ("county", "民权县扶贫办演示用户", Role.COUNTY_OFFICE, "county", "民权县扶贫办"),
         ("township", "乡镇演示用户", Role.TOWNSHIP, "township", ""),
         ("village", "村干部演示用户", Role.VILLAGE, "village", ""),
+        # A second person in the village: the work team proposes the demo's cases, so that
+        # the village user may decide their steps (no one decides their own proposal).
+        ("workteam", "驻村工作队演示用户", Role.VILLAGE, "village", "驻村工作队"),
         ("sector", "行业部门演示用户", Role.SECTOR, "county", "民权县教育局"),
         ("inspector", "督查演示用户", Role.INSPECTOR, "city", "商丘市督查组"),
         ("hotline", "热线演示用户", Role.HOTLINE, "city", "商丘市扶贫热线"),

@@ -29,7 +29,7 @@ from tuopin.cases.transitions import Actor, allowed_actions
 from tuopin.core.errors import OutOfScope
 from tuopin.core.regioncodes import significant_prefix
 from tuopin.policy.selectors import current_policy
-from tuopin.registry.enums import MemberStatus, PovertyStatus
+from tuopin.registry.enums import EXITED, MemberStatus
 from tuopin.registry.idnumbers import mask_id_number
 from tuopin.registry.models import Household, Income, Measure, Member
 
@@ -170,8 +170,13 @@ def _mask_name(name: str) -> str:
 
 
 def monitoring_candidates(user, region_code: str, year: int) -> QuerySet:
-    """Exited households below 1.5 × the line, or whose income fell by 30% or more since
-    last year (the still poor are not candidates: they are assisted as poor households)."""
+    """Exited households at risk of returning (防止返贫监测, domain.md §5): per-capita net
+    income below 1.5 × the year's line, or a household income 30% or more below last year's.
+
+    Only exited households (已脱贫, with or without policies) are candidates: a household
+    still poor (未脱贫, 返贫, 预脱贫) is already helped as a poor household, and monitoring is
+    for those who left. Marginal households (边缘易致贫户) are not in the registry. An income
+    not known for either year never makes a candidate (unknown is not zero)."""
     policy = current_policy()
     line = policy.parameters["poverty_line"]["by_year"].get(str(year)) if policy else None
     if line is None:
@@ -212,8 +217,7 @@ def monitoring_candidates(user, region_code: str, year: int) -> QuerySet:
         )
         .filter(
             Q(per_capita__lt=1.5 * line) | Q(net__lt=F("previous") * 0.7),
-            # domain.md §5: exited households at risk; the still poor are assisted as such
-            status__in=[PovertyStatus.EXITED_WITH_POLICY, PovertyStatus.EXITED_NO_POLICY],
+            status__in=EXITED,
         )
         .select_related("village")
         .order_by("per_capita", "pk")

@@ -308,6 +308,7 @@ class _Plan:
     measures: list[dict]
     causes: list[str]
     defect: str | None
+    previous_income: dict | None = None
 
 
 class _IdNumbers:
@@ -516,9 +517,24 @@ class _Generator:
     )
     CAUSES = tuple(PovertyCause)
 
-    def __init__(self, rng: random.Random, year: int, ids: _IdNumbers):
+    def __init__(
+        self,
+        rng: random.Random,
+        year: int,
+        ids: _IdNumbers,
+        *,
+        ready_share: float = 0.0,
+        previous: random.Random | None = None,
+    ):
         self.rng = rng
         self.year = year
+        # Share of the 未脱贫 households (identified before the year) that meet the exit
+        # standard this year: the households a village proposes to exit. 0 draws nothing, so
+        # the stream and the data stay as they were without it.
+        self.ready_share = ready_share
+        # A second stream for last year's income: drawing it leaves the main stream, and so
+        # every other value, unchanged.
+        self.previous = previous
         today = timezone.localdate()
         self.ref = min(date(year, 12, 31), today)  # ages are counted on this day
         # The school year in progress on the reference day started in this year.
@@ -858,7 +874,15 @@ class _Generator:
         people = [p.data for p in persons]
         identified = _choice(rng, self.identified_years, self.identified_cum)
         status, planned, exited, returned = self._status(identified)
-        exit_like = status in EXIT_STATUSES
+        ready = bool(
+            self.ready_share
+            and status == PovertyStatus.NOT_EXITED
+            and identified < year
+            and rng.random() < self.ready_share
+        )
+        if ready:
+            planned = year
+        exit_like = status in EXIT_STATUSES or ready
         main, others = self._causes(people)
         attribute = self._attribute(people)
         if attribute == HouseholdAttribute.DIBAO:
@@ -967,12 +991,13 @@ class _Generator:
             if rng.random() < DEFECT_SHARE
             else None
         )
-        income = self._income(household, people, measures, public_job, defect)
+        income = self._income(household, people, measures, public_job, defect, ready)
         causes = list(others)
         if defect:
             self._plant(defect, household, people, causes, village)
             self.defects[defect] += 1
-        return _Plan(household, people, income, measures, causes, defect)
+        previous = self._previous_income(income) if self.previous else None
+        return _Plan(household, people, income, measures, causes, defect, previous)
 
     def _measures(
         self, village: _Village, household: Household, people: list[dict], identified: int
@@ -1047,14 +1072,15 @@ class _Generator:
         measures: list[Measure],
         public_job: bool,
         defect,
+        ready: bool = False,
     ) -> dict:
         """One year's income around the poverty line; the parts follow the members and measures."""
         rng = self.rng
         line = self.line
         size = len(people)
         status = household.status
-        if status in EXIT_STATUSES and defect != "exited_below_line":
-            if status == PovertyStatus.PRE_EXIT:
+        if (status in EXIT_STATUSES and defect != "exited_below_line") or ready:
+            if status == PovertyStatus.PRE_EXIT or ready:
                 per_capita = line * rng.uniform(1.03, 1.6)
             else:
                 per_capita = line * (1.05 + min(4.0, rng.expovariate(1 / 0.75)))
@@ -1135,6 +1161,25 @@ class _Generator:
             eco_compensation=Decimal(eco) if eco else None,
             production_costs=Decimal(costs),
         )
+
+    # Last year's income against this year's: most households earned more this year, some a
+    # little less, and about one in twenty lost a third or more (illness, a lost job), which
+    # the monitoring rule (income down 30% on last year) must find.
+    GROWTH = ((0.05, 0.40, 0.65), (0.15, 0.85, 1.0), (1.0, 1.03, 1.35))
+
+    def _previous_income(self, income: dict) -> dict:
+        """Last year's income: this year's parts divided by one growth factor, all known."""
+        draw = self.previous.random()
+        low, high = next((low, high) for share, low, high in self.GROWTH if draw < share)
+        factor = 1 / self.previous.uniform(low, high)
+        previous = {
+            key: Decimal(round(value * Decimal(factor))) if isinstance(value, Decimal) else value
+            for key, value in income.items()
+        }
+        previous["year"] = self.year - 1
+        if income["dibao_payment"] and not previous["dibao_payment"]:
+            previous["dibao_payment"] = Decimal(1)  # a 低保 household's money is never zero
+        return previous
 
     # -- planted defects ----------------------------------------------------------------
 
@@ -1310,6 +1355,11 @@ def _write(plans: list[_Plan], helpers: list[Helper]) -> dict[str, int]:
         members = [Member(household_id=p.household.pk, **m) for p in plans for m in p.members]
         Member.objects.bulk_create(members, batch_size=BATCH_SIZE)
         incomes = [Income(household_id=p.household.pk, **p.income) for p in plans]
+        incomes += [
+            Income(household_id=p.household.pk, **p.previous_income)
+            for p in plans
+            if p.previous_income
+        ]
         Income.objects.bulk_create(incomes, batch_size=BATCH_SIZE)
         measures = [Measure(household_id=p.household.pk, **m) for p in plans for m in p.measures]
         Measure.objects.bulk_create(measures, batch_size=BATCH_SIZE)
@@ -1320,7 +1370,7 @@ def _write(plans: list[_Plan], helpers: list[Helper]) -> dict[str, int]:
     return {
         "households": len(households),
         "members": len(members),
-        "incomes": len(plans),
+        "incomes": len(incomes),
         "measures": len(measures),
         "causes": len(causes),
         "helpers": len(helpers),
@@ -1334,8 +1384,15 @@ def seed_registry(
     seed: int = 1,
     year: int = 2018,
     progress: Callable[[dict], None] | None = None,
+    previous_year: bool = False,
+    ready_share: float = 0.0,
 ) -> dict:
     """Generate ``households`` synthetic households over the villages below the region.
+
+    ``previous_year`` adds each household's income of the year before (from a second
+    pseudo-random stream seeded by ``seed``, so the other data stay the same);
+    ``ready_share`` makes that share of the 未脱贫 households meet the exit standard this
+    year (planned to exit this year), as the households a village is about to propose.
 
     Returns the totals (households, members, incomes, measures, causes, helpers,
     seconds), the planted defects per kind (``defects``) and which household number
@@ -1367,7 +1424,13 @@ def seed_registry(
     ids = _IdNumbers(codes)
     next_number = _next_numbers(prefix)
     rng = random.Random(seed)
-    generator = _Generator(rng, year, ids)
+    generator = _Generator(
+        rng,
+        year,
+        ids,
+        ready_share=ready_share,
+        previous=random.Random(f"{seed}:previous") if previous_year else None,
+    )
     counts = _allocate(rng, villages, households)
     chunks = math.ceil(households / CHUNK_HOUSEHOLDS)
     totals = dict.fromkeys(("households", "members", "incomes", "measures", "causes", "helpers"), 0)

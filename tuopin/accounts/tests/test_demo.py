@@ -16,7 +16,8 @@ User = get_user_model()
 def test_one_demo_user_per_role_at_a_region_of_the_right_level(shangqiu):
     logins = demo_users_ensure()
 
-    assert len(logins) == len(Role)
+    # One per role, and a second village cadre (the work team) who proposes the demo's cases.
+    assert len(logins) == len(Role) + 1
     usernames = [login["username"] for login in logins]
     assert len(set(usernames)) == len(usernames)
     roles = []
@@ -28,11 +29,13 @@ def test_one_demo_user_per_role_at_a_region_of_the_right_level(shangqiu):
         assert assignment.region.level in ROLE_LEVELS[assignment.role]
         assert assignment.region.code in login["region"]
         roles.append(assignment.role)
-    assert sorted(roles) == sorted(Role.values)
+    assert sorted(roles) == sorted([*Role.values, Role.VILLAGE])
 
     village_cadre = Assignment.objects.get(user__username="village", role=Role.VILLAGE)
     assert village_cadre.region.kind == RegionKind.VILLAGE
-    assert village_cadre.region.code.startswith("411421")
+    assert village_cadre.region.code == "411421101201"  # 朱寨村委会, as README says
+    work_team = Assignment.objects.get(user__username="workteam", role=Role.VILLAGE)
+    assert work_team.region_id == village_cadre.region_id
 
 
 def test_demo_users_are_created_once(shangqiu):
@@ -55,4 +58,4 @@ def test_the_command_prints_every_login(shangqiu):
     printed = out.getvalue()
     for user in User.objects.filter(assignments__isnull=False).distinct():
         assert user.username in printed
-    assert printed.count(DEMO_PASSWORD) == len(Role)
+    assert printed.count(DEMO_PASSWORD) == len(Role) + 1

@@ -364,6 +364,45 @@ def test_id_numbers_are_unique_and_carry_the_county_code_or_the_old_one():
     assert all(check_id_number(n).valid for n in helper_ids)
 
 
+def test_last_years_income_leaves_this_years_data_as_it_was_and_some_fell_sharply():
+    seed(households=300, seed=7)
+    without = canonical_dump()
+    wipe()
+    totals = seed(households=300, seed=7, previous_year=True)
+    assert totals["incomes"] == 600
+    previous = Income.objects.filter(year=2017)
+    assert previous.count() == 300
+    previous.delete()
+    assert canonical_dump() == without  # the second stream changed nothing else
+
+
+def test_last_years_income_is_known_and_about_one_in_twenty_fell_by_a_third():
+    seed(households=600, seed=3, previous_year=True)
+    net = {
+        year: dict(with_income(Household.objects.all(), year).values_list("pk", "net_income"))
+        for year in (2017, 2018)
+    }
+    assert None not in net[2017].values() and net[2017].keys() == net[2018].keys()
+    fell = sum(1 for pk, now in net[2018].items() if now < 0.7 * net[2017][pk])
+    grew = sum(1 for pk, now in net[2018].items() if now > net[2017][pk])
+    assert 10 <= fell <= 60 and grew > 400
+    for row in Income.objects.filter(year=2017).values():
+        assert row["wages"] is not None and row["production_costs"] is not None
+
+
+def test_a_ready_share_makes_still_poor_households_that_meet_the_standard_this_year():
+    seed(households=300, seed=2, ready_share=0.6)
+    ready = with_income(
+        Household.objects.filter(status=PovertyStatus.NOT_EXITED, planned_exit_year=2018), 2018
+    )
+    assert ready.count() > 40
+    assert not ready.filter(identified_year=2018).exists()  # no exit in the year identified
+    for household in ready:
+        assert household.per_capita_income > LINE_2018
+        assert household.housing_grade in (HousingGrade.A, HousingGrade.B)
+        assert household.owns_house and household.water_safe and household.food_secure
+
+
 def test_sizes_average_about_3_3_and_about_a_third_lie_below_the_line():
     totals = seed(households=1000, seed=4)
     mean = totals["members"] / totals["households"]

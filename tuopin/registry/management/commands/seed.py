@@ -47,6 +47,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--year", type=int, default=2018, help="收入年度 (income year), default 2018"
         )
+        parser.add_argument(
+            "--previous-year",
+            action="store_true",
+            help="同时生成上一年度收入（监测收入下降用） (also each household's income of the year "
+            "before, for the income-fall monitoring rule)",
+        )
         parser.add_argument("--json", action="store_true", help="print the totals as JSON")
         parser.add_argument(
             "--if-empty",
@@ -76,7 +82,12 @@ class Command(BaseCommand):
 
         try:
             totals = seed_registry(
-                households=households, region_code=region, seed=seed, year=year, progress=progress
+                households=households,
+                region_code=region,
+                seed=seed,
+                year=year,
+                progress=progress,
+                previous_year=options.get("previous_year", False),
             )
         except TuopinError as error:
             raise CommandError(f"{error.message_zh} ({error.message_en})") from error
