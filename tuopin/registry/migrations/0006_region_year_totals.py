@@ -44,7 +44,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0004_fewer_indexes'),
+        ('registry', '0005_unknown_incomes_and_suspect_work_months'),
     ]
 
     operations = [
