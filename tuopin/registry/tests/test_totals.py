@@ -211,7 +211,7 @@ def test_the_migration_counts_the_year_totals_of_an_existing_registry(shangqiu):
 
     from django.apps import apps
 
-    migration = importlib.import_module("tuopin.registry.migrations.0005_region_year_totals")
+    migration = importlib.import_module("tuopin.registry.migrations.0006_region_year_totals")
     seed_registry(households=30, region_code=MINQUAN, seed=6)
     refreshed = {level: stored_year_totals(level) for level in ("village", "township")}
     RegionYearTotal.objects.all().delete()
