@@ -442,3 +442,39 @@ def test_suspect_values_load_with_warnings_and_their_checks_find_them(shangqiu, 
         (4, "务工时间(月)", "work_months_unstorable")
     }
     assert not Household.objects.filter(number="411421101201002").exists()
+
+
+@pytest.mark.parametrize("engine", ["db", "duckdb"])
+def test_stored_runs_explanations_and_ledger_keep_blank_incomes_unknown(
+    shangqiu, make_user, tmp_path, engine
+):
+    """A stored evaluation (each engine), its explanation and the shortfall ledger: the
+    household with blank incomes is 待核实 on the income clause, never 未达标."""
+    from tuopin.accounts.roles import Role
+    from tuopin.policy.ledgers import write_household_ledger
+    from tuopin.policy.models import HouseholdResult, PolicyVersion
+    from tuopin.policy.runs import evaluation_run
+    from tuopin.policy.selectors import stored_explanation
+
+    rows = family("411421101201001", HEAD_ID, household_blank=INCOME_COLUMNS)
+    import_clean(write_xlsx(tmp_path / "in.xlsx", rows))
+    henan = PolicyVersion.objects.get(code="henan-2018", version=1)
+    village = first_village(RENHE)
+    run = evaluation_run(
+        acting_user=None, policy=henan, year=2018, region_code=village.code, engine=engine
+    )
+    row = HouseholdResult.objects.get(run=run)
+    assert row.result == "unknown"
+    explained = {c["code"]: c for c in stored_explanation(run, row)}
+    assert explained["income"]["verdict"] == "待核实"
+    assert f"人均纯收入 {MISSING}" in "；".join(explained["income"]["sentences"])
+    assert {c["value"] for code, c in explained.items() if code != "income"} == {"pass"}
+    user = make_user(Role.COUNTY_OFFICE, "411421000000")
+    path = tmp_path / "ledger.xlsx"
+    assert write_household_ledger(user, run, village.code, path, passing=False) == 1
+    sheet = openpyxl.load_workbook(path).active
+    header = [cell.value for cell in sheet[2]]
+    line = [cell.value for cell in sheet[3]]
+    assert line[header.index("评估结果")] == "待核实"
+    assert line[header.index("未达标条款")] in (None, "")
+    assert line[header.index("待核实条款")] == "收入稳定超过国家扶贫标准"
