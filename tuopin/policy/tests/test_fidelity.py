@@ -431,6 +431,15 @@ def test_suspect_values_load_with_warnings_and_their_checks_find_them(shangqiu, 
     }
     months = [w for w in report.warnings if w.code == "work_months_range"][0].as_dict()
     assert "13" in months["message"] and "13" in months["message_en"]
+    from tuopin.registry.interchange.report import write_error_report
+
+    write_error_report(tmp_path / "suspect.xlsx", report, tmp_path / "report.xlsx")
+    lines = list(
+        openpyxl.load_workbook(tmp_path / "report.xlsx").active.iter_rows(values_only=True)
+    )
+    daughter_line = [line for line in lines if line[0] == 4][0]
+    assert daughter_line[1] in (None, "")  # no error
+    assert "务工时间(月)：" in daughter_line[2] and "stored as given" in daughter_line[2]
     daughter = Member.objects.get(name="张丽")
     assert daughter.work_months == 13 and daughter.sex == "1"
     counts = quality_counts(None)
