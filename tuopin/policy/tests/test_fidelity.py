@@ -487,3 +487,20 @@ def test_stored_runs_explanations_and_ledger_keep_blank_incomes_unknown(
     assert line[header.index("评估结果")] == "待核实"
     assert line[header.index("未达标条款")] in (None, "")
     assert line[header.index("待核实条款")] == "收入稳定超过国家扶贫标准"
+
+
+def test_amounts_that_cannot_be_stored_are_row_errors_not_a_failed_insert(shangqiu, tmp_path):
+    rows = family("411421101201001", HEAD_ID)
+    for row in rows:
+        row.update({"生产经营性支出": -5, "工资性收入": "123456789012"})
+    report = import_registry(write_xlsx(tmp_path / "amounts.xlsx", rows))
+    assert {(e.column, e.code) for e in report.errors} == {
+        ("生产经营性支出", "value_negative"),
+        ("工资性收入", "value_too_large"),
+    }
+    assert not Household.objects.exists()
+    rows = family("411421101201001", HEAD_ID)
+    for row in rows:
+        row.update({"生产经营性收入": -800})  # a business loss: stored as given
+    import_clean(write_xlsx(tmp_path / "loss.xlsx", rows))
+    assert Income.objects.get().business == -800
