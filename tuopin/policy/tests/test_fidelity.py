@@ -431,6 +431,15 @@ def test_suspect_values_load_with_warnings_and_their_checks_find_them(shangqiu, 
     }
     months = [w for w in report.warnings if w.code == "work_months_range"][0].as_dict()
     assert "13" in months["message"] and "13" in months["message_en"]
+    from tuopin.registry.interchange.report import write_error_report
+
+    write_error_report(tmp_path / "suspect.xlsx", report, tmp_path / "report.xlsx")
+    lines = list(
+        openpyxl.load_workbook(tmp_path / "report.xlsx").active.iter_rows(values_only=True)
+    )
+    daughter_line = [line for line in lines if line[0] == 4][0]
+    assert daughter_line[1] in (None, "")  # no error
+    assert "务工时间(月)：" in daughter_line[2] and "stored as given" in daughter_line[2]
     daughter = Member.objects.get(name="张丽")
     assert daughter.work_months == 13 and daughter.sex == "1"
     counts = quality_counts(None)
@@ -442,3 +451,56 @@ def test_suspect_values_load_with_warnings_and_their_checks_find_them(shangqiu, 
         (4, "务工时间(月)", "work_months_unstorable")
     }
     assert not Household.objects.filter(number="411421101201002").exists()
+
+
+@pytest.mark.parametrize("engine", ["db", "duckdb"])
+def test_stored_runs_explanations_and_ledger_keep_blank_incomes_unknown(
+    shangqiu, make_user, tmp_path, engine
+):
+    """A stored evaluation (each engine), its explanation and the shortfall ledger: the
+    household with blank incomes is 待核实 on the income clause, never 未达标."""
+    from tuopin.accounts.roles import Role
+    from tuopin.policy.ledgers import write_household_ledger
+    from tuopin.policy.models import HouseholdResult, PolicyVersion
+    from tuopin.policy.runs import evaluation_run
+    from tuopin.policy.selectors import stored_explanation
+
+    rows = family("411421101201001", HEAD_ID, household_blank=INCOME_COLUMNS)
+    import_clean(write_xlsx(tmp_path / "in.xlsx", rows))
+    henan = PolicyVersion.objects.get(code="henan-2018", version=1)
+    village = first_village(RENHE)
+    run = evaluation_run(
+        acting_user=None, policy=henan, year=2018, region_code=village.code, engine=engine
+    )
+    row = HouseholdResult.objects.get(run=run)
+    assert row.result == "unknown"
+    explained = {c["code"]: c for c in stored_explanation(run, row)}
+    assert explained["income"]["verdict"] == "待核实"
+    assert f"人均纯收入 {MISSING}" in "；".join(explained["income"]["sentences"])
+    assert {c["value"] for code, c in explained.items() if code != "income"} == {"pass"}
+    user = make_user(Role.COUNTY_OFFICE, "411421000000")
+    path = tmp_path / "ledger.xlsx"
+    assert write_household_ledger(user, run, village.code, path, passing=False) == 1
+    sheet = openpyxl.load_workbook(path).active
+    header = [cell.value for cell in sheet[2]]
+    line = [cell.value for cell in sheet[3]]
+    assert line[header.index("评估结果")] == "待核实"
+    assert line[header.index("未达标条款")] in (None, "")
+    assert line[header.index("待核实条款")] == "收入稳定超过国家扶贫标准"
+
+
+def test_amounts_that_cannot_be_stored_are_row_errors_not_a_failed_insert(shangqiu, tmp_path):
+    rows = family("411421101201001", HEAD_ID)
+    for row in rows:
+        row.update({"生产经营性支出": -5, "工资性收入": "123456789012"})
+    report = import_registry(write_xlsx(tmp_path / "amounts.xlsx", rows))
+    assert {(e.column, e.code) for e in report.errors} == {
+        ("生产经营性支出", "value_negative"),
+        ("工资性收入", "value_too_large"),
+    }
+    assert not Household.objects.exists()
+    rows = family("411421101201001", HEAD_ID)
+    for row in rows:
+        row.update({"生产经营性收入": -800})  # a business loss: stored as given
+    import_clean(write_xlsx(tmp_path / "loss.xlsx", rows))
+    assert Income.objects.get().business == -800

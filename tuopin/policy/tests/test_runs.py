@@ -311,9 +311,13 @@ def test_imported_edge_households_evaluate_as_domain_section_4_requires(tmp_path
     header = [
         "行政区划代码", "户编号", "姓名", "性别", "证件号码", "出生日期", "与户主关系", "在校生状况",
         "健康状况", "是否参加城乡居民基本医疗保险", "是否参加大病保险", "首次识别年度", "收入年度",
-        "工资性收入", "危房等级", "是否有自有住房", "饮水是否安全", "饮水是否困难", "不愁吃", "不愁穿",
-        "帮扶措施",
+        "工资性收入", "生产经营性收入", "财产性收入", "转移性收入", "生产经营性支出", "危房等级",
+        "是否有自有住房", "饮水是否安全", "饮水是否困难", "不愁吃", "不愁穿", "帮扶措施",
     ]  # fmt: skip
+    # Every income column given (a blank or absent one is unknown, and so is the income).
+    known_zero = dict.fromkeys(
+        ["生产经营性收入", "财产性收入", "转移性收入", "生产经营性支出"], "0"
+    )
     households = {
         # number: (members [(relation, sex, birth, student, health)], wages, overrides)
         "E-LINE": ([("户主", "男", date(1970, 1, 1), "非在校生", "健康")] * 1, "2995", {}),
@@ -373,7 +377,7 @@ def test_imported_edge_households_evaluate_as_domain_section_4_requires(tmp_path
                 "在校生状况": student, "健康状况": health, "是否参加城乡居民基本医疗保险": "是",
                 "是否参加大病保险": "是", "首次识别年度": "2016", "收入年度": "2018", "工资性收入": wages,
                 "危房等级": "B", "是否有自有住房": "是", "饮水是否安全": "是", "饮水是否困难": "否",
-                "不愁吃": "是", "不愁穿": "是", "帮扶措施": "产业扶贫", **overrides,
+                "不愁吃": "是", "不愁穿": "是", "帮扶措施": "产业扶贫", **known_zero, **overrides,
             }  # fmt: skip
             lines.append(",".join(values[column] for column in header))
     source = tmp_path / "edges.csv"

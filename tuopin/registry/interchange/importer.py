@@ -42,6 +42,8 @@ ANALYZE_AFTER = 10_000  # households created: at least this many to refresh stat
 FILE_ERRORS = {
     "bad_value",
     "value_too_long",
+    "value_negative",
+    "value_too_large",
     "number_empty",
     "village_unknown",
     "number_in_two_villages",

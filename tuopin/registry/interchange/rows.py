@@ -13,10 +13,17 @@ from operator import itemgetter
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
-from tuopin.registry.interchange.columns import BY_KEY, COLUMNS, HOUSEHOLD, MEMBER, Column
+from tuopin.registry.interchange.columns import (
+    BY_KEY,
+    COLUMNS,
+    HOUSEHOLD,
+    INCOME,
+    MEMBER,
+    Column,
+)
 from tuopin.registry.interchange.reader import SheetRow
 from tuopin.registry.interchange.values import BadValue, key
-from tuopin.registry.models import Helper, Household, Member
+from tuopin.registry.models import Helper, Household, Income, Member
 
 
 @dataclass(slots=True)
@@ -78,7 +85,10 @@ DISTINCT_COLUMNS = {"name", "person_number", "number", "phone", "bank_account"}
 
 # Where a column's text is stored, when the column's key is not a field of its level's model.
 STORED_IN = {"helper_name": (Helper, "name")}
-LEVEL_MODEL = {MEMBER: Member, HOUSEHOLD: Household}
+LEVEL_MODEL = {MEMBER: Member, HOUSEHOLD: Household, INCOME: Income}
+# Amounts a database constraint keeps from being negative (income_costs_not_negative,
+# household_*_not_negative): a negative one cannot be stored, so it is a row error.
+NOT_NEGATIVE = {"production_costs", "housing_area_m2", "road_distance_km"}
 
 
 def max_lengths() -> dict[str, int]:
@@ -98,6 +108,47 @@ def max_lengths() -> dict[str, int]:
         if isinstance(field, models.CharField) and field.max_length and not field.choices:
             lengths[column.key] = field.max_length
     return lengths
+
+
+def decimal_limits() -> dict[str, tuple[int, bool]]:
+    """Column key -> (the most integer digits its decimal field stores, whether it must not
+    be negative): a number over either cannot be stored as given, so it is a row error
+    rather than a failed insert (PostgreSQL refuses an overflowing numeric)."""
+    limits = {}
+    for column in COLUMNS:
+        model = LEVEL_MODEL.get(column.level)
+        if model is None or column.parse is None:
+            continue
+        try:
+            field = model._meta.get_field(column.key)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, models.DecimalField):
+            digits = field.max_digits - field.decimal_places
+            limits[column.key] = (digits, column.key in NOT_NEGATIVE)
+    return limits
+
+
+def _storable_amount(parse, digits: int, not_negative: bool):
+    def parse_storable(raw):
+        value = parse(raw)
+        if value is None:
+            return value
+        if not_negative and value < 0:
+            raise BadValue(
+                f"{value} 为负数，本栏不能为负",
+                f"{value} is negative; this column cannot be",
+                code="value_negative",
+            )
+        if abs(value) >= 10**digits:
+            raise BadValue(
+                f"{value} 超过本栏可保存的 {digits} 位整数",
+                f"{value} has more than the {digits} integer digits this column stores",
+                code="value_too_large",
+            )
+        return value
+
+    return parse_storable
 
 
 def _within(parse, limit: int):
@@ -140,11 +191,13 @@ class RowParser:
     BLOCK = 5_000  # rows: an import hands its first households on after one block
 
     def __init__(self, columns: dict[int, Column], *, typed: bool):
-        lengths = max_lengths()
+        lengths, limits = max_lengths(), decimal_limits()
         columns = {
             position: (
                 replace(column, parse=_within(column.parse, lengths[column.key]))
                 if column.key in lengths
+                else replace(column, parse=_storable_amount(column.parse, *limits[column.key]))
+                if column.key in limits
                 else column
             )
             for position, column in columns.items()

@@ -370,7 +370,12 @@ def test_the_command_prints_json_and_writes_an_error_report(shangqiu, tmp_path):
     assert result["errors"][0]["row"] == 6 and result["errors"][0]["column"] == "证件号码"
     sheet = openpyxl.load_workbook(tmp_path / "errors.xlsx").active
     rows_back = list(sheet.iter_rows(values_only=True))
-    assert rows_back[0][:3] == ("Excel 行号", "错误与提示", "市")
+    assert rows_back[0][:4] == (
+        "Excel 行号",
+        "错误（未导入）",
+        "提示（已按原值导入，请核实）",
+        "市",
+    )
     assert rows_back[3][0] == 6 and "证件号码" in rows_back[3][1]
 
 

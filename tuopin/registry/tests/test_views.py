@@ -225,3 +225,25 @@ def test_a_member_change_is_recorded_from_the_household_page(office, village):
     assert daughter.status == "4"
     page = client.get(reverse("registry:household", args=[household.pk])).content.decode()
     assert "嫁到睢县" in page
+
+
+def test_resettlement_is_edited_on_the_form_and_shown_on_the_page(office, village):
+    household = register(office, village, "0001")
+    client = login(office)
+    page_url = reverse("registry:household", args=[household.pk])
+    page = client.get(page_url).content.decode()
+    relocated = page.split('data-testid="relocated">')[1].split("</dd>")[0]
+    assert relocated == "未填"  # unknown, not 否
+    url = reverse("registry:household_edit", args=[household.pk])
+    form = client.get(url).content.decode()
+    for name in ("is_relocated", "relocation_mode", "relocation_moved_in"):
+        assert f'name="{name}"' in form, name
+    data = form_data(client, url, is_relocated="true", relocation_mode="2")
+    data["relocation_moved_in"] = "false"
+    assert client.post(url, data).status_code == 302
+    household.refresh_from_db()
+    assert (household.is_relocated, household.relocation_mode) == (True, "2")
+    assert household.relocation_moved_in is False
+    page = client.get(page_url).content.decode()
+    assert "是（分散安置）" in page
+    assert page.split('data-testid="relocation-moved-in">')[1].startswith("否")
