@@ -14,6 +14,7 @@ these reads do not narrow by scope again.
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
 
@@ -26,6 +27,16 @@ from tuopin.registry.totals import TOWNSHIP_DIGITS
 
 # The grouping key of a region's children in the stored rows, by the region's level.
 CHILD_KEY = {RegionLevel.CITY: 6, RegionLevel.COUNTY: 9, RegionLevel.TOWNSHIP: 12}
+
+
+def _under(field: str, prefix: str) -> Q:
+    """`field` starts with `prefix`. SQLite cannot serve LIKE from an index (its LIKE
+    ignores case), so there the same set is asked as a range, which the indexes on the
+    codes serve (codes are digits and ':' follows '9'). PostgreSQL keeps LIKE, which its
+    pattern-ops indexes serve (a range would follow the collation's order)."""
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + ":"})
+    return Q(**{f"{field}__startswith": prefix})
 
 
 def _level(prefix: str) -> str:
@@ -64,7 +75,7 @@ def region_figures(region: Region, year: int) -> RegionFigures:
     level = _level(prefix)
     by_status = {code: Count2() for code in PovertyStatus.values}
     for status, households, members in (
-        RegionTotal.objects.filter(level=level, region_code__startswith=prefix)
+        RegionTotal.objects.filter(_under("region_code", prefix), level=level)
         .values_list("status")
         .annotate(h=Sum("households"), m=Sum("members"))
         .order_by()
@@ -77,7 +88,7 @@ def region_figures(region: Region, year: int) -> RegionFigures:
             still_poor.add(counts.households, counts.members)
     exited, planned, still_to_exit = Count2(), Count2(), Count2()
     for status, eh, em, ph, pm in (
-        RegionYearTotal.objects.filter(level=level, year=year, region_code__startswith=prefix)
+        RegionYearTotal.objects.filter(_under("region_code", prefix), level=level, year=year)
         .values_list("status")
         .annotate(
             eh=Sum("exited_households"),
@@ -93,7 +104,7 @@ def region_figures(region: Region, year: int) -> RegionFigures:
         if status in STILL_POOR:
             still_to_exit.add(ph, pm)
     villages = Region.objects.filter(
-        code__startswith=prefix, level=RegionLevel.VILLAGE, is_poor_village=True
+        _under("code", prefix), level=RegionLevel.VILLAGE, is_poor_village=True
     ).aggregate(
         poor=Count("code"),
         exited=Count("code", filter=Q(poor_exited_year__lte=year)),
@@ -102,7 +113,7 @@ def region_figures(region: Region, year: int) -> RegionFigures:
     problems = None
     if snapshot is not None:
         problems = (
-            QualityCount.objects.filter(year=year, region_code__startswith=prefix).aggregate(
+            QualityCount.objects.filter(_under("region_code", prefix), year=year).aggregate(
                 n=Sum("count")
             )["n"]
             or 0
@@ -149,7 +160,7 @@ def children_figures(region: Region, year: int) -> dict[str, ChildFigures]:
         return found.setdefault(key.ljust(12, "0"), ChildFigures())
 
     for key, status, households, members in (
-        RegionTotal.objects.filter(level=level, region_code__startswith=prefix)
+        RegionTotal.objects.filter(_under("region_code", prefix), level=level)
         .annotate(key=Substr("region_code", 1, length))
         .values_list("key", "status")
         .annotate(h=Sum("households"), m=Sum("members"))
@@ -161,7 +172,7 @@ def children_figures(region: Region, year: int) -> dict[str, ChildFigures]:
         if status in STILL_POOR:
             row.still_poor_members += members or 0
     for key, status, exited, planned in (
-        RegionYearTotal.objects.filter(level=level, year=year, region_code__startswith=prefix)
+        RegionYearTotal.objects.filter(_under("region_code", prefix), level=level, year=year)
         .annotate(key=Substr("region_code", 1, length))
         .values_list("key", "status")
         .annotate(e=Sum("exited_households"), p=Sum("planned_households"))
@@ -174,7 +185,7 @@ def children_figures(region: Region, year: int) -> dict[str, ChildFigures]:
             row.still_to_exit += planned or 0
     for key, n in (
         Region.objects.filter(
-            code__startswith=prefix, level=RegionLevel.VILLAGE, is_poor_village=True
+            _under("code", prefix), level=RegionLevel.VILLAGE, is_poor_village=True
         )
         .annotate(key=Substr("code", 1, length))
         .values_list("key")

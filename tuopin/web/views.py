@@ -19,21 +19,28 @@ from tuopin.web.figures import FIGURES_YEAR, households_url, my_work, region_pan
 from tuopin.web.forms import RegionAttributesForm
 
 
+def _year(request) -> int:
+    """?year= for the figures (exited in that year, its plan), else the work plan's year."""
+    text = request.GET.get("year", "")
+    return int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else FIGURES_YEAR
+
+
 @login_required
 def home(request):
     """The user's regions in figures (each a link to what it counts) and the user's work."""
     user = request.user
     tops = top_regions(user)
     may_view = has_permission(user, Permission.REGISTRY_VIEW)
+    year = _year(request)
     return render(
         request,
         "web/home.html",
         {
             "assignments": user_assignments(user),
-            "panels": [region_panel(user, region) for region in tops] if may_view else [],
+            "panels": [region_panel(user, region, year) for region in tops] if may_view else [],
             "regions": [(region, region_stats(region.prefix)) for region in tops],
             "work": my_work(user) if may_view else None,
-            "year": FIGURES_YEAR,
+            "year": year,
         },
     )
 
@@ -56,9 +63,10 @@ def region_detail(request, code: str):
         (ancestor, in_scope(request.user, ancestor.code)) for ancestor in region_ancestors(region)
     ]
     may_view = has_permission(request.user, Permission.REGISTRY_VIEW, region.code)
+    year = _year(request)
     children = region_children_with_counts(region)
     if may_view:
-        figures = children_figures(region, FIGURES_YEAR)
+        figures = children_figures(region, year)
         for child in children:
             child.figures = figures.get(child.code)
             child.households_url = households_url(child)
@@ -69,8 +77,8 @@ def region_detail(request, code: str):
             "region": region,
             "breadcrumbs": breadcrumbs,
             "children": children,
-            "panel": region_panel(request.user, region) if may_view else None,
-            "year": FIGURES_YEAR,
+            "panel": region_panel(request.user, region, year) if may_view else None,
+            "year": year,
             "stats": region_stats(region.prefix),
             "may_export": has_permission(request.user, Permission.DATA_EXPORT, region.code),
             "may_edit": has_permission(request.user, Permission.REGION_EDIT, region.code),

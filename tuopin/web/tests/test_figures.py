@@ -259,3 +259,74 @@ def test_the_city_summary_sums_the_runs_each_county_ran_itself(make_user):
     county = login(make_user(Role.COUNTY_OFFICE, MINQUAN))
     page = county.get(reverse("policy:county_ledger")).content.decode()
     assert "2 / 182000" in page and "睢县" not in page
+
+
+def test_task_counts_equal_the_task_list_for_every_role(make_user):
+    """The home page counts in SQL what `my_tasks` lists case by case: every step, an
+    objection, monitoring, a running and an ended notice, fresh and old steps."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tuopin.cases.models import Case, Notice, Route
+    from tuopin.cases.selectors import my_tasks
+    from tuopin.web.figures import task_counts
+
+    seed_registry(households=12, region_code=RENHE, seed=9)
+    proposer = make_user(Role.VILLAGE, first_village(RENHE).code)
+    households = list(Household.objects.filter(village__code__startswith=RENHE[:9]))
+    today = timezone.localdate()
+    cases = []
+    for route in Route.objects.filter(is_current=True):
+        for index, step in enumerate(route.steps):
+            for status in ("open", "objection", "monitoring"):
+                for age in (0, 9):
+                    household = households[len(cases) % len(households)]
+                    case = Case.objects.create(
+                        kind=route.kind,
+                        route=route,
+                        region_id=household.village_id,
+                        household=household,
+                        year=YEAR,
+                        status=status,
+                        step_index=index,
+                        proposer=proposer,
+                    )
+                    entered = timezone.now() - datetime.timedelta(days=age)
+                    notice = None
+                    if step["kind"] == "notice":
+                        ends = today - datetime.timedelta(days=age)
+                        notice = Notice.objects.create(
+                            kind="notice",
+                            case_kind=route.kind,
+                            region_id=household.village_id,
+                            step_code=step["code"],
+                            title="公示",
+                            starts=ends - datetime.timedelta(days=7),
+                            ends=ends,
+                        )
+                    Case.objects.filter(pk=case.pk).update(step_entered_at=entered, notice=notice)
+                    cases.append(case)
+    users = [
+        make_user(Role.VILLAGE, first_village(RENHE).code),
+        make_user(Role.TOWNSHIP, RENHE),
+        make_user(Role.COUNTY_OFFICE, MINQUAN),
+        make_user(Role.CITY_OFFICE, CITY),
+        make_user(Role.HOTLINE, CITY),
+    ]
+    both = make_user(Role.TOWNSHIP, RENHE)
+    from tuopin.accounts.services import assignment_grant
+
+    assignment_grant(
+        acting_user=None,
+        user=both,
+        role=Role.COUNTY_OFFICE,
+        region=Region.objects.get(code=MINQUAN),
+    )
+    seen = set()
+    for user in [*users, both]:
+        tasks = my_tasks(user)
+        expected = (len(tasks), sum(1 for case in tasks if case.overdue))
+        assert task_counts(user) == expected, user.username
+        seen.add(expected)
+    assert len(seen) > 2 and any(overdue for _n, overdue in seen)
