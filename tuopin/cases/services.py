@@ -451,8 +451,14 @@ def _posting(case: Case, events, starts, ends, today) -> tuple | None:
         )
     step = case.step
     if step and step["kind"] == StepKind.NOTICE:
+        # the day the case reached the notice step (an objection on notice stays on it)
         entered = max(
-            (event.day for event in events if event.to_step == step["code"]), default=None
+            (
+                event.day
+                for event in events
+                if event.to_step == step["code"] and event.from_step != step["code"]
+            ),
+            default=None,
         )
         if refusal := notice_refusal(starts, ends, step["notice_days"], entered):
             raise CaseRefused(*refusal, code="date_refused")

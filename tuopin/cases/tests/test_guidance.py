@@ -92,6 +92,8 @@ def test_the_case_page_says_what_happens_next_and_why_a_user_cannot_act(make_use
     upcoming = tasks.split('data-testid="upcoming"')[1]
     now = tasks.split('data-testid="tasks"')[1].split('data-testid="upcoming"')[0]
     assert f'href="/cases/{case.pk}/"' in upcoming and f'href="/cases/{case.pk}/"' not in now
+    api = login(colleague).get("/api/v1/cases/tasks").json()
+    assert [(c["id"], c["upcoming"]) for c in api] == [(case.pk, True)]
     Notice.objects.filter(pk=case.notice_id).update(
         starts=case.notice.starts - datetime.timedelta(days=8),
         ends=ends - datetime.timedelta(days=8),
