@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tuopin.cases.models import Case, CaseEvent, Notice
 from tuopin.cases.tests.test_flow import People, act, post, snapshot
@@ -14,11 +15,9 @@ from tuopin.policy.tests.test_henan import household
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
-
-
 def ago(days: int) -> str:
-    return (TODAY - datetime.timedelta(days=days)).isoformat()
+    """A day counted back from today in the platform's time zone (as the rules count)."""
+    return (timezone.localdate() - datetime.timedelta(days=days)).isoformat()
 
 
 @pytest.fixture
@@ -143,6 +142,8 @@ def test_an_objection_is_recorded_within_the_real_notice_only(people):
     )
     objected = act(people.work_team, case_id, "object", comment="邻居反映有车", occurred_on=ago(35))
     assert objected.json()["status"] == "objection"
+    objection = Case.objects.get(pk=case_id).objections.get()
+    assert timezone.localdate(objection.recorded_at).isoformat() == ago(35)
     refused(people.county, case_id, "dismiss", occurred_on=ago(34))  # not the county's step
     refused(people.township, case_id, "dismiss", occurred_on=ago(36))  # before the objection
     assert (

@@ -8,6 +8,7 @@ import logging
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from conftest import MINQUAN, RENHE, first_village
 from tuopin.accounts.roles import Role
@@ -160,7 +161,7 @@ def test_a_refused_access_is_one_line_in_the_server_log(make_user):
 
 def test_the_case_page_records_a_step_afterwards_with_its_dates_and_photo(make_user):
     village = make_user(Role.VILLAGE, first_village(RENHE).code)
-    today = datetime.date.today()
+    today = timezone.localdate()
     case = case_propose(
         acting_user=village,
         kind="exit",
