@@ -15,6 +15,7 @@ from tuopin.policy.tests.test_henan import household
 
 pytestmark = pytest.mark.django_db
 
+
 def ago(days: int) -> str:
     """A day counted back from today in the platform's time zone (as the rules count)."""
     return (timezone.localdate() - datetime.timedelta(days=days)).isoformat()
