@@ -20,7 +20,8 @@ from tuopin.api.registry import HouseholdFields, HouseholdInput, MemberFields, M
 from tuopin.api.schemas import answers
 from tuopin.api.types import Day, Filter, Limit, RegionPrefix, RowId, Year
 from tuopin.cases.enums import Action, CaseKind, CaseStatus, StepKind
-from tuopin.cases.selectors import access_case, case_actions, case_list_for_user, my_tasks
+from tuopin.cases.guidance import case_guidance, task_lists
+from tuopin.cases.selectors import access_case, case_actions, case_list_for_user
 from tuopin.cases.services import case_act, case_attach, case_propose
 from tuopin.core.regioncodes import filter_prefix
 from tuopin.registry.enums import MemberEventKind
@@ -198,10 +199,25 @@ class CaseDetail(CaseOut):
     allowed_actions: list[Action] = labelled(
         Action, "您现在可以办理的操作 (the actions you may take now)"
     )
+    next_step: str | None = Field(
+        description="下一步：由谁、在何时办理（如“公示期至 12 月 12 日，期满后由村干部结束公示”）；"
+        "办结后为空 (what happens next, who acts and when; null once finished)"
+    )
+    cannot_act_reason: str | None = Field(
+        description="您不能办理本步骤的原因；能办理时为空 (why you cannot take this step's deciding "
+        "action; null when you can)"
+    )
 
     @staticmethod
     def resolve_events(case) -> list:
         return list(case.events.select_related("actor"))
+
+
+class TaskOut(CaseOut):
+    upcoming: bool = Field(
+        description="在公示中、公示期未满：即将到期，尚不能办理 (waiting in a notice still running)"
+    )
+    overdue: bool = Field(description="逾期 (overdue)")
 
 
 class CasePage(Schema):
@@ -247,6 +263,8 @@ def _detail(request, case):
     """The case as the user may see it now, with the actions the rules allow them."""
     case = access_case(request.user, case.pk)
     case.allowed_actions = case_actions(request.user, case)
+    guidance = case_guidance(request.user, case, case.allowed_actions)
+    case.next_step, case.cannot_act_reason = guidance["next"], guidance["why"]
     return case
 
 
@@ -275,13 +293,18 @@ def case_list(
 
 @router.get(
     "/cases/tasks",
-    response=answers({200: list[CaseOut]}),
-    summary="我的待办",
+    response=answers({200: list[TaskOut]}),
+    summary="我的待办（upcoming：公示中，期满后才能办理）",
     url_name="case_tasks",
 )
 def tasks(request):
     require_permission(request.user, Permission.REGISTRY_VIEW)
-    return my_tasks(request.user)
+    lists = task_lists(request.user)
+    for case in lists["now"]:
+        case.upcoming = False
+    for case in lists["upcoming"]:
+        case.upcoming = True
+    return sorted(lists["now"] + lists["upcoming"], key=lambda c: (c.upcoming, c.step_entered_at))
 
 
 @router.get(

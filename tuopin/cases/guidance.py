@@ -6,6 +6,7 @@ import datetime
 
 from django.utils import timezone
 
+from tuopin.accounts.selectors import user_assignments
 from tuopin.cases.enums import CaseKind, CaseStatus, NoticeKind, StepKind
 from tuopin.cases.models import Case, CountySetting, Notice
 from tuopin.cases.places import committee_name, place_name
@@ -49,8 +50,6 @@ def may_propose_anything(user) -> bool:
     """Whether the user holds a role that proposes some kind of case (the 发起事项 tab)."""
     if user.is_superuser:
         return True
-    from tuopin.accounts.selectors import user_assignments
-
     proposers = {role for roles in PROPOSERS.values() for role in roles}
     return any(a.role in proposers for a in user_assignments(user))
 

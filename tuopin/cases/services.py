@@ -377,16 +377,18 @@ def case_act(
     from_status, from_step = case.status, _step_code(case)
     if posting and not entering:
         _relist(case, *posting)
+    when = _start_of(occurred_on) if occurred_on else timezone.now()
     if action == Action.OBJECT:
-        Objection.objects.create(case=case, content=comment, recorded_by=acting_user)
+        objection = Objection.objects.create(case=case, content=comment, recorded_by=acting_user)
+        if occurred_on:  # the objection's real day (recorded_at is set on creation)
+            Objection.objects.filter(pk=objection.pk).update(recorded_at=when)
     elif action in (Action.DISMISS, Action.UPHOLD):
         case.objections.filter(resolved_at__isnull=True).update(
-            resolution=comment, upheld=action == Action.UPHOLD, resolved_at=timezone.now()
+            resolution=comment, upheld=action == Action.UPHOLD, resolved_at=when
         )
     case.status, case.step_index = decision.status, decision.step_index
     if override_reason and case.kind == CaseKind.EXIT and case.evaluation_result != "pass":
         case.override_reason = override_reason
-    when = _start_of(occurred_on) if occurred_on else timezone.now()
     if moved:
         case.step_entered_at = when
         case.notice = None
@@ -451,8 +453,14 @@ def _posting(case: Case, events, starts, ends, today) -> tuple | None:
         )
     step = case.step
     if step and step["kind"] == StepKind.NOTICE:
+        # the day the case reached the notice step (an objection on notice stays on it)
         entered = max(
-            (event.day for event in events if event.to_step == step["code"]), default=None
+            (
+                event.day
+                for event in events
+                if event.to_step == step["code"] and event.from_step != step["code"]
+            ),
+            default=None,
         )
         if refusal := notice_refusal(starts, ends, step["notice_days"], entered):
             raise CaseRefused(*refusal, code="date_refused")

@@ -352,7 +352,7 @@ def next_step(case: CaseFacts, today: datetime.date) -> tuple[str, str] | None:
                 "closes it",
             )
         return (
-            f"公示期已于 {_day(case.notice_end)} 届满，等待{who}结束公示",
+            f"公示期已于 {_day(case.notice_end)}届满，等待{who}结束公示",
             f"the notice ended on {case.notice_end.isoformat()}; the {step['role']} closes it",
         )
     if step["kind"] == StepKind.CONSENT:

@@ -15,6 +15,7 @@ from tuopin.accounts.selectors import (
     has_permission,
     require_permission,
     top_regions,
+    user_assignments,
 )
 from tuopin.accounts.services import job_submit
 from tuopin.cases.enums import Action, CaseKind, CaseStatus, StepKind
@@ -154,7 +155,8 @@ def _event_row(event, titles: dict) -> dict:
     """An event as the timeline shows it: labels for its action, steps and statuses."""
     return {
         "event": event,
-        "action": _ACTION_WORDS.get(event.action) or Action(event.action).label,
+        "action": _ACTION_WORDS.get(event.action)
+        or (Action(event.action).label if event.action in Action.values else event.action),
         "from_step": titles.get(event.from_step, event.from_step),
         "to_step": titles.get(event.to_step, event.to_step),
         "from_status": CaseStatus(event.from_status).label if event.from_status else "",
@@ -249,9 +251,11 @@ def _kinds_offered(user, household, year: int) -> list:
     """The kinds to choose from: for a household those its page offers, else the others."""
     if household is not None:
         return [(k, CaseKind(k).label) for k in proposable_kinds(user, household, year)]
+    held = {a.role for a in user_assignments(user)}
     return [
         (k, CaseKind(k).label)
         for k in (CaseKind.IDENTIFICATION, CaseKind.VILLAGE_EXIT, CaseKind.COUNTY_EXIT)
+        if user.is_superuser or held & set(PROPOSERS[k])
     ]
 
 
@@ -395,17 +399,14 @@ def household_cases(request, household_id: int):
     _view(request)
     household = access_household(request.user, household_id)
     cases = case_list_for_user(request.user).filter(household=household).order_by("-pk")
+    proposable = proposable_kinds(request.user, household, WORK_PLAN_YEAR)
     return render(
         request,
         "cases/_household_cases.html",
         {
             "household": household,
             "cases": cases,
-            "buttons": [
-                (kind, words)
-                for kind, words in HOUSEHOLD_BUTTONS
-                if kind in proposable_kinds(request.user, household, WORK_PLAN_YEAR)
-            ],
+            "buttons": [(kind, words) for kind, words in HOUSEHOLD_BUTTONS if kind in proposable],
             "year": WORK_PLAN_YEAR,
             "open": [c for c in cases if c.status in (CaseStatus.OPEN, CaseStatus.OBJECTION)],
             "prefix": significant_prefix(household.village_id),

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tuopin.cases.models import Case, CaseEvent, Notice
 from tuopin.cases.tests.test_flow import People, act, post, snapshot
@@ -14,11 +15,10 @@ from tuopin.policy.tests.test_henan import household
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
-
 
 def ago(days: int) -> str:
-    return (TODAY - datetime.timedelta(days=days)).isoformat()
+    """A day counted back from today in the platform's time zone (as the rules count)."""
+    return (timezone.localdate() - datetime.timedelta(days=days)).isoformat()
 
 
 @pytest.fixture
@@ -92,6 +92,11 @@ def test_an_exit_done_on_paper_is_recorded_with_its_real_dates(people):
         notice_ends=ago(20),
     ).json()
     assert done["step"] == "village_notice"
+    # by the real dates the notice has ended: waiting for the village to close it
+    assert done["next_step"].startswith("公示期已于") and "村干部结束公示" in done["next_step"]
+    assert "发起人不能审核" in done["cannot_act_reason"]  # the proposer cannot close it
+    seen = people.township.get(f"/api/v1/cases/{case_id}").json()
+    assert "须由村干部/驻村工作队办理" in seen["cannot_act_reason"]
     notice = Case.objects.get(pk=case_id).notice
     assert (notice.starts.isoformat(), notice.ends.isoformat()) == (ago(27), ago(20))
     # closing on the last day of the notice is too early by the real dates
@@ -138,6 +143,8 @@ def test_an_objection_is_recorded_within_the_real_notice_only(people):
     )
     objected = act(people.work_team, case_id, "object", comment="邻居反映有车", occurred_on=ago(35))
     assert objected.json()["status"] == "objection"
+    objection = Case.objects.get(pk=case_id).objections.get()
+    assert timezone.localdate(objection.recorded_at).isoformat() == ago(35)
     refused(people.county, case_id, "dismiss", occurred_on=ago(34))  # not the county's step
     refused(people.township, case_id, "dismiss", occurred_on=ago(36))  # before the objection
     assert (
@@ -147,9 +154,16 @@ def test_an_objection_is_recorded_within_the_real_notice_only(people):
         == "open"
     )
     refused(people.work_team, case_id, "close_notice", occurred_on=ago(33))  # notice running
-    assert act(people.work_team, case_id, "close_notice", occurred_on=ago(31)).json()["step"] == (
-        "township_review"
+    # the notice really posted a day after the consent: dates after the objection still fit
+    closed = act(
+        people.work_team,
+        case_id,
+        "close_notice",
+        occurred_on=ago(30),
+        notice_starts=ago(38),
+        notice_ends=ago(31),
     )
+    assert closed.json()["step"] == "township_review", closed.content
 
 
 def test_a_return_records_both_notices_with_their_real_dates(people):

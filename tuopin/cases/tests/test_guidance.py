@@ -6,7 +6,9 @@ import io
 import logging
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from conftest import MINQUAN, RENHE, first_village
 from tuopin.accounts.roles import Role
@@ -91,6 +93,8 @@ def test_the_case_page_says_what_happens_next_and_why_a_user_cannot_act(make_use
     upcoming = tasks.split('data-testid="upcoming"')[1]
     now = tasks.split('data-testid="tasks"')[1].split('data-testid="upcoming"')[0]
     assert f'href="/cases/{case.pk}/"' in upcoming and f'href="/cases/{case.pk}/"' not in now
+    api = login(colleague).get("/api/v1/cases/tasks").json()
+    assert [(c["id"], c["upcoming"]) for c in api] == [(case.pk, True)]
     Notice.objects.filter(pk=case.notice_id).update(
         starts=case.notice.starts - datetime.timedelta(days=8),
         ends=ends - datetime.timedelta(days=8),
@@ -153,3 +157,46 @@ def test_a_refused_access_is_one_line_in_the_server_log(make_user):
     assert refused.strip().count("\n") == 0 and "region.edit" in refused
     assert "/cases/settings/" in refused
     assert "Traceback" in fault and "ValueError" in fault
+
+
+def test_the_case_page_records_a_step_afterwards_with_its_dates_and_photo(make_user):
+    village = make_user(Role.VILLAGE, first_village(RENHE).code)
+    today = timezone.localdate()
+    case = case_propose(
+        acting_user=village,
+        kind="exit",
+        year=2018,
+        household=household("G-UI"),
+        occurred_on=today - datetime.timedelta(days=20),
+    )
+    client = login(village)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'name="notice_starts"' in page  # the next step is a notice
+    photo = SimpleUploadedFile("board.jpg", b"\xff\xd8\xff\xe0" + b"0" * 32)
+    day = (today - datetime.timedelta(days=18)).isoformat()
+    response = client.post(
+        f"/cases/{case.pk}/act/",
+        {
+            "action": "consent",
+            "occurred_on": day,
+            "notice_starts": day,
+            "notice_ends": (today - datetime.timedelta(days=11)).isoformat(),
+            "attachment": photo,
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.step["code"] == "village_notice" and case.notice.starts.isoformat() == day
+    event = case.events.get(action="consent")
+    assert event.recorded_late and event.attachment
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'data-testid="recorded-late"' in page and day in page
+    assert "户已签字同意" in page and "household_consent" not in page  # labels in the history
+    # a future date is refused on the page too, and nothing changes
+    before = (case.status, case.step_index, case.events.count())
+    client.post(
+        f"/cases/{case.pk}/act/",
+        {"action": "close_notice", "occurred_on": (today + datetime.timedelta(days=1)).isoformat()},
+    )
+    case.refresh_from_db()
+    assert (case.status, case.step_index, case.events.count()) == before
