@@ -1,6 +1,7 @@
 """Demo users, one per role, for `make run` (never for a real deployment)."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from tuopin.accounts.roles import Role
 from tuopin.accounts.services import user_create
@@ -46,10 +47,14 @@ def demo_users_ensure() -> list[dict]:
     ]
     User = get_user_model()
     logins = []
+    # One published password for every demo user: hashed once, not once a user.
+    password_hash = ""
     for username, full_name, role, level, organisation in plan:
         region = regions[level]
         if not User.objects.filter(username=username).exists():
+            password_hash = password_hash or make_password(DEMO_PASSWORD)
             user_create(
+                password_hash=password_hash,
                 acting_user=None,
                 username=username,
                 password=DEMO_PASSWORD,

@@ -31,7 +31,7 @@ from django.utils import timezone
 from tuopin.accounts.demo import DEMO_COUNTY, DEMO_VILLAGE, demo_users_ensure
 from tuopin.accounts.services import region_attributes_change
 from tuopin.cases.enums import Action, CaseKind
-from tuopin.cases.models import Case, CaseEvent
+from tuopin.cases.models import Case, CaseEvent, Objection
 from tuopin.cases.selectors import monitoring_candidates
 from tuopin.cases.services import case_act, case_propose
 from tuopin.core.regioncodes import significant_prefix
@@ -200,6 +200,8 @@ def _demo_work(year: int) -> dict:
             acting_user=by, case=case, action=action, comment=comment, today=day(days_ago)
         )
         _dated(case, day(days_ago))
+        if action == Action.OBJECT:
+            Objection.objects.filter(case=case).update(recorded_at=_at(day(days_ago)))
         return case
 
     reason = f"经村民代表民主评议，{year} 年达到脱贫退出标准"
@@ -247,9 +249,15 @@ def _demo_work(year: int) -> dict:
             case = act(case, user, action, days_ago, comment)
         exits[name] = case
 
-    candidates = [h for h in monitoring_candidates(county, DEMO_VILLAGE, year) if not h.monitored]
+    # Households other than the one just exited, each in one case only.
+    taken = {case.household_id for case in exits.values()}
+    candidates = [
+        h
+        for h in monitoring_candidates(county, DEMO_VILLAGE, year)
+        if not h.monitored and h.pk not in taken
+    ]
+    taken |= {h.pk for h in candidates[:2]}
     exited = Household.objects.filter(village_id=DEMO_VILLAGE, status__in=EXITED)
-    taken = {h.pk for h in candidates[:2]}
     returning = exited.exclude(pk__in=taken).order_by("number").first()
     if len(candidates) < 2 or returning is None:
         raise DemoError("演示村没有足够的已脱贫户 (too few exited households in the demo village)")
@@ -330,7 +338,7 @@ def _passing_households(year: int) -> list[Household]:
 
 def _dated(case: Case, day: datetime.date) -> None:
     """The step's history carries the day the demo plays it, not the moment of setup."""
-    at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+    at = _at(day)
     last = case.events.order_by("-pk").values_list("pk", flat=True).first()
     CaseEvent.objects.filter(pk=last).update(at=at)
     fields = {"step_entered_at": at}
@@ -339,3 +347,7 @@ def _dated(case: Case, day: datetime.date) -> None:
     if case.finished_at:
         fields["finished_at"] = at
     Case.objects.filter(pk=case.pk).update(**fields)
+
+
+def _at(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))

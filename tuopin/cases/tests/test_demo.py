@@ -73,7 +73,13 @@ def test_every_demo_user_has_work_and_a_case_waits_at_every_step(demo):
     assert "approve" in case_actions(users["city"], at(CaseKind.COUNTY_EXIT, "city_review")[0])
     # The history is dated as played: the approved exit went through in about a month.
     events = list(approved.events.order_by("pk").values_list("at", flat=True))
-    assert events == sorted(events) and events[0].date() == today - datetime.timedelta(days=32)
+    assert events == sorted(events)
+    assert timezone.localtime(events[0]).date() == today - datetime.timedelta(days=32)
+    recorded = timezone.localtime(objection.objections.get().recorded_at).date()
+    assert recorded == today - datetime.timedelta(days=1)
+    # Each household is in one demo case only (the exited one is not also monitored).
+    households = list(Case.objects.exclude(household=None).values_list("household", flat=True))
+    assert len(households) == len(set(households))
 
     # The roles that read rather than act have what they read.
     inspector, auditor, sector = users["inspector"], users["auditor"], users["sector"]

@@ -65,7 +65,7 @@ def canonical_dump() -> str:
     members = list(
         Member.objects.order_by("person_number").values_list("household__number", *MEMBER_FIELDS)
     )
-    incomes = list(Income.objects.order_by("household__number").values())
+    incomes = list(Income.objects.order_by("household__number", "year").values())
     for row in incomes:
         row.pop("id")
         row["household_id"] = None
@@ -362,6 +362,19 @@ def test_id_numbers_are_unique_and_carry_the_county_code_or_the_old_one():
     assert "" not in helper_ids
     assert not helper_ids & {n for n, *_ in numbers}
     assert all(check_id_number(n).valid for n in helper_ids)
+
+
+def test_the_fast_insert_stores_what_bulk_create_stores(monkeypatch):
+    seed(households=200, seed=11, previous_year=True)
+    fast = canonical_dump()
+    wipe()
+    monkeypatch.setattr(
+        seed_module,
+        "_insert",
+        lambda model, objects: model.objects.bulk_create(objects, batch_size=500),
+    )
+    seed(households=200, seed=11, previous_year=True)
+    assert canonical_dump() == fast
 
 
 def test_last_years_income_leaves_this_years_data_as_it_was_and_some_fell_sharply():
