@@ -364,3 +364,51 @@ def test_the_main_pages_and_the_api_docs_run_under_the_policy(page, live_server,
         page.wait_for_load_state("networkidle")
     # The API documentation is drawn by its script, which the policy let run.
     assert page.locator(".swagger-ui").count() == 1
+
+
+def test_the_navigation_fits_one_line_at_1280_pixels_for_every_role(page, live_server, make_user):
+    """Every role's navigation on one line at 1280 px, nothing overflowing, the logout
+    button saying 退出登录 (退出 alone means a poverty exit); the city office has the
+    most links. A screenshot per role lands in test-artifacts/."""
+    from conftest import CITY, RENHE, first_village
+
+    places = {  # the city office, with the most links, last: it then switches language
+        Role.COUNTY_OFFICE: MINQUAN,
+        Role.TOWNSHIP: RENHE,
+        Role.VILLAGE: first_village(RENHE).code,
+        Role.SECTOR: MINQUAN,
+        Role.INSPECTOR: CITY,
+        Role.HOTLINE: CITY,
+        Role.AUDITOR: CITY,
+        Role.CITY_OFFICE: CITY,
+    }
+    page.set_viewport_size({"width": 1280, "height": 800})
+    for role, region in places.items():
+        make_user(role, region, username=f"nav-{role}", password=PASSWORD)
+        page.context.clear_cookies()
+        log_in(page, live_server, f"nav-{role}")
+        shot(page, f"nav-{role}")
+        nav = page.locator("[data-testid=navbar]")
+        box = nav.bounding_box()
+        link = page.locator("[data-testid=nav-items] .nav-link").first.bounding_box()
+        # One line: the bar is hardly taller than one link (Bootstrap pads it by 1rem).
+        assert box["height"] < link["height"] * 2, (role, box, link)
+        overflow = page.evaluate(
+            "() => { const n = document.querySelector('[data-testid=navbar]');"
+            " return [n.scrollWidth, n.clientWidth, document.documentElement.scrollWidth]; }"
+        )
+        assert overflow[0] <= overflow[1] and overflow[2] <= 1280, (role, overflow)
+        tops = page.evaluate(
+            "() => [...document.querySelectorAll('[data-testid=navbar] .nav-link,"
+            " [data-testid=navbar] .btn')].map(e => Math.round(e.getBoundingClientRect().top"
+            " + e.getBoundingClientRect().height / 2))"
+        )
+        assert max(tops) - min(tops) <= 4, (role, tops)  # every link and button on one line
+        assert "退出登录" in page.inner_text("[data-testid=navbar]")
+        assert page.is_visible("[data-testid=lang-en]")
+    page.click("[data-testid=lang-en]")
+    page.wait_for_load_state()
+    assert "Log out" in page.inner_text("[data-testid=navbar]")
+    box = page.locator("[data-testid=navbar]").bounding_box()
+    assert box["height"] < 80, box
+    shot(page, "nav-english")

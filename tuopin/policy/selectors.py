@@ -176,6 +176,7 @@ def run_comparison(user, before: EvaluationRun, after: EvaluationRun, limit: int
         for row in changed.values("old_result", "result").annotate(n=Count("id")).order_by()
     }
     rows = []
+    titles = clause_titles(after)
     for row in changed.order_by("village_code", "household_number")[:limit]:
         rows.append(
             {
@@ -184,17 +185,22 @@ def run_comparison(user, before: EvaluationRun, after: EvaluationRun, limit: int
                 "village_code": row.village_code,
                 "before": row.old_result,
                 "after": row.result,
-                "clauses": _changed_clauses(before, after, row.old_clauses, row.clauses),
+                "clauses": _changed_clauses(before, after, row.old_clauses, row.clauses, titles),
             }
         )
     return {"rows": rows, "total": sum(transitions.values()), "transitions": transitions}
 
 
-def _changed_clauses(before, after, old_letters: str, new_letters: str) -> list[dict]:
+def _changed_clauses(before, after, old_letters: str, new_letters: str, titles) -> list[dict]:
     old = decoded(before, old_letters)
     new = decoded(after, new_letters)
     return [
-        {"code": code, "before": old.get(code, "—"), "after": value}
+        {
+            "code": code,
+            "title": titles.get(code, code),
+            "before": old.get(code, "—"),
+            "after": value,
+        }
         for code, value in new.items()
         if old.get(code) != value
     ]

@@ -64,6 +64,7 @@ from tuopin.policy.services import (
     village_indicator_record,
 )
 from tuopin.regions.enums import RegionLevel
+from tuopin.regions.models import Region
 from tuopin.registry.selectors import access_household
 
 PAGE_SIZE = 100
@@ -283,6 +284,15 @@ def run_page(request, run_id: int):
             .order_by("village_code")
         )
         context["villages"] = Paginator(by_village, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = list(context["villages"].object_list)  # one page: name its villages
+        names = dict(
+            Region.objects.filter(code__in=[v["village_code"] for v in rows]).values_list(
+                "code", "name"
+            )
+        )
+        for row in rows:
+            row["village_name"] = names.get(row["village_code"], "")
+        context["villages"].object_list = rows
         context["mine"] = run_results(request.user, run).count()
     else:
         context["areas"] = [
@@ -364,9 +374,14 @@ def ledger(request, kind: str):
             "rows": rows,
             "page": page,
             "region_code": region_code,
+            "region_name": _region_name(region_code),
             "may_export": has_permission(request.user, Permission.DATA_EXPORT),
         },
     )
+
+
+def _region_name(code: str) -> str:
+    return Region.objects.filter(code=code).values_list("name", flat=True).first() or ""
 
 
 def _ledger_run(request, level: str):
