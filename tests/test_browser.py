@@ -398,17 +398,27 @@ def test_the_navigation_fits_one_line_at_1280_pixels_for_every_role(page, live_s
             " return [n.scrollWidth, n.clientWidth, document.documentElement.scrollWidth]; }"
         )
         assert overflow[0] <= overflow[1] and overflow[2] <= 1280, (role, overflow)
-        tops = page.evaluate(
-            "() => [...document.querySelectorAll('[data-testid=navbar] .nav-link,"
-            " [data-testid=navbar] .btn')].map(e => Math.round(e.getBoundingClientRect().top"
-            " + e.getBoundingClientRect().height / 2))"
-        )
-        assert max(tops) - min(tops) <= 4, (role, tops)  # every link and button on one line
+        _assert_nav_on_one_line(page, role)
         assert "退出登录" in page.inner_text("[data-testid=navbar]")
         assert page.is_visible("[data-testid=lang-en]")
     page.click("[data-testid=lang-en]")
     page.wait_for_load_state()
     assert "Log out" in page.inner_text("[data-testid=navbar]")
-    box = page.locator("[data-testid=navbar]").bounding_box()
-    assert box["height"] < 80, box
+    _assert_nav_on_one_line(page, "city_office in English")
     shot(page, "nav-english")
+
+
+def _assert_nav_on_one_line(page, who) -> None:
+    """Every link, name and button of the bar on one line, left to right, none covering
+    the next, none cut off at the edge of a 1280 px window."""
+    boxes = page.evaluate(
+        "() => [...document.querySelectorAll('[data-testid=navbar] .navbar-brand,"
+        " [data-testid=navbar] .nav-link, [data-testid=navbar] .navbar-text,"
+        " [data-testid=navbar] .btn')].map(e => { const r = e.getBoundingClientRect();"
+        " return [e.innerText, r.left, r.right, r.top + r.height / 2]; })"
+    )
+    middles = [middle for _text, _left, _right, middle in boxes]
+    assert max(middles) - min(middles) <= 4, (who, boxes)
+    for (text, _left, right, _m), (after, left, _right, _n) in zip(boxes, boxes[1:], strict=False):
+        assert right <= left + 1, (who, f"{text!r} runs into {after!r}", boxes)
+    assert boxes[-1][2] <= 1280, (who, boxes[-1])
