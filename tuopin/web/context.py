@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import user_permissions
 
+
 def _nav(label: str):
     # The navigation's own (short) English: the whole bar fits 1280 px in English too.
     return pgettext_lazy("navigation", label)

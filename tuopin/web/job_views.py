@@ -22,6 +22,7 @@ from tuopin.accounts.services import job_submit
 from tuopin.audit.models import AccessKind
 from tuopin.audit.services import access_log_record
 from tuopin.core.errors import TuopinError
+from tuopin.core.jobs import job_kind
 from tuopin.core.labels import in_language
 from tuopin.regions.models import Region
 
@@ -47,6 +48,12 @@ def job_detail(request, job_id: int):
             "region_name": _region_names({job.region_code}).get(job.region_code),
         },
     )
+
+
+def _kind_zh(kind: str) -> str:
+    """The log is read in Chinese: the kind's Chinese name (its code if unknown)."""
+    found = job_kind(kind)
+    return found.label_zh if found else kind
 
 
 def _region_names(codes: set[str]) -> dict[str, str]:
@@ -147,6 +154,7 @@ def job_download(request, job_id: int):
             region_code=job.region_code,
             object_type="job",
             object_id=str(job.pk),
-            detail=f"{job.kind}: {job.result_name}" + ("（完整个人信息）" if job.reveals else ""),
+            detail=f"{_kind_zh(job.kind)}：{job.result_name}"
+            + ("（完整个人信息）" if job.reveals else ""),
         )
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_name)
