@@ -188,6 +188,13 @@ def run_comparison(user, before: EvaluationRun, after: EvaluationRun, limit: int
                 "clauses": _changed_clauses(before, after, row.old_clauses, row.clauses, titles),
             }
         )
+    names = dict(  # the villages by name, not by code
+        Region.objects.filter(code__in={r["village_code"] for r in rows}).values_list(
+            "code", "name"
+        )
+    )
+    for row in rows:
+        row["village_name"] = names.get(row["village_code"], "")
     return {"rows": rows, "total": sum(transitions.values()), "transitions": transitions}
 
 

@@ -420,6 +420,7 @@ def village_ledger(request):
             "titles": clause_titles(run) if run else {},
             "region_code": region_code,
             "may_export": has_permission(request.user, Permission.DATA_EXPORT),
+            "may_import": has_permission(request.user, Permission.INDICATOR_EDIT),
         },
     )
 
