@@ -13,11 +13,12 @@ from django.db.models.functions import Substr
 
 from tuopin.accounts.selectors import UNRESTRICTED, scope_prefixes, scope_q
 from tuopin.core.errors import OutOfScope
+from tuopin.core.labels import label_for
 from tuopin.core.regioncodes import significant_prefix
 from tuopin.policy.engine import python as pyengine
 from tuopin.policy.engine import sources
 from tuopin.policy.engine.areas import villages_by_county
-from tuopin.policy.explain import VERDICT, Explainer
+from tuopin.policy.explain import Explainer
 from tuopin.policy.models import (
     AreaResult,
     EvaluationRun,
@@ -231,14 +232,14 @@ def household_evaluation(household: Household, year: int, policy: PolicyVersion 
         "year": year,
         "as_of": as_of,
         "result": outcome["result"],
-        "verdict": VERDICT[outcome["result"]],
+        "verdict": label_for("result", outcome["result"]),
         "clauses": [
             {
                 "code": clause.code,
                 "title": clause.title,
                 "description": clause.description,
                 "value": outcome["clauses"][clause.code],
-                "verdict": VERDICT[outcome["clauses"][clause.code]],
+                "verdict": label_for("result", outcome["clauses"][clause.code]),
                 "sentences": explainer.clause(nodes[clause.code], facts, members),
             }
             for clause in clauses
@@ -258,7 +259,7 @@ def stored_household_results(user, household: Household, limit: int = 5) -> list
         {
             "run": row.run,
             "result": row.result,
-            "verdict": VERDICT[row.result],
+            "verdict": label_for("result", row.result),
             "clauses": stored_explanation(row.run, row) if index == 0 else None,
         }
         for index, row in enumerate(rows)
@@ -281,7 +282,7 @@ def stored_explanation(run: EvaluationRun, row) -> list[dict]:
             "code": code,
             "title": titles.get(code, code),
             "value": values[code],
-            "verdict": VERDICT[values[code]],
+            "verdict": label_for("result", values[code]),
             "sentences": explainer.clause(node, facts),
         }
         for code, node in plan.clauses

@@ -24,8 +24,8 @@ from tuopin.accounts.selectors import (
 )
 from tuopin.accounts.services import job_submit
 from tuopin.core.errors import TuopinError
+from tuopin.core.labels import label_for
 from tuopin.core.regioncodes import significant_prefix
-from tuopin.policy.explain import VERDICT
 from tuopin.policy.forms import (
     ClauseForm,
     CountyIndicatorForm,
@@ -296,7 +296,11 @@ def run_page(request, run_id: int):
         context["mine"] = run_results(request.user, run).count()
     else:
         context["areas"] = [
-            {"row": row, "verdict": VERDICT[row.result], "clauses": decoded(run, row.clauses)}
+            {
+                "row": row,
+                "verdict": label_for("result", row.result),
+                "clauses": decoded(run, row.clauses),
+            }
             for row in area_results(request.user, run)
         ]
     return render(request, "policy/run.html", context)
@@ -406,7 +410,11 @@ def village_ledger(request):
     areas = []
     if run is not None:
         areas = [
-            {"row": row, "verdict": VERDICT[row.result], "clauses": decoded(run, row.clauses)}
+            {
+                "row": row,
+                "verdict": label_for("result", row.result),
+                "clauses": decoded(run, row.clauses),
+            }
             for row in area_results(request.user, run).filter(
                 region__code__startswith=significant_prefix(region_code)
             )
