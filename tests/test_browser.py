@@ -364,3 +364,61 @@ def test_the_main_pages_and_the_api_docs_run_under_the_policy(page, live_server,
         page.wait_for_load_state("networkidle")
     # The API documentation is drawn by its script, which the policy let run.
     assert page.locator(".swagger-ui").count() == 1
+
+
+def test_the_navigation_fits_one_line_at_1280_pixels_for_every_role(page, live_server, make_user):
+    """Every role's navigation on one line at 1280 px, nothing overflowing, the logout
+    button saying 退出登录 (退出 alone means a poverty exit); the city office has the
+    most links. A screenshot per role lands in test-artifacts/."""
+    from conftest import CITY, RENHE, first_village
+
+    places = {  # the city office, with the most links, last: it then switches language
+        Role.COUNTY_OFFICE: MINQUAN,
+        Role.TOWNSHIP: RENHE,
+        Role.VILLAGE: first_village(RENHE).code,
+        Role.SECTOR: MINQUAN,
+        Role.INSPECTOR: CITY,
+        Role.HOTLINE: CITY,
+        Role.AUDITOR: CITY,
+        Role.CITY_OFFICE: CITY,
+    }
+    page.set_viewport_size({"width": 1280, "height": 800})
+    for role, region in places.items():
+        make_user(role, region, username=f"nav-{role}", password=PASSWORD)
+        page.context.clear_cookies()
+        log_in(page, live_server, f"nav-{role}")
+        shot(page, f"nav-{role}")
+        nav = page.locator("[data-testid=navbar]")
+        box = nav.bounding_box()
+        link = page.locator("[data-testid=nav-items] .nav-link").first.bounding_box()
+        # One line: the bar is hardly taller than one link (Bootstrap pads it by 1rem).
+        assert box["height"] < link["height"] * 2, (role, box, link)
+        overflow = page.evaluate(
+            "() => { const n = document.querySelector('[data-testid=navbar]');"
+            " return [n.scrollWidth, n.clientWidth, document.documentElement.scrollWidth]; }"
+        )
+        assert overflow[0] <= overflow[1] and overflow[2] <= 1280, (role, overflow)
+        _assert_nav_on_one_line(page, role)
+        assert "退出登录" in page.inner_text("[data-testid=navbar]")
+        assert page.is_visible("[data-testid=lang-en]")
+    page.click("[data-testid=lang-en]")
+    page.wait_for_load_state()
+    assert "Log out" in page.inner_text("[data-testid=navbar]")
+    _assert_nav_on_one_line(page, "city_office in English")
+    shot(page, "nav-english")
+
+
+def _assert_nav_on_one_line(page, who) -> None:
+    """Every link, name and button of the bar on one line, left to right, none covering
+    the next, none cut off at the edge of a 1280 px window."""
+    boxes = page.evaluate(
+        "() => [...document.querySelectorAll('[data-testid=navbar] .navbar-brand,"
+        " [data-testid=navbar] .nav-link, [data-testid=navbar] .navbar-text,"
+        " [data-testid=navbar] .btn')].map(e => { const r = e.getBoundingClientRect();"
+        " return [e.innerText, r.left, r.right, r.top + r.height / 2]; })"
+    )
+    middles = [middle for _text, _left, _right, middle in boxes]
+    assert max(middles) - min(middles) <= 4, (who, boxes)
+    for (text, _left, right, _m), (after, left, _right, _n) in zip(boxes, boxes[1:], strict=False):
+        assert right <= left + 1, (who, f"{text!r} runs into {after!r}", boxes)
+    assert boxes[-1][2] <= 1280, (who, boxes[-1])

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import translation
 
 from tuopin.accounts.models import ApiToken, Assignment
 from tuopin.accounts.roles import ROLE_PERMISSIONS, Permission
@@ -120,7 +121,15 @@ def has_permission(user, permission: str, region_code: str | None = None) -> boo
 
 def require_permission(user, permission: str, region_code: str | None = None) -> None:
     if not has_permission(user, permission, region_code):
-        raise PermissionDenied(f"没有权限：{permission} (permission required: {permission})")
+        raise PermissionDenied(
+            f"没有权限：{permission_name_zh(permission)} (permission required: {permission})"
+        )
+
+
+def permission_name_zh(permission: str) -> str:
+    """The permission's Chinese name: refusals are logged and shown in Chinese."""
+    with translation.override("zh-hans"):
+        return str(Permission(permission).label) if permission in Permission.values else permission
 
 
 def user_assignments(user) -> list[Assignment]:
@@ -180,7 +189,9 @@ def access_job_file(user, job_id: int) -> Job:
     also needs the right to reveal it there (the download is logged as a reveal)."""
     job = access_job(user, job_id)
     if not may_take_job_file(user, job):
-        raise PermissionDenied("没有权限：person.reveal (permission required: person.reveal)")
+        raise PermissionDenied(
+            f"没有权限：{permission_name_zh(Permission.PERSON_REVEAL)} (permission required: person.reveal)"
+        )
     return job
 
 

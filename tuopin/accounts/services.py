@@ -12,6 +12,7 @@ from tuopin.accounts.selectors import (
     access_region,
     forget_assignments,
     has_permission,
+    permission_name_zh,
     require_permission,
     user_assignments,
 )
@@ -173,7 +174,8 @@ def job_submit(*, acting_user, kind: str, region_code: str, params: dict | None 
     require_permission(acting_user, Permission.JOBS_RUN, region.code)
     if not any(has_permission(acting_user, p, region.code) for p in definition.permissions):
         wanted = " / ".join(definition.permissions)
-        raise PermissionDenied(f"没有权限：{wanted} (permission required: {wanted})")
+        wanted_zh = " / ".join(permission_name_zh(p) for p in definition.permissions)
+        raise PermissionDenied(f"没有权限：{wanted_zh} (permission required: {wanted})")
     params = job_params_check(definition, params)
     if definition.authorize is not None:
         definition.authorize(acting_user, region.code, params)

@@ -14,6 +14,24 @@ class AccessKind(models.TextChoices):
     LOOKUP = "lookup", _("查询他区已登记证件号码")
 
 
+# What a log line's object is (object_type), as people read it.
+OBJECT_TYPES = {
+    "batch": _("批次"),
+    "case": _("事项"),
+    "evaluation_run": _("评估"),
+    "household": _("贫困户"),
+    "member": _("家庭成员"),
+    "id_number": _("身份证号"),
+    "job": _("后台任务"),
+    "person": _("个人信息"),
+    "quality": _("疑点数据"),
+    "quality_check": _("疑点检查"),
+    "region": _("区划"),
+    "registry": _("建档立卡数据"),
+    "user": _("用户"),
+}
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("访问日志只能追加，不能修改 (the access log is append-only)")

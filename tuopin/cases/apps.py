@@ -8,3 +8,13 @@ class CasesConfig(AppConfig):
 
     def ready(self):
         from tuopin.cases import jobs  # noqa: F401 - registers job handlers
+        from tuopin.cases.enums import EVENT_ACTIONS, CaseKind, CaseStatus, NoticeKind, StepKind
+        from tuopin.cases.routes import STEP_TITLES
+        from tuopin.core.labels import vocabulary_register
+
+        vocabulary_register("case_kind", CaseKind)
+        vocabulary_register("case_status", CaseStatus)
+        vocabulary_register("case_action", EVENT_ACTIONS)
+        vocabulary_register("step_kind", StepKind)
+        vocabulary_register("notice_kind", NoticeKind)
+        vocabulary_register("step", STEP_TITLES)

@@ -45,6 +45,10 @@ class Action(models.TextChoices):
     REMOVE_RISK = "remove_risk", _("消除风险")
 
 
+# What a case's history says was done: every action, and the proposal that opened it.
+EVENT_ACTIONS = {"propose": _("发起"), **dict(Action.choices)}
+
+
 class NoticeKind(models.TextChoices):
     NOTICE = "notice", _("公示")
     ANNOUNCEMENT = "announcement", _("公告")

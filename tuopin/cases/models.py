@@ -4,6 +4,7 @@ public notices, and the outside lists identification is cross-checked against.""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -30,7 +31,10 @@ class Route(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} v{self.version}"
+        return gettext("%(kind)s（第 %(version)s 版）") % {
+            "kind": self.get_kind_display(),
+            "version": self.version,
+        }
 
 
 class Batch(models.Model):

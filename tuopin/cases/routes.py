@@ -74,6 +74,12 @@ DEFAULT_ROUTES = {
     ),
 }
 
+# Each step's name, for a case history that records step codes (the first route's name).
+STEP_TITLES: dict[str, str] = {}
+for _title, _steps in DEFAULT_ROUTES.values():
+    for _step in _steps:
+        STEP_TITLES.setdefault(_step["code"], _step["title"])
+
 # Who may open a case of each kind.
 PROPOSERS = {
     "identification": (VILLAGE,),

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from tuopin.accounts.roles import Permission, Role
+from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import (
     access_region,
     has_permission,
@@ -131,7 +131,6 @@ def case_page(request, case_id: int):
             "steps": [
                 {
                     **step,
-                    "role_label": Role(step["role"]).label,
                     "done": index < case.step_index,
                     "current": index == case.step_index,
                 }

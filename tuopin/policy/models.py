@@ -4,6 +4,7 @@ village and county indicators that the registry does not hold."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -59,7 +60,10 @@ class PolicyVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} v{self.version}"
+        return gettext("%(title)s（第 %(version)s 版）") % {
+            "title": self.title,
+            "version": self.version,
+        }
 
     @property
     def is_published(self) -> bool:
@@ -94,6 +98,19 @@ class Clause(models.Model):
 class Engine(models.TextChoices):
     DB = "db", _("业务数据库")
     DUCKDB = "duckdb", _("DuckDB 快照")
+
+
+# An evaluation's verdict on a household, village, county or clause.
+RESULTS = {"pass": _("达标"), "fail": _("未达标"), "unknown": _("待核实")}
+
+# The stages of a run whose seconds the run page shows.
+TIMINGS = {
+    "snapshot": _("导出快照"),
+    "evaluate": _("评估"),
+    "store": _("保存结果"),
+    "evaluate_and_store": _("评估并保存"),
+    "count": _("统计"),
+}
 
 
 class RunStatus(models.TextChoices):

@@ -14,11 +14,12 @@ from django.db.models.functions import Substr
 
 from tuopin.accounts.selectors import UNRESTRICTED, scope_prefixes, scope_q
 from tuopin.core.errors import OutOfScope
+from tuopin.core.labels import label_for
 from tuopin.core.regioncodes import significant_prefix
 from tuopin.policy.engine import python as pyengine
 from tuopin.policy.engine import sources
 from tuopin.policy.engine.areas import villages_by_county
-from tuopin.policy.explain import VERDICT, Explainer
+from tuopin.policy.explain import Explainer
 from tuopin.policy.models import (
     AreaResult,
     EvaluationRun,
@@ -177,6 +178,7 @@ def run_comparison(user, before: EvaluationRun, after: EvaluationRun, limit: int
         for row in changed.values("old_result", "result").annotate(n=Count("id")).order_by()
     }
     rows = []
+    titles = clause_titles(after)
     for row in changed.order_by("village_code", "household_number")[:limit]:
         rows.append(
             {
@@ -185,17 +187,29 @@ def run_comparison(user, before: EvaluationRun, after: EvaluationRun, limit: int
                 "village_code": row.village_code,
                 "before": row.old_result,
                 "after": row.result,
-                "clauses": _changed_clauses(before, after, row.old_clauses, row.clauses),
+                "clauses": _changed_clauses(before, after, row.old_clauses, row.clauses, titles),
             }
         )
+    names = dict(  # the villages by name, not by code
+        Region.objects.filter(code__in={r["village_code"] for r in rows}).values_list(
+            "code", "name"
+        )
+    )
+    for row in rows:
+        row["village_name"] = names.get(row["village_code"], "")
     return {"rows": rows, "total": sum(transitions.values()), "transitions": transitions}
 
 
-def _changed_clauses(before, after, old_letters: str, new_letters: str) -> list[dict]:
+def _changed_clauses(before, after, old_letters: str, new_letters: str, titles) -> list[dict]:
     old = decoded(before, old_letters)
     new = decoded(after, new_letters)
     return [
-        {"code": code, "before": old.get(code, "—"), "after": value}
+        {
+            "code": code,
+            "title": titles.get(code, code),
+            "before": old.get(code, "—"),
+            "after": value,
+        }
         for code, value in new.items()
         if old.get(code) != value
     ]
@@ -219,14 +233,14 @@ def household_evaluation(household: Household, year: int, policy: PolicyVersion 
         "year": year,
         "as_of": as_of,
         "result": outcome["result"],
-        "verdict": VERDICT[outcome["result"]],
+        "verdict": label_for("result", outcome["result"]),
         "clauses": [
             {
                 "code": clause.code,
                 "title": clause.title,
                 "description": clause.description,
                 "value": outcome["clauses"][clause.code],
-                "verdict": VERDICT[outcome["clauses"][clause.code]],
+                "verdict": label_for("result", outcome["clauses"][clause.code]),
                 "sentences": explainer.clause(nodes[clause.code], facts, members),
             }
             for clause in clauses
@@ -246,7 +260,7 @@ def stored_household_results(user, household: Household, limit: int = 5) -> list
         {
             "run": row.run,
             "result": row.result,
-            "verdict": VERDICT[row.result],
+            "verdict": label_for("result", row.result),
             "clauses": stored_explanation(row.run, row) if index == 0 else None,
         }
         for index, row in enumerate(rows)
@@ -269,7 +283,7 @@ def stored_explanation(run: EvaluationRun, row) -> list[dict]:
             "code": code,
             "title": titles.get(code, code),
             "value": values[code],
-            "verdict": VERDICT[values[code]],
+            "verdict": label_for("result", values[code]),
             "sentences": explainer.clause(node, facts),
         }
         for code, node in plan.clauses

@@ -24,8 +24,8 @@ from tuopin.accounts.selectors import (
 )
 from tuopin.accounts.services import job_submit
 from tuopin.core.errors import TuopinError
+from tuopin.core.labels import label_for
 from tuopin.core.regioncodes import significant_prefix
-from tuopin.policy.explain import VERDICT
 from tuopin.policy.forms import (
     ClauseForm,
     CountyIndicatorForm,
@@ -64,6 +64,7 @@ from tuopin.policy.services import (
     village_indicator_record,
 )
 from tuopin.regions.enums import RegionLevel
+from tuopin.regions.models import Region
 from tuopin.registry.selectors import access_household
 
 PAGE_SIZE = 100
@@ -283,10 +284,23 @@ def run_page(request, run_id: int):
             .order_by("village_code")
         )
         context["villages"] = Paginator(by_village, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = list(context["villages"].object_list)  # one page: name its villages
+        names = dict(
+            Region.objects.filter(code__in=[v["village_code"] for v in rows]).values_list(
+                "code", "name"
+            )
+        )
+        for row in rows:
+            row["village_name"] = names.get(row["village_code"], "")
+        context["villages"].object_list = rows
         context["mine"] = run_results(request.user, run).count()
     else:
         context["areas"] = [
-            {"row": row, "verdict": VERDICT[row.result], "clauses": decoded(run, row.clauses)}
+            {
+                "row": row,
+                "verdict": label_for("result", row.result),
+                "clauses": decoded(run, row.clauses),
+            }
             for row in area_results(request.user, run)
         ]
     return render(request, "policy/run.html", context)
@@ -364,9 +378,14 @@ def ledger(request, kind: str):
             "rows": rows,
             "page": page,
             "region_code": region_code,
+            "region_name": _region_name(region_code),
             "may_export": has_permission(request.user, Permission.DATA_EXPORT),
         },
     )
+
+
+def _region_name(code: str) -> str:
+    return Region.objects.filter(code=code).values_list("name", flat=True).first() or ""
 
 
 def _ledger_run(request, level: str):
@@ -391,7 +410,11 @@ def village_ledger(request):
     areas = []
     if run is not None:
         areas = [
-            {"row": row, "verdict": VERDICT[row.result], "clauses": decoded(run, row.clauses)}
+            {
+                "row": row,
+                "verdict": label_for("result", row.result),
+                "clauses": decoded(run, row.clauses),
+            }
             for row in area_results(request.user, run).filter(
                 region__code__startswith=significant_prefix(region_code)
             )
@@ -405,6 +428,7 @@ def village_ledger(request):
             "titles": clause_titles(run) if run else {},
             "region_code": region_code,
             "may_export": has_permission(request.user, Permission.DATA_EXPORT),
+            "may_import": has_permission(request.user, Permission.INDICATOR_EDIT),
         },
     )
 

@@ -71,7 +71,9 @@ def _rows(model, history, what: str | None) -> list[Change]:
         changes.append(
             Change(
                 when=record.history_date,
-                user=record.history_user.username if record.history_user else "—",
+                user=(record.history_user.first_name or record.history_user.username)
+                if record.history_user
+                else "—",
                 what=what or record.name,
                 kind=kinds.get(record.history_type, record.history_type),
                 reason=record.history_change_reason or "",

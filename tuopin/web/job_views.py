@@ -22,16 +22,18 @@ from tuopin.accounts.services import job_submit
 from tuopin.audit.models import AccessKind
 from tuopin.audit.services import access_log_record
 from tuopin.core.errors import TuopinError
-from tuopin.core.jobs import job_kinds
+from tuopin.core.jobs import job_kind
+from tuopin.core.labels import in_language
+from tuopin.regions.models import Region
 
 
 @login_required
 def job_list(request):
     require_permission(request.user, Permission.JOBS_RUN)
     jobs = list(job_list_for_user(request.user)[:100])
-    kinds = job_kinds()
-    for job in jobs:  # people read the kind's name, not its code
-        job.kind_label = kinds[job.kind].label_zh if job.kind in kinds else job.kind
+    names = _region_names({job.region_code for job in jobs})
+    for job in jobs:  # people read the region's name; its code only follows it
+        job.region_name = names.get(job.region_code, "")
     return render(request, "web/jobs.html", {"jobs": jobs})
 
 
@@ -39,8 +41,23 @@ def job_list(request):
 def job_detail(request, job_id: int):
     job = access_job(request.user, job_id)
     return render(
-        request, "web/job.html", {**_shown(request, job), "kind": job_kinds().get(job.kind)}
+        request,
+        "web/job.html",
+        {
+            **_shown(request, job),
+            "region_name": _region_names({job.region_code}).get(job.region_code),
+        },
     )
+
+
+def _kind_zh(kind: str) -> str:
+    """The log is read in Chinese: the kind's Chinese name (its code if unknown)."""
+    found = job_kind(kind)
+    return found.label_zh if found else kind
+
+
+def _region_names(codes: set[str]) -> dict[str, str]:
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
 
 
 # What the keys of a job's result summary say to people (the API keeps the keys).
@@ -76,6 +93,8 @@ def result_lines(result: dict) -> list[tuple[str, str]]:
     def text(value) -> str:
         if isinstance(value, bool):
             return str(_("是") if value else _("否"))
+        if isinstance(value, str):
+            return in_language(value)
         if isinstance(value, dict):
             return " · ".join(f"{RESULT_LABELS.get(k, k)} {text(v)}" for k, v in value.items())
         if isinstance(value, list):
@@ -135,6 +154,7 @@ def job_download(request, job_id: int):
             region_code=job.region_code,
             object_type="job",
             object_id=str(job.pk),
-            detail=f"{job.kind}: {job.result_name}" + ("（完整个人信息）" if job.reveals else ""),
+            detail=f"{_kind_zh(job.kind)}：{job.result_name}"
+            + ("（完整个人信息）" if job.reveals else ""),
         )
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_name)

@@ -141,7 +141,9 @@ def test_comparison_names_the_households_and_the_clause_that_changed(henan):
     assert comparison["transitions"] == {("fail", "pass"): 1}
     (row,) = comparison["rows"]
     assert row["household_number"] == "K1"
-    assert row["clauses"] == [{"code": "water", "before": "fail", "after": "pass"}]
+    assert row["clauses"] == [
+        {"code": "water", "title": "饮水安全", "before": "fail", "after": "pass"}
+    ]
 
 
 def _superuser():
