@@ -375,7 +375,6 @@ def county_summary(user, year: int, region_code: str) -> dict:
                 "poor_villages": poor_villages.get(key, 0),
                 "passing_villages": passing_villages.get(key, 0),
                 "county_result": result,
-                "county_verdict": VERDICT.get(result) if result else None,
                 "poor_county": bool(county.poor_county_type),
                 "runs": [(level, chosen.get(county.code)) for level, chosen in runs.items()],
             }
