@@ -37,7 +37,12 @@ from tuopin.registry.models import (
     MemberEvent,
 )
 from tuopin.registry.totals import totals_refresh
-from tuopin.registry.validation import Problem, clean_member, household_member_problems
+from tuopin.registry.validation import (
+    Problem,
+    as_errors,
+    clean_member,
+    household_member_problems,
+)
 
 ELSEWHERE = "id_registered_elsewhere"  # a number held outside the user's region
 
@@ -105,6 +110,9 @@ def _label(instance, field: str) -> str:
 
 
 def _raise_errors(problems: list[Problem]) -> None:
+    """Typed input (forms, API): a suspect value is refused, not stored with a warning as
+    an import stores it (validation.SUSPECT_CODES)."""
+    problems = as_errors(problems)
     if any(not p.warning for p in problems):
         raise RegistryInvalid(problems)
 

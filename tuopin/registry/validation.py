@@ -8,11 +8,13 @@ Errors are what cannot be stored faithfully: an unreadable ID number, a househol
 without exactly one head, the same number twice. What domain.md §6 calls suspect but
 can be stored as given (more than 12 months worked, a relation that does not fit the
 sex, a birth date or sex disagreeing with the ID number, a spouse of the head's sex) is
-a warning: it is stored, and its quality check lists it until someone verifies it.
+a warning: an import stores it, and its quality check lists it until someone verifies
+it; the forms and the API refuse it (`as_errors`), since the person typing is there to
+correct it.
 """
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from tuopin.registry.enums import RELATION_SEX, MemberStatus, Relation, Sex
@@ -24,6 +26,18 @@ from tuopin.registry.idnumbers import (
 )
 
 TEXT_FIELDS = ("name", "person_number", "disability_certificate")
+# Suspect values (domain.md §6) that can be stored as given: warnings here, so an import
+# stores them and their quality checks list them. Typed input (the forms, the API) is
+# refused with them instead (`as_errors`): the person typing can correct at once.
+SUSPECT_CODES = frozenset(
+    {
+        "work_months_range",
+        "relation_sex_mismatch",
+        "spouse_same_sex",
+        "id_birth_date_mismatch",
+        "id_sex_mismatch",
+    }
+)
 WORK_MONTHS_STORABLE = 32767  # the column's upper bound (a small integer)
 
 
@@ -200,3 +214,10 @@ def household_member_problems(members: list[dict]) -> list[Problem]:
         else:
             seen[number] = index
     return problems
+
+
+def as_errors(problems: list[Problem]) -> list[Problem]:
+    """Typed input: the suspect warnings (SUSPECT_CODES) count as errors."""
+    return [
+        replace(p, warning=False) if p.warning and p.code in SUSPECT_CODES else p for p in problems
+    ]

@@ -29,6 +29,7 @@ from tuopin.registry.services import (
     income_record,
     member_add,
     member_record_event,
+    member_update,
 )
 from tuopin.registry.tests.factories import family, member
 
@@ -65,8 +66,7 @@ def test_every_problem_is_reported_at_once_and_nothing_is_written(cadre, village
     with pytest.raises(RegistryInvalid) as refused:
         register(cadre, village, members=members)
     found = {(p.code, p.member) for p in refused.value.problems if not p.warning}
-    warned = {(p.code, p.member) for p in refused.value.problems if p.warning}
-    assert ("spouse_same_sex", 1) in warned  # suspect, storable: reported, not refused
+    assert ("spouse_same_sex", 1) in found  # typed input: a suspect value is refused
     assert any(member_index == 2 for _, member_index in found)
     assert not Household.objects.exists() and not Member.objects.exists()
 
@@ -309,3 +309,15 @@ def test_lists_are_scoped(make_user, cadre, village):
     assert household_list_for_user(neighbour).count() == 0
     assert household_list_for_user(make_user(Role.COUNTY_OFFICE, MINQUAN)).count() == 1
     assert household_list_for_user(make_user(Role.COUNTY_OFFICE, SUIXIAN)).count() == 0
+
+
+def test_typed_input_refuses_a_suspect_value_the_import_stores(cadre, village):
+    """More than 12 months worked: an import stores it with a warning; a form or the API
+    refuses it (the person typing can correct it at once)."""
+    household = register(cadre, village)
+    son = household.members.get(relation=Relation.SON)
+    with pytest.raises(RegistryInvalid) as refused:
+        member_update(acting_user=cadre, member=son, version=son.version, data={"work_months": 13})
+    assert [p.code for p in refused.value.problems if not p.warning] == ["work_months_range"]
+    son.refresh_from_db()
+    assert son.work_months != 13
