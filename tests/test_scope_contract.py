@@ -841,6 +841,7 @@ PROBES = {
     "web:job_progress": job_object("web:job_progress"),
     "web:job_download": job_object("web:job_download"),
     "accounts:login": public("accounts:login"),
+    "favicon": public("favicon"),
     "accounts:logout": self_only,
     "accounts:profile": page("accounts:profile"),
     "accounts:token_create": self_only,
