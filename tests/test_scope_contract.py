@@ -804,6 +804,32 @@ def api_case_action(scene):
     assert Case.objects.get(pk=foreign.pk).step_index == 0
 
 
+def county_settings_web(scene):
+    from tuopin.cases.models import CountySetting
+
+    for region in scene.foreign:
+        if region.level != "county":
+            continue
+        url = reverse("cases:county_settings", kwargs={"county_code": region.code})
+        assert scene.client.get(url).status_code in REFUSED
+        scene.client.post(url, {"objection_phone": "0370-1"})
+        assert not CountySetting.objects.filter(county=region).exists()
+
+
+def api_case_event_attachment(scene):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    foreign = _exit_case(scene.foreign_household)
+    event = foreign.events.get()
+    photo = SimpleUploadedFile("board.png", b"\x89PNG\r\n\x1a\n" + b"0" * 16)
+    response = scene.client.post(
+        f"/api/v1/cases/{foreign.pk}/events/{event.pk}/attachment", {"file": photo}
+    )
+    assert response.status_code == 404
+    event.refresh_from_db()
+    assert not event.attachment
+
+
 PROBES = {
     "web:home": page("web:home"),
     "web:regions": page("web:regions"),
@@ -815,6 +841,7 @@ PROBES = {
     "web:job_progress": job_object("web:job_progress"),
     "web:job_download": job_object("web:job_download"),
     "accounts:login": public("accounts:login"),
+    "favicon": public("favicon"),
     "accounts:logout": self_only,
     "accounts:profile": page("accounts:profile"),
     "accounts:token_create": self_only,
@@ -891,6 +918,7 @@ PROBES = {
     "cases:notice_print": notice_objects,
     "cases:monitoring": monitoring_page,
     "cases:household_cases": household_cases_panel,
+    "cases:county_settings": county_settings_web,
     "public:public_notices": public_notices,
     "public:public_notice": notice_objects,
     "api-1.0.0:case_list": api_cases,
@@ -898,6 +926,7 @@ PROBES = {
     "api-1.0.0:case_detail": api_case_detail,
     "api-1.0.0:case_create": api_case_create,
     "api-1.0.0:case_action": api_case_action,
+    "api-1.0.0:case_event_attachment": api_case_event_attachment,
 }
 
 
