@@ -9,11 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from tuopin.registry.models import Household, Member
 from tuopin.registry.personal import MASKS
 
 HIDDEN = {"id", "version", "updated_at", "created_at", "household"}
+# Where a change came from, as written by the bulk writers (a code, not a sentence).
+SOURCES = {"registry import": _lazy("表格导入")}
 READ_AT_MOST = 200  # history rows per page: the latest changes, not the whole past
 
 
@@ -76,7 +79,9 @@ def _rows(model, history, what: str | None) -> list[Change]:
                 else "—",
                 what=what or record.name,
                 kind=kinds.get(record.history_type, record.history_type),
-                reason=record.history_change_reason or "",
+                reason=str(SOURCES.get(record.history_change_reason, ""))
+                or record.history_change_reason
+                or "",
                 fields=fields,
             )
         )
