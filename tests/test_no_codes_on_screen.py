@@ -24,19 +24,15 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
-from tuopin.accounts.demo import _demo_regions, demo_users_ensure
+from tuopin.accounts.demo import _demo_regions
 from tuopin.accounts.services import job_submit
-from tuopin.cases.enums import Action, CaseKind
-from tuopin.cases.services import case_act, case_propose
+from tuopin.cases.demo import demo_setup
 from tuopin.core.jobs import worker_loop
-from tuopin.registry.enums import EXITED, STILL_POOR
+from tuopin.registry.enums import EXITED
 from tuopin.registry.models import Household
-from tuopin.registry.quality_snapshot import quality_refresh
-from tuopin.registry.seed import seed_registry
 from tuopin.registry.services import household_update, member_record_event
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +53,10 @@ ALLOWED_WORDS = {
     "xlsm",
     "xls",
     "csv",
+    "jpg",  # an attachment's accepted types (a notice-board photo, minutes)
+    "jpeg",
+    "png",
+    "pdf",
     # the grades of the national housing-safety appraisal are written A级 … D级 in Chinese
     "A",
     "B",
@@ -233,20 +233,19 @@ def _jobs(county, region_code: str) -> list[int]:
 
 
 @pytest.fixture
-def demo():
-    """The demo users over a small demo: households in the demo village with a history,
-    evaluation runs, village and county indicators, the quality scorecard, cases at
-    their first steps and finished jobs."""
-    users = sorted(login["username"] for login in demo_users_ensure())
+def demo(shangqiu):
+    """The demo users over the demo itself at a small scale (`tuopin demo`): cases waiting
+    at every step, an objection, a return, monitoring, evaluation runs, indicators and the
+    quality scorecard; plus a household with a history and finished jobs."""
+    users = sorted(login["username"] for login in demo_setup(households=150, seed=1)["logins"])
     regions = _demo_regions()
-    seed_registry(households=80, region_code=regions["village"].code, seed=1, year=2018)
-    call_command("seed_exit", region=regions["village"].code, year=2018, seed=1, stdout=_Quiet())
-    quality_refresh(prefix=regions["city"].code[:4], year=2018)
     User = get_user_model()
     village, county = User.objects.get(username="village"), User.objects.get(username="county")
-    in_village = Household.objects.filter(village=regions["village"]).order_by("pk")
-    poor = list(in_village.filter(status__in=STILL_POOR).exclude(identified_year=2018)[:2])
-    household = in_village.filter(status__in=EXITED).first()
+    household = (
+        Household.objects.filter(village=regions["village"], status__in=EXITED)
+        .order_by("pk")
+        .first()
+    )
     household_update(
         acting_user=village,
         household=household,
@@ -257,9 +256,6 @@ def demo():
     member_record_event(
         acting_user=village, member=member, kind="move_out", when=member.birth_date, note="外出"
     )
-    exit_case = case_propose(acting_user=village, kind=CaseKind.EXIT, year=2018, household=poor[0])
-    case_act(acting_user=village, case=exit_case, action=Action.CONSENT)
-    case_propose(acting_user=village, kind=CaseKind.MONITORING, year=2018, household=poor[1])
     jobs = _jobs(county, regions["county"].code)
     return {"users": users, "household": household, "jobs": jobs}
 

@@ -331,10 +331,19 @@ def notice_print(request, notice_id: int):
     if notice is None:
         raise Http404
     access_region(request.user, notice.region_id)
+    issuer = notice_issuer(notice)
+    county = issuer["county"]
     return render(
         request,
         "cases/notice_print.html",
-        {"notice": notice, "rows": notice_rows(notice), "issuer": notice_issuer(notice)},
+        {
+            "notice": notice,
+            "rows": notice_rows(notice),
+            "issuer": issuer,
+            # the settings link only for the county office that may change them
+            "may_set_phone": county is not None
+            and has_permission(request.user, Permission.REGION_EDIT, county.code),
+        },
     )
 
 
