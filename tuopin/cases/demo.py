@@ -33,7 +33,7 @@ from tuopin.accounts.services import region_attributes_change
 from tuopin.cases.enums import Action, CaseKind
 from tuopin.cases.models import Case, CaseEvent, Objection
 from tuopin.cases.selectors import monitoring_candidates
-from tuopin.cases.services import case_act, case_propose
+from tuopin.cases.services import case_act, case_propose, county_setting_update
 from tuopin.core.regioncodes import significant_prefix
 from tuopin.policy.models import HouseholdResult
 from tuopin.policy.runs import evaluation_run
@@ -53,6 +53,7 @@ READY_SHARE = 0.7
 # Exit cases the demo opens in the village, and passing households left to propose.
 EXIT_CASES = 7
 LEFT_TO_PROPOSE = 3
+DEMO_PHONE = "0370-7812317"  # the county objection line its notices print (made up)
 
 
 class DemoError(Exception):
@@ -185,6 +186,7 @@ def _demo_work(year: int) -> dict:
             f"演示村达标的未脱贫户只有 {len(passing)} 户，不够演示 "
             f"(only {len(passing)} passing households in the demo village)"
         )
+    county_setting_update(acting_user=county, county_code=DEMO_COUNTY, objection_phone=DEMO_PHONE)
     p = iter(passing)
     exits = {}
 

@@ -4,13 +4,15 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from tuopin.accounts.demo import DEMO_COUNTY, DEMO_VILLAGE
 from tuopin.audit.selectors import access_log_for_user
-from tuopin.cases.demo import demo_setup
+from tuopin.cases.demo import DEMO_PHONE, demo_setup
 from tuopin.cases.enums import CaseKind, CaseStatus
-from tuopin.cases.models import Case
+from tuopin.cases.models import Case, Notice
 from tuopin.cases.selectors import (
     case_actions,
     monitoring_candidates,
@@ -118,3 +120,11 @@ def test_a_second_setup_with_if_empty_changes_nothing(demo):
     before = (Case.objects.count(), Household.objects.count(), Income.objects.count())
     demo_setup(households=150, seed=1, if_empty=True)
     assert (Case.objects.count(), Household.objects.count(), Income.objects.count()) == before
+
+
+def test_the_demo_county_prints_an_objection_phone_on_its_notices(demo):
+    notice = Notice.objects.order_by("pk").first()
+    client = Client()
+    client.force_login(demo[1]["village"])
+    page = client.get(reverse("cases:notice_print", args=[notice.pk])).content.decode()
+    assert DEMO_PHONE in page

@@ -236,7 +236,16 @@ def test_the_city_summary_sums_the_runs_each_county_ran_itself(make_user):
     from tuopin.registry.models import Income, Measure
 
     Household.objects.filter(pk=suixian.pk).update(**GOOD_FACTS)
-    Income.objects.create(household=suixian, year=YEAR, wages=Decimal("30000.00"))
+    nothing = Decimal("0.00")  # every amount known: a blank one would leave the income unknown
+    Income.objects.create(
+        household=suixian,
+        year=YEAR,
+        wages=Decimal("30000.00"),
+        business=nothing,
+        property_income=nothing,
+        transfers=nothing,
+        production_costs=nothing,
+    )
     Measure.objects.create(household=suixian, category="01", year=2017, raises_income=True)
     totals_refresh(prefix="")
     evaluation_run(acting_user=None, policy=henan, year=YEAR, region_code=MINQUAN)
