@@ -17,10 +17,12 @@ class CaseFilter(forms.Form):
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=_with_all(CaseStatus.choices)
     )
+    step = forms.ChoiceField(label=_("当前步骤"), required=False)
     region = region_prefix_field()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, steps: list[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["step"].choices = _with_all(steps)
         bootstrap(self, small=True)
 
 

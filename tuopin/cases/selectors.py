@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from tuopin.accounts.selectors import scope_filter, user_assignments
 from tuopin.cases.enums import FINISHED, CaseKind, CaseStatus, NoticeKind, StepKind
-from tuopin.cases.models import Batch, Case, CaseEvent, Notice
+from tuopin.cases.models import Batch, Case, CaseEvent, Notice, Route
 from tuopin.cases.services import case_facts, roles_over
 from tuopin.cases.transitions import Actor, allowed_actions
 from tuopin.core.errors import OutOfScope
@@ -41,6 +41,29 @@ MONITORING_MEASURE_DAYS = 30
 def case_list_for_user(user) -> QuerySet:
     cases = Case.objects.select_related("route", "region", "household", "proposer", "notice")
     return scope_filter(cases, user, "region__code")
+
+
+def step_choices() -> list[tuple[str, str]]:
+    """Every step of every route, once per code, with its title (the case list's filter)."""
+    choices: dict[str, str] = {}
+    for steps in Route.objects.order_by("kind", "-version").values_list("steps", flat=True):
+        for step in steps:
+            choices.setdefault(step["code"], step["title"])
+    return list(choices.items())
+
+
+def cases_at_step(cases: QuerySet, step_code: str) -> QuerySet:
+    """Open cases whose current step is `step_code`: a step is a position in the case's
+    own route version, so the few routes are read and the positions asked for."""
+    where = [
+        Q(route_id=route_id, step_index=index)
+        for route_id, steps in Route.objects.values_list("pk", "steps")
+        for index, step in enumerate(steps)
+        if step["code"] == step_code
+    ]
+    if not where:
+        return cases.none()
+    return cases.filter(reduce(or_, where)).exclude(status__in=FINISHED)
 
 
 def access_case(user, case_id: int) -> Case:

@@ -35,6 +35,7 @@ from tuopin.cases.selectors import (
     case_actions,
     case_counts,
     case_list_for_user,
+    cases_at_step,
     monitoring_candidates,
     monitoring_without_measure,
     notice_for_public,
@@ -42,6 +43,7 @@ from tuopin.cases.selectors import (
     override_report,
     public_notices,
     spot_check_sample,
+    step_choices,
 )
 from tuopin.cases.services import case_act, case_propose, county_setting_update, roles_over
 from tuopin.core.errors import TuopinError
@@ -83,7 +85,7 @@ def tasks(request):
 @login_required
 def case_list(request):
     _view(request)
-    form = CaseFilter(request.GET or None)
+    form = CaseFilter(request.GET or None, steps=step_choices())
     cases = case_list_for_user(request.user)
     region = ""
     if form.is_valid():
@@ -95,6 +97,8 @@ def case_list(request):
             cases = cases.filter(kind=data["kind"])
         if data["status"]:
             cases = cases.filter(status=data["status"])
+        if data["step"]:
+            cases = cases_at_step(cases, data["step"])
     page = Paginator(cases.order_by("-pk"), 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -67,8 +67,11 @@ def open_cases_by_step(user, region: Region) -> list[CaseStep]:
     )
     counts: dict[tuple, int] = {}
     for kind, status, index, steps, n in rows:
-        title = steps[index]["title"] if index < len(steps) else ""
-        counts[(kind, title, status)] = counts.get((kind, title, status), 0) + n
+        code, title = (
+            (steps[index]["code"], steps[index]["title"]) if index < len(steps) else ("", "")
+        )
+        key = (kind, code, title, status)
+        counts[key] = counts.get(key, 0) + n
     kinds = list(CaseKind.values)
     return [
         CaseStep(
@@ -76,10 +79,10 @@ def open_cases_by_step(user, region: Region) -> list[CaseStep]:
             step=title or "—",
             status=CaseStatus(status).label,
             count=n,
-            url=_url("cases:list", region=region.code, kind=kind, status=status),
+            url=_url("cases:list", region=region.code, kind=kind, status=status, step=code),
         )
-        for (kind, title, status), n in sorted(
-            counts.items(), key=lambda item: (kinds.index(item[0][0]), item[0][1])
+        for (kind, code, title, status), n in sorted(
+            counts.items(), key=lambda item: (kinds.index(item[0][0]), item[0][2])
         )
     ]
 
