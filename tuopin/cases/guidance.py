@@ -7,7 +7,7 @@ import datetime
 from django.utils import timezone
 
 from tuopin.accounts.selectors import user_assignments
-from tuopin.cases.enums import CaseKind, CaseStatus, NoticeKind, StepKind
+from tuopin.cases.enums import Action, CaseKind, CaseStatus, NoticeKind, StepKind
 from tuopin.cases.models import Case, CountySetting, Notice
 from tuopin.cases.places import committee_name, place_name
 from tuopin.cases.routes import PROPOSERS
@@ -70,6 +70,8 @@ def case_guidance(user, case: Case, actions: list[str], today: datetime.date | N
     return {
         "next": _pick(upcoming) if upcoming else None,
         "why": _pick(why) if why else None,
+        # named when the user may still do something else on the case (object, withdraw)
+        "blocked": Action(primary).label if why else None,
     }
 
 

@@ -86,6 +86,8 @@ def test_the_case_page_says_what_happens_next_and_why_a_user_cannot_act(make_use
     page = login(colleague).get(f"/cases/{case.pk}/").content.decode()
     assert f"公示期至 {ends.month} 月 {ends.day} 日，期满后由村干部结束公示" in page
     assert 'data-testid="why-not"' in page and "期满后才能结束" in page
+    # the colleague may still object or withdraw: the refusal names the step it is about
+    assert "「公示期满无异议」现在不能办理" in page and "您现在不能办理" not in page
     page = login(township).get(f"/cases/{case.pk}/").content.decode()
     assert "须由村干部/驻村工作队办理" in page  # the township cannot close a village notice
     # the task lists: the running notice is upcoming, not actionable now
