@@ -288,6 +288,25 @@ def test_the_city_ledgers_list_the_runs_each_county_ran_itself(
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     assert sorted(row[2] for row in list(sheet.iter_rows(values_only=True))[2:]) == ["C1", "S1"]
 
+    # Set-based: more households under the same runs ask no more queries.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 100)
+    url = reverse("policy:ledger", args=["shortfall"])
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for number in ("C2", "C3", "C4"):
+        household(number, facts={"water_safe": False})
+    for county in (MINQUAN, SUIXIAN):
+        own[(county, "household")] = evaluation_run(
+            acting_user=None, policy=henan, year=2018, region_code=county
+        )
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(url).content.decode()
+    assert all(listed(number, page) for number in ("C1", "C2", "C3", "C4", "S1"))
+    assert len(after) == len(before)
+
     # ?run= keeps selecting one run.
     one = own[(MINQUAN, "household")]
     chosen = client.get(
