@@ -8,10 +8,11 @@ from django.urls import reverse
 from pydantic import BaseModel, ConfigDict, Field
 
 from tuopin.core.jobs import JobContext, job_handler
+from tuopin.core.regioncodes import significant_prefix
 from tuopin.policy.ledgers import write_area_ledger, write_household_ledger
 from tuopin.policy.models import Engine, Level, PolicyVersion
 from tuopin.policy.runs import evaluation_run
-from tuopin.policy.selectors import access_run
+from tuopin.policy.selectors import access_run, ledger_runs
 
 
 class EvaluateParams(BaseModel):
@@ -24,9 +25,13 @@ class EvaluateParams(BaseModel):
 
 
 class LedgerParams(BaseModel):
+    """One run (`run`), or the runs of the job's region and `year` that the ledger page
+    chose (`ledger_runs`: one covering the region, or each county's newest)."""
+
     model_config = ConfigDict(extra="forbid")
-    run: int = Field(ge=1)
-    ledger: Literal["shortfall", "exit"] = "shortfall"
+    run: int | None = Field(default=None, ge=1)
+    year: int | None = Field(default=None, ge=2014, le=2100)
+    ledger: Literal["shortfall", "exit", "villages"] = "shortfall"
 
 
 def _policy_exists(user, region_code: str, params: dict) -> None:
@@ -35,7 +40,8 @@ def _policy_exists(user, region_code: str, params: dict) -> None:
 
 
 def _own_run(user, region_code: str, params: dict) -> None:
-    access_run(user, params["run"])
+    if params.get("run"):
+        access_run(user, params["run"])
 
 
 @job_handler(
@@ -75,17 +81,27 @@ def evaluate_job(context: JobContext) -> dict:
     authorize=_own_run,
 )
 def ledger_job(context: JobContext) -> dict:
-    """The shortfall ledger, the exit list or the village/county list of one run, as xlsx."""
+    """The shortfall ledger, the exit list or the village/county list as xlsx: of one
+    run, or of each county's newest run when no one run covers the region."""
     user = context.job.owner
-    run = access_run(user, context.params["run"])
     kind = context.params.get("ledger", "shortfall")
     region = context.job.region_code
-    if run.level != "household":
-        path = context.result_path(f"退出清单-{run.level}-{run.pk}.xlsx")
-        return {"rows": write_area_ledger(user, run, path)}
+    if context.params.get("run"):
+        run = access_run(user, context.params["run"])
+        parts = [(run, [significant_prefix(region)])]
+    else:
+        level = Level.VILLAGE if kind == "villages" else Level.HOUSEHOLD
+        parts = ledger_runs(user, level, region, context.params.get("year"))
+        if not parts:
+            raise Http404("本区域还没有完成的评估 (no finished run covers the region)")
+    level = parts[0][0].level
+    numbers = "-".join(str(run.pk) for run, _keys in parts)
+    if level != Level.HOUSEHOLD:
+        path = context.result_path(f"退出清单-{level}-{region}-{numbers}.xlsx")
+        return {"rows": write_area_ledger(user, parts, region, path)}
     name = "贫困退出清单" if kind == "exit" else "短板台账"
-    path = context.result_path(f"{name}-{region}-{run.pk}.xlsx")
+    path = context.result_path(f"{name}-{region}-{numbers}.xlsx")
     rows = write_household_ledger(
-        user, run, region, path, passing=kind == "exit", progress=context.progress
+        user, parts, region, path, passing=kind == "exit", progress=context.progress
     )
     return {"rows": rows}

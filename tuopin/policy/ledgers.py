@@ -4,13 +4,14 @@ from pathlib import Path
 
 from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.policy.explain import VERDICT
-from tuopin.policy.models import EvaluationRun
 from tuopin.policy.selectors import (
-    area_results,
+    Parts,
     clause_titles,
     decoded,
+    ledger_areas,
     ledger_rows,
     measures_by_household,
+    parts_columns,
 )
 
 BATCH = 2_000
@@ -27,11 +28,22 @@ def _batched(queryset):
         yield batch
 
 
+def _basis(parts) -> str:
+    """The runs a ledger rests on, for its first row."""
+    return "；".join(
+        f"{run.policy.title}（{run.policy}）{run.year} 年 · 评估 #{run.pk} · {run.as_of}"
+        for run, _keys in parts
+    )
+
+
 def write_household_ledger(
-    user, run: EvaluationRun, region_code: str, path: Path, *, passing: bool, progress=None
+    user, parts: Parts, region_code: str, path: Path, *, passing: bool, progress=None
 ) -> int:
-    """One row per household, grouped by village; failing and unknown clauses spelled out."""
-    titles = clause_titles(run)
+    """One row per household, grouped by village; failing and unknown clauses spelled out.
+    `parts`: the runs and what each serves (`ledger_runs`), one run or each county's."""
+    runs = {run.pk: run for run, _keys in parts}
+    titles = {pk: clause_titles(run) for pk, run in runs.items()}
+    year = parts[0][0].year
     workbook = new_workbook(path)
     sheet = workbook.add_worksheet("贫困退出清单" if passing else "短板台账")
     bold = workbook.add_format({"bold": True})
@@ -39,20 +51,16 @@ def write_household_ledger(
     if not passing:
         header += ["未达标条款", "待核实条款"]
     header += ["帮扶责任人", "联系电话", "帮扶措施"]
-    sheet.write_row(
-        0,
-        0,
-        [f"{run.policy.title}（{run.policy}）{run.year} 年 · 评估 #{run.pk} · {run.as_of}"],
-        bold,
-    )
+    sheet.write_row(0, 0, [_basis(parts)], bold)
     sheet.write_row(1, 0, header, bold)
-    queryset = ledger_rows(user, run, region_code, passing=passing)
+    queryset = ledger_rows(user, parts, region_code, passing=passing)
     total = queryset.count()
     written = 0
     for batch in _batched(queryset):
-        measures = measures_by_household([row.household_id for row in batch], run.year)
+        measures = measures_by_household([row.household_id for row in batch], year)
         for row in batch:
-            values = decoded(run, row.clauses)
+            values = decoded(runs[row.run_id], row.clauses)
+            named = titles[row.run_id]
             line = [
                 row.village_name or "",
                 row.village_code,
@@ -63,8 +71,8 @@ def write_household_ledger(
             ]
             if not passing:
                 line += [
-                    "、".join(titles.get(c, c) for c, v in values.items() if v == "fail"),
-                    "、".join(titles.get(c, c) for c, v in values.items() if v == "unknown"),
+                    "、".join(named.get(c, c) for c, v in values.items() if v == "fail"),
+                    "、".join(named.get(c, c) for c, v in values.items() if v == "unknown"),
                 ]
             line += [
                 row.helper_name or "",
@@ -79,17 +87,20 @@ def write_household_ledger(
     return written
 
 
-def write_area_ledger(user, run: EvaluationRun, path: Path) -> int:
-    titles = clause_titles(run)
+def write_area_ledger(user, parts: Parts, region_code: str, path: Path) -> int:
+    """The village (or county) exit list of the runs and parts given, under the region."""
+    runs = {run.pk: run for run, _keys in parts}
+    codes, titles = parts_columns(parts)
     workbook = new_workbook(path)
-    sheet = workbook.add_worksheet("贫困村退出清单" if run.level == "village" else "贫困县退出")
+    level = parts[0][0].level
+    sheet = workbook.add_worksheet("贫困村退出清单" if level == "village" else "贫困县退出")
     bold = workbook.add_format({"bold": True})
     sheet.write_row(
-        0, 0, ["区划代码", "名称", "评估结果", *[titles.get(c, c) for c in run.clause_codes]], bold
+        0, 0, ["区划代码", "名称", "评估结果", *[titles.get(c, c) for c in codes]], bold
     )
     count = 0
-    for count, row in enumerate(area_results(user, run), start=1):
-        values = decoded(run, row.clauses)
+    for count, row in enumerate(ledger_areas(user, parts, region_code), start=1):
+        values = decoded(runs[row.run_id], row.clauses)
         sheet.write_row(
             count,
             0,
@@ -97,7 +108,7 @@ def write_area_ledger(user, run: EvaluationRun, path: Path) -> int:
                 row.region_id,
                 row.region.name,
                 VERDICT[row.result],
-                *[VERDICT[values[c]] for c in run.clause_codes],
+                *[VERDICT[values[c]] if c in values else "—" for c in codes],
             ],
         )
     workbook.close()

@@ -40,6 +40,10 @@ from tuopin.registry.models import Household, Measure, Member, RegionTotal, Regi
 # The city's 2018 work plan (domain.md §1).
 TARGETS_2018 = {"people": 182_000, "villages": 351, "counties": 6}
 
+# A ledger's runs: each run with the 6-digit prefixes of the counties it serves, or with
+# the region's own prefix when one run serves the whole region (`ledger_runs`).
+Parts = list[tuple[EvaluationRun, list[str]]]
+
 
 def policy_list() -> QuerySet:
     return PolicyVersion.objects.annotate(clause_count=Count("clauses")).order_by(
@@ -107,6 +111,28 @@ def area_results(user, run: EvaluationRun) -> QuerySet:
     )
 
 
+def ledger_areas(user, parts: Parts, region_code: str) -> QuerySet:
+    """The village (or county) results of the runs and parts given, in one query."""
+    return (
+        AreaResult.objects.filter(parts_q(parts, "region__code"))
+        .filter(scope_q(user, "region__code"))
+        .filter(region__code__startswith=significant_prefix(region_code))
+        .select_related("region")
+        .order_by("region_id")
+    )
+
+
+def parts_columns(parts: Parts) -> tuple[list[str], dict[str, str]]:
+    """The clause codes of the runs in order (a code first met first) and their titles;
+    runs of different standards may differ. One query per run."""
+    codes: list[str] = []
+    titles: dict[str, str] = {}
+    for run, _keys in parts:
+        codes += [code for code in run.clause_codes if code not in codes]
+        titles = {**clause_titles(run), **titles}
+    return codes, titles
+
+
 def clause_titles(run: EvaluationRun) -> dict[str, str]:
     return dict(run.policy.clauses.filter(level=run.level).values_list("code", "title"))
 
@@ -122,9 +148,50 @@ def seen_values(run: EvaluationRun, text: str) -> dict:
     return pyengine.decode_seen([tuple(item) for item in run.seen_keys], text)
 
 
-def ledger_rows(user, run: EvaluationRun, region_code: str, *, passing: bool) -> QuerySet:
-    """Shortfall ledger (failing or unknown) or exit list (passing), with head and helper."""
-    results = run_results(user, run, region_code)
+def ledger_runs(user, level: str, region_code: str, year: int | None = None) -> Parts:
+    """The runs a ledger of `region_code` rests on, each with the part it serves.
+
+    The newest run covering the region serves all of it (`latest_run`), unless the region
+    lies above a county and a county under it ran its own evaluation later: then each
+    county takes its newest run (`latest_runs_by_county`, as the county summary counts),
+    so a city whose counties each ran their own evaluation sees all of them. Without a
+    year, the year of the newest of these runs. A county no run covers is left out."""
+    prefix = significant_prefix(region_code)
+    single = latest_run(user, level, region_code, year)
+    if len(prefix) >= 6:  # a county or below: one run covers it
+        return [(single, [prefix])] if single else []
+    counties = Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=prefix)
+    counties = list(counties.filter(scope_q(user, "code")))
+    if year is None:
+        own = (
+            run_list_for_user(user)
+            .filter(level=level, status=RunStatus.DONE, region_id__in=[c.code for c in counties])
+            .order_by("-id")
+            .first()
+        )
+        newest = max((run for run in (single, own) if run), key=lambda run: run.pk, default=None)
+        if newest is None:
+            return []
+        year = newest.year
+    chosen = latest_runs_by_county(user, level, counties, year)
+    if single is not None and {run.pk for run in chosen.values()} <= {single.pk}:
+        return [(single, [prefix])]
+    return sorted(_by_run(chosen), key=lambda part: sorted(part[1]))
+
+
+def parts_q(parts: Parts, field: str) -> Q:
+    """Rows of each run under the prefixes it serves: one condition, one query."""
+    if not parts:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(run_id=run.pk) & _under(field, keys) for run, keys in parts))
+
+
+def ledger_rows(user, parts: Parts, region_code: str, *, passing: bool) -> QuerySet:
+    """Shortfall ledger (failing or unknown) or exit list (passing), with head and helper,
+    of the runs and parts given (`ledger_runs`), in one query."""
+    results = HouseholdResult.objects.filter(parts_q(parts, "village_code"))
+    results = results.filter(scope_q(user, "village_code"))
+    results = results.filter(village_code__startswith=significant_prefix(region_code))
     results = results.filter(result="pass") if passing else results.exclude(result="pass")
     head = Member.objects.filter(
         household=OuterRef("household_id"), status=MemberStatus.NORMAL, relation=Relation.HEAD

@@ -15,6 +15,7 @@ urlpatterns = [
     path("runs/<int:run_id>/compare/<int:other_id>/", views.run_compare, name="run_compare"),
     path("runs/<int:run_id>/export/", views.ledger_export, name="ledger_export"),
     path("ledgers/<str:kind>/", views.ledger, name="ledger"),
+    path("ledgers/<str:kind>/export/", views.ledger_parts_export, name="ledger_parts_export"),
     path("villages/", views.village_ledger, name="village_ledger"),
     path("counties/", views.county_ledger, name="county_ledger"),
     path("counties/download/", views.county_ledger_download, name="county_ledger_download"),

@@ -11,6 +11,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -45,9 +47,11 @@ from tuopin.policy.selectors import (
     county_summary,
     decoded,
     household_evaluation,
-    latest_run,
+    ledger_areas,
     ledger_rows,
+    ledger_runs,
     measures_by_household,
+    parts_columns,
     policy_list,
     run_comparison,
     run_list_for_user,
@@ -351,21 +355,24 @@ def ledger(request, kind: str):
     _view(request)
     if kind not in ("shortfall", "exit"):
         raise Http404
-    run, region_code = _ledger_run(request, Level.HOUSEHOLD)
+    parts, region_code, query = _ledger_runs(request, Level.HOUSEHOLD)
     rows, page = [], None
-    if run is not None:
+    if parts:
+        runs = {run.pk: run for run, _keys in parts}
         page = Paginator(
-            ledger_rows(request.user, run, region_code, passing=kind == "exit"), PAGE_SIZE
+            ledger_rows(request.user, parts, region_code, passing=kind == "exit"), PAGE_SIZE
         ).get_page(request.GET.get("page"))
-        measures = measures_by_household([r.household_id for r in page], run.year)
-        titles = clause_titles(run)
+        # The runs of one ledger share a year (`ledger_runs`): one query for the measures.
+        measures = measures_by_household([r.household_id for r in page], parts[0][0].year)
+        titles = {pk: clause_titles(run) for pk, run in runs.items()}
         for row in page:
-            values = decoded(run, row.clauses)
+            values = decoded(runs[row.run_id], row.clauses)
+            named = titles[row.run_id]
             rows.append(
                 {
                     "row": row,
-                    "failed": [titles.get(c, c) for c, v in values.items() if v == "fail"],
-                    "unknown": [titles.get(c, c) for c, v in values.items() if v == "unknown"],
+                    "failed": [named.get(c, c) for c, v in values.items() if v == "fail"],
+                    "unknown": [named.get(c, c) for c, v in values.items() if v == "unknown"],
                     "measures": measures.get(row.household_id, []),
                 }
             )
@@ -374,7 +381,7 @@ def ledger(request, kind: str):
         "policy/ledger.html",
         {
             "kind": kind,
-            "run": run,
+            **_parts_context(parts, query),
             "rows": rows,
             "page": page,
             "region_code": region_code,
@@ -388,49 +395,93 @@ def _region_name(code: str) -> str:
     return Region.objects.filter(code=code).values_list("name", flat=True).first() or ""
 
 
-def _ledger_run(request, level: str):
-    """The run named by ?run=, else the newest run covering ?region= (default: my region)."""
+def _ledger_runs(request, level: str):
+    """The run named by ?run= alone, else the runs of ?region= (default: my region) and
+    ?year= (`ledger_runs`: one run covering the region, or each county's newest); with
+    the query that keeps the same choice on the next page."""
     region_code = request.GET.get("region", "") or top_regions(request.user)[0].code
     access_region(request.user, region_code)
     if request.GET.get("run", "").isdigit():
         run = access_run(request.user, int(request.GET["run"]))
         if run.level != level:
             raise Http404
-        return run, region_code
+        parts = [(run, [significant_prefix(region_code)])]
+        return parts, region_code, urlencode({"run": run.pk, "region": region_code})
     year = request.GET.get("year", "")
-    return latest_run(
-        request.user, level, region_code, int(year) if year.isdigit() else None
-    ), region_code
+    parts = ledger_runs(request.user, level, region_code, int(year) if year.isdigit() else None)
+    if len(parts) == 1:  # one run: the next page keeps it even if a newer one finishes
+        return parts, region_code, urlencode({"run": parts[0][0].pk, "region": region_code})
+    year = parts[0][0].year if parts else year
+    return parts, region_code, urlencode({"region": region_code, "year": year})
+
+
+def _parts_context(parts, query: str) -> dict:
+    """The runs a ledger rests on, for the page to name: `run` when there is one."""
+    codes = [key.ljust(12, "0") for _run, keys in parts for key in keys]
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    return {
+        "run": parts[0][0] if len(parts) == 1 else None,
+        "parts": [
+            {"run": run, "serves": [names.get(key.ljust(12, "0"), "") for key in keys]}
+            for run, keys in parts
+        ],
+        "ledger_year": parts[0][0].year if parts else None,
+        "query": query,
+    }
 
 
 @login_required
 def village_ledger(request):
     _view(request)
-    run, region_code = _ledger_run(request, Level.VILLAGE)
+    parts, region_code, query = _ledger_runs(request, Level.VILLAGE)
+    runs = {run.pk: run for run, _keys in parts}
+    codes, titles = parts_columns(parts)
     areas = []
-    if run is not None:
-        areas = [
+    for row in ledger_areas(request.user, parts, region_code):
+        values = decoded(runs[row.run_id], row.clauses)
+        areas.append(
             {
                 "row": row,
                 "verdict": label_for("result", row.result),
-                "clauses": decoded(run, row.clauses),
+                "clauses": [values.get(code) for code in codes],
             }
-            for row in area_results(request.user, run).filter(
-                region__code__startswith=significant_prefix(region_code)
-            )
-        ]
+        )
     return render(
         request,
         "policy/village_ledger.html",
         {
-            "run": run,
+            **_parts_context(parts, query),
             "areas": areas,
-            "titles": clause_titles(run) if run else {},
+            "columns": [titles.get(code, code) for code in codes],
             "region_code": region_code,
             "may_export": has_permission(request.user, Permission.DATA_EXPORT),
             "may_import": has_permission(request.user, Permission.INDICATOR_EDIT),
         },
     )
+
+
+@login_required
+@require_POST
+def ledger_parts_export(request, kind: str):
+    """Queue the xlsx of a ledger resting on several runs (each county's newest): the job
+    chooses them again for the region and year posted, as the page did."""
+    if kind not in ("shortfall", "exit", "villages"):
+        raise Http404
+    region_code = request.POST.get("region", "") or top_regions(request.user)[0].code
+    year = request.POST.get("year", "")
+    try:
+        job = job_submit(
+            acting_user=request.user,
+            kind="policy.ledger",
+            region_code=region_code,
+            params={"ledger": kind, "year": int(year) if year.isdigit() else None},
+        )
+    except TuopinError as error:
+        messages.error(request, error.message)
+        back = "policy:village_ledger" if kind == "villages" else "policy:ledger"
+        args = [] if kind == "villages" else [kind]
+        return redirect(f"{reverse(back, args=args)}?{urlencode({'region': region_code})}")
+    return redirect("web:job", job_id=job.pk)
 
 
 def _region_and_year(request) -> tuple[str, int]:

@@ -21,7 +21,7 @@ from tuopin.cases.selectors import (
     public_notices,
 )
 from tuopin.policy.models import HouseholdResult, VillageIndicator
-from tuopin.policy.selectors import latest_run, ledger_rows
+from tuopin.policy.selectors import latest_run, ledger_rows, ledger_runs
 from tuopin.registry.enums import EXITED, STILL_POOR
 from tuopin.registry.models import Household, Income
 from tuopin.registry.quality_snapshot import stored_counts
@@ -89,8 +89,8 @@ def test_every_demo_user_has_work_and_a_case_waits_at_every_step(demo):
     assert sum(n for _check, _key, n in problems) > 0
     assert access_log_for_user(auditor).filter(kind="reveal").count() == 2
     assert public_notices().count() >= 3  # two exit notices running and an announcement
-    run = latest_run(sector, "household", DEMO_COUNTY, 2018)
-    assert ledger_rows(sector, run, DEMO_COUNTY, passing=False).exists()
+    parts = ledger_runs(sector, "household", DEMO_COUNTY, 2018)
+    assert ledger_rows(sector, parts, DEMO_COUNTY, passing=False).exists()
     indicators = VillageIndicator.objects.get(village_id=DEMO_VILLAGE, year=2018)
     assert indicators.road and indicators.broadband is False
 

@@ -480,7 +480,10 @@ def test_stored_runs_explanations_and_ledger_keep_blank_incomes_unknown(
     assert {c["value"] for code, c in explained.items() if code != "income"} == {"pass"}
     user = make_user(Role.COUNTY_OFFICE, "411421000000")
     path = tmp_path / "ledger.xlsx"
-    assert write_household_ledger(user, run, village.code, path, passing=False) == 1
+    assert (
+        write_household_ledger(user, [(run, [village.code[:9]])], village.code, path, passing=False)
+        == 1
+    )
     sheet = openpyxl.load_workbook(path).active
     header = [cell.value for cell in sheet[2]]
     line = [cell.value for cell in sheet[3]]

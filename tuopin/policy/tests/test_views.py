@@ -206,3 +206,134 @@ def test_county_summary_counts_people_villages_and_counties_against_the_targets(
     # registered 4, not exited 4 (both households status 1), 2 meet the standard
     assert minquan[3:9] == (4, 4, 0, 2, 1, 0)
     assert ("达到标准人口 / 目标", 2, 182000) in [row[:3] for row in rows]
+
+
+def test_the_city_ledgers_list_the_runs_each_county_ran_itself(
+    client, make_user, henan, monkeypatch
+):
+    """No city run: the city's ledgers list each county's newest run, named in a note,
+    page by page and in the export; a newer city run replaces them; ?run= keeps one."""
+    import io
+
+    import openpyxl
+
+    from conftest import CITY, other_county_village
+    from tuopin.core.models import Job
+    from tuopin.policy import views
+    from tuopin.policy.tests.test_henan import GOOD_FACTS, KNOWN_ZERO
+    from tuopin.regions.models import Region
+    from tuopin.registry.models import Household, Income, Measure, Member
+
+    villages = [first_village(RENHE), other_county_village(SUIXIAN)]
+    Region.objects.filter(code__in=[v.code for v in villages]).update(
+        is_poor_village=True, registered_population=500
+    )
+    household("C1", facts={"water_safe": False})  # 民权县, fails
+    suixian = Household.objects.create(
+        village=villages[1], number="S1", **{**GOOD_FACTS, "water_safe": False}
+    )
+    for index in range(2):
+        Member.objects.create(household=suixian, name=f"成员{index}", **ADULT)
+    # Every amount given: a blank one is unknown.
+    Income.objects.create(
+        household=suixian, year=2018, **{**KNOWN_ZERO, "wages": Decimal("10000.00")}
+    )
+    Measure.objects.create(household=suixian, category="01", year=2017, raises_income=True)
+    own = {
+        (county, level): evaluation_run(
+            acting_user=None, policy=henan, year=2018, region_code=county, level=level
+        )
+        for county in (MINQUAN, SUIXIAN)
+        for level in ("household", "village")
+    }
+    client.force_login(make_user(Role.CITY_OFFICE, CITY))
+
+    def listed(number, page):
+        return f">{number}</a>" in page
+
+    def note(page):
+        return page[page.index('data-testid="ledger-runs"') :].split("</p>")[0]
+
+    shortfall = client.get(reverse("policy:ledger", args=["shortfall"])).content.decode()
+    assert listed("C1", shortfall) and listed("S1", shortfall)
+    assert "饮水安全" in shortfall
+    for county, name in ((MINQUAN, "民权县"), (SUIXIAN, "睢县")):
+        run = own[(county, "household")]
+        assert f"{name} #{run.pk}" in note(shortfall)
+        assert reverse("policy:run", args=[run.pk]) in note(shortfall)
+    assert "household" not in note(shortfall) and "户" in note(shortfall)
+    village_page = client.get(reverse("policy:village_ledger")).content.decode()
+    for village in villages:
+        assert reverse("policy:village_indicators", args=[village.code]) in village_page
+    assert f"睢县 #{own[(SUIXIAN, 'village')].pk}" in note(village_page)
+
+    # Page by page: the next page keeps the same runs (not one of them).
+    monkeypatch.setattr(views, "PAGE_SIZE", 1)
+    first = client.get(reverse("policy:ledger", args=["shortfall"])).content.decode()
+    assert listed("C1", first) and not listed("S1", first)
+    following = first[first.index('class="pagination"') :]
+    link = following.split('href="')[1].split('"')[0].replace("&amp;", "&")
+    assert "run=" not in link
+    second = client.get(reverse("policy:ledger", args=["shortfall"]) + link).content.decode()
+    assert listed("S1", second) and not listed("C1", second)
+
+    # The export writes the same rows, from the same runs.
+    client.post(
+        reverse("policy:ledger_parts_export", args=["shortfall"]), {"region": CITY, "year": 2018}
+    )
+    worker_loop(once=True, heartbeat=False)
+    job = Job.objects.get(kind="policy.ledger")
+    assert job.status == "succeeded", job.error
+    download = client.get(reverse("web:job_download", args=[job.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
+    assert sorted(row[2] for row in list(sheet.iter_rows(values_only=True))[2:]) == ["C1", "S1"]
+
+    # Set-based: more households under the same runs ask no more queries.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 100)
+    url = reverse("policy:ledger", args=["shortfall"])
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for number in ("C2", "C3", "C4"):
+        household(number, facts={"water_safe": False})
+    for county in (MINQUAN, SUIXIAN):
+        own[(county, "household")] = evaluation_run(
+            acting_user=None, policy=henan, year=2018, region_code=county
+        )
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(url).content.decode()
+    assert all(listed(number, page) for number in ("C1", "C2", "C3", "C4", "S1"))
+    assert len(after) == len(before)
+
+    # ?run= keeps selecting one run.
+    one = own[(MINQUAN, "household")]
+    chosen = client.get(
+        reverse("policy:ledger", args=["shortfall"]) + f"?run={one.pk}"
+    ).content.decode()
+    assert listed("C1", chosen) and not listed("S1", chosen)
+
+    # A newer city run replaces the counties' runs: one run, the same households.
+    monkeypatch.setattr(views, "PAGE_SIZE", 100)
+    city = {
+        level: evaluation_run(
+            acting_user=None, policy=henan, year=2018, region_code=CITY, level=level
+        )
+        for level in ("household", "village")
+    }
+    shortfall = client.get(reverse("policy:ledger", args=["shortfall"])).content.decode()
+    assert listed("C1", shortfall) and listed("S1", shortfall)
+    assert f"#{city['household'].pk}" in note(shortfall)
+    assert all(f"#{own[(c, 'household')].pk}<" not in note(shortfall) for c in (MINQUAN, SUIXIAN))
+    village_page = client.get(reverse("policy:village_ledger")).content.decode()
+    assert f"#{city['village'].pk}" in note(village_page)
+    for village in villages:
+        assert reverse("policy:village_indicators", args=[village.code]) in village_page
+    # A county run newer than the city's: the city's run serves the other county only.
+    later = evaluation_run(acting_user=None, policy=henan, year=2018, region_code=SUIXIAN)
+    shortfall = client.get(reverse("policy:ledger", args=["shortfall"])).content.decode()
+    assert listed("C1", shortfall) and listed("S1", shortfall)
+    assert f"睢县 #{later.pk}" in note(shortfall)
+    served = note(shortfall).split(f"#{city['household'].pk}</a>")[1].split("<a")[0]
+    assert "用于" in served and "民权县" in served and "睢县" not in served
