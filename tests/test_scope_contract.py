@@ -548,6 +548,17 @@ def policy_ledger_export(scene):
     assert Job.objects.count() == before
 
 
+def policy_ledger_parts_export(scene):
+    """The export of a ledger over several runs queues nothing for a foreign region."""
+    before = Job.objects.count()
+    for region in scene.foreign:
+        for kind in ("shortfall", "exit", "villages"):
+            url = reverse("policy:ledger_parts_export", kwargs={"kind": kind})
+            response = scene.client.post(url, {"region": region.code, "year": "2018"})
+            assert response.status_code in (*REFUSED, 302)
+    assert Job.objects.count() == before
+
+
 def policy_ledger(scene):
     run = _city_run()
     for kind in ("shortfall", "exit"):
@@ -898,6 +909,7 @@ PROBES = {
     "policy:run": policy_run,
     "policy:run_compare": policy_compare,
     "policy:ledger_export": policy_ledger_export,
+    "policy:ledger_parts_export": policy_ledger_parts_export,
     "policy:ledger": policy_ledger,
     "policy:village_ledger": area_ledger("policy:village_ledger"),
     "policy:county_ledger": area_ledger("policy:county_ledger"),
