@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tuopin.registry",
     "tuopin.policy",
     "tuopin.cases",
+    "tuopin.assistance",
     "tuopin.api",
     "tuopin.web",
 ]

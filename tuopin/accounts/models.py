@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tuopin.accounts.roles import Role
+from tuopin.accounts.roles import Department, Role
 
 
 class Assignment(models.Model):
@@ -23,6 +23,11 @@ class Assignment(models.Model):
         related_name="assignments",
     )
     organisation = models.CharField(_("单位"), max_length=128, blank=True)
+    # Only for 行业部门: the department whose ledgers the user keeps (blank: all of them,
+    # for the office roles, which read every ledger of their region).
+    department = models.CharField(
+        _("行业部门"), max_length=16, choices=Department.choices, blank=True
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     history = HistoricalRecords()

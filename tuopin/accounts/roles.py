@@ -20,6 +20,20 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("审计人员（只读）")
 
 
+class Department(models.TextChoices):
+    """The sector department of a 行业部门 user: it sees and edits only its own ledgers."""
+
+    HUMAN_RESOURCES = "hrss", _("人社局")
+    FINANCE = "finance", _("金融办/银行")
+    EDUCATION = "education", _("教育局")
+    HEALTH = "health", _("卫健委/医保局")
+    HOUSING = "housing", _("住建局")
+    ENERGY = "energy", _("发改委/能源")
+    FORESTRY = "forestry", _("林业局")
+    DISABLED = "disabled", _("残联")
+    CIVIL_AFFAIRS = "civil", _("民政局")
+
+
 # Roles that watch the offices; only the city office (or an administrator) grants them.
 OVERSIGHT_ROLES = frozenset({Role.AUDITOR, Role.INSPECTOR})
 

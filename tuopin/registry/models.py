@@ -377,6 +377,9 @@ class Measure(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"))
     date = models.DateField(_("实施日期"), null=True, blank=True)
     raises_income = models.BooleanField(_("增收措施"), default=False)
+    # Where it comes from: blank is typed by a cadre (手工录入); otherwise the sector ledger
+    # (tuopin.assistance.kinds code) whose entries give it, kept in step by that app.
+    source = models.CharField(_("来源"), max_length=32, blank=True)
 
     history = HistoricalRecords(no_db_index=["household"])  # read by record (id)
 

@@ -34,6 +34,7 @@ EXEMPT = {
     "registry.RegionYearTotal": "derived counts recomputed from the registry, whose rows keep history",
     "registry.QualitySnapshot": "the record of a recount; the counted registry keeps history",
     "registry.QualityCount": "derived counts replaced by each recount of the registry",
+    "assistance.LedgerImport": "the record of one import; the ledger rows it wrote keep history",
 }
 
 
