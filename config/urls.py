@@ -23,6 +23,7 @@ urlpatterns = [
     path("quality/", include("tuopin.registry.quality_urls")),
     path("policy/", include("tuopin.policy.urls")),
     path("cases/", include("tuopin.cases.urls")),
+    path("ledgers/", include("tuopin.assistance.urls")),
     path("notices/", include((public_urlpatterns, "public"))),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

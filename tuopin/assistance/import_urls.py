@@ -1,0 +1,3 @@
+"""Routes of the assistance app; see urls.py."""
+
+urlpatterns: list = []
