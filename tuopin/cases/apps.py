@@ -7,6 +7,8 @@ class CasesConfig(AppConfig):
     verbose_name = "动态管理"
 
     def ready(self):
+        from django.utils.translation import gettext
+
         from tuopin.cases import jobs  # noqa: F401 - registers job handlers
         from tuopin.cases.enums import EVENT_ACTIONS, CaseKind, CaseStatus, NoticeKind, StepKind
         from tuopin.cases.routes import STEP_TITLES
@@ -17,4 +19,4 @@ class CasesConfig(AppConfig):
         vocabulary_register("case_action", EVENT_ACTIONS)
         vocabulary_register("step_kind", StepKind)
         vocabulary_register("notice_kind", NoticeKind)
-        vocabulary_register("step", STEP_TITLES)
+        vocabulary_register("step", lambda: {c: gettext(t) for c, t in STEP_TITLES.items()})

@@ -20,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, NullIf, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from tuopin.accounts.selectors import scope_filter, user_assignments
 from tuopin.cases.enums import FINISHED, CaseKind, CaseStatus, NoticeKind, StepKind
@@ -48,7 +49,7 @@ def step_choices() -> list[tuple[str, str]]:
     choices: dict[str, str] = {}
     for steps in Route.objects.order_by("kind", "-version").values_list("steps", flat=True):
         for step in steps:
-            choices.setdefault(step["code"], step["title"])
+            choices.setdefault(step["code"], gettext(step["title"]))
     return list(choices.items())
 
 
@@ -126,7 +127,7 @@ def case_counts(user, region_code: str = "") -> list[dict]:
     counts: dict[tuple, int] = {}
     for row in rows.order_by():
         steps = row["route__steps"]
-        step = steps[row["step_index"]]["title"] if row["step_index"] < len(steps) else "—"
+        step = gettext(steps[row["step_index"]]["title"]) if row["step_index"] < len(steps) else "—"
         key = (CaseKind(row["kind"]).label, step, CaseStatus(row["status"]).label)
         counts[key] = counts.get(key, 0) + row["n"]
     return [

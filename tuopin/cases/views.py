@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -114,7 +115,7 @@ def case_page(request, case_id: int):
     actions = case_actions(request.user, case)
     step = case.step
     entering = _next_notice(case)
-    titles = {s["code"]: s["title"] for s in case.route.steps}
+    titles = {s["code"]: gettext(s["title"]) for s in case.route.steps}
     return render(
         request,
         "cases/case.html",

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from tuopin.accounts.roles import Permission
@@ -68,7 +69,9 @@ def open_cases_by_step(user, region: Region) -> list[CaseStep]:
     counts: dict[tuple, int] = {}
     for kind, status, index, steps, n in rows:
         code, title = (
-            (steps[index]["code"], steps[index]["title"]) if index < len(steps) else ("", "")
+            (steps[index]["code"], gettext(steps[index]["title"]))
+            if index < len(steps)
+            else ("", "")
         )
         key = (kind, code, title, status)
         counts[key] = counts.get(key, 0) + n

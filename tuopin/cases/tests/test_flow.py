@@ -469,3 +469,21 @@ def test_crosscheck_load_refuses_a_hostile_file_like_every_reader(tmp_path, peop
         call_command("crosscheck", "load", str(bomb), "--source", "car", stdout=io.StringIO())
     assert "100:1" in str(refused.value)
     assert OutsideRecord.objects.filter(source="car").count() == 1  # the old list is kept
+
+
+def test_the_case_page_names_the_shipped_steps_in_the_reader_s_language(people):
+    """Route titles are stored in Chinese and shown translated; none stays Chinese in English."""
+    target = household("EN-1")
+    case_id = post(
+        people.proposer, "/api/v1/cases", {"kind": "exit", "year": 2018, "household_id": target.pk}
+    ).json()["id"]
+    url = f"/cases/{case_id}/"
+    chinese = people.county.get(url).content.decode()
+    assert "贫困户签字认可" in chinese and "县审批并公告" in chinese
+    people.county.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = people.county.get(url).content.decode()
+    assert "The household signs its consent" in english
+    assert "County approval and announcement" in english
+    assert "贫困户签字认可" not in english and "县审批并公告" not in english
+    listed = people.county.get("/cases/").content.decode()
+    assert "The household signs its consent" in listed and "贫困户签字认可" not in listed
