@@ -61,7 +61,7 @@ class PolicyVersion(models.Model):
 
     def __str__(self) -> str:
         return gettext("%(title)s（第 %(version)s 版）") % {
-            "title": self.title,
+            "title": gettext(self.title),  # a shipped title reads in English too
             "version": self.version,
         }
 

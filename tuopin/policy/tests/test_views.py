@@ -111,6 +111,20 @@ def test_household_panel_explains_each_clause_with_values(county):
     assert reverse("policy:household_panel", args=[poor.pk]) in page
 
 
+def test_the_explanation_reads_in_english_in_english_mode(county):
+    """Fixed words, fact and parameter labels, units and verdicts all switch language."""
+    poor = household("P2", income="5780.00", facts={"water_safe": None})
+    url = reverse("policy:household_panel", args=[poor.pk])
+    county.post(reverse("set_language"), {"language": "en", "next": "/"})
+    panel = county.get(url).content.decode()
+    assert "Net income per capita 2,890 yuan, below poverty line of 2018 2,995 yuan" in panel
+    assert "Safe drinking water not reported" in panel  # unknown, not "No"
+    assert "Stable income above the national poverty line" in panel
+    assert "Henan 2018 poverty exit standard" in panel
+    for chinese in ("人均纯收入", "低于", "扶贫标准", "未填报", "元", "收入稳定", "河南省"):
+        assert chinese not in panel, chinese
+
+
 def test_village_indicators_are_unknown_until_entered_then_saved_with_history(county):
     village = first_village(RENHE)
     url = reverse("policy:village_indicators", args=[village.code])
