@@ -4,6 +4,7 @@ import importlib
 
 import pytest
 from django.db import connection
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from tuopin.regions.models import Region
 from tuopin.regions.services import regions_load
@@ -83,6 +84,31 @@ def _access_log_delete_trigger(request):
     if transactional:
         with connection.cursor() as cursor:
             cursor.execute(_NO_DELETE.SQLITE_DOWN)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_listed_once():
+    """Every test Client builds its own middleware chain, and WhiteNoise (with the finders
+    on) lists and stats every static file in its constructor: ~150 files, a fifth of the
+    time of a test that opens two pages. A server builds the chain once; the files do not
+    change during a run, so here the listing is made once per setting and shared (the
+    StaticFile entries are only read when serving)."""
+    original = WhiteNoiseMiddleware.add_files_from_finders
+    listed: dict[tuple, dict] = {}
+
+    def add_files_from_finders(self):
+        key = (self.static_prefix, self.max_age, self.charset, self.allow_all_origins)
+        if key not in listed:
+            before = dict(self.files)
+            original(self)
+            listed[key] = {
+                url: entry for url, entry in self.files.items() if before.get(url) is not entry
+            }
+        self.files.update(listed[key])
+
+    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders
+    yield
+    WhiteNoiseMiddleware.add_files_from_finders = original
 
 
 @pytest.fixture(autouse=True)
