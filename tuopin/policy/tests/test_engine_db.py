@@ -62,7 +62,11 @@ def test_the_scope_is_not_part_of_the_cached_text(shangqiu, renders):
     assert "411422" not in minquan and "411421" not in suixian
 
 
-def test_the_cache_keeps_a_bounded_number_of_plans(shangqiu, renders):
-    for day in range(1, db._RENDERED_MAX + 11):
-        db.household_sql(henan_plan(2018), "411421", 20180000 + day)
-    assert len(db._RENDERED) == db._RENDERED_MAX
+def test_the_cache_keeps_a_bounded_number_of_plans(shangqiu, renders, monkeypatch):
+    monkeypatch.setattr(db, "_RENDERED_MAX", 3)
+    for day in range(1, 6):
+        db.household_sql(henan_plan(2018), "411421", 20180100 + day)
+    assert len(db._RENDERED) == 3
+    assert sorted(key[1] for key in db._RENDERED) == [20180103, 20180104, 20180105]
+    db.household_sql(henan_plan(2018), "411421", 20180101)  # the oldest went first
+    assert renders == [20180101, 20180102, 20180103, 20180104, 20180105, 20180101]
