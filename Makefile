@@ -55,8 +55,13 @@ lint: install
 	@$(BIN)/tuopin makemigrations --check --dry-run >/dev/null || \
 	  (echo "models changed without a migration: run tuopin makemigrations"; exit 1)
 
+# Two pytest processes (pytest-xdist), each with its own test database (SQLite file or
+# PostgreSQL database, suffixed _gw0, _gw1): the suite is one process's CPU work, and
+# this machine has two cores (docs/benchmarks.md, "Test suite time"). TEST_WORKERS=0
+# runs it in one process.
+TEST_WORKERS ?= 2
 test: install browser-deps lint
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Schemathesis over every /api/v1 operation, as the demo city user (a Bearer token), on a
 # throw-away SQLite database with a small demo registry; fails on any 5xx, any status code

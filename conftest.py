@@ -3,7 +3,8 @@
 import importlib
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from tuopin.regions.models import Region
 from tuopin.regions.services import regions_load
@@ -15,27 +16,65 @@ SUIXIAN = "411422000000"  # 睢县
 RENHE = "411421101000"  # 人和镇 (民权县)
 
 
+# Every row the test database holds before the first test: the divisions loaded below
+# and what the migrations ship (the policy standard, the case routes, ...), by model.
+_REFERENCE_ROWS: list[tuple[type, list[dict]]] = []
+# The flush that ends a transactional test puts these back itself (post_migrate).
+_PUT_BACK_BY_FLUSH = {"contenttypes", "auth"}
+
+
+def _reference_rows() -> list[tuple[type, list[dict]]]:
+    from django.apps import apps
+
+    rows = []
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if meta.app_label in _PUT_BACK_BY_FLUSH or meta.proxy or not meta.managed:
+            continue
+        fields = [field.attname for field in meta.concrete_fields]
+        values = list(model._base_manager.order_by("pk").values(*fields))
+        if values:
+            rows.append((model, values))
+    return rows
+
+
+def _reference_restore() -> None:
+    """Insert the remembered rows as they were: same keys and timestamps (raw INSERTs, so
+    no auto_now, no signals, no new history). Foreign keys are checked at commit, so the
+    order of the tables does not matter."""
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, values in _REFERENCE_ROWS:
+            fields = model._meta.concrete_fields
+            sql = "INSERT INTO {} ({}) VALUES ({})".format(
+                quote(model._meta.db_table),
+                ", ".join(quote(field.column) for field in fields),
+                ", ".join(["%s"] * len(fields)),
+            )
+            cursor.executemany(
+                sql,
+                [
+                    [field.get_db_prep_save(row[field.attname], connection) for field in fields]
+                    for row in values
+                ],
+            )
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         regions_load()
+        _REFERENCE_ROWS[:] = _reference_rows()
 
 
 @pytest.fixture
 def shangqiu(db):
-    """The divisions and the shipped standard, put back if a transactional test flushed them."""
+    """The divisions and the shipped standard, put back if a transactional test flushed them.
+
+    Put back from the rows remembered at setup in one bulk insert per table: loading the
+    division file again took ~0.8 s (several seconds on PostgreSQL under load) each time."""
     if not Region.objects.exists():
-        regions_load()
-        from django.utils import timezone
-
-        from tuopin.policy import henan2018
-        from tuopin.policy.models import Clause, PolicyVersion
-
-        henan2018.ship(PolicyVersion, Clause, timezone.now())
-        from tuopin.cases.models import Route
-        from tuopin.cases.routes import ship_routes
-
-        ship_routes(Route)
+        _reference_restore()
     return Region.objects.get(code=CITY)
 
 
@@ -83,6 +122,31 @@ def _access_log_delete_trigger(request):
     if transactional:
         with connection.cursor() as cursor:
             cursor.execute(_NO_DELETE.SQLITE_DOWN)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_listed_once():
+    """Every test Client builds its own middleware chain, and WhiteNoise (with the finders
+    on) lists and stats every static file in its constructor: ~150 files, a fifth of the
+    time of a test that opens two pages. A server builds the chain once; the files do not
+    change during a run, so here the listing is made once per setting and shared (the
+    StaticFile entries are only read when serving)."""
+    original = WhiteNoiseMiddleware.add_files_from_finders
+    listed: dict[tuple, dict] = {}
+
+    def add_files_from_finders(self):
+        key = (self.static_prefix, self.max_age, self.charset, self.allow_all_origins)
+        if key not in listed:
+            before = dict(self.files)
+            original(self)
+            listed[key] = {
+                url: entry for url, entry in self.files.items() if before.get(url) is not entry
+            }
+        self.files.update(listed[key])
+
+    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders
+    yield
+    WhiteNoiseMiddleware.add_files_from_finders = original
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ a personal number must be seen filled, and masked, in a real answer to a demo ro
 operation, or a new such field in any response schema, fails here until it is handled.
 """
 
+import functools
 import json
 import re
 from datetime import date
@@ -67,7 +68,10 @@ DEMO_USERS = {
 DEMO_ROLES = list(DEMO_USERS)
 
 
+@functools.cache
 def openapi() -> dict:
+    # Built once per test process: the routes are fixed at import, and building the
+    # document takes a fifth of a second, which the walk below would pay per operation.
     return api.get_openapi_schema(path_prefix="/api/v1/")
 
 
