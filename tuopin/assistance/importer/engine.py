@@ -511,13 +511,13 @@ class _Import:
         if found is None:
             if self._resolver is None:
                 self._resolver = VillageResolver(self.scope_prefix)
-            county, township, village, village_code = names
+            village_code, county, township, village = names
             found = self._places[names] = self._resolver.resolve(
                 code=village_code, county=county, township=township, village=village
             )
         code, zh, en = found
         if code is None:
-            column = "village_code" if names[3] else "village"
+            column = "village_code" if names[0] else "village"
             row.errors.append(
                 Message(row.sheet.number, self.header_of(column), "village_unknown", zh, en)
             )

@@ -20,9 +20,7 @@ PV_STATION = Layout(
     (
         *PLACEMENT,
         text("name", "电站名称", "电站", required=True),
-        money(
-            "capacity_kw", "装机容量(千瓦)", "装机容量", "容量(kW)", "装机容量(kW)", required=True
-        ),
+        money("capacity_kw", "装机容量(千瓦)", "装机容量", required=True),
         a_date("connected_on", "并网日期", "并网时间"),
         yes_no("in_subsidy_catalogue", "纳入补贴目录", "是否纳入补贴目录"),
         money("annual_revenue", "年度收益", "年收益", "年度收益(元)"),
