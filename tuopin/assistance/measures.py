@@ -81,9 +81,12 @@ def _measures_of(kind: LedgerKind, region_prefix: str, years) -> tuple[str, list
 def _delete_gone(kind: LedgerKind, region_prefix: str, years) -> int:
     entries, entry_params = _entries(kind, region_prefix, years)
     measures, measure_params = _measures_of(kind, region_prefix, years)
+    # NOT IN over a subquery is a hashed lookup whatever the planner believes of the
+    # table sizes (right after an import its statistics still say "tiny", and a
+    # correlated NOT EXISTS became a nested loop over every entry per measure).
     condition = (
-        f"{measures} AND NOT EXISTS (SELECT 1 FROM {entries} "
-        "AND e.household_id = m.household_id AND e.year = m.year)"
+        f"{measures} AND (m.household_id, m.year) NOT IN "
+        f"(SELECT e.household_id, e.year FROM {entries})"
     )
     params = [*measure_params, *entry_params]
     table = connection.ops.quote_name(Measure._meta.db_table)
@@ -102,12 +105,14 @@ def _insert_missing(kind: LedgerKind, region_prefix: str, years) -> int:
     with translation.override("zh-hans"):
         unit = str(Department(kind.department).label)
     with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(id) FROM {table}")
+        before = cursor.fetchone()[0] or 0
         cursor.execute(
-            f"INSERT INTO {table} (household_id, category, content, unit, cost, year, date, "
+            f"INSERT INTO {table} (household_id, category, content, unit, year, "
             "raises_income, source) "
-            "SELECT DISTINCT e.household_id, %s, %s, %s, NULL, e.year, NULL, %s, %s "
-            f"FROM {entries} AND NOT EXISTS (SELECT 1 FROM {table} m "
-            "WHERE m.household_id = e.household_id AND m.year = e.year AND m.source = %s)",
+            "SELECT DISTINCT e.household_id, %s, %s, %s, e.year, %s, %s "
+            f"FROM {entries} AND (e.household_id, e.year) NOT IN "
+            f"(SELECT m.household_id, m.year FROM {table} m WHERE m.source = %s)",
             [
                 kind.measure,
                 kind.label_zh,
@@ -119,15 +124,8 @@ def _insert_missing(kind: LedgerKind, region_prefix: str, years) -> int:
             ],
         )
         created = cursor.rowcount
-    if created:
-        measures, params = _measures_of(kind, region_prefix, years)
-        history = connection.ops.quote_name(get_history_model_for_model(Measure)._meta.db_table)
-        _history(
-            f"FROM {table} m WHERE {measures} AND NOT EXISTS "
-            f"(SELECT 1 FROM {history} h WHERE h.id = m.id)",
-            params,
-            "+",
-        )
+    if created:  # the new rows are the kind's rows after the largest id before
+        _history(f"FROM {table} m WHERE m.source = %s AND m.id > %s", [kind.code, before], "+")
     return created
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -31,6 +31,7 @@ from tuopin.assistance.layouts import HOUSEHOLD, MEMBER, VILLAGE, Layout, layout
 from tuopin.assistance.layouts.base import PLACEMENT_KEYS
 from tuopin.assistance.models import LedgerImport
 from tuopin.core.bulk import insert_with_history
+from tuopin.core.db import analyze
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 from tuopin.registry.idnumbers import check_id_number
@@ -41,7 +42,10 @@ from tuopin.registry.interchange.villages import VillageResolver
 from tuopin.registry.models import Household, Member
 
 BLOCK = 5000  # rows parsed, matched, compared and written per round
-IN_CHUNK = 900  # values per IN (...) list (SQLite allows 999 variables a statement)
+ANALYZE_AFTER = 10_000  # rows created: refresh the table's statistics
+# Values per IN (...) list: a block's in one query where the database allows (SQLite
+# takes 999 variables a statement at most).
+IN_CHUNK = 900
 REASON = "台账导入"
 NOT_REGISTERED_ZH = "不在建档立卡库中"
 # Fields a row's own cells never set: bookkeeping of the entry and its review.
@@ -121,6 +125,16 @@ class _Import:
         self.columns = self._columns()
         self.fields = self._fields()
         self.compared = [f for f in self.fields if f not in layout.natural_key]
+        self.entry = layout.entry
+        self.layout_keys = set(layout.by_key)
+        self.blank = dict.fromkeys(self.fields)
+        self.defaults = list(self._defaults.items())
+        self.fixed = list(layout.fixed.items())
+        # What the row loop reads of each column, flat.
+        self.plan = [
+            (position, c.key, parse, memo, header, c.required, c.stored, c.key == "id_number")
+            for position, c, parse, memo, header in self.columns
+        ]
         self.first_row_of_key: dict[tuple, int] = {}
         self.occurrences: dict[tuple, int] = {}
         self.parent_ids: dict[tuple, int] = {}
@@ -211,6 +225,10 @@ class _Import:
 
     def _finish(self) -> None:
         report = self.report
+        if report.created >= ANALYZE_AFTER:
+            # The planner would still see the table as it was (tiny) for the measures
+            # below and the next pages; autovacuum catches up only later.
+            analyze(self.model)
         kind = KINDS.get(self.layout.kind)
         if kind is not None and kind.measure and (report.created or report.updated):
             from tuopin.assistance.measures import measures_sync
@@ -253,44 +271,44 @@ class _Import:
     def _parse(self, sheet: SheetRow) -> _Row:
         raw = sheet.raw
         width = len(raw)
-        values: dict = {}
+        values = self.blank.copy()
         linked: dict = {}
         row = _Row(sheet, values, linked)
-        layout = self.layout
-        for position, column, parse, memo, header in self.columns:
+        for position, key, parse, memo, header, required, stored, is_id in self.plan:
             cell = raw[position] if position < width else None
-            if column.key == "id_number":
-                value = self._id_number(row, cell, header)
+            if is_id:
+                value = self._id_number(row, cell)
             elif memo is None:
                 value = _parse_cell(parse, cell)
             else:
                 value = memo.get(cell, memo)
                 if value is memo:
                     value = memo[cell] = _parse_cell(parse, cell)
-            if isinstance(value, BadValue):
+            if value is None or value == "":
+                if required:
+                    row.errors.append(
+                        Message(
+                            sheet.number,
+                            header,
+                            "required_empty",
+                            "必填，不能为空",
+                            "required; the cell is empty",
+                        )
+                    )
+            elif isinstance(value, BadValue):
                 row.errors.append(
                     Message(sheet.number, header, value.code, value.message_zh, value.message_en)
                 )
                 value = None
-            elif column.required and (value is None or value == ""):
-                row.errors.append(
-                    Message(
-                        sheet.number,
-                        header,
-                        "required_empty",
-                        "必填，不能为空",
-                        "required; the cell is empty",
-                    )
-                )
-            (values if column.stored else linked)[column.key] = value
-        for key, value in layout.fixed.items():
+            (values if stored else linked)[key] = value
+        for key, value in self.fixed:
             if values.get(key) in (None, ""):
                 values[key] = value
         self._year(row)
         self._complete(row)
         return row
 
-    def _id_number(self, row: _Row, cell, header: str):
+    def _id_number(self, row: _Row, cell):
         if cell is None or cell == "":
             return ""
         check = check_id_number(cell, on=self.today)
@@ -306,9 +324,9 @@ class _Import:
 
     def _year(self, row: _Row) -> None:
         layout = self.layout
-        if not layout.entry and "year" not in layout.by_key:
+        if not self.entry and "year" not in self.layout_keys:
             return
-        target = row.values if layout.entry else row.linked
+        target = row.values if self.entry else row.linked
         year = target.get("year")
         if year is None and layout.year_from:
             source = row.values.get(layout.year_from)
@@ -329,18 +347,15 @@ class _Import:
                     "no year: fill the 年度 column or give the year of the import (--year)",
                 )
             )
-        elif layout.entry:
+        elif self.entry:
             self.report.years.add(year)
 
     def _complete(self, row: _Row) -> None:
         """What the file leaves to be worked out, and what no table could store."""
         values, number = row.values, row.sheet.number
-        for name in self.fields:
-            if name not in values:
-                values[name] = None
-        for name in self.fields:
-            if values[name] is None and name in self._defaults:
-                values[name] = self._defaults[name]
+        for name, default in self.defaults:
+            if values[name] is None:
+                values[name] = default
         if self.layout.kind == "loan":
             if values.get("amount") is not None and values["amount"] <= 0:
                 row.errors.append(
@@ -799,7 +814,9 @@ def _storable(parse, model_field):
     return parse
 
 
-def _chunks(values: list, size: int = IN_CHUNK):
+def _chunks(values: list, size: int | None = None):
+    if size is None:
+        size = BLOCK if connection.vendor == "postgresql" else IN_CHUNK
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
