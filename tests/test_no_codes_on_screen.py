@@ -88,7 +88,6 @@ START_PAGES = [
     lambda demo: reverse("web:home"),
     lambda demo: reverse("accounts:profile"),
     lambda demo: reverse("registry:household", args=[demo["household"].pk]),
-    lambda demo: reverse("assistance:import_index"),  # the ledgers a user may import
 ]
 
 # Pages that differ by more than an id: one visit per value of these URL arguments.

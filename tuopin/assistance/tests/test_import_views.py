@@ -108,3 +108,29 @@ def test_a_job_for_another_departments_ledger_or_county_is_refused(education, tm
             region_code=SUIXIAN,
             params={**params, "kind": "student"},
         )
+
+
+def test_the_import_pages_show_no_code_or_english_word_in_chinese(make_user, tmp_path):
+    from tests.test_no_codes_on_screen import Page, latin_words
+    from tuopin.assistance.layouts import LAYOUTS
+
+    office = make_user(Role.COUNTY_OFFICE, MINQUAN)
+    client = login(office)
+    path = write_csv(tmp_path / "学籍.csv", [["年度", "身份证号", "学段"], [2018, "1", "小学"]])
+    client.post(
+        reverse("assistance:import", args=["student"]),
+        {"file": SimpleUploadedFile("学籍.csv", path.read_bytes()), "region": MINQUAN},
+    )
+    worker_loop(once=True, heartbeat=False)
+    job = Job.objects.get(kind="assistance.ledger_import")
+    urls = [
+        reverse("assistance:import_index"),
+        job.result["link"],
+        *(reverse("assistance:import", args=[kind]) for kind in LAYOUTS),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        words = latin_words(" ".join(Page(response.content.decode()).text))
+        words = [word for word in words if word != office.username]  # the nav names the user
+        assert not words, (url, words)
