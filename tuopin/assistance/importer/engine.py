@@ -175,8 +175,8 @@ class _Import:
             fields.append("village_id")
         # A key column the file lacks is blank (or NULL) on every row, not missing.
         fields += [name for name in layout.natural_key if name not in fields]
-        if layout.kind == "loan" and "due_on" not in fields:
-            fields.append("due_on")
+        if layout.kind == "loan":
+            fields += [name for name in ("due_on", "term_months") if name not in fields]
         if layout.kind == "disability" and "certificate_number" not in fields:
             fields.append("certificate_number")
         return fields
@@ -304,6 +304,7 @@ class _Import:
         for key, value in self.fixed:
             if values.get(key) in (None, ""):
                 values[key] = value
+        self._derive(row)
         self._year(row)
         self._complete(row)
         return row
@@ -321,6 +322,50 @@ class _Import:
                 row.values["certificate_number"] = number
             number = number[:18]
         return number
+
+    def _derive(self, row: _Row) -> None:
+        """Cells a department may leave out because another one says them: a loan's term
+        or due date, a payment's period (the term, quarter or month of its date)."""
+        values, kind = row.values, self.layout.kind
+        if kind == "loan" and values.get("term_months") is None:
+            drawn, due = values.get("drawn_on"), values.get("due_on")
+            if drawn and due and due > drawn:
+                months = (due.year - drawn.year) * 12 + due.month - drawn.month
+                values["term_months"] = months + (due.day > drawn.day)
+            elif not row.errors:
+                row.errors.append(
+                    Message(
+                        row.sheet.number,
+                        self.header_of("term_months"),
+                        "required_empty",
+                        "期限为空，且无法由放款日期和到期日期算出",
+                        "no term, and none follows from the drawdown and due dates",
+                    )
+                )
+        if self.layout.model_name == "Payment" and not values.get("period"):
+            paid = values.get("paid_on")
+            year = values.get("year") or self.options["year"]
+            if paid is not None:
+                month = paid.month
+                if kind == "student_aid":  # spring term Feb-Jul, autumn term Aug-Jan
+                    term_year = paid.year - (month == 1)
+                    values["period"] = f"{term_year}S{1 if 2 <= month <= 7 else 2}"
+                elif kind == "social_payment":
+                    values["period"] = f"{paid.year}Q{(month - 1) // 3 + 1}"
+                else:
+                    values["period"] = f"{paid.year}-{month:02d}"
+            elif year is not None:
+                values["period"] = str(year)
+            elif not row.errors:
+                row.errors.append(
+                    Message(
+                        row.sheet.number,
+                        self.header_of("period"),
+                        "required_empty",
+                        "发放期间为空，且没有发放日期或年度可推出",
+                        "no period, and no payment date or year to tell it",
+                    )
+                )
 
     def _year(self, row: _Row) -> None:
         layout = self.layout

@@ -104,8 +104,22 @@ def a_date(key, header, *synonyms, required=False) -> Column:
     return Column(key, header, v.a_date, synonyms, required)
 
 
+def fact(value) -> bool | None:
+    """是/否 as the registry import reads it, and as departments write a state:
+    已参保 / 未参保, 已签约 / 未签约, 参加 / 不参加 ..."""
+    try:
+        return v.yes_no(value)
+    except v.BadValue:
+        word = v.key(value)
+        if word.startswith(("未", "不", "没", "无", "非")):
+            return False
+        if word.startswith(("已", "参加", "参保", "签约", "有")):
+            return True
+        raise
+
+
 def yes_no(key, header, *synonyms) -> Column:
-    return Column(key, header, v.yes_no, synonyms)
+    return Column(key, header, fact, synonyms)
 
 
 def whole(key, header, *synonyms, required=False, low=0, high=32767) -> Column:

@@ -16,6 +16,7 @@ from tuopin.assistance.layouts.base import (
     VILLAGE,
     Column,
     Layout,
+    fact,
     percent,
 )
 from tuopin.assistance.layouts.education import in_province
@@ -41,7 +42,7 @@ def kind_of(column: Column) -> str:
         v.text: "文本",
         v.amount: "金额（元，可带千分位和“元”）",
         v.a_date: "日期（2018-03-15、2018/3/15、2018年3月15日、20180315 或 Excel 日期）",
-        v.yes_no: "是 / 否",
+        fact: "是 / 否（也可写 已参保 / 未参保、已签约 / 未签约 等）",
         percent: "百分比（4.35、4.35% 或 0.0435）",
         period: "发放期间（2018、2018年第一季度、2018年3月、2018年春季 / 秋季）",
         in_province: "省内 / 省外（或 是 / 否）",
@@ -205,7 +206,7 @@ def _sample_value(layout: Layout, column: Column, index: int, name: str, number:
         return 180 if index == 0 else 2000
     if parse is v.a_date:
         return f"2018-0{index + 4}-1{index}"
-    if parse is v.yes_no:
+    if parse is fact:
         return "是" if index == 0 else "否"
     if parse is percent:
         return "4.35%"

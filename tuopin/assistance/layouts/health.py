@@ -19,7 +19,14 @@ INSURANCE = Layout(
     "HealthInsurance",
     (
         *person(),
-        yes_no("basic_insured", "参加城乡居民基本医疗保险", "基本医疗保险", "是否参保", "参保"),
+        yes_no(
+            "basic_insured",
+            "参加城乡居民基本医疗保险",
+            "基本医疗保险",
+            "是否参保",
+            "参保",
+            "参保状态",
+        ),
         yes_no("serious_illness_cover", "大病保险", "参加大病保险"),
         yes_no("supplementary_cover", "困难群众大病补充保险", "大病补充保险", "补充保险"),
         money("personal_contribution", "个人缴费", "个人缴费金额"),

@@ -20,7 +20,7 @@ from tuopin.assistance.layouts.base import (
     yes_no,
 )
 
-BANK = text("bank", "贷款机构", "贷款银行", "放款银行", "银行", "经办银行", required=True)
+BANK = text("bank", "贷款机构", "贷款银行", "放款银行", "银行", "经办银行")
 DRAWN_ON = a_date("drawn_on", "放款日期", "放款时间", "贷款日期", required=True)
 
 LOAN = Layout(
@@ -40,7 +40,8 @@ LOAN = Layout(
         text("credit_institution", "授信机构"),
         a_date("credit_date", "授信日期"),
         money("amount", "贷款金额", "贷款金额(元)", "放款金额", required=True),
-        whole("term_months", "期限(月)", "贷款期限(月)", "期限", "贷款期限", required=True),
+        # Required unless the due date is given (engine: one follows from the other).
+        whole("term_months", "期限(月)", "贷款期限(月)", "期限", "贷款期限"),
         DRAWN_ON,
         a_date("due_on", "到期日期", "到期时间", "到期日"),
         rate("interest_rate", "年利率(%)", "利率", "年利率", "执行利率"),

@@ -60,7 +60,8 @@ def _payment(
         *person(*id_synonyms, name_synonyms=("领取人姓名", "享受人姓名")),
         *([item] if item else []),
         *([kinds] if kinds else []),
-        Column("period", "发放期间", period, ("发放时段", "学期", "季度", "月份", "所属期"), True),
+        # Required unless the payment date says it (engine: the term, quarter or month).
+        Column("period", "发放期间", period, ("发放时段", "学期", "季度", "月份", "所属期")),
         money("amount", "发放金额", "金额", "补助金额", "补贴金额", "金额(元)", required=True),
         a_date("paid_on", "发放日期", "发放时间"),
         text("account", "发放卡号", "一卡通账号", "银行卡号", "社保卡号", distinct=True),

@@ -162,3 +162,39 @@ def test_measures_follow_the_ledgers_and_leave_typed_ones_alone(tmp_path, family
     assert list(Measure.objects.values_list("source", flat=True)) == [""]
     stranger = person_id()
     assert stranger  # an unregistered ranger gives no household a measure
+
+
+def test_what_one_cell_says_another_may_leave_out(tmp_path, family):
+    household, ids = family
+    loans = write_csv(
+        tmp_path / "贷款.csv",
+        [
+            ["身份证号", "贷款金额", "放款日期", "到期日期"],
+            [ids[0], 30000, "2018-03-15", "2020-03-15"],
+        ],
+    )
+    assert import_ledger("loan", loans).errors == []
+    loan = Loan.objects.get()
+    assert (loan.term_months, loan.bank, loan.year) == (24, "", 2018)
+
+    aid = write_csv(
+        tmp_path / "资助.csv",
+        [
+            ["身份证号", "资助项目", "发放金额", "发放日期"],
+            [ids[2], "营养改善计划", 400, "2018-10-09"],
+        ],
+    )
+    assert import_ledger("student_aid", aid).errors == []
+    from tuopin.assistance.models import HealthInsurance, Payment
+
+    assert Payment.objects.values_list("period", "year").get() == ("2018S2", 2018)
+
+    insured = write_csv(
+        tmp_path / "参保.csv",
+        [["年度", "身份证号", "参保状态"], [2018, ids[0], "已参保"], [2018, ids[1], "未参保"]],
+    )
+    assert import_ledger("insurance", insured).created == 2
+    assert dict(HealthInsurance.objects.values_list("id_number", "basic_insured")) == {
+        ids[0]: True,
+        ids[1]: False,
+    }
