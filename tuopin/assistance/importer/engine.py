@@ -29,6 +29,7 @@ from tuopin.assistance.importer.table import open_ledger_table
 from tuopin.assistance.kinds import KINDS
 from tuopin.assistance.layouts import HOUSEHOLD, MEMBER, VILLAGE, Layout, layout_of
 from tuopin.assistance.layouts.base import PLACEMENT_KEYS
+from tuopin.assistance.measures import measures_sync
 from tuopin.assistance.models import LedgerImport
 from tuopin.core.bulk import insert_with_history
 from tuopin.core.db import analyze
@@ -192,26 +193,28 @@ class _Import:
 
     def run(self) -> LedgerImportReport:
         report, options = self.report, self.options
+        # SQLite has one writer at a time, and its transactions take the lock when they
+        # begin: the file is read and checked first, outside any transaction, and the
+        # rows to write are kept until the end, so other writers (a login's session, a
+        # cadre's edit) wait only while they are written. Elsewhere (PostgreSQL, or
+        # inside a caller's transaction) each block is written as soon as it is checked.
+        self.deferred = connection.vendor == "sqlite" and not connection.in_atomic_block
+        self.to_write: list[_Row] = []
         try:
-            with transaction.atomic():
-                if not options["dry_run"]:
-                    self.batch = LedgerImport.objects.create(
-                        kind=self.layout.kind,
-                        year=options["year"],
-                        file_name=options["file_name"][:255],
-                        imported_by=options["acting_user"],
-                    )
-                block: list[SheetRow] = []
-                for sheet in self.table.rows:
-                    block.append(sheet)
-                    if len(block) == BLOCK:
-                        self._block(block)
-                        block = []
-                if block:
-                    self._block(block)
-                if self.failing or options["dry_run"]:
-                    raise _Rollback
-                self._finish()
+            if self.deferred:
+                self._read()
+                if not (self.failing or options["dry_run"]):
+                    with transaction.atomic():
+                        self._begin()
+                        self._write(self.to_write)
+                        self._finish()
+            else:
+                with transaction.atomic():
+                    self._begin()
+                    self._read()
+                    if self.failing or options["dry_run"]:
+                        raise _Rollback
+                    self._finish()
         except _Rollback:
             pass
         report.errors.sort(key=lambda m: m.row)
@@ -223,6 +226,26 @@ class _Import:
             report.batch_id = None
         return report
 
+    def _begin(self) -> None:
+        options = self.options
+        if not options["dry_run"]:
+            self.batch = LedgerImport.objects.create(
+                kind=self.layout.kind,
+                year=options["year"],
+                file_name=options["file_name"][:255],
+                imported_by=options["acting_user"],
+            )
+
+    def _read(self) -> None:
+        block: list[SheetRow] = []
+        for sheet in self.table.rows:
+            block.append(sheet)
+            if len(block) == BLOCK:
+                self._block(block)
+                block = []
+        if block:
+            self._block(block)
+
     def _finish(self) -> None:
         report = self.report
         if report.created >= ANALYZE_AFTER:
@@ -231,8 +254,6 @@ class _Import:
             analyze(self.model)
         kind = KINDS.get(self.layout.kind)
         if kind is not None and kind.measure and (report.created or report.updated):
-            from tuopin.assistance.measures import measures_sync
-
             measures_sync(kinds=[kind.code], region_prefix=self.scope_prefix, years=report.years)
         if self.batch is not None:
             for name in ("rows", "created", "updated", "unchanged", "rejected", "not_registered"):
@@ -258,7 +279,10 @@ class _Import:
         self._compare(live)
         self._count(rows)
         if not self.failing and not self.options["dry_run"]:
-            self._write(live)
+            if self.deferred:
+                self.to_write += [row for row in live if row.stored is None or row.changed]
+            else:
+                self._write(live)
         progress = self.options["progress"]
         if progress is not None:
             last = self.table.last_row
@@ -635,10 +659,20 @@ class _Import:
         parent = self.layout.parent
         model = self.model._meta.get_field(parent.fk.removesuffix("_id")).related_model
         fields = list(parent.fields)
+        # Text the file leaves out is stored blank: the key says so too, or the parent
+        # made by one import would not be found by the next.
+        blank = {
+            name
+            for name in parent.fields
+            if isinstance(model._meta.get_field(name), models.CharField)
+        }
         wanted = {}
         for row in rows:
             merged = {**row.values, **row.linked}
-            wanted[id(row)] = tuple(merged.get(column) for column in parent.fields.values())
+            wanted[id(row)] = tuple(
+                "" if merged.get(column) is None and name in blank else merged.get(column)
+                for name, column in parent.fields.items()
+            )
         missing = {key for key in wanted.values() if key not in self.parent_ids}
         if missing:
             lead = "id_number" if "id_number" in fields else "name"
@@ -654,7 +688,7 @@ class _Import:
             if found is None and parent.create:
                 found = self.parent_ids[key] = -(len(self.pending_parents) + 1)
                 merged = {**row.values, **row.linked}
-                new = {name: merged.get(column) for name, column in parent.fields.items()}
+                new = dict(zip(parent.fields, key, strict=True))
                 for name, column in parent.defaults.items():
                     value = merged.get(column)
                     new[name] = (

@@ -122,3 +122,30 @@ def test_a_file_of_another_ledger_is_refused_plainly(tmp_path):
     with pytest.raises(UnusableFile) as refused:
         import_ledger("loan", path)
     assert refused.value.code == "header_missing"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_file_is_checked_first_then_written_at_once(tmp_path, make_user):
+    """On SQLite the rows are written after the whole file is checked (the one writer's
+    lock is held only for the writing); the outcome is the same on every database."""
+    from tuopin.assistance.models import LedgerImport, Trainee, TrainingCourse
+
+    village = first_village(RENHE)
+    household, ids = registered(make_user(Role.VILLAGE, village.code), village, "0001")
+    header = ["年度", "身份证号", "培训名称", "培训开始日期", "出勤天数"]
+    rows = [
+        header,
+        [2018, ids[0], "养殖培训", "2018-06-01", 5],
+        [2018, ids[1], "养殖培训", "2018-06-01", 5],
+        [2018, ids[1], "养殖培训", "2018-06-01", "五天"],
+    ]
+    path = write_csv(tmp_path / "培训.csv", rows)
+    refused = import_ledger("training", path)
+    assert [(m.row, m.code) for m in refused.errors] == [(4, "bad_value")]
+    assert not Trainee.objects.exists() and not TrainingCourse.objects.exists()
+    assert not LedgerImport.objects.exists()
+    kept = import_ledger("training", path, partial=True)
+    assert (kept.created, kept.rejected, kept.written) == (2, 1, True)
+    assert TrainingCourse.objects.count() == 1 and Trainee.objects.count() == 2
+    assert LedgerImport.objects.get().created == 2
+    assert import_ledger("training", path, partial=True).unchanged == 2
