@@ -28,6 +28,9 @@ STAGE_WORDS = {
     "硕士": "master",
     "研究生": "master",
     "博士": "doctorate",
+    "大学": "undergraduate",
+    "本科生": "undergraduate",
+    "中等职业教育": "vocational",
 }
 
 
@@ -47,7 +50,15 @@ STUDENT = Layout(
     (
         *person("学生身份证号", "学生身份证号码", name_synonyms=("学生姓名",)),
         code(
-            "stage", "学段", SchoolStage, "就读学段", "教育阶段", words=STAGE_WORDS, required=True
+            "stage",
+            "学段",
+            SchoolStage,
+            "就读学段",
+            "教育阶段",
+            "就读阶段",
+            "学习阶段",
+            words=STAGE_WORDS,
+            required=True,
         ),
         code("status", "在校状态", EnrolmentStatus, "就学状态", words={"在读": "1", "失学": "2"}),
         text("school", "学校", "就读学校", "学校名称"),
