@@ -33,7 +33,9 @@ class Command(BaseCommand):
             "ledger",
             help="行业部门台账（xlsx、xls 或 csv）；KIND 为台账代码，见 docs/formats/ledgers.md",
         )
-        ledger.add_argument("kind", choices=sorted(LAYOUTS), metavar="KIND")
+        ledger.add_argument(
+            "kind", choices=sorted(LAYOUTS), metavar="KIND", help=", ".join(sorted(LAYOUTS))
+        )
         ledger.add_argument("file")
         ledger.add_argument("--year", type=int, help="未填“年度”的行所属的年度")
         _common(ledger, "只写入没有错误的行，其余报告错误")
