@@ -210,6 +210,39 @@ def registry_import(scene):
     assert Job.objects.count() == before
 
 
+def ledger_import_web(scene):
+    """The upload page is the user's own ledgers' only; no upload to a foreign region."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("assistance:import", args=["student"])
+    assert scene.client.get(url).status_code in {200, 403, 404}
+    before = Job.objects.count()
+    for region in scene.foreign:
+        scene.client.post(
+            url,
+            {
+                "file": SimpleUploadedFile("x.csv", "身份证号,学段\n".encode()),
+                "region": region.code,
+            },
+        )
+    assert Job.objects.count() == before
+
+
+def ledger_import_result(scene):
+    """A ledger import job of another county: its result page is not found."""
+    params = {"kind": "student", "upload": f"uploads/{'0' * 32}.csv", "name": "x.csv"}
+    foreign = job_enqueue(
+        acting_user=scene.stranger,
+        kind="assistance.ledger_import",
+        region_code=scene.foreign[0].code,
+        params=params,
+    )
+    foreign.status, foreign.result = JobStatus.SUCCEEDED, {"rows": 1, "created": 1}
+    foreign.save(update_fields=["status", "result"])
+    url = reverse("assistance:import_result", args=[foreign.pk])
+    assert scene.client.get(url).status_code in REFUSED
+
+
 def household_edit(scene):
     own = scene.client.get(reverse("registry:household_edit", args=[scene.own_household.pk]))
     assert own.status_code in {200, 403}
@@ -867,6 +900,9 @@ PROBES = {
     "registry:households": household_list,
     "registry:household": household_object,
     "registry:import": registry_import,
+    "assistance:import_index": page("assistance:import_index"),
+    "assistance:import": ledger_import_web,
+    "assistance:import_result": ledger_import_result,
     "quality:scorecard": quality_page("quality:scorecard"),
     "quality:list": quality_page("quality:list", check="household_without_helper"),
     "quality:download": quality_page("quality:download", check="household_without_helper"),

@@ -43,3 +43,5 @@ class AssistanceConfig(AppConfig):
         ):
             # AidItem -> "aid_item", as the other apps name their vocabularies.
             vocabulary_register(re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower(), getattr(enums, name))
+
+        from tuopin.assistance import jobs  # noqa: F401 - registers the import's job

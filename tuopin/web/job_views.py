@@ -83,6 +83,7 @@ RESULT_LABELS = {
     "refused": _("未办理"),
     "reasons": _("未办理原因"),
     "years": _("年度"),
+    "not_registered": _("不在建档立卡库中"),
 }
 HIDDEN_RESULTS = {"link", "warnings_list"}
 

@@ -226,7 +226,7 @@ def open_table(path: Path | str) -> Table:
                 elif cell is not None and key(cell):
                     unknown.append(str(cell))
             typed = path.suffix.lower() not in (".csv", ".txt")
-            data = _data_rows(rows, columns)
+            data = data_rows(rows, columns)
             return Table(number, row, columns, unknown, data, typed, hint.get("rows"))
         if number >= HEADER_SEARCH_ROWS:
             break
@@ -247,12 +247,18 @@ def has_text(value) -> bool:
     return bool(key(value))
 
 
-def _data_rows(rows, columns: dict[int, Column]) -> Iterator[SheetRow]:
+IDENTIFYING = ("number", "name", "id_number")
+
+
+def data_rows(
+    rows, columns: dict[int, Column], identifying_keys: tuple[str, ...] = IDENTIFYING
+) -> Iterator[SheetRow]:
+    """The data rows below a header: blank rows, notes and what follows a totals row are
+    left out. `columns`: position -> anything with a `key` (a ledger layout's columns
+    too); a row with none of `identifying_keys` filled is a note."""
     # Blank-row, totals-row and note-row tests look at only a few cells of a normal row.
     identifying = [
-        position
-        for position, column in columns.items()
-        if column.key in ("number", "name", "id_number")
+        position for position, column in columns.items() if column.key in identifying_keys
     ]
     # cell -> (has text, begins the totals row): a row's first cell repeats (商丘市).
     verdicts: dict = {None: (False, False), "": (False, False)}

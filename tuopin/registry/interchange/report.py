@@ -5,7 +5,7 @@ from pathlib import Path
 
 from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.registry.interchange.importer import ImportReport
-from tuopin.registry.interchange.reader import open_table
+from tuopin.registry.interchange.reader import Table, open_table
 
 
 def _messages(listed) -> dict[int, list[str]]:
@@ -17,12 +17,15 @@ def _messages(listed) -> dict[int, list[str]]:
     return by_row
 
 
-def write_error_report(source: Path | str, report: ImportReport, out: Path | str) -> None:
+def write_error_report(
+    source: Path | str, report: ImportReport, out: Path | str, *, table: Table | None = None
+) -> None:
     """Errors (the row was refused) and warnings (loaded as given, to verify: the quality
     checks list them) in two columns, each message with its column, in Chinese and
-    English."""
+    English. `table`: the source opened by another layout's reader (a sector ledger's),
+    instead of the registry's; any report with `errors` and `warnings` lists."""
     errors, warnings = _messages(report.errors), _messages(report.warnings)
-    table = open_table(source)
+    table = table if table is not None else open_table(source)
     workbook = new_workbook(out)
     sheet = workbook.add_worksheet("导入结果")
     bold = workbook.add_format({"bold": True})

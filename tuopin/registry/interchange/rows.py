@@ -129,7 +129,7 @@ def decimal_limits() -> dict[str, tuple[int, bool]]:
     return limits
 
 
-def _storable_amount(parse, digits: int, not_negative: bool):
+def storable_amount(parse, digits: int, not_negative: bool):
     def parse_storable(raw):
         value = parse(raw)
         if value is None:
@@ -151,7 +151,7 @@ def _storable_amount(parse, digits: int, not_negative: bool):
     return parse_storable
 
 
-def _within(parse, limit: int):
+def within(parse, limit: int):
     """`parse`, refusing a text longer than the field it is stored in."""
 
     def parse_within(raw):
@@ -194,9 +194,9 @@ class RowParser:
         lengths, limits = max_lengths(), decimal_limits()
         columns = {
             position: (
-                replace(column, parse=_within(column.parse, lengths[column.key]))
+                replace(column, parse=within(column.parse, lengths[column.key]))
                 if column.key in lengths
-                else replace(column, parse=_storable_amount(column.parse, *limits[column.key]))
+                else replace(column, parse=storable_amount(column.parse, *limits[column.key]))
                 if column.key in limits
                 else column
             )

@@ -1,0 +1,138 @@
+"""`tuopin import registry FILE` and `tuopin import ledger KIND FILE`.
+
+The command lives in the assistance app, above the registry in the layer order, so that
+one command imports both the registry and the sector ledgers."""
+
+import json as jsonlib
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tuopin.assistance.importer import LedgerImportReport, import_ledger, open_ledger_table
+from tuopin.assistance.kinds import KINDS
+from tuopin.assistance.layouts import LAYOUTS, layout_of
+from tuopin.core.errors import TuopinError
+from tuopin.registry.interchange.importer import ImportReport, import_registry
+from tuopin.registry.interchange.reader import UnusableFile
+from tuopin.registry.interchange.report import write_error_report
+from tuopin.registry.totals import totals_refresh
+
+
+class Command(BaseCommand):
+    help = (
+        "导入表格 (import a spreadsheet): tuopin import registry FILE | "
+        "tuopin import ledger KIND FILE"
+    )
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="what", required=True)
+        registry = sub.add_parser("registry", help="建档立卡人口信息表（xlsx 或 csv）")
+        registry.add_argument("file")
+        _common(registry, "只写入全部行都正确的户，其余报告错误")
+        ledger = sub.add_parser(
+            "ledger",
+            help="行业部门台账（xlsx、xls 或 csv）；KIND 为台账代码，见 docs/formats/ledgers.md",
+        )
+        ledger.add_argument(
+            "kind", choices=sorted(LAYOUTS), metavar="KIND", help=", ".join(sorted(LAYOUTS))
+        )
+        ledger.add_argument("file")
+        ledger.add_argument("--year", type=int, help="未填“年度”的行所属的年度")
+        _common(ledger, "只写入没有错误的行，其余报告错误")
+
+    def handle(self, *args, what: str, **options):
+        if what == "ledger":
+            return self._ledger(**options)
+        return self._registry(**options)
+
+    def _registry(self, *, file: str, dry_run: bool, partial: bool, report, json: bool, **_):
+        try:
+            result = import_registry(file, dry_run=dry_run, partial=partial)
+        except UnusableFile as unusable:
+            self._unusable(unusable, json, ImportReport().as_dict())
+        except TuopinError as error:
+            raise CommandError(str(error)) from error
+        if result.written:
+            # The file may touch any village: recount them all (one grouped query each).
+            totals_refresh(prefix="")
+        if report:
+            write_error_report(file, result, report)
+        if json:
+            self.stdout.write(_json(result.as_dict()))
+        else:
+            self._registry_summary(result, dry_run)
+        if result.exit_code:
+            sys.exit(result.exit_code)
+
+    def _ledger(
+        self, *, kind: str, file: str, year, dry_run: bool, partial: bool, report, json: bool, **_
+    ):
+        try:
+            result = import_ledger(kind, file, year=year, dry_run=dry_run, partial=partial)
+        except UnusableFile as unusable:
+            self._unusable(unusable, json, LedgerImportReport(kind).as_dict())
+        except TuopinError as error:
+            raise CommandError(str(error)) from error
+        if report:
+            write_error_report(file, result, report, table=open_ledger_table(file, layout_of(kind)))
+        if json:
+            self.stdout.write(_json(result.as_dict()))
+        else:
+            self._ledger_summary(result)
+        if result.exit_code:
+            sys.exit(result.exit_code)
+
+    def _unusable(self, unusable: UnusableFile, json: bool, empty: dict):
+        if json:
+            self.stdout.write(_json(_unusable_report(unusable, empty)))
+        else:
+            self.stderr.write(str(unusable))
+        sys.exit(2)
+
+    def _registry_summary(self, result, dry_run: bool) -> None:
+        h, m = result.households, result.members
+        self.stdout.write(
+            f"共 {result.rows} 行。户：新增 {h.created}，更新 {h.updated}，未变 {h.unchanged}，"
+            f"拒绝 {h.rejected}；人：新增 {m.created}，更新 {m.updated}，未变 {m.unchanged}，"
+            f"拒绝 {m.rejected}。" + ("（试运行，未写入）" if dry_run else "")
+        )
+        self._messages(result)
+        if result.errors and not result.written:
+            self.stdout.write("有错误，未写入任何数据（可用 --partial 只写入正确的户）。")
+
+    def _ledger_summary(self, result: LedgerImportReport) -> None:
+        label = KINDS[result.kind].label_zh if result.kind in KINDS else result.kind
+        self.stdout.write(
+            f"{label}：共 {result.rows} 行。新增 {result.created}，更新 {result.updated}，"
+            f"未变 {result.unchanged}，拒绝 {result.rejected}；"
+            f"其中不在建档立卡库中 {result.not_registered} 行。"
+            + ("（试运行，未写入）" if result.dry_run else "")
+        )
+        self._messages(result)
+        if result.errors and not result.written and not result.dry_run:
+            self.stdout.write("有错误，未写入任何数据（可用 --partial 只写入正确的行）。")
+
+    def _messages(self, result) -> None:
+        for message in result.errors:
+            self.stdout.write(f"  错误 第 {message.row} 行 [{message.column}] {message.message_zh}")
+        for message in result.warnings:
+            self.stdout.write(f"  提示 第 {message.row} 行 [{message.column}] {message.message_zh}")
+
+
+def _common(parser, partial_help: str) -> None:
+    parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
+    parser.add_argument("--partial", action="store_true", help=partial_help)
+    parser.add_argument("--report", help="把带错误列的原表写到此 xlsx 文件")
+    parser.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+
+
+def _unusable_report(unusable: UnusableFile, empty: dict) -> dict:
+    """The usual shape, nothing counted, the file's problem as its one error."""
+    error = unusable.as_dict()
+    message = {"row": error.get("row"), "column": None, "code": error["code"]}
+    message.update(message=unusable.message_zh, message_en=unusable.message_en)
+    return {**empty, "errors": [message], "error": error}
+
+
+def _json(data) -> str:
+    return jsonlib.dumps(data, ensure_ascii=False, default=str)
