@@ -230,3 +230,13 @@ def test_command_counts_lists_and_refuses_unknown_codes(planted):
         call_command("ledgers", "check", "--check", "nope")
     with pytest.raises(CommandError, match="区划代码"):
         call_command("ledgers", "check", "--region", "99")
+
+
+def test_docs_list_every_check():
+    from pathlib import Path
+
+    from tuopin.assistance.coverage import CHECKS
+
+    text = (Path(__file__).resolve().parents[3] / "docs" / "ledgers.md").read_text()
+    missing = [code for code in CHECKS if f"`{code}`" not in text]
+    assert not missing, missing
