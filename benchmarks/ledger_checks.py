@@ -303,7 +303,9 @@ def seed(households: int) -> None:
         from tuopin.assistance.seed import seed_ledgers  # H-seed's generator
     except ImportError:
         if connection.vendor != "postgresql":
-            raise SystemExit("without tuopin.assistance.seed this benchmark needs PostgreSQL")
+            raise SystemExit(
+                "without tuopin.assistance.seed this benchmark needs PostgreSQL"
+            ) from None
         counts = synthetic_ledgers()
     else:
         counts = seed_ledgers(region_prefix="4114", year=YEAR, seed=1)
