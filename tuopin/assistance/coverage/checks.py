@@ -43,7 +43,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
     Value,
     When,
@@ -270,7 +269,7 @@ def _student_not_registered(c: Context) -> QuerySet:
     return c.rows(StudentEnrolment).filter(member__isnull=True)
 
 
-def _aid_paid(c: Context, item: str, period: str) -> Exists:
+def _aid_paid(item: str, period: str) -> Exists:
     return Exists(
         Payment.objects.filter(
             member=OuterRef("member_id"), kind=PaymentKind.STUDENT_AID, item=item, period=period
@@ -293,21 +292,24 @@ def _aid_due(stage: str, boarders_only: bool) -> Q:
     detail=(("school", "学校"), ("stage", "学段")),
 )
 def _student_aid_missing(c: Context) -> QuerySet:
+    enrolled = c.rows(StudentEnrolment).filter(
+        member__isnull=False, status=EnrolmentStatus.AT_SCHOOL
+    )
+
     def missing(values) -> Q:
-        periods = terms(c.year, values["terms_per_year"])
+        # One anti-join per (rule, term), each a NOT EXISTS at the top of its own
+        # subquery over the index payment_cover_item (a NOT EXISTS under OR would be
+        # probed row by row for every rule); their few ids are then hashed.
         found = Q(pk__in=[])
         for stage, item, boarders_only, _param in AID_RULES:
-            unpaid = Q(pk__in=[])
-            for period in periods:
-                unpaid |= ~_aid_paid(c, item, period)
-            found |= _aid_due(stage, boarders_only) & unpaid
+            for period in terms(c.year, values["terms_per_year"]):
+                unpaid = enrolled.filter(_aid_due(stage, boarders_only)).exclude(
+                    _aid_paid(item, period)
+                )
+                found |= Q(pk__in=unpaid.values("pk"))
         return found
 
-    return (
-        c.rows(StudentEnrolment)
-        .filter(member__isnull=False, status=EnrolmentStatus.AT_SCHOOL)
-        .filter(c.where(("terms_per_year",), "region__code", missing))
-    )
+    return enrolled.filter(c.where(("terms_per_year",), "region__code", missing))
 
 
 @check(
@@ -320,29 +322,20 @@ def _student_aid_missing(c: Context) -> QuerySet:
     detail=(("item", "发放项目"), ("period", "发放期间"), ("amount", "发放金额")),
 )
 def _student_aid_wrong_amount(c: Context) -> QuerySet:
-    enrolment = StudentEnrolment.objects.filter(member=OuterRef("member_id"), year=c.year)
-    whens = []
+    # A member has one enrolment per year (its natural key), so "a rule of the member's
+    # stage and item whose amount differs" is the member's expected amount differing.
+    # Amount first, then an uncorrelated IN over the enrolments of the stage (a hash).
+    wrong = Q(pk__in=[])
     for stage, item, boarders_only, param in AID_RULES:
         per_term = c.amount(
             "region__code",
             lambda v, param=param: v[param] / max(int(v["terms_per_year"]), 1),
         )
-        condition = Q(enrolled_stage=stage, item=item)
+        students = StudentEnrolment.objects.filter(year=c.year, stage=stage, member__isnull=False)
         if boarders_only:
-            condition &= Q(enrolled_boarding=True)
-        whens.append(When(condition, then=per_term))
-    expected = Case(*whens, default=Value(None), output_field=DecimalField())
-    return (
-        c.rows(Payment)
-        .filter(kind=PaymentKind.STUDENT_AID, member__isnull=False)
-        .annotate(
-            enrolled_stage=Subquery(enrolment.values("stage")[:1]),
-            enrolled_boarding=Subquery(enrolment.values("boarding")[:1]),
-        )
-        .annotate(expected=expected)
-        .filter(expected__isnull=False)
-        .exclude(amount=F("expected"))
-    )
+            students = students.filter(boarding=True)
+        wrong |= Q(item=item) & ~Q(amount=per_term) & Q(member_id__in=students.values("member_id"))
+    return c.rows(Payment).filter(kind=PaymentKind.STUDENT_AID, member__isnull=False).filter(wrong)
 
 
 # ---------------------------------------------------------------------------------------
