@@ -26,12 +26,8 @@ from tuopin.accounts.selectors import (
     top_regions,
     user_assignments,
 )
-from tuopin.assistance.coverage import (
-    DEFAULT_YEAR,
-    checks_for_department,
-    coverage_by_region,
-    coverage_list,
-)
+from tuopin.assistance.coverage import DEFAULT_YEAR, checks_for_department, coverage_list
+from tuopin.assistance.coverage.snapshot import coverage_scorecard
 from tuopin.assistance.params import SETTABLE_LEVELS, parameter_resolve, parameter_set
 from tuopin.audit.models import AccessKind
 from tuopin.audit.services import access_log_record
@@ -112,7 +108,7 @@ def scorecard(request):
     region = _region(request)
     require_permission(request.user, Permission.REGISTRY_VIEW, region.code)
     year = _year(request)
-    card = coverage_by_region(
+    card, snapshot = coverage_scorecard(
         request.user, region_code=region.code, year=year, checks=_visible_checks(request.user)
     )
     rows = [
@@ -135,6 +131,7 @@ def scorecard(request):
             "years": YEARS,
             "as_of": card.as_of,
             "drills_down": card.columns != [region],
+            "snapshot": snapshot,
         },
     )
 

@@ -240,3 +240,44 @@ def test_docs_list_every_check():
     text = (Path(__file__).resolve().parents[3] / "docs" / "ledgers.md").read_text()
     missing = [code for code in CHECKS if f"`{code}`" not in text]
     assert not missing, missing
+
+
+def test_stored_counts_feed_the_scorecard_until_the_next_refresh(client, make_user, planted):
+    from tuopin.assistance.coverage.snapshot import coverage_refresh, coverage_scorecard
+
+    city = make_user(Role.CITY_OFFICE, CITY)
+    county = make_user(Role.COUNTY_OFFICE, MINQUAN)
+    live, none = coverage_scorecard(city, region_code=CITY, year=2018)
+    assert none is None
+    out = StringIO()
+    call_command("ledgers", "check", "--region", "4114", "--store", stdout=out)
+    assert "已保存" in out.getvalue()
+    stored, snapshot = coverage_scorecard(city, region_code=CITY, year=2018)
+    assert snapshot is not None
+    assert [(r.check.code, r.counts, r.total) for r in stored.rows] == [
+        (r.check.code, r.counts, r.total) for r in live.rows
+    ]
+    # A later write shows after the next refresh only.
+    _loan(person(household(first_village(RENHE), "LATER"), "后来超额"), 90000)
+    row = next(
+        r
+        for r in coverage_scorecard(city, region_code=CITY, year=2018)[0].rows
+        if r.check.code == "loan_over_amount"
+    )
+    assert row.total == 2
+    coverage_refresh(prefix="4114", year=2018)
+    row = next(
+        r
+        for r in coverage_scorecard(city, region_code=CITY, year=2018)[0].rows
+        if r.check.code == "loan_over_amount"
+    )
+    assert row.total == 3
+    # A county user sums only its own regions' stored counts.
+    row = next(
+        r
+        for r in coverage_scorecard(county, region_code=MINQUAN, year=2018)[0].rows
+        if r.check.code == "loan_over_amount"
+    )
+    assert row.total == 2
+    page = _login(client, county).get(reverse("assistance:coverage"), {"region": MINQUAN})
+    assert "统计于" in page.content.decode()

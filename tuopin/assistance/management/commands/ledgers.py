@@ -16,6 +16,7 @@ from tuopin.assistance.coverage import (
     coverage_list,
     get_check,
 )
+from tuopin.assistance.coverage.snapshot import coverage_refresh
 from tuopin.audit.models import AccessKind
 from tuopin.audit.services import access_log_record
 from tuopin.core.errors import TuopinError
@@ -48,6 +49,12 @@ class Command(BaseCommand):
         check.add_argument(
             "--list", action="store_true", help="列出所选核查的问题对象 (list the offenders)"
         )
+        check.add_argument(
+            "--store",
+            action="store_true",
+            help="重新统计并保存各区划的核查数量，供核查总表读取 (refresh the stored counts "
+            "the scorecard reads)",
+        )
         check.add_argument("--json", action="store_true", help="print JSON")
 
     def handle(self, *args, **options):
@@ -59,6 +66,14 @@ class Command(BaseCommand):
             codes = [get_check(code).code for code in options["codes"]] or list(CHECKS)
             if options["list"]:
                 self._list(codes, region, prefix, year, as_of, options["json"])
+                return
+            if options["store"]:
+                started = time.perf_counter()
+                snapshot = coverage_refresh(prefix=prefix, year=year)
+                self.stdout.write(
+                    f"已保存核查数量 (stored counts): {snapshot.prefix or '*'} {year}, "
+                    f"{time.perf_counter() - started:.1f} s"
+                )
                 return
             timings = {}
             counts = {}
