@@ -27,6 +27,7 @@ from tuopin.accounts.selectors import (
     user_assignments,
 )
 from tuopin.assistance.coverage import DEFAULT_YEAR, checks_for_department, coverage_list
+from tuopin.assistance.coverage.framework import analytic_queries
 from tuopin.assistance.coverage.snapshot import coverage_scorecard
 from tuopin.assistance.params import SETTABLE_LEVELS, parameter_resolve, parameter_set
 from tuopin.audit.models import AccessKind
@@ -171,7 +172,9 @@ def check_list(request, check: str):
     offenders = coverage_list(found.code, user=request.user, region_prefix=region.prefix, year=year)
     page_text = request.GET.get("page", "")
     page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
-    rows = list(offenders[(page - 1) * PAGE : page * PAGE + 1])
+    with analytic_queries():
+        rows = list(offenders[(page - 1) * PAGE : page * PAGE + 1])
+        total = offenders.count()
     has_next = len(rows) > PAGE
     return render(
         request,
@@ -182,7 +185,7 @@ def check_list(request, check: str):
             "breadcrumbs": _breadcrumbs(request.user, region),
             "year": year,
             "rows": _display_rows(found, rows[:PAGE]),
-            "total": offenders.count(),
+            "total": total,
             "page": page,
             "next_page": page + 1 if has_next else None,
             "previous_page": page - 1 if page > 1 else None,
@@ -219,13 +222,14 @@ def check_download(request, check: str):
     for column, (_name, label) in enumerate(columns + [("", lbl) for _n, lbl in found.detail]):
         sheet.write_string(header, column, label, bold)
     written = 0
-    for written, row in enumerate(offenders.iterator(chunk_size=2000), start=1):
-        row["masked_id"] = mask_id_number(row.get("person_id_number") or "")
-        values = [str(row.get(name) or "") for name, _label in columns]
-        values += [_detail_text(name, row.get(name)) for name, _label in found.detail]
-        # Text, never numbers: codes and numbers keep their leading zeros.
-        for column, value in enumerate(values):
-            sheet.write_string(header + written, column, value)
+    with analytic_queries():
+        for written, row in enumerate(offenders.iterator(chunk_size=2000), start=1):
+            row["masked_id"] = mask_id_number(row.get("person_id_number") or "")
+            values = [str(row.get(name) or "") for name, _label in columns]
+            values += [_detail_text(name, row.get(name)) for name, _label in found.detail]
+            # Text, never numbers: codes and numbers keep their leading zeros.
+            for column, value in enumerate(values):
+                sheet.write_string(header + written, column, value)
     workbook.close()
     output.seek(0)
     access_log_record(

@@ -19,6 +19,7 @@ from tuopin.assistance.coverage.framework import (
     UNITS,
     Check,
     Context,
+    analytic_queries,
     context_for,
 )
 from tuopin.core.errors import TuopinError
@@ -75,7 +76,11 @@ def coverage_counts(
     """Offenders per check (in the check's unit): one COUNT query per check."""
     context = context_for(user_or_none, region_prefix=region_prefix, year=year, as_of=as_of)
     chosen = [get_check(code) for code in codes] if codes else list(CHECKS.values())
-    return {check.code: check.offenders(context).count() for check in chosen}
+    counts = {}
+    for check in chosen:
+        with analytic_queries():
+            counts[check.code] = check.offenders(context).count()
+    return counts
 
 
 # The drill-down columns every unit fills (see `coverage_list`).
@@ -192,13 +197,14 @@ def coverage_by_region(
     context = context_for(user, region_prefix=region.prefix, year=year, as_of=as_of)
     rows = []
     for check in checks if checks is not None else CHECKS.values():
-        grouped = dict(
-            check.offenders(context)
-            .annotate(region_key=Substr(check.unit_info.region_field, 1, length))
-            .values("region_key")
-            .annotate(n=Count("pk"))
-            .values_list("region_key", "n")
-        )
+        with analytic_queries():
+            grouped = dict(
+                check.offenders(context)
+                .annotate(region_key=Substr(check.unit_info.region_field, 1, length))
+                .values("region_key")
+                .annotate(n=Count("pk"))
+                .values_list("region_key", "n")
+            )
         counts = [grouped.get(column.code[:length], 0) for column in columns]
         rows.append(ScorecardRow(check=check, counts=counts, total=sum(grouped.values())))
     return Scorecard(region=region, columns=columns, rows=rows, year=year, as_of=context.as_of)

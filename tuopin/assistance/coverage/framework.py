@@ -16,13 +16,15 @@ an amount a CASE over the groups: still one query, whatever the number of counti
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import reduce
 from operator import or_
 
+from django.db import connection, transaction
 from django.db.models import Case, FloatField, Q, QuerySet, Value, When
 from django.utils.translation import get_language
 
@@ -142,6 +144,20 @@ class Context:
 
     def param(self, code: str, key: str):
         return self.amount(key, lambda values: values[code])
+
+
+@contextmanager
+def analytic_queries() -> Iterator[None]:
+    """Run the checks' queries without PostgreSQL's JIT compilation: their cost estimates
+    over millions of rows switch it on, and compiling took longer (1.3 s of a 5.8 s check)
+    than it saved. SET LOCAL: for this transaction only. Nothing to do on SQLite."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
 
 
 def years_before(day: date, years: int) -> date:

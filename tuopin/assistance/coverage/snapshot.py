@@ -28,7 +28,7 @@ from tuopin.assistance.coverage import (
     context_for,
     coverage_by_region,
 )
-from tuopin.assistance.coverage.framework import default_as_of
+from tuopin.assistance.coverage.framework import analytic_queries, default_as_of
 from tuopin.assistance.models import CoverageCount, CoverageSnapshot
 from tuopin.regions.models import Region
 
@@ -47,11 +47,12 @@ def coverage_refresh(*, prefix: str, year: int) -> CoverageSnapshot:
             .values_list("region_key", "n")
             .order_by()
         )
-        counts += [
-            CoverageCount(year=year, check_code=code, region_code=region, count=n)
-            for region, n in grouped
-            if n
-        ]
+        with analytic_queries():
+            counts += [
+                CoverageCount(year=year, check_code=code, region_code=region, count=n)
+                for region, n in grouped
+                if n
+            ]
     with transaction.atomic():
         CoverageCount.objects.filter(year=year, region_code__startswith=prefix).delete()
         CoverageCount.objects.bulk_create(counts, batch_size=5000)
