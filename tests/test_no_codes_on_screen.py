@@ -88,6 +88,8 @@ START_PAGES = [
     lambda demo: reverse("web:home"),
     lambda demo: reverse("accounts:profile"),
     lambda demo: reverse("registry:household", args=[demo["household"].pk]),
+    lambda demo: reverse("assistance:coverage"),
+    lambda demo: reverse("assistance:coverage_parameters"),
 ]
 
 # Pages that differ by more than an id: one visit per value of these URL arguments.

@@ -906,6 +906,15 @@ PROBES = {
     "quality:scorecard": quality_page("quality:scorecard"),
     "quality:list": quality_page("quality:list", check="household_without_helper"),
     "quality:download": quality_page("quality:download", check="household_without_helper"),
+    # Coverage checks of the sector ledgers (the scene's household has no measures).
+    "assistance:coverage": quality_page("assistance:coverage"),
+    "assistance:coverage_list": quality_page(
+        "assistance:coverage_list", check="income_measures_too_few"
+    ),
+    "assistance:coverage_download": quality_page(
+        "assistance:coverage_download", check="income_measures_too_few"
+    ),
+    "assistance:coverage_parameters": page("assistance:coverage_parameters"),
     "registry:household_edit": household_edit,
     "registry:member_event": member_event_web,
     "registry:member_new": member_new_web,

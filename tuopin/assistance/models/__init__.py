@@ -1,6 +1,7 @@
 """The sector ledgers (行业帮扶台账). Each module holds one department's tables."""
 
 from tuopin.assistance.models.base import LedgerEntry, LedgerImport
+from tuopin.assistance.models.coverage import CoverageCount, CoverageSnapshot
 from tuopin.assistance.models.education import DropoutCase, StudentEnrolment
 from tuopin.assistance.models.employment import (
     EmploymentRecord,
@@ -24,6 +25,8 @@ from tuopin.assistance.models.social import DisabilityCertificate, SocialAssista
 
 __all__ = [
     "ChronicCard",
+    "CoverageCount",
+    "CoverageSnapshot",
     "DisabilityCertificate",
     "DoctorContract",
     "DropoutCase",

@@ -1,0 +1,136 @@
+"""Ledger parameters in force: resolution per year and region, and setting them.
+
+A parameter's value for (year, region) is the row of the most specific region on the
+region's path (county before city before province) whose start year is the latest not
+after `year`; without such a row, the shipped default (`tuopin.assistance.parameters`).
+Rows are set for a city or a county only: the coverage checks read one value per county,
+so a township or village row would be a value nobody applies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from tuopin.accounts.roles import Permission
+from tuopin.accounts.selectors import has_permission
+from tuopin.assistance.models import LedgerParameter
+from tuopin.assistance.parameters import PARAMETERS, Parameter
+from tuopin.core.errors import TuopinError
+from tuopin.regions.enums import RegionLevel
+from tuopin.regions.models import Region
+
+SETTABLE_LEVELS = (RegionLevel.CITY, RegionLevel.COUNTY)
+
+
+def region_path(region_code: str) -> list[str]:
+    """The codes of the region and its ancestors, most specific first."""
+    codes = []
+    for length in (12, 9, 6, 4, 2):
+        code = region_code[:length].ljust(12, "0")
+        if code not in codes:
+            codes.append(code)
+    return codes
+
+
+@dataclass(frozen=True)
+class ResolvedParameter:
+    parameter: Parameter
+    value: Decimal
+    row: LedgerParameter | None  # None: the shipped default applies
+
+    @property
+    def is_default(self) -> bool:
+        return self.row is None
+
+    @property
+    def unconfirmed_default(self) -> bool:
+        """A shipped default without a Henan 2018 source: shown as 「默认值，待核实」."""
+        return self.row is None and not self.parameter.confirmed
+
+
+def parameter_resolve(year: int, region_code: str) -> dict[str, ResolvedParameter]:
+    """Every parameter in force for the year at the region (one query)."""
+    path = region_path(region_code)
+    specificity = {code: rank for rank, code in enumerate(path)}
+    rows = LedgerParameter.objects.filter(region_id__in=path, year__lte=year).select_related(
+        "region"
+    )
+    chosen: dict[str, LedgerParameter] = {}
+    for row in rows:
+        current = chosen.get(row.code)
+        key = (specificity[row.region_id], -row.year)
+        if current is None or key < (specificity[current.region_id], -current.year):
+            chosen[row.code] = row
+    resolved = {}
+    for code, parameter in PARAMETERS.items():
+        row = chosen.get(code)
+        resolved[code] = ResolvedParameter(parameter, row.value if row else parameter.default, row)
+    return resolved
+
+
+def parameter_values(year: int, region_code: str) -> dict[str, Decimal]:
+    """code -> value in force for the year at the region (county over city over default)."""
+    return {code: item.value for code, item in parameter_resolve(year, region_code).items()}
+
+
+def _invalid(code: str, zh: str, en: str, field: str) -> TuopinError:
+    return TuopinError(code, zh, en, field=field)
+
+
+def parameter_set(
+    *, acting_user, code: str, region: Region, year: int, value, note: str = ""
+) -> LedgerParameter:
+    """Set a parameter for a city or county from `year` on (history kept by the model).
+
+    Allowed to users who maintain ledgers (ASSISTANCE_EDIT) or policy (POLICY_EDIT) at
+    that region."""
+    if code not in PARAMETERS:
+        raise _invalid(
+            "ledger_parameter_unknown",
+            f"没有代码为“{code}”的台账参数",
+            f"there is no ledger parameter '{code}'",
+            "code",
+        )
+    if region.level not in SETTABLE_LEVELS:
+        raise _invalid(
+            "ledger_parameter_level",
+            "台账参数只能按市或县（区）设置",
+            "ledger parameters are set for a city or a county only",
+            "region",
+        )
+    if acting_user is not None and not (
+        has_permission(acting_user, Permission.ASSISTANCE_EDIT, region.code)
+        or has_permission(acting_user, Permission.POLICY_EDIT, region.code)
+    ):
+        raise PermissionDenied("没有权限：维护台账参数 (permission required: assistance.edit)")
+    if not isinstance(year, int) or not 2000 <= year <= 2100:
+        raise _invalid(
+            "ledger_parameter_year",
+            f"起始年度“{year}”无效",
+            f"invalid start year '{year}'",
+            "year",
+        )
+    try:
+        amount = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        amount = None
+    if amount is None or not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
+        raise _invalid(
+            "ledger_parameter_value",
+            f"取值“{value}”无效：应为不小于 0 的数",
+            f"invalid value '{value}': a number of at least 0",
+            "value",
+        )
+    amount = amount.quantize(Decimal("0.0001"))
+    with transaction.atomic():
+        row, _created = LedgerParameter.objects.update_or_create(
+            code=code,
+            region=region,
+            year=year,
+            defaults={"value": amount, "note": note[:200], "set_by": acting_user},
+        )
+    return row
