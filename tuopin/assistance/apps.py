@@ -3,6 +3,16 @@ import re
 from django.apps import AppConfig
 
 
+def ledger_kind_labels() -> dict[str, str]:
+    """The ledgers by code, named in the active language."""
+    from django.utils.translation import get_language
+
+    from tuopin.assistance.kinds import KINDS
+
+    english = (get_language() or "").startswith("en")
+    return {code: kind.label_en if english else kind.label_zh for code, kind in KINDS.items()}
+
+
 class AssistanceConfig(AppConfig):
     name = "tuopin.assistance"
     label = "assistance"
@@ -14,6 +24,8 @@ class AssistanceConfig(AppConfig):
         from tuopin.core.labels import vocabulary_register
 
         vocabulary_register("department", Department)
+        # A measure's source (registry.Measure.source): the ledger it came from.
+        vocabulary_register("ledger_kind", ledger_kind_labels)
         for name in (
             "ReviewStatus",
             "EmploymentStatus",
