@@ -4,6 +4,7 @@ Codes become their labels, unknown (NULL) is 「未填报」 (never 0 or 否), a
 numbers are masked: the ID number, a disability certificate, a bank or card account.
 """
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -27,6 +28,26 @@ MASKED = {
 }
 
 
+PERIOD = re.compile(r"^(?P<year>\d{4})(?:Q(?P<quarter>[1-4])|-(?P<month>\d{2})|S(?P<term>[12]))?$")
+
+
+def period_label(period: str) -> str:
+    """A payment's period as people say it: 2018S1 is the spring term of 2018."""
+    found = PERIOD.match(period or "")
+    if not found:
+        return period or "—"
+    year = found["year"]
+    if found["quarter"]:
+        return _("%(year)s年第%(quarter)s季度") % {"year": year, "quarter": found["quarter"]}
+    if found["month"]:
+        return _("%(year)s年%(month)s月") % {"year": year, "month": int(found["month"])}
+    if found["term"]:
+        if found["term"] == "1":
+            return _("%(year)s年春季学期") % {"year": year}
+        return _("%(year)s年秋季学期") % {"year": year}
+    return _("%(year)s年") % {"year": year}
+
+
 def raw_value(entry, name: str):
     """The value of field `name` (or a dotted path through the row's parent)."""
     value = entry
@@ -44,6 +65,8 @@ def shown(entry, field: models.Field):
         return MASKED[field.name](value) if value else "—"
     if value is None:
         return _("未填报")
+    if field.name == "period":
+        return period_label(value)
     if field.name == "item" and hasattr(entry, "kind"):
         return str(ITEM_CHOICES.get(entry.kind, {}).get(value, value)) if value else "—"
     if field.choices:

@@ -21,6 +21,8 @@ MINQUAN_VILLAGE = "411421101201"
 
 def department_user(make_user, role: str, region_code: str, department: str = ""):
     user = make_user(role, region_code)
+    user.first_name = "测试用户"  # the screens show it; a Latin login name is not a label
+    user.save(update_fields=["first_name"])
     if department:
         user.assignments.update(department=department)
     forget_assignments(user)
@@ -39,7 +41,7 @@ def _village(county_prefix: str) -> Region:
 
 def _registrar():
     registrar, created = get_user_model().objects.get_or_create(
-        username="ledger-registrar", defaults={"is_superuser": True}
+        username="ledger-registrar", defaults={"is_superuser": True, "first_name": "登记员"}
     )
     return registrar
 
@@ -80,15 +82,15 @@ class Ledgers:
 
 
 def ledgers() -> Ledgers:
-    own = registered(Region.objects.get(code=MINQUAN_VILLAGE), "MQ-0001")
-    foreign = registered(_village("411422"), "SX-0001")
+    own = registered(Region.objects.get(code=MINQUAN_VILLAGE), "41142110120100001")
+    foreign = registered(_village("411422"), "41142210120100001")
     rows = {}
     for key, household in (("own", own), ("foreign", foreign)):
         rows[key] = EmploymentRecord.objects.create(
             **_person(household),
             status="1",
             form="1",
-            employer=f"{key}工厂",
+            employer={"own": "本县工厂", "foreign": "外县工厂"}[key],
             monthly_income=Decimal("3000.00"),
         )
         HealthInsurance.objects.create(**_person(household), basic_insured=True)

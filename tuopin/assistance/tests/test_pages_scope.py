@@ -61,8 +61,8 @@ def test_sector_pages_keep_to_department_and_county(make_user):
     assert "就业台账" in body and "参保台账" not in body and "扶贫小额信贷台账" not in body
     listing = client.get(reverse("assistance:ledger_list", args=["employment"]))
     assert listing.status_code == 200
-    assert "own工厂" in listing.content.decode()
-    assert "foreign工厂" not in listing.content.decode()
+    assert "本县工厂" in listing.content.decode()
+    assert "外县工厂" not in listing.content.decode()
     # Another department's ledger and row, another county's row: 404 like a missing one.
     assert client.get(reverse("assistance:ledger_list", args=["insurance"])).status_code == 404
     assert client.get(reverse("assistance:ledger_download", args=["loan"])).status_code == 404
@@ -80,7 +80,7 @@ def test_sector_pages_keep_to_department_and_county(make_user):
     foreign = client.get(
         reverse("assistance:ledger_list", args=["employment"]), {"region": SUIXIAN[:6]}
     )
-    assert "foreign工厂" not in foreign.content.decode()
+    assert "外县工厂" not in foreign.content.decode()
 
 
 def test_the_download_holds_the_users_rows_only_and_is_logged(make_user):
@@ -89,7 +89,7 @@ def test_the_download_holds_the_users_rows_only_and_is_logged(make_user):
     response = _client(user).get(reverse("assistance:ledger_download", args=["employment"]))
     assert response.status_code == 200
     text = _xlsx_text(response)
-    assert "own工厂" in text and "foreign工厂" not in text
+    assert "本县工厂" in text and "外县工厂" not in text
     assert data.own_employment.id_number not in text  # masked
     assert data.own_employment.id_number[:6] in text
     log = AccessLog.objects.get(kind=AccessKind.EXPORT, user=user)
