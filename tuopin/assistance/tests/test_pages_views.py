@@ -149,5 +149,12 @@ def test_no_code_or_english_word_on_the_ledger_pages(make_user, language):
             assert not words, (url, words)
         else:
             text = " ".join(Page(response.content.decode()).text)
-            for chinese in ("审核状态", "未审核", "行业台账", "就业台账", "人社局", "不在建档立卡库中"):
+            for chinese in (
+                "审核状态",
+                "未审核",
+                "行业台账",
+                "就业台账",
+                "人社局",
+                "不在建档立卡库中",
+            ):
                 assert chinese not in text, (url, chinese)
