@@ -841,6 +841,141 @@ def api_case_event_attachment(scene):
     assert not event.attachment
 
 
+def _ledger_rows(scene):
+    """An employment row of the own and of the foreign household (the ledgers' scope)."""
+    from tuopin.assistance.models import EmploymentRecord
+
+    rows = []
+    for household, employer in (
+        (scene.own_household, "本区单位"),
+        (scene.foreign_household, "外区单位"),
+    ):
+        member = household.members.order_by("id").first()
+        rows.append(
+            EmploymentRecord.objects.create(
+                region_id=household.village_id,
+                year=2018,
+                id_number=member.id_number,
+                name=member.name,
+                household_number=household.number,
+                household=household,
+                member=member,
+                status="1",
+                employer=employer,
+                review_status="pending",
+            )
+        )
+    return rows
+
+
+def ledger_list_web(scene):
+    _ledger_rows(scene)
+    url = reverse("assistance:ledger_list", kwargs={"kind": "employment"})
+    response = scene.client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "本区单位" in body and "外区单位" not in body
+    scene.assert_only_own_codes(response)
+    for region in scene.foreign:
+        assert "外区单位" not in scene.client.get(url, {"region": region.code}).content.decode()
+
+
+def ledger_download_web(scene):
+    _ledger_rows(scene)
+    url = reverse("assistance:ledger_download", kwargs={"kind": "employment"})
+    response = scene.client.get(url)
+    assert response.status_code in {200, 403}
+    if response.status_code == 200:
+        rows = _xlsx_rows(b"".join(response.streaming_content))
+        assert "本区单位" in rows and "外区单位" not in rows
+    for region in scene.foreign:
+        answer = scene.client.get(url, {"region": region.code})
+        assert answer.status_code in REFUSED or "外区单位" not in _xlsx_rows(
+            b"".join(answer.streaming_content)
+        )
+
+
+def ledger_entry_web(name):
+    def probe(scene):
+        own, foreign = _ledger_rows(scene)
+        url = reverse(name, kwargs={"kind": "employment", "entry_id": own.pk})
+        assert scene.client.get(url).status_code in {200, 403}
+        url = reverse(name, kwargs={"kind": "employment", "entry_id": foreign.pk})
+        response = scene.client.get(url)
+        assert response.status_code == 404 and "外区单位" not in response.content.decode()
+        scene.client.post(url, {"year": 2018, "employer": "改过", "status": "1"})
+        foreign.refresh_from_db()
+        assert foreign.employer == "外区单位"
+
+    return probe
+
+
+def ledger_entry_new_web(scene):
+    from tuopin.assistance.models import EmploymentRecord
+
+    url = reverse("assistance:ledger_entry_new", kwargs={"kind": "employment"})
+    assert scene.client.get(url).status_code in {200, 403}
+    before = EmploymentRecord.objects.count()
+    member = scene.foreign_household.members.first()
+    for region in scene.foreign:
+        scene.client.post(url, {"year": 2019, "name": "外人", "status": "1", "region": region.code})
+    scene.client.post(url, {"year": 2019, "id_number": member.id_number, "status": "1"})
+    assert EmploymentRecord.objects.count() == before
+
+
+def ledger_entry_review_web(scene):
+    own, foreign = _ledger_rows(scene)
+    url = reverse(
+        "assistance:ledger_entry_review", kwargs={"kind": "employment", "entry_id": foreign.pk}
+    )
+    assert scene.client.post(url, {"decision": "approve"}).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.review_status == "pending"
+
+
+def household_ledgers_panel(scene):
+    _ledger_rows(scene)
+    url = "assistance:household_ledgers"
+    own = scene.client.get(reverse(url, kwargs={"household_id": scene.own_household.pk}))
+    assert own.status_code == 200 and "外区单位" not in own.content.decode()
+    foreign = scene.client.get(reverse(url, kwargs={"household_id": scene.foreign_household.pk}))
+    assert foreign.status_code == 404 and "外区单位" not in foreign.content.decode()
+
+
+def api_ledgers(scene):
+    _ledger_rows(scene)
+    response = scene.client.get("/api/v1/ledgers")
+    assert response.status_code == 200
+    employment = {row["code"]: row for row in response.json()}["employment"]
+    assert employment["rows"] == 1
+
+
+def api_ledger_entries(scene):
+    own, foreign = _ledger_rows(scene)
+    response = scene.client.get("/api/v1/ledgers/employment/entries")
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["items"]] == [own.pk]
+    scene.assert_only_own_codes(response)
+    for region in scene.foreign:
+        answer = scene.client.get("/api/v1/ledgers/employment/entries", {"region": region.code})
+        assert answer.json()["items"] == []
+
+
+def api_ledger_entry(scene):
+    own, foreign = _ledger_rows(scene)
+    assert scene.client.get(f"/api/v1/ledgers/employment/entries/{own.pk}").status_code == 200
+    refused = scene.client.get(f"/api/v1/ledgers/employment/entries/{foreign.pk}")
+    assert refused.status_code == 404 and "外区单位" not in refused.content.decode()
+
+
+def api_household_ledgers(scene):
+    _ledger_rows(scene)
+    own = scene.client.get(f"/api/v1/households/{scene.own_household.pk}/ledgers")
+    assert own.status_code == 200 and [g["kind"] for g in own.json()] == ["employment"]
+    foreign = scene.client.get(f"/api/v1/households/{scene.foreign_household.pk}/ledgers")
+    assert foreign.status_code == 404
+
+
 PROBES = {
     "web:home": page("web:home"),
     "web:regions": page("web:regions"),
@@ -939,6 +1074,18 @@ PROBES = {
     "api-1.0.0:case_create": api_case_create,
     "api-1.0.0:case_action": api_case_action,
     "api-1.0.0:case_event_attachment": api_case_event_attachment,
+    "assistance:ledgers": page("assistance:ledgers"),
+    "assistance:ledger_list": ledger_list_web,
+    "assistance:ledger_download": ledger_download_web,
+    "assistance:ledger_entry": ledger_entry_web("assistance:ledger_entry"),
+    "assistance:ledger_entry_edit": ledger_entry_web("assistance:ledger_entry_edit"),
+    "assistance:ledger_entry_new": ledger_entry_new_web,
+    "assistance:ledger_entry_review": ledger_entry_review_web,
+    "assistance:household_ledgers": household_ledgers_panel,
+    "api-1.0.0:ledger_list": api_ledgers,
+    "api-1.0.0:ledger_entries": api_ledger_entries,
+    "api-1.0.0:ledger_entry_detail": api_ledger_entry,
+    "api-1.0.0:household_ledger_entries": api_household_ledgers,
 }
 
 

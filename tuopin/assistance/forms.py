@@ -53,13 +53,17 @@ class FactSelect(forms.NullBooleanSelect):
         self.choices = [("unknown", _("未填报")), ("true", _("是")), ("false", _("否"))]
 
 
-def entry_form_class(kind: LedgerKind) -> type[forms.ModelForm]:
+def entry_form_class(kind: LedgerKind, *, editing: bool = False) -> type[forms.ModelForm]:
     """A form of the ledger's own fields and the person it names; `region` is asked for
-    a person outside the registry (the row is filed under it)."""
+    a person outside the registry (the row is filed under it). An edit keeps the person's
+    ID number (shown masked on the entry's page): another person is another row."""
     model = ledger_model(kind)
+    names = editable_field_names(kind)
+    if editing:
+        names = [name for name in names if name != "id_number"]
     base = modelform_factory(
         model,
-        fields=editable_field_names(kind),
+        fields=names,
         formfield_callback=_formfield,
     )
 

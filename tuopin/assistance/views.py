@@ -261,11 +261,12 @@ def ledger_entry_new(request, kind: str):
 
 @login_required
 def ledger_entry_edit(request, kind: str, entry_id: int):
-    ledger = _typed_kind(request, kind)
+    # The row first: one outside the user's scope is a 404 whatever the user's role.
     entry = access_entry(request.user, kind, entry_id)
+    ledger = _typed_kind(request, kind)
     if not may_edit_ledger(request.user, ledger, entry_summary(entry)["region"].code):
         raise PermissionDenied(f"没有权限：维护{ledger.label_zh} (permission required)")
-    form = entry_form_class(ledger)(
+    form = entry_form_class(ledger, editing=True)(
         request.POST or None, instance=type(entry).objects.get(pk=entry.pk)
     )
     if request.method == "POST":
