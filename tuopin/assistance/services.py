@@ -8,6 +8,7 @@ with the region the row names. A new or edited row waits for review; the one who
 cannot approve it, and a return says why.
 """
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -52,10 +53,18 @@ def typed_kinds(kinds: list[LedgerKind]) -> list[LedgerKind]:
     return [k for k in kinds if k.model not in PARENT_FIELD and k.model != "Trainee"]
 
 
+def _names_a_user(field) -> bool:
+    """Who recorded a row is the acting user, never picked from a list of logins."""
+    related = getattr(field, "related_model", None)
+    return related is not None and related._meta.label == settings.AUTH_USER_MODEL
+
+
 def editable_field_names(kind: LedgerKind) -> list[str]:
     model = ledger_model(kind)
     names = [
-        f.name for f in model._meta.concrete_fields if f.editable and f.name not in MANAGED_FIELDS
+        f.name
+        for f in model._meta.concrete_fields
+        if f.editable and f.name not in MANAGED_FIELDS and not _names_a_user(f)
     ]
     if model is Payment:
         names.remove("kind")
@@ -173,6 +182,8 @@ def ledger_entry_create(
         _refuse(kind)
     entry.review_status = ReviewStatus.PENDING
     entry.entered_by = acting_user
+    if hasattr(entry, "recorded_by_id"):  # 控辍保学: who registered the case
+        entry.recorded_by = acting_user
     entry._history_user = acting_user
     entry._change_reason = "录入 (typed)"
     _full_clean(entry)

@@ -252,3 +252,18 @@ def test_a_county_office_keeps_every_ledger_of_its_county(make_user):
         data={"serious_illness_cover": True},
     )
     assert entry.serious_illness_cover is True and entry.basic_insured is True
+
+
+def test_a_dropout_case_is_recorded_by_the_acting_user_not_picked_from_logins(make_user):
+    from tuopin.assistance.forms import entry_form_class
+    from tuopin.assistance.models import DropoutCase
+
+    assert "recorded_by" not in entry_form_class(KINDS["dropout"])().fields
+    clerk = sector_user(make_user, "education")
+    case = ledger_entry_create(
+        acting_user=clerk,
+        kind=KINDS["dropout"],
+        data={"year": 2018, "id_number": "411421200801201234", "found_on": "2018-09-10"},
+        region_code=MINQUAN_VILLAGE,
+    )
+    assert DropoutCase.objects.get(pk=case.pk).recorded_by == clerk
