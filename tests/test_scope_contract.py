@@ -923,6 +923,17 @@ def ledger_entry_new_web(scene):
     assert EmploymentRecord.objects.count() == before
 
 
+def ledger_entry_reveal_web(scene):
+    own, foreign = _ledger_rows(scene)
+    name = "assistance:ledger_entry_reveal"
+    response = scene.client.post(reverse(name, kwargs={"kind": "employment", "entry_id": own.pk}))
+    assert response.status_code in {200, 403}
+    refused = scene.client.post(
+        reverse(name, kwargs={"kind": "employment", "entry_id": foreign.pk})
+    )
+    assert refused.status_code == 404 and foreign.id_number not in refused.content.decode()
+
+
 def ledger_entry_review_web(scene):
     own, foreign = _ledger_rows(scene)
     url = reverse(
@@ -1081,6 +1092,7 @@ PROBES = {
     "assistance:ledger_entry_edit": ledger_entry_web("assistance:ledger_entry_edit"),
     "assistance:ledger_entry_new": ledger_entry_new_web,
     "assistance:ledger_entry_review": ledger_entry_review_web,
+    "assistance:ledger_entry_reveal": ledger_entry_reveal_web,
     "assistance:household_ledgers": household_ledgers_panel,
     "api-1.0.0:ledger_list": api_ledgers,
     "api-1.0.0:ledger_entries": api_ledger_entries,
@@ -1159,6 +1171,7 @@ def _scene(make_user, role, own_code) -> Scene:
 PHONE, BANK_ACCOUNT = "13912345678", "6228480012345678"
 # The routes whose answer is a full personal value: each look is logged (checked above).
 REVEAL_ROUTES = {
+    "ledger_entry_reveal",
     "member_reveal",
     "member_id_number",
     "household_contact_reveal",

@@ -35,6 +35,11 @@ urlpatterns = [
     path("<ledger:kind>/<int:entry_id>/", views.ledger_entry, name="ledger_entry"),
     path("<ledger:kind>/<int:entry_id>/edit/", views.ledger_entry_edit, name="ledger_entry_edit"),
     path(
+        "<ledger:kind>/<int:entry_id>/reveal/",
+        views.ledger_entry_reveal,
+        name="ledger_entry_reveal",
+    ),
+    path(
         "<ledger:kind>/<int:entry_id>/review/",
         views.ledger_entry_review_view,
         name="ledger_entry_review",

@@ -13,6 +13,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.db import transaction
 from django.utils import timezone, translation
 
+from tuopin.accounts.roles import Permission
+from tuopin.accounts.selectors import require_permission
 from tuopin.assistance.enums import ReviewStatus
 from tuopin.assistance.kinds import LedgerKind
 from tuopin.assistance.models import Payment
@@ -22,6 +24,8 @@ from tuopin.assistance.selectors import (
     may_edit_ledger,
     payment_kinds,
 )
+from tuopin.audit.models import AccessKind
+from tuopin.audit.services import access_log_record
 from tuopin.core.errors import TuopinError
 from tuopin.regions.models import Region
 from tuopin.registry.idnumbers import canonical_id_number, stored_forms
@@ -253,3 +257,20 @@ def ledger_entry_review(*, acting_user, kind: LedgerKind, entry, approve: bool, 
     entry._change_reason = "审核通过 (approved)" if approve else f"退回：{reason} (returned)"
     entry.save()
     return entry
+
+
+def ledger_id_reveal(*, acting_user, kind: LedgerKind, entry, request=None) -> str:
+    """A ledger row's full ID number, for a user who may reveal personal numbers in the
+    row's region (person.reveal); every look is in the access log."""
+    region_code = entry.region_id
+    require_permission(acting_user, Permission.PERSON_REVEAL, region_code)
+    access_log_record(
+        kind=AccessKind.REVEAL,
+        user=acting_user,
+        request=request,
+        region_code=region_code,
+        object_type="ledger",
+        object_id=f"{kind.code}/{entry.pk}",
+        detail=f"{kind.label_zh}：{entry.name}",
+    )
+    return entry.id_number

@@ -42,6 +42,7 @@ from tuopin.assistance.services import (
     ledger_entry_create,
     ledger_entry_review,
     ledger_entry_update,
+    ledger_id_reveal,
     typed_kinds,
 )
 from tuopin.audit.models import AccessKind
@@ -199,6 +200,9 @@ def ledger_entry(request, kind: str, entry_id: int):
                 if rows
             ],
             "history": entry_changes(entry),
+            "may_reveal": entry is entry_person(entry)
+            and bool(person["raw_id_number"])
+            and has_permission(request.user, Permission.PERSON_REVEAL, person["region"].code),
             "may_edit": may_edit and ledger in typed_kinds([ledger]),
             "may_review": may_edit
             and entry is entry_person(entry)
@@ -311,6 +315,18 @@ def ledger_entry_review_view(request, kind: str, entry_id: int):
     else:
         messages.error(request, _("请选择审核意见。"))
     return redirect("assistance:ledger_entry", kind=ledger.code, entry_id=entry.pk)
+
+
+@login_required
+@require_POST
+def ledger_entry_reveal(request, kind: str, entry_id: int):
+    """Show a ledger row's full ID number: by role (person.reveal), logged every time."""
+    ledger = _readable_kind(request, kind)
+    entry = access_entry(request.user, kind, entry_id)
+    if entry is not entry_person(entry) or not getattr(entry, "id_number", ""):
+        raise OutOfScope("ledger", f"{kind}/{entry_id}")
+    number = ledger_id_reveal(acting_user=request.user, kind=ledger, entry=entry, request=request)
+    return render(request, "registry/_id_revealed.html", {"id_number": number})
 
 
 @login_required
