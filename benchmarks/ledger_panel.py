@@ -255,6 +255,16 @@ def main() -> None:
             [f"/api/v1/households/{pk}/ledgers" for pk in picked],
         )
     say(f"worst p95 of the household panel: {worst:.0f} ms (goal ≤ 300 ms)")
+    # The ledger index counts each ledger over the user's scope (no goal in the issue).
+    for name in ("city", "county"):
+        client = Client()
+        client.force_login(users.get(username=name))
+        measure(f"ledger index, {name}", client, ["/ledgers/"] * 10)
+        measure(f"ledger index for one year, {name}", client, [f"/ledgers/?year={ARGS.year}"] * 10)
+        measure(f"insurance list, {name}", client, ["/ledgers/insurance/"] * 10)
+    client = Client()
+    client.force_login(sector)
+    measure("home page with the ledger card, sector", client, ["/"] * 10)
 
 
 if __name__ == "__main__":

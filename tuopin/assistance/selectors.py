@@ -466,8 +466,10 @@ def household_ledgers(user, household) -> list[LedgerGroup]:
     found: dict[str, list] = {}
     for model_name, model_kinds in by_model.items():
         model = apps.get_model("assistance", model_name)
-        rows = model.objects.filter(person).filter(
-            region__code__startswith=significant_prefix(region)
+        rows = (
+            model.objects.filter(person)
+            .filter(region__code__startswith=significant_prefix(region))
+            .select_related("region")
         )
         if model is Payment:
             codes = {pk: k.code for k in model_kinds for pk in payment_kinds(k)}
@@ -476,7 +478,7 @@ def household_ledgers(user, household) -> list[LedgerGroup]:
                 found.setdefault(codes[row.kind], []).append(row)
             continue
         if model_name == "Trainee":
-            rows = rows.select_related("course")
+            rows = rows.select_related("region", "course")
         found[model_kinds[0].code] = list(rows.order_by("-year", "id"))
     for kind in kinds:
         if found.get(kind.code):

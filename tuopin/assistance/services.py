@@ -227,7 +227,9 @@ def ledger_entry_review(*, acting_user, kind: LedgerKind, entry, approve: bool, 
     (or never reviewed), never by the one who typed or imported it."""
     if not may_edit_ledger(acting_user, kind, entry.region_id):
         _refuse(kind)
-    entry = type(entry).objects.select_for_update().select_related("batch").get(pk=entry.pk)
+    entry = (
+        type(entry).objects.select_for_update(of=("self",)).select_related("batch").get(pk=entry.pk)
+    )
     if entry.review_status not in (ReviewStatus.PENDING, ""):
         raise TuopinError(
             "review_not_pending",
