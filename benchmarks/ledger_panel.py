@@ -111,6 +111,7 @@ def stand_in_ledgers(year: int) -> int:
         Payment,
         StudentEnrolment,
     )
+    from tuopin.core.db import analyze
 
     members = (
         "registry_member m JOIN registry_household h ON h.id = m.household_id "
@@ -155,6 +156,8 @@ def stand_in_ledgers(year: int) -> int:
             {**person, "kind": "'pv_income'", "period": "q.period", "amount": "250"},
             head,
         )
+    # Fresh statistics, or the planner still believes the tables empty (tuopin.core.db).
+    analyze(HealthInsurance, DoctorContract, EmploymentRecord, StudentEnrolment, Payment)
     return written
 
 
