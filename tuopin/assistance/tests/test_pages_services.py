@@ -267,3 +267,21 @@ def test_a_dropout_case_is_recorded_by_the_acting_user_not_picked_from_logins(ma
         region_code=MINQUAN_VILLAGE,
     )
     assert DropoutCase.objects.get(pk=case.pk).recorded_by == clerk
+
+
+def test_who_imported_a_row_cannot_approve_it(make_user):
+    from tuopin.assistance.models import LedgerImport
+
+    data = ledgers()
+    importer, chief = sector_user(make_user, HRSS), sector_user(make_user, HRSS)
+    batch = LedgerImport.objects.create(
+        kind="employment", file_name="就业.xlsx", imported_by=importer
+    )
+    EmploymentRecord.objects.filter(pk=data.own_employment.pk).update(batch=batch)
+    entry = EmploymentRecord.objects.get(pk=data.own_employment.pk)
+    assert entry.review_status == ""  # imported rows start unreviewed
+    with pytest.raises(TuopinError) as own:
+        ledger_entry_review(acting_user=importer, kind=EMPLOYMENT, entry=entry, approve=True)
+    assert own.value.code == "review_own_entry"
+    approved = ledger_entry_review(acting_user=chief, kind=EMPLOYMENT, entry=entry, approve=True)
+    assert approved.review_status == ReviewStatus.APPROVED
