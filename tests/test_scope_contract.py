@@ -934,6 +934,33 @@ def ledger_entry_reveal_web(scene):
     assert refused.status_code == 404 and foreign.id_number not in refused.content.decode()
 
 
+def ledger_child_new_web(scene):
+    """A repayment cannot be added to a loan outside the user's regions."""
+    from datetime import date
+
+    from tuopin.assistance.models import Loan, LoanRepayment
+
+    household = scene.foreign_household
+    loan = Loan.objects.create(
+        region_id=household.village_id,
+        year=2018,
+        id_number=household.members.first().id_number,
+        household=household,
+        amount=50000,
+        term_months=36,
+        drawn_on=date(2018, 3, 1),
+        due_on=date(2021, 3, 1),
+        bank="外区银行",
+    )
+    url = reverse(
+        "assistance:ledger_child_new",
+        kwargs={"kind": "loan", "entry_id": loan.pk, "child": "repayments"},
+    )
+    body = {"repayments-date": "2019-03-01", "repayments-amount": "1000"}
+    assert scene.client.post(url, body).status_code == 404
+    assert not LoanRepayment.objects.exists()
+
+
 def ledger_entry_review_web(scene):
     own, foreign = _ledger_rows(scene)
     url = reverse(
@@ -1093,6 +1120,7 @@ PROBES = {
     "assistance:ledger_entry_new": ledger_entry_new_web,
     "assistance:ledger_entry_review": ledger_entry_review_web,
     "assistance:ledger_entry_reveal": ledger_entry_reveal_web,
+    "assistance:ledger_child_new": ledger_child_new_web,
     "assistance:household_ledgers": household_ledgers_panel,
     "api-1.0.0:ledger_list": api_ledgers,
     "api-1.0.0:ledger_entries": api_ledger_entries,

@@ -103,3 +103,15 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bootstrap(self)
+
+
+def child_form_class(model, fields: list[str]) -> type[forms.ModelForm]:
+    """The form of a row under a ledger row (a repayment, a check, a service)."""
+    base = modelform_factory(model, fields=fields, formfield_callback=_formfield)
+
+    class ChildForm(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            bootstrap(self, small=True)
+
+    return ChildForm

@@ -35,6 +35,11 @@ urlpatterns = [
     path("<ledger:kind>/<int:entry_id>/", views.ledger_entry, name="ledger_entry"),
     path("<ledger:kind>/<int:entry_id>/edit/", views.ledger_entry_edit, name="ledger_entry_edit"),
     path(
+        "<ledger:kind>/<int:entry_id>/<slug:child>/new/",
+        views.ledger_child_new,
+        name="ledger_child_new",
+    ),
+    path(
         "<ledger:kind>/<int:entry_id>/reveal/",
         views.ledger_entry_reveal,
         name="ledger_entry_reveal",

@@ -276,3 +276,41 @@ def ledger_id_reveal(*, acting_user, kind: LedgerKind, entry, request=None) -> s
         detail=f"{kind.label_zh}：{entry.name}",
     )
     return entry.id_number
+
+
+# The rows that hang under a ledger row, by the parent's model: (child kind, model, fields).
+CHILD_ROWS = {
+    "EmploymentRecord": {"services": ("employment_service", ["date", "kind", "staff"])},
+    "Loan": {
+        "repayments": ("loan_repayment", ["date", "amount", "interest"]),
+        "checks": (
+            "loan_check",
+            ["date", "level", "checker", "used_for_production", "finding"],
+        ),
+    },
+}
+
+
+@transaction.atomic
+def ledger_child_add(*, acting_user, kind: LedgerKind, parent, child: str, data: dict):
+    """Add a service to an employment record, a repayment or a post-loan check to a loan:
+    kept by whoever keeps the parent's ledger, with history."""
+    from tuopin.assistance.kinds import KINDS
+
+    children = CHILD_ROWS.get(type(parent).__name__, {})
+    if child not in children:
+        raise TuopinError("child_unknown", f"未知的明细：{child}", f"unknown detail {child}")
+    child_kind, fields = children[child]
+    if not may_edit_ledger(acting_user, KINDS[child_kind], parent.region_id):
+        _refuse(KINDS[child_kind])
+    model = ledger_model(KINDS[child_kind])
+    parent_field = PARENT_FIELD[model.__name__]
+    row = model(**{parent_field: parent}, **{name: data.get(name) for name in fields})
+    for name in fields:
+        if getattr(row, name) is None and not model._meta.get_field(name).null:
+            setattr(row, name, "")
+    row._history_user = acting_user
+    row._change_reason = "录入 (typed)"
+    _full_clean(row)
+    row.save()
+    return row

@@ -20,7 +20,12 @@ from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import has_permission, require_permission
 from tuopin.assistance.display import cells, headers, shown
 from tuopin.assistance.enums import ReviewStatus
-from tuopin.assistance.forms import LedgerFilter, ReviewForm, entry_form_class
+from tuopin.assistance.forms import (
+    LedgerFilter,
+    ReviewForm,
+    child_form_class,
+    entry_form_class,
+)
 from tuopin.assistance.selectors import (
     LIST_COLUMNS,
     access_entry,
@@ -32,6 +37,7 @@ from tuopin.assistance.selectors import (
     household_ledgers,
     ledger_index,
     ledger_kinds_for_user,
+    ledger_model,
     ledger_prefixes,
     ledger_search,
     ledger_totals,
@@ -39,6 +45,8 @@ from tuopin.assistance.selectors import (
     own_fields,
 )
 from tuopin.assistance.services import (
+    CHILD_ROWS,
+    ledger_child_add,
     ledger_entry_create,
     ledger_entry_review,
     ledger_entry_update,
@@ -190,15 +198,7 @@ def ledger_entry(request, kind: str, entry_id: int):
             "entry": entry,
             "person": person,
             "fields": [(str(f.verbose_name), shown(entry, f)) for f in own_fields(type(entry))],
-            "children": [
-                (
-                    name,
-                    headers(type(rows[0]), _CHILD_COLUMNS[name]),
-                    [cells(row, _CHILD_COLUMNS[name]) for row in rows],
-                )
-                for name, rows in entry_children(entry)
-                if rows
-            ],
+            "children": _children(request.user, ledger, entry, may_edit),
             "history": entry_changes(entry),
             "may_reveal": entry is entry_person(entry)
             and bool(person["raw_id_number"])
@@ -211,6 +211,24 @@ def ledger_entry(request, kind: str, entry_id: int):
             "review_form": ReviewForm(),
         },
     )
+
+
+def _children(user, ledger, entry, may_edit: bool) -> list[dict]:
+    """The rows under the entry, each list with its form for whoever keeps the ledger."""
+    found = []
+    for name, rows in entry_children(entry):
+        child_kind, fields = CHILD_ROWS[type(entry).__name__][name]
+        model = ledger_model(get_kind(child_kind))
+        found.append(
+            {
+                "name": name,
+                "label": get_kind(child_kind).label_zh,
+                "headers": headers(model, _CHILD_COLUMNS[name]),
+                "rows": [cells(row, _CHILD_COLUMNS[name]) for row in rows],
+                "form": child_form_class(model, fields)(prefix=name) if may_edit else None,
+            }
+        )
+    return found
 
 
 _CHILD_COLUMNS = {
@@ -314,6 +332,40 @@ def ledger_entry_review_view(request, kind: str, entry_id: int):
             messages.error(request, error.message)
     else:
         messages.error(request, _("请选择审核意见。"))
+    return redirect("assistance:ledger_entry", kind=ledger.code, entry_id=entry.pk)
+
+
+@login_required
+@require_POST
+def ledger_child_new(request, kind: str, entry_id: int, child: str):
+    """Add a service, a repayment or a post-loan check under the entry."""
+    ledger = _readable_kind(request, kind)
+    entry = access_entry(request.user, kind, entry_id)
+    children = CHILD_ROWS.get(type(entry).__name__, {})
+    if child not in children:
+        raise OutOfScope("ledger", f"{kind}/{entry_id}/{child}")
+    model = ledger_model(get_kind(children[child][0]))
+    form = child_form_class(model, children[child][1])(request.POST, prefix=child)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "；".join(
+                f"{form.fields[f].label}：{e[0]}" if f in form.fields else e[0]
+                for f, e in form.errors.items()
+            ),
+        )
+    else:
+        try:
+            ledger_child_add(
+                acting_user=request.user,
+                kind=ledger,
+                parent=entry,
+                child=child,
+                data=form.cleaned_data,
+            )
+            messages.success(request, _("已录入。"))
+        except TuopinError as error:
+            messages.error(request, error.message)
     return redirect("assistance:ledger_entry", kind=ledger.code, entry_id=entry.pk)
 
 

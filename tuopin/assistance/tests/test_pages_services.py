@@ -285,3 +285,37 @@ def test_who_imported_a_row_cannot_approve_it(make_user):
     assert own.value.code == "review_own_entry"
     approved = ledger_entry_review(acting_user=chief, kind=EMPLOYMENT, entry=entry, approve=True)
     assert approved.review_status == ReviewStatus.APPROVED
+
+
+def test_repayments_and_checks_are_added_under_a_loan_by_its_department(make_user):
+    from tuopin.assistance.models import LoanCheck, LoanRepayment
+
+    data = ledgers()
+    url = reverse("assistance:ledger_child_new", args=["loan", data.own_loan.pk, "repayments"])
+    body = {
+        "repayments-date": "2019-03-01",
+        "repayments-amount": "10000",
+        "repayments-interest": "",
+    }
+    hrss = Client()
+    hrss.force_login(sector_user(make_user, HRSS))
+    assert hrss.post(url, body).status_code == 404  # not their ledger
+    finance = Client()
+    finance.force_login(sector_user(make_user, "finance"))
+    page = finance.get(reverse("assistance:ledger_entry", args=["loan", data.own_loan.pk]))
+    assert 'data-testid="child-form-repayments"' in page.content.decode()
+    assert finance.post(url, body).status_code == 302
+    repayment = LoanRepayment.objects.get(loan=data.own_loan)
+    assert repayment.amount == Decimal("10000") and repayment.interest is None
+    assert repayment.history.get().history_user.username.startswith("sector")
+    finance.post(url, body)  # the same repayment twice: refused by its natural key
+    assert LoanRepayment.objects.count() == 1
+    checks = reverse("assistance:ledger_child_new", args=["loan", data.own_loan.pk, "checks"])
+    finance.post(
+        checks,
+        {"checks-date": "2019-04-01", "checks-level": "", "checks-used_for_production": "true"},
+    )
+    check = LoanCheck.objects.get(loan=data.own_loan)
+    assert check.used_for_production is True
+    page = finance.get(reverse("assistance:ledger_entry", args=["loan", data.own_loan.pk]))
+    assert "10000.00" in page.content.decode()
