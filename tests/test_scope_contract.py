@@ -874,6 +874,179 @@ def api_case_event_attachment(scene):
     assert not event.attachment
 
 
+def _ledger_rows(scene):
+    """An employment row of the own and of the foreign household (the ledgers' scope)."""
+    from tuopin.assistance.models import EmploymentRecord
+
+    rows = []
+    for household, employer in (
+        (scene.own_household, "本区单位"),
+        (scene.foreign_household, "外区单位"),
+    ):
+        member = household.members.order_by("id").first()
+        rows.append(
+            EmploymentRecord.objects.create(
+                region_id=household.village_id,
+                year=2018,
+                id_number=member.id_number,
+                name=member.name,
+                household_number=household.number,
+                household=household,
+                member=member,
+                status="1",
+                employer=employer,
+                review_status="pending",
+            )
+        )
+    return rows
+
+
+def ledger_list_web(scene):
+    _ledger_rows(scene)
+    url = reverse("assistance:ledger_list", kwargs={"kind": "employment"})
+    response = scene.client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "本区单位" in body and "外区单位" not in body
+    scene.assert_only_own_codes(response)
+    for region in scene.foreign:
+        assert "外区单位" not in scene.client.get(url, {"region": region.code}).content.decode()
+
+
+def ledger_download_web(scene):
+    _ledger_rows(scene)
+    url = reverse("assistance:ledger_download", kwargs={"kind": "employment"})
+    response = scene.client.get(url)
+    assert response.status_code in {200, 403}
+    if response.status_code == 200:
+        rows = _xlsx_rows(b"".join(response.streaming_content))
+        assert "本区单位" in rows and "外区单位" not in rows
+    for region in scene.foreign:
+        answer = scene.client.get(url, {"region": region.code})
+        assert answer.status_code in REFUSED or "外区单位" not in _xlsx_rows(
+            b"".join(answer.streaming_content)
+        )
+
+
+def ledger_entry_web(name):
+    def probe(scene):
+        own, foreign = _ledger_rows(scene)
+        url = reverse(name, kwargs={"kind": "employment", "entry_id": own.pk})
+        assert scene.client.get(url).status_code in {200, 403}
+        url = reverse(name, kwargs={"kind": "employment", "entry_id": foreign.pk})
+        response = scene.client.get(url)
+        assert response.status_code == 404 and "外区单位" not in response.content.decode()
+        scene.client.post(url, {"year": 2018, "employer": "改过", "status": "1"})
+        foreign.refresh_from_db()
+        assert foreign.employer == "外区单位"
+
+    return probe
+
+
+def ledger_entry_new_web(scene):
+    from tuopin.assistance.models import EmploymentRecord
+
+    url = reverse("assistance:ledger_entry_new", kwargs={"kind": "employment"})
+    assert scene.client.get(url).status_code in {200, 403}
+    before = EmploymentRecord.objects.count()
+    member = scene.foreign_household.members.first()
+    for region in scene.foreign:
+        scene.client.post(url, {"year": 2019, "name": "外人", "status": "1", "region": region.code})
+    scene.client.post(url, {"year": 2019, "id_number": member.id_number, "status": "1"})
+    assert EmploymentRecord.objects.count() == before
+
+
+def ledger_entry_reveal_web(scene):
+    own, foreign = _ledger_rows(scene)
+    name = "assistance:ledger_entry_reveal"
+    response = scene.client.post(reverse(name, kwargs={"kind": "employment", "entry_id": own.pk}))
+    assert response.status_code in {200, 403}
+    refused = scene.client.post(
+        reverse(name, kwargs={"kind": "employment", "entry_id": foreign.pk})
+    )
+    assert refused.status_code == 404 and foreign.id_number not in refused.content.decode()
+
+
+def ledger_child_new_web(scene):
+    """A repayment cannot be added to a loan outside the user's regions."""
+    from datetime import date
+
+    from tuopin.assistance.models import Loan, LoanRepayment
+
+    household = scene.foreign_household
+    loan = Loan.objects.create(
+        region_id=household.village_id,
+        year=2018,
+        id_number=household.members.first().id_number,
+        household=household,
+        amount=50000,
+        term_months=36,
+        drawn_on=date(2018, 3, 1),
+        due_on=date(2021, 3, 1),
+        bank="外区银行",
+    )
+    url = reverse(
+        "assistance:ledger_child_new",
+        kwargs={"kind": "loan", "entry_id": loan.pk, "child": "repayments"},
+    )
+    body = {"repayments-date": "2019-03-01", "repayments-amount": "1000"}
+    assert scene.client.post(url, body).status_code == 404
+    assert not LoanRepayment.objects.exists()
+
+
+def ledger_entry_review_web(scene):
+    own, foreign = _ledger_rows(scene)
+    url = reverse(
+        "assistance:ledger_entry_review", kwargs={"kind": "employment", "entry_id": foreign.pk}
+    )
+    assert scene.client.post(url, {"decision": "approve"}).status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.review_status == "pending"
+
+
+def household_ledgers_panel(scene):
+    _ledger_rows(scene)
+    url = "assistance:household_ledgers"
+    own = scene.client.get(reverse(url, kwargs={"household_id": scene.own_household.pk}))
+    assert own.status_code == 200 and "外区单位" not in own.content.decode()
+    foreign = scene.client.get(reverse(url, kwargs={"household_id": scene.foreign_household.pk}))
+    assert foreign.status_code == 404 and "外区单位" not in foreign.content.decode()
+
+
+def api_ledgers(scene):
+    _ledger_rows(scene)
+    response = scene.client.get("/api/v1/ledgers")
+    assert response.status_code == 200
+    employment = {row["code"]: row for row in response.json()}["employment"]
+    assert employment["rows"] == 1
+
+
+def api_ledger_entries(scene):
+    own, foreign = _ledger_rows(scene)
+    response = scene.client.get("/api/v1/ledgers/employment/entries")
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["items"]] == [own.pk]
+    scene.assert_only_own_codes(response)
+    for region in scene.foreign:
+        answer = scene.client.get("/api/v1/ledgers/employment/entries", {"region": region.code})
+        assert answer.json()["items"] == []
+
+
+def api_ledger_entry(scene):
+    own, foreign = _ledger_rows(scene)
+    assert scene.client.get(f"/api/v1/ledgers/employment/entries/{own.pk}").status_code == 200
+    refused = scene.client.get(f"/api/v1/ledgers/employment/entries/{foreign.pk}")
+    assert refused.status_code == 404 and "外区单位" not in refused.content.decode()
+
+
+def api_household_ledgers(scene):
+    _ledger_rows(scene)
+    own = scene.client.get(f"/api/v1/households/{scene.own_household.pk}/ledgers")
+    assert own.status_code == 200 and [g["kind"] for g in own.json()] == ["employment"]
+    foreign = scene.client.get(f"/api/v1/households/{scene.foreign_household.pk}/ledgers")
+    assert foreign.status_code == 404
+
+
 PROBES = {
     "web:home": page("web:home"),
     "web:regions": page("web:regions"),
@@ -984,6 +1157,20 @@ PROBES = {
     "api-1.0.0:case_create": api_case_create,
     "api-1.0.0:case_action": api_case_action,
     "api-1.0.0:case_event_attachment": api_case_event_attachment,
+    "assistance:ledgers": page("assistance:ledgers"),
+    "assistance:ledger_list": ledger_list_web,
+    "assistance:ledger_download": ledger_download_web,
+    "assistance:ledger_entry": ledger_entry_web("assistance:ledger_entry"),
+    "assistance:ledger_entry_edit": ledger_entry_web("assistance:ledger_entry_edit"),
+    "assistance:ledger_entry_new": ledger_entry_new_web,
+    "assistance:ledger_entry_review": ledger_entry_review_web,
+    "assistance:ledger_entry_reveal": ledger_entry_reveal_web,
+    "assistance:ledger_child_new": ledger_child_new_web,
+    "assistance:household_ledgers": household_ledgers_panel,
+    "api-1.0.0:ledger_list": api_ledgers,
+    "api-1.0.0:ledger_entries": api_ledger_entries,
+    "api-1.0.0:ledger_entry_detail": api_ledger_entry,
+    "api-1.0.0:household_ledger_entries": api_household_ledgers,
 }
 
 
@@ -1057,6 +1244,7 @@ def _scene(make_user, role, own_code) -> Scene:
 PHONE, BANK_ACCOUNT = "13912345678", "6228480012345678"
 # The routes whose answer is a full personal value: each look is logged (checked above).
 REVEAL_ROUTES = {
+    "ledger_entry_reveal",
     "member_reveal",
     "member_id_number",
     "household_contact_reveal",

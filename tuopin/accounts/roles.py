@@ -158,6 +158,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Sections other apps add to docs/permissions.md (registered from their AppConfig.ready,
+# as vocabularies are): accounts knows no ledger, the assistance app says who reads which.
+_DOC_SECTIONS: list = []
+
+
+def permissions_doc_section_register(section) -> None:
+    """`section()` returns markdown lines appended to the permissions document."""
+    if section not in _DOC_SECTIONS:
+        _DOC_SECTIONS.append(section)
+
+
 def permissions_markdown() -> str:
     """The permissions table as it stands in docs/permissions.md (always in Chinese)."""
     with translation.override("zh-hans"):
@@ -185,4 +196,6 @@ def _permissions_markdown() -> str:
     for permission in Permission:
         marks = ["✓" if permission in ROLE_PERMISSIONS[role] else "" for role in roles]
         lines.append(f"| {permission.label} `{permission.value}` | " + " | ".join(marks) + " |")
+    for section in _DOC_SECTIONS:
+        lines += ["", *section()]
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from tuopin.api.auth import AUTH
 from tuopin.api.cases import router as cases_router
+from tuopin.api.ledgers import router as ledgers_router
 from tuopin.api.masking import mask_tree
 from tuopin.api.registry import router as registry_router
 from tuopin.api.routes import router
@@ -58,6 +59,7 @@ api = TuopinAPI(
 api.add_router("/", router)
 api.add_router("/", registry_router)
 api.add_router("/", cases_router)
+api.add_router("/", ledgers_router)
 
 
 def _respond(request, body: dict, status: int):

@@ -3,17 +3,54 @@ import re
 from django.apps import AppConfig
 
 
+def ledger_kind_labels() -> dict[str, str]:
+    """The ledgers by code, named in the active language."""
+    from django.utils.translation import get_language
+
+    from tuopin.assistance.kinds import KINDS
+
+    english = (get_language() or "").startswith("en")
+    return {code: kind.label_en if english else kind.label_zh for code, kind in KINDS.items()}
+
+
+def ledger_scope_doc() -> list[str]:
+    """docs/permissions.md: which ledgers each department keeps, and who reads them."""
+    from tuopin.accounts.roles import Department
+    from tuopin.assistance.kinds import kinds_of_department
+
+    lines = [
+        "## 行业台账 (sector ledgers)",
+        "",
+        "A 行业部门 user is a role, a department and a region: they read and keep (type, edit,",
+        "review) only their department's ledgers, in their region. The city, county, township",
+        "and village offices, inspectors and auditors read every ledger of their region; the",
+        "county office (assistance.edit) also keeps them. The hotline reads none. A ledger or a",
+        "row outside the user's reach answers 404 like a missing one.",
+        "",
+        "| 行业部门 department | 台账 ledgers |",
+        "|---|---|",
+    ]
+    for department in Department:
+        kinds = kinds_of_department(department.value)
+        names = "、".join(f"{k.label_zh} `{k.code}`" for k in kinds)
+        lines.append(f"| {department.label} `{department.value}` | {names} |")
+    return lines
+
+
 class AssistanceConfig(AppConfig):
     name = "tuopin.assistance"
     label = "assistance"
     verbose_name = "行业帮扶台账"
 
     def ready(self):
-        from tuopin.accounts.roles import Department
+        from tuopin.accounts.roles import Department, permissions_doc_section_register
         from tuopin.assistance import enums
         from tuopin.core.labels import vocabulary_register
 
         vocabulary_register("department", Department)
+        permissions_doc_section_register(ledger_scope_doc)
+        # A measure's source (registry.Measure.source): the ledger it came from.
+        vocabulary_register("ledger_kind", ledger_kind_labels)
         for name in (
             "ReviewStatus",
             "EmploymentStatus",

@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import user_permissions
+from tuopin.assistance.selectors import ledger_kinds_for_user
 
 
 def _nav(label: str):
@@ -13,13 +14,15 @@ def _nav(label: str):
 
 
 NAVIGATION = [
-    # (url name, label, permission needed or None)
+    # (url name, label, permission needed, or a test of the user, or None)
     ("web:home", _nav("首页"), None),
     ("web:regions", _nav("行政区划"), Permission.REGION_VIEW),
     ("registry:households", _nav("贫困户"), Permission.REGISTRY_VIEW),
     ("quality:scorecard", _nav("疑点数据"), Permission.REGISTRY_VIEW),
     ("policy:runs", _nav("退出评估"), Permission.REGISTRY_VIEW),
     ("cases:tasks", _nav("动态管理"), Permission.REGISTRY_VIEW),
+    # Shown to whoever reads a ledger: the office roles, and a sector user their own.
+    ("assistance:ledgers", _nav("行业台账"), ledger_kinds_for_user),
     ("web:jobs", _nav("后台任务"), Permission.JOBS_RUN),
     ("accounts:users", _nav("用户管理"), Permission.USERS_MANAGE),
     ("audit:access_log", _nav("访问日志"), Permission.AUDIT_VIEW),
@@ -35,7 +38,10 @@ def navigation(request) -> dict:
     path = request.path
     items = []
     for url_name, label, permission in NAVIGATION:
-        if permission is not None and permission not in granted:
+        if callable(permission):
+            if not permission(user):
+                continue
+        elif permission is not None and permission not in granted:
             continue
         url = reverse(url_name)
         active = path == url if url == "/" else path.startswith(url)

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from tuopin.accounts.roles import Permission
+from tuopin.accounts.roles import Permission, Role
 from tuopin.accounts.selectors import (
     access_region,
     has_permission,
@@ -13,6 +13,7 @@ from tuopin.accounts.selectors import (
     user_assignments,
 )
 from tuopin.accounts.services import region_attributes_change
+from tuopin.assistance.selectors import ledger_index
 from tuopin.regions.selectors import region_ancestors, region_children_with_counts, region_stats
 from tuopin.registry.summary import children_figures
 from tuopin.web.figures import FIGURES_YEAR, households_url, my_work, region_panel
@@ -41,8 +42,17 @@ def home(request):
             "regions": [(region, region_stats(region.prefix)) for region in tops],
             "work": my_work(user) if may_view else None,
             "year": year,
+            "ledgers": _sector_ledgers(user),
         },
     )
+
+
+def _sector_ledgers(user) -> list:
+    """A sector user's home card: their department's ledgers, with rows and rows waiting
+    for review in their region (the office roles reach every ledger from the navigation)."""
+    if not any(a.role == Role.SECTOR and a.department for a in user_assignments(user)):
+        return []
+    return ledger_index(user)
 
 
 @login_required

@@ -218,7 +218,26 @@ class World:
             region_code=self.village,
             detail="导出 联系电话 13812345678",
         )
+        # A ledger row of the household (every office role reads it), paid to a card.
+        from tuopin.assistance.models import Payment
+
+        head_member = Member.objects.get(household=self.household, relation="02")
+        self.payment = Payment.objects.create(
+            region_id=self.village,
+            year=2018,
+            id_number=head["id_number"],
+            name=head["name"],
+            household_number=self.household.number,
+            household=self.household,
+            member=head_member,
+            kind="pv_income",
+            period="2018",
+            amount="1000.00",
+            account="6228480099998888777",
+            note=f"收款人 {head['id_number']}",
+        )
         self.full = {
+            "6228480099998888777",
             head["id_number"],
             daughter["id_number"],
             daughter["disability_certificate"],
@@ -373,6 +392,19 @@ CALLS = {
     ("get", "/api/v1/cases/{case_id}"): lambda w, r, n: (f"/api/v1/cases/{w.case.pk}", None),
     ("post", "/api/v1/cases/{case_id}/actions"): _case_action,
     ("post", "/api/v1/cases/{case_id}/events/{event_id}/attachment"): _case_attachment,
+    ("get", "/api/v1/ledgers"): lambda w, r, n: ("/api/v1/ledgers", None),
+    ("get", "/api/v1/ledgers/{kind}/entries"): lambda w, r, n: (
+        "/api/v1/ledgers/pv_income/entries",
+        None,
+    ),
+    ("get", "/api/v1/ledgers/{kind}/entries/{entry_id}"): lambda w, r, n: (
+        f"/api/v1/ledgers/pv_income/entries/{w.payment.pk}",
+        None,
+    ),
+    ("get", "/api/v1/households/{household_id}/ledgers"): lambda w, r, n: (
+        f"/api/v1/households/{w.household.pk}/ledgers",
+        None,
+    ),
 }
 
 
