@@ -87,10 +87,11 @@ def demo_users_ensure() -> list[dict]:
                 region=region,
                 organisation=organisation,
             )
-            if username in departments:
-                Assignment.objects.filter(user__username=username, role=role).update(
-                    department=departments[username]
-                )
+        if username in departments:
+            # Also for a demo database from before departments existed.
+            Assignment.objects.filter(user__username=username, role=role, department="").update(
+                department=departments[username]
+            )
         logins.append(
             {
                 "username": username,

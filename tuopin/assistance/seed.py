@@ -123,10 +123,11 @@ SCHOOLS = {
     "undergraduate": "商丘师范学院",
 }
 COURSES = [
-    ("电焊工技能培训", "县职业技术培训学校", "职业技能"),
-    ("家政服务员培训", "县家政服务培训中心", "家政服务"),
-    ("食用菌种植技术培训", "县农业广播电视学校", "农业实用技术"),
-    ("电子商务培训", "县电子商务服务中心", "创业培训"),
+    # (course, institution after the county's name, category)
+    ("电焊工技能培训", "职业技术培训学校", "职业技能"),
+    ("家政服务员培训", "家政服务培训中心", "家政服务"),
+    ("食用菌种植技术培训", "农业广播电视学校", "农业实用技术"),
+    ("电子商务培训", "电子商务服务中心", "创业培训"),
 ]
 BANKS = ["河南省农村信用社", "中国邮政储蓄银行", "中国农业银行"]
 HOSPITALS = ["县人民医院", "县中医院", "乡镇卫生院", "商丘市第一人民医院"]
@@ -144,6 +145,8 @@ DISEASES = ["hypertension", "diabetes", "tuberculosis", "mental", "other"]
 # Shares, per thousand (the hash gives 0-999).
 PENDING = 10  # waiting for review
 PLANT = 5  # most planted problems: 0.5% of the rows they concern
+# The note of the deaths and moves the seed records (so that a second run undoes them).
+EVENT_NOTE = "台账合成数据"
 RARE = 20  # problems among fewer rows (loans, aid, PV): 2%, so a county has some
 
 
@@ -297,13 +300,26 @@ class _Seeder:
             ledgers.SocialAssistance,
         ):
             self.execute(f"DELETE FROM {model._meta.db_table} WHERE {region} AND {years}")
-        # Raw deletes: the ORM's would fetch every row and write a history row for each.
-        courses = (
-            "SELECT id FROM assistance_trainingcourse "
-            f"WHERE region_id LIKE '{self.prefix[:6]}%' AND year = {self.year}"
+        # The deaths and moves a previous run planted are undone (the registry as it was).
+        events = (
+            "SELECT e.member_id FROM registry_memberevent e JOIN registry_member m ON "
+            "m.id = e.member_id JOIN registry_household h ON h.id = m.household_id "
+            f"WHERE e.note = '{EVENT_NOTE}' AND {self.scope()}"
         )
-        self.execute(f"DELETE FROM assistance_trainee WHERE course_id IN ({courses})")
-        self.execute(f"DELETE FROM assistance_trainingcourse WHERE id IN ({courses})")
+        self.execute(f"UPDATE registry_member SET status = '1' WHERE id IN ({events})")
+        self.execute(
+            f"DELETE FROM registry_memberevent WHERE note = '{EVENT_NOTE}' "
+            f"AND member_id IN (SELECT m.id FROM registry_member m JOIN registry_household h "
+            f"ON h.id = m.household_id WHERE {self.scope()})"
+        )
+        # Raw deletes: the ORM's would fetch every row and write a history row for each.
+        # A county's courses go when none of their trainees is left (a township's seed
+        # keeps the courses its county's other townships use).
+        self.execute(
+            "DELETE FROM assistance_trainingcourse WHERE "
+            f"region_id LIKE '{self.prefix[:6]}%' AND year = {self.year} AND NOT EXISTS "
+            "(SELECT 1 FROM assistance_trainee t WHERE t.course_id = assistance_trainingcourse.id)"
+        )
         self.execute(f"DELETE FROM assistance_pvstation WHERE village_id LIKE '{self.prefix}%'")
 
     # -- 健康 (G) ------------------------------------------------------------------------
@@ -608,24 +624,29 @@ class _Seeder:
         counties = list(
             Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=self.prefix[:6])
             .order_by("code")
-            .values_list("code", flat=True)
+            .values_list("code", "name")
         )
-        if len(self.prefix) >= 6:
-            counties = [c for c in counties if c.startswith(self.prefix[:6])]
+        existing = set(
+            ledgers.TrainingCourse.objects.filter(
+                region__code__startswith=self.prefix[:6], year=y
+            ).values_list("region_id", "name")
+        )
         courses = []
-        for county in counties:
+        for county, county_name in counties:
             for i, (name, institution, category) in enumerate(COURSES):
+                if (county, name) in existing:
+                    continue
                 courses.append(
                     ledgers.TrainingCourse(
                         region_id=county,
                         year=y,
                         name=name,
-                        institution=institution,
+                        institution=county_name + institution,
                         category=category,
                         mode="1",
                         started_on=date(y, 3 + 2 * i, 1),
                         ended_on=date(y, 3 + 2 * i, 15),
-                        place="县职业技术培训学校",
+                        place=county_name + COURSES[0][1],
                         outside_county=False,
                         person_in_charge="培训负责人",
                     )
@@ -1017,7 +1038,7 @@ class _Seeder:
             event_on = s.date(date(y, 6, 30))
             self.execute(
                 "INSERT INTO registry_memberevent (member_id, kind, date, note, recorded_at) "
-                f"SELECT m.id, '{kind}', {event_on}, '合成数据', {self.now} FROM {self.members(f'{certified} AND {condition}')}"
+                f"SELECT m.id, '{kind}', {event_on}, '{EVENT_NOTE}', {self.now} FROM {self.members(f'{certified} AND {condition}')}"
             )
             self.plant(
                 "paid_after_death" if status == "2" else "paid_after_moving_out",

@@ -82,3 +82,19 @@ def test_seed_command_needs_households_or_ledgers(shangqiu):
     with pytest.raises(CommandError) as error:
         call_command("seed", region="411421", stdout=StringIO())
     assert "--households" in str(error.value) and "--ledgers" in str(error.value)
+
+
+def test_demo_command_sets_up_the_ledgers_too_and_keeps_them_on_a_second_run(shangqiu):
+    out = StringIO()
+    call_command("demo", households=150, seed=1, year=2018, stdout=out)
+    printed = out.getvalue()
+    assert "行业台账" in printed and "sector ledgers" in printed
+    for username in ("sector", "sector_education", "sector_finance", "sector_civil"):
+        assert f"  {username} " in printed
+    assert "行业部门（教育局）" in printed
+    rows = ledgers.HealthInsurance.objects.count()
+    assert rows > 0
+    again = StringIO()
+    call_command("demo", households=150, seed=1, year=2018, if_empty=True, stdout=again)
+    assert ledgers.HealthInsurance.objects.count() == rows
+    assert "待审核" not in again.getvalue()
