@@ -347,7 +347,7 @@ class _Seeder:
         # 家庭医生签约: everyone who is ill, disabled or 65 and over, and most others.
         no_contract = f"m.is_seriously_ill AND {s.rnd('m.id', 3)} < 30"
         priority = "(m.is_seriously_ill OR m.is_chronically_ill OR m.is_disabled)"
-        wanted = f"({priority} OR {self.born(120, 65)} OR {s.rnd('m.id', 4)} < 700)"
+        wanted = f"({priority} OR {self.born(120, 65)} OR {s.rnd('m.id', 4)} < 400)"
         days = [date(y, month, 10) for month in range(1, 7)]
         cols = self.entry("m.id") | {
             "team": "'乡镇卫生院家庭医生团队'",
@@ -772,7 +772,7 @@ class _Seeder:
         )
         # An over-age borrower: older than the age limit when the loan was drawn.
         no_loan = "NOT EXISTS (SELECT 1 FROM assistance_loan l WHERE l.household_id = h.id)"
-        old = f"m.relation = '02' AND {self.born(90, 70, first_of_year)} AND {no_loan} AND {s.rnd('m.id', 69)} < 40"
+        old = f"m.relation = '02' AND {self.born(90, 70, first_of_year)} AND {no_loan} AND {s.rnd('m.id', 69)} < 10"
         self.plant(
             "borrower_over_age",
             self.insert(
@@ -1047,25 +1047,26 @@ class _Seeder:
                     f"(SELECT m.id FROM {self.members(f'{certified} AND {condition}')})"
                 ),
             )
+        # Paid by quarter (three months' subsidy each), as most counties did.
         monthly = int(self.param("disability_living_subsidy"))
         care = int(self.param("disability_care_subsidy"))
         months = " UNION ALL ".join(
-            f"SELECT '{y}-{mo:02d}' AS period, {s.date(date(y, mo, 15))} AS paid_on"
-            for mo in range(1, 13)
+            f"SELECT '{y}Q{q}' AS period, {s.date(date(y, 3 * q, 15))} AS paid_on"
+            for q in range(1, 5)
         )
         items = f"SELECT 'living' AS item, {monthly} AS amount, '0' AS grades UNION ALL SELECT 'care', {care}, '12'"
         cols = self.entry("m.id") | {
             "kind": "'disability_subsidy'",
             "item": "i.item",
             "period": "t.period",
-            "amount": "i.amount",
+            "amount": "i.amount * 3",
             "paid_on": "t.paid_on",
             "account": "h.bank_account",
             "voucher": "''",
             "reference": "d.certificate_number",
         }
         # Every certificate holder of the year, including those who died or moved since
-        # (the planted payments after the event), as the 残联's monthly list had them.
+        # (the planted payments after the event), as the 残联's quarterly list had them.
         self.insert(
             ledgers.Payment,
             cols,
