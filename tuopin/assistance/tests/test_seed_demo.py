@@ -98,3 +98,12 @@ def test_demo_command_sets_up_the_ledgers_too_and_keeps_them_on_a_second_run(sha
     call_command("demo", households=150, seed=1, year=2018, if_empty=True, stdout=again)
     assert ledgers.HealthInsurance.objects.count() == rows
     assert "待审核" not in again.getvalue()
+
+
+def test_at_the_demo_scale_every_kind_of_planted_problem_is_there(shangqiu):
+    """2,000 households of 民权县 with seed 1, as `make run`: each coverage problem the
+    seed plants occurs at least once, so every department's checks have something."""
+    seed_registry(households=2000, region_code=DEMO_COUNTY, seed=1, year=2018)
+    result = ledger_demo(year=2018, seed=1)
+    missing = [kind for kind, count in result["planted"].items() if count == 0]
+    assert not missing

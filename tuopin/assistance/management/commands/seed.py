@@ -31,7 +31,8 @@ class Command(BaseCommand):
         "members, incomes, measures and helpers; the same seed gives the same data; about 2.5% "
         "of the households carry one deliberate data-quality defect. Rows are bulk-written "
         "without row history, for speed: generated rows have no author, and their history "
-        "starts with the first real edit.)"
+        "starts with the first real edit.) --ledgers 另生成该年度各行业帮扶台账 (--ledgers adds a "
+        "year of every sector ledger, tuopin/assistance/seed.py)"
     )
 
     def add_arguments(self, parser):
