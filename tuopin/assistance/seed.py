@@ -81,6 +81,19 @@ PLANTED = {
     "pv_short": "光伏：无劳动能力户收益低于标准",
 }
 
+# Problems about a household (planted_ids names them by household number; the others by
+# the person's ID number).
+HOUSEHOLD_PROBLEMS = frozenset(
+    {
+        "loan_second_in_household",
+        "house_not_in_plan",
+        "house_not_finished",
+        "dibao_not_in_civil_list",
+        "dibao_not_in_registry",
+        "pv_short",
+    }
+)
+
 # Student aid per term by stage (豫政办〔2016〕120号; the parameters' defaults / terms).
 TERMS = 2
 AID_BY_STAGE = [
@@ -201,6 +214,7 @@ class _Seeder:
         self.now = self.sql.now()
         self.rows: dict[str, int] = {}
         self.planted: dict[str, int] = dict.fromkeys(PLANTED, 0)
+        self.planted_ids: dict[str, list[str]] = {kind: [] for kind in PLANTED}
         self.rng = random.Random(f"{seed}:ledgers:{prefix}:{year}")
         self.defaults = {code: p.default for code, p in PARAMETERS.items()}
 
@@ -259,8 +273,22 @@ class _Seeder:
         self.rows[key] = self.rows.get(key, 0) + count
         return count
 
-    def plant(self, kind: str, count: int) -> None:
-        self.planted[kind] += count
+    def ids(self, statement: str) -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+            return [row[0] for row in cursor.fetchall()]
+
+    def plant(self, kind: str, who: list[str]) -> None:
+        """Record a planted problem: ID numbers of people, or household numbers."""
+        self.planted[kind] += len(who)
+        self.planted_ids[kind].extend(who)
+
+    def plant_insert(
+        self, kind: str, model, columns: dict, source: str, label=None, ident="m.id_number"
+    ) -> None:
+        """Insert rows that are themselves the planted problem, and record whom they concern."""
+        self.plant(kind, self.ids(f"SELECT DISTINCT {ident} FROM {source}"))
+        self.insert(model, columns, source, label)
 
     def members(self, where: str) -> str:
         """Current members of households in scope (aliases m, h)."""
@@ -337,11 +365,11 @@ class _Seeder:
             "subsidy_source": "'财政全额资助'",
         }
         self.insert(ledgers.HealthInsurance, cols, self.members(f"NOT ({uninsured})"))
-        self.plant("uninsured", self.scalar(f"SELECT COUNT(*) FROM {self.members(uninsured)}"))
+        self.plant("uninsured", self.ids(f"SELECT m.id_number FROM {self.members(uninsured)}"))
         self.plant(
             "ill_without_cover",
-            self.scalar(
-                f"SELECT COUNT(*) FROM {self.members(f'NOT ({uninsured}) AND {ill_uncovered}')}"
+            self.ids(
+                f"SELECT m.id_number FROM {self.members(f'NOT ({uninsured}) AND {ill_uncovered}')}"
             ),
         )
         # 家庭医生签约: everyone who is ill, disabled or 65 and over, and most others.
@@ -356,7 +384,7 @@ class _Seeder:
         }
         self.insert(ledgers.DoctorContract, cols, self.members(f"{wanted} AND NOT ({no_contract})"))
         self.plant(
-            "ill_without_contract", self.scalar(f"SELECT COUNT(*) FROM {self.members(no_contract)}")
+            "ill_without_contract", self.ids(f"SELECT m.id_number FROM {self.members(no_contract)}")
         )
         # 慢病卡 for the chronically ill.
         cols = self.entry("m.id") | {
@@ -436,7 +464,7 @@ class _Seeder:
         )
         self.plant(
             "student_not_enrolled",
-            self.scalar(f"SELECT COUNT(*) FROM {self.members(f'{students} AND {not_enrolled}')}"),
+            self.ids(f"SELECT m.id_number FROM {self.members(f'{students} AND {not_enrolled}')}"),
         )
         # 控辍保学: half the school-age children the registry has out of school.
         out = f"m.student_status IN ('', '01') AND {self.born(15, 6, date(y, 8, 31))}"
@@ -505,17 +533,17 @@ class _Seeder:
         )
         self.plant(
             "aid_paid_twice",
-            self.scalar(
-                f"SELECT COUNT(DISTINCT m.id) FROM {source} AND {twice} AND t.period = '{y}S1'"
+            self.ids(
+                f"SELECT DISTINCT m.id_number FROM {source} AND {twice} AND t.period = '{y}S1'"
             ),
         )
         self.plant(
             "student_without_aid",
-            self.scalar(f"SELECT COUNT(DISTINCT m.id) FROM {source} AND {without_aid}"),
+            self.ids(f"SELECT DISTINCT m.id_number FROM {source} AND {without_aid}"),
         )
         self.plant(
             "aid_wrong_amount",
-            self.scalar(f"SELECT COUNT(DISTINCT m.id) FROM {source} AND {wrong}"),
+            self.ids(f"SELECT DISTINCT m.id_number FROM {source} AND {wrong}"),
         )
 
     # -- 人社 (A, C, D) -------------------------------------------------------------------
@@ -572,9 +600,8 @@ class _Seeder:
             "assessment": "'合格'",
         }
         self.insert(ledgers.PublicWelfarePost, cols, self.members(holders))
-        self.plant(
-            "post_unable_to_work",
-            self.insert(ledgers.PublicWelfarePost, cols, self.members(unable)),
+        self.plant_insert(
+            "post_unable_to_work", ledgers.PublicWelfarePost, cols, self.members(unable)
         )
         self.plant(
             "post_not_registered",
@@ -609,14 +636,12 @@ class _Seeder:
             "reference": f"'公益性岗位 ' || {s.cast_text('p.id')}",
         }
         self.insert(ledgers.Payment, cols, source, "payment:post_pay")
-        self.plant(
+        self.plant_insert(
             "post_paid_twice",
-            self.insert(
-                ledgers.Payment,
-                cols,
-                f"{source} AND t.period = '{y}-06' AND {s.rnd('m.id', 44)} < 20",
-                "payment:post_pay",
-            ),
+            ledgers.Payment,
+            cols,
+            f"{source} AND t.period = '{y}-06' AND {s.rnd('m.id', 44)} < 20",
+            "payment:post_pay",
         )
 
     def _training(self) -> None:
@@ -745,11 +770,11 @@ class _Seeder:
         )
         self.plant(
             "loan_over_limit",
-            self.scalar(f"SELECT COUNT(*) FROM {self.members(f'{borrower} AND {over}')}"),
+            self.ids(f"SELECT m.id_number FROM {self.members(f'{borrower} AND {over}')}"),
         )
         self.plant(
             "loan_over_term",
-            self.scalar(f"SELECT COUNT(*) FROM {self.members(f'{borrower} AND {long_term}')}"),
+            self.ids(f"SELECT m.id_number FROM {self.members(f'{borrower} AND {long_term}')}"),
         )
         # A second active loan in the household: the spouse of a borrower.
         has_loan = (
@@ -760,28 +785,25 @@ class _Seeder:
             f"m.relation = '10' AND {self.born(60, 22)} AND {has_loan} AND {s.rnd('m.id', 68)} < 25"
         )
         first_of_year = date(y, 3, 15)
-        self.plant(
+        self.plant_insert(
             "loan_second_in_household",
-            self.insert(
-                ledgers.Loan,
-                loan_columns(
-                    "20000", "36", s.date(first_of_year), s.date(date(y + 3, 3, 15)), str(y), "'1'"
-                ),
-                self.members(second),
+            ledgers.Loan,
+            loan_columns(
+                "20000", "36", s.date(first_of_year), s.date(date(y + 3, 3, 15)), str(y), "'1'"
             ),
+            self.members(second),
+            ident="h.number",
         )
         # An over-age borrower: older than the age limit when the loan was drawn.
         no_loan = "NOT EXISTS (SELECT 1 FROM assistance_loan l WHERE l.household_id = h.id)"
         old = f"m.relation = '02' AND {self.born(90, 70, first_of_year)} AND {no_loan} AND {s.rnd('m.id', 69)} < 10"
-        self.plant(
+        self.plant_insert(
             "borrower_over_age",
-            self.insert(
-                ledgers.Loan,
-                loan_columns(
-                    "30000", "36", s.date(date(y, 4, 15)), s.date(date(y + 3, 4, 15)), str(y), "'1'"
-                ),
-                self.members(old),
+            ledgers.Loan,
+            loan_columns(
+                "30000", "36", s.date(date(y, 4, 15)), s.date(date(y + 3, 4, 15)), str(y), "'1'"
             ),
+            self.members(old),
         )
         loans = f"assistance_loan l WHERE l.region_id LIKE '{self.prefix}%' AND l.year BETWEEN {y - 2} AND {y}"
         self.execute(
@@ -849,11 +871,11 @@ class _Seeder:
         )
         self.plant(
             "house_not_in_plan",
-            self.scalar(f"SELECT COUNT(*) FROM {source_base} AND {cd} AND {not_in_plan}"),
+            self.ids(f"SELECT h.number FROM {source_base} AND {cd} AND {not_in_plan}"),
         )
         self.plant(
             "house_not_finished",
-            self.scalar(f"SELECT COUNT(*) FROM {source_base} AND {cd} AND {late}"),
+            self.ids(f"SELECT h.number FROM {source_base} AND {cd} AND {late}"),
         )
         # Subsidies of the finished renovations.
         cols = self.entry("h.id", person=False) | {
@@ -944,8 +966,8 @@ class _Seeder:
         )
         self.plant(
             "pv_short",
-            self.scalar(
-                "SELECT COUNT(*) FROM registry_household h JOIN registry_member hm ON hm.household_id = h.id "
+            self.ids(
+                "SELECT h.number FROM registry_household h JOIN registry_member hm ON hm.household_id = h.id "
                 f"AND hm.relation = '02' WHERE {self.scope()} AND NOT {able} AND {short}"
             ),
         )
@@ -965,7 +987,7 @@ class _Seeder:
             "state": "'1'",
         }
         self.insert(ledgers.Ranger, cols, self.members(rangers))
-        self.plant("ranger_over_age", self.insert(ledgers.Ranger, cols, self.members(old)))
+        self.plant_insert("ranger_over_age", ledgers.Ranger, cols, self.members(old))
         self.plant(
             "ranger_not_registered",
             self._outsiders(
@@ -1024,7 +1046,7 @@ class _Seeder:
         )
         self.plant(
             "disabled_without_certificate",
-            self.scalar(f"SELECT COUNT(*) FROM {self.members(f'{holders} AND {missing}')}"),
+            self.ids(f"SELECT m.id_number FROM {self.members(f'{holders} AND {missing}')}"),
         )
         # Deaths and moves during the year among subsidy holders: payments that go on after
         # the event are planted (the registry records the event; the 残联 list did not).
@@ -1042,10 +1064,11 @@ class _Seeder:
             )
             self.plant(
                 "paid_after_death" if status == "2" else "paid_after_moving_out",
-                self.execute(
-                    f"UPDATE registry_member SET status = '{status}' WHERE id IN "
-                    f"(SELECT m.id FROM {self.members(f'{certified} AND {condition}')})"
-                ),
+                self.ids(f"SELECT m.id_number FROM {self.members(f'{certified} AND {condition}')}"),
+            )
+            self.execute(
+                f"UPDATE registry_member SET status = '{status}' WHERE id IN "
+                f"(SELECT m.id FROM {self.members(f'{certified} AND {condition}')})"
             )
         # Paid by quarter (three months' subsidy each), as most counties did.
         monthly = int(self.param("disability_living_subsidy"))
@@ -1107,11 +1130,14 @@ class _Seeder:
         )
         self.plant(
             "dibao_not_in_civil_list",
-            self.scalar(f"SELECT COUNT(*) FROM {heads} AND h.attribute = '2' AND {missing}"),
+            self.ids(f"SELECT h.number FROM {heads} AND h.attribute = '2' AND {missing}"),
         )
-        self.plant(
+        self.plant_insert(
             "dibao_not_in_registry",
-            self.insert(ledgers.SocialAssistance, cols("'dibao'"), f"{heads} AND {extra}"),
+            ledgers.SocialAssistance,
+            cols("'dibao'"),
+            f"{heads} AND {extra}",
+            ident="h.number",
         )
         self.plant(
             "dibao_outsider",
@@ -1152,7 +1178,7 @@ class _Seeder:
 
     # -- people outside the registry ---------------------------------------------------
 
-    def _outsiders(self, model, share: float, fields: dict, ages=(25, 55)) -> int:
+    def _outsiders(self, model, share: float, fields: dict, ages=(25, 55)) -> list[str]:
         """Rows about people who are not registered (不在建档立卡库中): a share of the
         model's registered rows of the year, spread over the villages in scope."""
         registered = model.objects.filter(
@@ -1166,7 +1192,7 @@ class _Seeder:
             .values_list("code", flat=True)
         )
         if not count or not villages:
-            return 0
+            return []
         rng = self.rng
         rows, numbers = [], set()
         while len(rows) < count:
@@ -1197,7 +1223,7 @@ class _Seeder:
         model.objects.bulk_create(rows, batch_size=2000)
         key = model._meta.db_table
         self.rows[key] = self.rows.get(key, 0) + len(rows)
-        return len(rows)
+        return [row.id_number for row in rows]
 
 
 def _villages_with_households(prefix: str):
@@ -1217,7 +1243,9 @@ def seed_ledgers(
     with ``region_prefix`` (``""``: all of them), then the measures from the ledgers.
 
     Returns ``rows`` (per table; payments per kind as ``payment:KIND``), ``total``,
-    ``planted`` (per kind of ``PLANTED``), ``measures`` (what ``measures_sync`` did, or
+    ``planted`` (count per kind of ``PLANTED``), ``planted_ids`` (per kind, the ID numbers
+    of the people, or for ``HOUSEHOLD_PROBLEMS`` the household numbers, sorted),
+    ``measures`` (what ``measures_sync`` did, or
     None while it is not wired) and ``seconds``. ``progress`` is called after each ledger
     with ``{"step", "steps", "ledger", "rows", "seconds"}``."""
     started = time.monotonic()
@@ -1272,6 +1300,7 @@ def seed_ledgers(
         "rows": dict(sorted(seeder.rows.items())),
         "total": sum(seeder.rows.values()),
         "planted": seeder.planted,
+        "planted_ids": {kind: sorted(who) for kind, who in seeder.planted_ids.items()},
         "measures": measures if measures is None or isinstance(measures, dict) else str(measures),
         "seconds": round(time.monotonic() - started, 1),
     }

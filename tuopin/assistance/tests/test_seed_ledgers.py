@@ -8,7 +8,7 @@ import pytest
 from django.db.models import Count
 
 from tuopin.assistance import models as ledgers
-from tuopin.assistance.seed import PLANTED, seed_ledgers
+from tuopin.assistance.seed import HOUSEHOLD_PROBLEMS, PLANTED, seed_ledgers
 from tuopin.core.errors import TuopinError
 from tuopin.registry.enums import MemberStatus
 from tuopin.registry.models import Household, Member, MemberEvent
@@ -103,13 +103,27 @@ def test_planted_problems_are_where_the_counts_say(seeded):
     assert outsiders.count() == planted["ranger_not_registered"] >= 1
     assert all(r.region_id.startswith(COUNTY) and r.id_number for r in outsiders)
     assert not Member.objects.filter(id_number__in=outsiders.values("id_number")).exists()
+    # Whom each problem concerns: exactly the people and households said.
+    who = seeded["planted_ids"]
+    assert {kind: len(ids) for kind, ids in who.items()} == planted
+    assert set(alive_uninsured.values_list("id_number", flat=True)) == set(who["uninsured"])
+    assert set(loans.filter(amount__gt=50000).values_list("id_number", flat=True)) == set(
+        who["loan_over_limit"]
+    )
+    cd = Household.objects.filter(housing_grade__in=["C", "D"])
+    planned = ledgers.HousingRenovation.objects.values("household_id")
+    assert set(cd.exclude(pk__in=planned).values_list("number", flat=True)) == set(
+        who["house_not_in_plan"]
+    )
+    assert set(outsiders.values_list("id_number", flat=True)) == set(who["ranger_not_registered"])
+    households = set(Household.objects.values_list("number", flat=True))
+    for kind in HOUSEHOLD_PROBLEMS:
+        assert set(who[kind]) <= households, kind
     gone = Member.objects.exclude(status=MemberStatus.NORMAL)
     assert gone.count() == died
     assert MemberEvent.objects.filter(member__in=gone).count() == died
     paid_after = ledgers.Payment.objects.filter(member__in=gone, paid_on__gt="2018-06-30")
     assert paid_after.values("member_id").distinct().count() == died
-    cd = Household.objects.filter(housing_grade__in=["C", "D"])
-    planned = ledgers.HousingRenovation.objects.values("household_id")
     assert cd.exclude(pk__in=planned).count() == planted["house_not_in_plan"]
 
 

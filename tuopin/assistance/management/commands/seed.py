@@ -157,6 +157,9 @@ class Command(BaseCommand):
             result = seed_ledgers(region_prefix=prefix, year=year, seed=seed, progress=progress)
         except TuopinError as error:
             raise CommandError(f"{error.message_zh} ({error.message_en})") from error
+        # Whom each problem concerns is for tests and benchmarks, not for a terminal: ID
+        # numbers are not printed.
+        result.pop("planted_ids")
         if verbose:
             self.stdout.write(
                 f"台账完成：{result['total']:,} 行，用时 {result['seconds']} 秒 "
