@@ -39,6 +39,7 @@ from tuopin.assistance import models as ledgers
 from tuopin.assistance.parameters import PARAMETERS
 from tuopin.core.db import analyze
 from tuopin.core.errors import TuopinError
+from tuopin.core.regioncodes import filter_prefix
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 from tuopin.registry.idnumbers import make_id_number
@@ -1261,7 +1262,7 @@ def seed_ledgers(
             f"年度应在 2014 至今年之间：{year}",
             f"the year must lie between 2014 and this year: {year}",
         )
-    prefix = region_prefix.rstrip("0") if len(region_prefix) == 12 else region_prefix
+    prefix = filter_prefix(region_prefix) if region_prefix else ""
     seeder = _Seeder(prefix, year, seed)
     steps = [
         ("clear", seeder.clear),

@@ -152,3 +152,20 @@ def test_bad_arguments_are_refused_in_both_languages(shangqiu):
     assert "区划" in error.value.message_zh and "region" in error.value.message_en
     with pytest.raises(TuopinError):
         seed_ledgers(region_prefix=COUNTY, year=2013)
+
+
+def test_a_township_reseeded_leaves_the_rest_of_the_county_alone(seeded):
+    township = "411421101"
+    outside = ledgers.HealthInsurance.objects.exclude(region__code__startswith=township)
+    before = sorted(outside.values_list("pk", flat=True))
+    trainees = ledgers.Trainee.objects.exclude(region__code__startswith=township).count()
+    inside = ledgers.Payment.objects.filter(region__code__startswith=township)
+    paid = sorted(inside.values_list("id_number", "kind", "item", "period", "amount"))
+    assert paid
+    # A full 12-digit code stands for the township.
+    again = seed_ledgers(region_prefix=township + "000", year=2018, seed=3)
+    assert 0 < again["total"] < seeded["total"]
+    assert sorted(outside.values_list("pk", flat=True)) == before
+    assert ledgers.Trainee.objects.exclude(region__code__startswith=township).count() == trainees
+    assert ledgers.TrainingCourse.objects.count() == seeded["rows"]["assistance_trainingcourse"]
+    assert sorted(inside.values_list("id_number", "kind", "item", "period", "amount")) == paid
