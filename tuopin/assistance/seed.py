@@ -644,6 +644,9 @@ class _Seeder:
             f"{source} AND t.period = '{y}-06' AND {s.rnd('m.id', 44)} < 20",
             "payment:post_pay",
         )
+        self._outsider_payments(
+            "assistance_publicwelfarepost", "post_pay", "x.monthly_pay", months, "payment:post_pay"
+        )
 
     def _training(self) -> None:
         s, y = self.sql, self.year
@@ -1026,6 +1029,9 @@ class _Seeder:
             f"WHERE r.year = {y} AND {self.scope()}",
             "payment:ranger_pay",
         )
+        self._outsider_payments(
+            "assistance_ranger", "ranger_pay", "x.annual_pay / 4", quarters, "payment:ranger_pay"
+        )
 
     # -- 残联, 民政 (K) --------------------------------------------------------------------
 
@@ -1176,8 +1182,33 @@ class _Seeder:
             f"WHERE a.year = {y} AND {self.scope()}",
             "payment:social",
         )
+        self._outsider_payments(
+            "assistance_socialassistance",
+            "dibao",
+            "x.monthly_amount * 3",
+            quarters,
+            "payment:social",
+        )
 
     # -- people outside the registry ---------------------------------------------------
+
+    def _outsider_payments(
+        self, table: str, kind: str, amount: str, periods: str, label: str
+    ) -> None:
+        """The department pays the people outside the registry on its list as it pays the
+        others (what the check "paid as if registered" finds)."""
+        now = self.now
+        count = self.execute(
+            "INSERT INTO assistance_payment (region_id, year, id_number, name, household_number, "
+            "review_status, entered_at, reviewed_at, return_reason, note, updated_at, kind, item, "
+            "period, amount, paid_on, account, voucher, reference) "
+            f"SELECT x.region_id, x.year, x.id_number, x.name, x.household_number, 'approved', "
+            f"{now}, {now}, '', '', {now}, '{kind}', '', t.period, {amount}, t.paid_on, '', '', '' "
+            f"FROM {table} x CROSS JOIN ({periods}) t WHERE x.member_id IS NULL "
+            f"AND x.household_id IS NULL AND x.year = {self.year} "
+            f"AND x.region_id LIKE '{self.prefix}%'"
+        )
+        self.rows[label] = self.rows.get(label, 0) + count
 
     def _outsiders(self, model, share: float, fields: dict, ages=(25, 55)) -> list[str]:
         """Rows about people who are not registered (不在建档立卡库中): a share of the

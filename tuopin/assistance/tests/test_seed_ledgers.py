@@ -103,6 +103,12 @@ def test_planted_problems_are_where_the_counts_say(seeded):
     assert outsiders.count() == planted["ranger_not_registered"] >= 1
     assert all(r.region_id.startswith(COUNTY) and r.id_number for r in outsiders)
     assert not Member.objects.filter(id_number__in=outsiders.values("id_number")).exists()
+    # They are paid as the registered ones are (what "paid as if registered" finds).
+    outsider_pay = ledgers.Payment.objects.filter(kind="ranger_pay", member__isnull=True)
+    assert set(outsider_pay.values_list("id_number", flat=True)) == set(
+        outsiders.values_list("id_number", flat=True)
+    )
+    assert outsider_pay.count() == 4 * outsiders.count()
     # Whom each problem concerns: exactly the people and households said.
     who = seeded["planted_ids"]
     assert {kind: len(ids) for kind, ids in who.items()} == planted
@@ -159,7 +165,7 @@ def test_a_township_reseeded_leaves_the_rest_of_the_county_alone(seeded):
     outside = ledgers.HealthInsurance.objects.exclude(region__code__startswith=township)
     before = sorted(outside.values_list("pk", flat=True))
     trainees = ledgers.Trainee.objects.exclude(region__code__startswith=township).count()
-    inside = ledgers.Payment.objects.filter(region__code__startswith=township)
+    inside = ledgers.Payment.objects.filter(region__code__startswith=township, member__isnull=False)
     paid = sorted(inside.values_list("id_number", "kind", "item", "period", "amount"))
     assert paid
     # A full 12-digit code stands for the township.
