@@ -1323,7 +1323,14 @@ def seed_ledgers(
     analyze(*[m for m in _ledger_models()])
     measures = None
     if measures_sync is not None:
-        measures = measures_sync(region_prefix=prefix, years=[year - 2, year - 1, year])
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # The sync's `(household, year) NOT IN (entries)` is a hashed lookup only
+                # while the entries fit in work_mem; over the city's 760,000 insurance
+                # rows the default 4MB made it a nested loop that ran for many minutes.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL work_mem = '256MB'")
+            measures = measures_sync(region_prefix=prefix, years=[year - 2, year - 1, year])
     if seeder.planted.get("paid_after_death") or seeder.planted.get("paid_after_moving_out"):
         from tuopin.registry.totals import totals_refresh
 
