@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from tuopin.accounts.demo import DEMO_PASSWORD, demo_users_ensure
 from tuopin.accounts.models import Assignment
-from tuopin.accounts.roles import ROLE_LEVELS, Role
+from tuopin.accounts.roles import ROLE_LEVELS, Department, Role
 from tuopin.regions.enums import RegionKind
 
 User = get_user_model()
@@ -16,8 +16,10 @@ User = get_user_model()
 def test_one_demo_user_per_role_at_a_region_of_the_right_level(shangqiu):
     logins = demo_users_ensure()
 
-    # One per role, and a second village cadre (the work team) who proposes the demo's cases.
-    assert len(logins) == len(Role) + 1
+    # One per role, a second village cadre (the work team) who proposes the demo's cases,
+    # and a 行业部门 user for each department besides `sector` (人社局).
+    extra_sectors = len(Department) - 1
+    assert len(logins) == len(Role) + 1 + extra_sectors
     usernames = [login["username"] for login in logins]
     assert len(set(usernames)) == len(usernames)
     roles = []
@@ -29,7 +31,13 @@ def test_one_demo_user_per_role_at_a_region_of_the_right_level(shangqiu):
         assert assignment.region.level in ROLE_LEVELS[assignment.role]
         assert assignment.region.code in login["region"]
         roles.append(assignment.role)
-    assert sorted(roles) == sorted([*Role.values, Role.VILLAGE])
+    assert sorted(roles) == sorted([*Role.values, Role.VILLAGE, *[Role.SECTOR] * extra_sectors])
+    sectors = Assignment.objects.filter(role=Role.SECTOR)
+    assert sorted(sectors.values_list("department", flat=True)) == sorted(Department.values)
+    assert sectors.get(user__username="sector").department == Department.HUMAN_RESOURCES
+    assert sectors.get(user__username="sector_education").department == Department.EDUCATION
+    assert all(a.region.code == "411421000000" for a in sectors)
+    assert not Assignment.objects.exclude(role=Role.SECTOR).exclude(department="").exists()
 
     village_cadre = Assignment.objects.get(user__username="village", role=Role.VILLAGE)
     assert village_cadre.region.kind == RegionKind.VILLAGE
@@ -58,4 +66,4 @@ def test_the_command_prints_every_login(shangqiu):
     printed = out.getvalue()
     for user in User.objects.filter(assignments__isnull=False).distinct():
         assert user.username in printed
-    assert printed.count(DEMO_PASSWORD) == len(Role) + 1
+    assert printed.count(DEMO_PASSWORD) == len(Role) + len(Department)

@@ -5,16 +5,20 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from tuopin.assistance.demo import ledger_demo
 from tuopin.cases.demo import DEMO_YEAR, DemoError, demo_setup
 
 
 class Command(BaseCommand):
     help = (
         "建立演示数据库：迁移、区划、演示用户、贫困户（含上年收入）、退出评估，以及每个演示用户的待办"
-        "（各步骤的退出事项、异议、返贫、监测、县退出）。--if-empty 时已有的部分不再生成。"
+        "（各步骤的退出事项、异议、返贫、监测、县退出），以及演示县的各行业帮扶台账（含待审核条目和"
+        "故意的核查问题）。--if-empty 时已有的部分不再生成。"
         " (Set up the demo database: migrate, divisions, demo users, households with last "
         "year's income, exit evaluations, and work for every demo user: exit cases at each "
-        "step, an objection, a return, monitoring, a county exit. With --if-empty, parts "
+        "step, an objection, a return, monitoring, a county exit; and a year of every sector "
+        "ledger of the demo county, with entries waiting for review and planted coverage "
+        "problems. With --if-empty, parts "
         "already there are left as they are.)"
     )
 
@@ -42,6 +46,18 @@ class Command(BaseCommand):
                 if_empty=if_empty,
                 say=(lambda text: None) if quiet else self.stdout.write,
             )
+            ledger_started = time.monotonic()
+            ledger_demo(
+                region_code=region.ljust(12, "0"),
+                year=year,
+                seed=seed,
+                if_empty=if_empty,
+                say=(lambda text: None) if quiet else self.stdout.write,
+            )
+            if not quiet:
+                self.stdout.write(
+                    f"行业台账 (sector ledgers)：{time.monotonic() - ledger_started:.1f} 秒"
+                )
         except DemoError as error:
             raise CommandError(str(error)) from error
         if not quiet:
@@ -49,5 +65,5 @@ class Command(BaseCommand):
         self.stdout.write("演示账号 (demo logins):")
         for login in result["logins"]:
             self.stdout.write(
-                f"  {login['username']:<10} {login['password']}  {login['role']} · {login['region']}"
+                f"  {login['username']:<16} {login['password']}  {login['role']} · {login['region']}"
             )

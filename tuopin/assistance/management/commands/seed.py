@@ -3,6 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tuopin.assistance.seed import PLANTED, seed_ledgers
 from tuopin.core.errors import TuopinError
 from tuopin.core.regioncodes import expand_code, significant_prefix
 from tuopin.registry.models import Household
@@ -30,12 +31,16 @@ class Command(BaseCommand):
         "members, incomes, measures and helpers; the same seed gives the same data; about 2.5% "
         "of the households carry one deliberate data-quality defect. Rows are bulk-written "
         "without row history, for speed: generated rows have no author, and their history "
-        "starts with the first real edit.)"
+        "starts with the first real edit.) --ledgers 另生成该年度各行业帮扶台账 (--ledgers adds a "
+        "year of every sector ledger, tuopin/assistance/seed.py)"
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--households", type=positive, required=True, help="户数 (number of households)"
+            "--households",
+            type=positive,
+            help="户数 (number of households); 只加 --ledgers 时可省略，为已有贫困户生成台账 "
+            "(may be left out with --ledgers: ledgers for the households already there)",
         )
         parser.add_argument(
             "--region",
@@ -53,6 +58,13 @@ class Command(BaseCommand):
             help="同时生成上一年度收入（监测收入下降用） (also each household's income of the year "
             "before, for the income-fall monitoring rule)",
         )
+        parser.add_argument(
+            "--ledgers",
+            action="store_true",
+            help="同时生成该年度的各行业帮扶台账（含少量故意的核查问题）并同步帮扶措施 "
+            "(also a year of every sector ledger for the region's households, with a small "
+            "share of planted coverage problems, then the measures from the ledgers)",
+        )
         parser.add_argument("--json", action="store_true", help="print the totals as JSON")
         parser.add_argument(
             "--if-empty",
@@ -62,14 +74,34 @@ class Command(BaseCommand):
 
     def handle(self, *args, households, region, seed, year, **options):
         as_json = options.get("json", False)
+        with_ledgers = options.get("ledgers", False)
+        if households is None and not with_ledgers:
+            raise CommandError(
+                "请给出户数 --households，或用 --ledgers 为已有贫困户生成台账 "
+                "(give --households, or --ledgers for the households already there)"
+            )
         prefix = significant_prefix(expand_code(region) or region)
-        if (
-            options.get("if_empty")
-            and Household.objects.filter(village__code__startswith=prefix).exists()
-        ):
-            self.stdout.write(f"{region} 已有贫困户，未生成 (households exist; nothing generated)")
-            return
         verbose = options.get("verbosity", 1) >= 1 and not as_json
+        totals = None
+        if households is not None:
+            if (
+                options.get("if_empty")
+                and Household.objects.filter(village__code__startswith=prefix).exists()
+            ):
+                self.stdout.write(
+                    f"{region} 已有贫困户，未生成 (households exist; nothing generated)"
+                )
+                return
+            totals = self._registry(households, region, seed, year, verbose, options)
+        ledgers = self._ledgers(prefix, seed, year, verbose) if with_ledgers else None
+        if as_json:
+            result = totals if totals is not None else {}
+            if ledgers is not None:
+                result["ledgers"] = ledgers
+            self._json(result)
+
+    def _registry(self, households, region, seed, year, verbose, options) -> dict:
+        as_json = options.get("json", False)
 
         def progress(state: dict) -> None:
             if verbose:
@@ -93,8 +125,7 @@ class Command(BaseCommand):
             raise CommandError(f"{error.message_zh} ({error.message_en})") from error
         planted = totals.pop("planted")
         if as_json:
-            self._json(totals)
-            return
+            return totals
         self.stdout.write(
             f"完成：{totals['households']:,} 户，{totals['members']:,} 人，"
             f"{totals['incomes']:,} 条年度收入，{totals['measures']:,} 条帮扶措施，"
@@ -110,6 +141,41 @@ class Command(BaseCommand):
         )
         for kind, count in totals["defects"].items():
             self.stdout.write(f"  {DEFECT_KINDS[kind]} ({kind}): {count:,}")
+        return totals
+
+    def _ledgers(self, prefix: str, seed: int, year: int, verbose: bool) -> dict:
+        def progress(state: dict) -> None:
+            if verbose:
+                self.stdout.write(
+                    f"台账 {state['step']}/{state['steps']}（{state['ledger']}）："
+                    f"{state['rows']:,} 行，{state['seconds']:.1f} 秒 (ledgers "
+                    f"{state['step']}/{state['steps']} {state['ledger']}: {state['rows']:,} "
+                    f"rows, {state['seconds']:.1f} s)"
+                )
+
+        try:
+            result = seed_ledgers(region_prefix=prefix, year=year, seed=seed, progress=progress)
+        except TuopinError as error:
+            raise CommandError(f"{error.message_zh} ({error.message_en})") from error
+        # Whom each problem concerns is for tests and benchmarks, not for a terminal: ID
+        # numbers are not printed.
+        result.pop("planted_ids")
+        if verbose:
+            self.stdout.write(
+                f"台账完成：{result['total']:,} 行，用时 {result['seconds']} 秒 "
+                f"(ledgers done: {result['total']:,} rows, {result['seconds']} s)"
+            )
+            for table, count in result["rows"].items():
+                self.stdout.write(f"  {table}: {count:,}")
+            self.stdout.write("故意的核查问题 (planted coverage problems):")
+            for kind, count in result["planted"].items():
+                self.stdout.write(f"  {PLANTED[kind]} ({kind}): {count:,}")
+            if result["measures"] is None:
+                self.stdout.write(
+                    "帮扶措施未同步：台账导入部分尚未接入 (measures not synced: the ledger "
+                    "import part is not wired in yet)"
+                )
+        return result
 
     def _json(self, totals: dict) -> None:
         self.stdout.write(json.dumps(totals, ensure_ascii=False))
