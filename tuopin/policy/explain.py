@@ -11,7 +11,7 @@ county wrote itself stays as written.
 """
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from tuopin.policy.rules import ast, pyeval
 from tuopin.policy.rules.facts import BOOL, MEMBER_FACTS, NUMBER, TEXT, Fact
@@ -56,7 +56,8 @@ def format_value(fact: Fact | None, value) -> str:
 
 
 def _unit(unit: str) -> str:
-    return _(unit) if unit else ""
+    # In context: a bare 个 after a count is a word of its own elsewhere (个 regions).
+    return pgettext("unit", unit) if unit else ""
 
 
 def _number(value) -> str:
