@@ -36,6 +36,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from tuopin.assistance import models as ledgers
+from tuopin.assistance.measures import measures_sync
 from tuopin.assistance.parameters import PARAMETERS
 from tuopin.core.db import analyze
 from tuopin.core.errors import TuopinError
@@ -45,12 +46,6 @@ from tuopin.regions.models import Region
 from tuopin.registry.idnumbers import make_id_number
 from tuopin.registry.models import Member
 from tuopin.registry.seed import GIVEN, SURNAMES
-
-try:  # the measures from ledgers (H-import's part); wired by the coordinator if absent
-    from tuopin.assistance.measures import measures_sync
-except ImportError:  # pragma: no cover - only until the import part is merged
-    measures_sync = None
-
 
 # What the seed plants for the coverage checks to find (domain-assistance §1–§9).
 PLANTED = {
@@ -1321,16 +1316,7 @@ def seed_ledgers(
                 }
             )
     analyze(*[m for m in _ledger_models()])
-    measures = None
-    if measures_sync is not None:
-        with transaction.atomic():
-            if connection.vendor == "postgresql":
-                # The sync's `(household, year) NOT IN (entries)` is a hashed lookup only
-                # while the entries fit in work_mem; over the city's 760,000 insurance
-                # rows the default 4MB made it a nested loop that ran for many minutes.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL work_mem = '256MB'")
-            measures = measures_sync(region_prefix=prefix, years=[year - 2, year - 1, year])
+    measures = measures_sync(region_prefix=prefix, years=[year - 2, year - 1, year])
     if seeder.planted.get("paid_after_death") or seeder.planted.get("paid_after_moving_out"):
         from tuopin.registry.totals import totals_refresh
 

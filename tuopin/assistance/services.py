@@ -17,6 +17,7 @@ from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import require_permission
 from tuopin.assistance.enums import ReviewStatus
 from tuopin.assistance.kinds import LedgerKind
+from tuopin.assistance.measures import measures_sync
 from tuopin.assistance.models import Payment
 from tuopin.assistance.selectors import (
     PARENT_FIELD,
@@ -164,10 +165,6 @@ def _match(entry, region_code: str | None) -> None:
 def _sync_measures(kind: LedgerKind, entry) -> None:
     """A row that is help to a household gives it the measure of its kind (帮扶措施)."""
     if kind.measure is None or entry.household_id is None:
-        return
-    try:
-        from tuopin.assistance.measures import measures_sync
-    except ImportError:  # the import part's module (branch ledger-import), wired at the merge
         return
     measures_sync(kinds=[kind.code], region_prefix=entry.region_id, years=[entry.year])
 
