@@ -26,7 +26,6 @@ NAVIGATION = [
     ("web:jobs", _nav("后台任务"), Permission.JOBS_RUN),
     ("accounts:users", _nav("用户管理"), Permission.USERS_MANAGE),
     ("audit:access_log", _nav("访问日志"), Permission.AUDIT_VIEW),
-    ("api-1.0.0:openapi-view", _nav("接口文档"), None),
 ]
 
 

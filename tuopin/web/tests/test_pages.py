@@ -73,6 +73,11 @@ def test_navigation_follows_the_role(make_user):
     village = login(make_user(Role.VILLAGE, "411421101201")).get("/").content.decode()
     assert 'href="/audit/"' in auditor
     assert 'href="/audit/"' not in village
+    # The API documentation is linked for everyone, from the footer (the bar is full).
+    docs = reverse("api-1.0.0:openapi-view")
+    for page in (auditor, village):
+        footer = page.split('data-testid="footer"')[1]
+        assert f'href="{docs}"' in footer and "接口文档" in footer
 
 
 def test_the_language_switch_turns_the_interface_english(city_client):
