@@ -683,3 +683,20 @@ def test_user_scope_hides_other_counties(make_user, far_village):
     suixian = make_user(Role.COUNTY_OFFICE, SUIXIAN)
     assert coverage_counts(minquan, codes=["loan_over_amount"]) == {"loan_over_amount": 0}
     assert coverage_counts(suixian, codes=["loan_over_amount"]) == {"loan_over_amount": 1}
+
+
+def test_student_aid_wrong_amount__per_county_amounts_in_one_query(village, far_village):
+    LedgerParameter.objects.create(
+        code="aid_senior_grant", region_id=SUIXIAN, year=2018, value=Decimal(3000)
+    )
+    pairs = [
+        (village, "民权一千", 1000),
+        (village, "民权一千五", 1500),
+        (far_village, "睢县一千", 1000),
+        (far_village, "睢县一千五", 1500),
+    ]
+    for where, name, amount in pairs:
+        pupil = person(household(where), name, date(2002, 1, 1))
+        entry(StudentEnrolment, pupil, stage=SchoolStage.SENIOR, status=EnrolmentStatus.AT_SCHOOL)
+        _pay_aid(pupil, AidItem.NATIONAL_GRANT, amount)
+    assert listed("student_aid_wrong_amount", region_prefix="4114") == {"民权一千五", "睢县一千"}

@@ -35,6 +35,8 @@ EXEMPT = {
     "registry.QualitySnapshot": "the record of a recount; the counted registry keeps history",
     "registry.QualityCount": "derived counts replaced by each recount of the registry",
     "assistance.LedgerImport": "the record of one import; the ledger rows it wrote keep history",
+    "assistance.CoverageSnapshot": "the record of a recount; the counted ledgers keep history",
+    "assistance.CoverageCount": "derived counts replaced by each recount of the ledgers",
 }
 
 
