@@ -23,6 +23,7 @@ OBJECT_TYPES = {
     "member": _("家庭成员"),
     "id_number": _("身份证号"),
     "job": _("后台任务"),
+    "ledger": _("行业台账"),
     "person": _("个人信息"),
     "quality": _("疑点数据"),
     "quality_check": _("疑点检查"),

@@ -188,3 +188,9 @@ def test_a_full_id_number_only_by_a_logged_reveal_with_the_right(make_user):
     assert log.region_code == data.stranger_ranger.region_id
     suixian = _client(department_user(make_user, Role.COUNTY_OFFICE, SUIXIAN))
     assert suixian.post(url).status_code == 404
+
+
+def test_the_access_log_names_a_ledger_export_in_chinese(make_user):
+    from tuopin.core.labels import label_for
+
+    assert label_for("object_type", "ledger") == "行业台账"
