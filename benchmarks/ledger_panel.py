@@ -8,10 +8,7 @@ Usage (SQLite: a database file to create or reuse; PostgreSQL: DATABASE_URL):
 
 The registry is seeded city-wide (`tuopin seed --households N --seed 1`) only when the
 database holds none. The ledgers come from `tuopin.assistance.seed.seed_ledgers` (a year of
-every ledger) when that module is there; otherwise from this script's own set-based
-stand-in (INSERT ... SELECT over the registry): insurance and a family-doctor contract for
-every member, employment for half of them, enrolment for one in seven, four quarterly PV
-payments per household, about 3 million rows. Each panel (and the API's household
+every ledger, about 3.5 million rows for the city). Each panel (and the API's household
 ledgers) is then requested for `--requests` different households of 民权县, as the county
 office (every ledger) and as a 卫健 sector user; prints p50, p95 and the slowest.
 """
@@ -52,7 +49,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, models, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
 COUNTY = "411421"
@@ -76,91 +73,6 @@ def timed(label: str, function):
 # ------------------------------------------------------------------ the data
 
 
-def _insert_select(model, values: dict[str, str], source: str) -> int:
-    """INSERT INTO the model's table SELECT ... FROM `source`: every column not in `values`
-    gets NULL when it may, else the empty text (Django keeps no column defaults)."""
-    columns, expressions = [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(connection.ops.quote_name(field.column))
-        if field.column in values:
-            expressions.append(values[field.column])
-        elif field.null:
-            expressions.append("NULL")
-        elif isinstance(field, models.DateTimeField):
-            expressions.append("CURRENT_TIMESTAMP")
-        elif isinstance(field, models.BooleanField):
-            expressions.append("FALSE")
-        else:
-            expressions.append("''")
-    sql = (
-        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) "
-        f"SELECT {', '.join(expressions)} FROM {source}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return cursor.rowcount
-
-
-def stand_in_ledgers(year: int) -> int:
-    from tuopin.assistance.models import (
-        DoctorContract,
-        EmploymentRecord,
-        HealthInsurance,
-        Payment,
-        StudentEnrolment,
-    )
-    from tuopin.core.db import analyze
-
-    members = (
-        "registry_member m JOIN registry_household h ON h.id = m.household_id "
-        "WHERE m.id_number <> ''"
-    )
-    person = {
-        "region_id": "h.village_id",
-        "year": str(year),
-        "id_number": "m.id_number",
-        "name": "m.name",
-        "household_number": "h.number",
-        "household_id": "h.id",
-        "member_id": "m.id",
-        "review_status": "'approved'",
-    }
-    written = 0
-    with transaction.atomic():
-        written += _insert_select(
-            HealthInsurance,
-            {**person, "basic_insured": "TRUE", "serious_illness_cover": "TRUE"},
-            members,
-        )
-        written += _insert_select(DoctorContract, {**person, "follow_ups": "4"}, members)
-        written += _insert_select(
-            EmploymentRecord,
-            {**person, "status": "'1'", "form": "'1'", "monthly_income": "3000"},
-            members + " AND m.id % 2 = 0",
-        )
-        written += _insert_select(
-            StudentEnrolment,
-            {**person, "stage": "'primary'", "status": "'1'"},
-            members + " AND m.id % 7 = 0",
-        )
-        quarters = " UNION ALL ".join(f"SELECT '{year}Q{q}' AS period" for q in range(1, 5))
-        head = (
-            f"registry_household h CROSS JOIN ({quarters}) q "
-            "JOIN registry_member m ON m.id = (SELECT MIN(x.id) FROM registry_member x "
-            "WHERE x.household_id = h.id) WHERE m.id_number <> ''"
-        )
-        written += _insert_select(
-            Payment,
-            {**person, "kind": "'pv_income'", "period": "q.period", "amount": "250"},
-            head,
-        )
-    # Fresh statistics, or the planner still believes the tables empty (tuopin.core.db).
-    analyze(HealthInsurance, DoctorContract, EmploymentRecord, StudentEnrolment, Payment)
-    return written
-
-
 def prepare() -> None:
     from tuopin.accounts.demo import demo_users_ensure
     from tuopin.assistance.models import HealthInsurance
@@ -176,12 +88,8 @@ def prepare() -> None:
         )
     if HealthInsurance.objects.exists():
         return
-    try:
-        from tuopin.assistance.seed import seed_ledgers
-    except ImportError:  # the seed part (branch ledger-seed) not merged yet
-        rows = timed("stand-in ledgers (INSERT ... SELECT)", lambda: stand_in_ledgers(ARGS.year))
-        say(f"stand-in ledgers: {rows:,} rows")
-        return
+    from tuopin.assistance.seed import seed_ledgers
+
     timed("seed_ledgers", lambda: seed_ledgers(year=ARGS.year, seed=1))
 
 
