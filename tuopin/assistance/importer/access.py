@@ -22,8 +22,8 @@ def importable_kinds(user, region_code: str | None = None) -> list[str]:
         if region_code and not region_code.startswith(significant_prefix(assignment.region_id)):
             continue
         if assignment.role == Role.SECTOR:
-            if assignment.department:  # a sector user without a department keeps no ledger
-                allowed.update(kind.code for kind in kinds_of_department(assignment.department))
+            # kinds.py's rule: a department's own kinds (blank: every kind, as it reads).
+            allowed.update(kind.code for kind in kinds_of_department(assignment.department))
         else:
             allowed.update(KINDS)
     return [code for code in KINDS if code in allowed and code in LAYOUTS]

@@ -1,7 +1,6 @@
 """docs/formats/ledgers.md, written from the layouts themselves (a test keeps the two the
 same), and the sample file of every kind under docs/formats/samples/."""
 
-import csv
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from tuopin.assistance.layouts.base import (
 )
 from tuopin.assistance.layouts.education import in_province
 from tuopin.assistance.layouts.payments import period
+from tuopin.core.spreadsheets import csv_writer
 from tuopin.registry.idnumbers import make_id_number
 from tuopin.registry.interchange import values as v
 
@@ -223,6 +223,6 @@ def write_samples(directory: Path) -> list[Path]:
     for code, layout in LAYOUTS.items():
         path = directory / f"{code}.csv"
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            csv.writer(handle).writerows(sample_rows(layout))
+            csv_writer(handle).writerows(sample_rows(layout))
         written.append(path)
     return written
