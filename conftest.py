@@ -162,7 +162,13 @@ def make_user(shangqiu):
 
     counter = iter(range(1, 10_000))
 
-    def make(role: str, region_code: str, username: str | None = None, password="Shangqiu#2018"):
+    def make(
+        role: str,
+        region_code: str,
+        username: str | None = None,
+        password="Shangqiu#2018",
+        department: str = "",
+    ):
         region = Region.objects.get(code=region_code)
         return user_create(
             acting_user=None,
@@ -170,6 +176,7 @@ def make_user(shangqiu):
             password=password,
             role=role,
             region=region,
+            department=department,
         )
 
     return make

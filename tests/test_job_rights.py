@@ -49,6 +49,8 @@ def _region_for(role: str) -> str:
 def scene(make_user, tmp_path, settings):
     village = first_village(RENHE)
     users = {role: make_user(role, _region_for(role)) for role in Role.values}
+    # The sector user keeps the education ledgers, which the import probe loads.
+    users[Role.SECTOR] = make_user(Role.SECTOR, _region_for(Role.SECTOR), department="education")
     owner = make_user(Role.COUNTY_OFFICE, MINQUAN, username="owner")
     batch = Batch.objects.create(kind="exit", region=village, created_by=users[Role.VILLAGE])
     policy = PolicyVersion.objects.order_by("pk").first()

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tuopin.accounts.roles import Role
+from tuopin.accounts.roles import Department, Role
 from tuopin.core.forms import bootstrap
 from tuopin.core.regioncodes import expand_code
 from tuopin.regions.models import Region
@@ -21,6 +21,12 @@ class AssignmentForm(BootstrapForm):
         help_text=_("12 位代码或其前 4/6/9 位，例如 411421 = 民权县"),
     )
     organisation = forms.CharField(label=_("单位"), max_length=128, required=False)
+    department = forms.ChoiceField(
+        label=_("行业部门"),
+        choices=[("", "—"), *Department.choices],
+        required=False,
+        help_text=_("仅“行业部门”角色：其维护和查看的行业台账"),
+    )
 
     def clean_region(self) -> Region:
         text = self.cleaned_data["region"]
@@ -36,4 +42,12 @@ class UserCreateForm(AssignmentForm):
     full_name = forms.CharField(label=_("姓名"), max_length=150, required=False)
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, min_length=8)
 
-    field_order = ["username", "full_name", "password", "role", "region", "organisation"]
+    field_order = [
+        "username",
+        "full_name",
+        "password",
+        "role",
+        "region",
+        "department",
+        "organisation",
+    ]

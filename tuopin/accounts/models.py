@@ -23,8 +23,8 @@ class Assignment(models.Model):
         related_name="assignments",
     )
     organisation = models.CharField(_("单位"), max_length=128, blank=True)
-    # Only for 行业部门: the department whose ledgers the user keeps (blank: all of them,
-    # for the office roles, which read every ledger of their region).
+    # Only for 行业部门: the department whose ledgers the user keeps and reads (blank for
+    # every other role; a sector user without one keeps and reads no ledger).
     department = models.CharField(
         _("行业部门"), max_length=16, choices=Department.choices, blank=True
     )

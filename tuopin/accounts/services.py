@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tuopin.accounts.models import ApiToken, Assignment
-from tuopin.accounts.roles import OVERSIGHT_ROLES, ROLE_LEVELS, Permission, Role
+from tuopin.accounts.roles import OVERSIGHT_ROLES, ROLE_LEVELS, Department, Permission, Role
 from tuopin.accounts.selectors import (
     access_region,
     forget_assignments,
@@ -39,6 +39,7 @@ def user_create(
     role: str,
     region: Region,
     organisation: str = "",
+    department: str = "",
     password_hash: str = "",
 ):
     """A new user with a first assignment; the password must pass the validators.
@@ -71,16 +72,23 @@ def user_create(
         user._history_user = acting_user
         user.save()
         assignment_grant(
-            acting_user=acting_user, user=user, role=role, region=region, organisation=organisation
+            acting_user=acting_user,
+            user=user,
+            role=role,
+            region=region,
+            organisation=organisation,
+            department=department,
         )
     return user
 
 
 def assignment_grant(
-    *, acting_user, user, role: str, region: Region, organisation: str = ""
+    *, acting_user, user, role: str, region: Region, organisation: str = "", department: str = ""
 ) -> Assignment:
     """Give `user` a role in `region`; the role must fit the region's level. Nobody grants
-    a role to themselves: with two roles one person could take two review steps."""
+    a role to themselves: with two roles one person could take two review steps.
+    `department`: for a 行业部门 user, the department whose ledgers they keep (without one
+    they keep and read none); no other role has one."""
     if acting_user is not None and acting_user.pk == user.pk:
         raise TuopinError(
             "assignment_self_grant",
@@ -92,6 +100,7 @@ def assignment_grant(
         raise TuopinError(
             "role_unknown", f"未知角色：{role}", f"unknown role: {role}", field="role"
         )
+    _check_department(role, department)
     if region.level not in ROLE_LEVELS[role]:
         levels = "、".join(ROLE_LEVELS[role])
         raise TuopinError(
@@ -118,11 +127,30 @@ def assignment_grant(
     existing = Assignment.objects.filter(user=user, role=role, region=region).first()
     if existing is not None:
         return existing
-    assignment = Assignment(user=user, role=role, region=region, organisation=organisation)
+    assignment = Assignment(
+        user=user, role=role, region=region, organisation=organisation, department=department
+    )
     assignment._history_user = acting_user
     assignment.save()
     forget_assignments(user)
     return assignment
+
+
+def _check_department(role: str, department: str) -> None:
+    if department and department not in Department.values:
+        raise TuopinError(
+            "department_unknown",
+            f"未知的行业部门：{department}",
+            f"unknown department: {department}",
+            field="department",
+        )
+    if department and role != Role.SECTOR:
+        raise TuopinError(
+            "department_not_for_role",
+            "只有“行业部门”角色需要选择部门",
+            "only the sector role has a department",
+            field="department",
+        )
 
 
 def _is_city_or_cli(acting_user) -> bool:

@@ -118,6 +118,7 @@ def user_new(request):
                 role=data["role"],
                 region=data["region"],
                 organisation=data["organisation"],
+                department=data["department"],
             )
         except TuopinError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -141,6 +142,7 @@ def user_detail(request, user_id: int):
                 role=data["role"],
                 region=data["region"],
                 organisation=data["organisation"],
+                department=data["department"],
             )
         except TuopinError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)

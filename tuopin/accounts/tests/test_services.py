@@ -228,6 +228,16 @@ def test_the_users_command_reports_errors_in_both_languages(shangqiu):
     assert User.objects.get(username="cmduser").assignments.get().region_id == MINQUAN
 
 
+def test_the_users_command_gives_a_sector_user_its_department(shangqiu):
+    common = ["--password", "Shangqiu#2018", "--role", Role.SECTOR, "--region", "411421"]
+    call_command("users", "create", "weijian", *common, "--department", "health")
+    assert User.objects.get(username="weijian").assignments.get().department == "health"
+    with pytest.raises(CommandError) as error:
+        call_command("users", "create", "nowhere", *common, "--department", "police")
+    assert "未知的行业部门" in str(error.value) and "unknown department" in str(error.value)
+    assert not User.objects.filter(username="nowhere").exists()
+
+
 # ---------------------------------------------------------------- API tokens
 
 

@@ -112,3 +112,29 @@ def test_roles_without_users_manage_see_no_user_pages(make_user):
     client = login(make_user(Role.TOWNSHIP, RENHE))
     assert client.get(reverse("accounts:users")).status_code == 403
     assert client.get(reverse("accounts:user_new")).status_code == 403
+
+
+def test_a_county_office_creates_a_sector_user_of_one_department(make_user):
+    """A 行业部门 user is role + department + region; the page names the department, and a
+    department on any other role is refused with the field named."""
+    client = login(make_user(Role.COUNTY_OFFICE, MINQUAN))
+    form = {
+        "username": "jiaoyu",
+        "password": "Shangqiu#2018",
+        "role": Role.SECTOR,
+        "region": MINQUAN,
+        "department": "education",
+        "organisation": "民权县教育局",
+    }
+    response = client.post(reverse("accounts:user_new"), form)
+    created = get_user_model().objects.get(username="jiaoyu")
+    assert Assignment.objects.get(user=created).department == "education"
+    page = client.get(response["Location"]).content.decode()
+    assert "行业部门（教育局）" in page
+    refused = client.post(
+        reverse("accounts:user_new"),
+        {**form, "username": "cunguan", "role": Role.COUNTY_OFFICE},
+    )
+    assert refused.status_code == 200
+    assert "只有“行业部门”角色需要选择部门" in refused.content.decode()
+    assert not get_user_model().objects.filter(username="cunguan").exists()

@@ -19,10 +19,12 @@ class Command(BaseCommand):
         create.add_argument("--role", required=True)
         create.add_argument("--region", required=True, help="区划代码或前缀")
         create.add_argument("--organisation", default="")
+        create.add_argument("--department", default="", help="行业部门（仅 sector 角色）")
         grant = sub.add_parser("grant", help="给已有用户再分配一个角色")
         grant.add_argument("username")
         grant.add_argument("--role", required=True)
         grant.add_argument("--region", required=True)
+        grant.add_argument("--department", default="", help="行业部门（仅 sector 角色）")
         token = sub.add_parser("token", help="创建接口令牌（只显示一次）")
         token.add_argument("username")
         token.add_argument("--name", default="api")
@@ -62,6 +64,7 @@ class Command(BaseCommand):
             role=options["role"],
             region=self._region(options["region"]),
             organisation=options["organisation"],
+            department=options["department"],
         )
         self.stdout.write(f"已创建用户 {user.username} (user created)")
 
@@ -71,6 +74,7 @@ class Command(BaseCommand):
             user=self._user(options["username"]),
             role=options["role"],
             region=self._region(options["region"]),
+            department=options["department"],
         )
         self.stdout.write(f"已分配 {assignment} (assignment granted)")
 
