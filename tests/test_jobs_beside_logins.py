@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from conftest import MINQUAN, RENHE, SUIXIAN, first_village
 from tuopin.accounts.roles import Role
-from tuopin.core.jobs import job_claim_next, job_run
+from tuopin.core.jobs import JobContext, job_claim_next, job_run
 from tuopin.core.models import Job, JobStatus
 from tuopin.core.services import job_enqueue
 from tuopin.registry.interchange.exporter import export_registry, households_under
@@ -118,7 +118,34 @@ class Traffic:
             time.sleep(0.2)
 
 
-def test_logins_and_edits_succeed_while_an_import_and_its_recount_run(make_user, tmp_path):
+def hold_mid_import(monkeypatch, traffic: Traffic, logins: int = 2, most: float = 60) -> None:
+    """The first time the import reports progress past reading (5) and short of its last
+    chunk (90), it waits, up to `most` seconds, for `logins` logins to finish at that
+    point. How many logins fall into that stretch on their own depends on the machine's
+    speed and load; waiting there makes the test ask the same thing every time: can
+    people log in while the import is under way? Where the import held the database's
+    write lock there, no login could finish and the wait runs out."""
+    original = JobContext.progress
+    held = threading.Event()
+
+    def progress(self, percent, message=""):
+        original(self, percent, message)
+        if self.job.pk != traffic.import_job or held.is_set() or not 5 <= percent < 90:
+            return
+        held.set()
+        deadline = time.monotonic() + most
+        while time.monotonic() < deadline:
+            with traffic.lock:
+                if len([p for p in traffic.during_import if 5 <= p < 90]) >= logins:
+                    return
+            time.sleep(0.05)
+
+    monkeypatch.setattr(JobContext, "progress", progress)
+
+
+def test_logins_and_edits_succeed_while_an_import_and_its_recount_run(
+    make_user, tmp_path, monkeypatch
+):
     county = make_user(Role.COUNTY_OFFICE, MINQUAN, username="importer")
     editor = make_user(Role.COUNTY_OFFICE, SUIXIAN, username="editor")
     village = first_village(RENHE).code
@@ -141,6 +168,7 @@ def test_logins_and_edits_succeed_while_an_import_and_its_recount_run(make_user,
     )
     traffic = Traffic()
     traffic.import_job = job.pk
+    hold_mid_import(monkeypatch, traffic)
     for user in people:
         traffic.start(traffic.log_in_and_out, user.username)
     traffic.start(traffic.edit, editor, edited.pk)
@@ -174,8 +202,5 @@ def test_logins_and_edits_succeed_while_an_import_and_its_recount_run(make_user,
     # People logged in while the import was still reading and checking its file (its
     # progress from "reading", 5, and short of the last chunk, 94), not only once it had
     # finished writing: on SQLite the write lock is no longer held while the file is read.
-    # Progress moves 5 -> ~60 -> 94 in chunks of 1,000 households, so the window past 5 is
-    # a fraction of a second; several logins at 5 (each ~0.3 s) show the same, without a
-    # race: a login cannot complete in the instant between "reading" and a lock taken at
-    # the import's start, which is what the old code did.
+    # The import waits at its first such progress report for them (hold_mid_import).
     assert len([p for p in traffic.during_import if 5 <= p < 90]) >= 2, traffic.during_import
