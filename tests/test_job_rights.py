@@ -74,6 +74,7 @@ def scene(make_user, tmp_path, settings):
             "registry.export": {"format": "xlsx"},
             "registry.import": {"upload": upload, "dry_run": True},
             "assistance.ledger_import": {"kind": "student", "upload": upload, "dry_run": True},
+            "assistance.coverage": {"year": 2018},
             "registry.quality": {"year": 2018},
             "policy.evaluate": {"policy": policy.pk, "year": 2018, "level": "household"},
             "policy.ledger": {"run": run.pk, "ledger": "shortfall"},

@@ -133,6 +133,7 @@ def scorecard(request):
             "as_of": card.as_of,
             "drills_down": card.columns != [region],
             "snapshot": snapshot,
+            "may_refresh": has_permission(request.user, Permission.JOBS_RUN, region.code),
         },
     )
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from tuopin.accounts.demo import DEMO_COUNTY
 from tuopin.assistance import models as ledgers
+from tuopin.assistance.coverage.snapshot import coverage_refresh
 from tuopin.assistance.enums import ReviewStatus
 from tuopin.assistance.seed import seed_ledgers
 
@@ -68,6 +69,8 @@ def ledger_demo(
         ).count()
         for model in LEDGERS_WITH_REVIEW
     )
+    # The coverage scorecard reads stored counts: counted once here, as a job would.
+    coverage_refresh(prefix=prefix, year=year)
     planted = sum(result["planted"].values())
     say(
         f"行业台账 {result['total']:,} 行，待审核 {pending:,} 条，故意的核查问题 {planted:,} 处 "

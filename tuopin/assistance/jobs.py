@@ -1,4 +1,5 @@
-"""Background job of the assistance app: importing a department spreadsheet."""
+"""Background jobs of the assistance app: importing a department spreadsheet, and
+recounting the coverage checks (queued after every import that wrote rows)."""
 
 from pathlib import Path
 
@@ -6,11 +7,14 @@ from django.conf import settings
 from django.urls import reverse
 from pydantic import BaseModel, ConfigDict, Field
 
+from tuopin.assistance.coverage import DEFAULT_YEAR
+from tuopin.assistance.coverage.snapshot import coverage_refresh
 from tuopin.assistance.importer import import_ledger, open_ledger_table
 from tuopin.assistance.importer.access import require_importable
 from tuopin.assistance.layouts import layout_of
 from tuopin.core.jobs import JobContext, job_handler
 from tuopin.core.regioncodes import significant_prefix
+from tuopin.core.services import job_enqueue
 from tuopin.registry.interchange.report import write_error_report
 
 REPORT_NAME = "台账导入结果.xlsx"
@@ -60,6 +64,16 @@ def ledger_import_job(context: JobContext) -> dict:
         region_code=context.job.region_code,
         progress=lambda percent, message: context.progress(10 + percent * 0.85, message),
     )
+    if report.written:
+        # The scorecard's stored counts: recounted by a job of their own, for the years
+        # the file touched, in the job's region (rows elsewhere were refused).
+        for year in sorted(report.years) or [DEFAULT_YEAR]:
+            job_enqueue(
+                acting_user=context.job.owner,
+                kind="assistance.coverage",
+                region_code=context.job.region_code,
+                params={"year": year},
+            )
     if report.errors or report.warnings:
         table = open_ledger_table(source, layout_of(params["kind"]))
         write_error_report(source, report, context.result_path(REPORT_NAME), table=table)
@@ -81,3 +95,25 @@ def ledger_import_job(context: JobContext) -> dict:
             "warnings": details["warnings"][:MESSAGES_KEPT],
         },
     }
+
+
+class CoverageParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    year: int = Field(default=DEFAULT_YEAR, ge=2014, le=2100)
+
+
+@job_handler(
+    "assistance.coverage",
+    label_zh="统计覆盖核查",
+    label_en="Count coverage-check findings",
+    permission="registry.view",
+    params=CoverageParams,
+    resumable=True,
+)
+def coverage_job(context: JobContext) -> dict:
+    """Recount every coverage check for the job's region and year (the scorecard reads
+    the stored counts; live counting a city takes tens of seconds)."""
+    year = int(context.params.get("year", DEFAULT_YEAR))
+    context.progress(5, f"{year}")
+    coverage_refresh(prefix=significant_prefix(context.job.region_code), year=year)
+    return {"year": year}

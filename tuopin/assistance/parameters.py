@@ -167,7 +167,7 @@ PARAMETERS: dict[str, Parameter] = {
             "Compulsory schooling to age",
             "岁",
             15,
-            "domain.md §4.1.3",
+            "国务院扶贫办贫困退出标准（义务教育有保障）",
         ),
         _p(
             "aid_preschool_care_fee",

@@ -86,6 +86,16 @@ def test_an_upload_is_imported_by_a_job_with_its_result_page_and_report(
     # The report is the uploader's own rows with their messages: theirs to download.
     download = client.get(reverse("web:job_download", args=[job.pk]))
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+    # The import queued the coverage recount of its year; the scorecard then reads the
+    # stored counts, and offers the recount to whoever may run jobs there.
+    recount = Job.objects.get(kind="assistance.coverage")
+    assert (recount.region_code, recount.params) == (MINQUAN, {"year": 2018})
+    card = reverse("assistance:coverage") + f"?region={MINQUAN}&year=2018"
+    worker_loop(once=True, heartbeat=False)  # (a no-op if the first run took it too)
+    recount.refresh_from_db()
+    assert recount.status == JobStatus.SUCCEEDED, recount.error
+    page = client.get(card).content.decode()
+    assert "统计于" in page and 'value="assistance.coverage"' in page
 
 
 def test_a_job_for_another_departments_ledger_or_county_is_refused(education, tmp_path):
