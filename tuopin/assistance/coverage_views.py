@@ -29,7 +29,8 @@ from tuopin.accounts.selectors import (
 from tuopin.assistance.coverage import DEFAULT_YEAR, checks_for_department, coverage_list
 from tuopin.assistance.coverage.framework import analytic_queries
 from tuopin.assistance.coverage.snapshot import coverage_scorecard
-from tuopin.assistance.params import SETTABLE_LEVELS, parameter_resolve, parameter_set
+from tuopin.assistance.parameters import PARAMETERS
+from tuopin.assistance.params import may_set_parameter, parameter_resolve, parameter_set
 from tuopin.audit.models import AccessKind
 from tuopin.audit.services import access_log_record
 from tuopin.core.errors import TuopinError
@@ -250,22 +251,15 @@ def check_download(request, check: str):
     )
 
 
-def _may_set(user, region: Region) -> bool:
-    return region.level in SETTABLE_LEVELS and (
-        has_permission(user, Permission.ASSISTANCE_EDIT, region.code)
-        or has_permission(user, Permission.POLICY_EDIT, region.code)
-    )
-
-
 @login_required
 def parameters(request):
     """The parameters in force for a year at a region; an edit form for those who may."""
     require_permission(request.user, Permission.REGISTRY_VIEW)
     region = _region(request)
     year = _year(request)
-    may_set = _may_set(request.user, region)
+    settable = {code for code in PARAMETERS if may_set_parameter(request.user, code, region)}
     if request.method == "POST":
-        if not may_set:
+        if request.POST.get("code", "") not in settable:
             raise PermissionDenied("没有权限：维护台账参数 (permission required: assistance.edit)")
         try:
             parameter_set(
@@ -291,7 +285,10 @@ def parameters(request):
             "breadcrumbs": _breadcrumbs(request.user, region),
             "year": year,
             "years": YEARS,
-            "rows": list(resolved.values()),
-            "may_set": may_set,
+            "rows": [
+                {"item": item, "settable": item.parameter.code in settable}
+                for item in resolved.values()
+            ],
+            "may_set": bool(settable),
         },
     )

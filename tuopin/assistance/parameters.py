@@ -382,3 +382,25 @@ PARAMETERS: dict[str, Parameter] = {
         ),
     ]
 }
+
+
+# Which department's ledgers a parameter governs (by code prefix): a 行业部门 user sets only
+# those of their department; a parameter of none (the office's own) only the offices set.
+DEPARTMENT_OF_PREFIX = (
+    (("working_age", "training_", "post_", "posts_"), "hrss"),
+    (("loan_", "borrower_", "npl_"), "finance"),
+    (("school_", "aid_", "terms_"), "education"),
+    (("reimbursement",), "health"),
+    (("renovation_",), "housing"),
+    (("pv_",), "energy"),
+    (("ranger_",), "forestry"),
+    (("disability_",), "disabled"),
+    (("dibao_", "tekun_"), "civil"),
+)
+
+
+def parameter_department(code: str) -> str:
+    for prefixes, department in DEPARTMENT_OF_PREFIX:
+        if code.startswith(prefixes):
+            return department
+    return ""

@@ -15,11 +15,12 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from tuopin.accounts.roles import Permission
-from tuopin.accounts.selectors import has_permission
+from tuopin.accounts.roles import ROLE_PERMISSIONS, Permission, Role
+from tuopin.accounts.selectors import user_assignments
 from tuopin.assistance.models import LedgerParameter
-from tuopin.assistance.parameters import PARAMETERS, Parameter
+from tuopin.assistance.parameters import PARAMETERS, Parameter, parameter_department
 from tuopin.core.errors import TuopinError
+from tuopin.core.regioncodes import significant_prefix
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 
@@ -81,13 +82,33 @@ def _invalid(code: str, zh: str, en: str, field: str) -> TuopinError:
     return TuopinError(code, zh, en, field=field)
 
 
+def may_set_parameter(user, code: str, region: Region) -> bool:
+    """At a city or county: an office that maintains ledgers or policy there
+    (ASSISTANCE_EDIT, POLICY_EDIT), or a 行业部门 user there for their own department's
+    parameters (parameters.parameter_department)."""
+    if region.level not in SETTABLE_LEVELS:
+        return False
+    if user.is_superuser:
+        return True
+    department = parameter_department(code)
+    for assignment in user_assignments(user):
+        if not region.code.startswith(significant_prefix(assignment.region_id)):
+            continue
+        granted = ROLE_PERMISSIONS[assignment.role]
+        if assignment.role == Role.SECTOR:
+            if assignment.department and assignment.department == department:
+                return True
+        elif Permission.ASSISTANCE_EDIT in granted or Permission.POLICY_EDIT in granted:
+            return True
+    return False
+
+
 def parameter_set(
     *, acting_user, code: str, region: Region, year: int, value, note: str = ""
 ) -> LedgerParameter:
     """Set a parameter for a city or county from `year` on (history kept by the model).
 
-    Allowed to users who maintain ledgers (ASSISTANCE_EDIT) or policy (POLICY_EDIT) at
-    that region."""
+    Allowed as `may_set_parameter` says."""
     if code not in PARAMETERS:
         raise _invalid(
             "ledger_parameter_unknown",
@@ -102,11 +123,11 @@ def parameter_set(
             "ledger parameters are set for a city or a county only",
             "region",
         )
-    if acting_user is not None and not (
-        has_permission(acting_user, Permission.ASSISTANCE_EDIT, region.code)
-        or has_permission(acting_user, Permission.POLICY_EDIT, region.code)
-    ):
-        raise PermissionDenied("没有权限：维护台账参数 (permission required: assistance.edit)")
+    if acting_user is not None and not may_set_parameter(acting_user, code, region):
+        raise PermissionDenied(
+            "没有权限：只能设置本部门、本区域的台账参数 "
+            "(you may set only your department's ledger parameters in your region)"
+        )
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise _invalid(
             "ledger_parameter_year",

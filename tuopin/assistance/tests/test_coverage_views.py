@@ -142,6 +142,23 @@ def test_parameter_page_shows_unconfirmed_defaults_and_saves(client, make_user):
     assert "取值“-1”无效" in bad.content.decode()
 
 
+def test_a_sector_user_sets_only_its_own_departments_parameters(client, make_user):
+    finance = make_user(Role.SECTOR, MINQUAN, department="finance")
+    minquan = Region.objects.get(code=MINQUAN)
+    parameter_set(acting_user=finance, code="loan_amount_max", region=minquan, year=2018, value=4)
+    for other in ("dibao_standard", "income_measures_min"):  # 民政's, the office's own
+        with pytest.raises(PermissionDenied):
+            parameter_set(acting_user=finance, code=other, region=minquan, year=2018, value=1)
+    url = reverse("assistance:coverage_parameters")
+    page = _login(client, finance).get(url, {"region": MINQUAN, "year": 2018}).content.decode()
+    rows = {chunk.split('"')[0]: chunk for chunk in page.split('data-parameter="')[1:]}
+    assert 'name="value"' in rows["loan_amount_max"] and 'name="value"' in rows["npl_village_max"]
+    assert 'name="value"' not in rows["dibao_standard"]
+    refused = client.post(url, {"region": MINQUAN, "code": "dibao_standard", "value": "1"})
+    assert refused.status_code == 403
+    assert parameter_values(2018, MINQUAN)["dibao_standard"] == 3450
+
+
 def test_parameter_page_read_only_for_township_and_refuses_posts(client, make_user):
     township = make_user(Role.TOWNSHIP, RENHE)
     url = reverse("assistance:coverage_parameters")
