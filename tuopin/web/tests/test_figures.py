@@ -221,6 +221,12 @@ def test_every_demo_role_has_a_home_page_with_its_work(make_user):
     propose = reverse("cases:propose")
     assert propose in login(make_user(Role.VILLAGE, village)).get("/").content.decode()
     assert propose not in login(make_user(Role.HOTLINE, CITY)).get("/").content.decode()
+    # Whoever reads the sector ledgers is offered their coverage checks; the hotline not.
+    coverage = f'href="{reverse("assistance:coverage")}"'
+    assert coverage in login(make_user(Role.COUNTY_OFFICE, MINQUAN)).get("/").content.decode()
+    health = make_user(Role.SECTOR, MINQUAN, department="health")
+    assert coverage in login(health).get("/").content.decode()
+    assert coverage not in login(make_user(Role.HOTLINE, CITY)).get("/").content.decode()
 
 
 def test_the_city_summary_sums_the_runs_each_county_ran_itself(make_user):
