@@ -89,7 +89,7 @@ fuzz: install
 	$(BIN)/tuopin migrate --no-input -v 0; \
 	$(BIN)/tuopin regions load >/dev/null; \
 	$(BIN)/tuopin demo_users >/dev/null; \
-	$(BIN)/tuopin seed --households 200 --region 411421 --seed 1 --if-empty -v 0; \
+	$(BIN)/tuopin seed --households 200 --region 411421 --seed 1 --if-empty --ledgers -v 0; \
 	token=$$($(BIN)/tuopin users token $(FUZZ_USER) --name fuzz | tail -n 1); \
 	$(BIN)/python -m tuopin.api.fuzz config $(FUZZ_USER) $$dir/schemathesis.toml; \
 	$(BIN)/tuopin runserver --noreload 127.0.0.1:$(FUZZ_PORT) >$$dir/server.log 2>&1 & server=$$!; \
