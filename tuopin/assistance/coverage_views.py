@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,8 +31,7 @@ from tuopin.assistance.coverage.framework import analytic_queries
 from tuopin.assistance.coverage.snapshot import coverage_scorecard
 from tuopin.assistance.parameters import PARAMETERS
 from tuopin.assistance.params import may_set_parameter, parameter_resolve, parameter_set
-from tuopin.audit.models import AccessKind
-from tuopin.audit.services import access_log_record
+from tuopin.audit.downloads import logged_xlsx_download
 from tuopin.core.errors import TuopinError
 from tuopin.core.labels import label_for
 from tuopin.core.regioncodes import expand_code
@@ -233,21 +232,14 @@ def check_download(request, check: str):
             for column, value in enumerate(values):
                 sheet.write_string(header + written, column, value)
     workbook.close()
-    output.seek(0)
-    access_log_record(
-        kind=AccessKind.EXPORT,
-        user=request.user,
-        request=request,
+    return logged_xlsx_download(
+        request,
+        output,
+        filename=f"coverage-{found.code}-{region.prefix}-{year}.xlsx",
         region_code=region.code,
         object_type="coverage_check",
         object_id=found.code,
         detail=f"覆盖核查 {found.label_zh}，{year} 年，{written} {found.unit_info.label_zh}",
-    )
-    return FileResponse(
-        output,
-        as_attachment=True,
-        filename=f"coverage-{found.code}-{region.prefix}-{year}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
 

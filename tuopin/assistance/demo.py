@@ -13,23 +13,6 @@ from tuopin.assistance.seed import seed_ledgers
 
 # Entries of each ledger left waiting for review, at least (the seed leaves about 1%).
 PENDING_PER_LEDGER = 3
-LEDGERS_WITH_REVIEW = (
-    ledgers.EmploymentRecord,
-    ledgers.PublicWelfarePost,
-    ledgers.Trainee,
-    ledgers.Loan,
-    ledgers.StudentEnrolment,
-    ledgers.DropoutCase,
-    ledgers.HealthInsurance,
-    ledgers.DoctorContract,
-    ledgers.ChronicCard,
-    ledgers.HospitalSettlement,
-    ledgers.HousingRenovation,
-    ledgers.Ranger,
-    ledgers.DisabilityCertificate,
-    ledgers.SocialAssistance,
-    ledgers.Payment,
-)
 
 
 def ledger_demo(
@@ -52,7 +35,7 @@ def ledger_demo(
     ):
         return None
     result = seed_ledgers(region_prefix=prefix, year=year, seed=seed)
-    for model in LEDGERS_WITH_REVIEW:
+    for model in ledgers.ledger_entry_models():
         # The first few entries of each ledger (by person, so the same ones every time).
         first = (
             model.objects.filter(region__code__startswith=prefix, year=year)
@@ -67,7 +50,7 @@ def ledger_demo(
         model.objects.filter(
             region__code__startswith=prefix, review_status=ReviewStatus.PENDING
         ).count()
-        for model in LEDGERS_WITH_REVIEW
+        for model in ledgers.ledger_entry_models()
     )
     # The coverage scorecard reads stored counts: counted once here, as a job would.
     coverage_refresh(prefix=prefix, year=year)

@@ -306,23 +306,7 @@ class _Seeder:
         self.execute(f"DELETE FROM assistance_loanrepayment WHERE loan_id IN ({loans})")
         self.execute(f"DELETE FROM assistance_loancheck WHERE loan_id IN ({loans})")
         self.execute(f"DELETE FROM assistance_employmentservice WHERE record_id IN ({records})")
-        for model in (
-            ledgers.Payment,
-            ledgers.Loan,
-            ledgers.Trainee,
-            ledgers.EmploymentRecord,
-            ledgers.PublicWelfarePost,
-            ledgers.StudentEnrolment,
-            ledgers.DropoutCase,
-            ledgers.HealthInsurance,
-            ledgers.DoctorContract,
-            ledgers.ChronicCard,
-            ledgers.HospitalSettlement,
-            ledgers.HousingRenovation,
-            ledgers.Ranger,
-            ledgers.DisabilityCertificate,
-            ledgers.SocialAssistance,
-        ):
+        for model in ledgers.ledger_entry_models():
             self.execute(f"DELETE FROM {model._meta.db_table} WHERE {region} AND {years}")
         # The deaths and moves a previous run planted are undone (the registry as it was).
         events = (
@@ -1272,8 +1256,7 @@ def seed_ledgers(
     Returns ``rows`` (per table; payments per kind as ``payment:KIND``), ``total``,
     ``planted`` (count per kind of ``PLANTED``), ``planted_ids`` (per kind, the ID numbers
     of the people, or for ``HOUSEHOLD_PROBLEMS`` the household numbers, sorted),
-    ``measures`` (what ``measures_sync`` did, or
-    None while it is not wired) and ``seconds``. ``progress`` is called after each ledger
+    ``measures`` (what ``measures_sync`` did) and ``seconds``. ``progress`` is called after each ledger
     with ``{"step", "steps", "ledger", "rows", "seconds"}``."""
     started = time.monotonic()
     if not re.fullmatch(r"[0-9]{0,12}", region_prefix):
@@ -1315,7 +1298,7 @@ def seed_ledgers(
                     "seconds": round(time.monotonic() - started, 1),
                 }
             )
-    analyze(*[m for m in _ledger_models()])
+    analyze(*ledgers.ledger_entry_models())
     measures = measures_sync(region_prefix=prefix, years=[year - 2, year - 1, year])
     if seeder.planted.get("paid_after_death") or seeder.planted.get("paid_after_moving_out"):
         from tuopin.registry.totals import totals_refresh
@@ -1326,19 +1309,6 @@ def seed_ledgers(
         "total": sum(seeder.rows.values()),
         "planted": seeder.planted,
         "planted_ids": {kind: sorted(who) for kind, who in seeder.planted_ids.items()},
-        "measures": measures if measures is None or isinstance(measures, dict) else str(measures),
+        "measures": measures,
         "seconds": round(time.monotonic() - started, 1),
     }
-
-
-def _ledger_models():
-    return [
-        ledgers.Payment,
-        ledgers.HealthInsurance,
-        ledgers.DoctorContract,
-        ledgers.EmploymentRecord,
-        ledgers.StudentEnrolment,
-        ledgers.Loan,
-        ledgers.SocialAssistance,
-        ledgers.DisabilityCertificate,
-    ]

@@ -11,7 +11,6 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -53,8 +52,7 @@ from tuopin.assistance.services import (
     ledger_id_reveal,
     typed_kinds,
 )
-from tuopin.audit.models import AccessKind
-from tuopin.audit.services import access_log_record
+from tuopin.audit.downloads import logged_xlsx_download
 from tuopin.core.errors import OutOfScope, TuopinError
 from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.registry.selectors import access_household, keyset_page
@@ -164,23 +162,15 @@ def ledger_download(request, kind: str):
         for column, value in enumerate(values):
             sheet.write_string(1 + written, column, str(value))
     workbook.close()
-    output.seek(0)
-    access_log_record(
-        kind=AccessKind.EXPORT,
-        user=request.user,
-        request=request,
-        region_code=filters.get("region_prefix", "").ljust(12, "0")
-        if filters.get("region_prefix")
-        else None,
+    prefix = filters.get("region_prefix")
+    return logged_xlsx_download(
+        request,
+        output,
+        filename=f"ledger-{ledger.code}.xlsx",
+        region_code=prefix.ljust(12, "0") if prefix else None,
         object_type="ledger",
         object_id=ledger.code,
         detail=f"行业台账 {ledger.label_zh}，{written} 条",
-    )
-    return FileResponse(
-        output,
-        as_attachment=True,
-        filename=f"ledger-{ledger.code}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
 

@@ -9,7 +9,7 @@ import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -21,8 +21,7 @@ from tuopin.accounts.selectors import (
     require_permission,
     top_regions,
 )
-from tuopin.audit.models import AccessKind
-from tuopin.audit.services import access_log_record
+from tuopin.audit.downloads import logged_xlsx_download
 from tuopin.core.errors import TuopinError
 from tuopin.core.regioncodes import expand_code
 from tuopin.core.spreadsheets import workbook as new_workbook
@@ -182,19 +181,12 @@ def check_download(request, check: str):
         for column, name in enumerate(fields):
             sheet.write_string(header + written, column, str(row[name] or ""))
     workbook.close()
-    output.seek(0)
-    access_log_record(
-        kind=AccessKind.EXPORT,
-        user=request.user,
-        request=request,
+    return logged_xlsx_download(
+        request,
+        output,
+        filename=f"quality-{found.code}-{region.prefix}-{year}.xlsx",
         region_code=region.code,
         object_type="quality_check",
         object_id=found.code,
         detail=f"疑点数据 {found.label_zh}，{year} 年，{written} 户",
-    )
-    return FileResponse(
-        output,
-        as_attachment=True,
-        filename=f"quality-{found.code}-{region.prefix}-{year}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

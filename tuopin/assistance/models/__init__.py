@@ -23,6 +23,12 @@ from tuopin.assistance.models.parameters import LedgerParameter
 from tuopin.assistance.models.payments import Payment
 from tuopin.assistance.models.social import DisabilityCertificate, SocialAssistance
 
+
+def ledger_entry_models() -> list[type[LedgerEntry]]:
+    """Every ledger whose rows concern a person or household (the LedgerEntry tables)."""
+    return LedgerEntry.__subclasses__()
+
+
 __all__ = [
     "ChronicCard",
     "CoverageCount",
@@ -49,4 +55,5 @@ __all__ = [
     "StudentEnrolment",
     "Trainee",
     "TrainingCourse",
+    "ledger_entry_models",
 ]

@@ -170,11 +170,12 @@ class Command(BaseCommand):
             self.stdout.write("故意的核查问题 (planted coverage problems):")
             for kind, count in result["planted"].items():
                 self.stdout.write(f"  {PLANTED[kind]} ({kind}): {count:,}")
-            if result["measures"] is None:
-                self.stdout.write(
-                    "帮扶措施未同步：台账导入部分尚未接入 (measures not synced: the ledger "
-                    "import part is not wired in yet)"
-                )
+            measures = result["measures"]
+            self.stdout.write(
+                f"帮扶措施：新增 {measures['created']:,}，删除 {measures['deleted']:,} "
+                f"(measures from ledgers: {measures['created']:,} created, "
+                f"{measures['deleted']:,} deleted)"
+            )
         return result
 
     def _json(self, totals: dict) -> None:
