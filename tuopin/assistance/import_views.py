@@ -1,10 +1,6 @@
 """Importing department spreadsheets in the browser: choose the ledger, upload (a
 background job does the import), read the result and download the error report."""
 
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -18,6 +14,7 @@ from tuopin.assistance.import_forms import LedgerImportForm
 from tuopin.assistance.importer.access import importable_kinds
 from tuopin.assistance.kinds import KINDS
 from tuopin.assistance.layouts import layout_of
+from tuopin.core.uploads import upload_store
 
 
 def _english() -> bool:
@@ -54,19 +51,14 @@ def ledger_import(request, kind: str):
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        relative = Path("uploads") / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-        target = Path(settings.MEDIA_ROOT) / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+        relative = upload_store(upload)
         job = job_submit(
             acting_user=request.user,
             kind="assistance.ledger_import",
             region_code=form.cleaned_data["region"],
             params={
                 "kind": kind,
-                "upload": str(relative),
+                "upload": relative,
                 "name": upload.name,
                 "year": form.cleaned_data["year"],
                 "dry_run": form.cleaned_data["dry_run"],

@@ -19,6 +19,7 @@ import csv
 import re
 import struct
 import tempfile
+import uuid
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -742,3 +743,16 @@ def check_attachment(upload) -> None:
             f"附件内容不是 {suffix} 文件",
             f"the attachment's content is not a {suffix} file",
         )
+
+
+def upload_store(upload) -> str:
+    """Keep an uploaded spreadsheet for the job that imports it: under MEDIA_ROOT/uploads/,
+    named by a random id (never by the sender's file name), keeping only its suffix. The
+    path returned, relative to MEDIA_ROOT, is what an import job's parameters may name."""
+    relative = Path("uploads") / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
+    target = Path(settings.MEDIA_ROOT) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return str(relative)

@@ -1,7 +1,3 @@
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -13,6 +9,7 @@ from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import has_permission, require_permission, top_regions
 from tuopin.accounts.services import job_submit
 from tuopin.core.errors import TuopinError
+from tuopin.core.uploads import upload_store
 from tuopin.registry.forms import (
     HouseholdEditForm,
     HouseholdFilter,
@@ -142,18 +139,13 @@ def registry_import(request):
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        relative = Path("uploads") / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-        target = Path(settings.MEDIA_ROOT) / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+        relative = upload_store(upload)
         job = job_submit(
             acting_user=request.user,
             kind="registry.import",
             region_code=form.cleaned_data["region"],
             params={
-                "upload": str(relative),
+                "upload": relative,
                 "name": upload.name,
                 "dry_run": form.cleaned_data["dry_run"],
                 "partial": form.cleaned_data["partial"],
