@@ -24,9 +24,8 @@ from tuopin.accounts.selectors import (
     in_scope,
     require_permission,
     top_regions,
-    user_assignments,
 )
-from tuopin.assistance.coverage import DEFAULT_YEAR, checks_for_department, coverage_list
+from tuopin.assistance.coverage import DEFAULT_YEAR, checks_read_by, coverage_list
 from tuopin.assistance.coverage.framework import analytic_queries
 from tuopin.assistance.coverage.snapshot import coverage_scorecard
 from tuopin.assistance.parameters import PARAMETERS
@@ -80,16 +79,11 @@ def _year(request) -> int:
     return DEFAULT_YEAR
 
 
-def _department(user) -> str:
-    """The department whose checks the user reads; "" for office roles (all checks)."""
-    departments = {a.department for a in user_assignments(user)}
-    if "" in departments or not departments:
-        return ""
-    return sorted(departments)[0]
-
-
 def _visible_checks(user) -> list:
-    return checks_for_department(_department(user))
+    checks = checks_read_by(user)
+    if not checks:
+        raise PermissionDenied("没有可查看的覆盖核查 (no coverage check to read)")
+    return checks
 
 
 def _check(user, code: str):

@@ -22,6 +22,8 @@ from tuopin.assistance.coverage.framework import (
     analytic_queries,
     context_for,
 )
+from tuopin.assistance.kinds import KINDS
+from tuopin.assistance.selectors import ledger_kinds_for_user
 from tuopin.core.errors import TuopinError
 from tuopin.regions.models import Region
 from tuopin.registry.selectors import head_name_subquery
@@ -32,7 +34,7 @@ __all__ = [
     "UNITS",
     "Check",
     "Context",
-    "checks_for_department",
+    "checks_read_by",
     "context_for",
     "coverage_by_region",
     "coverage_counts",
@@ -57,12 +59,15 @@ def get_check(code: str) -> Check:
         raise unknown_check(code) from None
 
 
-def checks_for_department(department: str | None) -> list[Check]:
-    """The checks a user reads: a sector user (department set) those of the department,
-    the office roles (blank department, or None for the command line) every one."""
-    if not department:
+def checks_read_by(user) -> list[Check]:
+    """The checks of the ledgers the user reads (the ledger scope's one rule,
+    assistance.selectors): whoever reads every ledger (the offices, inspectors, auditors)
+    every check, the office's own included; a sector user their department's; whoever
+    reads no ledger (the hotline, a sector user without a department) none."""
+    read = {kind.department for kind in ledger_kinds_for_user(user)}
+    if read >= {kind.department for kind in KINDS.values()}:
         return list(CHECKS.values())
-    return [c for c in CHECKS.values() if c.department == department]
+    return [check for check in CHECKS.values() if check.department in read]
 
 
 def coverage_counts(

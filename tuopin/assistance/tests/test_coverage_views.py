@@ -298,3 +298,20 @@ def test_stored_counts_feed_the_scorecard_until_the_next_refresh(client, make_us
     assert row.total == 2
     page = _login(client, county).get(reverse("assistance:coverage"), {"region": MINQUAN})
     assert "统计于" in page.content.decode()
+
+
+def test_the_coverage_checks_follow_the_ledgers_a_user_reads(client, make_user, planted):
+    """The hotline and a sector user without a department read no ledger, so no check;
+    a sector user reads their department's checks, the county office every one."""
+    url = reverse("assistance:coverage")
+    for nobody in (make_user(Role.HOTLINE, CITY), make_user(Role.SECTOR, MINQUAN)):
+        assert _login(client, nobody).get(url, {"region": MINQUAN}).status_code == 403
+        assert client.get(
+            reverse("assistance:coverage_list", args=["loan_over_amount"]), {"region": MINQUAN}
+        ).status_code in (403, 404)
+    finance = make_user(Role.SECTOR, MINQUAN, department="finance")
+    page = _login(client, finance).get(url, {"region": MINQUAN}).content.decode()
+    assert "loan_over_amount" in page and "member_uninsured" not in page
+    county = _login(client, make_user(Role.COUNTY_OFFICE, MINQUAN)).get(url, {"region": MINQUAN})
+    assert "loan_over_amount" in county.content.decode()
+    assert "member_uninsured" in county.content.decode()
