@@ -83,12 +83,11 @@ SKIP = [
 ]
 
 # Every crawl starts from the navigation (on the home page) and a household page; the
-# jobs, cases, runs and ledgers are reached by their links.
+# jobs, cases, runs, ledgers and coverage checks are reached by their links.
 START_PAGES = [
     lambda demo: reverse("web:home"),
     lambda demo: reverse("accounts:profile"),
     lambda demo: reverse("registry:household", args=[demo["household"].pk]),
-    lambda demo: reverse("assistance:coverage"),
     lambda demo: reverse("assistance:coverage_parameters"),
 ]
 

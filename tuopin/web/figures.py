@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import has_permission, scope_filter, user_assignments
-from tuopin.assistance.selectors import ledger_kinds_for_user
+from tuopin.assistance.coverage import checks_read_by
 from tuopin.cases.enums import FINISHED, CaseKind, CaseStatus, StepKind
 from tuopin.cases.models import Case, Route
 from tuopin.cases.selectors import OVERDUE_DAYS
@@ -197,7 +197,7 @@ def my_work(user) -> dict:
     offer(Permission.AUDIT_VIEW, _("访问日志"), reverse("audit:access_log"))
     offer(Permission.HOTLINE_HANDLE, _("查询贫困户"), reverse("registry:households"))
     offer(Permission.ASSISTANCE_EDIT, _("贫困户名单"), reverse("registry:households"))
-    if ledger_kinds_for_user(user):  # whoever reads a sector ledger sees its coverage
+    if checks_read_by(user):  # the checks of the ledgers the user reads
         links.append((_("覆盖核查"), reverse("assistance:coverage")))
     seen, unique = set(), []
     for label, url in links:
