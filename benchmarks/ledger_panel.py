@@ -157,7 +157,7 @@ def main() -> None:
             measure(
                 f"household panel, {name}",
                 client,
-                [f"/ledgers/households/{pk}/" for pk in picked],
+                [f"/ledgers/households/{pk}/ledgers/" for pk in picked],
             ),
         )
         measure(

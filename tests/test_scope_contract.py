@@ -1004,6 +1004,16 @@ def ledger_entry_review_web(scene):
     assert foreign.review_status == "pending"
 
 
+def household_card(scene):
+    """A registry reader is sent to the registry's page; a household outside is a 404."""
+    url = "assistance:household"
+    own = scene.client.get(reverse(url, kwargs={"household_id": scene.own_household.pk}))
+    assert own.status_code in {200, 302}
+    foreign = scene.client.get(reverse(url, kwargs={"household_id": scene.foreign_household.pk}))
+    assert foreign.status_code == 404
+    assert scene.foreign_household.number not in foreign.content.decode()
+
+
 def household_ledgers_panel(scene):
     _ledger_rows(scene)
     url = "assistance:household_ledgers"
@@ -1166,6 +1176,7 @@ PROBES = {
     "assistance:ledger_entry_review": ledger_entry_review_web,
     "assistance:ledger_entry_reveal": ledger_entry_reveal_web,
     "assistance:ledger_child_new": ledger_child_new_web,
+    "assistance:household": household_card,
     "assistance:household_ledgers": household_ledgers_panel,
     "api-1.0.0:ledger_list": api_ledgers,
     "api-1.0.0:ledger_entries": api_ledger_entries,

@@ -64,6 +64,7 @@ class Permission(models.TextChoices):
     CASE_REVIEW = "case.review", _("审核（乡镇）")
     CASE_APPROVE = "case.approve", _("审批（县）")
     ASSISTANCE_EDIT = "assistance.edit", _("维护行业帮扶台账")
+    LEDGER_VIEW = "ledger.view", _("查看行业台账、覆盖核查")
     PROJECT_MANAGE = "project.manage", _("管理项目库与资金")
     SUPERVISION = "supervision.inspect", _("督查巡查、考核")
     HOTLINE_HANDLE = "hotline.handle", _("受理热线工单")
@@ -79,6 +80,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.REGION_VIEW,
             P.REGION_EDIT,
             P.REGISTRY_VIEW,
+            P.LEDGER_VIEW,
             P.POLICY_EDIT,
             P.EVALUATION_RUN,
             P.INDICATOR_EDIT,
@@ -97,6 +99,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.REGION_VIEW,
             P.REGION_EDIT,
             P.REGISTRY_VIEW,
+            P.LEDGER_VIEW,
             P.EVALUATION_RUN,
             P.INDICATOR_EDIT,
             P.REGISTRY_EDIT,
@@ -114,6 +117,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {
             P.REGION_VIEW,
             P.REGISTRY_VIEW,
+            P.LEDGER_VIEW,
             P.EVALUATION_RUN,
             P.REGISTRY_EDIT,
             P.REGISTRY_IMPORT,
@@ -127,16 +131,21 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {
             P.REGION_VIEW,
             P.REGISTRY_VIEW,
+            P.LEDGER_VIEW,
             P.REGISTRY_EDIT,
             P.PERSON_REVEAL,
             P.CASE_PROPOSE,
             P.JOBS_RUN,
         }
     ),
+    # A sector user reads their department's ledgers and checks, and of the registry only
+    # what those need (the household card of tuopin.assistance.household_card), never
+    # the registry's own pages: so no registry.view.
     Role.SECTOR: frozenset(
         {
             P.REGION_VIEW,
-            P.REGISTRY_VIEW,
+            P.LEDGER_VIEW,
+            P.PERSON_REVEAL,
             P.ASSISTANCE_EDIT,
             P.DATA_EXPORT,
             P.JOBS_RUN,
@@ -146,6 +155,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         {
             P.REGION_VIEW,
             P.REGISTRY_VIEW,
+            P.LEDGER_VIEW,
             P.PERSON_REVEAL,
             P.SUPERVISION,
             P.JOBS_RUN,
@@ -153,7 +163,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     Role.HOTLINE: frozenset({P.REGION_VIEW, P.REGISTRY_VIEW, P.HOTLINE_HANDLE}),
     Role.AUDITOR: frozenset(
-        {P.REGION_VIEW, P.REGISTRY_VIEW, P.AUDIT_VIEW, P.DATA_EXPORT, P.JOBS_RUN}
+        {P.REGION_VIEW, P.REGISTRY_VIEW, P.LEDGER_VIEW, P.AUDIT_VIEW, P.DATA_EXPORT, P.JOBS_RUN}
     ),
 }
 

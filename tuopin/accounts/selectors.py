@@ -34,16 +34,21 @@ def _assignments(user) -> list[Assignment]:
     return cached
 
 
+def _wanted(permission: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (permission,) if isinstance(permission, str) else permission
+
+
 def forget_assignments(user) -> None:
     """Drop the per-request cache after the user's assignments changed."""
     user.__dict__.pop("_tuopin_assignments", None)
 
 
-def scope_prefixes(user, permission: str | None = None) -> list[str] | None:
+def scope_prefixes(user, permission: str | tuple[str, ...] | None = None) -> list[str] | None:
     """The code prefixes the user may see; None for a superuser, [] for nobody.
 
-    With `permission`, only the assignments whose role holds it count: an auditor in
-    one township who is also a county officer elsewhere reads the log of the township.
+    With `permission`, only the assignments whose role holds it (a tuple: all of them)
+    count: an auditor in one township who is also a county officer elsewhere reads the
+    log of the township.
     """
     if user is None or not user.is_authenticated or not user.is_active:
         return []
@@ -53,7 +58,7 @@ def scope_prefixes(user, permission: str | None = None) -> list[str] | None:
         {
             significant_prefix(a.region_id)
             for a in _assignments(user)
-            if permission is None or permission in ROLE_PERMISSIONS[a.role]
+            if permission is None or set(_wanted(permission)) <= ROLE_PERMISSIONS[a.role]
         }
     )
     # Drop prefixes already covered by a shorter one.
@@ -179,7 +184,7 @@ def access_job(user, job_id: int) -> Job:
     if not in_scope(user, job.region_code):
         raise OutOfScope("job", str(job_id))
     kind = job_kind(job.kind)
-    if kind is None or not has_permission(user, kind.reads, job.region_code):
+    if kind is None or not all(has_permission(user, p, job.region_code) for p in kind.reads_all):
         raise OutOfScope("job", str(job_id))
     return job
 

@@ -204,6 +204,8 @@ def job_submit(*, acting_user, kind: str, region_code: str, params: dict | None 
         wanted = " / ".join(definition.permissions)
         wanted_zh = " / ".join(permission_name_zh(p) for p in definition.permissions)
         raise PermissionDenied(f"没有权限：{wanted_zh} (permission required: {wanted})")
+    for permission in definition.reads_all:  # nobody queues a result they may not read
+        require_permission(acting_user, permission, region.code)
     params = job_params_check(definition, params)
     if definition.authorize is not None:
         definition.authorize(acting_user, region.code, params)

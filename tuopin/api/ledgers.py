@@ -112,7 +112,7 @@ def _entry(kind_code: str, entry) -> dict:
 
 
 def _readable(request, kind_code: str):
-    require_permission(request.user, Permission.REGISTRY_VIEW)
+    require_permission(request.user, Permission.LEDGER_VIEW)
     kind = get_kind(kind_code)
     if ledger_prefixes(request.user, kind) == []:
         raise OutOfScope("ledger", kind_code)
@@ -121,7 +121,7 @@ def _readable(request, kind_code: str):
 
 @router.get("/ledgers", response=answers({200: list[LedgerOut]}), summary="可查看的行业台账及条数")
 def ledger_list(request, year: Year | None = None):
-    require_permission(request.user, Permission.REGISTRY_VIEW)
+    require_permission(request.user, Permission.LEDGER_VIEW)
     return [
         {
             "code": f.kind.code,
@@ -187,7 +187,7 @@ def ledger_entry_detail(request, kind: str, entry_id: RowId):
     summary="贫困户及其成员在各行业台账中的记录",
 )
 def household_ledger_entries(request, household_id: RowId):
-    require_permission(request.user, Permission.REGISTRY_VIEW)
+    require_permission(request.user, Permission.LEDGER_VIEW)
     household = access_household(request.user, household_id)
     return [
         {

@@ -355,6 +355,8 @@ REVEAL_NOTE = (
     description=REVEAL_NOTE,
 )
 def member_reveal(request, member_id: RowId):
+    # The registry's API is for registry readers; a sector user reveals on the web card.
+    require_permission(request.user, Permission.REGISTRY_VIEW)
     member = access_member(request.user, member_id)
     number = member_id_reveal(
         acting_user=request.user, member=member, request=request, channel="API"
@@ -389,6 +391,7 @@ def household_reveal(request, household_id: RowId, payload: HouseholdRevealIn):
     deprecated=True,
 )
 def member_id_number(request, member_id: RowId):
+    require_permission(request.user, Permission.REGISTRY_VIEW)
     member = access_member(request.user, member_id)
     number = member_id_reveal(
         acting_user=request.user, member=member, request=request, channel="API"

@@ -14,26 +14,42 @@ def ledger_kind_labels() -> dict[str, str]:
 
 
 def ledger_scope_doc() -> list[str]:
-    """docs/permissions.md: which ledgers each department keeps, and who reads them."""
+    """docs/permissions.md: which ledgers each department keeps, who reads them, and what
+    of the registry a department's user sees."""
     from tuopin.accounts.roles import Department
+    from tuopin.assistance.household_card import card_fields
     from tuopin.assistance.kinds import kinds_of_department
+    from tuopin.registry.models import Household, Member
+
+    def names(model, fields) -> str:
+        return "、".join(
+            "年龄" if f == "age" else str(model._meta.get_field(f).verbose_name) for f in fields
+        )
 
     lines = [
         "## 行业台账 (sector ledgers)",
         "",
         "A 行业部门 user is a role, a department and a region: they read and keep (type, edit,",
         "review) only their department's ledgers, in their region. The city, county, township",
-        "and village offices, inspectors and auditors read every ledger of their region; the",
-        "county office (assistance.edit) also keeps them. The hotline reads none. A ledger or a",
-        "row outside the user's reach answers 404 like a missing one.",
+        "and village offices, inspectors and auditors read every ledger of their region",
+        "(ledger.view); the county office (assistance.edit) also keeps them. The hotline reads",
+        "none. A ledger or a row outside the user's reach answers 404 like a missing one.",
         "",
-        "| 行业部门 department | 台账 ledgers |",
-        "|---|---|",
+        "A 行业部门 user holds no registry.view: no registry list, household page, export or",
+        "registry API. Of a registered household of their region they see the card",
+        "「本户核查信息」 (`/ledgers/households/{id}/`): the registry fields their department's",
+        "checks read, below, with ID numbers masked and revealed one at a time, logged.",
+        "",
+        "| 行业部门 department | 台账 ledgers | 户 household fields | 人 member fields |",
+        "|---|---|---|---|",
     ]
     for department in Department:
-        kinds = kinds_of_department(department.value)
-        names = "、".join(f"{k.label_zh} `{k.code}`" for k in kinds)
-        lines.append(f"| {department.label} `{department.value}` | {names} |")
+        kinds = "、".join(f"{k.label_zh} `{k.code}`" for k in kinds_of_department(department.value))
+        household_fields, member_fields = card_fields([department.value])
+        lines.append(
+            f"| {department.label} `{department.value}` | {kinds} | "
+            f"{names(Household, household_fields)} | {names(Member, member_fields)} |"
+        )
     return lines
 
 

@@ -99,9 +99,9 @@ def _breadcrumbs(user, region: Region) -> list[tuple[Region, bool]]:
 
 @login_required
 def scorecard(request):
-    require_permission(request.user, Permission.REGISTRY_VIEW)
+    require_permission(request.user, Permission.LEDGER_VIEW)
     region = _region(request)
-    require_permission(request.user, Permission.REGISTRY_VIEW, region.code)
+    require_permission(request.user, Permission.LEDGER_VIEW, region.code)
     year = _year(request)
     card, snapshot = coverage_scorecard(
         request.user, region_code=region.code, year=year, checks=_visible_checks(request.user)
@@ -152,17 +152,17 @@ def _display_rows(check, rows: list[dict]) -> list[dict]:
     for row in rows:
         row["masked_id"] = mask_id_number(row.get("person_id_number") or "")
         row["details"] = [
-            (label, _detail_text(name, row.get(name))) for name, label in check.detail
+            (_(label), _detail_text(name, row.get(name))) for name, label in check.detail
         ]
     return rows
 
 
 @login_required
 def check_list(request, check: str):
-    require_permission(request.user, Permission.REGISTRY_VIEW)
+    require_permission(request.user, Permission.LEDGER_VIEW)
     found = _check(request.user, check)
     region = _region(request)
-    require_permission(request.user, Permission.REGISTRY_VIEW, region.code)
+    require_permission(request.user, Permission.LEDGER_VIEW, region.code)
     year = _year(request)
     offenders = coverage_list(found.code, user=request.user, region_prefix=region.prefix, year=year)
     page_text = request.GET.get("page", "")
@@ -192,7 +192,7 @@ def check_list(request, check: str):
 @login_required
 def check_download(request, check: str):
     """The offenders as xlsx (ID numbers masked), written in constant memory and logged."""
-    require_permission(request.user, Permission.REGISTRY_VIEW)
+    require_permission(request.user, Permission.LEDGER_VIEW)
     found = _check(request.user, check)
     region = _region(request)
     require_permission(request.user, Permission.DATA_EXPORT, region.code)
@@ -240,7 +240,7 @@ def check_download(request, check: str):
 @login_required
 def parameters(request):
     """The parameters in force for a year at a region; an edit form for those who may."""
-    require_permission(request.user, Permission.REGISTRY_VIEW)
+    require_permission(request.user, Permission.LEDGER_VIEW)
     region = _region(request)
     year = _year(request)
     settable = {code for code in PARAMETERS if may_set_parameter(request.user, code, region)}

@@ -106,7 +106,7 @@ class CoverageParams(BaseModel):
     "assistance.coverage",
     label_zh="统计覆盖核查",
     label_en="Count coverage-check findings",
-    permission="registry.view",
+    permission="ledger.view",
     params=CoverageParams,
     resumable=True,
 )

@@ -5,7 +5,7 @@ import re
 
 from django.urls import path, register_converter
 
-from tuopin.assistance import views
+from tuopin.assistance import household_views, views
 from tuopin.assistance.kinds import KINDS
 
 
@@ -24,9 +24,10 @@ register_converter(LedgerKindConverter, "ledger")
 
 urlpatterns = [
     path("", views.ledger_index_page, name="ledgers"),
+    path("households/<int:household_id>/", household_views.household_card_page, name="household"),
     path(
-        "households/<int:household_id>/",
-        views.household_ledgers_panel,
+        "households/<int:household_id>/ledgers/",
+        household_views.household_ledgers_panel,
         name="household_ledgers",
     ),
     path("<ledger:kind>/", views.ledger_list, name="ledger_list"),

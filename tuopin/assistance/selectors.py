@@ -1,9 +1,10 @@
 """Reads of the sector ledgers, always scoped to the user: the one ledger scope.
 
 A ledger row is visible when its region code starts with the prefix of one of the user's
-assignments that reads the row's ledger kind: the office roles (city, county, township,
-village, inspector, auditor) read every kind of their region; a 行业部门 (sector) user
-reads only the kinds of their assignment's department; nobody else reads ledgers. So a
+assignments that reads the row's ledger kind: the roles with ledger.view (city, county,
+township, village, inspector, auditor) read every kind of their region; a 行业部门
+(sector) user reads only the kinds of their assignment's department; nobody else (the
+hotline) reads ledgers. So a
 sector user of one county sees neither another department's ledgers nor another
 county's rows, and a row outside answers exactly like a missing row (404).
 
@@ -32,18 +33,6 @@ from tuopin.core.regioncodes import filter_prefix, significant_prefix, within
 from tuopin.registry.history import _rows as history_rows
 from tuopin.registry.idnumbers import stored_forms
 from tuopin.registry.validation import normalise_text
-
-# Roles that read every ledger of their region (the office and those who watch it).
-LEDGER_READERS = frozenset(
-    {
-        Role.CITY_OFFICE,
-        Role.COUNTY_OFFICE,
-        Role.TOWNSHIP,
-        Role.VILLAGE,
-        Role.INSPECTOR,
-        Role.AUDITOR,
-    }
-)
 
 # The rows of a kind with no region of their own belong to this row (field name).
 PARENT_FIELD = {"EmploymentService": "record", "LoanRepayment": "loan", "LoanCheck": "loan"}
@@ -122,12 +111,13 @@ def get_kind(code: str) -> LedgerKind:
 
 
 def _reads(assignment, kind: LedgerKind) -> bool:
-    if assignment.role in LEDGER_READERS:
-        return True
+    """ledger.view reads every ledger of the region, except for a sector user: only the
+    ledgers of their department (without a department they keep none, so read none)."""
+    if Permission.LEDGER_VIEW not in ROLE_PERMISSIONS[assignment.role]:
+        return False
     if assignment.role == Role.SECTOR:
-        # A sector user without a department keeps no ledger, so reads none.
         return bool(assignment.department) and assignment.department == kind.department
-    return False
+    return True
 
 
 def _edits(assignment, kind: LedgerKind) -> bool:

@@ -1,5 +1,5 @@
 """Pages of the sector ledgers: the index, a ledger's list and download, an entry with
-its history and review, typed entries, and the household page's 「帮扶台账」 panel.
+its history and review, typed entries (the household card and panel: household_views.py).
 
 Thin views: every row comes through the scoped selectors (tuopin.assistance.selectors),
 every write through the services; a ledger or row the user does not read is a 404 like
@@ -33,9 +33,7 @@ from tuopin.assistance.selectors import (
     entry_person,
     entry_summary,
     get_kind,
-    household_ledgers,
     ledger_index,
-    ledger_kinds_for_user,
     ledger_model,
     ledger_prefixes,
     ledger_search,
@@ -55,13 +53,13 @@ from tuopin.assistance.services import (
 from tuopin.audit.downloads import logged_xlsx_download
 from tuopin.core.errors import OutOfScope, TuopinError
 from tuopin.core.spreadsheets import workbook as new_workbook
-from tuopin.registry.selectors import access_household, keyset_page
+from tuopin.registry.selectors import keyset_page
 from tuopin.registry.services import RegistryInvalid
 
 
 def _readable_kind(request, code: str):
     """The ledger if the user reads it somewhere; 404 alike for unknown and unread kinds."""
-    require_permission(request.user, Permission.REGISTRY_VIEW)
+    require_permission(request.user, Permission.LEDGER_VIEW)
     kind = get_kind(code)
     if ledger_prefixes(request.user, kind) == []:
         raise OutOfScope("ledger", code)
@@ -70,7 +68,7 @@ def _readable_kind(request, code: str):
 
 @login_required
 def ledger_index_page(request):
-    require_permission(request.user, Permission.REGISTRY_VIEW)
+    require_permission(request.user, Permission.LEDGER_VIEW)
     text = request.GET.get("year", "")
     year = int(text) if text.isdigit() and 2000 <= int(text) <= 2100 else None
     figures = ledger_index(request.user, year)
@@ -369,31 +367,3 @@ def ledger_entry_reveal(request, kind: str, entry_id: int):
         raise OutOfScope("ledger", f"{kind}/{entry_id}")
     number = ledger_id_reveal(acting_user=request.user, kind=ledger, entry=entry, request=request)
     return render(request, "registry/_id_revealed.html", {"id_number": number})
-
-
-@login_required
-def household_ledgers_panel(request, household_id: int):
-    """The household page's 「帮扶台账」 panel (htmx): every ledger row of the household
-    and its members that the user reads, grouped by ledger."""
-    require_permission(request.user, Permission.REGISTRY_VIEW)
-    household = access_household(request.user, household_id)
-    groups = []
-    for group in household_ledgers(request.user, household):
-        columns = LIST_COLUMNS.get(group.kind.model, [])
-        model = type(group.entries[0])
-        groups.append(
-            {
-                "kind": group.kind,
-                "headers": headers(model, columns),
-                "rows": [(entry, cells(entry, columns)) for entry in group.entries],
-            }
-        )
-    return render(
-        request,
-        "assistance/_household_ledgers.html",
-        {
-            "household": household,
-            "groups": groups,
-            "reads_ledgers": bool(ledger_kinds_for_user(request.user)),
-        },
-    )

@@ -39,7 +39,8 @@ class JobKind:
     """What a kind of job is and who may use it.
 
     - `permission`: what the submitter must hold in the job's region (a tuple: any one).
-    - `reads`: what anyone must hold there to see the job's result or download its file.
+    - `reads`: what anyone must hold there to see the job's result or download its file
+      (a tuple: every one); the submitter too, so nobody queues what they may not read.
     - `params`: the schema its parameters are checked against when it is queued.
     - `personal`: its file may carry full ID numbers, bank accounts and phones; it
       carries them only when the submitter may reveal them (`Job.reveals`), and only a
@@ -54,7 +55,7 @@ class JobKind:
     handler: Callable[["JobContext"], dict | None]
     resumable: bool
     permission: str | tuple[str, ...]
-    reads: str
+    reads: str | tuple[str, ...]
     params: type[BaseModel]
     personal: bool
     authorize: Callable | None
@@ -62,6 +63,10 @@ class JobKind:
     @property
     def permissions(self) -> tuple[str, ...]:
         return (self.permission,) if isinstance(self.permission, str) else self.permission
+
+    @property
+    def reads_all(self) -> tuple[str, ...]:
+        return (self.reads,) if isinstance(self.reads, str) else self.reads
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -73,7 +78,7 @@ def job_handler(
     label_zh: str,
     label_en: str,
     permission: str | tuple[str, ...],
-    reads: str | None = None,
+    reads: str | tuple[str, ...] | None = None,
     params: type[BaseModel] = NoParams,
     personal: bool = False,
     authorize: Callable | None = None,

@@ -77,6 +77,9 @@ def evaluate_job(context: JobContext) -> dict:
     label_zh="导出退出台账",
     label_en="Export exit ledger",
     permission="data.export",
+    # An export of the registry is for its readers (a sector user holds data.export for
+    # their ledgers only).
+    reads=("data.export", "registry.view"),
     params=LedgerParams,
     authorize=_own_run,
 )

@@ -85,6 +85,9 @@ def import_job(context: JobContext) -> dict:
     label_zh="导出建档立卡表格",
     label_en="Export registry spreadsheet",
     permission="data.export",
+    # An export of the registry is for its readers (a sector user holds data.export for
+    # their ledgers only).
+    reads=("data.export", "registry.view"),
     params=ExportParams,
     personal=True,
     resumable=True,

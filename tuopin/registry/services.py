@@ -537,9 +537,11 @@ def helper_assign(
 def household_contact_reveal(
     *, acting_user, household: Household, field: str, request=None, channel: str = "web"
 ) -> str:
-    """The household's full phone or bank account, as member_id_reveal does for numbers."""
+    """The household's full phone or bank account, as member_id_reveal does for numbers;
+    only for registry readers (a sector user reveals ID numbers, not contacts)."""
     if field not in ("phone", "bank_account"):
         raise TuopinError("field_unknown", f"未知字段：{field}", f"unknown field {field}")
+    require_permission(acting_user, Permission.REGISTRY_VIEW, household.village_id)
     _reveal_allowed_and_logged(
         acting_user,
         request,

@@ -97,6 +97,9 @@ def household_page(request, household_id: int):
             "may_reveal": has_permission(
                 request.user, Permission.PERSON_REVEAL, household.village_id
             ),
+            "reads_ledgers": has_permission(
+                request.user, Permission.LEDGER_VIEW, household.village_id
+            ),
             "contact": [
                 ("phone", _("联系电话"), MASKS["phone"](household.phone)),
                 ("bank_name", _("开户银行"), household.bank_name),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import has_permission, scope_filter, user_assignments
 from tuopin.assistance.coverage import checks_read_by
+from tuopin.assistance.coverage.snapshot import coverage_scorecard
 from tuopin.cases.enums import FINISHED, CaseKind, CaseStatus, StepKind
 from tuopin.cases.models import Case, Route
 from tuopin.cases.selectors import OVERDUE_DAYS
@@ -196,7 +197,7 @@ def my_work(user) -> dict:
     offer(Permission.SUPERVISION, _("疑点数据"), reverse("quality:scorecard"))
     offer(Permission.AUDIT_VIEW, _("访问日志"), reverse("audit:access_log"))
     offer(Permission.HOTLINE_HANDLE, _("查询贫困户"), reverse("registry:households"))
-    offer(Permission.ASSISTANCE_EDIT, _("贫困户名单"), reverse("registry:households"))
+    offer(Permission.ASSISTANCE_EDIT, _("行业台账"), reverse("assistance:ledgers"))
     if checks_read_by(user):  # the checks of the ledgers the user reads
         links.append((_("覆盖核查"), reverse("assistance:coverage")))
     seen, unique = set(), []
@@ -206,7 +207,62 @@ def my_work(user) -> dict:
             unique.append((label, url))
     return {
         "tasks": tasks,
+        "tasks_label": _("待我办理的事项"),
         "overdue": overdue,
         "tasks_url": reverse("cases:tasks"),
         "links": unique,
+    }
+
+
+def ledger_work(user, ledgers: list) -> dict:
+    """The work of a user who reads ledgers but not the registry (a sector user): the
+    rows of their ledgers waiting for review, and where they import, check and set."""
+    links = []
+    if has_permission(user, Permission.ASSISTANCE_EDIT):
+        links.append((_("导入行业台账"), reverse("assistance:import_index")))
+    if checks_read_by(user):
+        links.append((_("覆盖核查"), reverse("assistance:coverage")))
+    links.append((_("台账参数"), reverse("assistance:coverage_parameters")))
+    return {
+        "tasks": sum(figures.pending for figures in ledgers),
+        "tasks_label": _("待审核的台账记录"),
+        "overdue": None,
+        "tasks_url": reverse("assistance:ledgers"),
+        "links": links,
+    }
+
+
+@dataclass
+class CheckFigure:
+    label: str
+    count: int
+    unit: str
+    url: str
+
+
+def ledger_panel(user, region: Region, year: int = FIGURES_YEAR) -> dict:
+    """A sector user's region: the registry's totals (counts only: the registry's lists
+    are not theirs to open) and the findings of the coverage checks they read, each
+    linked to its list."""
+    checks = checks_read_by(user)
+    found, snapshot = [], None
+    if checks:
+        card, snapshot = coverage_scorecard(user, region_code=region.code, year=year, checks=checks)
+        found = [
+            CheckFigure(
+                label=row.check.label,
+                count=row.total,
+                unit=row.check.unit_info.label,
+                url=_url_args(
+                    "assistance:coverage_list", row.check.code, region=region.code, year=year
+                ),
+            )
+            for row in card.rows
+        ]
+    return {
+        "region": region,
+        "figures": region_figures(region, year),
+        "checks": found,
+        "computed_at": snapshot.computed_at if snapshot else None,
+        "scorecard_url": _url("assistance:coverage", region=region.code, year=year),
     }

@@ -16,7 +16,14 @@ from tuopin.accounts.services import region_attributes_change
 from tuopin.assistance.selectors import ledger_index
 from tuopin.regions.selectors import region_ancestors, region_children_with_counts, region_stats
 from tuopin.registry.summary import children_figures
-from tuopin.web.figures import FIGURES_YEAR, households_url, my_work, region_panel
+from tuopin.web.figures import (
+    FIGURES_YEAR,
+    households_url,
+    ledger_panel,
+    ledger_work,
+    my_work,
+    region_panel,
+)
 from tuopin.web.forms import RegionAttributesForm
 
 
@@ -32,17 +39,25 @@ def home(request):
     user = request.user
     tops = top_regions(user)
     may_view = has_permission(user, Permission.REGISTRY_VIEW)
+    # A sector user reads ledgers, not the registry: their figures and work are the
+    # ledgers' and checks' (the registry's totals without the lists behind them).
+    ledgers_only = not may_view and has_permission(user, Permission.LEDGER_VIEW)
     year = _year(request)
+    ledgers = _sector_ledgers(user)
+    work = my_work(user) if may_view else ledger_work(user, ledgers) if ledgers_only else None
     return render(
         request,
         "web/home.html",
         {
             "assignments": user_assignments(user),
             "panels": [region_panel(user, region, year) for region in tops] if may_view else [],
+            "ledger_panels": (
+                [ledger_panel(user, region, year) for region in tops] if ledgers_only else []
+            ),
             "regions": [(region, region_stats(region.prefix)) for region in tops],
-            "work": my_work(user) if may_view else None,
+            "work": work,
             "year": year,
-            "ledgers": _sector_ledgers(user),
+            "ledgers": ledgers,
         },
     )
 

@@ -100,11 +100,19 @@ def test_full_id_numbers_need_the_reveal_permission_and_are_logged(office, make_
         "id_number": member.id_number
     }
     assert AccessLog.objects.filter(kind=AccessKind.REVEAL, object_id=str(member.pk)).exists()
-    sector = make_user(Role.SECTOR, MINQUAN)
-    _, key = api_token_issue(acting_user=sector, user=sector, name="教育局")
+    hotline = make_user(Role.HOTLINE, MINQUAN)
+    _, key = api_token_issue(acting_user=hotline, user=hotline, name="热线系统")
     machine = Client(headers={"Authorization": f"Bearer {key}"})
     assert machine.get("/api/v1/households").json()["items"][0]["size"] == 4
     assert machine.get(f"/api/v1/members/{member.pk}/id-number").status_code == 403
+    # A sector user's machine reads ledgers, not the registry: neither list nor number.
+    sector = make_user(Role.SECTOR, MINQUAN, department="education")
+    _, key = api_token_issue(acting_user=sector, user=sector, name="教育局")
+    machine = Client(headers={"Authorization": f"Bearer {key}"})
+    assert machine.get("/api/v1/households").status_code == 403
+    assert machine.get(f"/api/v1/members/{member.pk}").status_code == 403
+    assert machine.get(f"/api/v1/members/{member.pk}/id-number").status_code == 403
+    assert machine.get("/api/v1/ledgers").status_code == 200
 
 
 def test_member_events_through_the_api(office):

@@ -43,6 +43,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -887,3 +888,74 @@ def _payment_after_leaving(c: Context) -> QuerySet:
 )
 def _payment_not_registered(c: Context) -> QuerySet:
     return c.rows(Payment).filter(member__isnull=True, household__isnull=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Photovoltaic income (§6, ledger I).
+
+
+def _pv_totals(c: Context) -> QuerySet:
+    """The year's PV income per registered household (yuan), with its village: one
+    grouped pass over the PV payments of the scope."""
+    return (
+        c.rows(Payment)
+        .filter(kind=PaymentKind.PV_INCOME, household__isnull=False)
+        .values("household_id", "region_id")
+        .annotate(pv_total=Sum("amount"))
+        .order_by()
+    )
+
+
+def _with_pv_total(households: QuerySet, c: Context) -> QuerySet:
+    total = (
+        Payment.objects.filter(household=OuterRef("pk"), year=c.year, kind=PaymentKind.PV_INCOME)
+        .values("household")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return households.annotate(pv_total=Subquery(total, output_field=DecimalField()))
+
+
+@check(
+    "pv_no_labour_below_minimum",
+    "无劳动能力户年度光伏收益低于标准",
+    "Household without labour receiving less PV income than the minimum",
+    department=D.ENERGY,
+    unit="household",
+    params=("pv_no_labour_min",),
+    detail=(("pv_total", "年度光伏收益（元）"),),
+)
+def _pv_no_labour_below_minimum(c: Context) -> QuerySet:
+    # Households that received PV income this year and less than the minimum; one that
+    # received none is judged by no_labour_without_cover (its cover may be 低保 instead).
+    short = _pv_totals(c).filter(pv_total__lt=c.param("pv_no_labour_min", "region__code"))
+    found = _households_without_labour(c).filter(pk__in=short.values("household_id"))
+    return _with_pv_total(found, c)
+
+
+@check(
+    "pv_income_over_cap",
+    "户年度光伏收益超过上限",
+    "Household receiving more PV income than the cap",
+    department=D.ENERGY,
+    unit="household",
+    params=("pv_household_max",),
+    detail=(("pv_total", "年度光伏收益（元）"),),
+)
+def _pv_income_over_cap(c: Context) -> QuerySet:
+    over = _pv_totals(c).filter(pv_total__gt=c.param("pv_household_max", "region__code"))
+    return _with_pv_total(c.households.filter(pk__in=over.values("household_id")), c)
+
+
+@check(
+    "pv_income_not_registered",
+    "光伏收益分配对象不在建档立卡库中",
+    "PV income paid to a person not in the registry",
+    department=D.ENERGY,
+    unit="payment",
+    detail=PAYMENT_DETAIL,
+)
+def _pv_income_not_registered(c: Context) -> QuerySet:
+    return c.rows(Payment).filter(
+        kind=PaymentKind.PV_INCOME, member__isnull=True, household__isnull=True
+    )

@@ -50,6 +50,11 @@ class Unit:
     region_field: str  # the 12-digit region code of an offender (grouping, scope)
     household_field: str | None  # the offender's household id (drill-down)
 
+    @property
+    def label(self) -> str:
+        language = get_language() or "zh-hans"
+        return self.label_en if language.startswith("en") else self.label_zh
+
 
 UNITS: dict[str, Unit] = {
     u.code: u
@@ -257,7 +262,7 @@ def context_for(
     def user_q(region_field: str) -> Q:
         if user_or_none is None:
             return Q()
-        return scope_q(user_or_none, region_field, Permission.REGISTRY_VIEW)
+        return scope_q(user_or_none, region_field, Permission.LEDGER_VIEW)
 
     households = Household.objects.filter(user_q("village__code"))
     members = Member.objects.filter(CURRENT, user_q("household__village__code"))

@@ -87,7 +87,7 @@ def coverage_scorecard(
         columns, length = [region], 12
     else:
         columns = list(Region.objects.filter(parent=region).order_by("code"))
-    scope = scope_q(user, "region_code", Permission.REGISTRY_VIEW)
+    scope = scope_q(user, "region_code", Permission.LEDGER_VIEW)
     stored = (
         CoverageCount.objects.filter(scope, Q(region_code__startswith=region.prefix), year=year)
         .filter(check_code__in=[check.code for check in chosen])

@@ -649,6 +649,64 @@ def test_payment_not_registered__paid_to_someone_outside_the_registry(village):
     assert listed("payment_not_registered") == {"库外"}
 
 
+# -- photovoltaic -----------------------------------------------------------------------
+
+
+def _pv(who, amount, period="2018Q1", **fields):
+    return _pay(
+        who, kind=PaymentKind.PV_INCOME, item="no_labour", period=period, amount=amount, **fields
+    )
+
+
+def test_pv_no_labour_below_minimum__yearly_sum_under_the_parameter(village, far_village):
+    short = household(village, "SHORT")
+    _pv(person(short, "甲", labour=Labour.LOST), 750)
+    _pv(short.members.get(), 750, period="2018Q2")  # 1,500 of 3,000
+    full = household(village, "FULL")
+    for quarter in range(1, 5):
+        _pv(person(full, f"乙{quarter}", labour=Labour.NONE), 750, period=f"2018Q{quarter}")
+    able = household(village, "ABLE")  # a member can work: not owed the no-labour minimum
+    person(able, "丙", labour=Labour.LOST)
+    _pv(person(able, "丁"), 500)
+    unknown = household(village, "UNKNOWN")  # labour unrecorded: unknown, not "without"
+    _pv(person(unknown, "戊", labour=""), 500)
+    none = household(village, "NONE")  # no PV income at all: no_labour_without_cover
+    person(none, "己", labour=Labour.LOST)
+    old = household(village, "LASTYEAR")  # last year's income counts for last year
+    _pv(person(old, "庚", labour=Labour.LOST), 3000, year=YEAR - 1)
+    _pv(old.members.get(), 100)
+    assert listed("pv_no_labour_below_minimum") == {"SHORT", "LASTYEAR"}
+    rows = coverage_list("pv_no_labour_below_minimum", user=None, region_prefix="411421")
+    assert {row["home_number"]: row["pv_total"] for row in rows} == {
+        "SHORT": Decimal("1500.00"),
+        "LASTYEAR": Decimal("100.00"),
+    }
+    # A county that sets its own minimum is judged by it.
+    suixian = household(far_village, "SX")
+    _pv(person(suixian, "辛", labour=Labour.LOST), 2000)
+    LedgerParameter.objects.create(
+        code="pv_no_labour_min", region_id=SUIXIAN, year=2018, value=Decimal(2000)
+    )
+    assert listed("pv_no_labour_below_minimum", region_prefix="4114") == {"SHORT", "LASTYEAR"}
+
+
+def test_pv_income_over_cap__yearly_sum_above_the_parameter(village):
+    over = household(village, "OVER")
+    first = person(over, "甲", labour=Labour.LOST)
+    _pv(first, 4000)
+    _pv(person(over, "乙", labour=Labour.LOST), 2500, period="2018Q2")  # 6,500 > 6,000
+    at_cap = household(village, "ATCAP")
+    _pv(person(at_cap, "丙", labour=Labour.LOST), 6000)
+    assert listed("pv_income_over_cap") == {"OVER"}
+
+
+def test_pv_income_not_registered__pv_income_to_someone_outside_the_registry(village):
+    _pv(person(household(village), "在库", labour=Labour.LOST), 3000)
+    _pv(None, 3000, region=village, name="库外", id_number=outsider_id(MINQUAN))
+    _pay(None, region=village, name="岗位库外", id_number=outsider_id(MINQUAN))  # not PV
+    assert listed("pv_income_not_registered") == {"库外"}
+
+
 # -- running ----------------------------------------------------------------------------
 
 

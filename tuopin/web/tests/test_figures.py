@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from conftest import CITY, MINQUAN, RENHE, SUIXIAN, first_village, other_county_village
 from tuopin.accounts.roles import Role
+from tuopin.assistance.coverage import checks_read_by
 from tuopin.cases.tests.test_flow import People, act, end_notice, post
 from tuopin.policy.models import PolicyVersion
 from tuopin.policy.runs import evaluation_run
@@ -210,7 +211,6 @@ def test_every_demo_role_has_a_home_page_with_its_work(make_user):
         (Role.COUNTY_OFFICE, MINQUAN),
         (Role.TOWNSHIP, RENHE),
         (Role.VILLAGE, village),
-        (Role.SECTOR, MINQUAN),
         (Role.INSPECTOR, CITY),
         (Role.HOTLINE, CITY),
         (Role.AUDITOR, CITY),
@@ -227,6 +227,25 @@ def test_every_demo_role_has_a_home_page_with_its_work(make_user):
     health = make_user(Role.SECTOR, MINQUAN, department="health")
     assert coverage in login(health).get("/").content.decode()
     assert coverage not in login(make_user(Role.HOTLINE, CITY)).get("/").content.decode()
+
+
+def test_a_sector_home_shows_the_county_totals_its_checks_and_rows_to_review(make_user):
+    """A sector user reads no registry list: the county's totals are plain numbers, the
+    work is the department's rows to review and its checks, each check linked."""
+    seed_registry(households=20, region_code=RENHE, seed=1)
+    health = make_user(Role.SECTOR, MINQUAN, department="health")
+    response = login(health).get("/")
+    page = response.content.decode()
+    assert 'data-testid="my-work"' in page and f'data-testid="ledger-figures-{MINQUAN}"' in page
+    assert 'data-testid="figures-' not in page  # the registry's panel, with its lists
+    for name in ("registry:households", "cases:tasks", "quality:scorecard", "policy:runs"):
+        assert f'href="{reverse(name)}' not in page, name
+    panel = response.context["ledger_panels"][0]
+    assert panel["figures"].total.households == 20
+    assert [c.label for c in panel["checks"]] == [c.label for c in checks_read_by(health)]
+    assert f'href="{reverse("assistance:coverage_list", args=["member_uninsured"])}' in page
+    work = response.context["work"]
+    assert work["tasks_url"] == reverse("assistance:ledgers") and work["overdue"] is None
 
 
 def test_the_city_summary_sums_the_runs_each_county_ran_itself(make_user):
