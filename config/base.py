@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "tuopin.registry",
     "tuopin.policy",
     "tuopin.cases",
+    "tuopin.people",
     "tuopin.assistance",
     "tuopin.api",
     "tuopin.web",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("policy/", include("tuopin.policy.urls")),
     path("cases/", include("tuopin.cases.urls")),
     path("ledgers/", include("tuopin.assistance.urls")),
+    path("people/", include("tuopin.people.urls")),
     path("notices/", include((public_urlpatterns, "public"))),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1168,6 +1168,7 @@ PROBES = {
     "api-1.0.0:case_action": api_case_action,
     "api-1.0.0:case_event_attachment": api_case_event_attachment,
     "assistance:ledgers": page("assistance:ledgers"),
+    "people:index": page("people:index"),
     "assistance:ledger_list": ledger_list_web,
     "assistance:ledger_download": ledger_download_web,
     "assistance:ledger_entry": ledger_entry_web("assistance:ledger_entry"),

@@ -26,6 +26,7 @@ SECTOR_ORGANISATIONS = {
     Department.FORESTRY: "民权县林业局",
     Department.DISABLED: "民权县残疾人联合会",
     Department.CIVIL_AFFAIRS: "民权县民政局",
+    Department.ORGANISATION: "中共民权县委组织部",
 }
 
 

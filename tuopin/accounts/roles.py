@@ -32,6 +32,7 @@ class Department(models.TextChoices):
     FORESTRY = "forestry", _("林业局")
     DISABLED = "disabled", _("残联")
     CIVIL_AFFAIRS = "civil", _("民政局")
+    ORGANISATION = "organisation", _("组织部")
 
 
 # Roles that watch the offices; only the city office (or an administrator) grants them.
@@ -65,6 +66,8 @@ class Permission(models.TextChoices):
     CASE_APPROVE = "case.approve", _("审批（县）")
     ASSISTANCE_EDIT = "assistance.edit", _("维护行业帮扶台账")
     LEDGER_VIEW = "ledger.view", _("查看行业台账、覆盖核查")
+    PEOPLE_VIEW = "people.view", _("查看驻村工作队、帮扶结对、企业与车间")
+    PEOPLE_EDIT = "people.edit", _("维护驻村工作队、帮扶结对、走访、企业与车间")
     PROJECT_MANAGE = "project.manage", _("管理项目库与资金")
     SUPERVISION = "supervision.inspect", _("督查巡查、考核")
     HOTLINE_HANDLE = "hotline.handle", _("受理热线工单")
@@ -92,6 +95,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.AUDIT_VIEW,
             P.USERS_MANAGE,
             P.JOBS_RUN,
+            P.PEOPLE_VIEW,
         }
     ),
     Role.COUNTY_OFFICE: frozenset(
@@ -111,6 +115,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.PROJECT_MANAGE,
             P.USERS_MANAGE,
             P.JOBS_RUN,
+            P.PEOPLE_VIEW,
+            P.PEOPLE_EDIT,
         }
     ),
     Role.TOWNSHIP: frozenset(
@@ -125,6 +131,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.PERSON_REVEAL,
             P.CASE_REVIEW,
             P.JOBS_RUN,
+            P.PEOPLE_VIEW,
+            P.PEOPLE_EDIT,
         }
     ),
     Role.VILLAGE: frozenset(
@@ -136,6 +144,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.PERSON_REVEAL,
             P.CASE_PROPOSE,
             P.JOBS_RUN,
+            P.PEOPLE_VIEW,
+            P.PEOPLE_EDIT,
         }
     ),
     # A sector user reads their department's ledgers and checks, and of the registry only
@@ -149,6 +159,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.ASSISTANCE_EDIT,
             P.DATA_EXPORT,
             P.JOBS_RUN,
+            P.PEOPLE_VIEW,
+            P.PEOPLE_EDIT,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -159,11 +171,20 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.PERSON_REVEAL,
             P.SUPERVISION,
             P.JOBS_RUN,
+            P.PEOPLE_VIEW,
         }
     ),
     Role.HOTLINE: frozenset({P.REGION_VIEW, P.REGISTRY_VIEW, P.HOTLINE_HANDLE}),
     Role.AUDITOR: frozenset(
-        {P.REGION_VIEW, P.REGISTRY_VIEW, P.LEDGER_VIEW, P.AUDIT_VIEW, P.DATA_EXPORT, P.JOBS_RUN}
+        {
+            P.REGION_VIEW,
+            P.REGISTRY_VIEW,
+            P.LEDGER_VIEW,
+            P.PEOPLE_VIEW,
+            P.AUDIT_VIEW,
+            P.DATA_EXPORT,
+            P.JOBS_RUN,
+        }
     ),
 }
 

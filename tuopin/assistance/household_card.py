@@ -83,7 +83,7 @@ def card_departments(user, household: Household) -> list[str]:
 def card_fields(departments: list[str]) -> tuple[list[str], list[str]]:
     household_fields, member_fields = list(HOUSEHOLD_BASE), list(MEMBER_BASE)
     for department in departments:
-        more_household, more_member = DEPARTMENT_FIELDS[department]
+        more_household, more_member = DEPARTMENT_FIELDS.get(department, ((), ()))
         household_fields += [f for f in more_household if f not in household_fields]
         member_fields += [f for f in more_member if f not in member_fields]
     return household_fields, member_fields

@@ -17,6 +17,16 @@ class Sex(models.TextChoices):
     FEMALE = "2", _("女")
 
 
+class UnitLevel(models.TextChoices):
+    """The level of a cadre's work unit (扶贫手册 帮扶责任人 单位级别)."""
+
+    PROVINCE = "1", _("省直")
+    CITY = "2", _("市直")
+    COUNTY = "3", _("县直")
+    TOWNSHIP = "4", _("乡镇")
+    VILLAGE = "5", _("村级")
+
+
 class IdentificationStandard(models.TextChoices):
     NATIONAL = "1", _("国家标准")
     PROVINCIAL = "2", _("省定标准")

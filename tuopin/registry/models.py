@@ -30,6 +30,7 @@ from tuopin.registry.enums import (
     RoadType,
     Sex,
     StudentStatus,
+    UnitLevel,
     WorkStatus,
 )
 
@@ -47,13 +48,17 @@ def code(label: str, choices, max_length: int = 2, **kwargs) -> models.CharField
 
 
 class Helper(models.Model):
-    """帮扶责任人: a cadre responsible for households; never a registered poor person."""
+    """A cadre (干部): a household's 帮扶责任人, a work-team member, or both; never a
+    registered poor person. The registry keeps the person (its import resolves the
+    帮扶责任人 column by name within the county); tuopin.people keeps what they do: team
+    postings, pairings with households and their history, visits (docs/adr/0010)."""
 
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+"
     )
     name = models.CharField(_("姓名"), max_length=50)
     work_unit = models.CharField(_("工作单位"), max_length=100, blank=True)
+    unit_level = code(_("单位级别"), UnitLevel.choices, 1)
     post = models.CharField(_("职务"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     id_number = models.CharField(_("身份证号"), max_length=22, blank=True, db_index=True)

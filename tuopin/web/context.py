@@ -6,6 +6,7 @@ from django.utils.translation import pgettext_lazy
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import user_permissions
 from tuopin.assistance.selectors import ledger_kinds_for_user
+from tuopin.people.sections import sections_for_user
 
 
 def _nav(label: str):
@@ -23,6 +24,8 @@ NAVIGATION = [
     ("cases:tasks", _nav("动态管理"), Permission.REGISTRY_VIEW),
     # Shown to whoever reads a ledger: the office roles, and a sector user their own.
     ("assistance:ledgers", _nav("行业台账"), ledger_kinds_for_user),
+    # Shown to whoever reads a section of 帮扶力量 (teams, helpers, enterprises…).
+    ("people:index", _nav("帮扶力量"), sections_for_user),
     ("web:jobs", _nav("后台任务"), Permission.JOBS_RUN),
     ("accounts:users", _nav("用户管理"), Permission.USERS_MANAGE),
     ("audit:access_log", _nav("访问日志"), Permission.AUDIT_VIEW),

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tuopin.assistance.demo import ledger_demo
 from tuopin.cases.demo import DEMO_YEAR, DemoError, demo_setup
+from tuopin.people.demo import people_demo
 
 
 class Command(BaseCommand):
@@ -57,6 +58,18 @@ class Command(BaseCommand):
             if not quiet:
                 self.stdout.write(
                     f"行业台账 (sector ledgers)：{time.monotonic() - ledger_started:.1f} 秒"
+                )
+            people_started = time.monotonic()
+            people_demo(
+                region_code=region.ljust(12, "0"),
+                year=year,
+                seed=seed,
+                if_empty=if_empty,
+                say=(lambda text: None) if quiet else self.stdout.write,
+            )
+            if not quiet:
+                self.stdout.write(
+                    f"帮扶力量 (teams, helpers): {time.monotonic() - people_started:.1f} 秒"
                 )
         except DemoError as error:
             raise CommandError(str(error)) from error

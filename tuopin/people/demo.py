@@ -1,0 +1,11 @@
+"""The people app's part of `tuopin demo`: each part adds its step below, which gives
+the demo county its teams, pairings, visits, branches, enterprises, workshops or
+ratings, and the demo users something to do with them."""
+
+
+def people_demo(*, region_code: str, year: int, seed: int, if_empty: bool, say) -> None:
+    steps: list = [
+        # each part: its function(region_code=, year=, seed=, if_empty=, say=)
+    ]
+    for step in steps:
+        step(region_code=region_code, year=year, seed=seed, if_empty=if_empty, say=say)
