@@ -80,7 +80,7 @@ def test_each_department_sees_its_own_fields(make_user):
     for department in Department.values:
         response = _client(sector_user(make_user, department)).get(url)
         card = response.context["card"]
-        household_fields, member_fields = DEPARTMENT_FIELDS[department]
+        household_fields, member_fields = DEPARTMENT_FIELDS.get(department, ((), ()))
         assert len(card.facts) == 2 + len(HOUSEHOLD_BASE) + len(household_fields), department
         assert len(card.member_headers) == len(MEMBER_BASE) + len(member_fields), department
     education = _client(sector_user(make_user, EDUCATION)).get(url).context["card"]
