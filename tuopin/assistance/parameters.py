@@ -7,24 +7,10 @@ A value is resolved for (code, year, region): the row of the most specific regio
 region's path with the latest start year not after `year`; else the default.
 """
 
-from dataclasses import dataclass
-from decimal import Decimal
+from tuopin.core.parameters import Parameter
+from tuopin.core.parameters import parameter as _p
 
-
-@dataclass(frozen=True)
-class Parameter:
-    code: str
-    label_zh: str
-    label_en: str
-    unit: str  # shown after the value: 元, 元/年, 岁, 天, %, 亩, 个
-    default: Decimal
-    source: str
-    confirmed: bool = True
-
-
-def _p(code, zh, en, unit, default, source, confirmed=True) -> Parameter:
-    return Parameter(code, zh, en, unit, Decimal(str(default)), source, confirmed)
-
+__all__ = ["PARAMETERS", "Parameter", "UNCONFIRMED", "parameter_department"]
 
 UNCONFIRMED = "未找到河南2018年依据，默认值待县级核定"
 

@@ -20,21 +20,12 @@ from tuopin.accounts.selectors import user_assignments
 from tuopin.assistance.models import LedgerParameter
 from tuopin.assistance.parameters import PARAMETERS, Parameter, parameter_department
 from tuopin.core.errors import TuopinError
+from tuopin.core.parameters import region_path, rows_in_force
 from tuopin.core.regioncodes import significant_prefix
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 
 SETTABLE_LEVELS = (RegionLevel.CITY, RegionLevel.COUNTY)
-
-
-def region_path(region_code: str) -> list[str]:
-    """The codes of the region and its ancestors, most specific first."""
-    codes = []
-    for length in (12, 9, 6, 4, 2):
-        code = region_code[:length].ljust(12, "0")
-        if code not in codes:
-            codes.append(code)
-    return codes
 
 
 @dataclass(frozen=True)
@@ -56,16 +47,10 @@ class ResolvedParameter:
 def parameter_resolve(year: int, region_code: str) -> dict[str, ResolvedParameter]:
     """Every parameter in force for the year at the region (one query)."""
     path = region_path(region_code)
-    specificity = {code: rank for rank, code in enumerate(path)}
     rows = LedgerParameter.objects.filter(region_id__in=path, year__lte=year).select_related(
         "region"
     )
-    chosen: dict[str, LedgerParameter] = {}
-    for row in rows:
-        current = chosen.get(row.code)
-        key = (specificity[row.region_id], -row.year)
-        if current is None or key < (specificity[current.region_id], -current.year):
-            chosen[row.code] = row
+    chosen = rows_in_force(rows, path)
     resolved = {}
     for code, parameter in PARAMETERS.items():
         row = chosen.get(code)

@@ -1,2 +1,6 @@
 """The people app's tables, one module per part (teams, pairings and visits, branches,
 enterprises and workshops, ratings, training); each part imports its models here."""
+
+from tuopin.people.models.parameters import PeopleParameter
+
+__all__ = ["PeopleParameter"]

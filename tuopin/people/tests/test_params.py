@@ -1,0 +1,56 @@
+"""People parameters: the county's row beats the city's, the latest start year wins,
+a default otherwise; only a city or county, only by whoever keeps people data there."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from conftest import CITY, MINQUAN, RENHE, SUIXIAN, first_village
+from tuopin.accounts.roles import Role
+from tuopin.core.errors import TuopinError
+from tuopin.people.params import people_parameter_set, people_parameter_values
+from tuopin.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_county_over_city_over_default_by_start_year(make_user):
+    village = first_village(RENHE).code
+    assert people_parameter_values(2018, village)["team_members_min"] == 3
+    city = Region.objects.get(code=CITY)
+    minquan = Region.objects.get(code=MINQUAN)
+    people_parameter_set(acting_user=None, code="team_members_min", region=city, year=2017, value=4)
+    people_parameter_set(
+        acting_user=None, code="team_members_min", region=minquan, year=2018, value="5"
+    )
+    assert people_parameter_values(2018, village)["team_members_min"] == Decimal(5)
+    assert people_parameter_values(2017, village)["team_members_min"] == Decimal(4)
+    assert people_parameter_values(2018, SUIXIAN)["team_members_min"] == Decimal(4)
+
+
+def test_bad_values_and_places_are_refused(make_user):
+    minquan = Region.objects.get(code=MINQUAN)
+    with pytest.raises(TuopinError) as refused:
+        people_parameter_set(
+            acting_user=None, code="team_members_min", region=minquan, year=2018, value="x"
+        )
+    assert refused.value.field == "value"
+    with pytest.raises(TuopinError):
+        people_parameter_set(
+            acting_user=None,
+            code="team_members_min",
+            region=Region.objects.get(code=RENHE),
+            year=2018,
+            value=3,
+        )
+    village = make_user(Role.VILLAGE, first_village(RENHE).code)
+    with pytest.raises(PermissionDenied):
+        people_parameter_set(
+            acting_user=village, code="team_members_min", region=minquan, year=2018, value=3
+        )
+    county = make_user(Role.COUNTY_OFFICE, MINQUAN)
+    row = people_parameter_set(
+        acting_user=county, code="team_members_min", region=minquan, year=2018, value=3
+    )
+    assert row.set_by == county
