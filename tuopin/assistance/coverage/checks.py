@@ -601,7 +601,10 @@ def _npl(c: Context, length: int, param: str, level: str) -> QuerySet:
             )
         ),
     )
-    return c.regions(level).filter(code__in=grouped.filter(over).values("key"))
+    # The offending codes first (at most a few thousand villages): as an IN subquery
+    # PostgreSQL re-ran the grouping for every village (25 s over the city, now < 1 s).
+    codes = list(grouped.filter(over).values_list("key", flat=True))
+    return c.regions(level).filter(code__in=codes)
 
 
 @check(
