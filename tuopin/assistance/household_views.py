@@ -3,6 +3,7 @@ panel. The card shows only what household_card.py lists; whoever reads the regis
 itself (registry.view there) is sent to the registry's household page instead."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
 from tuopin.accounts.roles import Permission
@@ -19,6 +20,8 @@ def household_card_page(request, household_id: int):
     household = access_household(request.user, household_id)
     if has_permission(request.user, Permission.REGISTRY_VIEW, household.village_id):
         return redirect("registry:household", household_id=household.pk)
+    if not ledger_kinds_for_user(request.user):  # a department with no ledger (组织部)
+        raise PermissionDenied("没有可查看的行业台账 (you read no sector ledger)")
     return render(
         request,
         "assistance/household_card.html",

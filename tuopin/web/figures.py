@@ -218,13 +218,14 @@ def ledger_work(user, ledgers: list) -> dict:
     """The work of a user who reads ledgers but not the registry (a sector user): the
     rows of their ledgers waiting for review, and where they import, check and set."""
     links = []
-    if has_permission(user, Permission.ASSISTANCE_EDIT):
+    if ledgers and has_permission(user, Permission.ASSISTANCE_EDIT):
         links.append((_("导入行业台账"), reverse("assistance:import_index")))
     if checks_read_by(user):
         links.append((_("覆盖核查"), reverse("assistance:coverage")))
     links.append((_("台账参数"), reverse("assistance:coverage_parameters")))
     return {
-        "tasks": sum(figures.pending for figures in ledgers),
+        # A department that keeps no ledger (组织部) has no rows to review.
+        "tasks": sum(figures.pending for figures in ledgers) if ledgers else None,
         "tasks_label": _("待审核的台账记录"),
         "overdue": None,
         "tasks_url": reverse("assistance:ledgers"),

@@ -5,8 +5,10 @@ import json
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from tuopin.accounts.demo import DEMO_COUNTY, demo_users_ensure
 from tuopin.accounts.models import Assignment
@@ -42,6 +44,8 @@ def test_every_sector_demo_user_has_ledgers_and_entries_to_review(shangqiu):
     for assignment in Assignment.objects.filter(role=Role.SECTOR):
         department = assignment.department
         assert department, assignment.user.username
+        if not kinds_of_department(department):
+            continue  # 组织部 keeps no ledger: its work is the people app's (teams, branches)
         assert entries_of(department) > 0, department
         assert entries_of(department, review_status="pending") > 0, department
     assert {a.department for a in Assignment.objects.filter(role=Role.SECTOR)} == set(
@@ -100,9 +104,29 @@ def test_demo_command_sets_up_the_ledgers_too_and_keeps_them_on_a_second_run(sha
     assert "待审核" not in again.getvalue()
 
 
+def _fresh_id_sequences() -> None:
+    """Ids from 1, as in the fresh database of `make run`: the seed draws its planted
+    problems from row ids, and PostgreSQL does not give back the ids of the rows earlier
+    tests rolled back (SQLite does). Only the tables no migration fills, all empty here."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for app in ("registry", "assistance"):
+            for model in apps.get_app_config(app).get_models():
+                table = model._meta.db_table
+                cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{table}")')
+                if cursor.fetchone()[0]:
+                    continue
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                sequence = cursor.fetchone()[0]
+                if sequence:
+                    cursor.execute("SELECT setval(%s, 1, false)", [sequence])
+
+
 def test_at_the_demo_scale_every_kind_of_planted_problem_is_there(shangqiu):
     """2,000 households of 民权县 with seed 1, as `make run`: each coverage problem the
     seed plants occurs at least once, so every department's checks have something."""
+    _fresh_id_sequences()
     seed_registry(households=2000, region_code=DEMO_COUNTY, seed=1, year=2018)
     result = ledger_demo(year=2018, seed=1)
     missing = [kind for kind, count in result["planted"].items() if count == 0]
