@@ -1154,6 +1154,16 @@ def posting_new_web(scene):
     assert foreign.postings.count() == 1
 
 
+def posting_end_web(scene):
+    own, foreign = _teams(scene)
+    posting = foreign.postings.get()
+    url = reverse("people:posting_end", kwargs={"posting_id": posting.pk})
+    response = scene.client.post(url, {"ended_on": "2018-06-30", "reason": "外来"})
+    assert response.status_code in REFUSED
+    posting.refresh_from_db()
+    assert posting.ended_on is None
+
+
 def teams_import_web(scene):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -1319,6 +1329,7 @@ PROBES = {
     "people:team_sign": team_sign_web,
     "people:team_new": team_new_web,
     "people:posting_new": posting_new_web,
+    "people:posting_end": posting_end_web,
     "people:teams_import": teams_import_web,
     "api-1.0.0:team_list": api_teams,
     "api-1.0.0:team_detail": api_team_object(),

@@ -25,4 +25,5 @@ urlpatterns = [
         name="team_attendance_download",
     ),
     path("teams/<int:team_id>/postings/new/", views.posting_new, name="posting_new"),
+    path("postings/<int:posting_id>/end/", views.posting_end_view, name="posting_end"),
 ]

@@ -43,7 +43,12 @@ from tuopin.people.teams_selectors import (
     team_postings,
     teams_search,
 )
-from tuopin.people.teams_services import attendance_sign, posting_create, team_create
+from tuopin.people.teams_services import (
+    attendance_sign,
+    posting_create,
+    posting_end,
+    team_create,
+)
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 from tuopin.regions.selectors import region_ancestors
@@ -418,6 +423,35 @@ def posting_new(request, team_id: int):
         "people/teams/form.html",
         {"form": form, "team": team, "title": _("派驻队员")},
     )
+
+
+@login_required
+@require_POST
+def posting_end_view(request, posting_id: int):
+    """End (or recall, with its reason) a member's posting: keepers of TEAMS."""
+    posting = Posting.objects.filter(pk=posting_id).select_related("team").first()
+    if posting is None:
+        raise Http404("未找到 (not found)")
+    team = access_team(request.user, posting.team_id)
+    if not access.may_keep(request.user, access.TEAMS, team.village_id):
+        raise PermissionDenied("没有权限：结束驻村任职 (you may not end postings here)")
+    try:
+        ended_on = date.fromisoformat(request.POST.get("ended_on", ""))
+    except ValueError:
+        messages.error(request, _("日期无效。"))
+        return redirect("people:team", team_id=team.pk)
+    try:
+        posting_end(
+            acting_user=request.user,
+            posting=posting,
+            ended_on=ended_on,
+            reason=request.POST.get("reason", "").strip(),
+        )
+    except TuopinError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已结束该队员的驻村任职。"))
+    return redirect("people:team", team_id=team.pk)
 
 
 # Coverage ------------------------------------------------------------------------------

@@ -410,3 +410,11 @@ def test_import_command_json_and_exit_codes(tmp_path, shangqiu):
 
 def test_attendance_status_labels_are_chinese():
     assert str(AttendanceStatus.LEAVE.label) == "请假"
+
+
+def test_the_documented_sample_imports(tmp_path, shangqiu):
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[3] / "docs/formats/samples/people-teams.csv"
+    report = import_teams(sample, dry_run=True)
+    assert report.errors == [] and report.created == 3

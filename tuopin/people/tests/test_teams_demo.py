@@ -1,7 +1,7 @@
 """The demo's work teams: a team per poor village, a month of attendance, the planted
 shortfalls and the workteam user's place in the demo village's team."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 

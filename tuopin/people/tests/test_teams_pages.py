@@ -157,3 +157,20 @@ def test_roster_upload_page(make_user):
     response = county.post(reverse("people:teams_import"), {"file": upload})
     assert response.status_code == 200 and response.context["report"].created == 3
     assert Posting.objects.count() == 3
+
+
+def test_a_keeper_ends_a_posting_with_its_reason(scene, make_user):
+    team = scene["full"]
+    posting = team.postings.order_by("pk").last()
+    village = _client(make_user(Role.VILLAGE, team.village_id))
+    url = reverse("people:posting_end", args=[posting.pk])
+    assert village.post(url, {"ended_on": "2018-06-30"}).status_code == 403
+    county = _client(scene["county"])
+    county.post(url, {"ended_on": "2016-01-01", "reason": "x"})  # before its start
+    posting.refresh_from_db()
+    assert posting.ended_on is None
+    county.post(url, {"ended_on": "2018-06-30", "reason": "工作调整召回"})
+    posting.refresh_from_db()
+    assert (posting.ended_on, posting.recalled_reason) == (date(2018, 6, 30), "工作调整召回")
+    page = county.get(reverse("people:team", args=[team.pk])).content.decode()
+    assert "工作调整召回" in page
