@@ -174,9 +174,7 @@ def member_days_short(user, prefix: str, year: int) -> QuerySet:
             "posting_id",
             "posting__team_id",
             "month",
-            "posting__cadre__name",
-            "posting__team__sending_unit",
-            region_code=F("posting__team__village__code"),
+            region_code=F("posting__team__village_id"),
         )
         .annotate(
             present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)),

@@ -14,25 +14,25 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tuopin.core.errors import TuopinError
+from tuopin.core.regioncodes import within
 from tuopin.core.uploads import UnusableFile
 from tuopin.people import access
-from tuopin.people.cadres import cadre_find_or_create, cadre_id_number, cadre_lookup, county_of
+from tuopin.people.cadres import cadre_id_number, county_of
 from tuopin.people.enums import PostingRole
 from tuopin.people.models import Posting, WorkTeam
-from tuopin.people.teams_services import (
-    overlapping_postings,
-    posting_create,
-    team_find_or_create,
-)
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 from tuopin.registry.enums import UnitLevel
+from tuopin.registry.idnumbers import canonical_id_number, stored_forms
 from tuopin.registry.interchange.columns import header_key
 from tuopin.registry.interchange.reader import HEADER_SEARCH_ROWS, sheet_rows
 from tuopin.registry.interchange.rows import Message
 from tuopin.registry.interchange.values import BadValue, a_date, text
+from tuopin.registry.models import Helper
 
 # key -> (header, synonyms)
 COLUMNS = {
@@ -165,7 +165,7 @@ class _Villages:
             self.by_name.setdefault(region.name, []).append(region)
 
 
-def _parse(number: int, cells: dict, villages: _Villages, user) -> RosterRow:
+def _parse(number: int, cells: dict, villages: _Villages, kept) -> RosterRow:
     row = RosterRow(number)
     code, village_name = text(cells.get("village_code")), text(cells.get("village_name"))
     if code:
@@ -206,11 +206,7 @@ def _parse(number: int, cells: dict, villages: _Villages, user) -> RosterRow:
             "村代码和村名称都为空",
             "neither village code nor name is given",
         )
-    if (
-        row.village is not None
-        and user is not None
-        and not access.may_keep(user, access.TEAMS, row.village.code)
-    ):
+    if row.village is not None and not kept(row.village.code):
         column = "village_code" if code else "village_name"
         _error(
             row,
@@ -313,87 +309,218 @@ def import_teams(path, *, acting_user=None, dry_run: bool = False, partial: bool
         {text(c.get("village_code")) for _n, c in parsed_cells},
         {text(c.get("village_name")) for _n, c in parsed_cells},
     )
-    rows = [_parse(number, cells, villages, acting_user) for number, cells in parsed_cells]
+    kept = _Kept(acting_user)
+    rows = [_parse(number, cells, villages, kept) for number, cells in parsed_cells]
     report.rows = len(rows)
     _same_cadre_twice(rows)
+    plan = _Plan(rows)
+    plan.resolve(report)
+    for row in rows:
+        if row.errors:
+            report.rejected += 1
+            report.errors.extend(row.errors)
+    report.errors.sort(key=lambda m: m.row)
+    if dry_run or (report.errors and not partial):
+        if report.errors and not partial and not dry_run:
+            report.created = report.updated = report.unchanged = 0
+            report.teams_created = report.cadres_created = 0
+        return report
     with transaction.atomic():
-        for row in rows:
-            if not row.errors:
-                try:
-                    with transaction.atomic():
-                        _write(row, acting_user, report)
-                except TuopinError as error:
-                    column = {"cadre": "name", "ended_on": "ended_on"}.get(error.field, "name")
-                    _error(row, column, error.code, error.message_zh, error.message_en)
-            if row.errors:
-                report.rejected += 1
-                report.errors.extend(row.errors)
-        if dry_run or (report.errors and not partial):
-            transaction.set_rollback(True)
-        else:
-            report.written = bool(report.created or report.updated)
-    if not report.written and not dry_run and report.errors and not partial:
-        report.created = report.updated = report.unchanged = 0
-        report.teams_created = report.cadres_created = 0
+        plan.write(acting_user)
+    report.written = bool(report.created or report.updated)
     return report
 
 
-def _write(row: RosterRow, user, report: TeamImportReport) -> None:
-    try:
-        cadre = cadre_lookup(region_code=row.village.code, name=row.name, id_number=row.id_number)
-    except TuopinError as error:
-        raise TuopinError(error.code, error.message_zh, error.message_en, field="cadre") from error
-    if cadre is not None and cadre.name != row.name:
-        raise TuopinError(
-            "cadre_id_other_name",
-            f"身份证号已登记为“{cadre.name}”，与姓名“{row.name}”不符",
-            f"the ID number belongs to '{cadre.name}', not '{row.name}'",
-            field="cadre",
+class _Kept:
+    """Whether the importing user keeps TEAMS at a village (the rule read once)."""
+
+    def __init__(self, user):
+        self.prefixes = None if user is None else access.keep_prefixes(user, access.TEAMS)
+
+    def __call__(self, code: str) -> bool:
+        return self.prefixes is None or within(code, self.prefixes)
+
+
+FAR = date(9999, 12, 31)
+
+
+class _Plan:
+    """The whole file resolved against the stored cadres, teams and postings in a few
+    queries; then written in bulk, with history."""
+
+    def __init__(self, rows: list[RosterRow]):
+        self.rows = [row for row in rows if not row.errors]
+        self.new_cadres: dict[tuple, Helper] = {}
+        self.filled: dict[int, Helper] = {}
+        self.new_teams: dict[tuple, WorkTeam] = {}
+        self.moved_teams: dict[int, WorkTeam] = {}
+        self.new_postings: list[Posting] = []
+        self.changed_postings: dict[int, Posting] = {}
+
+    def _load(self) -> None:
+        numbers: set[str] = set()
+        for row in self.rows:
+            if row.id_number:
+                numbers |= stored_forms(row.id_number)
+        names = {row.name for row in self.rows}
+        self.by_number: dict[str, Helper] = {}
+        self.by_name: dict[tuple, list[Helper]] = {}
+        found = Helper.objects.filter(Q(id_number__in=numbers) | Q(name__in=names))
+        for cadre in found.order_by("pk"):
+            if cadre.id_number:
+                self.by_number.setdefault(canonical_id_number(cadre.id_number), cadre)
+            self.by_name.setdefault((cadre.region_id[:6], cadre.name), []).append(cadre)
+        village_codes = {row.village.code for row in self.rows}
+        self.teams: dict[tuple, list[WorkTeam]] = {}
+        stored_teams = WorkTeam.objects.filter(village_id__in=village_codes)
+        for team in stored_teams.order_by("started_on", "pk"):
+            self.teams.setdefault((team.village_id, team.sending_unit), []).append(team)
+        teams_by_pk = {team.pk: team for group in self.teams.values() for team in group}
+        cadres = {c.pk: c for c in self.by_number.values()} | {
+            c.pk: c for group in self.by_name.values() for c in group
+        }
+        self.postings: dict[object, list[Posting]] = {}
+        stored = Posting.objects.filter(cadre_id__in=list(cadres)).select_related("team__village")
+        for posting in stored:
+            if posting.team_id in teams_by_pk:  # the same object the rows resolve to
+                posting.team = teams_by_pk[posting.team_id]
+            self.postings.setdefault(posting.cadre_id, []).append(posting)
+
+    def _cadre(self, row: RosterRow) -> Helper | None:
+        county = row.village.code[:6]
+        if row.id_number and row.id_number in self.by_number:
+            cadre = self.by_number[row.id_number]
+        else:
+            same = self.by_name.get((county, row.name), [])
+            if row.id_number:
+                same = [c for c in same if not c.id_number]
+            if len(same) > 1:
+                _error(
+                    row,
+                    "name",
+                    "cadre_ambiguous",
+                    f"本县有多名干部叫“{row.name}”，请填写身份证号以区分",
+                    f"the county has several cadres named '{row.name}': give the ID number",
+                )
+                return None
+            cadre = same[0] if same else None
+        if cadre is None:
+            key = ("id", row.id_number) if row.id_number else ("name", county, row.name)
+            cadre = self.new_cadres.get(key)
+            if cadre is None:
+                cadre = Helper(
+                    region_id=county.ljust(12, "0"),
+                    name=row.name,
+                    id_number=row.id_number,
+                    work_unit=row.work_unit,
+                    unit_level=row.unit_level,
+                    post=row.post,
+                    phone=row.phone,
+                )
+                self.new_cadres[key] = cadre
+            return cadre
+        if cadre.name != row.name:
+            _error(
+                row,
+                "id_number",
+                "cadre_id_other_name",
+                f"身份证号已登记为“{cadre.name}”，与姓名“{row.name}”不符",
+                f"the ID number belongs to '{cadre.name}', not '{row.name}'",
+            )
+            return None
+        for key in ("id_number", "work_unit", "unit_level", "post", "phone"):
+            value = getattr(row, key)
+            if value and not getattr(cadre, key):
+                setattr(cadre, key, value)
+                self.filled[cadre.pk] = cadre
+        return cadre
+
+    def _team(self, row: RosterRow) -> WorkTeam:
+        key = (row.village.code, row.sending_unit)
+        for team in self.teams.get(key, []):
+            if team.ended_on is None or team.ended_on >= row.started_on:
+                if row.started_on < team.started_on:
+                    team.started_on = row.started_on
+                    if team.pk:
+                        self.moved_teams[team.pk] = team
+                return team
+        team = WorkTeam(
+            village=row.village, sending_unit=row.sending_unit, started_on=row.started_on
         )
-    cadre, created = cadre_find_or_create(
-        acting_user=user,
-        region_code=row.village.code,
-        name=row.name,
-        id_number=row.id_number,
-        work_unit=row.work_unit,
-        unit_level=row.unit_level,
-        post=row.post,
-        phone=row.phone,
-    )
-    report.cadres_created += created
-    team, team_created = team_find_or_create(
-        acting_user=user,
-        village_code=row.village.code,
-        sending_unit=row.sending_unit,
-        started_on=row.started_on,
-    )
-    report.teams_created += team_created
-    posting = Posting.objects.filter(team=team, cadre=cadre, started_on=row.started_on).first()
-    if posting is None:
-        posting_create(
-            acting_user=user,
-            team=team,
-            cadre=cadre,
-            role=row.role,
-            started_on=row.started_on,
-            ended_on=row.ended_on,
-        )
-        report.created += 1
-        return
-    if (posting.role, posting.ended_on) == (row.role, row.ended_on):
-        report.unchanged += 1
-        return
-    if overlapping_postings(cadre.pk, row.started_on, row.ended_on, exclude=posting.pk).exists():
-        raise TuopinError(
-            "posting_twice",
-            f"{cadre.name} 同期已在另一工作队任职，同一干部同时只能在一个工作队",
-            f"{cadre.name} is posted to another team at the same time",
-            field="cadre",
-        )
-    posting.role, posting.ended_on = row.role, row.ended_on
-    posting._history_user = user
-    posting.save(update_fields=["role", "ended_on"])
-    report.updated += 1
+        self.teams.setdefault(key, []).append(team)
+        self.new_teams[key] = team
+        return team
+
+    def resolve(self, report: TeamImportReport) -> None:
+        self._load()
+        for row in self.rows:
+            cadre = self._cadre(row)
+            if cadre is None:
+                continue
+            team = self._team(row)
+            stored = self.postings.setdefault(cadre.pk or id(cadre), [])
+            same = next(
+                (p for p in stored if p.team is team and p.started_on == row.started_on), None
+            )
+            others = [
+                p
+                for p in stored
+                if p is not same
+                and p.started_on <= (row.ended_on or FAR)
+                and row.started_on <= (p.ended_on or FAR)
+            ]
+            if others:
+                other = others[0]
+                _error(
+                    row,
+                    "started_on",
+                    "posting_twice",
+                    f"{row.name} 同期已派驻{other.team.village.name}"
+                    f"（{other.started_on} 起），同一干部同时只能在一个工作队",
+                    f"{row.name} is already posted to {other.team.village.name} from "
+                    f"{other.started_on}: one team at a time",
+                )
+                continue
+            if same is None:
+                posting = Posting(
+                    team=team,
+                    cadre=cadre,
+                    role=row.role,
+                    started_on=row.started_on,
+                    ended_on=row.ended_on,
+                )
+                stored.append(posting)
+                self.new_postings.append(posting)
+                report.created += 1
+            elif (same.role, same.ended_on) == (row.role, row.ended_on):
+                report.unchanged += 1
+            else:
+                same.role, same.ended_on = row.role, row.ended_on
+                if same.pk:
+                    self.changed_postings[same.pk] = same
+                report.updated += 1
+        report.cadres_created = len(self.new_cadres)
+        report.teams_created = len(self.new_teams)
+
+    def write(self, user) -> None:
+        """Only what resolve() planned for rows without errors."""
+        if self.new_cadres:
+            bulk_create_with_history(list(self.new_cadres.values()), Helper, default_user=user)
+        if self.filled:
+            fields = ["id_number", "work_unit", "unit_level", "post", "phone"]
+            bulk_update_with_history(list(self.filled.values()), Helper, fields, default_user=user)
+        if self.new_teams:
+            bulk_create_with_history(list(self.new_teams.values()), WorkTeam, default_user=user)
+        if self.moved_teams:
+            moved = list(self.moved_teams.values())
+            bulk_update_with_history(moved, WorkTeam, ["started_on"], default_user=user)
+        for posting in self.new_postings:
+            posting.team_id, posting.cadre_id = posting.team.pk, posting.cadre.pk
+        if self.new_postings:
+            bulk_create_with_history(self.new_postings, Posting, default_user=user)
+        if self.changed_postings:
+            changed = list(self.changed_postings.values())
+            bulk_update_with_history(changed, Posting, ["role", "ended_on"], default_user=user)
 
 
 __all__ = ["TeamImportReport", "WorkTeam", "import_teams"]

@@ -502,6 +502,13 @@ def _finding_rows(check, found) -> list[dict]:
         r.code: (r.parent.name if r.parent else "", r.name)
         for r in Region.objects.filter(code__in=codes).select_related("parent")
     }
+    cadre_names = {}
+    if check.code == "member_days_short":
+        cadre_names = dict(
+            Posting.objects.filter(pk__in=[row["posting_id"] for row in found]).values_list(
+                "pk", "cadre__name"
+            )
+        )
     rows = []
     for item in found:
         code = item["region_code"] if isinstance(item, dict) else item.region_code
@@ -527,7 +534,7 @@ def _finding_rows(check, found) -> list[dict]:
             )
         else:
             row["team_id"] = item["posting__team_id"]
-            row["subject"] = item["posting__cadre__name"]
+            row["subject"] = cadre_names.get(item["posting_id"], "")
             row["detail"] = _("%(y)s年%(m)s月：在岗 %(p)s 天，请假 %(l)s 天，缺勤 %(a)s 天") % {
                 "y": item["month"].year,
                 "m": item["month"].month,
