@@ -88,32 +88,6 @@ def team_create(
     return team
 
 
-def team_find_or_create(
-    *, acting_user, village_code: str, sending_unit: str, started_on: date
-) -> tuple[WorkTeam, bool]:
-    """The village's team of the sending unit current on `started_on` (or starting
-    later, as a roster lists it), else a new one."""
-    existing = (
-        WorkTeam.objects.filter(village_id=village_code, sending_unit=sending_unit.strip())
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=started_on))
-        .order_by("started_on", "pk")
-        .first()
-    )
-    if existing is not None:
-        require_keep(acting_user, access.TEAMS, village_code, "组建驻村工作队")
-        if started_on < existing.started_on:
-            existing.started_on = started_on
-            existing._history_user = acting_user
-            existing.save(update_fields=["started_on"])
-        return existing, False
-    return team_create(
-        acting_user=acting_user,
-        village_code=village_code,
-        sending_unit=sending_unit,
-        started_on=started_on,
-    ), True
-
-
 def team_end(*, acting_user, team: WorkTeam, ended_on: date) -> WorkTeam:
     require_keep(acting_user, access.TEAMS, team.village_id, "撤离驻村工作队")
     _dates(team.started_on, ended_on, "工作队", "team")
