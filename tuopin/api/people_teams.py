@@ -9,6 +9,7 @@ from tuopin.api.masking import mask_value
 from tuopin.api.schemas import answers
 from tuopin.api.types import RowId, Year
 from tuopin.core.errors import OutOfScope, TuopinError
+from tuopin.core.regioncodes import significant_prefix
 from tuopin.people import access
 from tuopin.people.teams_selectors import (
     access_team,
@@ -129,7 +130,8 @@ def team_list(
     limit: int = Query(50, ge=1, le=500),
 ):
     _readable(request)
-    rows = teams_search(request.user, region_prefix=region, year=year)
+    prefix = significant_prefix(region) if len(region) == 12 else region
+    rows = teams_search(request.user, region_prefix=prefix, year=year)
     page, next_after = keyset_page(rows, after=after, size=limit)
     leaders = leader_names(page)
     return {

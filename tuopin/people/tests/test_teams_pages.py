@@ -174,3 +174,30 @@ def test_a_keeper_ends_a_posting_with_its_reason(scene, make_user):
     assert (posting.ended_on, posting.recalled_reason) == (date(2018, 6, 30), "工作调整召回")
     page = county.get(reverse("people:team", args=[team.pk])).content.decode()
     assert "工作调整召回" in page
+
+
+def test_api_lists_teams_masks_members_and_gives_a_months_attendance(scene, make_user):
+    from tuopin.people.models import Posting
+    from tuopin.registry.models import Helper
+
+    team = scene["full"]
+    cadre = Posting.objects.filter(team=team).order_by("pk").first().cadre
+    Helper.objects.filter(pk=cadre.pk).update(phone="13912345678")
+    client = _client(scene["county"])
+    listing = client.get("/api/v1/teams", {"region": RENHE, "year": date.today().year}).json()
+    by_id = {item["id"]: item for item in listing["items"]}
+    assert by_id[team.pk]["members"] == 3 and by_id[scene["small"].pk]["members"] == 2
+    detail = client.get(f"/api/v1/teams/{team.pk}").json()
+    first = next(m for m in detail["current_members"] if m["cadre_id"] == cadre.pk)
+    assert cadre.id_number not in str(detail) and "13912345678" not in str(detail)
+    assert first["id_number"].startswith(cadre.id_number[:6]) and "*" in first["id_number"]
+    posting = Posting.objects.get(team=team, cadre=cadre)
+    Attendance.objects.create(posting=posting, day=date(2018, 5, 3), status="leave", reason="病假")
+    month = client.get(f"/api/v1/teams/{team.pk}/attendance", {"month": "2018-05"}).json()
+    row = next(m for m in month["members"] if m["posting_id"] == posting.pk)
+    assert (row["leave"], row["leave_reasons"], row["days"]) == (1, ["5月3日 病假"], {"3": "leave"})
+    assert (
+        client.get(f"/api/v1/teams/{team.pk}/attendance", {"month": "2018-13"}).status_code == 400
+    )
+    stranger = _client(make_user(Role.COUNTY_OFFICE, SUIXIAN))
+    assert stranger.get(f"/api/v1/teams/{team.pk}").status_code == 404
