@@ -1057,6 +1057,151 @@ def api_household_ledgers(scene):
     assert foreign.status_code == 404
 
 
+# Work teams (tuopin.people, part "teams") ---------------------------------------------
+
+OWN_UNIT, FOREIGN_UNIT = "本区派出单位", "外区派出单位"
+
+
+def _teams(scene):
+    """A team in the user's region and one outside, each with one member (a team of
+    one without a leader: a finding of two checks on both sides)."""
+    from datetime import date
+
+    from tuopin.people.models import Posting, WorkTeam
+    from tuopin.registry.models import Helper
+
+    made = []
+    for village, unit in (
+        (_a_village_under(scene.own), OWN_UNIT),
+        (scene.foreign[0], FOREIGN_UNIT),
+    ):
+        team = WorkTeam.objects.create(
+            village=village, sending_unit=unit, started_on=date(2017, 3, 1)
+        )
+        cadre = Helper.objects.create(
+            region_id=village.code[:6].ljust(12, "0"), name=unit[:2] + "队员"
+        )
+        Posting.objects.create(team=team, cadre=cadre, role="member", started_on=date(2017, 3, 1))
+        made.append(team)
+    return made
+
+
+def team_region_page(name, **kwargs):
+    """A team page with a region: own teams only; a foreign region is refused."""
+
+    def probe(scene):
+        _teams(scene)
+        url = reverse(name, kwargs=kwargs or None)
+        response = scene.client.get(url)
+        assert response.status_code in {200, 403}
+        if response.streaming:
+            rows = _xlsx_rows(b"".join(response.streaming_content))
+            assert FOREIGN_UNIT not in rows
+        else:
+            assert FOREIGN_UNIT not in response.content.decode()
+            scene.assert_only_own_codes(response)
+        for region in scene.foreign:
+            assert scene.client.get(url, {"region": region.code}).status_code in REFUSED
+
+    return probe
+
+
+def team_object(name, *, allowed=frozenset({200})):
+    def probe(scene):
+        own, foreign = _teams(scene)
+        assert _get(scene, name, team_id=own.pk).status_code in allowed
+        refused = _get(scene, name, team_id=foreign.pk)
+        assert refused.status_code in REFUSED
+        if not refused.streaming:
+            assert FOREIGN_UNIT not in refused.content.decode()
+
+    return probe
+
+
+def team_sign_web(scene):
+    from datetime import date
+
+    from tuopin.people.models import Attendance
+
+    _own, foreign = _teams(scene)
+    posting = foreign.postings.get()
+    response = scene.client.post(
+        reverse("people:team_sign", kwargs={"team_id": foreign.pk}),
+        {"day": date.today().isoformat(), f"status_{posting.pk}": "present"},
+    )
+    assert response.status_code in REFUSED
+    assert not Attendance.objects.exists()
+
+
+def team_new_web(scene):
+    from tuopin.people.models import WorkTeam
+
+    assert scene.client.get(reverse("people:team_new")).status_code in {200, 403}
+    for region in scene.foreign:
+        village = region if region.level == "village" else _a_village_under(region)
+        scene.client.post(
+            reverse("people:team_new"),
+            {"village": village.code, "sending_unit": "外来", "started_on": "2018-01-01"},
+        )
+    assert not WorkTeam.objects.filter(sending_unit="外来").exists()
+
+
+def posting_new_web(scene):
+    _own, foreign = _teams(scene)
+    url = reverse("people:posting_new", kwargs={"team_id": foreign.pk})
+    assert scene.client.get(url).status_code in REFUSED
+    scene.client.post(url, {"name": "外人", "role": "member", "started_on": "2018-01-01"})
+    assert foreign.postings.count() == 1
+
+
+def posting_end_web(scene):
+    own, foreign = _teams(scene)
+    posting = foreign.postings.get()
+    url = reverse("people:posting_end", kwargs={"posting_id": posting.pk})
+    response = scene.client.post(url, {"ended_on": "2018-06-30", "reason": "外来"})
+    assert response.status_code in REFUSED
+    posting.refresh_from_db()
+    assert posting.ended_on is None
+
+
+def teams_import_web(scene):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tuopin.people.models import Posting
+
+    assert scene.client.get(reverse("people:teams_import")).status_code in {200, 403}
+    before = Posting.objects.count()
+    for region in scene.foreign:
+        village = region if region.level == "village" else _a_village_under(region)
+        text = f"村代码,派出单位,姓名,队内职务,进驻日期\n{village.code},外来,外人,队员,2018-01-01\n"
+        scene.client.post(
+            reverse("people:teams_import"),
+            {"file": SimpleUploadedFile("x.csv", text.encode("utf-8"))},
+        )
+    assert Posting.objects.count() == before
+
+
+def api_teams(scene):
+    own, foreign = _teams(scene)
+    answer = scene.client.get("/api/v1/teams")
+    assert answer.status_code == 200
+    ids = [item["id"] for item in answer.json()["items"]]
+    assert own.pk in ids and foreign.pk not in ids
+    for region in scene.foreign:
+        answer = scene.client.get("/api/v1/teams", {"region": region.prefix})
+        assert answer.json()["items"] == []
+
+
+def api_team_object(suffix: str = "", query=None):
+    def probe(scene):
+        own, foreign = _teams(scene)
+        assert scene.client.get(f"/api/v1/teams/{own.pk}{suffix}", query or {}).status_code == 200
+        refused = scene.client.get(f"/api/v1/teams/{foreign.pk}{suffix}", query or {})
+        assert refused.status_code == 404 and FOREIGN_UNIT not in refused.content.decode()
+
+    return probe
+
+
 PROBES = {
     "web:home": page("web:home"),
     "web:regions": page("web:regions"),
@@ -1169,6 +1314,26 @@ PROBES = {
     "api-1.0.0:case_event_attachment": api_case_event_attachment,
     "assistance:ledgers": page("assistance:ledgers"),
     "people:index": page("people:index"),
+    "people:teams": team_region_page("people:teams"),
+    "people:teams_download": team_region_page("people:teams_download"),
+    "people:team_checks": team_region_page("people:team_checks"),
+    "people:team_check_list": team_region_page("people:team_check_list", check="team_too_small"),
+    "people:team_check_download": team_region_page(
+        "people:team_check_download", check="team_too_small"
+    ),
+    "people:team": team_object("people:team"),
+    "people:team_attendance": team_object("people:team_attendance"),
+    "people:team_attendance_download": team_object(
+        "people:team_attendance_download", allowed={200, 403}
+    ),
+    "people:team_sign": team_sign_web,
+    "people:team_new": team_new_web,
+    "people:posting_new": posting_new_web,
+    "people:posting_end": posting_end_web,
+    "people:teams_import": teams_import_web,
+    "api-1.0.0:team_list": api_teams,
+    "api-1.0.0:team_detail": api_team_object(),
+    "api-1.0.0:team_attendance": api_team_object("/attendance", {"month": "2018-05"}),
     "assistance:ledger_list": ledger_list_web,
     "assistance:ledger_download": ledger_download_web,
     "assistance:ledger_entry": ledger_entry_web("assistance:ledger_entry"),

@@ -2,9 +2,12 @@
 the demo county its teams, pairings, visits, branches, enterprises, workshops or
 ratings, and the demo users something to do with them."""
 
+from tuopin.people.teams_demo import teams_demo
+
 
 def people_demo(*, region_code: str, year: int, seed: int, if_empty: bool, say) -> None:
     steps: list = [
+        teams_demo,
         # each part: its function(region_code=, year=, seed=, if_empty=, say=)
     ]
     for step in steps:

@@ -20,5 +20,22 @@ PARAMETERS: dict[str, Parameter] = {
             3,
             "中办国办2017指导意见",
         ),
+        _p(
+            "posting_years_min",
+            "驻村任职期限不少于",
+            "Posting length at least",
+            "年",
+            2,
+            "中办国办2017指导意见",
+        ),
+        _p(
+            "days_in_village_min",
+            "每月驻村天数不少于",
+            "Days in the village per month at least",
+            "天",
+            20,
+            UNCONFIRMED,
+            False,
+        ),
     ]
 }

@@ -19,6 +19,18 @@ class Section:
 
 SECTIONS: list[Section] = [
     # each part: Section(access.TOPIC, "people:page", _("名称"), _("说明")),
+    Section(
+        access.TEAMS,
+        "people:teams",
+        _("驻村工作队"),
+        _("各村驻村工作队、队员任职与考勤，按乡镇、村查看短板"),
+    ),
+    Section(
+        access.TEAMS,
+        "people:team_checks",
+        _("驻村工作队核查"),
+        _("贫困村有无工作队、队员人数、第一书记或队长、任职期限、在村天数"),
+    ),
 ]
 
 

@@ -2,5 +2,6 @@
 enterprises and workshops, ratings, training); each part imports its models here."""
 
 from tuopin.people.models.parameters import PeopleParameter
+from tuopin.people.models.teams import Attendance, Posting, WorkTeam
 
-__all__ = ["PeopleParameter"]
+__all__ = ["Attendance", "PeopleParameter", "Posting", "WorkTeam"]

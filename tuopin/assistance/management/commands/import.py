@@ -21,7 +21,7 @@ from tuopin.registry.totals import totals_refresh
 class Command(BaseCommand):
     help = (
         "导入表格 (import a spreadsheet): tuopin import registry FILE | "
-        "tuopin import ledger KIND FILE"
+        "tuopin import ledger KIND FILE | tuopin import teams FILE"
     )
 
     def add_arguments(self, parser):
@@ -39,10 +39,15 @@ class Command(BaseCommand):
         ledger.add_argument("file")
         ledger.add_argument("--year", type=int, help="未填“年度”的行所属的年度")
         _common(ledger, "只写入没有错误的行，其余报告错误")
+        teams = sub.add_parser("teams", help="驻村工作队花名册（见 docs/formats/people-teams.md）")
+        teams.add_argument("file")
+        _common(teams, "只写入没有错误的行，其余报告错误")
 
     def handle(self, *args, what: str, **options):
         if what == "ledger":
             return self._ledger(**options)
+        if what == "teams":
+            return self._teams(**options)
         return self._registry(**options)
 
     def _registry(self, *, file: str, dry_run: bool, partial: bool, report, json: bool, **_):
@@ -79,6 +84,29 @@ class Command(BaseCommand):
             self.stdout.write(_json(result.as_dict()))
         else:
             self._ledger_summary(result)
+        if result.exit_code:
+            sys.exit(result.exit_code)
+
+    def _teams(self, *, file: str, dry_run: bool, partial: bool, json: bool, **_):
+        from tuopin.people.teams_import import TeamImportReport, import_teams
+
+        try:
+            result = import_teams(file, dry_run=dry_run, partial=partial)
+        except UnusableFile as unusable:
+            self._unusable(unusable, json, TeamImportReport().as_dict())
+        except TuopinError as error:
+            raise CommandError(str(error)) from error
+        if json:
+            self.stdout.write(_json(result.as_dict()))
+        else:
+            self.stdout.write(
+                f"驻村工作队花名册：共 {result.rows} 行。新增 {result.created}，"
+                f"更新 {result.updated}，未变 {result.unchanged}，拒绝 {result.rejected}。"
+                + ("（试运行，未写入）" if result.dry_run else "")
+            )
+            self._messages(result)
+            if result.errors and not result.written and not result.dry_run and not partial:
+                self.stdout.write("有错误，未写入任何数据（可用 --partial 只写入正确的行）。")
         if result.exit_code:
             sys.exit(result.exit_code)
 

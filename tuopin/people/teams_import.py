@@ -1,0 +1,526 @@
+"""`tuopin import teams FILE`: work-team rosters (docs/formats/people-teams.md).
+
+One row is one member's posting: the village (村代码 or 村名称), the team's sending
+unit (派出单位), the cadre (姓名, 身份证号, 工作单位, 单位级别, 职务, 联系电话) and the
+posting (队内职务, 进驻日期, 期满日期). The guarantees of the registry import: every
+error names its row and column; a dry run writes nothing; all or nothing unless
+`partial`; a re-import of the same file changes nothing; updates keep history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Q
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from tuopin.core.errors import TuopinError
+from tuopin.core.regioncodes import within
+from tuopin.core.uploads import UnusableFile
+from tuopin.people import access
+from tuopin.people.cadres import cadre_id_number, county_of
+from tuopin.people.enums import PostingRole
+from tuopin.people.models import Posting, WorkTeam
+from tuopin.regions.enums import RegionLevel
+from tuopin.regions.models import Region
+from tuopin.registry.enums import UnitLevel
+from tuopin.registry.idnumbers import canonical_id_number, stored_forms
+from tuopin.registry.interchange.columns import header_key
+from tuopin.registry.interchange.reader import HEADER_SEARCH_ROWS, sheet_rows
+from tuopin.registry.interchange.rows import Message
+from tuopin.registry.interchange.values import BadValue, a_date, text
+from tuopin.registry.models import Helper
+
+# key -> (header, synonyms)
+COLUMNS = {
+    "village_code": ("村代码", ("行政村代码", "村级代码")),
+    "village_name": ("村名称", ("行政村", "村名", "驻村名称")),
+    "sending_unit": ("派出单位", ("选派单位",)),
+    "name": ("姓名", ("队员姓名",)),
+    "id_number": ("身份证号", ("身份证号码", "公民身份号码")),
+    "work_unit": ("工作单位", ()),
+    "unit_level": ("单位级别", ()),
+    "post": ("职务", ("现任职务",)),
+    "phone": ("联系电话", ("手机号码", "电话")),
+    "role": ("队内职务", ("驻村职务",)),
+    "started_on": ("进驻日期", ("驻村时间", "进驻时间")),
+    "ended_on": ("期满日期", ("期满时间", "离村日期")),
+}
+REQUIRED = ("sending_unit", "name", "role", "started_on")
+HEADERS = {header_key(name): k for k, (header, more) in COLUMNS.items() for name in (header, *more)}
+ROLE_LABELS = {str(label): code for code, label in PostingRole.choices} | {
+    code: code for code in PostingRole.values
+}
+LEVEL_LABELS = {str(label): code for code, label in UnitLevel.choices} | {
+    code: code for code in UnitLevel.values
+}
+
+
+@dataclass
+class TeamImportReport:
+    """The JSON shape of the ledger import's report (LedgerImportReport.as_dict)."""
+
+    kind: str = "teams"
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    not_registered: int = 0
+    errors: list[Message] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
+    written: bool = False
+    dry_run: bool = False
+    teams_created: int = 0
+    cadres_created: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "not_registered": self.not_registered,
+            "written": self.written,
+            "dry_run": self.dry_run,
+            "batch": None,
+            "teams_created": self.teams_created,
+            "cadres_created": self.cadres_created,
+            "errors": [message.as_dict() for message in self.errors],
+            "warnings": [message.as_dict() for message in self.warnings],
+        }
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+
+@dataclass
+class RosterRow:
+    number: int
+    village: Region | None = None
+    sending_unit: str = ""
+    name: str = ""
+    id_number: str = ""
+    work_unit: str = ""
+    unit_level: str = ""
+    post: str = ""
+    phone: str = ""
+    role: str = ""
+    started_on: date | None = None
+    ended_on: date | None = None
+    errors: list[Message] = field(default_factory=list)
+
+
+def _read(path) -> tuple[dict[int, str], list[tuple[int, list]]]:
+    rows = sheet_rows(Path(path))
+    for number, row in rows:
+        found = {
+            position: HEADERS[header_key(cell)]
+            for position, cell in enumerate(row)
+            if cell is not None and header_key(cell) in HEADERS
+        }
+        keys = set(found.values())
+        if "name" in keys and "role" in keys:
+            missing = [COLUMNS[k][0] for k in REQUIRED if k not in keys]
+            if not {"village_code", "village_name"} & keys:
+                missing.insert(0, "村代码或村名称")
+            if missing:
+                raise UnusableFile(
+                    "columns_missing",
+                    f"第 {number} 行像是表头，但缺少必填列：{'、'.join(missing)}",
+                    f"row {number} looks like the header but lacks: {', '.join(missing)}",
+                )
+            columns: dict[int, str] = {}
+            for position, k in found.items():
+                if k not in columns.values():
+                    columns[position] = k
+            return columns, [(n, r) for n, r in rows if any(text(c) for c in r)]
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    raise UnusableFile(
+        "header_missing",
+        "找不到表头：前 30 行中没有同时含“姓名”和“队内职务”的行",
+        "no header row: none of the first 30 rows has both 姓名 and 队内职务",
+    )
+
+
+def _error(row: RosterRow, column: str, code: str, zh: str, en: str) -> None:
+    row.errors.append(Message(row.number, COLUMNS[column][0], code, zh, en))
+
+
+class _Villages:
+    """Villages by code and by name, read once for the file."""
+
+    def __init__(self, codes: set[str], names: set[str]):
+        villages = Region.objects.filter(level=RegionLevel.VILLAGE)
+        self.by_code = {r.code: r for r in villages.filter(code__in=codes)}
+        self.by_name: dict[str, list[Region]] = {}
+        for region in villages.filter(name__in=names):
+            self.by_name.setdefault(region.name, []).append(region)
+
+
+def _parse(number: int, cells: dict, villages: _Villages, kept) -> RosterRow:
+    row = RosterRow(number)
+    code, village_name = text(cells.get("village_code")), text(cells.get("village_name"))
+    if code:
+        row.village = villages.by_code.get(code)
+        if row.village is None:
+            _error(
+                row,
+                "village_code",
+                "village_unknown",
+                f"没有代码为“{code}”的行政村",
+                f"there is no village '{code}'",
+            )
+    elif village_name:
+        found = villages.by_name.get(village_name, [])
+        if len(found) == 1:
+            row.village = found[0]
+        elif not found:
+            _error(
+                row,
+                "village_name",
+                "village_unknown",
+                f"没有名为“{village_name}”的行政村",
+                f"there is no village named '{village_name}'",
+            )
+        else:
+            _error(
+                row,
+                "village_name",
+                "village_ambiguous",
+                f"有多个名为“{village_name}”的行政村，请填写村代码",
+                f"several villages are named '{village_name}': give the village code",
+            )
+    else:
+        _error(
+            row,
+            "village_code",
+            "village_missing",
+            "村代码和村名称都为空",
+            "neither village code nor name is given",
+        )
+    if row.village is not None and not kept(row.village.code):
+        column = "village_code" if code else "village_name"
+        _error(
+            row,
+            column,
+            "village_unknown",
+            f"没有“{code or village_name}”这个可维护的行政村",
+            f"'{code or village_name}' is not a village you keep",
+        )
+        row.village = None
+    row.sending_unit = text(cells.get("sending_unit"))
+    if not row.sending_unit:
+        _error(row, "sending_unit", "value_missing", "派出单位为空", "the sending unit is empty")
+    row.name = text(cells.get("name"))
+    if not row.name:
+        _error(row, "name", "value_missing", "姓名为空", "the name is empty")
+    try:
+        row.id_number = cadre_id_number(cells.get("id_number"))
+    except TuopinError as error:
+        _error(row, "id_number", error.code, error.message_zh, error.message_en)
+    row.work_unit = text(cells.get("work_unit"))[:100]
+    level = text(cells.get("unit_level"))
+    if level:
+        row.unit_level = LEVEL_LABELS.get(level, "")
+        if not row.unit_level:
+            _error(
+                row,
+                "unit_level",
+                "unit_level_unknown",
+                f"单位级别“{level}”无效：应为省直、市直、县直、乡镇或村级",
+                f"unknown unit level '{level}'",
+            )
+    row.post = text(cells.get("post"))[:50]
+    row.phone = text(cells.get("phone"))[:30]
+    role = text(cells.get("role"))
+    row.role = ROLE_LABELS.get(role, "")
+    if not row.role:
+        _error(
+            row,
+            "role",
+            "role_unknown",
+            f"队内职务“{role}”无效：应为第一书记、队长或队员" if role else "队内职务为空",
+            f"unknown role '{role}': 第一书记, 队长 or 队员",
+        )
+    for column in ("started_on", "ended_on"):
+        try:
+            setattr(row, column, a_date(cells.get(column)))
+        except BadValue as bad:
+            _error(row, column, "date_invalid", bad.message_zh, bad.message_en)
+    if row.started_on is None and not any(m.column == "进驻日期" for m in row.errors):
+        _error(row, "started_on", "value_missing", "进驻日期为空", "the start date is empty")
+    if row.started_on and row.ended_on and row.ended_on < row.started_on:
+        _error(
+            row,
+            "ended_on",
+            "date_order",
+            f"期满日期 {row.ended_on} 早于进驻日期 {row.started_on}",
+            f"the end {row.ended_on} is before the start {row.started_on}",
+        )
+    return row
+
+
+def _overlap(a: RosterRow, b: RosterRow) -> bool:
+    far = date(9999, 12, 31)
+    return a.started_on <= (b.ended_on or far) and b.started_on <= (a.ended_on or far)
+
+
+def _same_cadre_twice(rows: list[RosterRow]) -> None:
+    """A cadre on two rows whose postings overlap: the later row is refused."""
+    seen: dict[tuple, list[RosterRow]] = {}
+    for row in rows:
+        if row.errors:
+            continue
+        who = (
+            ("id", row.id_number)
+            if row.id_number
+            else ("name", county_of(row.village.code), row.name)
+        )
+        for earlier in seen.get(who, []):
+            if _overlap(earlier, row):
+                _error(
+                    row,
+                    "started_on",
+                    "posting_twice",
+                    f"{row.name} 在第 {earlier.number} 行已同期派驻"
+                    f"{earlier.village.name}，同一干部同时只能在一个工作队",
+                    f"{row.name} is already posted on row {earlier.number}: one team at a time",
+                )
+                break
+        seen.setdefault(who, []).append(row)
+
+
+def import_teams(path, *, acting_user=None, dry_run: bool = False, partial: bool = False):
+    report = TeamImportReport(dry_run=dry_run)
+    columns, raw = _read(path)
+    parsed_cells = [
+        (number, {k: (row[p] if p < len(row) else None) for p, k in columns.items()})
+        for number, row in raw
+    ]
+    villages = _Villages(
+        {text(c.get("village_code")) for _n, c in parsed_cells},
+        {text(c.get("village_name")) for _n, c in parsed_cells},
+    )
+    kept = _Kept(acting_user)
+    rows = [_parse(number, cells, villages, kept) for number, cells in parsed_cells]
+    report.rows = len(rows)
+    _same_cadre_twice(rows)
+    plan = _Plan(rows)
+    plan.resolve(report)
+    for row in rows:
+        if row.errors:
+            report.rejected += 1
+            report.errors.extend(row.errors)
+    report.errors.sort(key=lambda m: m.row)
+    if dry_run or (report.errors and not partial):
+        if report.errors and not partial and not dry_run:
+            report.created = report.updated = report.unchanged = 0
+            report.teams_created = report.cadres_created = 0
+        return report
+    with transaction.atomic():
+        plan.write(acting_user)
+    report.written = bool(report.created or report.updated)
+    return report
+
+
+class _Kept:
+    """Whether the importing user keeps TEAMS at a village (the rule read once)."""
+
+    def __init__(self, user):
+        self.prefixes = None if user is None else access.keep_prefixes(user, access.TEAMS)
+
+    def __call__(self, code: str) -> bool:
+        return self.prefixes is None or within(code, self.prefixes)
+
+
+FAR = date(9999, 12, 31)
+
+
+class _Plan:
+    """The whole file resolved against the stored cadres, teams and postings in a few
+    queries; then written in bulk, with history."""
+
+    def __init__(self, rows: list[RosterRow]):
+        self.rows = [row for row in rows if not row.errors]
+        self.new_cadres: dict[tuple, Helper] = {}
+        self.filled: dict[int, Helper] = {}
+        self.new_teams: dict[tuple, WorkTeam] = {}
+        self.moved_teams: dict[int, WorkTeam] = {}
+        self.new_postings: list[Posting] = []
+        self.changed_postings: dict[int, Posting] = {}
+
+    def _load(self) -> None:
+        numbers: set[str] = set()
+        for row in self.rows:
+            if row.id_number:
+                numbers |= stored_forms(row.id_number)
+        names = {row.name for row in self.rows}
+        self.by_number: dict[str, Helper] = {}
+        self.by_name: dict[tuple, list[Helper]] = {}
+        found = Helper.objects.filter(Q(id_number__in=numbers) | Q(name__in=names))
+        for cadre in found.order_by("pk"):
+            if cadre.id_number:
+                self.by_number.setdefault(canonical_id_number(cadre.id_number), cadre)
+            self.by_name.setdefault((cadre.region_id[:6], cadre.name), []).append(cadre)
+        village_codes = {row.village.code for row in self.rows}
+        self.teams: dict[tuple, list[WorkTeam]] = {}
+        stored_teams = WorkTeam.objects.filter(village_id__in=village_codes)
+        for team in stored_teams.order_by("started_on", "pk"):
+            self.teams.setdefault((team.village_id, team.sending_unit), []).append(team)
+        teams_by_pk = {team.pk: team for group in self.teams.values() for team in group}
+        cadres = {c.pk: c for c in self.by_number.values()} | {
+            c.pk: c for group in self.by_name.values() for c in group
+        }
+        self.postings: dict[object, list[Posting]] = {}
+        stored = Posting.objects.filter(cadre_id__in=list(cadres)).select_related("team__village")
+        for posting in stored:
+            if posting.team_id in teams_by_pk:  # the same object the rows resolve to
+                posting.team = teams_by_pk[posting.team_id]
+            self.postings.setdefault(posting.cadre_id, []).append(posting)
+
+    def _cadre(self, row: RosterRow) -> Helper | None:
+        county = row.village.code[:6]
+        if row.id_number and row.id_number in self.by_number:
+            cadre = self.by_number[row.id_number]
+        else:
+            same = self.by_name.get((county, row.name), [])
+            if row.id_number:
+                same = [c for c in same if not c.id_number]
+            if len(same) > 1:
+                _error(
+                    row,
+                    "name",
+                    "cadre_ambiguous",
+                    f"本县有多名干部叫“{row.name}”，请填写身份证号以区分",
+                    f"the county has several cadres named '{row.name}': give the ID number",
+                )
+                return None
+            cadre = same[0] if same else None
+        if cadre is None:
+            key = ("id", row.id_number) if row.id_number else ("name", county, row.name)
+            cadre = self.new_cadres.get(key)
+            if cadre is None:
+                cadre = Helper(
+                    region_id=county.ljust(12, "0"),
+                    name=row.name,
+                    id_number=row.id_number,
+                    work_unit=row.work_unit,
+                    unit_level=row.unit_level,
+                    post=row.post,
+                    phone=row.phone,
+                )
+                self.new_cadres[key] = cadre
+            return cadre
+        if cadre.name != row.name:
+            _error(
+                row,
+                "id_number",
+                "cadre_id_other_name",
+                f"身份证号已登记为“{cadre.name}”，与姓名“{row.name}”不符",
+                f"the ID number belongs to '{cadre.name}', not '{row.name}'",
+            )
+            return None
+        for key in ("id_number", "work_unit", "unit_level", "post", "phone"):
+            value = getattr(row, key)
+            if value and not getattr(cadre, key):
+                setattr(cadre, key, value)
+                self.filled[cadre.pk] = cadre
+        return cadre
+
+    def _team(self, row: RosterRow) -> WorkTeam:
+        key = (row.village.code, row.sending_unit)
+        for team in self.teams.get(key, []):
+            if team.ended_on is None or team.ended_on >= row.started_on:
+                if row.started_on < team.started_on:
+                    team.started_on = row.started_on
+                    if team.pk:
+                        self.moved_teams[team.pk] = team
+                return team
+        team = WorkTeam(
+            village=row.village, sending_unit=row.sending_unit, started_on=row.started_on
+        )
+        self.teams.setdefault(key, []).append(team)
+        self.new_teams[key] = team
+        return team
+
+    def resolve(self, report: TeamImportReport) -> None:
+        self._load()
+        for row in self.rows:
+            cadre = self._cadre(row)
+            if cadre is None:
+                continue
+            team = self._team(row)
+            stored = self.postings.setdefault(cadre.pk or id(cadre), [])
+            same = next(
+                (p for p in stored if p.team is team and p.started_on == row.started_on), None
+            )
+            others = [
+                p
+                for p in stored
+                if p is not same
+                and p.started_on <= (row.ended_on or FAR)
+                and row.started_on <= (p.ended_on or FAR)
+            ]
+            if others:
+                other = others[0]
+                _error(
+                    row,
+                    "started_on",
+                    "posting_twice",
+                    f"{row.name} 同期已派驻{other.team.village.name}"
+                    f"（{other.started_on} 起），同一干部同时只能在一个工作队",
+                    f"{row.name} is already posted to {other.team.village.name} from "
+                    f"{other.started_on}: one team at a time",
+                )
+                continue
+            if same is None:
+                posting = Posting(
+                    team=team,
+                    cadre=cadre,
+                    role=row.role,
+                    started_on=row.started_on,
+                    ended_on=row.ended_on,
+                )
+                stored.append(posting)
+                self.new_postings.append(posting)
+                report.created += 1
+            elif (same.role, same.ended_on) == (row.role, row.ended_on):
+                report.unchanged += 1
+            else:
+                same.role, same.ended_on = row.role, row.ended_on
+                if same.pk:
+                    self.changed_postings[same.pk] = same
+                report.updated += 1
+        report.cadres_created = len(self.new_cadres)
+        report.teams_created = len(self.new_teams)
+
+    def write(self, user) -> None:
+        """Only what resolve() planned for rows without errors."""
+        if self.new_cadres:
+            bulk_create_with_history(list(self.new_cadres.values()), Helper, default_user=user)
+        if self.filled:
+            fields = ["id_number", "work_unit", "unit_level", "post", "phone"]
+            bulk_update_with_history(list(self.filled.values()), Helper, fields, default_user=user)
+        if self.new_teams:
+            bulk_create_with_history(list(self.new_teams.values()), WorkTeam, default_user=user)
+        if self.moved_teams:
+            moved = list(self.moved_teams.values())
+            bulk_update_with_history(moved, WorkTeam, ["started_on"], default_user=user)
+        for posting in self.new_postings:
+            posting.team_id, posting.cadre_id = posting.team.pk, posting.cadre.pk
+        if self.new_postings:
+            bulk_create_with_history(self.new_postings, Posting, default_user=user)
+        if self.changed_postings:
+            changed = list(self.changed_postings.values())
+            bulk_update_with_history(changed, Posting, ["role", "ended_on"], default_user=user)
+
+
+__all__ = ["TeamImportReport", "WorkTeam", "import_teams"]
