@@ -23,6 +23,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import get_language
 
 from tuopin.people.models import Workshop, WorkshopEmployee
 from tuopin.people.params import people_parameter_values
@@ -59,6 +60,12 @@ class Recognition:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def reason_texts(self) -> list[str]:
+        """The reasons in the active language."""
+        english = (get_language() or "").startswith("en")
+        return [en if english else zh for zh, en in self.reasons]
 
     @property
     def share(self) -> Decimal | None:
