@@ -1188,6 +1188,17 @@ def orgs_download(scene):
             assert "本地" in rows and "外县" not in rows
         for region in scene.foreign:
             assert scene.client.get(url, {"region": region.code}).status_code in REFUSED
+    # Poor villages without an enterprise: own only.
+    Region.objects.filter(code__in=[r.code for r in scene.foreign], level="village").update(
+        is_poor_village=True
+    )
+    url = reverse("people:orgs_download", args=["unpaired"])
+    response = scene.client.get(url)
+    if response.status_code == 200:
+        rows = _xlsx_rows(b"".join(response.streaming_content))
+        assert not any(r.code in rows for r in scene.foreign if r.level == "village")
+    for region in scene.foreign:
+        assert scene.client.get(url, {"region": region.code}).status_code in REFUSED
 
 
 def orgs_import_web(scene):

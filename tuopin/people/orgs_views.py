@@ -419,6 +419,7 @@ DOWNLOADS = {
     "branches": (access.BRANCHES, "软弱涣散村党组织"),
     "enterprises": (access.ENTERPRISES, "帮扶企业与村企结对"),
     "workshops": (access.WORKSHOPS, "扶贫车间"),
+    "unpaired": (access.ENTERPRISES, "没有企业结对的贫困村"),
 }
 
 
@@ -472,6 +473,12 @@ def orgs_download(request, what: str):
             ]  # fmt: skip
             for e in enterprise_search(request.user, region_prefix=prefix or None)
             for p in enterprise_pairings(request.user, e)
+        )
+    elif what == "unpaired":
+        header = ["县（区）", "乡镇", "行政村", "区划代码"]
+        lines = (
+            [v.parent.parent.name if v.parent.parent else "", v.parent.name, v.name, v.code]
+            for v in unpaired_poor_villages(request.user, prefix).select_related("parent__parent")
         )
     else:
         rows = workshop_search(request.user, region_prefix=prefix or None)

@@ -16,6 +16,7 @@ from tuopin.people.enterprises_services import enterprise_save, pairing_save
 from tuopin.people.models import Enterprise, WeakBranch
 from tuopin.people.orgs_enums import WorkshopType
 from tuopin.people.workshops_services import employee_save, workshop_save
+from tuopin.regions.models import Region
 from tuopin.registry.idnumbers import make_id_number
 
 pytestmark = pytest.mark.django_db
@@ -189,6 +190,11 @@ def test_download_is_logged_and_upload_imports(client, make_user, settings):
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     values = [cell for row in sheet.iter_rows(values_only=True) for cell in row]
     assert "服装车间" in values and "认定失效" in values
+    lonely = other_county_village(MINQUAN)
+    Region.objects.filter(code=lonely.code).update(is_poor_village=True)
+    response = client.get(reverse("people:orgs_download", args=["unpaired"]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert lonely.code in [cell for row in sheet.iter_rows(values_only=True) for cell in row]
     csv = (
         "企业名称,统一社会信用代码,所在区划代码,结对村代码,帮扶形式\n"
         f"新企业,91411400MA40BN6C02,{MINQUAN},{first_village(RENHE).code},村企共建\n"
