@@ -1202,6 +1202,189 @@ def api_team_object(suffix: str = "", query=None):
     return probe
 
 
+# -- people: weak branches, enterprises, workshops (orgs) ----------------------------------
+
+
+@dataclass
+class OrgsRows:
+    own_branch: object
+    foreign_branch: object
+    own_enterprise: object
+    foreign_enterprise: object
+    own_workshop: object
+    foreign_workshop: object
+
+
+def _orgs_rows(scene) -> OrgsRows:
+    from datetime import date
+
+    from tuopin.people.models import (
+        Enterprise,
+        EnterprisePairing,
+        WeakBranch,
+        Workshop,
+        WorkshopEmployee,
+    )
+
+    own_village, foreign_village = _a_village_under(scene.own), scene.foreign[0]
+    rows = []
+    for village, word, code in (
+        (own_village, "本地", "91411421MA3X5Q2K0L"),
+        (foreign_village, "外县", "91411400MA40BN6C02"),
+    ):
+        branch = WeakBranch.objects.create(village=village, year=2018, reasons=f"{word}情形")
+        enterprise = Enterprise.objects.create(name=f"{word}企业", credit_code=code, region=village)
+        EnterprisePairing.objects.create(enterprise=enterprise, village=village, form="2")
+        workshop = Workshop.objects.create(name=f"{word}车间", village=village, type="1")
+        member = (scene.own_household if word == "本地" else scene.foreign_household).members
+        WorkshopEmployee.objects.create(
+            workshop=workshop,
+            name=f"{word}工人",
+            id_number=member.first().id_number,
+            contract_start=date(2018, 1, 1),
+        )
+        rows.append((branch, enterprise, workshop))
+    (ob, oe, ow), (fb, fe, fw) = rows
+    return OrgsRows(ob, fb, oe, fe, ow, fw)
+
+
+def orgs_list(name, own_word, foreign_word):
+    """A list page: own rows only; a foreign region filter is a 404."""
+
+    def probe(scene):
+        _orgs_rows(scene)
+        response = scene.client.get(reverse(name), {"year": 2018})
+        assert response.status_code in {200, 403}
+        body = response.content.decode()
+        if response.status_code == 200:
+            assert own_word in body
+        assert foreign_word not in body
+        scene.assert_only_own_codes(response)
+        for region in scene.foreign:
+            refused = scene.client.get(reverse(name), {"region": region.code})
+            assert refused.status_code in REFUSED
+
+    return probe
+
+
+def orgs_object(name, attribute):
+    def probe(scene):
+        rows = _orgs_rows(scene)
+        own, foreign = getattr(rows, f"own_{attribute}"), getattr(rows, f"foreign_{attribute}")
+        assert scene.client.get(reverse(name, args=[own.pk])).status_code == 200
+        refused = scene.client.get(reverse(name, args=[foreign.pk]))
+        assert refused.status_code == 404 and "外县" not in refused.content.decode()
+
+    return probe
+
+
+def orgs_branch_write(name, data):
+    def probe(scene):
+        rows = _orgs_rows(scene)
+        foreign = rows.foreign_branch
+        if name == "people:branch_sign_off":
+            foreign.measures = "整顿"  # a sign-off would go through, were it in scope
+            foreign.save()
+        response = scene.client.post(reverse(name, args=[foreign.pk]), data)
+        assert response.status_code in REFUSED
+        foreign.refresh_from_db()
+        assert foreign.signed_off_on is None and foreign.measures in ("", "整顿")
+        assert not foreign.notes.exists()
+        if name == "people:branch_sign_off":
+            assert foreign.measures == "整顿"
+
+    return probe
+
+
+def orgs_branch_new(scene):
+    from tuopin.people.models import WeakBranch
+
+    before = WeakBranch.objects.count()
+    for region in scene.foreign:
+        if region.level == "village":
+            scene.client.post(
+                reverse("people:branch_new"),
+                {"village": region.code, "year": 2019, "reasons": "外来"},
+            )
+    assert WeakBranch.objects.count() == before
+    assert scene.client.get(reverse("people:branch_new")).status_code in {200, 403}
+
+
+def orgs_siyou(scene):
+    _orgs_rows(scene)
+    response = scene.client.get(reverse("people:siyou"), {"region": scene.own.code})
+    assert response.status_code == 200
+    scene.assert_only_own_codes(response)
+    for region in scene.foreign:
+        assert (
+            scene.client.get(reverse("people:siyou"), {"region": region.code}).status_code
+            in REFUSED
+        )
+
+
+def orgs_download(scene):
+    _orgs_rows(scene)
+    for what in ("branches", "enterprises", "workshops"):
+        url = reverse("people:orgs_download", args=[what])
+        response = scene.client.get(url, {"year": 2018})
+        assert response.status_code in {200, 403}
+        if response.status_code == 200:
+            rows = _xlsx_rows(b"".join(response.streaming_content))
+            assert "本地" in rows and "外县" not in rows
+        for region in scene.foreign:
+            assert scene.client.get(url, {"region": region.code}).status_code in REFUSED
+    # Poor villages without an enterprise: own only.
+    Region.objects.filter(code__in=[r.code for r in scene.foreign], level="village").update(
+        is_poor_village=True
+    )
+    url = reverse("people:orgs_download", args=["unpaired"])
+    response = scene.client.get(url)
+    if response.status_code == 200:
+        rows = _xlsx_rows(b"".join(response.streaming_content))
+        assert not any(r.code in rows for r in scene.foreign if r.level == "village")
+    for region in scene.foreign:
+        assert scene.client.get(url, {"region": region.code}).status_code in REFUSED
+
+
+def orgs_import_web(scene):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tuopin.people.models import Enterprise
+
+    assert scene.client.get(reverse("people:orgs_import")).status_code in {200, 403}
+    before = Enterprise.objects.count()
+    for region in scene.foreign:
+        csv = f"企业名称,统一社会信用代码,所在区划代码\n外来企业,92411421MA45EJ1D08,{region.code}\n"
+        scene.client.post(
+            reverse("people:orgs_import"),
+            {"what": "enterprises", "file": SimpleUploadedFile("x.csv", csv.encode())},
+        )
+    assert Enterprise.objects.count() == before
+
+
+def api_orgs_list(path, word_field):
+    def probe(scene):
+        _orgs_rows(scene)
+        response = scene.client.get(path, {"year": 2018})
+        assert response.status_code in {200, 403}
+        if response.status_code == 200:
+            texts = [str(item[word_field]) for item in response.json()["items"]]
+            assert texts and not any("外县" in text for text in texts)
+            scene.assert_only_own_codes(response)
+            for region in scene.foreign:
+                assert scene.client.get(path, {"region": region.code}).json()["items"] == []
+
+    return probe
+
+
+def api_workshop_employees(scene):
+    rows = _orgs_rows(scene)
+    own = scene.client.get(f"/api/v1/workshops/{rows.own_workshop.pk}/employees")
+    assert own.status_code == 200 and own.json()[0]["name"] == "本地工人"
+    refused = scene.client.get(f"/api/v1/workshops/{rows.foreign_workshop.pk}/employees")
+    assert refused.status_code == 404 and "外县" not in refused.content.decode()
+
+
 PROBES = {
     "web:home": page("web:home"),
     "web:regions": page("web:regions"),
@@ -1334,6 +1517,25 @@ PROBES = {
     "api-1.0.0:team_list": api_teams,
     "api-1.0.0:team_detail": api_team_object(),
     "api-1.0.0:team_attendance": api_team_object("/attendance", {"month": "2018-05"}),
+    "people:branches": orgs_list("people:branches", "本地", "外县"),
+    "people:branch_new": orgs_branch_new,
+    "people:branch": orgs_object("people:branch", "branch"),
+    "people:branch_plan": orgs_branch_write("people:branch_plan", {"measures": "外来措施"}),
+    "people:branch_note": orgs_branch_write(
+        "people:branch_note", {"date": "2018-06-01", "text": "外来"}
+    ),
+    "people:branch_sign_off": orgs_branch_write("people:branch_sign_off", {"date": "2018-12-01"}),
+    "people:enterprises": orgs_list("people:enterprises", "本地企业", "外县"),
+    "people:enterprise": orgs_object("people:enterprise", "enterprise"),
+    "people:workshops": orgs_list("people:workshops", "本地车间", "外县"),
+    "people:workshop": orgs_object("people:workshop", "workshop"),
+    "people:siyou": orgs_siyou,
+    "people:orgs_download": orgs_download,
+    "people:orgs_import": orgs_import_web,
+    "api-1.0.0:branch_list": api_orgs_list("/api/v1/branches", "reasons"),
+    "api-1.0.0:enterprise_list": api_orgs_list("/api/v1/enterprises", "name"),
+    "api-1.0.0:workshop_list": api_orgs_list("/api/v1/workshops", "name"),
+    "api-1.0.0:workshop_employee_list": api_workshop_employees,
     "assistance:ledger_list": ledger_list_web,
     "assistance:ledger_download": ledger_download_web,
     "assistance:ledger_entry": ledger_entry_web("assistance:ledger_entry"),

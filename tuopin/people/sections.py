@@ -31,6 +31,30 @@ SECTIONS: list[Section] = [
         _("驻村工作队核查"),
         _("贫困村有无工作队、队员人数、第一书记或队长、任职期限、在村天数"),
     ),
+    Section(
+        access.BRANCHES,
+        "people:branches",
+        _("软弱涣散村党组织"),
+        _("年度名单、一村一策、联系领导、整顿进展和销号；名单规模按行政村比例核查"),
+    ),
+    Section(
+        access.ENTERPRISES,
+        "people:enterprises",
+        _("百企帮百村"),
+        _("帮扶企业、村企结对、帮扶项目和受益人员；没有企业结对的贫困村"),
+    ),
+    Section(
+        access.ENTERPRISES,
+        "people:siyou",
+        _("“四有”情况"),
+        _("县有带贫龙头企业、乡有扶贫产业园区、村有产业帮扶基地、户有增收致富门路"),
+    ),
+    Section(
+        access.WORKSHOPS,
+        "people:workshops",
+        _("扶贫车间"),
+        _("车间、务工人员和按年度计算的认定状态；同一时间在两个车间务工的人员"),
+    ),
 ]
 
 

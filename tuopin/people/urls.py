@@ -3,10 +3,11 @@ adds them here."""
 
 from django.urls import path
 
-from tuopin.people import teams_urls, views
+from tuopin.people import orgs_urls, teams_urls, views
 
 app_name = "people"
 urlpatterns = [
     path("", views.people_index, name="index"),
     *teams_urls.urlpatterns,
+    *orgs_urls.urlpatterns,
 ]

@@ -1,7 +1,32 @@
 """The people app's tables, one module per part (teams, pairings and visits, branches,
 enterprises and workshops, ratings, training); each part imports its models here."""
 
+from tuopin.people.models.orgs import (
+    BranchNote,
+    Enterprise,
+    EnterprisePairing,
+    IndustrialPark,
+    PairingBeneficiary,
+    PairingProject,
+    WeakBranch,
+    Workshop,
+    WorkshopEmployee,
+)
 from tuopin.people.models.parameters import PeopleParameter
 from tuopin.people.models.teams import Attendance, Posting, WorkTeam
 
-__all__ = ["Attendance", "PeopleParameter", "Posting", "WorkTeam"]
+__all__ = [
+    "Attendance",
+    "BranchNote",
+    "Enterprise",
+    "EnterprisePairing",
+    "IndustrialPark",
+    "PairingBeneficiary",
+    "PairingProject",
+    "PeopleParameter",
+    "Posting",
+    "WeakBranch",
+    "WorkTeam",
+    "Workshop",
+    "WorkshopEmployee",
+]

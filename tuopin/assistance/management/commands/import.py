@@ -12,6 +12,7 @@ from tuopin.assistance.importer import LedgerImportReport, import_ledger, open_l
 from tuopin.assistance.kinds import KINDS
 from tuopin.assistance.layouts import LAYOUTS, layout_of
 from tuopin.core.errors import TuopinError
+from tuopin.people.orgs_importer import LABELS, OrgsImportReport, import_orgs
 from tuopin.registry.interchange.importer import ImportReport, import_registry
 from tuopin.registry.interchange.reader import UnusableFile
 from tuopin.registry.interchange.report import write_error_report
@@ -42,12 +43,24 @@ class Command(BaseCommand):
         teams = sub.add_parser("teams", help="驻村工作队花名册（见 docs/formats/people-teams.md）")
         teams.add_argument("file")
         _common(teams, "只写入没有错误的行，其余报告错误")
+        # people (orgs): enterprises and their village pairings; workshops and employees
+        for what, label in (
+            ("enterprises", "帮扶企业与村企结对"),
+            ("workshops", "扶贫车间与务工人员"),
+        ):
+            orgs = sub.add_parser(
+                what, help=f"{label}（xlsx、xls 或 csv），见 docs/formats/people-orgs.md"
+            )
+            orgs.add_argument("file")
+            _common(orgs, "只写入没有错误的行，其余报告错误")
 
     def handle(self, *args, what: str, **options):
         if what == "ledger":
             return self._ledger(**options)
         if what == "teams":
             return self._teams(**options)
+        if what in ("enterprises", "workshops"):
+            return self._orgs(what, **options)
         return self._registry(**options)
 
     def _registry(self, *, file: str, dry_run: bool, partial: bool, report, json: bool, **_):
@@ -84,6 +97,26 @@ class Command(BaseCommand):
             self.stdout.write(_json(result.as_dict()))
         else:
             self._ledger_summary(result)
+        if result.exit_code:
+            sys.exit(result.exit_code)
+
+    def _orgs(self, what: str, *, file: str, dry_run: bool, partial: bool, json: bool, **_):
+        try:
+            result = import_orgs(what, file, dry_run=dry_run, partial=partial)
+        except UnusableFile as unusable:
+            self._unusable(unusable, json, OrgsImportReport(what).as_dict())
+        if json:
+            self.stdout.write(_json(result.as_dict()))
+        else:
+            self.stdout.write(
+                f"{LABELS[what]}：共 {result.rows} 行。新增 {result.created}，更新 {result.updated}，"
+                f"未变 {result.unchanged}，拒绝 {result.rejected}；"
+                f"其中不在建档立卡库中 {result.not_registered} 行。"
+                + ("（试运行，未写入）" if dry_run else "")
+            )
+            self._messages(result)
+            if result.errors and not result.written and not dry_run:
+                self.stdout.write("有错误，未写入任何数据（可用 --partial 只写入正确的行）。")
         if result.exit_code:
             sys.exit(result.exit_code)
 

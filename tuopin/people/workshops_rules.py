@@ -1,0 +1,229 @@
+"""Poverty workshops (扶贫车间, topic WORKSHOPS): recognition computed from the data for a
+year, and the employment warnings.
+
+Recognition (parameters per county, tuopin.people.parameters): a *qualifying* employee is
+a registered poor person (the row's ID number matches a registry member) employed under
+contracts covering at least workshop_months_min months of the year at a monthly wage of
+at least workshop_wage_min. A workshop is recognised when it has at least
+workshop_poor_employees_min qualifying employees and they are at least
+workshop_poor_share_min percent of its staff (the total staff when known, else its
+employee rows of the year). Otherwise it has lapsed, with every threshold it fails. An
+unknown wage is not taken as meeting the minimum.
+
+Warnings: one person employed in two workshops at the same time; one person in a
+workshop and on a public-welfare post at the same time. The posts belong to
+tuopin.assistance (above this app), so that check takes the post rows as an argument.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import get_language
+
+from tuopin.people.models import Workshop, WorkshopEmployee
+from tuopin.people.params import people_parameter_values
+
+RECOGNISED = "recognised"
+LAPSED = "lapsed"
+STATUS_LABELS = {RECOGNISED: "已认定", LAPSED: "认定失效"}
+
+
+def months_in_year(start: date, end: date | None, year: int) -> Decimal:
+    """Months (30-day) a contract covers within the year; an open end runs to year end."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    begin, finish = max(start, first), min(end or last, last)
+    if finish < begin:
+        return Decimal(0)
+    return (Decimal((finish - begin).days + 1) / Decimal("30.4")).quantize(Decimal("0.1"))
+
+
+@dataclass
+class Recognition:
+    workshop_id: int
+    year: int
+    staff: int | None  # the staff the share is taken of
+    employees: int  # employee rows in the year
+    poor: int  # registered poor employees in the year
+    qualifying: int
+    thresholds: dict
+    reasons: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
+
+    @property
+    def status(self) -> str:
+        return LAPSED if self.reasons else RECOGNISED
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def reason_texts(self) -> list[str]:
+        """The reasons in the active language."""
+        english = (get_language() or "").startswith("en")
+        return [en if english else zh for zh, en in self.reasons]
+
+    @property
+    def share(self) -> Decimal | None:
+        if not self.staff:
+            return None
+        return (Decimal(self.qualifying) * 100 / self.staff).quantize(Decimal("0.1"))
+
+
+def _year_q(year: int, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}contract_start__lte": date(year, 12, 31)}) & (
+        Q(**{f"{prefix}contract_end__isnull": True})
+        | Q(**{f"{prefix}contract_end__gte": date(year, 1, 1)})
+    )
+
+
+def recognitions(workshops: QuerySet, year: int) -> dict[int, Recognition]:
+    """workshop id -> its recognition for the year; one query over the employees of all
+    the workshops, thresholds per county."""
+    workshops = list(workshops.values_list("id", "village_id", "total_staff"))
+    thresholds: dict[str, dict] = {}
+    for _id, village, _staff in workshops:
+        county = village[:6]
+        if county not in thresholds:
+            thresholds[county] = people_parameter_values(year, county.ljust(12, "0"))
+    rows = (
+        WorkshopEmployee.objects.filter(_year_q(year), workshop_id__in=[w[0] for w in workshops])
+        .values_list(
+            "workshop_id",
+            "id_number",
+            "member_id",
+            "contract_start",
+            "contract_end",
+            "monthly_wage",
+        )
+        .order_by()
+    )
+    people: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for workshop_id, number, member, start, end, wage in rows:
+        people[workshop_id][number].append((member, months_in_year(start, end, year), wage))
+    result = {}
+    for workshop_id, village, total_staff in workshops:
+        values = thresholds[village[:6]]
+        need_people = int(values["workshop_poor_employees_min"])
+        need_share = values["workshop_poor_share_min"]
+        need_months = values["workshop_months_min"]
+        need_wage = values["workshop_wage_min"]
+        employed = people.get(workshop_id, {})
+        poor = qualifying = 0
+        for contracts in employed.values():
+            if not any(member for member, _m, _w in contracts):
+                continue
+            poor += 1
+            months = sum(m for _member, m, _w in contracts)
+            wages = [w for _member, _m, w in contracts if w is not None]
+            if months >= need_months and wages and min(wages) >= need_wage:
+                qualifying += 1
+        staff = total_staff if total_staff is not None else len(employed)
+        recognition = Recognition(
+            workshop_id,
+            year,
+            staff,
+            len(employed),
+            poor,
+            qualifying,
+            {
+                "poor_employees_min": need_people,
+                "poor_share_min": need_share,
+                "months_min": need_months,
+                "wage_min": need_wage,
+            },
+        )
+        if qualifying < need_people:
+            recognition.reasons.append(
+                (
+                    f"用工满 {need_months} 个月、月工资不低于 {need_wage} 元的贫困劳动力 "
+                    f"{qualifying} 人，少于 {need_people} 人",
+                    f"{qualifying} poor employees of {need_months}+ months at "
+                    f"{need_wage}+ yuan a month, fewer than {need_people}",
+                )
+            )
+        share = recognition.share
+        if staff and share is not None and share < need_share:
+            recognition.reasons.append(
+                (
+                    f"贫困劳动力占用工总数 {share}%，低于 {need_share}%",
+                    f"poor employees are {share}% of staff, below {need_share}%",
+                )
+            )
+        result[workshop_id] = recognition
+    return result
+
+
+@dataclass(frozen=True)
+class Overlap:
+    id_number: str
+    name: str
+    first: int  # a workshop employee row id
+    second: int  # another employee row id, or the post row's id
+    start: date
+    end: date | None
+
+
+def double_employment(employees: QuerySet, year: int) -> list[Overlap]:
+    """Pairs of employee rows of one person in two workshops with overlapping contracts in
+    the year. One query: the rows of people with more than one row."""
+    rows = employees.filter(_year_q(year))
+    repeated = (
+        rows.values("id_number")
+        .annotate(workshops=Count("workshop_id", distinct=True))
+        .filter(workshops__gt=1)
+        .values("id_number")
+    )
+    found: dict[str, list] = defaultdict(list)
+    for row in (
+        rows.filter(id_number__in=repeated)
+        .order_by("id_number", "contract_start")
+        .values_list("id", "id_number", "name", "workshop_id", "contract_start", "contract_end")
+    ):
+        found[row[1]].append(row)
+    overlaps = []
+    for number, contracts in found.items():
+        for i, a in enumerate(contracts):
+            for b in contracts[i + 1 :]:
+                if a[3] != b[3] and _overlap(a[4], a[5], b[4], b[5]):
+                    start = max(a[4], b[4])
+                    end = min((d for d in (a[5], b[5]) if d is not None), default=None)
+                    overlaps.append(Overlap(number, a[2], a[0], b[0], start, end))
+    return overlaps
+
+
+def workshop_and_post(employees: QuerySet, posts: QuerySet, year: int, *, fields=None) -> list:
+    """A person in a workshop and on a public-welfare post at the same time.
+
+    `posts`: any queryset of post rows (from tuopin.assistance, which this app may not
+    import) with an ID number and a start and end date; `fields` names them
+    (id_number, start, end; defaults "id_number", "start_date", "end_date")."""
+    number_field, start_field, end_field = fields or ("id_number", "start_date", "end_date")
+    held = defaultdict(list)
+    numbers = employees.filter(_year_q(year)).values("id_number")
+    for pk, number, start, end in posts.filter(**{f"{number_field}__in": numbers}).values_list(
+        "pk", number_field, start_field, end_field
+    ):
+        held[number].append((pk, start, end))
+    overlaps = []
+    for row in (
+        employees.filter(_year_q(year), id_number__in=list(held))
+        .order_by("id_number")
+        .values_list("id", "id_number", "name", "contract_start", "contract_end")
+    ):
+        for pk, start, end in held[row[1]]:
+            if start is not None and _overlap(row[3], row[4], start, end):
+                finish = min((d for d in (row[4], end) if d is not None), default=None)
+                overlaps.append(Overlap(row[1], row[2], row[0], pk, max(row[3], start), finish))
+    return overlaps
+
+
+def _overlap(a_start, a_end, b_start, b_end) -> bool:
+    return (a_end is None or b_start <= a_end) and (b_end is None or a_start <= b_end)
+
+
+__all__ = ["Workshop", "double_employment", "recognitions", "workshop_and_post"]
