@@ -2,5 +2,27 @@
 enterprises and workshops, ratings, training); each part imports its models here."""
 
 from tuopin.people.models.parameters import PeopleParameter
+from tuopin.people.models.ratings import (
+    HouseholdRating,
+    HouseholdRatingStar,
+    IncentivePayment,
+    RatingScheme,
+    RatingStar,
+    RatingStatus,
+    TrainingAttendance,
+    TrainingCourse,
+    TrainingLevel,
+)
 
-__all__ = ["PeopleParameter"]
+__all__ = [
+    "HouseholdRating",
+    "HouseholdRatingStar",
+    "IncentivePayment",
+    "PeopleParameter",
+    "RatingScheme",
+    "RatingStar",
+    "RatingStatus",
+    "TrainingAttendance",
+    "TrainingCourse",
+    "TrainingLevel",
+]
