@@ -19,6 +19,18 @@ class Section:
 
 SECTIONS: list[Section] = [
     # each part: Section(access.TOPIC, "people:page", _("名称"), _("说明")),
+    Section(
+        access.RATINGS,
+        "people:ratings",
+        _("星级评定与奖补"),
+        _("脱贫星级评定：村级提名、乡镇确认，奖补发放，按区划统计"),
+    ),
+    Section(
+        access.TRAINING,
+        "people:training",
+        _("干部培训"),
+        _("培训班、参训名单与每名干部的参训学时"),
+    ),
 ]
 
 

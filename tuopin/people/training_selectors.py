@@ -15,7 +15,7 @@ from tuopin.registry.models import Helper
 
 
 def courses_for_user(user) -> QuerySet:
-    return TrainingCourse.objects.filter(access.read_q(user, access.TRAINING, "region_id"))
+    return TrainingCourse.objects.filter(access.read_q(user, access.TRAINING, "region__code"))
 
 
 def course_search(user, *, year: int | None = None, region_prefix: str | None = None):
@@ -23,7 +23,7 @@ def course_search(user, *, year: int | None = None, region_prefix: str | None = 
     if year:
         rows = rows.filter(start_date__year=year)
     if region_prefix:
-        rows = rows.filter(region_id__startswith=region_prefix)
+        rows = rows.filter(region__code__startswith=region_prefix)
     return rows.annotate(
         listed=Count("attendance"),
         present=Count("attendance", filter=Q(attendance__attended=True)),
@@ -47,7 +47,7 @@ def course_candidates(course: TrainingCourse) -> QuerySet:
     """Cadres of the course's county (or region) not yet on its sheet."""
     prefix = significant_prefix(course.region_id)[:6]
     return (
-        Helper.objects.filter(region_id__startswith=prefix)
+        Helper.objects.filter(region__code__startswith=prefix)
         .exclude(trainings__course=course)
         .order_by("name", "id")
     )
@@ -55,7 +55,7 @@ def course_candidates(course: TrainingCourse) -> QuerySet:
 
 def access_cadre(user, helper_id: int) -> Helper:
     helper = (
-        Helper.objects.filter(access.read_q(user, access.TRAINING, "region_id"), pk=helper_id)
+        Helper.objects.filter(access.read_q(user, access.TRAINING, "region__code"), pk=helper_id)
         .select_related("region")
         .first()
     )
