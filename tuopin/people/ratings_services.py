@@ -251,18 +251,6 @@ def rating_propose(
     return rating
 
 
-def rating_unchanged(rating: HouseholdRating, stars: dict, rated_on) -> bool:
-    """Whether proposing `stars` again would change nothing (the import's re-run)."""
-    if rating.status != RatingStatus.PROPOSED or rating.rated_on != rated_on:
-        return False
-    current = {line.star.code: line.awarded for line in rating.stars.select_related("star")}
-    names = {line.star.name_zh: line.star.code for line in rating.stars.select_related("star")}
-    wanted = dict.fromkeys(current)
-    for key, value in stars.items():
-        wanted[names.get(key, key)] = value
-    return wanted == current
-
-
 def rating_confirm(*, acting_user, rating: HouseholdRating) -> HouseholdRating:
     village = rating.household.village_id
     _require(acting_user, village, CONFIRMERS, "确认星级评定", "confirm a rating")
