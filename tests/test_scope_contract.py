@@ -1163,6 +1163,18 @@ def training_list_web(scene):
     assert "外区培训班" not in response.content.decode()
 
 
+def ratings_import_web(scene):
+    """An upload names households by number: one outside the user's region is unknown."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _ratings(scene)
+    body = "户编号,年度,勤劳致富星\n" + scene.foreign_household.number + ",2019,是\n"
+    upload = SimpleUploadedFile("ratings.csv", body.encode("utf-8"), content_type="text/csv")
+    response = scene.client.post(reverse("people:ratings_import"), {"file": upload})
+    assert response.status_code in {400, 403}
+    assert not scene.foreign_household.ratings.filter(year=2019).exists()
+
+
 def api_ratings(scene):
     own, foreign = _ratings(scene)
     response = scene.client.get("/api/v1/ratings")
@@ -1339,6 +1351,7 @@ PROBES = {
     "people:ratings_download": ratings_region_page("people:ratings_download"),
     "people:rating_list": ratings_region_page("people:rating_list"),
     "people:rating": rating_web("people:rating"),
+    "people:ratings_import": ratings_import_web,
     "people:rating_review": rating_web("people:rating_review"),
     "people:rating_pay": rating_web("people:rating_pay"),
     "people:household_ratings": household_ratings_web("people:household_ratings"),

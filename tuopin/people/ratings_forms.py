@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tuopin.core.forms import bootstrap
+from tuopin.core.uploads import SpreadsheetUploadForm
 
 AWARDED_CHOICES = [("", _("未填报")), ("1", _("是")), ("0", _("否"))]
 AWARDED = {"": None, "1": True, "0": False}
@@ -52,3 +53,13 @@ class PaymentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["paid_on"].initial = datetime.date.today()
         bootstrap(self, small=True)
+
+
+class RatingImportForm(SpreadsheetUploadForm):
+    file = forms.FileField(label=_("表格文件（.xlsx、.xls 或 .csv）"))
+    dry_run = forms.BooleanField(label=_("只校验，不写入"), required=False)
+    partial = forms.BooleanField(label=_("只写入没有错误的行"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)

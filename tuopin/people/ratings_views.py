@@ -7,6 +7,7 @@ ratings_services; a row or region the user does not read answers 404.
 """
 
 import tempfile
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +26,8 @@ from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.people import access
 from tuopin.people.models import RatingStatus
 from tuopin.people.params import people_parameter_resolve
-from tuopin.people.ratings_forms import PaymentForm, ProposalForm, ReturnForm
+from tuopin.people.ratings_forms import PaymentForm, ProposalForm, RatingImportForm, ReturnForm
+from tuopin.people.ratings_import import import_ratings
 from tuopin.people.ratings_selectors import (
     CHECKS,
     MAX_STARS_SHOWN,
@@ -115,6 +117,7 @@ def ratings_overview(request):
             "per_star": per_star,
             "scheme": scheme_in_force(year, region.code),
             "may_export": has_permission(request.user, Permission.DATA_EXPORT, region.code),
+            "may_import": may_import(request.user),
         },
     )
 
@@ -355,4 +358,46 @@ def household_rating_propose(request, household_id: int):
         "people/ratings/propose.html",
         {"household": household, "form": form, "scheme": scheme, "current": current},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def may_import(user) -> bool:
+    prefixes = access.keep_prefixes(user, access.RATINGS)
+    if prefixes is None:
+        return True
+    return any(may_propose(user, prefix.ljust(12, "0")) for prefix in prefixes)
+
+
+@login_required
+def ratings_import(request):
+    """Upload a village's rating proposals (small files: imported at once, synchronously)."""
+    if not may_import(request.user):
+        raise PermissionDenied("没有权限：导入星级评定 (you may not import ratings)")
+    form = RatingImportForm(
+        request.POST or None,
+        request.FILES or None,
+        upload_refused=getattr(request, "upload_refused", None),
+    )
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"upload{Path(upload.name).suffix.lower()}"
+            with path.open("wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+            try:
+                report = import_ratings(
+                    path,
+                    acting_user=request.user,
+                    dry_run=form.cleaned_data["dry_run"],
+                    partial=form.cleaned_data["partial"],
+                )
+            except TuopinError as error:  # UnusableFile too: the file cannot be read
+                form.add_error("file", error.message)
+    return render(
+        request,
+        "people/ratings/import.html",
+        {"form": form, "report": report},
+        status=400 if request.method == "POST" and (report is None or report.errors) else 200,
     )

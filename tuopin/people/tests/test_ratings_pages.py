@@ -133,3 +133,24 @@ def test_training_pages_for_the_organisation_department(make_user):
     assert "王建军" in body and 'data-testid="attendance-form"' not in body
     assert inspector.post(page, {"helper": cadre.pk, "attended": "0"}).status_code == 403
     assert inspector.get(reverse("people:training_course_new")).status_code == 403
+
+
+def test_the_upload_page_imports_a_villages_proposals(make_user, home):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    village = _client(make_user(Role.VILLAGE, home.village_id))
+    page = reverse("people:ratings_import")
+    assert village.get(page).status_code == 200
+    assert _client(make_user(Role.INSPECTOR, MINQUAN)).get(page).status_code == 403
+    body = "户编号,年度,勤劳致富星,学习教育星\nYM-0001,2018,是,否\nYM-9999,2018,是,是\n"
+
+    def upload(**extra):
+        csv = SimpleUploadedFile("r.csv", body.encode("utf-8"), content_type="text/csv")
+        return village.post(page, {"file": csv, **extra})
+
+    refused = upload()
+    assert refused.status_code == 400 and "YM-9999" in refused.content.decode()
+    assert not HouseholdRating.objects.exists()
+    assert upload(partial="on").status_code == 400  # the bad row is still reported
+    rating = HouseholdRating.objects.get()
+    assert (rating.household, rating.star_count, rating.unknown_count) == (home, 1, 3)
