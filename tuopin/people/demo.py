@@ -2,10 +2,13 @@
 the demo county its teams, pairings, visits, branches, enterprises, workshops or
 ratings, and the demo users something to do with them."""
 
+from tuopin.people.ratings_demo import ratings_demo
+
 
 def people_demo(*, region_code: str, year: int, seed: int, if_empty: bool, say) -> None:
     steps: list = [
         # each part: its function(region_code=, year=, seed=, if_empty=, say=)
+        ratings_demo,  # star ratings and payments, cadre training
     ]
     for step in steps:
         step(region_code=region_code, year=year, seed=seed, if_empty=if_empty, say=say)
