@@ -1163,6 +1163,21 @@ def training_list_web(scene):
     assert "外区培训班" not in response.content.decode()
 
 
+def rating_schemes_web(scene):
+    from tuopin.people.models import RatingScheme
+
+    url = reverse("people:rating_schemes")
+    own = scene.client.get(url, {"region": scene.own.code})
+    assert own.status_code == 200
+    scene.assert_only_own_codes(own)
+    before = RatingScheme.objects.count()
+    for region in scene.foreign:
+        assert scene.client.get(url, {"region": region.code}).status_code in REFUSED
+        body = {"year_from": "2019", "name": "外区方案", "stars": "甲星"}
+        scene.client.post(f"{url}?region={region.code}", body)
+    assert RatingScheme.objects.count() == before
+
+
 def ratings_import_web(scene):
     """An upload names households by number: one outside the user's region is unknown."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -1352,6 +1367,7 @@ PROBES = {
     "people:rating_list": ratings_region_page("people:rating_list"),
     "people:rating": rating_web("people:rating"),
     "people:ratings_import": ratings_import_web,
+    "people:rating_schemes": rating_schemes_web,
     "people:rating_review": rating_web("people:rating_review"),
     "people:rating_pay": rating_web("people:rating_pay"),
     "people:household_ratings": household_ratings_web("people:household_ratings"),

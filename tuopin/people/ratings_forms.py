@@ -63,3 +63,31 @@ class RatingImportForm(SpreadsheetUploadForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         bootstrap(self)
+
+
+class SchemeForm(forms.Form):
+    year_from = forms.IntegerField(label=_("起始年度"), min_value=2014, max_value=2100)
+    name = forms.CharField(label=_("方案名称"), max_length=100)
+    stars = forms.CharField(
+        label=_("星级（每行一颗：中文名|英文名|评定内容）"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self, small=True)
+
+    def clean_stars(self) -> list[tuple]:
+        stars = []
+        for number, line in enumerate(self.cleaned_data["stars"].splitlines(), start=1):
+            parts = [part.strip() for part in line.replace("｜", "|").split("|")]
+            if not parts[0]:
+                continue
+            if len(parts[0]) > 30:
+                raise forms.ValidationError(_("第 %(n)s 行：星级名称过长") % {"n": number})
+            english = parts[1] if len(parts) > 1 and parts[1] else f"Star {len(stars) + 1}"
+            about = parts[2] if len(parts) > 2 else ""
+            stars.append((f"s{len(stars) + 1}", parts[0], english[:60], about[:300]))
+        if not stars:
+            raise forms.ValidationError(_("方案至少要有一颗星"))
+        return stars

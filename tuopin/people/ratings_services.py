@@ -75,6 +75,10 @@ def may_confirm(user, region_code: str) -> bool:
     return bool(_roles_keeping(user, region_code) & set(CONFIRMERS))
 
 
+def may_define_scheme(user, region_code: str) -> bool:
+    return bool(_roles_keeping(user, region_code) & set(SCHEME_KEEPERS))
+
+
 def may_pay(user, region_code: str) -> bool:
     return bool(_roles_keeping(user, region_code) & set(PAYERS))
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("ratings/download/", ratings_views.ratings_download, name="ratings_download"),
     path("ratings/list/", ratings_views.rating_list, name="rating_list"),
     path("ratings/import/", ratings_views.ratings_import, name="ratings_import"),
+    path("ratings/schemes/", ratings_views.rating_schemes, name="rating_schemes"),
     path("ratings/<int:rating_id>/", ratings_views.rating_page, name="rating"),
     path("ratings/<int:rating_id>/review/", ratings_views.rating_review, name="rating_review"),
     path("ratings/<int:rating_id>/pay/", ratings_views.rating_pay, name="rating_pay"),

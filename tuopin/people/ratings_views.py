@@ -12,6 +12,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,9 +25,15 @@ from tuopin.core.errors import OutOfScope, TuopinError
 from tuopin.core.regioncodes import expand_code, significant_prefix
 from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.people import access
-from tuopin.people.models import RatingStatus
+from tuopin.people.models import RatingScheme, RatingStatus
 from tuopin.people.params import people_parameter_resolve
-from tuopin.people.ratings_forms import PaymentForm, ProposalForm, RatingImportForm, ReturnForm
+from tuopin.people.ratings_forms import (
+    PaymentForm,
+    ProposalForm,
+    RatingImportForm,
+    ReturnForm,
+    SchemeForm,
+)
 from tuopin.people.ratings_import import import_ratings
 from tuopin.people.ratings_selectors import (
     CHECKS,
@@ -42,11 +49,13 @@ from tuopin.people.ratings_selectors import (
 from tuopin.people.ratings_services import (
     incentive_record,
     may_confirm,
+    may_define_scheme,
     may_pay,
     may_propose,
     rating_confirm,
     rating_propose,
     rating_return,
+    rating_scheme_define,
     scheme_in_force,
 )
 from tuopin.regions.models import Region
@@ -400,4 +409,58 @@ def ratings_import(request):
         "people/ratings/import.html",
         {"form": form, "report": report},
         status=400 if request.method == "POST" and (report is None or report.errors) else 200,
+    )
+
+
+@login_required
+def rating_schemes(request):
+    """The schemes that apply in the user's region (default, city, county), the one in
+    force for the year, and — for a county office — a form to define the county's own."""
+    _readable(request)
+    region = _region(request)
+    year = _year(request)
+    county = region if region.level == "county" else None
+    if county is None and len(significant_prefix(region.code)) > 6:
+        county = Region.objects.filter(code=region.code[:6].ljust(12, "0")).first()
+    may_define = county is not None and may_define_scheme(request.user, county.code)
+    form = SchemeForm(request.POST or None)
+    if request.method == "POST":
+        if not may_define:
+            raise PermissionDenied("没有权限：制定星级评定方案 (you may not define a scheme)")
+        if form.is_valid():
+            try:
+                rating_scheme_define(
+                    acting_user=request.user,
+                    region=county,
+                    year_from=form.cleaned_data["year_from"],
+                    name=form.cleaned_data["name"],
+                    stars=form.cleaned_data["stars"],
+                )
+            except TuopinError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(request, _("已保存评定方案。"))
+                return redirect(f"{request.path}?region={county.code}&year={year}")
+    codes = [region.code[:4].ljust(12, "0")]
+    if county is not None:
+        codes.append(county.code)
+    schemes = (
+        RatingScheme.objects.filter(Q(region__isnull=True) | Q(region_id__in=codes))
+        .select_related("region")
+        .prefetch_related("stars")
+        .order_by("region_id", "year_from")
+    )
+    return render(
+        request,
+        "people/ratings/schemes.html",
+        {
+            "region": region,
+            "year": year,
+            "in_force": scheme_in_force(year, region.code),
+            "schemes": schemes,
+            "form": form if may_define else None,
+            "county": county,
+            "crumbs": _crumbs(request.user, region),
+        },
+        status=400 if request.method == "POST" else 200,
     )

@@ -154,3 +154,34 @@ def test_the_upload_page_imports_a_villages_proposals(make_user, home):
     assert upload(partial="on").status_code == 400  # the bad row is still reported
     rating = HouseholdRating.objects.get()
     assert (rating.household, rating.star_count, rating.unknown_count) == (home, 1, 3)
+
+
+def test_a_county_defines_its_scheme_on_the_page_and_the_village_rates_by_it(make_user, home):
+    county = _client(make_user(Role.COUNTY_OFFICE, MINQUAN))
+    village = _client(make_user(Role.VILLAGE, home.village_id))
+    page = reverse("people:rating_schemes")
+    shown = village.get(page, {"year": 2019}).content.decode()
+    assert "勤劳致富星" in shown and 'data-testid="scheme-form"' not in shown
+    assert (
+        village.post(page, {"year_from": "2019", "name": "x", "stars": "甲星"}).status_code == 403
+    )
+    assert 'data-testid="scheme-form"' in county.get(page).content.decode()
+    empty = county.post(
+        f"{page}?region={MINQUAN}", {"year_from": "2019", "name": "民权三星", "stars": " "}
+    )
+    assert empty.status_code == 400
+    saved = county.post(
+        f"{page}?region={MINQUAN}",
+        {
+            "year_from": "2019",
+            "name": "民权三星",
+            "stars": "勤劳星|Diligence|勤劳\n孝老星\n诚信星|Honesty",
+        },
+    )
+    assert saved.status_code == 302
+    scheme = RatingScheme.objects.get(region_id=MINQUAN)
+    assert [s.name_zh for s in scheme.stars.all()] == ["勤劳星", "孝老星", "诚信星"]
+    form = village.get(
+        reverse("people:household_rating_propose", kwargs={"household_id": home.pk}), {"year": 2019}
+    )
+    assert "孝老星" in form.content.decode() and "勤劳致富星" not in form.content.decode()
