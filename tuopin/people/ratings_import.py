@@ -123,17 +123,19 @@ def import_ratings(
     ).select_related("village"):
         households.setdefault(household.number, []).append(household)
     seen: dict[tuple[int, int], int] = {}
+    context = _Context(acting_user)
     for number, values in raw_cells:
         report.rows += 1
         row = _Row(number)
         parsed.append(row)
-        _parse(row, values, star_columns, households, acting_user, seen)
+        _parse(row, values, star_columns, households, context, seen)
+    _confirmed_rows(parsed, context)
     for row in parsed:
         if row.errors:
             report.rejected += 1
             report.errors.extend(row.errors)
     good = [row for row in parsed if not row.errors]
-    plan = [(row, _compare(row)) for row in good]
+    plan = [(row, _compare(row, context.rating(row))) for row in good]
     for _row, outcome in plan:
         setattr(report, outcome, getattr(report, outcome) + 1)
     if dry_run or (report.errors and not partial):
@@ -162,7 +164,45 @@ def import_ratings(
     return report
 
 
-def _parse(row: _Row, values, star_columns, households, user, seen) -> None:
+class _Context:
+    """What the rows share, read once: the star names of each (year, county)'s scheme,
+    whether the user may propose in a village, and the stored ratings of the file's
+    households with their stars (one query)."""
+
+    def __init__(self, user):
+        self.user = user
+        self._schemes: dict[tuple[int, str], set[str]] = {}
+        self._may: dict[str, bool] = {}
+        self._ratings: dict[tuple[int, int], HouseholdRating] | None = None
+        self._wanted: set[int] = set()
+
+    def star_names(self, year: int, village: str) -> set[str]:
+        key_ = (year, village[:6])
+        if key_ not in self._schemes:
+            scheme = scheme_in_force(year, village)
+            self._schemes[key_] = {s.name_zh for s in scheme.stars.all()}
+        return self._schemes[key_]
+
+    def may_propose(self, village: str) -> bool:
+        if village not in self._may:
+            self._may[village] = may_propose(self.user, village)
+        return self._may[village]
+
+    def want(self, household_id: int) -> None:
+        self._wanted.add(household_id)
+
+    def rating(self, row: _Row) -> HouseholdRating | None:
+        if self._ratings is None:
+            self._ratings = {
+                (r.household_id, r.year): r
+                for r in HouseholdRating.objects.filter(
+                    household_id__in=self._wanted
+                ).prefetch_related("stars__star")
+            }
+        return self._ratings.get((row.household.pk, row.year))
+
+
+def _parse(row: _Row, values, star_columns, households, context, seen) -> None:
     def error(column, code, zh, en):
         row.errors.append(_message(row.number, column, code, zh, en))
 
@@ -203,7 +243,8 @@ def _parse(row: _Row, values, star_columns, households, user, seen) -> None:
     if row.household is None or row.year is None:
         return
     village = row.household.village_id
-    if not may_propose(user, village):
+    context.want(row.household.pk)
+    if not context.may_propose(village):
         error(
             NUMBER,
             "not_allowed",
@@ -218,7 +259,7 @@ def _parse(row: _Row, values, star_columns, households, user, seen) -> None:
             f"评定日期{row.rated_on:%Y-%m-%d}不在{row.year}年度内",
             f"the date {row.rated_on} is outside {row.year}",
         )
-    scheme_names = {s.name_zh for s in scheme_in_force(row.year, village).stars.all()}
+    scheme_names = context.star_names(row.year, village)
     for column in star_columns.values():
         raw = values.get(column)
         if column not in scheme_names:
@@ -251,26 +292,33 @@ def _parse(row: _Row, values, star_columns, households, user, seen) -> None:
         )
     else:
         seen[pair] = row.number
-    if row.errors:
-        return
-    current = HouseholdRating.objects.filter(household=row.household, year=row.year).first()
-    confirmed = current is not None and current.status == RatingStatus.CONFIRMED
-    if confirmed and _compare(row, current) != "unchanged":
-        error(
-            YEAR,
-            "confirmed",
-            f"户“{number}”的{row.year}年度评定已由乡镇确认，不能再修改",
-            f"the {row.year} rating of household '{number}' is confirmed",
-        )
 
 
-def _compare(row: _Row, current: HouseholdRating | None = None) -> str:
-    """created / updated / unchanged against what is stored."""
-    if current is None:
-        current = HouseholdRating.objects.filter(household=row.household, year=row.year).first()
+def _confirmed_rows(rows: list[_Row], context: _Context) -> None:
+    """A row that would change a rating the township has confirmed is refused."""
+    for row in rows:
+        if row.errors:
+            continue
+        current = context.rating(row)
+        confirmed = current is not None and current.status == RatingStatus.CONFIRMED
+        if confirmed and _compare(row, current) != "unchanged":
+            number = row.household.number
+            row.errors.append(
+                _message(
+                    row.number,
+                    YEAR,
+                    "confirmed",
+                    f"户“{number}”的{row.year}年度评定已由乡镇确认，不能再修改",
+                    f"the {row.year} rating of household '{number}' is confirmed",
+                )
+            )
+
+
+def _compare(row: _Row, current: HouseholdRating | None) -> str:
+    """created / updated / unchanged against what is stored (prefetched: no query)."""
     if current is None:
         return "created"
-    stored = {line.star.name_zh: line.awarded for line in current.stars.select_related("star")}
+    stored = {line.star.name_zh: line.awarded for line in current.stars.all()}
     wanted = dict.fromkeys(stored)
     wanted.update(row.stars)
     same = wanted == stored and current.rated_on == row.rated_on

@@ -185,3 +185,10 @@ def test_a_county_defines_its_scheme_on_the_page_and_the_village_rates_by_it(mak
         reverse("people:household_rating_propose", kwargs={"household_id": home.pk}), {"year": 2019}
     )
     assert "孝老星" in form.content.decode() and "勤劳致富星" not in form.content.decode()
+
+
+def test_the_household_page_loads_the_panel_for_readers_of_people(make_user, home):
+    page = reverse("registry:household", kwargs={"household_id": home.pk})
+    village = _client(make_user(Role.VILLAGE, home.village_id)).get(page).content.decode()
+    panel = reverse("people:household_ratings", kwargs={"household_id": home.pk})
+    assert 'data-testid="ratings-slot"' in village and panel in village
