@@ -11,14 +11,22 @@ changes nothing (rows are compared before writing); every write keeps its histor
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 
+from tuopin.core.bulk import insert_with_history
 from tuopin.core.errors import TuopinError
 from tuopin.people import access
-from tuopin.people.models import HouseholdRating, RatingStatus
+from tuopin.people.models import (
+    HouseholdRating,
+    HouseholdRatingStar,
+    RatingScheme,
+    RatingStar,
+    RatingStatus,
+)
 from tuopin.people.ratings_services import may_propose, rating_propose, scheme_in_force
 from tuopin.registry.interchange.reader import sheet_rows
 from tuopin.registry.interchange.rows import Message
@@ -142,8 +150,9 @@ def import_ratings(
         return report
     try:
         with transaction.atomic():
+            _insert_new([row for row, outcome in plan if outcome == "created"], context)
             for row, outcome in plan:
-                if outcome == "unchanged":
+                if outcome != "updated":
                     continue
                 rating_propose(
                     acting_user=acting_user,
@@ -171,17 +180,20 @@ class _Context:
 
     def __init__(self, user):
         self.user = user
-        self._schemes: dict[tuple[int, str], set[str]] = {}
+        self._schemes: dict[tuple[int, str], tuple] = {}
         self._may: dict[str, bool] = {}
         self._ratings: dict[tuple[int, int], HouseholdRating] | None = None
         self._wanted: set[int] = set()
 
-    def star_names(self, year: int, village: str) -> set[str]:
+    def scheme(self, year: int, village: str) -> tuple[RatingScheme, list[RatingStar]]:
         key_ = (year, village[:6])
         if key_ not in self._schemes:
             scheme = scheme_in_force(year, village)
-            self._schemes[key_] = {s.name_zh for s in scheme.stars.all()}
+            self._schemes[key_] = (scheme, list(scheme.stars.all()))
         return self._schemes[key_]
+
+    def star_names(self, year: int, village: str) -> set[str]:
+        return {star.name_zh for star in self.scheme(year, village)[1]}
 
     def may_propose(self, village: str) -> bool:
         if village not in self._may:
@@ -312,6 +324,44 @@ def _confirmed_rows(rows: list[_Row], context: _Context) -> None:
                     f"the {row.year} rating of household '{number}' is confirmed",
                 )
             )
+
+
+def _insert_new(rows: list[_Row], context: _Context) -> None:
+    """New proposals and their star rows in a few set-based inserts, with their history
+    (tuopin.core.bulk); what rating_propose would store, without a query per row."""
+    if not rows:
+        return
+    today = datetime.date.today()
+    user = context.user
+    ratings, lines = [], []
+    for row in rows:
+        scheme, stars = context.scheme(row.year, row.household.village_id)
+        values = [row.stars.get(star.name_zh) for star in stars]
+        ratings.append(
+            {
+                "household_id": row.household.pk,
+                "year": row.year,
+                "scheme_id": scheme.pk,
+                "status": RatingStatus.PROPOSED,
+                "star_count": sum(1 for v in values if v is True),
+                "unknown_count": sum(1 for v in values if v is None),
+                "rated_on": row.rated_on,
+                "proposed_by_id": user.pk,
+                "proposed_on": today,
+                "returned_reason": "",
+            }
+        )
+        lines.append([(star.pk, value) for star, value in zip(stars, values, strict=True)])
+    ids = insert_with_history(HouseholdRating, ratings, user=user)
+    insert_with_history(
+        HouseholdRatingStar,
+        [
+            {"rating_id": rating_id, "star_id": star_id, "awarded": awarded}
+            for rating_id, stars in zip(ids, lines, strict=True)
+            for star_id, awarded in stars
+        ],
+        user=user,
+    )
 
 
 def _compare(row: _Row, current: HouseholdRating | None) -> str:
