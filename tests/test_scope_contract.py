@@ -1377,12 +1377,191 @@ def api_orgs_list(path, word_field):
     return probe
 
 
+# ------------------------------------------------------------- star ratings, training
+
+
+def _ratings(scene):
+    """A proposed rating of the own and of the foreign household (written directly)."""
+    from tuopin.people.models import HouseholdRating
+    from tuopin.people.ratings_services import scheme_in_force
+
+    rows = []
+    for household in (scene.own_household, scene.foreign_household):
+        rows.append(
+            HouseholdRating.objects.create(
+                household=household,
+                year=2018,
+                scheme=scheme_in_force(2018, household.village_id),
+                star_count=1,
+                proposed_by=scene.colleague,
+            )
+        )
+    return rows
+
+
+def ratings_region_page(name):
+    def probe(scene):
+        _ratings(scene)
+        url = reverse(name)
+        own = scene.client.get(url, {"region": scene.own.code, "year": 2018})
+        assert own.status_code in {200, 403}
+        if not own.streaming:  # the download: the counts of the own region only
+            scene.assert_only_own_codes(own)
+            assert scene.foreign_household.number not in own.content.decode()
+        for region in scene.foreign:
+            assert scene.client.get(url, {"region": region.code}).status_code in REFUSED
+
+    return probe
+
+
+def rating_web(name):
+    def probe(scene):
+        own, foreign = _ratings(scene)
+        if name == "people:rating":
+            assert _get(scene, name, rating_id=own.pk).status_code == 200
+        response = scene.client.post(
+            reverse(name, kwargs={"rating_id": foreign.pk}),
+            {"action": "confirm", "amount": "100", "paid_on": "2018-12-01"},
+        )
+        assert response.status_code == 404
+        foreign.refresh_from_db()
+        assert foreign.status == "proposed" and not foreign.payments.exists()
+        assert _get(scene, name, rating_id=foreign.pk).status_code in {404, 405}
+
+    return probe
+
+
+def household_ratings_web(name):
+    def probe(scene):
+        _ratings(scene)
+        own = _get(scene, name, household_id=scene.own_household.pk)
+        assert own.status_code in {200, 403}
+        foreign = reverse(name, kwargs={"household_id": scene.foreign_household.pk})
+        assert scene.client.get(foreign).status_code == 404
+        scene.client.post(foreign, {"year": "2018", "rated_on": ""})
+        assert scene.foreign_household.ratings.get().proposed_by == scene.colleague
+
+    return probe
+
+
+def _courses(scene):
+    from tuopin.people.models import TrainingAttendance, TrainingCourse
+    from tuopin.registry.models import Helper
+
+    rows = []
+    for region, name in ((scene.own, "本区培训班"), (scene.foreign[0], "外区培训班")):
+        course = TrainingCourse.objects.create(
+            region=region, name=name, start_date="2018-03-01", end_date="2018-03-02"
+        )
+        helper = Helper.objects.create(region=region, name="干部")
+        TrainingAttendance.objects.create(course=course, helper=helper, attended=True)
+        rows.append((course, helper))
+    return rows
+
+
+def training_course_web(scene):
+    (own, _helper), (foreign, _other) = _courses(scene)
+    assert _get(scene, "people:training_course", course_id=own.pk).status_code == 200
+    url = reverse("people:training_course", kwargs={"course_id": foreign.pk})
+    assert scene.client.get(url).status_code == 404
+    scene.client.post(url, {"helper": _helper.pk, "attended": "0"})
+    assert foreign.attendance.count() == 1 and own.attendance.count() == 1
+
+
+def training_cadre_web(scene):
+    (_own, helper), (_foreign, other) = _courses(scene)
+    assert _get(scene, "people:training_cadre", helper_id=helper.pk).status_code == 200
+    assert _get(scene, "people:training_cadre", helper_id=other.pk).status_code == 404
+
+
+def training_list_web(scene):
+    _courses(scene)
+    response = _get(scene, "people:training")
+    assert response.status_code == 200
+    scene.assert_only_own_codes(response)
+    assert "本区培训班" in response.content.decode()
+    assert "外区培训班" not in response.content.decode()
+
+
+def rating_schemes_web(scene):
+    from tuopin.people.models import RatingScheme
+
+    url = reverse("people:rating_schemes")
+    own = scene.client.get(url, {"region": scene.own.code})
+    assert own.status_code == 200
+    scene.assert_only_own_codes(own)
+    before = RatingScheme.objects.count()
+    for region in scene.foreign:
+        assert scene.client.get(url, {"region": region.code}).status_code in REFUSED
+        body = {"year_from": "2019", "name": "外区方案", "stars": "甲星"}
+        scene.client.post(f"{url}?region={region.code}", body)
+    assert RatingScheme.objects.count() == before
+
+
+def ratings_import_web(scene):
+    """An upload names households by number: one outside the user's region is unknown."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _ratings(scene)
+    body = "户编号,年度,勤劳致富星\n" + scene.foreign_household.number + ",2019,是\n"
+    upload = SimpleUploadedFile("ratings.csv", body.encode("utf-8"), content_type="text/csv")
+    response = scene.client.post(reverse("people:ratings_import"), {"file": upload})
+    assert response.status_code in {400, 403}
+    assert not scene.foreign_household.ratings.filter(year=2019).exists()
+
+
+def api_ratings(scene):
+    own, foreign = _ratings(scene)
+    response = scene.client.get("/api/v1/ratings")
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["items"]] == [own.pk]
+    scene.assert_only_own_codes(response)
+    for region in scene.foreign:
+        assert scene.client.get("/api/v1/ratings", {"region": region.code}).json()["items"] == []
+    refused = scene.client.post(
+        "/api/v1/ratings",
+        {"household_id": scene.foreign_household.pk, "year": 2018, "stars": {}},
+        content_type="application/json",
+    )
+    assert refused.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.proposed_by == scene.colleague
+
+
+def api_rating(scene):
+    own, foreign = _ratings(scene)
+    assert scene.client.get(f"/api/v1/ratings/{own.pk}").status_code == 200
+    assert scene.client.get(f"/api/v1/ratings/{foreign.pk}").status_code == 404
+
+
+def api_rating_write(action, body):
+    def probe(scene):
+        _own, foreign = _ratings(scene)
+        response = scene.client.post(
+            f"/api/v1/ratings/{foreign.pk}/{action}", body, content_type="application/json"
+        )
+        assert response.status_code == 404
+        foreign.refresh_from_db()
+        assert foreign.status == "proposed"
+
+    return probe
+
+
 def api_workshop_employees(scene):
     rows = _orgs_rows(scene)
     own = scene.client.get(f"/api/v1/workshops/{rows.own_workshop.pk}/employees")
     assert own.status_code == 200 and own.json()[0]["name"] == "本地工人"
     refused = scene.client.get(f"/api/v1/workshops/{rows.foreign_workshop.pk}/employees")
     assert refused.status_code == 404 and "外县" not in refused.content.decode()
+
+
+def api_trainings(scene):
+    (own, _h), (foreign, _o) = _courses(scene)
+    response = scene.client.get("/api/v1/trainings")
+    assert response.status_code == 200 and [c["id"] for c in response.json()] == [own.pk]
+    scene.assert_only_own_codes(response)
+    assert scene.client.get(f"/api/v1/trainings/{own.pk}").status_code == 200
+    assert scene.client.get(f"/api/v1/trainings/{foreign.pk}").status_code == 404
 
 
 PROBES = {
@@ -1550,6 +1729,27 @@ PROBES = {
     "api-1.0.0:ledger_entries": api_ledger_entries,
     "api-1.0.0:ledger_entry_detail": api_ledger_entry,
     "api-1.0.0:household_ledger_entries": api_household_ledgers,
+    "people:ratings": ratings_region_page("people:ratings"),
+    "people:ratings_download": ratings_region_page("people:ratings_download"),
+    "people:rating_list": ratings_region_page("people:rating_list"),
+    "people:rating": rating_web("people:rating"),
+    "people:ratings_import": ratings_import_web,
+    "people:rating_schemes": rating_schemes_web,
+    "people:rating_review": rating_web("people:rating_review"),
+    "people:rating_pay": rating_web("people:rating_pay"),
+    "people:household_ratings": household_ratings_web("people:household_ratings"),
+    "people:household_rating_propose": household_ratings_web("people:household_rating_propose"),
+    "people:training": training_list_web,
+    "people:training_course_new": page("people:training_course_new"),
+    "people:training_course": training_course_web,
+    "people:training_cadre": training_cadre_web,
+    "api-1.0.0:rating_list_api": api_ratings,
+    "api-1.0.0:rating_propose_api": api_ratings,
+    "api-1.0.0:rating_detail_api": api_rating,
+    "api-1.0.0:rating_confirm_api": api_rating_write("confirm", {}),
+    "api-1.0.0:rating_return_api": api_rating_write("return", {"reason": "不符合"}),
+    "api-1.0.0:training_list_api": api_trainings,
+    "api-1.0.0:training_detail_api": api_trainings,
 }
 
 

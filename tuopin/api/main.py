@@ -12,6 +12,7 @@ from tuopin.api.cases import router as cases_router
 from tuopin.api.ledgers import router as ledgers_router
 from tuopin.api.masking import mask_tree
 from tuopin.api.people_orgs import router as people_orgs_router
+from tuopin.api.people_ratings import router as people_ratings_router
 from tuopin.api.people_teams import router as people_teams_router
 from tuopin.api.registry import router as registry_router
 from tuopin.api.routes import router
@@ -64,6 +65,7 @@ api.add_router("/", cases_router)
 api.add_router("/", ledgers_router)
 api.add_router("/", people_teams_router)
 api.add_router("/", people_orgs_router)
+api.add_router("/", people_ratings_router)
 
 
 def _respond(request, body: dict, status: int):

@@ -3,6 +3,7 @@ the demo county its teams, pairings, visits, branches, enterprises, workshops or
 ratings, and the demo users something to do with them."""
 
 from tuopin.people.orgs_demo import orgs_demo
+from tuopin.people.ratings_demo import ratings_demo
 from tuopin.people.teams_demo import teams_demo
 
 
@@ -11,6 +12,7 @@ def people_demo(*, region_code: str, year: int, seed: int, if_empty: bool, say) 
         teams_demo,
         # each part: its function(region_code=, year=, seed=, if_empty=, say=)
         orgs_demo,
+        ratings_demo,  # star ratings and payments, cadre training
     ]
     for step in steps:
         step(region_code=region_code, year=year, seed=seed, if_empty=if_empty, say=say)

@@ -90,5 +90,15 @@ PARAMETERS: dict[str, Parameter] = {
             UNCONFIRMED,
             False,
         ),
+        # ratings part (domain-assistance §14: Shangqiu amounts unconfirmed)
+        _p(
+            "rating_award_per_star",
+            "星级奖补每颗星金额",
+            "Star-rating award per star",
+            "元",
+            100,
+            UNCONFIRMED,
+            False,
+        ),
     ]
 }

@@ -55,6 +55,18 @@ SECTIONS: list[Section] = [
         _("扶贫车间"),
         _("车间、务工人员和按年度计算的认定状态；同一时间在两个车间务工的人员"),
     ),
+    Section(
+        access.RATINGS,
+        "people:ratings",
+        _("星级评定与奖补"),
+        _("脱贫星级评定：村级提名、乡镇确认，奖补发放，按区划统计"),
+    ),
+    Section(
+        access.TRAINING,
+        "people:training",
+        _("干部培训"),
+        _("培训班、参训名单与每名干部的参训学时"),
+    ),
 ]
 
 

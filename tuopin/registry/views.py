@@ -100,6 +100,11 @@ def household_page(request, household_id: int):
             "reads_ledgers": has_permission(
                 request.user, Permission.LEDGER_VIEW, household.village_id
             ),
+            # The 「星级评定」 panel (tuopin.people): whoever may read people's data here;
+            # the panel itself applies the topic rule (a sector user without it: 404).
+            "reads_ratings": has_permission(
+                request.user, Permission.PEOPLE_VIEW, household.village_id
+            ),
             "contact": [
                 ("phone", _("联系电话"), MASKS["phone"](household.phone)),
                 ("bank_name", _("开户银行"), household.bank_name),

@@ -13,6 +13,17 @@ from tuopin.people.models.orgs import (
     WorkshopEmployee,
 )
 from tuopin.people.models.parameters import PeopleParameter
+from tuopin.people.models.ratings import (
+    HouseholdRating,
+    HouseholdRatingStar,
+    IncentivePayment,
+    RatingScheme,
+    RatingStar,
+    RatingStatus,
+    TrainingAttendance,
+    TrainingCourse,
+    TrainingLevel,
+)
 from tuopin.people.models.teams import Attendance, Posting, WorkTeam
 
 __all__ = [
@@ -20,11 +31,20 @@ __all__ = [
     "BranchNote",
     "Enterprise",
     "EnterprisePairing",
+    "HouseholdRating",
+    "HouseholdRatingStar",
+    "IncentivePayment",
     "IndustrialPark",
     "PairingBeneficiary",
     "PairingProject",
     "PeopleParameter",
     "Posting",
+    "RatingScheme",
+    "RatingStar",
+    "RatingStatus",
+    "TrainingAttendance",
+    "TrainingCourse",
+    "TrainingLevel",
     "WeakBranch",
     "WorkTeam",
     "Workshop",

@@ -6,6 +6,7 @@ one command imports both the registry and the sector ledgers."""
 import json as jsonlib
 import sys
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from tuopin.assistance.importer import LedgerImportReport, import_ledger, open_ledger_table
@@ -13,6 +14,7 @@ from tuopin.assistance.kinds import KINDS
 from tuopin.assistance.layouts import LAYOUTS, layout_of
 from tuopin.core.errors import TuopinError
 from tuopin.people.orgs_importer import LABELS, OrgsImportReport, import_orgs
+from tuopin.people.ratings_import import RatingImportReport, import_ratings
 from tuopin.registry.interchange.importer import ImportReport, import_registry
 from tuopin.registry.interchange.reader import UnusableFile
 from tuopin.registry.interchange.report import write_error_report
@@ -43,6 +45,12 @@ class Command(BaseCommand):
         teams = sub.add_parser("teams", help="驻村工作队花名册（见 docs/formats/people-teams.md）")
         teams.add_argument("file")
         _common(teams, "只写入没有错误的行，其余报告错误")
+        ratings = sub.add_parser(
+            "ratings", help="星级评定提名（xlsx、xls 或 csv），见 docs/formats/people-ratings.md"
+        )
+        ratings.add_argument("file")
+        ratings.add_argument("--user", required=True, help="提名人的用户名（村级或县扶贫办）")
+        _common(ratings, "只写入没有错误的行，其余报告错误")
         # people (orgs): enterprises and their village pairings; workshops and employees
         for what, label in (
             ("enterprises", "帮扶企业与村企结对"),
@@ -61,6 +69,8 @@ class Command(BaseCommand):
             return self._teams(**options)
         if what in ("enterprises", "workshops"):
             return self._orgs(what, **options)
+        if what == "ratings":
+            return self._ratings(**options)
         return self._registry(**options)
 
     def _registry(self, *, file: str, dry_run: bool, partial: bool, report, json: bool, **_):
@@ -93,6 +103,24 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         if report:
             write_error_report(file, result, report, table=open_ledger_table(file, layout_of(kind)))
+        if json:
+            self.stdout.write(_json(result.as_dict()))
+        else:
+            self._ledger_summary(result)
+        if result.exit_code:
+            sys.exit(result.exit_code)
+
+    def _ratings(self, *, file: str, user: str, dry_run, partial, report, json, **_):
+        """Star-rating proposals (tuopin.people.ratings_import), as the user `--user`."""
+        acting = get_user_model().objects.filter(username=user, is_active=True).first()
+        if acting is None:
+            raise CommandError(f"没有用户“{user}” (no active user '{user}')")
+        try:
+            result = import_ratings(file, acting_user=acting, dry_run=dry_run, partial=partial)
+        except UnusableFile as unusable:
+            self._unusable(unusable, json, RatingImportReport().as_dict())
+        except TuopinError as error:
+            raise CommandError(str(error)) from error
         if json:
             self.stdout.write(_json(result.as_dict()))
         else:
@@ -162,7 +190,7 @@ class Command(BaseCommand):
             self.stdout.write("有错误，未写入任何数据（可用 --partial 只写入正确的户）。")
 
     def _ledger_summary(self, result: LedgerImportReport) -> None:
-        label = KINDS[result.kind].label_zh if result.kind in KINDS else result.kind
+        label = KINDS[result.kind].label_zh if result.kind in KINDS else "星级评定"
         self.stdout.write(
             f"{label}：共 {result.rows} 行。新增 {result.created}，更新 {result.updated}，"
             f"未变 {result.unchanged}，拒绝 {result.rejected}；"

@@ -1,0 +1,377 @@
+"""Importing star-rating proposals from a spreadsheet (`tuopin import ratings FILE`, and
+the upload page): 户编号, 年度, one column per star of the scheme (是/否/空), 评定日期;
+optional 行政村代码 when a household number is not unique in the importer's region.
+Layout: docs/formats/people-ratings.md.
+
+The guarantees of the registry import: every error with its row, column and message;
+a dry run writes nothing; all or nothing unless `partial`; re-importing the same file
+changes nothing (rows are compared before writing); every write keeps its history
+(the services: ratings_services.rating_propose).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from tuopin.core.bulk import insert_with_history
+from tuopin.core.errors import TuopinError
+from tuopin.people import access
+from tuopin.people.models import (
+    HouseholdRating,
+    HouseholdRatingStar,
+    RatingScheme,
+    RatingStar,
+    RatingStatus,
+)
+from tuopin.people.ratings_services import may_propose, rating_propose, scheme_in_force
+from tuopin.registry.interchange.reader import sheet_rows
+from tuopin.registry.interchange.rows import Message
+from tuopin.registry.interchange.values import BadValue, a_date, key, text, whole_number, yes_no
+from tuopin.registry.models import Household
+
+HEADER_SEARCH_ROWS = 30
+NUMBER, YEAR, DATE, VILLAGE = "户编号", "年度", "评定日期", "行政村代码"
+FIXED = {key(h): h for h in (NUMBER, YEAR, DATE, VILLAGE)}
+ALIASES = {key("评定年度"): YEAR, key("村代码"): VILLAGE, key("区划代码"): VILLAGE}
+
+
+@dataclass
+class RatingImportReport:
+    """The shape of the ledger import's report (LedgerImportReport.as_dict)."""
+
+    kind: str = "ratings"
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    not_registered: int = 0
+    errors: list[Message] = field(default_factory=list)
+    warnings: list[Message] = field(default_factory=list)
+    written: bool = False
+    dry_run: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": self.kind,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "not_registered": self.not_registered,
+            "written": self.written,
+            "dry_run": self.dry_run,
+            "batch": None,
+            "errors": [m.as_dict() for m in self.errors],
+            "warnings": [m.as_dict() for m in self.warnings],
+        }
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+
+@dataclass
+class _Row:
+    number: int
+    household: Household | None = None
+    year: int | None = None
+    rated_on: object = None
+    stars: dict = field(default_factory=dict)  # star 中文名 -> True/False/None
+    errors: list[Message] = field(default_factory=list)
+
+
+def _header(rows) -> tuple[int, dict[int, str]]:
+    for number, cells in rows:
+        names = {}
+        for position, cell in enumerate(cells):
+            word = key(cell)
+            if word:
+                names[position] = FIXED.get(word) or ALIASES.get(word) or text(cell)
+        if NUMBER in names.values() and YEAR in names.values():
+            return number, names
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    raise TuopinError(
+        "ratings_header_missing",
+        f"前 {HEADER_SEARCH_ROWS} 行中没有找到表头（须有“户编号”“年度”两列）",
+        f"no header in the first {HEADER_SEARCH_ROWS} rows (needs 户编号 and 年度)",
+    )
+
+
+def _message(row: int, column: str, code: str, zh: str, en: str) -> Message:
+    return Message(row, column, f"ratings_{code}", zh, en)
+
+
+def import_ratings(
+    path: Path | str, *, acting_user, dry_run: bool = False, partial: bool = False
+) -> RatingImportReport:
+    """Read, check every row, then write (unless dry run, or errors without `partial`)."""
+    report = RatingImportReport(dry_run=dry_run)
+    rows = sheet_rows(path)
+    _header_row, names = _header(rows)
+    star_columns = {p: n for p, n in names.items() if n not in (NUMBER, YEAR, DATE, VILLAGE)}
+    parsed: list[_Row] = []
+    raw_cells: list[tuple[int, dict[str, object]]] = []
+    for number, cells in rows:
+        values = {names[p]: cells[p] if p < len(cells) else None for p in names}
+        if not any(key(v) for v in values.values()):
+            continue
+        raw_cells.append((number, values))
+    # One query for the households of every number in the file, within the user's keeping.
+    numbers = {text(v.get(NUMBER)) for _n, v in raw_cells if key(v.get(NUMBER))}
+    households: dict[str, list[Household]] = {}
+    for household in Household.objects.filter(
+        access.keep_q(acting_user, access.RATINGS, "village__code"), number__in=numbers
+    ).select_related("village"):
+        households.setdefault(household.number, []).append(household)
+    seen: dict[tuple[int, int], int] = {}
+    context = _Context(acting_user)
+    for number, values in raw_cells:
+        report.rows += 1
+        row = _Row(number)
+        parsed.append(row)
+        _parse(row, values, star_columns, households, context, seen)
+    _confirmed_rows(parsed, context)
+    for row in parsed:
+        if row.errors:
+            report.rejected += 1
+            report.errors.extend(row.errors)
+    good = [row for row in parsed if not row.errors]
+    plan = [(row, _compare(row, context.rating(row))) for row in good]
+    for _row, outcome in plan:
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    if dry_run or (report.errors and not partial):
+        return report
+    try:
+        with transaction.atomic():
+            _insert_new([row for row, outcome in plan if outcome == "created"], context)
+            for row, outcome in plan:
+                if outcome != "updated":
+                    continue
+                rating_propose(
+                    acting_user=acting_user,
+                    household=row.household,
+                    year=row.year,
+                    stars=row.stars,
+                    rated_on=row.rated_on,
+                    row=row.number,
+                )
+    except TuopinError as error:  # nothing half-written: the transaction is rolled back
+        report.errors.append(
+            _message(error.row or 0, error.field or "", "write", error.message_zh, error.message_en)
+        )
+        report.created = report.updated = 0
+        report.unchanged = 0
+        return report
+    report.written = any(outcome != "unchanged" for _r, outcome in plan)
+    return report
+
+
+class _Context:
+    """What the rows share, read once: the star names of each (year, county)'s scheme,
+    whether the user may propose in a village, and the stored ratings of the file's
+    households with their stars (one query)."""
+
+    def __init__(self, user):
+        self.user = user
+        self._schemes: dict[tuple[int, str], tuple] = {}
+        self._may: dict[str, bool] = {}
+        self._ratings: dict[tuple[int, int], HouseholdRating] | None = None
+        self._wanted: set[int] = set()
+
+    def scheme(self, year: int, village: str) -> tuple[RatingScheme, list[RatingStar]]:
+        key_ = (year, village[:6])
+        if key_ not in self._schemes:
+            scheme = scheme_in_force(year, village)
+            self._schemes[key_] = (scheme, list(scheme.stars.all()))
+        return self._schemes[key_]
+
+    def star_names(self, year: int, village: str) -> set[str]:
+        return {star.name_zh for star in self.scheme(year, village)[1]}
+
+    def may_propose(self, village: str) -> bool:
+        if village not in self._may:
+            self._may[village] = may_propose(self.user, village)
+        return self._may[village]
+
+    def want(self, household_id: int) -> None:
+        self._wanted.add(household_id)
+
+    def rating(self, row: _Row) -> HouseholdRating | None:
+        if self._ratings is None:
+            self._ratings = {
+                (r.household_id, r.year): r
+                for r in HouseholdRating.objects.filter(
+                    household_id__in=self._wanted
+                ).prefetch_related("stars__star")
+            }
+        return self._ratings.get((row.household.pk, row.year))
+
+
+def _parse(row: _Row, values, star_columns, households, context, seen) -> None:
+    def error(column, code, zh, en):
+        row.errors.append(_message(row.number, column, code, zh, en))
+
+    number = text(values.get(NUMBER))
+    if not number:
+        error(NUMBER, "number_missing", "户编号必须填写", "the household number is required")
+    else:
+        found = households.get(number, [])
+        village = key(values.get(VILLAGE))
+        if village:
+            found = [h for h in found if h.village_id == village]
+        if not found:
+            error(
+                NUMBER,
+                "household_unknown",
+                f"户编号“{number}”不存在或不在您的区域",
+                f"household '{number}' does not exist or lies outside your region",
+            )
+        elif len(found) > 1:
+            error(
+                NUMBER,
+                "household_ambiguous",
+                f"户编号“{number}”对应多户，请填写“行政村代码”列",
+                f"household number '{number}' is ambiguous: add the 行政村代码 column",
+            )
+        else:
+            row.household = found[0]
+    try:
+        row.year = whole_number(values.get(YEAR), low=2000, high=2100)
+        if row.year is None:
+            error(YEAR, "year_missing", "年度必须填写", "the year is required")
+    except BadValue as bad:
+        error(YEAR, "year_invalid", f"年度{bad.message_zh}", f"year: {bad.message_en}")
+    try:
+        row.rated_on = a_date(values.get(DATE)) if DATE in values else None
+    except BadValue as bad:
+        error(DATE, "date_invalid", f"评定日期{bad.message_zh}", f"date: {bad.message_en}")
+    if row.household is None or row.year is None:
+        return
+    village = row.household.village_id
+    context.want(row.household.pk)
+    if not context.may_propose(village):
+        error(
+            NUMBER,
+            "not_allowed",
+            f"您无权为户“{number}”提名星级评定",
+            f"you may not propose a rating for household '{number}'",
+        )
+        return
+    if row.rated_on is not None and row.rated_on.year not in (row.year, row.year + 1):
+        error(
+            DATE,
+            "date_year",
+            f"评定日期{row.rated_on:%Y-%m-%d}不在{row.year}年度内",
+            f"the date {row.rated_on} is outside {row.year}",
+        )
+    scheme_names = context.star_names(row.year, village)
+    for column in star_columns.values():
+        raw = values.get(column)
+        if column not in scheme_names:
+            if key(raw):
+                error(
+                    column,
+                    "star_unknown",
+                    f"“{column}”不是{row.year}年度评定方案中的星级",
+                    f"'{column}' is not a star of the {row.year} scheme",
+                )
+            continue
+        try:
+            row.stars[column] = yes_no(raw)
+        except BadValue as bad:
+            error(column, "star_value", bad.message_zh, bad.message_en)
+    if not any(name in scheme_names for name in star_columns.values()):
+        error(
+            NUMBER,
+            "stars_missing",
+            "表中没有本年度评定方案的任何星级列",
+            "the file has no column of the year's stars",
+        )
+    pair = (row.household.pk, row.year)
+    if pair in seen:
+        error(
+            YEAR,
+            "duplicate",
+            f"户“{number}”的{row.year}年度评定与第 {seen[pair]} 行重复",
+            f"household '{number}' {row.year} repeats row {seen[pair]}",
+        )
+    else:
+        seen[pair] = row.number
+
+
+def _confirmed_rows(rows: list[_Row], context: _Context) -> None:
+    """A row that would change a rating the township has confirmed is refused."""
+    for row in rows:
+        if row.errors:
+            continue
+        current = context.rating(row)
+        confirmed = current is not None and current.status == RatingStatus.CONFIRMED
+        if confirmed and _compare(row, current) != "unchanged":
+            number = row.household.number
+            row.errors.append(
+                _message(
+                    row.number,
+                    YEAR,
+                    "confirmed",
+                    f"户“{number}”的{row.year}年度评定已由乡镇确认，不能再修改",
+                    f"the {row.year} rating of household '{number}' is confirmed",
+                )
+            )
+
+
+def _insert_new(rows: list[_Row], context: _Context) -> None:
+    """New proposals and their star rows in a few set-based inserts, with their history
+    (tuopin.core.bulk); what rating_propose would store, without a query per row."""
+    if not rows:
+        return
+    today = datetime.date.today()
+    user = context.user
+    ratings, lines = [], []
+    for row in rows:
+        scheme, stars = context.scheme(row.year, row.household.village_id)
+        values = [row.stars.get(star.name_zh) for star in stars]
+        ratings.append(
+            {
+                "household_id": row.household.pk,
+                "year": row.year,
+                "scheme_id": scheme.pk,
+                "status": RatingStatus.PROPOSED,
+                "star_count": sum(1 for v in values if v is True),
+                "unknown_count": sum(1 for v in values if v is None),
+                "rated_on": row.rated_on,
+                "proposed_by_id": user.pk,
+                "proposed_on": today,
+                "returned_reason": "",
+            }
+        )
+        lines.append([(star.pk, value) for star, value in zip(stars, values, strict=True)])
+    ids = insert_with_history(HouseholdRating, ratings, user=user)
+    insert_with_history(
+        HouseholdRatingStar,
+        [
+            {"rating_id": rating_id, "star_id": star_id, "awarded": awarded}
+            for rating_id, stars in zip(ids, lines, strict=True)
+            for star_id, awarded in stars
+        ],
+        user=user,
+    )
+
+
+def _compare(row: _Row, current: HouseholdRating | None) -> str:
+    """created / updated / unchanged against what is stored (prefetched: no query)."""
+    if current is None:
+        return "created"
+    stored = {line.star.name_zh: line.awarded for line in current.stars.all()}
+    wanted = dict.fromkeys(stored)
+    wanted.update(row.stars)
+    same = wanted == stored and current.rated_on == row.rated_on
+    if same and current.status in (RatingStatus.PROPOSED, RatingStatus.CONFIRMED):
+        return "unchanged"
+    return "updated"

@@ -1,0 +1,130 @@
+"""`tuopin import ratings FILE`: rows, columns and messages of every error, dry run,
+all or nothing unless --partial, re-import changes nothing, the JSON shape and exit codes."""
+
+import json
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+
+from conftest import MINQUAN, RENHE, first_village
+from tuopin.accounts.roles import Role
+from tuopin.people.models import HouseholdRating
+from tuopin.people.ratings_import import import_ratings
+from tuopin.people.ratings_services import rating_confirm
+from tuopin.regions.models import Region
+from tuopin.registry.models import Household
+
+pytestmark = pytest.mark.django_db
+SAMPLE = Path(__file__).resolve().parents[3] / "docs/formats/samples/people-ratings.csv"
+HEADER = "户编号,年度,勤劳致富星,学习教育星,健身康复星,卫生整洁星,精神面貌星,评定日期\n"
+
+
+@pytest.fixture
+def homes():
+    village = first_village(RENHE)
+    assert village.code == "411421101201"  # the sample's village
+    return [
+        Household.objects.create(village=village, number=f"411421101201{n:03d}") for n in (1, 2, 3)
+    ]
+
+
+def _csv(tmp_path, body: str, name="ratings.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(HEADER + body, encoding="utf-8")
+    return path
+
+
+def _run(*args) -> tuple[int, dict]:
+    out = StringIO()
+    try:
+        call_command("import", "ratings", *map(str, args), "--json", stdout=out)
+        code = 0
+    except SystemExit as exit_:
+        code = exit_.code
+    return code, json.loads(out.getvalue())
+
+
+def test_the_sample_imports_and_a_second_run_changes_nothing(make_user, homes, tmp_path):
+    make_user(Role.VILLAGE, homes[0].village_id, username="cunganbu")
+    sample = tmp_path / "sample.csv"
+    shutil.copy(SAMPLE, sample)
+    code, report = _run(sample, "--user", "cunganbu", "--dry-run")
+    assert code == 0 and report["dry_run"] and report["created"] == 2 and not report["written"]
+    assert not HouseholdRating.objects.exists()
+    code, report = _run(sample, "--user", "cunganbu")
+    assert code == 0 and (report["rows"], report["created"], report["written"]) == (2, 2, True)
+    assert set(report) >= {"kind", "rows", "created", "updated", "unchanged", "rejected"}
+    first = HouseholdRating.objects.get(household=homes[0])
+    second = HouseholdRating.objects.get(household=homes[1])
+    assert (first.star_count, first.unknown_count, first.status) == (4, 0, "proposed")
+    assert (second.star_count, second.unknown_count) == (2, 1)  # an empty cell is unknown
+    assert str(first.rated_on) == "2018-11-20"
+    histories = first.history.count()
+    code, report = _run(sample, "--user", "cunganbu")
+    assert code == 0 and report["unchanged"] == 2 and not report["written"]
+    assert first.history.count() == histories
+
+
+def test_bad_rows_are_named_and_nothing_is_written_unless_partial(make_user, homes, tmp_path):
+    make_user(Role.VILLAGE, homes[0].village_id, username="cunganbu")
+    path = _csv(
+        tmp_path,
+        "411421101201001,2018,是,是,是,是,是,2018-11-20\n"
+        "411421101201002,2018,也许,是,是,是,是,\n"
+        "999999,2018,是,是,是,是,是,\n"
+        "411421101201003,二〇一八,是,是,是,是,是,\n"
+        "411421101201001,2018,是,是,是,是,是,2018-11-20\n",
+    )
+    code, report = _run(path, "--user", "cunganbu")
+    assert code == 1 and not report["written"] and report["rejected"] == 4
+    errors = {(e["row"], e["column"], e["code"]) for e in report["errors"]}
+    assert errors == {
+        (3, "勤劳致富星", "ratings_star_value"),
+        (4, "户编号", "ratings_household_unknown"),
+        (5, "年度", "ratings_year_invalid"),
+        (6, "年度", "ratings_duplicate"),
+    }
+    assert all(e["message"] and e["message_en"] for e in report["errors"])
+    assert not HouseholdRating.objects.exists()
+    code, report = _run(path, "--user", "cunganbu", "--partial")
+    assert code == 1 and report["written"] and report["created"] == 1
+    assert list(HouseholdRating.objects.values_list("household__number", flat=True)) == [
+        "411421101201001"
+    ]
+
+
+def test_scope_role_confirmed_rows_and_xlsx(make_user, homes, tmp_path):
+    neighbour = Region.objects.filter(parent_id=RENHE).order_by("code")[1]
+    Household.objects.create(village=neighbour, number="411421101202001")
+    village = make_user(Role.VILLAGE, homes[0].village_id)
+    path = _csv(tmp_path, "411421101202001,2018,是,是,是,是,是,\n")
+    report = import_ratings(path, acting_user=village)
+    assert report.errors[0].code == "ratings_household_unknown"  # the neighbour's household
+    township = make_user(Role.TOWNSHIP, RENHE)
+    report = import_ratings(path, acting_user=township)
+    assert report.errors[0].code == "ratings_not_allowed"  # a township does not propose
+    # xlsx, a title row above the header, a star the scheme does not have.
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["2018年度星级评定表"])
+    sheet.append(["户编号", "年度", "勤劳致富星", "孝老爱亲星", "评定日期"])
+    sheet.append(["411421101201001", 2018, "是", "是", None])
+    sheet.append(["411421101201002", 2018, "否", None, None])
+    xlsx = tmp_path / "ratings.xlsx"
+    book.save(xlsx)
+    report = import_ratings(xlsx, acting_user=village)
+    assert [(m.row, m.column, m.code) for m in report.errors] == [
+        (3, "孝老爱亲星", "ratings_star_unknown")
+    ]
+    assert report.created == 1 and not report.written
+    report = import_ratings(xlsx, acting_user=village, partial=True)
+    rating = HouseholdRating.objects.get()
+    assert (rating.star_count, rating.unknown_count) == (0, 4)
+    rating_confirm(acting_user=township, rating=rating)
+    changed = _csv(tmp_path, "411421101201002,2018,是,,,,,\n", "changed.csv")
+    report = import_ratings(changed, acting_user=make_user(Role.COUNTY_OFFICE, MINQUAN))
+    assert report.errors[0].code == "ratings_confirmed"
