@@ -19,6 +19,18 @@ class Section:
 
 SECTIONS: list[Section] = [
     # each part: Section(access.TOPIC, "people:page", _("名称"), _("说明")),
+    Section(
+        access.HELPERS,
+        "people:helpers",
+        _("帮扶责任人"),
+        _("干部名册、与贫困户的结对及其历史、入户走访记录"),
+    ),
+    Section(
+        access.HELPERS,
+        "people:helper_coverage",
+        _("帮扶责任人与走访核查"),
+        _("应结对户没有帮扶责任人、结对户数超限、超期未走访"),
+    ),
 ]
 
 

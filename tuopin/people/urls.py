@@ -3,9 +3,10 @@ adds them here."""
 
 from django.urls import path
 
-from tuopin.people import views
+from tuopin.people import helpers_urls, views
 
 app_name = "people"
 urlpatterns = [
     path("", views.people_index, name="index"),
+    *helpers_urls.urlpatterns,
 ]

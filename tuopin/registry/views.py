@@ -100,6 +100,10 @@ def household_page(request, household_id: int):
             "reads_ledgers": has_permission(
                 request.user, Permission.LEDGER_VIEW, household.village_id
             ),
+            # The people app's 「帮扶责任人与走访」 panel (its own rule decides the rest).
+            "reads_helpers": has_permission(
+                request.user, Permission.PEOPLE_VIEW, household.village_id
+            ),
             "contact": [
                 ("phone", _("联系电话"), MASKS["phone"](household.phone)),
                 ("bank_name", _("开户银行"), household.bank_name),
