@@ -50,6 +50,19 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """0–N files (the view checks their content through the service)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
 class VisitForm(forms.Form):
     visited_on = forms.DateField(
         label=_("走访日期"), widget=forms.DateInput(attrs={"type": "date"})
@@ -70,7 +83,7 @@ class VisitForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    photos = forms.FileField(
+    photos = MultipleFileField(
         label=_("照片（JPEG或PNG，每张不超过5MB）"),
         required=False,
         widget=MultipleFileInput(

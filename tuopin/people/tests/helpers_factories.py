@@ -16,7 +16,7 @@ def household(village, *, status=PovertyStatus.NOT_EXITED, exit_year=None, helpe
         number=f"H{next(_numbers):06d}",
         status=status,
         exit_year=exit_year,
-        identified_year=2014,
+        identified_year=min(2014, exit_year or 2014),
         helper=helper,
     )
 
