@@ -1160,6 +1160,59 @@ def helper_coverage_page(name, **kwargs):
     return probe
 
 
+def api_helpers(scene):
+    rows = _helper_rows(scene)
+    for url in ("/api/v1/helpers", "/api/v1/pairings"):
+        answer = scene.client.get(url)
+        assert answer.status_code == 200
+        items = answer.json()["items"]
+        assert all("foreign" not in str(item.get("name", "")) for item in items)
+        assert rows["foreign"][1].household_id not in [i.get("household_id") for i in items]
+        scene.assert_only_own_codes(answer)
+        for region in scene.foreign:
+            outside = scene.client.get(url, {"region": region.code}).json()["items"]
+            assert outside == [], (url, region.code)
+
+
+def api_visits(scene):
+    rows = _helper_rows(scene)
+    answer = scene.client.get("/api/v1/visits")
+    assert answer.status_code == 200
+    ids = [item["id"] for item in answer.json()["items"]]
+    assert rows["own"][2].pk in ids and rows["foreign"][2].pk not in ids
+    scene.assert_only_own_codes(answer)
+
+
+def api_visit_object(scene):
+    rows = _helper_rows(scene)
+    assert scene.client.get(f"/api/v1/visits/{rows['own'][2].pk}").status_code == 200
+    assert scene.client.get(f"/api/v1/visits/{rows['foreign'][2].pk}").status_code == 404
+
+
+def api_visit_photo(scene):
+    rows = _helper_rows(scene)
+    assert scene.client.get(f"/api/v1/visit-photos/{rows['own'][3].pk}").status_code == 200
+    assert scene.client.get(f"/api/v1/visit-photos/{rows['foreign'][3].pk}").status_code == 404
+
+
+def api_visit_create(scene):
+    from tuopin.people.models import Visit
+
+    _helper_rows(scene)
+    body = {"household_id": scene.foreign_household.pk, "visited_on": "2018-05-01", "title": "外"}
+    before = Visit.objects.count()
+    refused = _json(scene, "post", "/api/v1/visits", body)
+    assert refused.status_code in REFUSED
+    assert Visit.objects.count() == before
+    own = _json(
+        scene,
+        "post",
+        "/api/v1/visits",
+        {**body, "household_id": scene.own_household.pk, "token": "probe-token-1"},
+    )
+    assert own.status_code in {201, 403}
+
+
 PROBES = {
     "web:home": page("web:home"),
     "web:regions": page("web:regions"),
@@ -1273,6 +1326,12 @@ PROBES = {
     "assistance:ledgers": page("assistance:ledgers"),
     "people:index": page("people:index"),
     "people:helpers": page("people:helpers"),
+    "api-1.0.0:helper_list": api_helpers,
+    "api-1.0.0:pairing_list": api_helpers,
+    "api-1.0.0:visit_list": api_visits,
+    "api-1.0.0:visit_detail": api_visit_object,
+    "api-1.0.0:visit_create": api_visit_create,
+    "api-1.0.0:visit_photo": api_visit_photo,
     "people:helper_new": page("people:helper_new"),
     "people:helpers_import": page("people:helpers_import"),
     "people:helper": helper_object("people:helper"),

@@ -11,6 +11,7 @@ from tuopin.api.auth import AUTH
 from tuopin.api.cases import router as cases_router
 from tuopin.api.ledgers import router as ledgers_router
 from tuopin.api.masking import mask_tree
+from tuopin.api.people_helpers import router as people_helpers_router
 from tuopin.api.registry import router as registry_router
 from tuopin.api.routes import router
 from tuopin.audit.middleware import record_denied
@@ -60,6 +61,7 @@ api.add_router("/", router)
 api.add_router("/", registry_router)
 api.add_router("/", cases_router)
 api.add_router("/", ledgers_router)
+api.add_router("/", people_helpers_router)
 
 
 def _respond(request, body: dict, status: int):

@@ -154,3 +154,16 @@ def last_visit_subquery():
         .annotate(last=Max("visited_on"))
         .values("last")
     )
+
+
+def access_household_for(user, household_id: int, topic: str = access.HELPERS) -> Household:
+    """A household the user reads the topic of (404 otherwise, like a missing one)."""
+    household = (
+        Household.objects.filter(pk=household_id)
+        .filter(access.read_q(user, topic, "village__code"))
+        .select_related("village")
+        .first()
+    )
+    if household is None:
+        raise OutOfScope("household", str(household_id))
+    return household

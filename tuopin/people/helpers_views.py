@@ -26,6 +26,7 @@ from tuopin.people.helpers_forms import CadreForm, HelpersImportForm, PairingEnd
 from tuopin.people.helpers_importer import UnusableFile, import_helpers, import_visits
 from tuopin.people.helpers_selectors import (
     access_helper,
+    access_household_for,
     access_pairing,
     helper_search,
     pairings_of_helper,
@@ -56,15 +57,7 @@ def _require_read(user, topic=access.HELPERS):
 
 
 def _household(user, household_id: int, topic=access.HELPERS) -> Household:
-    household = (
-        Household.objects.filter(pk=household_id)
-        .filter(access.read_q(user, topic, "village__code"))
-        .select_related("village")
-        .first()
-    )
-    if household is None:
-        raise OutOfScope("household", str(household_id))
-    return household
+    return access_household_for(user, household_id, topic)
 
 
 def _masked(helper: Helper) -> str:
