@@ -26,7 +26,9 @@ class CadreForm(forms.Form):
 class PairingForm(forms.Form):
     helper = forms.TypedChoiceField(label=_("帮扶责任人"), coerce=int)
     started_on = forms.DateField(
-        label=_("结对日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("结对日期"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
 
     def __init__(self, *args, helpers=(), **kwargs):
@@ -38,7 +40,9 @@ class PairingForm(forms.Form):
 
 
 class PairingEndForm(forms.Form):
-    ended_on = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    ended_on = forms.DateField(
+        label=_("结束日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
     ended_reason = forms.ChoiceField(label=_("结束原因"), choices=PairingEndReason.choices)
 
     def __init__(self, *args, **kwargs):
@@ -65,7 +69,7 @@ class MultipleFileField(forms.FileField):
 
 class VisitForm(forms.Form):
     visited_on = forms.DateField(
-        label=_("走访日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("走访日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     title = forms.CharField(label=_("走访发现"), max_length=200)
     content = forms.CharField(
