@@ -4,8 +4,11 @@ ratings, and the demo users something to do with them."""
 
 
 def people_demo(*, region_code: str, year: int, seed: int, if_empty: bool, say) -> None:
+    from tuopin.people.helpers_demo import helpers_demo
+
     steps: list = [
         # each part: its function(region_code=, year=, seed=, if_empty=, say=)
+        helpers_demo,
     ]
     for step in steps:
         step(region_code=region_code, year=year, seed=seed, if_empty=if_empty, say=say)

@@ -88,7 +88,7 @@ class VisitForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     photos = MultipleFileField(
-        label=_("照片（JPEG或PNG，每张不超过5MB）"),
+        label=_("照片（jpg 或 png 图片，每张不超过 5 兆）"),
         required=False,
         widget=MultipleFileInput(
             attrs={"accept": "image/jpeg,image/png", "capture": "environment"}

@@ -61,7 +61,7 @@ def check_photos(photos: list[PhotoData]) -> list[tuple[PhotoData, str, str]]:
         if len(photo.data) > PHOTO_MAX_BYTES:
             raise TuopinError(
                 "visit_photo_large",
-                f"照片“{photo.name}”超过5MB",
+                f"照片“{photo.name}”超过 5 兆",
                 f"the photo '{photo.name}' is over 5 MB",
                 field="photos",
             )
@@ -69,7 +69,7 @@ def check_photos(photos: list[PhotoData]) -> list[tuple[PhotoData, str, str]]:
         if kind is None:
             raise TuopinError(
                 "visit_photo_type",
-                f"“{photo.name}”不是JPEG或PNG图片",
+                f"“{photo.name}”不是 jpg 或 png 图片",
                 f"'{photo.name}' is not a JPEG or PNG image",
                 field="photos",
             )

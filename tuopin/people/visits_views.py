@@ -41,7 +41,7 @@ def visit_new(request, household_id: int):
         photos = []
         for upload in files:
             if upload.size > PHOTO_MAX_BYTES:
-                form.add_error("photos", _("照片“%(name)s”超过5MB") % {"name": upload.name})
+                form.add_error("photos", _("照片“%(name)s”超过 5 兆") % {"name": upload.name})
                 break
             photos.append(PhotoData(upload.name, upload.read()))
         if not form.errors:

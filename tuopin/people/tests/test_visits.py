@@ -156,7 +156,7 @@ def test_the_phone_form_saves_a_visit_with_a_photo_and_a_resend_is_the_same_visi
             ],
         },
     )
-    assert bad.status_code == 200 and "不是JPEG或PNG图片" in bad.content.decode()
+    assert bad.status_code == 200 and "不是 jpg 或 png 图片" in bad.content.decode()
     assert Visit.objects.count() == 1
     # A reader of another county gets 404 for the photo.
     stranger = make_user(Role.COUNTY_OFFICE, SUIXIAN)
