@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Quer
 from django.db.models.functions import Coalesce
 
 from tuopin.core.errors import OutOfScope
+from tuopin.core.regioncodes import significant_prefix
 from tuopin.people import access
 from tuopin.people.models import Pairing, Visit, VisitPhoto
 from tuopin.registry.models import Helper, Household
@@ -42,10 +43,9 @@ def helper_list_for_user(user) -> QuerySet:
 def helper_search(user, *, region: str = "", text: str = "", unit_level: str = "") -> QuerySet:
     rows = helper_list_for_user(user)
     if region:
-        county = region[:6]
-        rows = rows.filter(region__code__startswith=county)
-        if len(region.rstrip("0")) > 6:
-            prefix = region.rstrip("0")
+        prefix = significant_prefix(region.ljust(12, "0"))
+        rows = rows.filter(region__code__startswith=prefix[:6])
+        if len(prefix) > 6:  # a township or village: the cadres paired there
             rows = rows.filter(
                 Exists(
                     Pairing.objects.filter(helper_id=OuterRef("pk"), region_code__startswith=prefix)

@@ -41,6 +41,10 @@ def test_a_village_cadre_posts_a_visit_once_and_reads_it_back(make_user):
     helpers = client.get("/api/v1/helpers").json()["items"]
     assert [h["name"] for h in helpers] == ["陈帮扶"]
     assert helpers[0]["id_number"] != cadre.id_number and helpers[0]["households_now"] == 1
+    for region in ("4114", "411421", "411421101", village.code):
+        listed = client.get("/api/v1/helpers", {"region": region}).json()["items"]
+        assert [h["name"] for h in listed] == ["陈帮扶"], region
+    assert client.get("/api/v1/helpers", {"region": "411421102"}).json()["items"] == []
     pairings = client.get("/api/v1/pairings", {"current": "true"}).json()["items"]
     assert [p["household_id"] for p in pairings] == [home.pk]
     bad = client.post(
