@@ -383,7 +383,7 @@ def coverage_download(request, check: str):
         output,
         filename=f"helper-check-{found.code}-{region.code}.xlsx",
         region_code=region.code,
-        object_type="people.helper_check",
+        object_type="helper_check",
         object_id=found.code,
         detail=f"{found.zh} {region.name} {year}",
     )

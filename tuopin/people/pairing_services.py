@@ -34,7 +34,7 @@ def _check_keep(user, topic: str, region_code: str) -> None:
     if not access.may_keep(user, topic):
         raise PermissionDenied("没有权限：维护帮扶力量数据 (you may not keep this data)")
     if not access.may_keep(user, topic, region_code):
-        raise OutOfScope(topic, region_code)
+        raise OutOfScope("region", region_code)
 
 
 def county_of(code: str) -> str:

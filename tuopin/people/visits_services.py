@@ -176,9 +176,11 @@ def visit_record(
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(photo.data)
                 written.append(path)
-                VisitPhoto.objects.create(
+                stored = VisitPhoto(
                     visit=visit, file=relative, content_type=content_type, size=len(photo.data)
                 )
+                stored._history_user = acting_user
+                stored.save()
     except IntegrityError:
         for path in written:
             path.unlink(missing_ok=True)

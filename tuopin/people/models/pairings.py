@@ -124,6 +124,8 @@ class VisitPhoto(models.Model):
     size = models.PositiveIntegerField(_("大小"))
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
+    history = HistoricalRecords(no_db_index=["visit"])
+
     class Meta:
         verbose_name = _("走访照片")
         verbose_name_plural = _("走访照片")
