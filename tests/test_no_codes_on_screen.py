@@ -31,7 +31,7 @@ from tuopin.accounts.demo import _demo_regions
 from tuopin.accounts.services import job_submit
 from tuopin.cases.demo import demo_setup
 from tuopin.core.jobs import worker_loop
-from tuopin.people.ratings_demo import ratings_demo
+from tuopin.people.demo import people_demo
 from tuopin.registry.enums import EXITED
 from tuopin.registry.models import Household
 from tuopin.registry.services import household_update, member_record_event
@@ -264,8 +264,8 @@ def demo(shangqiu):
         acting_user=village, member=member, kind="move_out", when=member.birth_date, note="外出"
     )
     jobs = _jobs(county, regions["county"].code)
-    # Star ratings waiting, confirmed and paid; training courses (tuopin.people).
-    ratings_demo(
+    # Teams, pairings and visits, branches, enterprises, workshops, ratings (tuopin.people).
+    people_demo(
         region_code=regions["county"].code, year=2018, seed=1, if_empty=False, say=lambda t: None
     )
     return {"users": users, "household": household, "jobs": jobs}

@@ -1106,6 +1106,109 @@ def team_region_page(name, **kwargs):
     return probe
 
 
+# --- people: helpers (帮扶责任人), pairings, visits ------------------------------------
+
+
+def _helper_rows(scene):
+    """A cadre paired with the own household (a visit with a photo), and one of 睢县
+    paired with the foreign household."""
+    from django.utils import timezone
+
+    from tuopin.people.pairing_services import pairing_start
+    from tuopin.people.tests.helpers_factories import JPEG
+    from tuopin.people.visits_services import PhotoData, visit_record
+    from tuopin.registry.models import Helper
+
+    rows = {}
+    for side, household in (("own", scene.own_household), ("foreign", scene.foreign_household)):
+        cadre = Helper.objects.create(
+            region_id=household.village_id[:6].ljust(12, "0"), name=f"{side}干部"
+        )
+        pairing = pairing_start(
+            acting_user=None, household=household, helper=cadre, started_on=None
+        )
+        visit, _ = visit_record(
+            acting_user=None,
+            household=household,
+            visited_on=timezone.localdate(),
+            title=f"{side}走访",
+            photos=[PhotoData("p.jpg", JPEG)],
+        )
+        rows[side] = (cadre, pairing, visit, visit.photos.get())
+    return rows
+
+
+def helper_object(name):
+    def probe(scene):
+        rows = _helper_rows(scene)
+        own = _get(scene, name, helper_id=rows["own"][0].pk)
+        assert own.status_code in ({200} if name == "people:helper" else {200, 403})
+        scene.assert_only_own_codes(own)
+        assert _get(scene, name, helper_id=rows["foreign"][0].pk).status_code in REFUSED
+
+    return probe
+
+
+def household_helpers_object(name):
+    def probe(scene):
+        rows = _helper_rows(scene)
+        own = _get(scene, name, household_id=scene.own_household.pk)
+        assert own.status_code in ({200} if name == "people:household_helpers" else {200, 403})
+        if name == "people:household_helpers":
+            assert "own干部" in own.content.decode() and "foreign" not in own.content.decode()
+        scene.assert_only_own_codes(own)
+        assert _get(scene, name, household_id=scene.foreign_household.pk).status_code in REFUSED
+        before = rows["foreign"][1].household.visits.count()
+        posted = scene.client.post(
+            reverse(name, kwargs={"household_id": scene.foreign_household.pk}),
+            {"title": "外", "visited_on": "2018-01-01", "helper": rows["own"][0].pk},
+        )
+        assert posted.status_code in REFUSED
+        assert rows["foreign"][1].household.visits.count() == before
+
+    return probe
+
+
+def pairing_end_web(scene):
+    from tuopin.people.models import Pairing
+
+    rows = _helper_rows(scene)
+    own = _get(scene, "people:pairing_end", pairing_id=rows["own"][1].pk)
+    assert own.status_code in {200, 403}
+    foreign = rows["foreign"][1]
+    url = reverse("people:pairing_end", kwargs={"pairing_id": foreign.pk})
+    assert scene.client.get(url).status_code in REFUSED
+    posted = scene.client.post(url, {"ended_on": "2018-01-01", "ended_reason": "other"})
+    assert posted.status_code in REFUSED
+    assert Pairing.objects.get(pk=foreign.pk).ended_on is None
+
+
+def visit_object(name, index, key):
+    def probe(scene):
+        rows = _helper_rows(scene)
+        own = _get(scene, name, **{key: rows["own"][index].pk})
+        assert own.status_code == 200
+        if name == "people:visit":
+            scene.assert_only_own_codes(own)
+        assert _get(scene, name, **{key: rows["foreign"][index].pk}).status_code in REFUSED
+
+    return probe
+
+
+def helper_coverage_page(name, **kwargs):
+    def probe(scene):
+        _helper_rows(scene)
+        url = reverse(name, kwargs=kwargs or None)
+        own = scene.client.get(url, {"region": scene.own.code})
+        assert own.status_code in {200, 403}
+        if not getattr(own, "streaming", False):
+            scene.assert_only_own_codes(own)
+        for region in scene.foreign:
+            assert scene.client.get(url, {"region": region.code}).status_code in REFUSED
+
+    return probe
+
+
 def team_object(name, *, allowed=frozenset({200})):
     def probe(scene):
         own, foreign = _teams(scene)
@@ -1564,6 +1667,59 @@ def api_trainings(scene):
     assert scene.client.get(f"/api/v1/trainings/{foreign.pk}").status_code == 404
 
 
+def api_helpers(scene):
+    rows = _helper_rows(scene)
+    for url in ("/api/v1/helpers", "/api/v1/pairings"):
+        answer = scene.client.get(url)
+        assert answer.status_code == 200
+        items = answer.json()["items"]
+        assert all("foreign" not in str(item.get("name", "")) for item in items)
+        assert rows["foreign"][1].household_id not in [i.get("household_id") for i in items]
+        scene.assert_only_own_codes(answer)
+        for region in scene.foreign:
+            outside = scene.client.get(url, {"region": region.code}).json()["items"]
+            assert outside == [], (url, region.code)
+
+
+def api_visits(scene):
+    rows = _helper_rows(scene)
+    answer = scene.client.get("/api/v1/visits")
+    assert answer.status_code == 200
+    ids = [item["id"] for item in answer.json()["items"]]
+    assert rows["own"][2].pk in ids and rows["foreign"][2].pk not in ids
+    scene.assert_only_own_codes(answer)
+
+
+def api_visit_object(scene):
+    rows = _helper_rows(scene)
+    assert scene.client.get(f"/api/v1/visits/{rows['own'][2].pk}").status_code == 200
+    assert scene.client.get(f"/api/v1/visits/{rows['foreign'][2].pk}").status_code == 404
+
+
+def api_visit_photo(scene):
+    rows = _helper_rows(scene)
+    assert scene.client.get(f"/api/v1/visit-photos/{rows['own'][3].pk}").status_code == 200
+    assert scene.client.get(f"/api/v1/visit-photos/{rows['foreign'][3].pk}").status_code == 404
+
+
+def api_visit_create(scene):
+    from tuopin.people.models import Visit
+
+    _helper_rows(scene)
+    body = {"household_id": scene.foreign_household.pk, "visited_on": "2018-05-01", "title": "外"}
+    before = Visit.objects.count()
+    refused = _json(scene, "post", "/api/v1/visits", body)
+    assert refused.status_code in REFUSED
+    assert Visit.objects.count() == before
+    own = _json(
+        scene,
+        "post",
+        "/api/v1/visits",
+        {**body, "household_id": scene.own_household.pk, "token": "probe-token-1"},
+    )
+    assert own.status_code in {201, 403}
+
+
 PROBES = {
     "web:home": page("web:home"),
     "web:regions": page("web:regions"),
@@ -1715,6 +1871,30 @@ PROBES = {
     "api-1.0.0:enterprise_list": api_orgs_list("/api/v1/enterprises", "name"),
     "api-1.0.0:workshop_list": api_orgs_list("/api/v1/workshops", "name"),
     "api-1.0.0:workshop_employee_list": api_workshop_employees,
+    "people:helpers": page("people:helpers"),
+    "api-1.0.0:helper_list": api_helpers,
+    "api-1.0.0:pairing_list": api_helpers,
+    "api-1.0.0:visit_list": api_visits,
+    "api-1.0.0:visit_detail": api_visit_object,
+    "api-1.0.0:visit_create": api_visit_create,
+    "api-1.0.0:visit_photo": api_visit_photo,
+    "people:helper_new": page("people:helper_new"),
+    "people:helpers_import": page("people:helpers_import"),
+    "people:helper": helper_object("people:helper"),
+    "people:helper_edit": helper_object("people:helper_edit"),
+    "people:household_helpers": household_helpers_object("people:household_helpers"),
+    "people:pairing_new": household_helpers_object("people:pairing_new"),
+    "people:visit_new": household_helpers_object("people:visit_new"),
+    "people:pairing_end": pairing_end_web,
+    "people:visit": visit_object("people:visit", 2, "visit_id"),
+    "people:visit_photo": visit_object("people:visit_photo", 3, "photo_id"),
+    "people:helper_coverage": helper_coverage_page("people:helper_coverage"),
+    "people:helper_coverage_list": helper_coverage_page(
+        "people:helper_coverage_list", check="household_no_helper"
+    ),
+    "people:helper_coverage_download": helper_coverage_page(
+        "people:helper_coverage_download", check="visit_overdue"
+    ),
     "assistance:ledger_list": ledger_list_web,
     "assistance:ledger_download": ledger_download_web,
     "assistance:ledger_entry": ledger_entry_web("assistance:ledger_entry"),

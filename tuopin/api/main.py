@@ -11,6 +11,7 @@ from tuopin.api.auth import AUTH
 from tuopin.api.cases import router as cases_router
 from tuopin.api.ledgers import router as ledgers_router
 from tuopin.api.masking import mask_tree
+from tuopin.api.people_helpers import router as people_helpers_router
 from tuopin.api.people_orgs import router as people_orgs_router
 from tuopin.api.people_ratings import router as people_ratings_router
 from tuopin.api.people_teams import router as people_teams_router
@@ -66,6 +67,7 @@ api.add_router("/", ledgers_router)
 api.add_router("/", people_teams_router)
 api.add_router("/", people_orgs_router)
 api.add_router("/", people_ratings_router)
+api.add_router("/", people_helpers_router)
 
 
 def _respond(request, body: dict, status: int):

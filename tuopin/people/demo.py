@@ -8,11 +8,14 @@ from tuopin.people.teams_demo import teams_demo
 
 
 def people_demo(*, region_code: str, year: int, seed: int, if_empty: bool, say) -> None:
+    from tuopin.people.helpers_demo import helpers_demo
+
     steps: list = [
         teams_demo,
         # each part: its function(region_code=, year=, seed=, if_empty=, say=)
         orgs_demo,
         ratings_demo,  # star ratings and payments, cadre training
+        helpers_demo,
     ]
     for step in steps:
         step(region_code=region_code, year=year, seed=seed, if_empty=if_empty, say=say)

@@ -100,5 +100,32 @@ PARAMETERS: dict[str, Parameter] = {
             UNCONFIRMED,
             False,
         ),
+        _p(
+            "consolidation_years",
+            "脱贫户巩固期（年）",
+            "Consolidation period of exited households",
+            "年",
+            5,
+            UNCONFIRMED,
+            False,
+        ),
+        _p(
+            "helper_households_max",
+            "每名帮扶责任人结对户数不超过",
+            "Households per helper at most",
+            "户",
+            5,
+            UNCONFIRMED,
+            False,
+        ),
+        _p(
+            "visit_interval_days",
+            "入户走访间隔不超过（天）",
+            "Days between visits at most",
+            "天",
+            30,
+            UNCONFIRMED,
+            False,
+        ),
     ]
 }

@@ -67,6 +67,18 @@ SECTIONS: list[Section] = [
         _("干部培训"),
         _("培训班、参训名单与每名干部的参训学时"),
     ),
+    Section(
+        access.HELPERS,
+        "people:helpers",
+        _("帮扶责任人"),
+        _("干部名册、与贫困户的结对及其历史、入户走访记录"),
+    ),
+    Section(
+        access.HELPERS,
+        "people:helper_coverage",
+        _("帮扶责任人与走访核查"),
+        _("应结对户没有帮扶责任人、结对户数超限、超期未走访"),
+    ),
 ]
 
 

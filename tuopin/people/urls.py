@@ -3,7 +3,7 @@ adds them here."""
 
 from django.urls import path
 
-from tuopin.people import orgs_urls, ratings_urls, teams_urls, views
+from tuopin.people import helpers_urls, orgs_urls, ratings_urls, teams_urls, views
 
 app_name = "people"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     *teams_urls.urlpatterns,
     *orgs_urls.urlpatterns,
     *ratings_urls.urlpatterns,  # star ratings and incentives, cadre training
+    *helpers_urls.urlpatterns,
 ]

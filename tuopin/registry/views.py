@@ -100,9 +100,9 @@ def household_page(request, household_id: int):
             "reads_ledgers": has_permission(
                 request.user, Permission.LEDGER_VIEW, household.village_id
             ),
-            # The 「星级评定」 panel (tuopin.people): whoever may read people's data here;
-            # the panel itself applies the topic rule (a sector user without it: 404).
-            "reads_ratings": has_permission(
+            # The people app's panels (「星级评定」, 「帮扶责任人与走访」): whoever may read
+            # people's data here; each panel applies the topic rule itself.
+            "reads_people": has_permission(
                 request.user, Permission.PEOPLE_VIEW, household.village_id
             ),
             "contact": [

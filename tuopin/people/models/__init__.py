@@ -12,6 +12,7 @@ from tuopin.people.models.orgs import (
     Workshop,
     WorkshopEmployee,
 )
+from tuopin.people.models.pairings import Pairing, PairingEndReason, Visit, VisitPhoto
 from tuopin.people.models.parameters import PeopleParameter
 from tuopin.people.models.ratings import (
     HouseholdRating,
@@ -35,7 +36,9 @@ __all__ = [
     "HouseholdRatingStar",
     "IncentivePayment",
     "IndustrialPark",
+    "Pairing",
     "PairingBeneficiary",
+    "PairingEndReason",
     "PairingProject",
     "PeopleParameter",
     "Posting",
@@ -45,6 +48,8 @@ __all__ = [
     "TrainingAttendance",
     "TrainingCourse",
     "TrainingLevel",
+    "Visit",
+    "VisitPhoto",
     "WeakBranch",
     "WorkTeam",
     "Workshop",

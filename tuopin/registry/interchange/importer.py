@@ -433,6 +433,7 @@ class _Checks:
             chunk, cleaned, stored, sink.writer.new_id_numbers, self.scope_prefix
         )
         _income_warnings(chunk, cleaned)
+        _check_helper_names(chunk, stored)
         if self.partial and self.unplaced:
             _check_unplaced(chunk, self.unplaced)
         _accept_as_stored(chunk, cleaned, stored)
@@ -570,6 +571,43 @@ def _check_database(
                 code = "id_in_other_household" if visible else "id_registered_elsewhere"
                 row.errors.append(Message(row.sheet.number, _header("id_number"), code, zh, en))
     return elsewhere
+
+
+def _check_helper_names(households: list[HouseholdRows], stored) -> None:
+    """帮扶责任人 is found by name within the county: a name two cadres of the county bear
+    is an error, unless the household already has one of them (the name still says it)."""
+    wanted = {}
+    for household in households:
+        name = text(household.first.household.get("helper_name"))
+        if name:
+            wanted[id(household)] = (household.village_code[:6].ljust(12, "0"), name)
+    if not wanted:
+        return
+    namesakes: dict[tuple[str, str], set[int]] = {}
+    found = Helper.objects.filter(
+        region_id__in={r for r, _ in wanted.values()}, name__in={n for _, n in wanted.values()}
+    ).values_list("region_id", "name", "id")
+    for region, name, pk in found:
+        namesakes.setdefault((region, name), set()).add(pk)
+    for household in households:
+        key = wanted.get(id(household))
+        if key is None or len(namesakes.get(key, ())) < 2:
+            continue
+        current = stored.households.get((household.village_code, household.number))
+        if current is not None and current["helper_id"] in namesakes[key]:
+            continue
+        count = len(namesakes[key])
+        household.first.errors.append(
+            Message(
+                household.first.sheet.number,
+                _header("helper_name"),
+                "helper_name_ambiguous",
+                f"本县（区）有 {count} 名帮扶责任人叫“{key[1]}”，无法确定是哪一位："
+                "请在帮扶力量中为本户结对，或区分姓名",
+                f"{count} helpers of the county are named '{key[1]}': which one is meant "
+                "cannot be told; pair the household under 帮扶力量 or tell the names apart",
+            )
+        )
 
 
 def _income_warnings(households: list[HouseholdRows], cleaned: dict) -> None:

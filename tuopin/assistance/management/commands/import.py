@@ -13,7 +13,16 @@ from tuopin.assistance.importer import LedgerImportReport, import_ledger, open_l
 from tuopin.assistance.kinds import KINDS
 from tuopin.assistance.layouts import LAYOUTS, layout_of
 from tuopin.core.errors import TuopinError
+from tuopin.people.helpers_importer import (
+    PeopleImportReport,
+    import_helpers,
+    import_visits,
+)
+from tuopin.people.helpers_importer import (
+    plain_table as _plain_table,
+)
 from tuopin.people.orgs_importer import LABELS, OrgsImportReport, import_orgs
+from tuopin.people.pairing_services import pairings_sync
 from tuopin.people.ratings_import import RatingImportReport, import_ratings
 from tuopin.registry.interchange.importer import ImportReport, import_registry
 from tuopin.registry.interchange.reader import UnusableFile
@@ -51,6 +60,11 @@ class Command(BaseCommand):
         ratings.add_argument("file")
         ratings.add_argument("--user", required=True, help="提名人的用户名（村级或县扶贫办）")
         _common(ratings, "只写入没有错误的行，其余报告错误")
+        # People: helpers (帮扶责任人结对) and visits (走访记录), docs/formats/people-helpers.md.
+        for name, label in (("helpers", "帮扶责任人结对表"), ("visits", "入户走访记录表")):
+            people = sub.add_parser(name, help=f"{label}（xlsx、xls 或 csv）")
+            people.add_argument("file")
+            _common(people, "只写入没有错误的行，其余报告错误")
         # people (orgs): enterprises and their village pairings; workshops and employees
         for what, label in (
             ("enterprises", "帮扶企业与村企结对"),
@@ -67,6 +81,8 @@ class Command(BaseCommand):
             return self._ledger(**options)
         if what == "teams":
             return self._teams(**options)
+        if what in ("helpers", "visits"):
+            return self._people_helpers(what, **options)
         if what in ("enterprises", "workshops"):
             return self._orgs(what, **options)
         if what == "ratings":
@@ -83,6 +99,7 @@ class Command(BaseCommand):
         if result.written:
             # The file may touch any village: recount them all (one grouped query each).
             totals_refresh(prefix="")
+            pairings_sync("")  # the pairings follow the households' 帮扶责任人
         if report:
             write_error_report(file, result, report)
         if json:
@@ -125,6 +142,32 @@ class Command(BaseCommand):
             self.stdout.write(_json(result.as_dict()))
         else:
             self._ledger_summary(result)
+        if result.exit_code:
+            sys.exit(result.exit_code)
+
+    def _people_helpers(
+        self, what: str, *, file: str, dry_run: bool, partial: bool, report, json: bool, **_
+    ):
+        run = import_helpers if what == "helpers" else import_visits
+        try:
+            result = run(file, dry_run=dry_run, partial=partial)
+        except UnusableFile as unusable:
+            self._unusable(unusable, json, PeopleImportReport(what).as_dict())
+        except TuopinError as error:
+            raise CommandError(str(error)) from error
+        if report:
+            write_error_report(file, result, report, table=_plain_table(file))
+        if json:
+            self.stdout.write(_json(result.as_dict()))
+        else:
+            self.stdout.write(
+                f"共 {result.rows} 行。新增 {result.created}，更新 {result.updated}，"
+                f"未变 {result.unchanged}，拒绝 {result.rejected}。"
+                + ("（试运行，未写入）" if result.dry_run else "")
+            )
+            self._messages(result)
+            if result.errors and not result.written and not result.dry_run:
+                self.stdout.write("有错误，未写入任何数据（可用 --partial 只写入正确的行）。")
         if result.exit_code:
             sys.exit(result.exit_code)
 

@@ -1,0 +1,158 @@
+"""`tuopin import helpers|visits`, and the registry import's 帮扶责任人 resolution."""
+
+import csv
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from conftest import RENHE, first_village
+from tuopin.people.models import Pairing, Visit
+from tuopin.people.tests.helpers_factories import an_id_number, helper, household
+from tuopin.registry.interchange.importer import import_registry
+from tuopin.registry.models import Helper, Household
+from tuopin.registry.tests.test_import import family, write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+HELPERS_HEADER = [
+    "户编号",
+    "帮扶责任人姓名",
+    "身份证号",
+    "工作单位",
+    "单位级别",
+    "职务",
+    "联系电话",
+    "结对日期",
+]
+VISITS_HEADER = [
+    "户编号",
+    "帮扶责任人身份证号",
+    "帮扶责任人姓名",
+    "走访日期",
+    "标题",
+    "内容",
+    "商定事项",
+]
+
+
+def write_csv(path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def command(*args):
+    out = StringIO()
+    code = 0
+    try:
+        call_command("import", *args, "--json", stdout=out)
+    except SystemExit as stop:
+        code = stop.code
+    return code, json.loads(out.getvalue())
+
+
+def test_the_registry_import_refuses_an_ambiguous_helper_name_and_pairings_follow(tmp_path):
+    helper(name="李帮扶")
+    helper(name="李帮扶")
+    path = write_xlsx(tmp_path / "in.xlsx", family())
+    report = import_registry(path)
+    assert {(e.column, e.code) for e in report.errors} == {("帮扶责任人", "helper_name_ambiguous")}
+    assert "2 名帮扶责任人叫“李帮扶”" in report.errors[0].message_zh
+    assert report.errors[0].message_en
+    assert not Household.objects.exists()
+    # One of them renamed: the import goes through, and the command opens the pairing.
+    Helper.objects.filter(name="李帮扶").order_by("pk").first().delete()
+    code, result = command("registry", str(path))
+    assert code == 0, result["errors"]
+    home = Household.objects.get()
+    pairing = Pairing.objects.get(household=home)
+    assert pairing.helper_id == home.helper_id and pairing.ended_on is None
+    assert pairing.started_on is None
+
+
+def test_helpers_import_dry_run_all_or_nothing_partial_and_reimport(tmp_path):
+    village = first_village(RENHE)
+    a, b = household(village), household(village)
+    rows = [
+        [
+            a.number,
+            "赵一",
+            an_id_number(11),
+            "县农业局",
+            "县直",
+            "科员",
+            "13800000001",
+            "2018-03-01",
+        ],
+        [b.number, "钱二", "", "人和镇政府", "乡镇", "", "", ""],
+        ["NOPE-1", "孙三", "", "", "", "", "", ""],
+        [a.number, "李四", an_id_number(12), "", "市直", "", "", "2018/4/1"],
+        [household(village).number, "周五", "411421198001021230", "", "", "", "", ""],
+        [household(village).number, "吴六", "", "", "部直", "", "", "明天"],
+    ]
+    path = write_csv(tmp_path / "helpers.csv", HELPERS_HEADER, rows)
+    code, result = command("helpers", str(path))
+    assert code == 1 and not result["written"]
+    found = {(e["row"], e["column"], e["code"]) for e in result["errors"]}
+    assert found == {
+        (4, "户编号", "household_unknown"),
+        (5, "户编号", "household_twice"),
+        (6, "身份证号", "cadre_id_invalid"),
+        (7, "单位级别", "cadre_unit_level"),
+    }
+    assert all(e["message"] and e["message_en"] for e in result["errors"])
+    assert not Pairing.objects.exists() and not Helper.objects.exists()
+    code, result = command("helpers", str(path), "--dry-run", "--partial")
+    assert result["created"] == 2 and result["dry_run"] and not Pairing.objects.exists()
+    code, result = command("helpers", str(path), "--partial")
+    assert code == 1 and result["written"] and result["created"] == 2
+    a.refresh_from_db()
+    assert a.helper.name == "赵一" and a.helper.unit_level == "3"
+    assert Pairing.objects.get(household=a).started_on.isoformat() == "2018-03-01"
+    assert Pairing.objects.get(household=b).started_on is None
+    history = Pairing.history.count()
+    code, result = command("helpers", str(path), "--partial")
+    assert result["created"] == 0 and result["updated"] == 0 and result["unchanged"] == 2
+    assert Pairing.history.count() == history
+    # A new helper for a: the old pairing ends (history kept), a's registry helper follows.
+    again = write_csv(
+        tmp_path / "again.csv",
+        HELPERS_HEADER,
+        [[a.number, "郑七", "", "", "", "", "", "2018-09-01"]],
+    )
+    code, result = command("helpers", str(again))
+    assert code == 0 and result["created"] == 1
+    assert Pairing.objects.filter(household=a).count() == 2
+    a.refresh_from_db()
+    assert a.helper.name == "郑七"
+
+
+def test_visits_import(tmp_path):
+    village = first_village(RENHE)
+    cadre = helper(name="冯八", id_number=an_id_number(20))
+    helper(name="重名")
+    helper(name="重名")
+    a = household(village, helper=cadre)
+    rows = [
+        [a.number, an_id_number(20), "", "2018-05-02", "了解就医情况", "已办慢病卡", "下月复查"],
+        [a.number, "", "冯八", "2018-06-02", "看望", "", ""],
+        [a.number, "", "重名", "2018-06-03", "看望", "", ""],
+        [a.number, "", "冯八", "", "看望", "", ""],
+        [a.number, "", "冯八", "2018-06-04", "", "", ""],
+    ]
+    path = write_csv(tmp_path / "visits.csv", VISITS_HEADER, rows)
+    code, result = command("visits", str(path))
+    assert code == 1 and not Visit.objects.exists()
+    assert {(e["row"], e["column"], e["code"]) for e in result["errors"]} == {
+        (4, "帮扶责任人姓名", "helper_name_ambiguous"),
+        (5, "走访日期", "date_empty"),
+        (6, "标题", "title_empty"),
+    }
+    code, result = command("visits", str(path), "--partial")
+    assert result["created"] == 2 and Visit.objects.filter(helper=cadre).count() == 2
+    code, result = command("visits", str(path), "--partial")
+    assert result["created"] == 0 and result["unchanged"] == 2

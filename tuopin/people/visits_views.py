@@ -1,0 +1,106 @@
+"""The visit form (phone size; a draft kept in the browser survives a reload; the same
+form sent twice is one visit), a visit's page, and its photos (readers only)."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tuopin.core.errors import TuopinError
+from tuopin.people import access
+from tuopin.people.helpers_forms import VisitForm
+from tuopin.people.helpers_selectors import access_photo, access_visit
+from tuopin.people.helpers_views import _household
+from tuopin.people.models import Pairing
+from tuopin.people.visits_services import PHOTO_MAX_BYTES, PhotoData, visit_record
+from tuopin.registry.models import Measure
+
+
+@login_required
+def visit_new(request, household_id: int):
+    household = _household(request.user, household_id, access.VISITS)
+    if not access.may_keep(request.user, access.VISITS, household.village_id):
+        raise PermissionDenied("没有权限：为本户录入走访记录 (you may not record visits here)")
+    measures = list(Measure.objects.filter(household=household).order_by("-year", "pk")[:50])
+    form = VisitForm(
+        request.POST or None,
+        request.FILES or None,
+        measures=measures,
+        initial={"visited_on": timezone.localdate(), "token": uuid.uuid4().hex},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        files = request.FILES.getlist("photos")
+        photos = []
+        for upload in files:
+            if upload.size > PHOTO_MAX_BYTES:
+                form.add_error("photos", _("照片“%(name)s”超过 5 兆") % {"name": upload.name})
+                break
+            photos.append(PhotoData(upload.name, upload.read()))
+        if not form.errors:
+            try:
+                visit, created = visit_record(
+                    acting_user=request.user,
+                    household=household,
+                    visited_on=data["visited_on"],
+                    title=data["title"],
+                    content=data["content"],
+                    agreed=data["agreed"],
+                    followed_up=data["followed_up"],
+                    measure_ids=data["measures"],
+                    photos=photos,
+                    token=data["token"],
+                )
+            except TuopinError as error:
+                form.add_error(error.field if error.field in form.fields else None, error.message)
+            else:
+                messages.success(
+                    request, _("走访记录已保存。") if created else _("该走访记录此前已保存。")
+                )
+                return redirect("people:visit", visit_id=visit.pk)
+    helper = (
+        Pairing.objects.filter(household=household, ended_on__isnull=True)
+        .select_related("helper")
+        .first()
+    )
+    return render(
+        request,
+        "people/visits/form.html",
+        {"form": form, "household": household, "pairing": helper},
+    )
+
+
+@login_required
+def visit_page(request, visit_id: int):
+    if not access.may_read(request.user, access.VISITS):
+        raise PermissionDenied("没有权限：查看走访记录 (you may not read visits)")
+    visit = access_visit(request.user, visit_id)
+    return render(
+        request,
+        "people/visits/visit.html",
+        {
+            "visit": visit,
+            "reads_registry": access.may_read(request.user, access.HELPERS, visit.region_code),
+        },
+    )
+
+
+@login_required
+def visit_photo(request, photo_id: int):
+    if not access.may_read(request.user, access.VISITS):
+        raise PermissionDenied("没有权限：查看走访记录 (you may not read visits)")
+    photo = access_photo(request.user, photo_id)
+    path = Path(settings.MEDIA_ROOT) / photo.file
+    if not path.is_file():
+        raise Http404("未找到 (not found)")
+    response = FileResponse(path.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
