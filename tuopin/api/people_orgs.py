@@ -94,7 +94,7 @@ class ProjectOut(Schema):
     money: str | None
 
 
-class PairingOut(Schema):
+class EnterprisePairingOut(Schema):
     village_code: str
     village_name: str
     form: str
@@ -113,7 +113,7 @@ class EnterpriseOut(Schema):
     region_code: str
     chamber: str
     is_leading: bool
-    pairings: list[PairingOut]
+    pairings: list[EnterprisePairingOut]
 
 
 class EnterprisePage(Schema):

@@ -157,7 +157,7 @@ def rating_return_api(request, rating_id: RowId, payload: ReturnIn):
     return _rating(access_rating(request.user, rating.pk))
 
 
-class AttendanceOut(Schema):
+class TrainingAttendanceOut(Schema):
     helper_id: int
     name: str
     work_unit: str
@@ -179,7 +179,7 @@ class CourseOut(Schema):
 
 
 class CourseDetailOut(CourseOut):
-    attendance: list[AttendanceOut]
+    attendance: list[TrainingAttendanceOut]
 
 
 def _course(course) -> dict:

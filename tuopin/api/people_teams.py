@@ -35,7 +35,7 @@ class TeamOut(Schema):
     leaders: str
 
 
-class MemberOut(Schema):
+class TeamMemberOut(Schema):
     posting_id: int
     cadre_id: int
     name: str
@@ -52,8 +52,8 @@ class MemberOut(Schema):
 
 
 class TeamDetailOut(TeamOut):
-    current_members: list[MemberOut]
-    past_members: list[MemberOut]
+    current_members: list[TeamMemberOut]
+    past_members: list[TeamMemberOut]
 
 
 class TeamPage(Schema):
@@ -62,7 +62,7 @@ class TeamPage(Schema):
     total: int
 
 
-class AttendanceOut(Schema):
+class TeamAttendanceOut(Schema):
     posting_id: int
     name: str
     role: str
@@ -76,7 +76,7 @@ class AttendanceOut(Schema):
 class AttendanceMonthOut(Schema):
     team_id: int
     month: str
-    members: list[AttendanceOut]
+    members: list[TeamAttendanceOut]
 
 
 def _team(team, leaders: dict) -> dict:

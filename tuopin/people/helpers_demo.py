@@ -25,7 +25,7 @@ TITLES = [
 
 def helpers_demo(*, region_code: str, year: int, seed: int, if_empty: bool, say) -> None:
     county = region_code[:6]
-    if if_empty and Visit.objects.filter(region_code__startswith=county).exists():
+    if Visit.objects.filter(region_code__startswith=county).exists():  # a second run adds none
         say("帮扶责任人与走访：已有数据，跳过")
         return
     rng = random.Random(seed)

@@ -60,7 +60,9 @@ def _code(body: str) -> str:
 
 def orgs_demo(*, region_code: str, year: int, seed: int, if_empty: bool, say) -> None:
     prefix = region_code[:6]
-    if if_empty and WeakBranch.objects.filter(village__code__startswith=prefix).exists():
+    if WeakBranch.objects.filter(
+        village__code__startswith=prefix
+    ).exists():  # a second run adds none
         return
     rng = random.Random(seed)
     with transaction.atomic():

@@ -39,7 +39,7 @@ def ratings_demo(*, region_code: str, year: int, seed: int, if_empty: bool, say)
     if village_code is None or village is None or township is None:
         say("星级评定：没有演示村或演示用户，跳过 (ratings: no demo village or users)")
         return
-    if if_empty and HouseholdRating.objects.filter(household__village_id=village_code).exists():
+    if HouseholdRating.objects.filter(household__village_id=village_code).exists():  # added once
         return
     rng = random.Random(seed)
     homes = list(Household.objects.filter(village_id=village_code).order_by("number")[:RATED])

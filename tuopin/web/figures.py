@@ -25,6 +25,7 @@ from tuopin.cases.enums import FINISHED, CaseKind, CaseStatus, StepKind
 from tuopin.cases.models import Case, Route
 from tuopin.cases.selectors import OVERDUE_DAYS
 from tuopin.core.regioncodes import significant_prefix
+from tuopin.people.sections import sections_for_user
 from tuopin.policy.selectors import TARGETS_2018
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
@@ -223,6 +224,8 @@ def ledger_work(user, ledgers: list) -> dict:
     if checks_read_by(user):
         links.append((_("覆盖核查"), reverse("assistance:coverage")))
     links.append((_("台账参数"), reverse("assistance:coverage_parameters")))
+    # A department's part of 帮扶力量 (组织部: teams and branches; 人社局: workshops).
+    links += [(section.label, reverse(section.url_name)) for section in sections_for_user(user)]
     return {
         # A department that keeps no ledger (组织部) has no rows to review.
         "tasks": sum(figures.pending for figures in ledgers) if ledgers else None,

@@ -81,6 +81,8 @@ class BranchNote(models.Model):
     )
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("整顿进展")
         verbose_name_plural = _("整顿进展")
@@ -184,6 +186,8 @@ class PairingBeneficiary(models.Model):
     )
     kind = models.CharField(_("受益方式"), max_length=1, choices=BeneficiaryKind.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("受益人员")
         verbose_name_plural = _("受益人员")
@@ -205,6 +209,8 @@ class IndustrialPark(models.Model):
         "regions.Region", verbose_name=_("乡镇"), on_delete=models.PROTECT, related_name="+"
     )
     year = models.PositiveSmallIntegerField(_("年度"))
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("扶贫产业园区")
