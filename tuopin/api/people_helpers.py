@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from tuopin.api.masking import mask_text
 from tuopin.api.schemas import answers
 from tuopin.api.types import Day, Limit, RowId, Text
 from tuopin.core.errors import TuopinError
@@ -150,10 +151,11 @@ def _visit(v) -> dict:
         "village_code": v.region_code,
         "helper_id": v.helper_id,
         "visited_on": v.visited_on.isoformat(),
-        "title": v.title,
-        "content": v.content,
-        "agreed": v.agreed,
-        "followed_up": v.followed_up,
+        # Free text a helper typed may hold a phone or ID number: masked like the cases'.
+        "title": mask_text(v.title),
+        "content": mask_text(v.content),
+        "agreed": mask_text(v.agreed),
+        "followed_up": mask_text(v.followed_up),
         "measure_ids": [m.pk for m in v.measures.all()],
         "photo_ids": [p.pk for p in v.photos.all()],
         "token": v.token,

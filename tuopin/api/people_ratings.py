@@ -6,6 +6,7 @@ from datetime import date
 
 from ninja import Router, Schema
 
+from tuopin.api.masking import mask_text
 from tuopin.api.schemas import answers
 from tuopin.api.types import Day, Filter, Limit, RegionPrefix, RowId, Text, Year
 from tuopin.core.errors import OutOfScope
@@ -79,7 +80,7 @@ def _rating(rating) -> dict:
         "rated_on": rating.rated_on,
         "proposed_on": rating.proposed_on,
         "confirmed_on": rating.confirmed_on,
-        "returned_reason": rating.returned_reason,
+        "returned_reason": mask_text(rating.returned_reason),  # free text: masked
         "paid": None if paid is None else str(paid),
         "stars": [
             {

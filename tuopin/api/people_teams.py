@@ -5,7 +5,7 @@ from datetime import date
 
 from ninja import Query, Router, Schema
 
-from tuopin.api.masking import mask_value
+from tuopin.api.masking import mask_text, mask_value
 from tuopin.api.schemas import answers
 from tuopin.api.types import RowId, Year
 from tuopin.core.errors import OutOfScope, TuopinError
@@ -108,7 +108,7 @@ def _member(posting) -> dict:
         "role_label": str(posting.get_role_display()),
         "started_on": posting.started_on,
         "ended_on": posting.ended_on,
-        "recalled_reason": posting.recalled_reason,
+        "recalled_reason": mask_text(posting.recalled_reason),  # free text: masked
     }
 
 
@@ -182,7 +182,7 @@ def team_attendance(
                 "present": row.present,
                 "leave": row.leave,
                 "absent": row.absent,
-                "leave_reasons": row.reasons,
+                "leave_reasons": [mask_text(reason) for reason in row.reasons],
                 "days": row.days,
             }
             for row in rows
