@@ -25,6 +25,7 @@ from tuopin.cases.enums import FINISHED, CaseKind, CaseStatus, StepKind
 from tuopin.cases.models import Case, Route
 from tuopin.cases.selectors import OVERDUE_DAYS
 from tuopin.core.regioncodes import significant_prefix
+from tuopin.people.access import may_keep
 from tuopin.people.sections import sections_for_user
 from tuopin.policy.selectors import TARGETS_2018
 from tuopin.regions.enums import RegionLevel
@@ -201,6 +202,12 @@ def my_work(user) -> dict:
     offer(Permission.ASSISTANCE_EDIT, _("行业台账"), reverse("assistance:ledgers"))
     if checks_read_by(user):  # the checks of the ledgers the user reads
         links.append((_("覆盖核查"), reverse("assistance:coverage")))
+    # The parts of 帮扶力量 the user keeps (ratings to confirm, visits, attendance, teams…).
+    links += [
+        (section.label, reverse(section.url_name))
+        for section in sections_for_user(user)
+        if may_keep(user, section.topic)
+    ]
     seen, unique = set(), []
     for label, url in links:
         if url not in seen:
