@@ -10,7 +10,7 @@ ledgers' import report (LedgerImportReport.as_dict)."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
@@ -23,6 +23,7 @@ from tuopin.people.visits_services import visit_record
 from tuopin.registry.idnumbers import canonical_id_number
 from tuopin.registry.interchange.reader import UnusableFile, sheet_rows
 from tuopin.registry.interchange.rows import Message
+from tuopin.registry.interchange.table_report import TableImportReport
 from tuopin.registry.interchange.values import BadValue, a_date, text
 from tuopin.registry.models import Helper, Household
 
@@ -50,40 +51,7 @@ VISIT_REQUIRED = ("number", "visited_on", "title")
 SYNONYMS = {"帮扶责任人": "帮扶责任人姓名", "姓名": "帮扶责任人姓名"}
 
 
-@dataclass
-class PeopleImportReport:
-    kind: str
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    not_registered: int = 0
-    errors: list[Message] = field(default_factory=list)
-    warnings: list[Message] = field(default_factory=list)
-    written: bool = False
-    dry_run: bool = False
-    batch_id: int | None = None
-
-    def as_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "rows": self.rows,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "rejected": self.rejected,
-            "not_registered": self.not_registered,
-            "written": self.written,
-            "dry_run": self.dry_run,
-            "batch": self.batch_id,
-            "errors": [message.as_dict() for message in self.errors],
-            "warnings": [message.as_dict() for message in self.warnings],
-        }
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.errors else 0
+PeopleImportReport = TableImportReport
 
 
 class RowError(Exception):

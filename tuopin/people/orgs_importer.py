@@ -10,7 +10,6 @@ number that matches no registry member is kept as received and reported (不在�
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
@@ -33,6 +32,7 @@ from tuopin.registry.interchange import values as v
 from tuopin.registry.interchange.columns import header_key
 from tuopin.registry.interchange.reader import HEADER_SEARCH_ROWS, UnusableFile, sheet_rows
 from tuopin.registry.interchange.rows import Message
+from tuopin.registry.interchange.table_report import TableImportReport
 from tuopin.registry.models import Member
 
 REQUIRED, OPTIONAL = True, False
@@ -71,42 +71,7 @@ LAYOUTS = {"enterprises": ENTERPRISE_COLUMNS, "workshops": WORKSHOP_COLUMNS}
 LABELS = {"enterprises": "帮扶企业与村企结对", "workshops": "扶贫车间与务工人员"}
 
 
-@dataclass
-class OrgsImportReport:
-    """Same JSON shape as the ledger import's report (assistance LedgerImportReport)."""
-
-    kind: str
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    not_registered: int = 0
-    errors: list[Message] = field(default_factory=list)
-    warnings: list[Message] = field(default_factory=list)
-    written: bool = False
-    dry_run: bool = False
-    batch_id: int | None = None
-
-    def as_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "rows": self.rows,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "rejected": self.rejected,
-            "not_registered": self.not_registered,
-            "written": self.written,
-            "dry_run": self.dry_run,
-            "batch": self.batch_id,
-            "errors": [message.as_dict() for message in self.errors],
-            "warnings": [message.as_dict() for message in self.warnings],
-        }
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.errors else 0
+OrgsImportReport = TableImportReport
 
 
 class RowError(Exception):

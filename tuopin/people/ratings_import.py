@@ -30,6 +30,7 @@ from tuopin.people.models import (
 from tuopin.people.ratings_services import may_propose, rating_propose, scheme_in_force
 from tuopin.registry.interchange.reader import sheet_rows
 from tuopin.registry.interchange.rows import Message
+from tuopin.registry.interchange.table_report import TableImportReport
 from tuopin.registry.interchange.values import BadValue, a_date, key, text, whole_number, yes_no
 from tuopin.registry.models import Household
 
@@ -40,40 +41,8 @@ ALIASES = {key("评定年度"): YEAR, key("村代码"): VILLAGE, key("区划代�
 
 
 @dataclass
-class RatingImportReport:
-    """The shape of the ledger import's report (LedgerImportReport.as_dict)."""
-
+class RatingImportReport(TableImportReport):
     kind: str = "ratings"
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    not_registered: int = 0
-    errors: list[Message] = field(default_factory=list)
-    warnings: list[Message] = field(default_factory=list)
-    written: bool = False
-    dry_run: bool = False
-
-    def as_dict(self) -> dict:
-        return {
-            "kind": self.kind,
-            "rows": self.rows,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "rejected": self.rejected,
-            "not_registered": self.not_registered,
-            "written": self.written,
-            "dry_run": self.dry_run,
-            "batch": None,
-            "errors": [m.as_dict() for m in self.errors],
-            "warnings": [m.as_dict() for m in self.warnings],
-        }
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.errors else 0
 
 
 @dataclass

@@ -31,6 +31,7 @@ from tuopin.registry.idnumbers import canonical_id_number, stored_forms
 from tuopin.registry.interchange.columns import header_key
 from tuopin.registry.interchange.reader import HEADER_SEARCH_ROWS, sheet_rows
 from tuopin.registry.interchange.rows import Message
+from tuopin.registry.interchange.table_report import TableImportReport
 from tuopin.registry.interchange.values import BadValue, a_date, text
 from tuopin.registry.models import Helper
 
@@ -60,44 +61,17 @@ LEVEL_LABELS = {str(label): code for code, label in UnitLevel.choices} | {
 
 
 @dataclass
-class TeamImportReport:
-    """The JSON shape of the ledger import's report (LedgerImportReport.as_dict)."""
-
+class TeamImportReport(TableImportReport):
     kind: str = "teams"
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    not_registered: int = 0
-    errors: list[Message] = field(default_factory=list)
-    warnings: list[Message] = field(default_factory=list)
-    written: bool = False
-    dry_run: bool = False
     teams_created: int = 0
     cadres_created: int = 0
 
     def as_dict(self) -> dict:
         return {
-            "kind": self.kind,
-            "rows": self.rows,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "rejected": self.rejected,
-            "not_registered": self.not_registered,
-            "written": self.written,
-            "dry_run": self.dry_run,
-            "batch": None,
+            **super().as_dict(),
             "teams_created": self.teams_created,
             "cadres_created": self.cadres_created,
-            "errors": [message.as_dict() for message in self.errors],
-            "warnings": [message.as_dict() for message in self.warnings],
         }
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.errors else 0
 
 
 @dataclass
