@@ -84,6 +84,3 @@ SECTIONS: list[Section] = [
 
 def sections_for_user(user) -> list[Section]:
     return [section for section in SECTIONS if access.may_read(user, section.topic)]
-
-
-__all__ = ["SECTIONS", "Section", "_", "sections_for_user"]
