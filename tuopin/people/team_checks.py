@@ -35,6 +35,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, TruncMonth
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tuopin.people import access
@@ -51,6 +52,11 @@ class TeamCheck(NamedTuple):
     label_en: str
     unit: str
     function: object  # (user, prefix, year) -> QuerySet with region_code
+
+    @property
+    def label(self) -> str:
+        """The label in the page's language."""
+        return self.label_en if (get_language() or "").startswith("en") else self.label_zh
 
 
 def as_of(year: int) -> date:
