@@ -6,11 +6,8 @@ content) and read back by id, by readers of the visit only."""
 
 import base64
 import binascii
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -21,14 +18,13 @@ from tuopin.core.errors import TuopinError
 from tuopin.people import access
 from tuopin.people.helpers_selectors import (
     access_household_for,
-    access_photo,
     access_visit,
     helper_search,
     pairing_list_for_user,
     visit_list_for_user,
 )
 from tuopin.people.pairing_services import pairings_sync
-from tuopin.people.visits_services import PhotoData, visit_record
+from tuopin.people.visits_services import PhotoData, photo_open, visit_record
 from tuopin.registry.idnumbers import mask_id_number
 from tuopin.registry.models import Helper
 from tuopin.registry.selectors import keyset_page
@@ -282,8 +278,4 @@ def visit_create(request, body: VisitIn):
 )
 def visit_photo(request, photo_id: RowId):
     _read(request, access.VISITS)
-    photo = access_photo(request.user, photo_id)
-    path = Path(settings.MEDIA_ROOT) / photo.file
-    if not path.is_file():
-        raise Http404("未找到 (not found)")
-    return FileResponse(path.open("rb"), content_type=photo.content_type)
+    return photo_open(request, photo_id)

@@ -12,6 +12,7 @@ class AccessKind(models.TextChoices):
     EXPORT = "export", _("导出")
     REVEAL = "reveal", _("查看完整身份证号")
     LOOKUP = "lookup", _("查询他区已登记证件号码")
+    PHOTO = "photo", _("查看走访照片")
 
 
 # What a log line's object is (object_type), as people read it.

@@ -138,6 +138,7 @@ def access_visit(user, visit_id: int) -> Visit:
 def access_photo(user, photo_id: int) -> VisitPhoto:
     photo = (
         VisitPhoto.objects.filter(pk=photo_id)
+        .select_related("visit")
         .filter(access.read_q(user, access.VISITS, "visit__region_code"))
         .first()
     )

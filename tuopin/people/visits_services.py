@@ -17,10 +17,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.http import FileResponse, Http404
 from django.utils import timezone
 
+from tuopin.audit.models import AccessKind
+from tuopin.audit.services import access_log_record
 from tuopin.core.errors import TuopinError
 from tuopin.people import access
+from tuopin.people.helpers_selectors import access_photo
 from tuopin.people.models import Pairing, Visit, VisitPhoto
 from tuopin.people.pairing_services import _check_keep, county_of
 from tuopin.registry.models import Helper, Household, Measure
@@ -193,3 +197,26 @@ def visit_record(
             path.unlink(missing_ok=True)
         raise
     return visit, True
+
+
+def photo_open(request, photo_id: int) -> FileResponse:
+    """A visit photo the user may read, as a response; every look is logged (a photo
+    shows a family and its home), and no browser or proxy keeps a copy that would let a
+    second look go unlogged."""
+    photo = access_photo(request.user, photo_id)
+    path = Path(settings.MEDIA_ROOT) / photo.file
+    if not path.is_file():
+        raise Http404("未找到 (not found)")
+    access_log_record(
+        kind=AccessKind.PHOTO,
+        user=request.user,
+        request=request,
+        region_code=photo.visit.region_code,
+        object_type="visit_photo",
+        object_id=str(photo.pk),
+        detail=f"走访记录 {photo.visit_id}",
+    )
+    response = FileResponse(path.open("rb"), content_type=photo.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

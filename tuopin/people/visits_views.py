@@ -2,13 +2,10 @@
 form sent twice is one visit), a visit's page, and its photos (readers only)."""
 
 import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,10 +13,10 @@ from django.utils.translation import gettext as _
 from tuopin.core.errors import TuopinError
 from tuopin.people import access
 from tuopin.people.helpers_forms import VisitForm
-from tuopin.people.helpers_selectors import access_photo, access_visit
+from tuopin.people.helpers_selectors import access_visit
 from tuopin.people.helpers_views import _household
 from tuopin.people.models import Pairing
-from tuopin.people.visits_services import PHOTO_MAX_BYTES, PhotoData, visit_record
+from tuopin.people.visits_services import PHOTO_MAX_BYTES, PhotoData, photo_open, visit_record
 from tuopin.registry.models import Measure
 
 
@@ -96,11 +93,4 @@ def visit_page(request, visit_id: int):
 def visit_photo(request, photo_id: int):
     if not access.may_read(request.user, access.VISITS):
         raise PermissionDenied("没有权限：查看走访记录 (you may not read visits)")
-    photo = access_photo(request.user, photo_id)
-    path = Path(settings.MEDIA_ROOT) / photo.file
-    if not path.is_file():
-        raise Http404("未找到 (not found)")
-    response = FileResponse(path.open("rb"), content_type=photo.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photo_open(request, photo_id)

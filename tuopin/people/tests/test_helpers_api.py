@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from conftest import RENHE, SUIXIAN, first_village
 from tuopin.accounts.roles import Role
+from tuopin.audit.models import AccessKind, AccessLog
 from tuopin.people.models import Visit
 from tuopin.people.pairing_services import pairing_start
 from tuopin.people.tests.helpers_factories import JPEG, an_id_number, helper, household
@@ -38,6 +39,7 @@ def test_a_village_cadre_posts_a_visit_once_and_reads_it_back(make_user):
     photo_id = first.json()["photo_ids"][0]
     photo = client.get(f"/api/v1/visit-photos/{photo_id}")
     assert photo.status_code == 200 and b"".join(photo.streaming_content) == JPEG
+    assert AccessLog.objects.filter(kind=AccessKind.PHOTO, object_id=str(photo_id)).count() == 1
     helpers = client.get("/api/v1/helpers").json()["items"]
     assert [h["name"] for h in helpers] == ["陈帮扶"]
     assert helpers[0]["id_number"] != cadre.id_number and helpers[0]["households_now"] == 1

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from conftest import RENHE, SUIXIAN, first_village, other_county_village
 from tuopin.accounts.roles import Role
+from tuopin.audit.models import AccessKind, AccessLog
 from tuopin.core.errors import OutOfScope, TuopinError
 from tuopin.people.models import Visit, VisitPhoto
 from tuopin.people.pairing_services import pairing_start
@@ -144,6 +145,11 @@ def test_the_phone_form_saves_a_visit_with_a_photo_and_a_resend_is_the_same_visi
     photo = visit.photos.get()
     picture = client.get(reverse("people:visit_photo", args=[photo.pk]))
     assert picture.status_code == 200 and picture["Content-Type"] == "image/jpeg"
+    # Every look at a photo is logged, and no cache may keep it for an unlogged second look.
+    looks = AccessLog.objects.filter(kind=AccessKind.PHOTO, object_id=str(photo.pk))
+    assert looks.count() == 1 and "no-store" in picture["Cache-Control"]
+    client.get(reverse("people:visit_photo", args=[photo.pk]))
+    assert looks.count() == 2 and looks.first().region_code == visit.region_code
     # A wrong file answers the form with a Chinese message, nothing saved.
     bad = client.post(
         url,
