@@ -35,11 +35,11 @@ from tuopin.core.errors import TuopinError
 from tuopin.core.labels import label_for
 from tuopin.core.regioncodes import expand_code
 from tuopin.core.spreadsheets import workbook as new_workbook
+from tuopin.core.years import YEARS
 from tuopin.regions.models import Region
 from tuopin.regions.selectors import region_ancestors
 from tuopin.registry.idnumbers import mask_id_number
 
-YEARS = list(range(2014, 2021))
 PAGE = 50
 # Detail fields shown with a code list's label instead of the code.
 DETAIL_VOCABULARIES = {

@@ -4,10 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tuopin.core.forms import bootstrap
+from tuopin.core.years import DEFAULT_YEAR, YEARS
 from tuopin.people.orgs_enums import WorkshopType
-
-YEARS = list(range(2014, 2021))
-DEFAULT_YEAR = 2018
 
 
 class DateInput(forms.DateInput):

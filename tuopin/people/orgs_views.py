@@ -23,6 +23,7 @@ from tuopin.audit.downloads import logged_xlsx_download
 from tuopin.core.errors import OutOfScope, TuopinError
 from tuopin.core.regioncodes import significant_prefix
 from tuopin.core.spreadsheets import workbook as new_workbook
+from tuopin.core.years import year_in
 from tuopin.people import access
 from tuopin.people.branches_selectors import access_branch, branch_search, branch_shares
 from tuopin.people.branches_services import (
@@ -43,7 +44,6 @@ from tuopin.people.enterprises_selectors import (
     unpaired_poor_villages,
 )
 from tuopin.people.orgs_forms import (
-    DEFAULT_YEAR,
     YEARS,
     BranchListForm,
     BranchNoteForm,
@@ -76,10 +76,7 @@ def _reader(request, topic: str) -> None:
 
 
 def _year(request) -> int:
-    text = (request.GET.get("year") or "").strip()
-    if text.isdigit() and int(text) in YEARS:
-        return int(text)
-    return DEFAULT_YEAR
+    return year_in(request.GET.get("year"))
 
 
 def _prefix(request, topic: str) -> str:

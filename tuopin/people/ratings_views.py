@@ -24,6 +24,7 @@ from tuopin.audit.downloads import logged_xlsx_download
 from tuopin.core.errors import OutOfScope, TuopinError
 from tuopin.core.regioncodes import expand_code, significant_prefix
 from tuopin.core.spreadsheets import workbook as new_workbook
+from tuopin.core.years import DEFAULT_YEAR, YEARS, year_in
 from tuopin.people import access
 from tuopin.people.models import RatingScheme, RatingStatus
 from tuopin.people.params import people_parameter_resolve
@@ -63,9 +64,6 @@ from tuopin.regions.selectors import region_ancestors
 from tuopin.registry.models import Household
 from tuopin.registry.selectors import keyset_page
 
-YEARS = list(range(2016, 2021))
-DEFAULT_YEAR = 2018
-
 
 def _readable(request) -> None:
     if not access.may_read(request.user, access.RATINGS):
@@ -88,8 +86,7 @@ def _region(request) -> Region:
 
 
 def _year(request) -> int:
-    text = (request.GET.get("year") or "").strip()
-    return int(text) if text.isdigit() and int(text) in YEARS else DEFAULT_YEAR
+    return year_in(request.GET.get("year"))
 
 
 def _crumbs(user, region: Region) -> list[tuple[Region, bool]]:

@@ -81,6 +81,7 @@ from django.utils.translation import get_language
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import scope_q
 from tuopin.core.errors import TuopinError
+from tuopin.core.years import DEFAULT_YEAR
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 from tuopin.registry.enums import (
@@ -125,7 +126,6 @@ POLICY_DEFAULTS: dict = {
     "road_distance_km": 50,  # §6.10
     "per_capita_income_max": 100_000,  # §6.7
 }
-DEFAULT_YEAR = 2018
 
 # §6 items: number -> (Chinese, English).
 ITEMS: dict[int, tuple[str, str]] = {

@@ -31,12 +31,12 @@ from django.utils.translation import get_language
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import scope_q
 from tuopin.assistance.params import parameter_values
+from tuopin.core.years import DEFAULT_YEAR
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 from tuopin.registry.enums import MemberStatus
 from tuopin.registry.models import Household, Member
 
-DEFAULT_YEAR = 2018
 CURRENT = Q(status=MemberStatus.NORMAL)
 # Lengths of the prefix that tells a region's children apart (group-by key).
 CHILD_PREFIX_LENGTH = {RegionLevel.CITY: 6, RegionLevel.COUNTY: 9, RegionLevel.TOWNSHIP: 12}

@@ -54,3 +54,36 @@ def test_bad_values_and_places_are_refused(make_user):
         acting_user=county, code="team_members_min", region=minquan, year=2018, value=3
     )
     assert row.set_by == county
+
+
+def test_parameter_page_reads_for_every_reader_and_sets_for_the_county(client, make_user):
+    from django.urls import reverse
+
+    url = reverse("people:parameters")
+    village = make_user(Role.VILLAGE, first_village(RENHE).code)
+    client.force_login(village)
+    shown = client.get(url).content.decode()
+    # A village cadre reads the values in force in their county, with no form to change them.
+    assert "驻村工作队队员不少于" in shown and 'name="value"' not in shown
+    assert client.post(url, {"code": "team_members_min", "value": "4"}).status_code == 403
+
+    county = make_user(Role.COUNTY_OFFICE, MINQUAN)
+    client.force_login(county)
+    assert 'name="value"' in client.get(url).content.decode()
+    answer = client.post(
+        url,
+        {"region": MINQUAN, "year": "2018", "code": "team_members_min", "value": "4", "note": "文"},
+    )
+    assert answer.status_code == 302
+    assert people_parameter_values(2018, first_village(RENHE).code)["team_members_min"] == 4
+    refused = client.post(
+        url, {"region": MINQUAN, "year": "2018", "code": "team_members_min", "value": "x"}
+    )
+    assert "取值" in client.get(refused["Location"]).content.decode()
+    assert people_parameter_values(2018, MINQUAN)["team_members_min"] == 4
+    # Another county's page is out of the user's scope.
+    assert client.get(url, {"region": SUIXIAN}).status_code == 404
+    # English page: labels in English.
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "Work-team members at least" in english
