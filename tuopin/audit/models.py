@@ -21,6 +21,7 @@ OBJECT_TYPES = {
     "case": _("事项"),
     "evaluation_run": _("评估"),
     "household": _("贫困户"),
+    "industrial_park": _("扶贫产业园区"),
     "helper": _("帮扶责任人"),
     "helper_check": _("帮扶责任人核查"),
     "pairing": _("帮扶结对"),

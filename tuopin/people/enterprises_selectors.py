@@ -229,3 +229,22 @@ def siyou_households(user, village: Region, year: int) -> QuerySet:
         .annotate(has_path=ExpressionWrapper(_income_q(year), output_field=BooleanField()))
         .order_by("number")
     )
+
+
+def parks_in(user, region: Region, year: int) -> QuerySet:
+    """The industrial parks of the region's townships for the year, in the user's scope."""
+    return (
+        IndustrialPark.objects.filter(access.read_q(user, access.ENTERPRISES, "township__code"))
+        .filter(year=year, township__code__startswith=significant_prefix(region.code))
+        .select_related("township", "township__parent")
+        .order_by("township__code", "name")
+    )
+
+
+def park_townships(user, region: Region) -> QuerySet:
+    """The townships of the region where the user may add a park."""
+    return Region.objects.filter(
+        access.keep_q(user, access.ENTERPRISES, "code"),
+        level=RegionLevel.TOWNSHIP,
+        code__startswith=significant_prefix(region.code),
+    ).order_by("code")

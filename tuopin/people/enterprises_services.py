@@ -17,6 +17,7 @@ from tuopin.people import access
 from tuopin.people.models import (
     Enterprise,
     EnterprisePairing,
+    IndustrialPark,
     PairingBeneficiary,
     PairingProject,
 )
@@ -184,3 +185,37 @@ def beneficiary_save(
         setattr(row, k, v)
     row.save()
     return row, "updated"
+
+
+def park_add(*, acting_user, township_code: str, year: int, name: str) -> IndustrialPark:
+    """A township's industrial park (扶贫产业园区) for a year: what 乡有扶贫产业园区 counts."""
+    name = (name or "").strip()
+    if not name:
+        raise TuopinError(
+            "park_name_missing", "园区名称未填写", "the name is missing", field="name"
+        )
+    township = Region.objects.filter(code=township_code, level=RegionLevel.TOWNSHIP).first()
+    if township is None:
+        raise TuopinError(
+            "park_township_unknown",
+            f"乡镇代码“{township_code}”不存在",
+            f"no township with the code '{township_code}'",
+            field="township",
+        )
+    _keep(acting_user, township.code)
+    if IndustrialPark.objects.filter(township=township, year=year, name=name).exists():
+        raise TuopinError(
+            "park_twice",
+            f"{township.name}{year} 年已有园区“{name}”",
+            f"{township.name} already has the park '{name}' in {year}",
+            field="name",
+        )
+    return IndustrialPark.objects.create(township=township, year=year, name=name)
+
+
+def park_remove(*, acting_user, park_id: int) -> None:
+    park = IndustrialPark.objects.filter(pk=park_id).first()
+    if park is None or not access.may_read(acting_user, access.ENTERPRISES, park.township_id):
+        raise OutOfScope("industrial_park", str(park_id))
+    _keep(acting_user, park.township_id)
+    park.delete()

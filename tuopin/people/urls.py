@@ -3,12 +3,22 @@ adds them here."""
 
 from django.urls import path
 
-from tuopin.people import helpers_urls, orgs_urls, params_views, ratings_urls, teams_urls, views
+from tuopin.people import (
+    helpers_urls,
+    orgs_urls,
+    params_views,
+    parks_views,
+    ratings_urls,
+    teams_urls,
+    views,
+)
 
 app_name = "people"
 urlpatterns = [
     path("", views.people_index, name="index"),
     path("parameters/", params_views.people_parameters, name="parameters"),
+    path("parks/", parks_views.park_list, name="parks"),
+    path("parks/<int:park_id>/delete/", parks_views.park_delete, name="park_delete"),
     *teams_urls.urlpatterns,
     *orgs_urls.urlpatterns,
     *ratings_urls.urlpatterns,  # star ratings and incentives, cadre training
