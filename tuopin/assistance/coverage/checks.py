@@ -86,6 +86,7 @@ from tuopin.assistance.models import (
     SocialAssistance,
     StudentEnrolment,
 )
+from tuopin.people.models import WorkshopEmployee
 from tuopin.policy.henan2018 import POVERTY_LINE
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
@@ -704,6 +705,27 @@ def _post_unable(c: Context) -> QuerySet:
     return (
         c.rows(PublicWelfarePost).filter(member__isnull=False).filter(_unable(c, "working_age_max"))
     )
+
+
+@check(
+    "post_and_workshop",
+    "公益性岗位人员同期在扶贫车间务工",
+    "Post holder employed in a poverty workshop at the same time",
+    department=D.HUMAN_RESOURCES,
+    unit="entry",
+    detail=(("post_type", "岗位类型"),),
+)
+def _post_and_workshop(c: Context) -> QuerySet:
+    """A post of the year whose holder (by ID number) has a workshop contract overlapping
+    it. A post without dates is taken to last the year: the warning asks a person to
+    look, and a post of the year with an unknown span may well overlap."""
+    year_start, year_end = date(c.year, 1, 1), date(c.year, 12, 31)
+    post_start = Coalesce(OuterRef("started_on"), Value(year_start))
+    post_end = Coalesce(OuterRef("ended_on"), Value(year_end))
+    contracts = WorkshopEmployee.objects.filter(
+        id_number=OuterRef("id_number"), contract_start__lte=post_end
+    ).filter(Q(contract_end__isnull=True) | Q(contract_end__gte=post_start))
+    return c.rows(PublicWelfarePost).exclude(id_number="").filter(Exists(contracts))
 
 
 # ---------------------------------------------------------------------------------------

@@ -511,6 +511,46 @@ def test_post_unable_to_work__no_labour_or_outside_working_age(village):
     assert listed("post_unable_to_work") == {"无劳力", "六十一"}
 
 
+def test_post_and_workshop__a_post_holder_with_an_overlapping_workshop_contract(village):
+    from tuopin.people.models import Workshop, WorkshopEmployee
+
+    workshop = Workshop.objects.create(name="车间", village=village, type="1")
+
+    def employ(member, start, end=None):
+        WorkshopEmployee.objects.create(
+            workshop=workshop,
+            name=member.name,
+            id_number=member.id_number,
+            member=member,
+            contract_start=start,
+            contract_end=end,
+        )
+
+    def post(member, start=None, end=None):
+        entry(
+            PublicWelfarePost,
+            member,
+            post_type=PostType.SANITATION,
+            started_on=start,
+            ended_on=end,
+        )
+
+    both = person(household(village), "同期")
+    post(both, date(YEAR, 3, 1), date(YEAR, 12, 31))
+    employ(both, date(YEAR, 6, 1), date(YEAR, 8, 31))
+    after = person(household(village), "先后")  # the post ended before the contract began
+    post(after, date(YEAR, 1, 1), date(YEAR, 4, 30))
+    employ(after, date(YEAR, 5, 1))
+    undated = person(household(village), "岗位无日期")  # a post of the year, span unknown
+    post(undated)
+    employ(undated, date(YEAR, 10, 1), date(YEAR, 11, 30))
+    earlier = person(household(village), "往年合同")  # a contract that ended last year
+    post(earlier)
+    employ(earlier, date(YEAR - 2, 1, 1), date(YEAR - 1, 12, 31))
+    post(person(household(village), "只有岗位"))
+    assert listed("post_and_workshop") == {"同期", "岗位无日期"}
+
+
 # -- disability -------------------------------------------------------------------------
 
 
