@@ -230,9 +230,13 @@ def ledger_work(user, ledgers: list) -> dict:
         links.append((_("导入行业台账"), reverse("assistance:import_index")))
     if checks_read_by(user):
         links.append((_("覆盖核查"), reverse("assistance:coverage")))
-    links.append((_("台账参数"), reverse("assistance:coverage_parameters")))
+    if ledgers:
+        links.append((_("台账参数"), reverse("assistance:coverage_parameters")))
     # A department's part of 帮扶力量 (组织部: teams and branches; 人社局: workshops).
-    links += [(section.label, reverse(section.url_name)) for section in sections_for_user(user)]
+    people_sections = sections_for_user(user)
+    links += [(section.label, reverse(section.url_name)) for section in people_sections]
+    if people_sections:
+        links.append((_("帮扶力量参数"), reverse("people:parameters")))
     return {
         # A department that keeps no ledger (组织部) has no rows to review.
         "tasks": sum(figures.pending for figures in ledgers) if ledgers else None,

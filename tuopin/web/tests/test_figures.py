@@ -364,3 +364,17 @@ def test_task_counts_equal_the_task_list_for_every_role(make_user):
         assert task_counts(user) == expected, user.username
         seen.add(expected)
     assert len(seen) > 2 and any(overdue for _n, overdue in seen)
+
+
+def test_a_sector_home_offers_the_parameters_of_what_the_department_keeps(make_user):
+    """组织部 keeps no ledger: its home offers the teams, branches and training and their
+    parameters, not the ledgers' parameters; 卫健委 the ledgers' and not the people's."""
+    organisation = make_user(Role.SECTOR, MINQUAN, department="organisation")
+    page = login(organisation).get("/").content.decode()
+    assert f'href="{reverse("people:teams")}"' in page
+    assert f'href="{reverse("people:parameters")}"' in page
+    assert f'href="{reverse("assistance:coverage_parameters")}"' not in page
+    health = make_user(Role.SECTOR, MINQUAN, department="health")
+    page = login(health).get("/").content.decode()
+    assert f'href="{reverse("assistance:coverage_parameters")}"' in page
+    assert f'href="{reverse("people:parameters")}"' not in page
