@@ -1425,6 +1425,73 @@ def orgs_siyou(scene):
         )
 
 
+def _foreign_township(scene) -> Region:
+    county = next(r for r in scene.foreign if r.level == "county")
+    return Region.objects.filter(level="township", code__startswith=county.prefix).first()
+
+
+def people_parameters_page(scene):
+    from tuopin.people.models import PeopleParameter
+
+    own = scene.client.get(reverse("people:parameters"), {"region": scene.own.code})
+    assert own.status_code == 200
+    scene.assert_only_own_codes(own)
+    for region in scene.foreign:
+        url = reverse("people:parameters")
+        assert scene.client.get(url, {"region": region.code}).status_code in REFUSED
+        posted = scene.client.post(
+            url, {"region": region.code, "code": "team_members_min", "value": "9"}
+        )
+        assert posted.status_code in REFUSED
+    assert not PeopleParameter.objects.exists()
+
+
+def parks_page(scene):
+    from tuopin.people.models import IndustrialPark
+
+    own = scene.client.get(reverse("people:parks"), {"region": scene.own.code})
+    assert own.status_code == 200
+    scene.assert_only_own_codes(own)
+    township = _foreign_township(scene)
+    for region in scene.foreign:
+        url = reverse("people:parks")
+        assert scene.client.get(url, {"region": region.code}).status_code in REFUSED
+    posted = scene.client.post(
+        reverse("people:parks"),
+        {"region": scene.own.code, "township": township.code, "name": "外县园区"},
+    )
+    assert posted.status_code in REFUSED
+    assert not IndustrialPark.objects.exists()
+
+
+def park_delete(scene):
+    from tuopin.people.models import IndustrialPark
+
+    park = IndustrialPark.objects.create(township=_foreign_township(scene), year=2018, name="外")
+    url = reverse("people:park_delete", kwargs={"park_id": park.pk})
+    assert scene.client.post(url, {"region": scene.own.code}).status_code in REFUSED
+    assert IndustrialPark.objects.filter(pk=park.pk).exists()
+
+
+def my_households_page(scene):
+    """The helper's own pages: an office user is no helper (refused); a household is
+    never shown by region, only by a pairing with the user's cadre."""
+    _helper_rows(scene)
+    assert _get(scene, "people:my_households").status_code in {200, 403}
+    for household in (scene.own_household, scene.foreign_household):
+        response = _get(scene, "people:my_household", household_id=household.pk)
+        assert response.status_code in REFUSED
+
+
+def helper_account_web(scene):
+    rows = _helper_rows(scene)
+    foreign = rows["foreign"][0]
+    url = reverse("people:helper_account", kwargs={"helper_id": foreign.pk})
+    assert scene.client.post(url, {"username": scene.user.username}).status_code in REFUSED
+    foreign.refresh_from_db()
+    assert foreign.account_id is None
+
+
 def orgs_download(scene):
     _orgs_rows(scene)
     for what in ("branches", "enterprises", "workshops"):
@@ -1865,6 +1932,12 @@ PROBES = {
     "people:workshops": orgs_list("people:workshops", "本地车间", "外县"),
     "people:workshop": orgs_object("people:workshop", "workshop"),
     "people:siyou": orgs_siyou,
+    "people:parks": parks_page,
+    "people:park_delete": park_delete,
+    "people:parameters": people_parameters_page,
+    "people:my_households": my_households_page,
+    "people:my_household": my_households_page,
+    "people:helper_account": helper_account_web,
     "people:orgs_download": orgs_download,
     "people:orgs_import": orgs_import_web,
     "api-1.0.0:branch_list": api_orgs_list("/api/v1/branches", "reasons"),

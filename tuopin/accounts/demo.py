@@ -60,6 +60,8 @@ def demo_users_ensure() -> list[dict]:
         ("inspector", "督查演示用户", Role.INSPECTOR, "city", "商丘市督查组"),
         ("hotline", "热线演示用户", Role.HOTLINE, "city", "商丘市扶贫热线"),
         ("auditor", "审计演示用户", Role.AUDITOR, "city", "商丘市审计局"),
+        # A cadre who records their own visits; the people demo links it to a cadre.
+        ("helper", "帮扶责任人演示用户", Role.HELPER, "county", "民权县直单位"),
     ]
     # One 行业部门 user per department, each keeping its department's ledgers (`sector` is
     # 人社局's); `assistance.demo` gives each of them entries to review and checks to read.

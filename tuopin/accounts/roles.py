@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", _("督查人员")
     HOTLINE = "hotline", _("热线接线员")
     AUDITOR = "auditor", _("审计人员（只读）")
+    HELPER = "helper", _("帮扶责任人")
 
 
 class Department(models.TextChoices):
@@ -47,6 +48,9 @@ ROLE_LEVELS: dict[str, tuple[str, ...]] = {
     Role.INSPECTOR: ("city", "county"),
     Role.HOTLINE: ("city", "county"),
     Role.AUDITOR: ("city", "county", "township", "village"),
+    # A helper's assignment is the county of their unit; what they see is narrower: the
+    # households they are paired with now (tuopin.people.my_pairings).
+    Role.HELPER: ("county",),
 }
 
 
@@ -74,6 +78,7 @@ class Permission(models.TextChoices):
     AUDIT_VIEW = "audit.view", _("查看访问日志")
     USERS_MANAGE = "users.manage", _("管理本区域用户")
     JOBS_RUN = "jobs.run", _("提交后台任务")
+    PAIRING_VISIT = "pairing.visit", _("查看本人结对户、录入走访记录")
 
 
 P = Permission
@@ -186,6 +191,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.JOBS_RUN,
         }
     ),
+    # A cadre who logs in as themselves: the divisions of their county, and of people
+    # only their own paired households and their visits (no registry.view, people.view).
+    Role.HELPER: frozenset({P.REGION_VIEW, P.PAIRING_VISIT}),
 }
 
 

@@ -107,7 +107,9 @@ class VisitIn(Schema):
 
 
 def _read(request, topic):
-    if not access.may_read(request.user, topic):
+    # A cadre logged in as themselves reads the visits of their own paired households.
+    own = topic == access.VISITS and access.visits_own_households(request.user)
+    if not (own or access.may_read(request.user, topic)):
         raise PermissionDenied("没有权限：查看帮扶力量数据 (you may not read this)")
 
 

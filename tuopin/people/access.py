@@ -22,7 +22,12 @@ from operator import or_
 from django.db.models import Q
 
 from tuopin.accounts.roles import ROLE_PERMISSIONS, Department, Permission, Role
-from tuopin.accounts.selectors import UNRESTRICTED, scope_prefixes, user_assignments
+from tuopin.accounts.selectors import (
+    UNRESTRICTED,
+    has_permission,
+    scope_prefixes,
+    user_assignments,
+)
 from tuopin.core.regioncodes import significant_prefix, within
 
 TEAMS = "teams"  # work teams, postings
@@ -125,6 +130,13 @@ def may_keep(user, topic: str, region_code: str | None = None) -> bool:
     if prefixes is UNRESTRICTED:
         return True
     return bool(prefixes) if region_code is None else within(region_code, prefixes)
+
+
+def visits_own_households(user) -> bool:
+    """A cadre who logs in as themselves (role 帮扶责任人): beside any region the user reads,
+    the households they are paired with now, their visits and the visit form
+    (helpers_selectors.paired_q). The pairing, not a region, is their scope."""
+    return has_permission(user, Permission.PAIRING_VISIT)
 
 
 def topics_read_by(user) -> list[str]:

@@ -5,13 +5,15 @@ and households of the demo village still to visit (for the village and workteam 
 import datetime
 import random
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from tuopin.core.bulk import insert_with_history
 from tuopin.people.models import Pairing, Visit
-from tuopin.people.pairing_services import pairing_start, pairings_sync
-from tuopin.registry.models import Household
+from tuopin.people.pairing_services import cadre_account_link, pairing_start, pairings_sync
+from tuopin.registry.models import Helper, Household
 
 DEMO_VILLAGE = "411421101201"
 TITLES = [
@@ -25,6 +27,7 @@ TITLES = [
 
 def helpers_demo(*, region_code: str, year: int, seed: int, if_empty: bool, say) -> None:
     county = region_code[:6]
+    _helper_login(say)
     if Visit.objects.filter(region_code__startswith=county).exists():  # a second run adds none
         say("帮扶责任人与走访：已有数据，跳过")
         return
@@ -40,8 +43,6 @@ def helpers_demo(*, region_code: str, year: int, seed: int, if_empty: bool, say)
             .first()
         )
         if busiest is not None:
-            from tuopin.registry.models import Helper
-
             helper = Helper.objects.get(pk=busiest)
             extra = (
                 Household.objects.filter(village__code__startswith=DEMO_VILLAGE[:9])
@@ -85,3 +86,23 @@ def helpers_demo(*, region_code: str, year: int, seed: int, if_empty: bool, say)
         f"帮扶责任人与走访：结对 {opened} 户（结束 {ended}），走访记录 {len(rows)} 条，"
         "一名帮扶责任人超过结对上限"
     )
+
+
+def _helper_login(say) -> None:
+    """The demo login `helper` (role 帮扶责任人) is the cadre paired with the most
+    households of the demo village, so that it has households to visit."""
+    account = get_user_model().objects.filter(username="helper").first()
+    if account is None or Helper.objects.filter(account=account).exists():
+        return
+    top = (
+        Pairing.objects.filter(region_code=DEMO_VILLAGE, ended_on__isnull=True)
+        .values("helper_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "helper_id")
+        .first()
+    )
+    if top is None:
+        return
+    cadre = Helper.objects.get(pk=top["helper_id"])
+    cadre_account_link(acting_user=None, helper=cadre, username=account.username)
+    say(f"帮扶责任人演示账号 helper：干部{cadre.name}，结对 {top['n']} 户")

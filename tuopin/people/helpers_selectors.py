@@ -95,7 +95,7 @@ def pairings_of_household(user, household: Household) -> QuerySet:
 def visits_of_household(user, household: Household) -> QuerySet:
     return (
         Visit.objects.filter(household=household)
-        .filter(access.read_q(user, access.VISITS, "region_code"))
+        .filter(access.read_q(user, access.VISITS, "region_code") | paired_q(user, "household_id"))
         .select_related("helper")
         .prefetch_related("photos", "measures")
         .order_by("-visited_on", "-pk")
@@ -118,8 +118,26 @@ def access_pairing(user, pairing_id: int) -> Pairing:
     return pairing
 
 
+def paired_q(user, household_field: str) -> Q:
+    """The rows of the households the user (a cadre logged in as themselves) is paired
+    with now; nothing for anyone else."""
+    if not access.visits_own_households(user):
+        return Q(pk__in=[])
+    mine = Pairing.objects.filter(ended_on__isnull=True, helper__account=user)
+    return Q(**{f"{household_field}__in": mine.values("household_id")})
+
+
+def may_record_visit(user, household: Household) -> bool:
+    """A keeper of visits in the household's village, or its helper now."""
+    if access.may_keep(user, access.VISITS, household.village_id):
+        return True
+    return Household.objects.filter(paired_q(user, "pk"), pk=household.pk).exists()
+
+
 def visit_list_for_user(user) -> QuerySet:
-    return Visit.objects.filter(access.read_q(user, access.VISITS, "region_code"))
+    return Visit.objects.filter(
+        access.read_q(user, access.VISITS, "region_code") | paired_q(user, "household_id")
+    )
 
 
 def access_visit(user, visit_id: int) -> Visit:
@@ -139,7 +157,10 @@ def access_photo(user, photo_id: int) -> VisitPhoto:
     photo = (
         VisitPhoto.objects.filter(pk=photo_id)
         .select_related("visit")
-        .filter(access.read_q(user, access.VISITS, "visit__region_code"))
+        .filter(
+            access.read_q(user, access.VISITS, "visit__region_code")
+            | paired_q(user, "visit__household_id")
+        )
         .first()
     )
     if photo is None:
@@ -161,7 +182,7 @@ def access_household_for(user, household_id: int, topic: str = access.HELPERS) -
     """A household the user reads the topic of (404 otherwise, like a missing one)."""
     household = (
         Household.objects.filter(pk=household_id)
-        .filter(access.read_q(user, topic, "village__code"))
+        .filter(access.read_q(user, topic, "village__code") | paired_q(user, "pk"))
         .select_related("village")
         .first()
     )

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from tuopin.accounts.roles import Role
+from tuopin.accounts.selectors import user_assignments
 from tuopin.core.bulk import insert_with_history
 from tuopin.core.errors import OutOfScope, TuopinError
 from tuopin.people import access
@@ -266,3 +269,39 @@ def pairings_sync(prefix: str = "") -> tuple[int, int]:
         ]
         insert_with_history(Pairing, rows, reason="registry import")
     return ended, len(rows)
+
+
+def cadre_account_link(*, acting_user, helper: Helper, username: str) -> Helper:
+    """Give the cadre their own login (a user of role 帮扶责任人 in the cadre's county), or
+    take it away (blank username). One login is one cadre."""
+    if acting_user is not None and not may_keep_cadre(acting_user, helper):
+        raise PermissionDenied("没有权限：维护该帮扶责任人 (you may not keep this helper)")
+    username = (username or "").strip()
+    account = None
+    if username:
+        account = get_user_model().objects.filter(username=username, is_active=True).first()
+        county = county_of(helper.region_id)
+        if account is None or not any(
+            a.role == Role.HELPER and county_of(a.region_id) == county
+            for a in user_assignments(account)
+        ):
+            raise TuopinError(
+                "cadre_account_unknown",
+                f"本县（区）没有角色为“帮扶责任人”的账号“{username}”",
+                f"the county has no helper login '{username}'",
+                field="username",
+            )
+        taken = Helper.objects.filter(account=account).exclude(pk=helper.pk).first()
+        if taken is not None:
+            raise TuopinError(
+                "cadre_account_taken",
+                f"账号“{username}”已关联干部{taken.name}",
+                f"the login '{username}' belongs to the cadre {taken.name}",
+                field="username",
+            )
+    if helper.account_id == (account.pk if account else None):
+        return helper
+    helper.account = account
+    helper._history_user = acting_user
+    helper.save(update_fields=["account"])
+    return helper

@@ -5,6 +5,7 @@ from django.urls import path
 
 from tuopin.people import (
     helpers_urls,
+    my_views,
     orgs_urls,
     params_views,
     parks_views,
@@ -18,6 +19,9 @@ urlpatterns = [
     path("", views.people_index, name="index"),
     path("parameters/", params_views.people_parameters, name="parameters"),
     path("parks/", parks_views.park_list, name="parks"),
+    path("mine/", my_views.my_list, name="my_households"),
+    path("mine/<int:household_id>/", my_views.my_household_page, name="my_household"),
+    path("helpers/<int:helper_id>/account/", my_views.helper_account, name="helper_account"),
     path("parks/<int:park_id>/delete/", parks_views.park_delete, name="park_delete"),
     *teams_urls.urlpatterns,
     *orgs_urls.urlpatterns,

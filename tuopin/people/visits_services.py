@@ -24,7 +24,7 @@ from tuopin.audit.models import AccessKind
 from tuopin.audit.services import access_log_record
 from tuopin.core.errors import TuopinError
 from tuopin.people import access
-from tuopin.people.helpers_selectors import access_photo
+from tuopin.people.helpers_selectors import access_photo, may_record_visit
 from tuopin.people.models import Pairing, Visit, VisitPhoto
 from tuopin.people.pairing_services import _check_keep, county_of
 from tuopin.registry.models import Helper, Household, Measure
@@ -101,7 +101,8 @@ def visit_record(
     token: str = "",
 ) -> tuple[Visit, bool]:
     """Record a visit; (visit, created). The same token answers the same visit."""
-    _check_keep(acting_user, access.VISITS, household.village_id)
+    if acting_user is not None and not may_record_visit(acting_user, household):
+        _check_keep(acting_user, access.VISITS, household.village_id)  # says which refusal
     token = (token or "").strip()
     if token and not TOKEN_RE.match(token):
         raise TuopinError("visit_token", "提交标识无效", "invalid client token", field="token")

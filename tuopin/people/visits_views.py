@@ -7,23 +7,36 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuopin.accounts.roles import Permission
+from tuopin.accounts.selectors import has_permission
 from tuopin.core.errors import TuopinError
 from tuopin.people import access
 from tuopin.people.helpers_forms import VisitForm
-from tuopin.people.helpers_selectors import access_visit
+from tuopin.people.helpers_selectors import access_visit, may_record_visit, paired_q
 from tuopin.people.helpers_views import _household
 from tuopin.people.models import Pairing
 from tuopin.people.visits_services import PHOTO_MAX_BYTES, PhotoData, photo_open, visit_record
-from tuopin.registry.models import Measure
+from tuopin.registry.models import Household, Measure
+
+
+def _household_url(user, household) -> str:
+    """Where the household's number leads: the registry's page for its readers, the
+    helper's card for a cadre paired with it, nowhere for anyone else."""
+    if has_permission(user, Permission.REGISTRY_VIEW, household.village_id):
+        return reverse("registry:household", args=[household.pk])
+    if Household.objects.filter(paired_q(user, "pk"), pk=household.pk).exists():
+        return reverse("people:my_household", args=[household.pk])
+    return ""
 
 
 @login_required
 def visit_new(request, household_id: int):
     household = _household(request.user, household_id, access.VISITS)
-    if not access.may_keep(request.user, access.VISITS, household.village_id):
+    if not may_record_visit(request.user, household):
         raise PermissionDenied("没有权限：为本户录入走访记录 (you may not record visits here)")
     measures = list(Measure.objects.filter(household=household).order_by("-year", "pk")[:50])
     form = VisitForm(
@@ -70,13 +83,20 @@ def visit_new(request, household_id: int):
     return render(
         request,
         "people/visits/form.html",
-        {"form": form, "household": household, "pairing": helper},
+        {
+            "form": form,
+            "household": household,
+            "pairing": helper,
+            "household_url": _household_url(request.user, household),
+        },
     )
 
 
 @login_required
 def visit_page(request, visit_id: int):
-    if not access.may_read(request.user, access.VISITS):
+    if not (
+        access.may_read(request.user, access.VISITS) or access.visits_own_households(request.user)
+    ):
         raise PermissionDenied("没有权限：查看走访记录 (you may not read visits)")
     visit = access_visit(request.user, visit_id)
     return render(
@@ -84,13 +104,15 @@ def visit_page(request, visit_id: int):
         "people/visits/visit.html",
         {
             "visit": visit,
-            "reads_registry": access.may_read(request.user, access.HELPERS, visit.region_code),
+            "household_url": _household_url(request.user, visit.household),
         },
     )
 
 
 @login_required
 def visit_photo(request, photo_id: int):
-    if not access.may_read(request.user, access.VISITS):
+    if not (
+        access.may_read(request.user, access.VISITS) or access.visits_own_households(request.user)
+    ):
         raise PermissionDenied("没有权限：查看走访记录 (you may not read visits)")
     return photo_open(request, photo_id)

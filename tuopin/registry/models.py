@@ -62,6 +62,15 @@ class Helper(models.Model):
     post = models.CharField(_("职务"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     id_number = models.CharField(_("身份证号"), max_length=22, blank=True, db_index=True)
+    # The cadre's own login (role 帮扶责任人), when they record their visits themselves.
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cadre",
+    )
 
     history = HistoricalRecords()
 

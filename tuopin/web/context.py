@@ -26,6 +26,8 @@ NAVIGATION = [
     ("assistance:ledgers", _nav("行业台账"), ledger_kinds_for_user),
     # Shown to whoever reads a section of 帮扶力量 (teams, helpers, enterprises…).
     ("people:index", _nav("帮扶力量"), sections_for_user),
+    # A cadre logged in as themselves (帮扶责任人): their paired households.
+    ("people:my_households", _nav("我的结对户"), Permission.PAIRING_VISIT),
     ("web:jobs", _nav("后台任务"), Permission.JOBS_RUN),
     ("accounts:users", _nav("用户管理"), Permission.USERS_MANAGE),
     ("audit:access_log", _nav("访问日志"), Permission.AUDIT_VIEW),

@@ -26,6 +26,7 @@ from tuopin.cases.models import Case, Route
 from tuopin.cases.selectors import OVERDUE_DAYS
 from tuopin.core.regioncodes import significant_prefix
 from tuopin.people.access import may_keep
+from tuopin.people.my_pairings import my_households_due
 from tuopin.people.sections import sections_for_user
 from tuopin.policy.selectors import TARGETS_2018
 from tuopin.regions.enums import RegionLevel
@@ -280,4 +281,18 @@ def ledger_panel(user, region: Region, year: int = FIGURES_YEAR) -> dict:
         "checks": found,
         "computed_at": snapshot.computed_at if snapshot else None,
         "scorecard_url": _url("assistance:coverage", region=region.code, year=year),
+    }
+
+
+def helper_work(user) -> dict:
+    """A cadre logged in as themselves: the households they are paired with, the visits
+    due among them, the way to their list."""
+    rows = my_households_due(user)
+    return {
+        "tasks": sum(1 for row in rows if row.overdue),
+        "tasks_label": _("应走访的结对户"),
+        "tasks_url": reverse("people:my_households"),
+        "overdue": None,
+        "links": [(_("我的结对户"), reverse("people:my_households"))],
+        "rows": rows,
     }

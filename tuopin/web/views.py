@@ -14,10 +14,12 @@ from tuopin.accounts.selectors import (
 )
 from tuopin.accounts.services import region_attributes_change
 from tuopin.assistance.selectors import ledger_index
+from tuopin.people.access import visits_own_households
 from tuopin.regions.selectors import region_ancestors, region_children_with_counts, region_stats
 from tuopin.registry.summary import children_figures
 from tuopin.web.figures import (
     FIGURES_YEAR,
+    helper_work,
     households_url,
     ledger_panel,
     ledger_work,
@@ -45,6 +47,8 @@ def home(request):
     year = _year(request)
     ledgers = _sector_ledgers(user)
     work = my_work(user) if may_view else ledger_work(user, ledgers) if ledgers_only else None
+    if work is None and visits_own_households(user):
+        work = helper_work(user)  # a cadre logged in as themselves: their households
     return render(
         request,
         "web/home.html",
