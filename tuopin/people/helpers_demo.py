@@ -27,9 +27,9 @@ TITLES = [
 
 def helpers_demo(*, region_code: str, year: int, seed: int, if_empty: bool, say) -> None:
     county = region_code[:6]
-    _helper_login(say)
     if Visit.objects.filter(region_code__startswith=county).exists():  # a second run adds none
         say("帮扶责任人与走访：已有数据，跳过")
+        _helper_login(say)
         return
     rng = random.Random(seed)
     today = timezone.localdate()
@@ -86,6 +86,7 @@ def helpers_demo(*, region_code: str, year: int, seed: int, if_empty: bool, say)
         f"帮扶责任人与走访：结对 {opened} 户（结束 {ended}），走访记录 {len(rows)} 条，"
         "一名帮扶责任人超过结对上限"
     )
+    _helper_login(say)
 
 
 def _helper_login(say) -> None:

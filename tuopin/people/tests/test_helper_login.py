@@ -122,3 +122,23 @@ def test_linking_a_login_to_a_cadre(scene, make_user):
     assert cadre.account is None and cadre.history.first().account_id is None
     # Without a cadre, the login sees no household at all.
     assert "王户主" not in scene["client"].get(reverse("people:my_households")).content.decode()
+
+
+def test_the_demo_links_the_helper_login_to_a_cadre_of_the_demo_village(make_user):
+    from tuopin.people.helpers_demo import DEMO_VILLAGE, helpers_demo
+
+    busy, idle = helper(name="忙干部"), helper(name="闲干部")
+    for i in range(3):
+        household(DEMO_VILLAGE, helper=busy)
+    household(DEMO_VILLAGE, helper=idle)
+    login = make_user(Role.HELPER, MINQUAN, username="helper")
+    said = []
+    helpers_demo(region_code=MINQUAN, year=2018, seed=7, if_empty=True, say=said.append)
+    busy.refresh_from_db()
+    assert busy.account == login and any("helper" in line for line in said)
+    client = Client()
+    client.force_login(login)
+    listing = client.get(reverse("people:my_households")).content.decode()
+    paired = busy.pairings.filter(ended_on__isnull=True).count()
+    assert paired >= 3
+    assert listing.count('data-testid="visit-due"') + listing.count("下次走访") == paired
