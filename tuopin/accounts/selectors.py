@@ -20,7 +20,7 @@ from tuopin.accounts.tokens import hash_key
 from tuopin.core.errors import OutOfScope
 from tuopin.core.jobs import job_kind, job_kinds
 from tuopin.core.models import Job
-from tuopin.core.regioncodes import significant_prefix, within
+from tuopin.core.regioncodes import expand_code, significant_prefix, within
 from tuopin.regions.models import Region
 
 UNRESTRICTED = None
@@ -231,3 +231,18 @@ def access_managed_user(viewer, user_id: int):
     if not managed_user_list(viewer).filter(pk=user_id).exists():
         raise OutOfScope("user", str(user_id))
     return user
+
+
+def requested_region(user, text: str | None) -> Region:
+    """The region a page is asked for (12 digits or a significant prefix), else the
+    user's first top region; a code outside the user's regions answers 404."""
+    text = (text or "").strip()
+    if not text:
+        tops = top_regions(user)
+        if not tops:
+            raise Http404("未找到 (not found)")
+        return tops[0]
+    code = expand_code(text)
+    if code is None:
+        raise Http404("未找到 (not found)")
+    return access_region(user, code)

@@ -8,22 +8,22 @@ another department's check answers 404 too.
 
 import tempfile
 from decimal import Decimal
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import (
-    access_region,
     has_permission,
     in_scope,
+    requested_region,
     require_permission,
-    top_regions,
 )
 from tuopin.assistance.coverage import DEFAULT_YEAR, checks_read_by, coverage_list
 from tuopin.assistance.coverage.framework import analytic_queries
@@ -31,9 +31,8 @@ from tuopin.assistance.coverage.snapshot import coverage_scorecard
 from tuopin.assistance.parameters import PARAMETERS
 from tuopin.assistance.params import may_set_parameter, parameter_resolve, parameter_set
 from tuopin.audit.downloads import logged_xlsx_download
-from tuopin.core.errors import TuopinError
 from tuopin.core.labels import label_for
-from tuopin.core.regioncodes import expand_code
+from tuopin.core.parameter_pages import parameter_post
 from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.core.years import YEARS
 from tuopin.regions.models import Region
@@ -54,16 +53,7 @@ ITEM_VOCABULARIES = ("aid_item", "disability_subsidy", "pv_distribution_mode")
 
 
 def _region(request) -> Region:
-    text = (request.GET.get("region") or request.POST.get("region") or "").strip()
-    if not text:
-        tops = top_regions(request.user)
-        if not tops:
-            raise Http404("未找到 (not found)")
-        return tops[0]
-    code = expand_code(text)
-    if code is None:
-        raise Http404("未找到 (not found)")
-    return access_region(request.user, code)
+    return requested_region(request.user, request.GET.get("region") or request.POST.get("region"))
 
 
 def _year(request) -> int:
@@ -247,21 +237,12 @@ def parameters(request):
     if request.method == "POST":
         if request.POST.get("code", "") not in settable:
             raise PermissionDenied("没有权限：维护台账参数 (permission required: assistance.edit)")
-        try:
-            parameter_set(
-                acting_user=request.user,
-                code=request.POST.get("code", ""),
-                region=region,
-                year=year,
-                value=request.POST.get("value", ""),
-                note=request.POST.get("note", "").strip(),
-            )
-        except TuopinError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("已保存。"))
         url = reverse("assistance:coverage_parameters")
-        return redirect(f"{url}?region={region.code}&year={year}")
+        return parameter_post(
+            request,
+            partial(parameter_set, acting_user=request.user, region=region, year=year),
+            back_url=f"{url}?region={region.code}&year={year}",
+        )
     resolved = parameter_resolve(year, region.code)
     return render(
         request,

@@ -15,15 +15,13 @@ from django.utils.translation import gettext as _
 
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import (
-    access_region,
     has_permission,
     in_scope,
+    requested_region,
     require_permission,
-    top_regions,
 )
 from tuopin.audit.downloads import logged_xlsx_download
 from tuopin.core.errors import TuopinError
-from tuopin.core.regioncodes import expand_code
 from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.regions.models import Region
 from tuopin.regions.selectors import region_ancestors
@@ -49,17 +47,7 @@ EXPORT_COLUMNS = [
 
 
 def _region(request) -> Region:
-    """The region asked for (12 digits or a significant prefix), else the user's top one."""
-    text = request.GET.get("region", "").strip()
-    if not text:
-        tops = top_regions(request.user)
-        if not tops:
-            raise Http404("未找到 (not found)")
-        return tops[0]
-    code = expand_code(text)
-    if code is None:
-        raise Http404("未找到 (not found)")
-    return access_region(request.user, code)
+    return requested_region(request.user, request.GET.get("region"))
 
 
 def _year(request) -> int:

@@ -128,7 +128,7 @@ def test_the_demo_links_the_helper_login_to_a_cadre_of_the_demo_village(make_use
     from tuopin.people.helpers_demo import DEMO_VILLAGE, helpers_demo
 
     busy, idle = helper(name="忙干部"), helper(name="闲干部")
-    for i in range(3):
+    for _ in range(3):
         household(DEMO_VILLAGE, helper=busy)
     household(DEMO_VILLAGE, helper=idle)
     login = make_user(Role.HELPER, MINQUAN, username="helper")
