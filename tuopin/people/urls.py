@@ -3,7 +3,7 @@ adds them here."""
 
 from django.urls import path
 
-from tuopin.people import helpers_urls, orgs_urls, ratings_urls, teams_urls, views
+from tuopin.people import checks_urls, helpers_urls, orgs_urls, ratings_urls, teams_urls, views
 
 app_name = "people"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     *orgs_urls.urlpatterns,
     *ratings_urls.urlpatterns,  # star ratings and incentives, cadre training
     *helpers_urls.urlpatterns,
+    *checks_urls.urlpatterns,  # 帮扶力量核查: every check of the app
 ]
