@@ -21,6 +21,7 @@ import argparse
 import os
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,7 @@ from django.db import connection  # noqa: E402
 
 YEAR = 2018
 CITY = "411400000000"
+AS_OF = date(YEAR, 12, 31)  # visits are judged on the day the check runs: the year's end
 
 PEOPLE_SQL = [
     # Every tenth village poor.
@@ -45,7 +47,7 @@ PEOPLE_SQL = [
     # A team in every village but one in a hundred.
     """INSERT INTO people_workteam (village_id, sending_unit, started_on, ended_on, note)
        SELECT code, '县直单位', DATE '2017-03-01', NULL, '' FROM regions_region
-       WHERE level = 'village' AND right(code, 2)::int % 100 <> 7""",
+       WHERE level = 'village' AND right(code, 3)::int % 100 <> 11""",
     # Three cadres per team (first secretary, two members), one in fifty teams short.
     """INSERT INTO registry_helper (name, work_unit, post, phone, id_number, region_id,
            unit_level)
@@ -65,7 +67,7 @@ VISITS_SQL = """
 INSERT INTO people_visit (region_code, visited_on, title, agreed, content, followed_up, token,
     created_at, helper_id, household_id, recorded_by_id)
 SELECT p.region_code,
-       DATE '2018-01-05' + (n * 45 + p.household_id % 20
+       DATE '2018-02-01' + (n * 45 + p.household_id % 20
                             - CASE WHEN p.household_id % 10 = 0 THEN 200 ELSE 0 END)::int,
        '入户走访', '', '', '', '', now(), p.helper_id, p.household_id, NULL
 FROM people_pairing p CROSS JOIN generate_series(0, 7) n
@@ -78,6 +80,13 @@ SELECT d::date, CASE WHEN p.id %% 20 = 0 AND extract(day FROM d) > 18 THEN 'abse
 FROM people_posting p CROSS JOIN generate_series(DATE '2018-01-01',
      DATE '2018-01-01' + (%s || ' months')::interval - interval '1 day', interval '1 day') d
 WHERE p.ended_on IS NULL"""
+
+# One helper in a hundred takes three more households from their neighbours' helpers.
+HELPERS_SQL = """
+UPDATE registry_household h SET helper_id = busy.helper_id
+FROM (SELECT id, lag(helper_id, 1) OVER (ORDER BY id) AS helper_id FROM registry_household
+      WHERE helper_id IS NOT NULL) busy
+WHERE busy.id = h.id AND h.helper_id % 100 IN (1, 2, 3) AND busy.helper_id % 100 = 0"""
 
 ORGS_SQL = [
     """INSERT INTO people_workshop (name, established_on, type, total_staff, operator_id,
@@ -92,6 +101,12 @@ ORGS_SQL = [
                      JOIN registry_household h ON h.id = m.household_id
                      WHERE h.village_id = w.village_id AND m.id_number <> ''
                      ORDER BY m.id LIMIT (8 + w.id % 6)) m ON true""",
+    # One employee in fifty also in the next workshop from March: two workshops at once.
+    """INSERT INTO people_workshopemployee (name, id_number, contract_start, contract_end,
+           monthly_wage, member_id, workshop_id)
+       SELECT e.name, e.id_number, DATE '2018-03-01', NULL, 1800, e.member_id, w.id
+       FROM people_workshopemployee e JOIN people_workshop w ON w.id = e.workshop_id + 1
+       WHERE e.id % 50 = 0""",
     # Weak branches: 6 % of the villages of every other county.
     """INSERT INTO people_weakbranch (year, reasons, listed_on, measures, deadline,
            signed_off_on, leader_id, signed_off_by_id, village_id)
@@ -130,6 +145,7 @@ def seed(households: int, months: int) -> None:
         for sql in PEOPLE_SQL:
             _run(sql)
         print(f"teams and postings: {time.perf_counter() - started:.1f} s", flush=True)
+        _run(HELPERS_SQL)
         started = time.perf_counter()
         ended, opened = pairings_sync("")
         print(f"pairings_sync, first: {opened:,} opened in {time.perf_counter() - started:.1f} s")
@@ -170,12 +186,12 @@ def main() -> None:
     seconds = {}
     for code in CHECKS:
         started = time.perf_counter()
-        count = check_counts(None, region_prefix="4114", year=YEAR, codes=[code])[code]
+        count = check_counts(None, region_prefix="4114", year=YEAR, today=AS_OF, codes=[code])[code]
         seconds[code] = time.perf_counter() - started
         print(f"{code:<30} {count:>9}  {seconds[code]:6.2f} s", flush=True)
     print(f"all checks over the city: {sum(seconds.values()):.1f} s (target ≤ 10 s)")
     started = time.perf_counter()
-    scorecard(None, region=Region.objects.get(code=CITY), year=YEAR)
+    scorecard(None, region=Region.objects.get(code=CITY), year=YEAR, today=AS_OF)
     print(f"city scorecard (one grouped query per check): {time.perf_counter() - started:.1f} s")
 
 

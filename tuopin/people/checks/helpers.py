@@ -18,12 +18,11 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 
 from tuopin.people import access
 from tuopin.people.checks.framework import Context, check
-from tuopin.people.helpers_selectors import last_visit_subquery, open_count_subquery
-from tuopin.people.models import Pairing
+from tuopin.people.helpers_selectors import open_count_subquery
+from tuopin.people.models import Pairing, Visit
 from tuopin.registry.enums import EXITED, STILL_POOR
 from tuopin.registry.models import Helper, Household
 
@@ -106,27 +105,31 @@ def helper_over_limit(context: Context) -> QuerySet:
     params=("consolidation_years", "visit_interval_days"),
 )
 def visit_overdue(context: Context) -> QuerySet:
+    # due_from = the last visit, else the pairing's start; overdue: due_from unknown or
+    # before the cutoff. Written as two EXISTS over the (household, visited_on) index
+    # rather than comparing a MAX per household: a backward index probe per household.
     today = context.today
+    opened = _open_pairing()
+    visits = Visit.objects.filter(household_id=OuterRef("pk"))
 
     def condition(values) -> Q:
         cutoff = today - datetime.timedelta(days=int(values["visit_interval_days"]))
-        return Q(due_from__isnull=True) | Q(due_from__lt=cutoff)
+        recent_visit = Exists(visits.filter(visited_on__gte=cutoff))
+        recent_start = Exists(opened.filter(started_on__gte=cutoff))
+        return ~Q(recent_visit) & ~(~Q(Exists(visits)) & Q(recent_start))
 
-    opened = _open_pairing()
     return (
         Household.objects.filter(context.scope(access.HELPERS, "village__code"))
         .filter(context.scope(access.VISITS, "village__code"))
         .filter(_needs_helper(context))
         .filter(Exists(opened))
+        .filter(context.where(("visit_interval_days",), "village__code", condition))
         .annotate(
             region_code=F("village_id"),
-            last_visit=last_visit_subquery(),
-            pairing_started=Subquery(opened.values("started_on")[:1]),
+            last_visit=Subquery(visits.order_by("-visited_on").values("visited_on")[:1]),
             helper_name=Subquery(opened.values("helper__name")[:1]),
             paired_helper_id=Subquery(opened.values("helper_id")[:1]),
         )
-        .annotate(due_from=Coalesce(F("last_visit"), F("pairing_started")))
-        .filter(context.where(("visit_interval_days",), "village__code", condition))
         .select_related("village__parent")
         .order_by("village_id", "number")
     )
