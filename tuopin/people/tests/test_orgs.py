@@ -16,6 +16,7 @@ from tuopin.people.branches_services import (
     weak_branch_plan,
     weak_branch_sign_off,
 )
+from tuopin.people.checks import offenders
 from tuopin.people.enterprises_selectors import (
     enterprise_search,
     siyou_households,
@@ -35,7 +36,6 @@ from tuopin.people.params import people_parameter_set
 from tuopin.people.workshops_rules import (
     LAPSED,
     RECOGNISED,
-    double_employment,
     recognitions,
     workshop_and_post,
 )
@@ -318,10 +318,8 @@ def test_a_person_in_two_workshops_at_once_and_on_a_post(make_user):
     _employ(a, [one, two], start=date(2018, 1, 1), end=date(2018, 6, 30))
     _employ(b, [one], start=date(2018, 6, 1))
     _employ(b, [two], start=date(2018, 7, 1))  # after the first contract: no overlap
-    found = double_employment(WorkshopEmployee.objects.all(), YEAR)
-    assert [(o.id_number, o.start, o.end) for o in found] == [
-        (one.id_number, date(2018, 6, 1), date(2018, 6, 30))
-    ]
+    found = offenders("person_in_two_workshops", county, region_prefix="411421", year=YEAR)
+    assert [(o["id_number"], o["workshops"]) for o in found] == [(one.id_number, 2)]
     # Post rows from elsewhere (the assistance app): here, another employee queryset
     # stands in for them, with its own field names.
     posts = WorkshopEmployee.objects.filter(workshop=b)
