@@ -1901,11 +1901,9 @@ PROBES = {
     "people:index": page("people:index"),
     "people:teams": team_region_page("people:teams"),
     "people:teams_download": team_region_page("people:teams_download"),
-    "people:team_checks": team_region_page("people:team_checks"),
-    "people:team_check_list": team_region_page("people:team_check_list", check="team_too_small"),
-    "people:team_check_download": team_region_page(
-        "people:team_check_download", check="team_too_small"
-    ),
+    "people:checks": team_region_page("people:checks"),
+    "people:check_list": team_region_page("people:check_list", code="team_too_small"),
+    "people:check_download": helper_coverage_page("people:check_download", code="visit_overdue"),
     "people:team": team_object("people:team"),
     "people:team_attendance": team_object("people:team_attendance"),
     "people:team_attendance_download": team_object(
@@ -1961,13 +1959,6 @@ PROBES = {
     "people:pairing_end": pairing_end_web,
     "people:visit": visit_object("people:visit", 2, "visit_id"),
     "people:visit_photo": visit_object("people:visit_photo", 3, "photo_id"),
-    "people:helper_coverage": helper_coverage_page("people:helper_coverage"),
-    "people:helper_coverage_list": helper_coverage_page(
-        "people:helper_coverage_list", check="household_no_helper"
-    ),
-    "people:helper_coverage_download": helper_coverage_page(
-        "people:helper_coverage_download", check="visit_overdue"
-    ),
     "assistance:ledger_list": ledger_list_web,
     "assistance:ledger_download": ledger_download_web,
     "assistance:ledger_entry": ledger_entry_web("assistance:ledger_entry"),

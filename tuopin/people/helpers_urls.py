@@ -11,13 +11,6 @@ urlpatterns = [
     path("helpers/<int:helper_id>/", views.helper_page, name="helper"),
     path("helpers/<int:helper_id>/edit/", views.helper_form, name="helper_edit"),
     path("helpers/import/", views.helpers_import, name="helpers_import"),
-    path("helpers/coverage/", views.coverage, name="helper_coverage"),
-    path("helpers/coverage/<slug:check>/", views.coverage_list, name="helper_coverage_list"),
-    path(
-        "helpers/coverage/<slug:check>/download/",
-        views.coverage_download,
-        name="helper_coverage_download",
-    ),
     path("households/<int:household_id>/pair/", views.pairing_new, name="pairing_new"),
     path("households/<int:household_id>/helpers/", views.household_panel, name="household_helpers"),
     path("pairings/<int:pairing_id>/end/", views.pairing_end_view, name="pairing_end"),

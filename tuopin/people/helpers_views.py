@@ -2,7 +2,6 @@
 panel, the coverage checks of helpers and visits, and the spreadsheet import."""
 
 import tempfile
-from io import BytesIO
 from pathlib import Path
 
 from django.contrib import messages
@@ -14,14 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tuopin.accounts.roles import Permission
-from tuopin.accounts.selectors import access_region, has_permission, top_regions
-from tuopin.audit.downloads import logged_xlsx_download
-from tuopin.core.errors import OutOfScope, TuopinError
+from tuopin.accounts.selectors import access_region
+from tuopin.core.errors import TuopinError
 from tuopin.core.regioncodes import expand_code, significant_prefix
-from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.people import access
-from tuopin.people.helper_checks import BY_CODE, DEFAULT_YEAR, checks_for_user, run_check, scorecard
+from tuopin.people.checks import checks_read_by
 from tuopin.people.helpers_forms import CadreForm, HelpersImportForm, PairingEndForm, PairingForm
 from tuopin.people.helpers_importer import UnusableFile, import_helpers, import_visits
 from tuopin.people.helpers_selectors import (
@@ -94,7 +90,7 @@ def helper_list(request):
             "region": region,
             "total": page.paginator.count,
             "may_keep": access.may_keep(request.user, access.HELPERS),
-            "reads_coverage": bool(checks_for_user(request.user)),
+            "reads_coverage": bool(checks_read_by(request.user)),
         },
     )
 
@@ -243,149 +239,6 @@ def household_panel(request, household_id: int):
             "may_pair": access.may_keep(request.user, access.HELPERS, household.village_id),
             "may_visit": access.may_keep(request.user, access.VISITS, household.village_id),
         },
-    )
-
-
-# --- coverage ------------------------------------------------------------------------
-
-
-def _coverage_region(request) -> Region:
-    text = (request.GET.get("region") or "").strip()
-    if not text:
-        tops = top_regions(request.user)
-        if not tops:
-            raise Http404("未找到 (not found)")
-        return tops[0]
-    code = expand_code(text)
-    if code is None:
-        raise Http404("未找到 (not found)")
-    region = access_region(request.user, code)
-    if not access.may_read(request.user, access.HELPERS, region.code):
-        raise OutOfScope("region", region.code)
-    return region
-
-
-def _coverage_year(request) -> int:
-    text = (request.GET.get("year") or "").strip()
-    return int(text) if text.isdigit() and int(text) in YEARS else DEFAULT_YEAR
-
-
-def _coverage_check(request, code: str):
-    for check in checks_for_user(request.user):
-        if check.code == code:
-            return check
-    raise Http404("未找到 (not found)")
-
-
-@login_required
-def coverage(request):
-    if not checks_for_user(request.user):
-        raise PermissionDenied("没有可查看的核查 (no check to read)")
-    region = _coverage_region(request)
-    year = _coverage_year(request)
-    rows = scorecard(request.user, region, year)
-    children = [child for child, _count in rows[0]["children"]] if rows else []
-    return render(
-        request,
-        "people/helpers/coverage.html",
-        {
-            "region": region,
-            "year": year,
-            "years": YEARS,
-            "rows": rows,
-            "children": children,
-            "today": timezone.localdate(),
-        },
-    )
-
-
-def _offender_rows(check, rows) -> list[dict]:
-    out = []
-    for row in rows:
-        if check.code == "helper_over_limit":
-            out.append(
-                {
-                    "helper": row,
-                    "cells": [
-                        row.name,
-                        row.work_unit or _("未填报"),
-                        row.get_unit_level_display() or _("未填报"),
-                        str(row.households_now),
-                    ],
-                }
-            )
-            continue
-        village = row.village
-        township = village.parent.name if village.parent_id else ""
-        cells = [row.number, township, village.name, row.get_status_display()]
-        if check.code == "visit_overdue":
-            cells += [
-                row.helper_name or _("未填报"),
-                str(row.last_visit) if row.last_visit else _("从未走访"),
-            ]
-        out.append({"household": row, "cells": cells})
-    return out
-
-
-def _headers(check) -> list[str]:
-    if check.code == "helper_over_limit":
-        return [_("姓名"), _("工作单位"), _("单位级别"), _("现结对户数")]
-    headers = [_("户编号"), _("乡镇"), _("行政村"), _("脱贫状态")]
-    if check.code == "visit_overdue":
-        headers += [_("帮扶责任人"), _("最近走访日期")]
-    return headers
-
-
-@login_required
-def coverage_list(request, check: str):
-    found = _coverage_check(request, check)
-    region = _coverage_region(request)
-    year = _coverage_year(request)
-    rows = run_check(request.user, found.code, significant_prefix(region.code), year)
-    if found.code != "helper_over_limit":
-        rows = rows.select_related("village__parent")
-    page = Paginator(rows, PAGE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "people/helpers/coverage_list.html",
-        {
-            "check": found,
-            "region": region,
-            "year": year,
-            "page": page,
-            "headers": _headers(found),
-            "rows": _offender_rows(found, page.object_list),
-            "may_export": has_permission(request.user, Permission.DATA_EXPORT, region.code),
-        },
-    )
-
-
-@login_required
-def coverage_download(request, check: str):
-    found = _coverage_check(request, check)
-    region = _coverage_region(request)
-    if not has_permission(request.user, Permission.DATA_EXPORT, region.code):
-        raise PermissionDenied("没有权限：导出数据 (you may not export)")
-    year = _coverage_year(request)
-    rows = run_check(request.user, found.code, significant_prefix(region.code), year)
-    if found.code != "helper_over_limit":
-        rows = rows.select_related("village__parent")
-    output = BytesIO()
-    book = new_workbook(output)
-    sheet = book.add_worksheet(str(BY_CODE[found.code].zh)[:31])
-    bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, _headers(found), bold)
-    for line, row in enumerate(_offender_rows(found, rows.iterator(chunk_size=2000)), start=1):
-        sheet.write_row(line, 0, row["cells"])
-    book.close()
-    return logged_xlsx_download(
-        request,
-        output,
-        filename=f"helper-check-{found.code}-{region.code}.xlsx",
-        region_code=region.code,
-        object_type="helper_check",
-        object_id=found.code,
-        detail=f"{found.zh} {region.name} {year}",
     )
 
 

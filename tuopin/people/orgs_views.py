@@ -33,6 +33,7 @@ from tuopin.people.branches_services import (
     weak_branch_plan,
     weak_branch_sign_off,
 )
+from tuopin.people.checks import offenders
 from tuopin.people.enterprises_selectors import (
     access_enterprise,
     county_has_leading,
@@ -54,10 +55,9 @@ from tuopin.people.orgs_forms import (
     WorkshopFilter,
 )
 from tuopin.people.orgs_importer import LABELS, import_orgs
-from tuopin.people.workshops_rules import double_employment, recognitions
+from tuopin.people.workshops_rules import recognitions
 from tuopin.people.workshops_selectors import (
     access_workshop,
-    employee_search,
     workshop_employees,
     workshop_search,
 )
@@ -320,7 +320,7 @@ def workshop_list(request):
     page = list(rows[:PAGE])
     found = recognitions(rows, year)
     lapsed = sum(1 for r in found.values() if r.reasons)
-    overlaps = double_employment(employee_search(request.user, region_prefix=prefix or None), year)
+    overlaps = offenders("person_in_two_workshops", request.user, region_prefix=prefix, year=year)
     return render(
         request,
         "people/orgs/workshops.html",
@@ -333,8 +333,8 @@ def workshop_list(request):
             "total": len(found),
             "more": len(found) > PAGE,
             "lapsed": lapsed,
-            "overlaps": [(o, mask_id_number(o.id_number)) for o in overlaps[:PAGE]],
-            "overlap_total": len(overlaps),
+            "overlaps": [(o, mask_id_number(o["id_number"])) for o in overlaps[:PAGE]],
+            "overlap_total": overlaps.count(),
             "may_import": access.may_keep(request.user, access.WORKSHOPS),
             "query": _query(request),
             "may_export": has_permission(request.user, Permission.DATA_EXPORT),

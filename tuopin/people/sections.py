@@ -15,6 +15,7 @@ class Section:
     url_name: str  # a page without arguments
     label: str
     about: str
+    also: tuple[str, ...] = ()  # other topics that open the section to their readers
 
 
 SECTIONS: list[Section] = [
@@ -24,12 +25,6 @@ SECTIONS: list[Section] = [
         "people:teams",
         _("驻村工作队"),
         _("各村驻村工作队、队员任职与考勤，按乡镇、村查看短板"),
-    ),
-    Section(
-        access.TEAMS,
-        "people:team_checks",
-        _("驻村工作队核查"),
-        _("贫困村有无工作队、队员人数、第一书记或队长、任职期限、在村天数"),
     ),
     Section(
         access.BRANCHES,
@@ -74,13 +69,18 @@ SECTIONS: list[Section] = [
         _("干部名册、与贫困户的结对及其历史、入户走访记录"),
     ),
     Section(
-        access.HELPERS,
-        "people:helper_coverage",
-        _("帮扶责任人与走访核查"),
-        _("应结对户没有帮扶责任人、结对户数超限、超期未走访"),
+        access.TEAMS,
+        "people:checks",
+        _("帮扶力量核查"),
+        _("工作队、考勤、帮扶责任人与走访、扶贫车间、软弱涣散村党组织的核查，按区划统计"),
+        also=(access.ATTENDANCE, access.HELPERS, access.WORKSHOPS, access.BRANCHES),
     ),
 ]
 
 
 def sections_for_user(user) -> list[Section]:
-    return [section for section in SECTIONS if access.may_read(user, section.topic)]
+    return [
+        section
+        for section in SECTIONS
+        if any(access.may_read(user, topic) for topic in (section.topic, *section.also))
+    ]

@@ -25,7 +25,17 @@ from tuopin.core.errors import OutOfScope
 from tuopin.people import access
 from tuopin.people.enums import LEADER_ROLES, AttendanceStatus, PostingRole
 from tuopin.people.models import Attendance, Posting, WorkTeam
-from tuopin.people.team_checks import as_of, current_on
+
+
+def as_of(year: int) -> date:
+    """The day a year is judged on: its last day, or today in the running year."""
+    return min(date(year, 12, 31), date.today())
+
+
+def current_on(day: date, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}started_on__lte": day}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gte": day})
+    )
 
 
 def teams_search(

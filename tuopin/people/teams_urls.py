@@ -9,13 +9,6 @@ urlpatterns = [
     path("teams/download/", views.team_list_download, name="teams_download"),
     path("teams/new/", views.team_new, name="team_new"),
     path("teams/import/", views.teams_import, name="teams_import"),
-    path("teams/checks/", views.team_checks, name="team_checks"),
-    path("teams/checks/<str:check>/", views.team_check_list, name="team_check_list"),
-    path(
-        "teams/checks/<str:check>/download/",
-        views.team_check_download,
-        name="team_check_download",
-    ),
     path("teams/<int:team_id>/", views.team_page, name="team"),
     path("teams/<int:team_id>/sign/", views.team_sign, name="team_sign"),
     path("teams/<int:team_id>/attendance/", views.team_attendance, name="team_attendance"),

@@ -30,9 +30,9 @@ from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.core.uploads import UnusableFile
 from tuopin.people import access
 from tuopin.people.cadres import cadre_find_or_create
+from tuopin.people.checks import CHECKS, shortfalls_by_team
 from tuopin.people.enums import AttendanceStatus, PostingRole
 from tuopin.people.models import Posting
-from tuopin.people.team_checks import CHECKS, CHECKS_BY_CODE, finding_codes, shortfalls_by_team
 from tuopin.people.teams_forms import PostingForm, RosterImportForm, TeamForm
 from tuopin.people.teams_import import import_teams
 from tuopin.people.teams_selectors import (
@@ -122,7 +122,7 @@ def _ledger_rows(request, region: Region, year: int, shortfall_only: bool):
 
 
 def _shortfall_labels(codes: list[str]) -> list[str]:
-    return [str(CHECKS_BY_CODE[code].label_zh) for code in codes]
+    return [CHECKS[code].label for code in codes]
 
 
 @login_required
@@ -452,158 +452,6 @@ def posting_end_view(request, posting_id: int):
     else:
         messages.success(request, _("已结束该队员的驻村任职。"))
     return redirect("people:team", team_id=team.pk)
-
-
-# Coverage ------------------------------------------------------------------------------
-
-
-@login_required
-def team_checks(request):
-    region = _region(request)
-    year = _year(request)
-    columns = _children(region)
-    rows = []
-    for check in CHECKS:
-        codes = finding_codes(check.function(request.user, region.prefix, year))
-        counts = [sum(1 for c in codes if c.startswith(column.prefix)) for column in columns]
-        rows.append(
-            {"check": check, "cells": list(zip(columns, counts, strict=True)), "total": len(codes)}
-        )
-    return render(
-        request,
-        "people/teams/checks.html",
-        {
-            "region": region,
-            "ancestors": region_ancestors(region),
-            "columns": columns,
-            "drills_down": region.level != RegionLevel.VILLAGE,
-            "rows": rows,
-            "year": year,
-            "years": years(),
-        },
-    )
-
-
-def _check_of(code: str):
-    check = CHECKS_BY_CODE.get(code)
-    if check is None:
-        raise Http404("未找到 (not found)")
-    return check
-
-
-def _finding_rows(check, found) -> list[dict]:
-    """What each finding shows: the village, and what falls short."""
-    found = list(found)
-    if check.code == "member_days_short":
-        codes = {row["region_code"] for row in found}
-    else:
-        codes = {row.region_code for row in found}
-    names = {
-        r.code: (r.parent.name if r.parent else "", r.name)
-        for r in Region.objects.filter(code__in=codes).select_related("parent")
-    }
-    cadre_names = {}
-    if check.code == "member_days_short":
-        cadre_names = dict(
-            Posting.objects.filter(pk__in=[row["posting_id"] for row in found]).values_list(
-                "pk", "cadre__name"
-            )
-        )
-    rows = []
-    for item in found:
-        code = item["region_code"] if isinstance(item, dict) else item.region_code
-        township, village = names.get(code, ("", ""))
-        row = {
-            "township": township,
-            "village": village,
-            "team_id": None,
-            "subject": "",
-            "detail": "",
-        }
-        if check.code == "village_without_team":
-            row["detail"] = _("贫困村") if item.is_poor_village else _("当年退出村")
-        elif check.code in ("team_too_small", "team_without_leader"):
-            row["team_id"] = item.pk
-            row["subject"] = item.sending_unit
-            row["detail"] = _("在岗队员 %(n)s 人") % {"n": item.members}
-        elif check.code == "posting_ended_early":
-            row["team_id"] = item.team_id
-            row["subject"] = f"{item.cadre.name}（{item.get_role_display()}）"
-            row["detail"] = f"{item.started_on} — {item.ended_on}" + (
-                f"，{item.recalled_reason}" if item.recalled_reason else ""
-            )
-        else:
-            row["team_id"] = item["posting__team_id"]
-            row["subject"] = cadre_names.get(item["posting_id"], "")
-            row["detail"] = _("%(y)s年%(m)s月：在岗 %(p)s 天，请假 %(l)s 天，缺勤 %(a)s 天") % {
-                "y": item["month"].year,
-                "m": item["month"].month,
-                "p": item["present"],
-                "l": item["leave"],
-                "a": item["absent"],
-            }
-        rows.append(row)
-    return rows
-
-
-@login_required
-def team_check_list(request, check: str):
-    found = _check_of(check)
-    region = _region(request)
-    year = _year(request)
-    queryset = found.function(request.user, region.prefix, year)
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
-    items = list(queryset[(page - 1) * PAGE : page * PAGE + 1])
-    has_next = len(items) > PAGE
-    return render(
-        request,
-        "people/teams/check_list.html",
-        {
-            "check": found,
-            "region": region,
-            "ancestors": region_ancestors(region),
-            "year": year,
-            "rows": _finding_rows(found, items[:PAGE]),
-            "total": queryset.count(),
-            "page": page,
-            "next_page": page + 1 if has_next else None,
-            "previous_page": page - 1 if page > 1 else None,
-            "may_export": _may_export(request.user, region),
-        },
-    )
-
-
-@login_required
-def team_check_download(request, check: str):
-    found = _check_of(check)
-    region = _region(request)
-    if not _may_export(request.user, region):
-        raise PermissionDenied("没有权限：导出数据 (permission required: data.export)")
-    year = _year(request)
-    rows = _finding_rows(found, found.function(request.user, region.prefix, year))
-    output = BytesIO()
-    book = new_workbook(output, in_memory=True)
-    sheet = book.add_worksheet(_("驻村工作队核查"))
-    bold = book.add_format({"bold": True})
-    sheet.write_string(0, 0, f"{found.label_zh} · {region.name} · {year}", bold)
-    for column, label in enumerate(["乡镇", "行政村", "工作队或队员", "说明"]):
-        sheet.write_string(1, column, label, bold)
-    for number, row in enumerate(rows, start=2):
-        for column, key in enumerate(("township", "village", "subject", "detail")):
-            sheet.write_string(number, column, str(row[key]))
-    book.close()
-    return logged_xlsx_download(
-        request,
-        output,
-        filename=f"team-check-{found.code}-{region.prefix}-{year}.xlsx",
-        region_code=region.code,
-        object_type="team_check",
-        object_id=found.code,
-        detail=f"驻村工作队核查 {found.label_zh}，{year} 年，{len(rows)} {found.unit}",
-    )
 
 
 @login_required

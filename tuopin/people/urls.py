@@ -4,6 +4,7 @@ adds them here."""
 from django.urls import path
 
 from tuopin.people import (
+    checks_urls,
     helpers_urls,
     my_views,
     orgs_urls,
@@ -27,4 +28,5 @@ urlpatterns = [
     *orgs_urls.urlpatterns,
     *ratings_urls.urlpatterns,  # star ratings and incentives, cadre training
     *helpers_urls.urlpatterns,
+    *checks_urls.urlpatterns,  # 帮扶力量核查: every check of the app
 ]

@@ -10,8 +10,10 @@ workshop_poor_share_min percent of its staff (the total staff when known, else i
 employee rows of the year). Otherwise it has lapsed, with every threshold it fails. An
 unknown wage is not taken as meeting the minimum.
 
-Warnings: one person employed in two workshops at the same time; one person in a
-workshop and on a public-welfare post at the same time. The posts belong to
+The check of the same rule, and of one person in two workshops at the same time, is SQL:
+tuopin.people.checks (workshop_not_recognised, person_in_two_workshops); this module
+keeps the reasons shown on a workshop's page. Warning: one person in a workshop and on a
+public-welfare post at the same time. The posts belong to
 tuopin.assistance (above this app), so that check takes the post rows as an argument.
 """
 
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 
 from tuopin.people.models import Workshop, WorkshopEmployee
@@ -158,72 +160,4 @@ def recognitions(workshops: QuerySet, year: int) -> dict[int, Recognition]:
     return result
 
 
-@dataclass(frozen=True)
-class Overlap:
-    id_number: str
-    name: str
-    first: int  # a workshop employee row id
-    second: int  # another employee row id, or the post row's id
-    start: date
-    end: date | None
-
-
-def double_employment(employees: QuerySet, year: int) -> list[Overlap]:
-    """Pairs of employee rows of one person in two workshops with overlapping contracts in
-    the year. One query: the rows of people with more than one row."""
-    rows = employees.filter(_year_q(year))
-    repeated = (
-        rows.values("id_number")
-        .annotate(workshops=Count("workshop_id", distinct=True))
-        .filter(workshops__gt=1)
-        .values("id_number")
-    )
-    found: dict[str, list] = defaultdict(list)
-    for row in (
-        rows.filter(id_number__in=repeated)
-        .order_by("id_number", "contract_start")
-        .values_list("id", "id_number", "name", "workshop_id", "contract_start", "contract_end")
-    ):
-        found[row[1]].append(row)
-    overlaps = []
-    for number, contracts in found.items():
-        for i, a in enumerate(contracts):
-            for b in contracts[i + 1 :]:
-                if a[3] != b[3] and _overlap(a[4], a[5], b[4], b[5]):
-                    start = max(a[4], b[4])
-                    end = min((d for d in (a[5], b[5]) if d is not None), default=None)
-                    overlaps.append(Overlap(number, a[2], a[0], b[0], start, end))
-    return overlaps
-
-
-def workshop_and_post(employees: QuerySet, posts: QuerySet, year: int, *, fields=None) -> list:
-    """A person in a workshop and on a public-welfare post at the same time.
-
-    `posts`: any queryset of post rows (from tuopin.assistance, which this app may not
-    import) with an ID number and a start and end date; `fields` names them
-    (id_number, start, end; defaults "id_number", "start_date", "end_date")."""
-    number_field, start_field, end_field = fields or ("id_number", "start_date", "end_date")
-    held = defaultdict(list)
-    numbers = employees.filter(_year_q(year)).values("id_number")
-    for pk, number, start, end in posts.filter(**{f"{number_field}__in": numbers}).values_list(
-        "pk", number_field, start_field, end_field
-    ):
-        held[number].append((pk, start, end))
-    overlaps = []
-    for row in (
-        employees.filter(_year_q(year), id_number__in=list(held))
-        .order_by("id_number")
-        .values_list("id", "id_number", "name", "contract_start", "contract_end")
-    ):
-        for pk, start, end in held[row[1]]:
-            if start is not None and _overlap(row[3], row[4], start, end):
-                finish = min((d for d in (row[4], end) if d is not None), default=None)
-                overlaps.append(Overlap(row[1], row[2], row[0], pk, max(row[3], start), finish))
-    return overlaps
-
-
-def _overlap(a_start, a_end, b_start, b_end) -> bool:
-    return (a_end is None or b_start <= a_end) and (b_end is None or a_start <= b_end)
-
-
-__all__ = ["Workshop", "double_employment", "recognitions", "workshop_and_post"]
+__all__ = ["Workshop", "recognitions"]

@@ -91,6 +91,13 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["posting", "day"], name="attendance_one_per_day")
         ]
+        # The days-in-village check counts a year of rows per (posting, month) from this
+        # index alone (an index-only scan: no visit to the table's rows).
+        indexes = [
+            models.Index(
+                fields=["posting", "day"], include=["status"], name="attendance_posting_day_status"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.posting_id} {self.day} {self.status}"

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from conftest import MINQUAN, RENHE, SUIXIAN, first_village, other_county_village
 from tuopin.accounts.roles import Role
-from tuopin.people.helper_checks import run_check, scorecard
+from tuopin.people.checks import offenders, scorecard
 from tuopin.people.models import Pairing
 from tuopin.people.pairing_services import pairing_start
 from tuopin.people.params import people_parameter_set
@@ -18,6 +18,10 @@ from tuopin.regions.models import Region
 from tuopin.registry.enums import PovertyStatus
 
 pytestmark = pytest.mark.django_db
+
+
+def run_check(user, code, prefix, year):
+    return offenders(code, user, region_prefix=prefix, year=year)
 
 
 @pytest.fixture
@@ -96,23 +100,32 @@ def test_a_village_user_sees_their_village_only_and_the_scorecard_drills_down(ma
     village = make_user(Role.VILLAGE, other_county_village(MINQUAN[:6]).code)
     assert not run_check(village, "household_no_helper", "4114", 2018).exists()
     county = make_user(Role.COUNTY_OFFICE, MINQUAN)
-    card = scorecard(county, Region.objects.get(code=MINQUAN), 2018)
-    totals = {row["check"].code: row["total"] for row in card}
-    assert totals == {"household_no_helper": 2, "helper_over_limit": 1, "visit_overdue": 1}
-    renhe = dict(card[0]["children"])
+    card = scorecard(county, region=Region.objects.get(code=MINQUAN), year=2018)
+    totals = {row.check.code: row.total for row in card.rows}
+    assert {code: totals[code] for code in ("household_no_helper", "helper_over_limit")} == {
+        "household_no_helper": 2,
+        "helper_over_limit": 1,
+    }
+    assert totals["visit_overdue"] == 1
+    for row in card.rows:  # the total is the sum of the columns, by construction
+        assert row.total == sum(row.counts) + row.own
+        # Only the county's own weak-branch list is judged above its townships.
+        assert row.own == (1 if row.check.code == "branch_share_outside_range" else 0)
+    no_helper = next(row for row in card.rows if row.check.code == "household_no_helper")
+    renhe = dict(no_helper.cells)
     assert renhe[Region.objects.get(code=RENHE)] == 2
+    over = next(row for row in card.rows if row.check.code == "helper_over_limit")
+    assert dict(over.cells)[Region.objects.get(code=RENHE)] == 1
 
 
 def test_the_pages_and_the_download(make_user, client, planted):
     client.force_login(make_user(Role.COUNTY_OFFICE, MINQUAN))
-    page = client.get(reverse("people:helper_coverage"), {"region": MINQUAN})
+    page = client.get(reverse("people:checks"), {"region": MINQUAN})
     assert page.status_code == 200 and "帮扶责任人结对户数超过上限" in page.content.decode()
-    listing = client.get(
-        reverse("people:helper_coverage_list", args=["visit_overdue"]), {"region": MINQUAN}
-    )
+    listing = client.get(reverse("people:check_list", args=["visit_overdue"]), {"region": MINQUAN})
     assert listing.status_code == 200 and planted["overdue"].number in listing.content.decode()
     download = client.get(
-        reverse("people:helper_coverage_download", args=["household_no_helper"]),
+        reverse("people:check_download", args=["household_no_helper"]),
         {"region": MINQUAN},
     )
     assert download.status_code == 200
@@ -121,11 +134,11 @@ def test_the_pages_and_the_download(make_user, client, planted):
     import openpyxl
 
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
-    numbers = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    numbers = {row[2] for row in sheet.iter_rows(min_row=3, values_only=True)}
     assert numbers == {planted["lonely"].number, planted["recent_exit"].number}
     assert (
         client.get(
-            reverse("people:helper_coverage_list", args=["visit_overdue"]), {"region": SUIXIAN}
+            reverse("people:check_list", args=["visit_overdue"]), {"region": SUIXIAN}
         ).status_code
         == 404
     )

@@ -5,7 +5,7 @@ import pytest
 
 from conftest import MINQUAN
 from tuopin.accounts.roles import Role
-from tuopin.people.helper_checks import run_check
+from tuopin.people.checks import offenders
 from tuopin.people.helpers_demo import DEMO_VILLAGE, helpers_demo
 from tuopin.people.models import Pairing, Visit
 from tuopin.people.tests.helpers_factories import helper, household
@@ -21,8 +21,8 @@ def test_the_demo_step(make_user):
     assert Pairing.objects.filter(ended_on__isnull=True).count() == len(homes)
     assert Visit.objects.exists() and said
     user = make_user(Role.COUNTY_OFFICE, MINQUAN)
-    assert run_check(user, "helper_over_limit", "411421", 2018).exists()
-    assert run_check(user, "visit_overdue", "411421", 2018).exists()
+    assert offenders("helper_over_limit", user, region_prefix="411421", year=2018).exists()
+    assert offenders("visit_overdue", user, region_prefix="411421", year=2018).exists()
     count = Visit.objects.count()
     helpers_demo(region_code=MINQUAN, year=2018, seed=7, if_empty=True, say=said.append)
     assert Visit.objects.count() == count

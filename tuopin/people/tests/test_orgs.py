@@ -16,6 +16,7 @@ from tuopin.people.branches_services import (
     weak_branch_plan,
     weak_branch_sign_off,
 )
+from tuopin.people.checks import offenders
 from tuopin.people.enterprises_selectors import (
     enterprise_search,
     siyou_households,
@@ -35,9 +36,7 @@ from tuopin.people.params import people_parameter_set
 from tuopin.people.workshops_rules import (
     LAPSED,
     RECOGNISED,
-    double_employment,
     recognitions,
-    workshop_and_post,
 )
 from tuopin.people.workshops_selectors import workshop_search
 from tuopin.people.workshops_services import employee_save, workshop_save
@@ -309,7 +308,7 @@ def test_workshop_recognition_is_computed_and_lapses_with_the_reason(make_user):
     assert recognitions(workshop_search(county), YEAR)[good.pk].status == LAPSED
 
 
-def test_a_person_in_two_workshops_at_once_and_on_a_post(make_user):
+def test_a_person_in_two_workshops_at_once(make_user):
     county = make_user(Role.COUNTY_OFFICE, MINQUAN)
     village = first_village(RENHE)
     (one, two) = poor_people(village, 2)
@@ -318,20 +317,8 @@ def test_a_person_in_two_workshops_at_once_and_on_a_post(make_user):
     _employ(a, [one, two], start=date(2018, 1, 1), end=date(2018, 6, 30))
     _employ(b, [one], start=date(2018, 6, 1))
     _employ(b, [two], start=date(2018, 7, 1))  # after the first contract: no overlap
-    found = double_employment(WorkshopEmployee.objects.all(), YEAR)
-    assert [(o.id_number, o.start, o.end) for o in found] == [
-        (one.id_number, date(2018, 6, 1), date(2018, 6, 30))
-    ]
-    # Post rows from elsewhere (the assistance app): here, another employee queryset
-    # stands in for them, with its own field names.
-    posts = WorkshopEmployee.objects.filter(workshop=b)
-    overlaps = workshop_and_post(
-        WorkshopEmployee.objects.filter(workshop=a),
-        posts,
-        YEAR,
-        fields=("id_number", "contract_start", "contract_end"),
-    )
-    assert {o.id_number for o in overlaps} == {one.id_number}
+    found = offenders("person_in_two_workshops", county, region_prefix="411421", year=YEAR)
+    assert [(o["id_number"], o["workshops"]) for o in found] == [(one.id_number, 2)]
 
 
 def test_workshops_are_read_by_human_resources_and_kept_in_scope(make_user):

@@ -5,11 +5,12 @@ from django.contrib.auth import get_user_model
 
 from tuopin.cases.demo import demo_setup
 from tuopin.people.branches_selectors import branch_shares
+from tuopin.people.checks import offenders
 from tuopin.people.demo import people_demo
 from tuopin.people.enterprises_services import credit_code_clean
 from tuopin.people.models import Enterprise, WeakBranch, Workshop
-from tuopin.people.workshops_rules import LAPSED, RECOGNISED, double_employment, recognitions
-from tuopin.people.workshops_selectors import employee_search, workshop_search
+from tuopin.people.workshops_rules import LAPSED, RECOGNISED, recognitions
+from tuopin.people.workshops_selectors import workshop_search
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def test_the_demo_gives_every_demo_user_something(shangqiu):
         for pk, r in recognitions(workshop_search(county), 2018).items()
     }
     assert sorted(statuses.values()) == [LAPSED, RECOGNISED, RECOGNISED]
-    assert len(double_employment(employee_search(county), 2018)) == 1
+    assert offenders("person_in_two_workshops", county, region_prefix="411421").count() == 1
     # if_empty: a second run adds nothing.
     people_demo(region_code="411421000000", year=2018, seed=1, if_empty=True, say=print)
     assert WeakBranch.objects.count() == share.listed

@@ -14,9 +14,9 @@ from conftest import MINQUAN, RENHE, SUIXIAN, first_village, other_county_villag
 from tuopin.accounts.roles import Department, Role
 from tuopin.core.errors import OutOfScope, TuopinError
 from tuopin.people.cadres import cadre_find_or_create, cadre_update
+from tuopin.people.checks import CHECKS, offenders
 from tuopin.people.enums import AttendanceStatus, PostingRole
 from tuopin.people.models import Attendance, PeopleParameter, Posting, WorkTeam
-from tuopin.people.team_checks import CHECKS, CHECKS_BY_CODE, finding_codes
 from tuopin.people.teams_import import import_teams
 from tuopin.people.teams_selectors import monthly_attendance, teams_search
 from tuopin.people.teams_services import attendance_sign, posting_create, posting_end, team_create
@@ -25,6 +25,17 @@ from tuopin.registry.idnumbers import make_id_number
 from tuopin.registry.models import Helper
 
 pytestmark = pytest.mark.django_db
+
+
+def finding_codes(rows) -> list[str]:
+    """The region code of every finding of a check's queryset."""
+    return (
+        [row["region_code"] for row in rows.values("region_code")]
+        if not rows._fields
+        else [row["region_code"] for row in rows]
+    )
+
+
 YEAR = 2018
 SEQUENCE = itertools.count(100)
 
@@ -201,7 +212,7 @@ def test_village_user_signs_attendance_and_the_month_report(county, make_user):
 
 
 def _found(user, code, prefix="411421"):
-    return finding_codes(CHECKS_BY_CODE[code].function(user, prefix, YEAR))
+    return finding_codes(offenders(code, user, region_prefix=prefix, year=YEAR))
 
 
 def test_checks_list_exactly_the_planted_shortfalls(county):
@@ -235,7 +246,7 @@ def test_checks_list_exactly_the_planted_shortfalls(county):
     small = _found(county, "team_too_small")
     assert small.count(villages[1].code) == 1 and villages[2].code not in small
     assert _found(county, "team_without_leader").count(villages[2].code) == 1
-    early_found = list(CHECKS_BY_CODE["posting_ended_early"].function(county, "411421", YEAR))
+    early_found = list(offenders("posting_ended_early", county, region_prefix="411421", year=YEAR))
     assert [p.pk for p in early_found] == [short.pk]
     # Attendance: 19 days present in May is short, 20 in June is not; no record: unknown.
     member = villages[0]
@@ -247,7 +258,7 @@ def test_checks_list_exactly_the_planted_shortfalls(county):
             for d in range(1, 21)
         ]
     )
-    rows = list(CHECKS_BY_CODE["member_days_short"].function(county, "411421", YEAR))
+    rows = list(offenders("member_days_short", county, region_prefix="411421", year=YEAR))
     assert [(r["posting_id"], r["month"].month, r["present"]) for r in rows] == [
         (posting.pk, 5, 19)
     ]
@@ -255,7 +266,7 @@ def test_checks_list_exactly_the_planted_shortfalls(county):
     PeopleParameter.objects.create(
         code="days_in_village_min", region_id=MINQUAN, year=2018, value=19
     )
-    assert list(CHECKS_BY_CODE["member_days_short"].function(county, "4114", YEAR)) == []
+    assert list(offenders("member_days_short", county, region_prefix="4114", year=YEAR)) == []
     PeopleParameter.objects.create(code="team_members_min", region_id=MINQUAN, year=2018, value=2)
     assert villages[1].code not in _found(county, "team_too_small", "4114")
 
@@ -265,8 +276,9 @@ def test_checks_keep_to_the_users_region(county, make_user):
     Region.objects.filter(pk=other.pk).update(is_poor_village=True)
     stranger = make_user(Role.COUNTY_OFFICE, SUIXIAN)
     _team(stranger, other, FULL[:1])
-    for check in CHECKS:
-        assert all(c.startswith("411421") for c in finding_codes(check.function(county, "", YEAR)))
+    for code in CHECKS:
+        found = finding_codes(offenders(code, county, year=YEAR))
+        assert all(c.startswith("411421") for c in found)
     assert not teams_search(county, year=YEAR).filter(village=other).exists()
 
 

@@ -7,12 +7,21 @@ import pytest
 
 from conftest import MINQUAN
 from tuopin.accounts.roles import Role
+from tuopin.people.checks import offenders
 from tuopin.people.demo import people_demo
 from tuopin.people.models import Attendance, Posting, WorkTeam
-from tuopin.people.team_checks import CHECKS_BY_CODE, finding_codes
 from tuopin.people.teams_demo import DEMO_VILLAGE
 
 pytestmark = pytest.mark.django_db
+
+
+def finding_codes(rows) -> list[str]:
+    """The region code of every finding of a check's queryset."""
+    return (
+        [row["region_code"] for row in rows.values("region_code")]
+        if not rows._fields
+        else [row["region_code"] for row in rows]
+    )
 
 
 def test_demo_teams_and_planted_shortfalls(make_user):
@@ -25,18 +34,29 @@ def test_demo_teams_and_planted_shortfalls(make_user):
     assert Posting.objects.filter(team__village_id=DEMO_VILLAGE, role="secretary").exists()
     year = date.today().year
     assert (
-        len(finding_codes(CHECKS_BY_CODE["team_too_small"].function(county, "411421", year))) == 1
-    )
-    assert (
-        len(finding_codes(CHECKS_BY_CODE["team_without_leader"].function(county, "411421", year)))
+        len(finding_codes(offenders("team_too_small", county, region_prefix="411421", year=year)))
         == 1
     )
     assert (
-        len(finding_codes(CHECKS_BY_CODE["member_days_short"].function(county, "411421", year)))
+        len(
+            finding_codes(
+                offenders("team_without_leader", county, region_prefix="411421", year=year)
+            )
+        )
+        == 1
+    )
+    assert (
+        len(
+            finding_codes(offenders("member_days_short", county, region_prefix="411421", year=year))
+        )
         >= 1
     )
     assert (
-        len(finding_codes(CHECKS_BY_CODE["posting_ended_early"].function(county, "411421", 2018)))
+        len(
+            finding_codes(
+                offenders("posting_ended_early", county, region_prefix="411421", year=2018)
+            )
+        )
         == 1
     )
     before = Posting.objects.count()

@@ -60,27 +60,27 @@ def test_ledger_lists_teams_with_shortfalls_and_downloads(scene):
 def test_scorecard_counts_per_child_region_and_drills_down(scene):
     client = _client(scene["county"])
     year = date.today().year
-    card = client.get(reverse("people:team_checks"), {"region": MINQUAN, "year": year})
+    card = client.get(reverse("people:checks"), {"region": MINQUAN, "year": year})
     assert card.status_code == 200
-    cells = {row["check"].code: row["total"] for row in card.context["rows"]}
+    cells = {row.check.code: row.total for row in card.context["card"].rows}
     assert cells["village_without_team"] == 1 and cells["team_too_small"] == 1
     renhe = next(
-        count for column, count in card.context["rows"][0]["cells"] if column.code == RENHE
+        count for column, count in card.context["card"].rows[0].cells if column.code == RENHE
     )
     assert renhe == 1
     listing = client.get(
-        reverse("people:team_check_list", args=["village_without_team"]),
+        reverse("people:check_list", args=["village_without_team"]),
         {"region": RENHE, "year": year},
     )
     assert scene["villages"][2].name in listing.content.decode()
     rows = _xlsx(
         client.get(
-            reverse("people:team_check_download", args=["team_too_small"]),
+            reverse("people:check_download", args=["team_too_small"]),
             {"region": RENHE, "year": year},
         )
     )
     assert rows[2][1] == scene["villages"][1].name and len(rows) == 3
-    assert client.get(reverse("people:team_check_list", args=["nope"])).status_code == 404
+    assert client.get(reverse("people:check_list", args=["nope"])).status_code == 404
 
 
 def test_village_user_signs_the_days_attendance(scene, make_user):
