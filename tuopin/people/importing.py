@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Model
+from simple_history.utils import bulk_update_with_history
 
+from tuopin.core.bulk import insert_with_history
 from tuopin.registry.interchange.columns import header_key
 from tuopin.registry.interchange.reader import (
     HEADER_SEARCH_ROWS,
@@ -164,6 +167,62 @@ def finish(report, *, partial: bool, dry_run: bool, write: Callable[[], None]):
     return report
 
 
+class Keyed:
+    """The rows of a model by natural key: the stored ones the caller loaded (one query
+    per block), and the import's plan for them. A row is compared before it is changed,
+    so an import of what is stored changes nothing. `write` inserts the new rows
+    (`insert_with_history`) and updates the changed ones (`bulk_update_with_history`):
+    a few statements whatever the size. A new row's parent (`parent`: the foreign key's
+    name) may be new too: it is written first, its id taken when the row is."""
+
+    def __init__(self, model: type[Model], fields: list[str], parent: str = ""):
+        self.model, self.fields, self.parent = model, fields, parent
+        self.stored: dict = {}
+        self.created: dict = {}
+        self.changed: dict = {}
+
+    def get(self, natural_key):
+        return self.created.get(natural_key) or self.stored.get(natural_key)
+
+    def save(self, natural_key, values: dict, fixed: dict, parent=None) -> str:
+        """created / updated / unchanged; `fixed`: the fields of a new row besides `values`."""
+        row = self.get(natural_key)
+        if row is None:
+            row = self.model(**{**fixed, **values})
+            row._import_parent = parent
+            self.created[natural_key] = row
+            return "created"
+        if all(getattr(row, k) == v for k, v in values.items()):
+            return "unchanged"
+        for k, v in values.items():
+            setattr(row, k, v)
+        if natural_key not in self.created:
+            self.changed[natural_key] = row
+        return "updated"
+
+    def write(self, user) -> None:
+        new = list(self.created.values())
+        if self.parent:
+            for row in new:
+                setattr(row, f"{self.parent}_id", row._import_parent.pk)
+        fields = [  # the database's own clock for the auto_now ones (insert_with_history)
+            f
+            for f in self.model._meta.concrete_fields
+            if not f.primary_key
+            and not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+        ]
+        ids = insert_with_history(
+            self.model,
+            [{f.attname: getattr(row, f.attname) for f in fields} for row in new],
+            user=user,
+        )
+        for row, pk in zip(new, ids, strict=True):
+            row.pk = pk
+        if self.changed:
+            changed = list(self.changed.values())
+            bulk_update_with_history(changed, self.model, self.fields, default_user=user)
+
+
 def blocks(items: list, size: int = BLOCK):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -173,6 +232,7 @@ __all__ = [
     "BLOCK",
     "CellError",
     "Column",
+    "Keyed",
     "Layout",
     "Table",
     "UnusableFile",

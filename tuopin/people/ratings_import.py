@@ -20,6 +20,7 @@ from django.db import transaction
 from tuopin.core.bulk import insert_with_history
 from tuopin.core.errors import TuopinError
 from tuopin.people import access
+from tuopin.people.importing import Column, Layout, read_table
 from tuopin.people.models import (
     HouseholdRating,
     HouseholdRatingStar,
@@ -28,16 +29,24 @@ from tuopin.people.models import (
     RatingStatus,
 )
 from tuopin.people.ratings_services import may_propose, rating_propose, scheme_in_force
-from tuopin.registry.interchange.reader import sheet_rows
 from tuopin.registry.interchange.rows import Message
 from tuopin.registry.interchange.table_report import TableImportReport
 from tuopin.registry.interchange.values import BadValue, a_date, key, text, whole_number, yes_no
 from tuopin.registry.models import Household
 
-HEADER_SEARCH_ROWS = 30
 NUMBER, YEAR, DATE, VILLAGE = "户编号", "年度", "评定日期", "行政村代码"
-FIXED = {key(h): h for h in (NUMBER, YEAR, DATE, VILLAGE)}
-ALIASES = {key("评定年度"): YEAR, key("村代码"): VILLAGE, key("区划代码"): VILLAGE}
+# The columns are keyed by their documented header; any other column is a star, by
+# its header (the stars are the year's scheme's, not fixed).
+RATINGS = Layout(
+    (
+        Column(NUMBER, NUMBER, required=True),
+        Column(YEAR, YEAR, ("评定年度",), required=True),
+        Column(DATE, DATE),
+        Column(VILLAGE, VILLAGE, ("村代码", "区划代码")),
+    ),
+    marks=(NUMBER, YEAR),
+    open_ended=True,
+)
 
 
 @dataclass
@@ -55,24 +64,6 @@ class _Row:
     errors: list[Message] = field(default_factory=list)
 
 
-def _header(rows) -> tuple[int, dict[int, str]]:
-    for number, cells in rows:
-        names = {}
-        for position, cell in enumerate(cells):
-            word = key(cell)
-            if word:
-                names[position] = FIXED.get(word) or ALIASES.get(word) or text(cell)
-        if NUMBER in names.values() and YEAR in names.values():
-            return number, names
-        if number >= HEADER_SEARCH_ROWS:
-            break
-    raise TuopinError(
-        "ratings_header_missing",
-        f"前 {HEADER_SEARCH_ROWS} 行中没有找到表头（须有“户编号”“年度”两列）",
-        f"no header in the first {HEADER_SEARCH_ROWS} rows (needs 户编号 and 年度)",
-    )
-
-
 def _message(row: int, column: str, code: str, zh: str, en: str) -> Message:
     return Message(row, column, f"ratings_{code}", zh, en)
 
@@ -82,16 +73,11 @@ def import_ratings(
 ) -> RatingImportReport:
     """Read, check every row, then write (unless dry run, or errors without `partial`)."""
     report = RatingImportReport(dry_run=dry_run)
-    rows = sheet_rows(path)
-    _header_row, names = _header(rows)
+    table = read_table(path, RATINGS)
+    names = table.columns
     star_columns = {p: n for p, n in names.items() if n not in (NUMBER, YEAR, DATE, VILLAGE)}
     parsed: list[_Row] = []
-    raw_cells: list[tuple[int, dict[str, object]]] = []
-    for number, cells in rows:
-        values = {names[p]: cells[p] if p < len(cells) else None for p in names}
-        if not any(key(v) for v in values.values()):
-            continue
-        raw_cells.append((number, values))
+    raw_cells = table.rows
     # One query for the households of every number in the file, within the user's keeping.
     numbers = {text(v.get(NUMBER)) for _n, v in raw_cells if key(v.get(NUMBER))}
     households: dict[str, list[Household]] = {}
