@@ -18,7 +18,6 @@ from pathlib import Path
 
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from tuopin.core.bulk import insert_with_history
 from tuopin.core.errors import TuopinError
@@ -32,6 +31,7 @@ from tuopin.people.importing import (
     finish,
     message,
     read_table,
+    update_with_history,
 )
 from tuopin.people.models import Pairing, PairingEndReason, Visit
 from tuopin.people.pairing_services import CADRE_FIELDS, cadre_clean, county_of
@@ -286,7 +286,7 @@ def _write_helpers(plans: list[_HelperPlan], planned_new: dict, user) -> None:
             changed[helper.pk] = helper
     if changed:
         fields = list(CADRE_FIELDS)
-        bulk_update_with_history(list(changed.values()), Helper, fields, default_user=user)
+        update_with_history(list(changed.values()), Helper, fields, user)
     today, now = timezone.localdate(), timezone.now()
     ended, dated, new_pairings, households = [], [], [], []
     for plan in plans:
@@ -318,18 +318,13 @@ def _write_helpers(plans: list[_HelperPlan], planned_new: dict, user) -> None:
             household.version += 1
             households.append(household)
     if ended:
-        bulk_update_with_history(ended, Pairing, ["ended_on", "ended_reason"], default_user=user)
+        update_with_history(ended, Pairing, ["ended_on", "ended_reason"], user)
     if dated:
-        bulk_update_with_history(dated, Pairing, ["started_on"], default_user=user)
+        update_with_history(dated, Pairing, ["started_on"], user)
     insert_with_history(Pairing, new_pairings, user=user)
     if households:
-        bulk_update_with_history(
-            households,
-            Household,
-            ["helper", "version", "updated_at"],
-            default_user=user,
-            default_change_reason="帮扶结对",
-        )
+        fields = ["helper", "version", "updated_at"]
+        update_with_history(households, Household, fields, user, "帮扶结对")
 
 
 # --- visits --------------------------------------------------------------------------
@@ -479,7 +474,7 @@ def _write_visits(plans: list[_VisitPlan], user) -> None:
             changed.append(plan.visit)
     if changed:
         fields = ["content", "agreed", "helper"]
-        bulk_update_with_history(changed, Visit, fields, default_user=user)
+        update_with_history(changed, Visit, fields, user)
 
 
 @dataclass

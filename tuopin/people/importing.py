@@ -32,6 +32,7 @@ from tuopin.registry.interchange.rows import Message
 from tuopin.registry.interchange.values import BadValue, key, text
 
 BLOCK = 5000  # rows resolved against the database per query
+UPDATE_BATCH = 1000  # rows per UPDATE statement
 
 
 @dataclass(frozen=True)
@@ -205,22 +206,38 @@ class Keyed:
         if self.parent:
             for row in new:
                 setattr(row, f"{self.parent}_id", row._import_parent.pk)
-        fields = [  # the database's own clock for the auto_now ones (insert_with_history)
-            f
-            for f in self.model._meta.concrete_fields
-            if not f.primary_key
-            and not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
-        ]
-        ids = insert_with_history(
-            self.model,
-            [{f.attname: getattr(row, f.attname) for f in fields} for row in new],
-            user=user,
-        )
-        for row, pk in zip(new, ids, strict=True):
-            row.pk = pk
+        insert_objects(new, self.model, user)
         if self.changed:
             changed = list(self.changed.values())
-            bulk_update_with_history(changed, self.model, self.fields, default_user=user)
+            update_with_history(changed, self.model, self.fields, user)
+
+
+def insert_objects(rows: list, model: type[Model], user) -> None:
+    """New model instances inserted with their history (`insert_with_history`: COPY on
+    PostgreSQL); each gets its id."""
+    fields = [  # auto_now ones take the database's default (insert_with_history)
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key
+        and not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+    ]
+    values = [{f.attname: getattr(row, f.attname) for f in fields} for row in rows]
+    for row, pk in zip(rows, insert_with_history(model, values, user=user), strict=True):
+        row.pk = pk
+
+
+def update_with_history(rows: list, model: type[Model], fields: list[str], user, reason=""):
+    """`bulk_update_with_history` in statements of UPDATE_BATCH rows: one statement for
+    all of them is a CASE over every row, quadratic on PostgreSQL."""
+    if rows:
+        bulk_update_with_history(
+            rows,
+            model,
+            fields,
+            batch_size=UPDATE_BATCH,
+            default_user=user,
+            default_change_reason=reason or None,
+        )
 
 
 def blocks(items: list, size: int = BLOCK):
@@ -238,6 +255,8 @@ __all__ = [
     "UnusableFile",
     "blocks",
     "finish",
+    "insert_objects",
+    "update_with_history",
     "message",
     "parse_cells",
     "read_table",

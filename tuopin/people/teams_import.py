@@ -13,14 +13,21 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Q
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tuopin.core.errors import TuopinError
 from tuopin.core.regioncodes import within
 from tuopin.people import access
 from tuopin.people.cadres import cadre_id_number, county_of
 from tuopin.people.enums import PostingRole
-from tuopin.people.importing import Column, Layout, UnusableFile, finish, read_table
+from tuopin.people.importing import (
+    Column,
+    Layout,
+    UnusableFile,
+    finish,
+    insert_objects,
+    read_table,
+    update_with_history,
+)
 from tuopin.people.models import Posting, WorkTeam
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
@@ -443,22 +450,22 @@ class _Plan:
     def write(self, user) -> None:
         """Only what resolve() planned for rows without errors."""
         if self.new_cadres:
-            bulk_create_with_history(list(self.new_cadres.values()), Helper, default_user=user)
+            insert_objects(list(self.new_cadres.values()), Helper, user)
         if self.filled:
             fields = ["id_number", "work_unit", "unit_level", "post", "phone"]
-            bulk_update_with_history(list(self.filled.values()), Helper, fields, default_user=user)
+            update_with_history(list(self.filled.values()), Helper, fields, user)
         if self.new_teams:
-            bulk_create_with_history(list(self.new_teams.values()), WorkTeam, default_user=user)
+            insert_objects(list(self.new_teams.values()), WorkTeam, user)
         if self.moved_teams:
             moved = list(self.moved_teams.values())
-            bulk_update_with_history(moved, WorkTeam, ["started_on"], default_user=user)
+            update_with_history(moved, WorkTeam, ["started_on"], user)
         for posting in self.new_postings:
             posting.team_id, posting.cadre_id = posting.team.pk, posting.cadre.pk
         if self.new_postings:
-            bulk_create_with_history(self.new_postings, Posting, default_user=user)
+            insert_objects(self.new_postings, Posting, user)
         if self.changed_postings:
             changed = list(self.changed_postings.values())
-            bulk_update_with_history(changed, Posting, ["role", "ended_on"], default_user=user)
+            update_with_history(changed, Posting, ["role", "ended_on"], user)
 
 
 __all__ = ["TeamImportReport", "WorkTeam", "import_teams"]
