@@ -18,9 +18,8 @@ from pathlib import Path
 from django.db import transaction
 
 from tuopin.core.bulk import insert_with_history
-from tuopin.core.errors import TuopinError
 from tuopin.people import access
-from tuopin.people.importing import Column, Layout, read_table
+from tuopin.people.importing import Column, Layout, read_table, update_with_history
 from tuopin.people.models import (
     HouseholdRating,
     HouseholdRatingStar,
@@ -28,7 +27,7 @@ from tuopin.people.models import (
     RatingStar,
     RatingStatus,
 )
-from tuopin.people.ratings_services import may_propose, rating_propose, scheme_in_force
+from tuopin.people.ratings_services import may_propose, scheme_in_force
 from tuopin.registry.interchange.rows import Message
 from tuopin.registry.interchange.table_report import TableImportReport
 from tuopin.registry.interchange.values import BadValue, a_date, key, text, whole_number, yes_no
@@ -103,27 +102,9 @@ def import_ratings(
         setattr(report, outcome, getattr(report, outcome) + 1)
     if dry_run or (report.errors and not partial):
         return report
-    try:
-        with transaction.atomic():
-            _insert_new([row for row, outcome in plan if outcome == "created"], context)
-            for row, outcome in plan:
-                if outcome != "updated":
-                    continue
-                rating_propose(
-                    acting_user=acting_user,
-                    household=row.household,
-                    year=row.year,
-                    stars=row.stars,
-                    rated_on=row.rated_on,
-                    row=row.number,
-                )
-    except TuopinError as error:  # nothing half-written: the transaction is rolled back
-        report.errors.append(
-            _message(error.row or 0, error.field or "", "write", error.message_zh, error.message_en)
-        )
-        report.created = report.updated = 0
-        report.unchanged = 0
-        return report
+    with transaction.atomic():
+        _insert_new([row for row, outcome in plan if outcome == "created"], context)
+        _update_changed([row for row, outcome in plan if outcome == "updated"], context)
     report.written = any(outcome != "unchanged" for _r, outcome in plan)
     return report
 
@@ -317,6 +298,41 @@ def _insert_new(rows: list[_Row], context: _Context) -> None:
         ],
         user=user,
     )
+
+
+def _update_changed(rows: list[_Row], context: _Context) -> None:
+    """Re-proposed ratings and their star rows, as rating_propose would store them, in a
+    few bulk statements with history: the rating's fields, the changed stars, the new
+    stars, the stars of an older scheme removed."""
+    if not rows:
+        return
+    today, user = datetime.date.today(), context.user
+    ratings, changed, new, gone = [], [], [], []
+    for row in rows:
+        rating = context.rating(row)
+        scheme, stars = context.scheme(row.year, row.household.village_id)
+        values = {star.pk: row.stars.get(star.name_zh) for star in stars}
+        rating.scheme, rating.status = scheme, RatingStatus.PROPOSED
+        rating.star_count = sum(1 for v in values.values() if v is True)
+        rating.unknown_count = sum(1 for v in values.values() if v is None)
+        rating.rated_on, rating.proposed_by, rating.proposed_on = row.rated_on, user, today
+        rating.returned_reason = ""
+        ratings.append(rating)
+        existing = {line.star_id: line for line in rating.stars.all()}
+        for star_id, value in values.items():
+            line = existing.pop(star_id, None)
+            if line is None:
+                new.append({"rating_id": rating.pk, "star_id": star_id, "awarded": value})
+            elif line.awarded is not value:
+                line.awarded = value
+                changed.append(line)
+        gone += [line.pk for line in existing.values()]
+    fields = ["scheme", "status", "star_count", "unknown_count", "rated_on"]
+    fields += ["proposed_by", "proposed_on", "returned_reason"]
+    update_with_history(ratings, HouseholdRating, fields, user)
+    update_with_history(changed, HouseholdRatingStar, ["awarded"], user)
+    insert_with_history(HouseholdRatingStar, new, user=user)
+    HouseholdRatingStar.objects.filter(pk__in=gone).delete()  # history: one "-" each
 
 
 def _compare(row: _Row, current: HouseholdRating | None) -> str:

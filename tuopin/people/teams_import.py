@@ -317,7 +317,9 @@ class _Plan:
             self.by_name.setdefault((cadre.region_id[:6], cadre.name), []).append(cadre)
         village_codes = {row.village.code for row in self.rows}
         self.teams: dict[tuple, list[WorkTeam]] = {}
-        stored_teams = WorkTeam.objects.filter(village_id__in=village_codes)
+        stored_teams = WorkTeam.objects.filter(village_id__in=village_codes).select_related(
+            "village"
+        )
         for team in stored_teams.order_by("started_on", "pk"):
             self.teams.setdefault((team.village_id, team.sending_unit), []).append(team)
         teams_by_pk = {team.pk: team for group in self.teams.values() for team in group}
@@ -325,10 +327,13 @@ class _Plan:
             c.pk: c for group in self.by_name.values() for c in group
         }
         self.postings: dict[object, list[Posting]] = {}
-        stored = Posting.objects.filter(cadre_id__in=list(cadres)).select_related("team__village")
+        stored = list(Posting.objects.filter(cadre_id__in=list(cadres)))
+        # The teams elsewhere (for the message of an overlap) with their village; the
+        # file's own teams are the objects the rows resolve to.
+        elsewhere = {p.team_id for p in stored} - set(teams_by_pk)
+        teams_by_pk |= WorkTeam.objects.select_related("village").in_bulk(elsewhere)
         for posting in stored:
-            if posting.team_id in teams_by_pk:  # the same object the rows resolve to
-                posting.team = teams_by_pk[posting.team_id]
+            posting.team = teams_by_pk[posting.team_id]
             self.postings.setdefault(posting.cadre_id, []).append(posting)
 
     def _cadre(self, row: RosterRow) -> Helper | None:
