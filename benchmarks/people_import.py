@@ -220,13 +220,22 @@ def ratings(homes, count: int) -> Path:
 def _run_number(village: str) -> int:
     """Runs on one database create new cadres, teams, enterprises and workshops each (a
     re-run would find them all unchanged): a run's number is the count of the earlier
-    runs' rosters (each writes one team "派出单位N-0" in the first village, or nothing).
-    Ratings are one per household and year: the earlier runs' are removed."""
-    from tuopin.people.models import HouseholdRating, WorkTeam
+    runs, each of which leaves one marker row per layout it imported (a team
+    "派出单位N-0" in the first village, a cadre "帮扶干部0·N", an enterprise "帮扶企业0·N",
+    a workshop "扶贫车间0·N"; an import is all or nothing). Visits need the helpers of
+    their run (`--only visits` alone finds none). Ratings are one per household and
+    year: the earlier runs' are removed."""
+    from tuopin.people.models import Enterprise, HouseholdRating, Workshop, WorkTeam
+    from tuopin.registry.models import Helper
 
     HouseholdRating.objects.all().delete()
     teams = WorkTeam.objects.filter(village_id=village, sending_unit__startswith="派出单位")
-    return teams.filter(sending_unit__endswith="-0").count()
+    return max(
+        teams.filter(sending_unit__endswith="-0").count(),
+        Helper.objects.filter(name__startswith="帮扶干部0·").count(),
+        Enterprise.objects.filter(name__startswith="帮扶企业0·").count(),
+        Workshop.objects.filter(name__startswith="扶贫车间0·").count(),
+    )
 
 
 def county_user():

@@ -96,7 +96,7 @@ class _Households:
         query = Household.objects.filter(number__in=numbers, village__code__startswith=scope_prefix)
         if user is not None:
             query = query.filter(access.keep_q(user, topic, "village__code"))
-        for household in query.only("pk", "number", "village_id", "helper_id", "version"):
+        for household in query:  # whole: their history rows copy every field
             self.found.setdefault(household.number, []).append(household)
 
     def get(self, number: str) -> Household:
@@ -286,7 +286,7 @@ def _write_helpers(plans: list[_HelperPlan], planned_new: dict, user) -> None:
             changed[helper.pk] = helper
     if changed:
         fields = list(CADRE_FIELDS)
-        update_with_history(list(changed.values()), Helper, fields, user)
+        update_with_history(list(changed.values()), Helper, fields, user=user)
     today, now = timezone.localdate(), timezone.now()
     ended, dated, new_pairings, households = [], [], [], []
     for plan in plans:
@@ -318,13 +318,13 @@ def _write_helpers(plans: list[_HelperPlan], planned_new: dict, user) -> None:
             household.version += 1
             households.append(household)
     if ended:
-        update_with_history(ended, Pairing, ["ended_on", "ended_reason"], user)
+        update_with_history(ended, Pairing, ["ended_on", "ended_reason"], user=user)
     if dated:
-        update_with_history(dated, Pairing, ["started_on"], user)
+        update_with_history(dated, Pairing, ["started_on"], user=user)
     insert_with_history(Pairing, new_pairings, user=user)
     if households:
         fields = ["helper", "version", "updated_at"]
-        update_with_history(households, Household, fields, user, "帮扶结对")
+        update_with_history(households, Household, fields, user=user, reason="帮扶结对")
 
 
 # --- visits --------------------------------------------------------------------------
@@ -474,7 +474,7 @@ def _write_visits(plans: list[_VisitPlan], user) -> None:
             changed.append(plan.visit)
     if changed:
         fields = ["content", "agreed", "helper"]
-        update_with_history(changed, Visit, fields, user)
+        update_with_history(changed, Visit, fields, user=user)
 
 
 @dataclass

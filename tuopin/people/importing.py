@@ -18,9 +18,8 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Model
-from simple_history.utils import bulk_update_with_history
 
-from tuopin.core.bulk import insert_with_history
+from tuopin.core.bulk import insert_with_history, update_with_history
 from tuopin.registry.interchange.columns import header_key
 from tuopin.registry.interchange.reader import (
     HEADER_SEARCH_ROWS,
@@ -32,7 +31,6 @@ from tuopin.registry.interchange.rows import Message
 from tuopin.registry.interchange.values import BadValue, key, text
 
 BLOCK = 5000  # rows resolved against the database per query
-UPDATE_BATCH = 1000  # rows per UPDATE statement
 
 
 @dataclass(frozen=True)
@@ -209,7 +207,7 @@ class Keyed:
         insert_objects(new, self.model, user)
         if self.changed:
             changed = list(self.changed.values())
-            update_with_history(changed, self.model, self.fields, user)
+            update_with_history(changed, self.model, self.fields, user=user)
 
 
 def insert_objects(rows: list, model: type[Model], user) -> None:
@@ -224,20 +222,6 @@ def insert_objects(rows: list, model: type[Model], user) -> None:
     values = [{f.attname: getattr(row, f.attname) for f in fields} for row in rows]
     for row, pk in zip(rows, insert_with_history(model, values, user=user), strict=True):
         row.pk = pk
-
-
-def update_with_history(rows: list, model: type[Model], fields: list[str], user, reason=""):
-    """`bulk_update_with_history` in statements of UPDATE_BATCH rows: one statement for
-    all of them is a CASE over every row, quadratic on PostgreSQL."""
-    if rows:
-        bulk_update_with_history(
-            rows,
-            model,
-            fields,
-            batch_size=UPDATE_BATCH,
-            default_user=user,
-            default_change_reason=reason or None,
-        )
 
 
 def blocks(items: list, size: int = BLOCK):

@@ -329,8 +329,8 @@ def _update_changed(rows: list[_Row], context: _Context) -> None:
         gone += [line.pk for line in existing.values()]
     fields = ["scheme", "status", "star_count", "unknown_count", "rated_on"]
     fields += ["proposed_by", "proposed_on", "returned_reason"]
-    update_with_history(ratings, HouseholdRating, fields, user)
-    update_with_history(changed, HouseholdRatingStar, ["awarded"], user)
+    update_with_history(ratings, HouseholdRating, fields, user=user)
+    update_with_history(changed, HouseholdRatingStar, ["awarded"], user=user)
     insert_with_history(HouseholdRatingStar, new, user=user)
     HouseholdRatingStar.objects.filter(pk__in=gone).delete()  # history: one "-" each
 

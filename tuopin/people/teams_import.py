@@ -458,19 +458,19 @@ class _Plan:
             insert_objects(list(self.new_cadres.values()), Helper, user)
         if self.filled:
             fields = ["id_number", "work_unit", "unit_level", "post", "phone"]
-            update_with_history(list(self.filled.values()), Helper, fields, user)
+            update_with_history(list(self.filled.values()), Helper, fields, user=user)
         if self.new_teams:
             insert_objects(list(self.new_teams.values()), WorkTeam, user)
         if self.moved_teams:
             moved = list(self.moved_teams.values())
-            update_with_history(moved, WorkTeam, ["started_on"], user)
+            update_with_history(moved, WorkTeam, ["started_on"], user=user)
         for posting in self.new_postings:
             posting.team_id, posting.cadre_id = posting.team.pk, posting.cadre.pk
         if self.new_postings:
             insert_objects(self.new_postings, Posting, user)
         if self.changed_postings:
             changed = list(self.changed_postings.values())
-            update_with_history(changed, Posting, ["role", "ended_on"], user)
+            update_with_history(changed, Posting, ["role", "ended_on"], user=user)
 
 
 __all__ = ["TeamImportReport", "WorkTeam", "import_teams"]
