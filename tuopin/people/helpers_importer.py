@@ -250,7 +250,7 @@ def _helper_row(cells, found, cadres, seen, open_pairings) -> _HelperPlan:
         helper = namesakes[0] if namesakes else None
         key = (county, "name", cadre["name"])
     current = open_pairings.get(household.pk)
-    if helper is not None and current is not None and current.helper_id != helper.pk:
+    if current is not None and (helper is None or current.helper_id != helper.pk):
         end = started_on or timezone.localdate()
         if current.started_on is not None and end < current.started_on:
             raise CellError(
