@@ -15,7 +15,11 @@ from django.db import connection
 from django.db.models import Model
 from django.utils import timezone
 from psycopg import sql
-from simple_history.utils import bulk_create_with_history, get_history_model_for_model
+from simple_history.utils import (
+    bulk_create_with_history,
+    bulk_update_with_history,
+    get_history_model_for_model,
+)
 
 BATCH = 2000  # rows per bulk_create statement
 IN_BATCH = 500  # ids per IN (...) list where arrays are not available
@@ -47,6 +51,48 @@ def insert_with_history(
     if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         _history(model, history, ids, user or history.get_default_history_user(model()), reason)
     return ids
+
+
+def update_with_history(
+    rows: list[Model], model: type[Model], fields: list[str], *, user=None, reason: str = ""
+) -> None:
+    """Store `fields` of the changed instances `rows` and a history row ("~") for each.
+
+    On PostgreSQL one UPDATE ... FROM unnest(arrays) and one INSERT ... SELECT of the
+    history per call; elsewhere `bulk_update_with_history` in batches (one CASE statement
+    over every row would be quadratic)."""
+    if not rows:
+        return
+    history = get_history_model_for_model(model)
+    if connection.vendor != "postgresql" or hasattr(history, "history_relation"):
+        bulk_update_with_history(
+            rows,
+            model,
+            fields,
+            batch_size=BATCH // 2,
+            default_user=user,
+            default_change_reason=reason or None,
+        )
+        return
+    quote = connection.ops.quote_name
+    table, pk = quote(model._meta.db_table), model._meta.pk
+    columns = [model._meta.get_field(name) for name in fields]
+    arrays = [[row.pk for row in rows]] + [
+        [column.get_db_prep_save(getattr(row, column.attname), connection) for row in rows]
+        for column in columns
+    ]
+    types = [pk.db_type(connection)] + [column.db_type(connection) for column in columns]
+    names = ["pk_", *(quote(column.column) for column in columns)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {', '.join(f'{n} = v.{n}' for n in names[1:])} "
+            f"FROM unnest({', '.join(f'%s::{t}[]' for t in types)}) AS v({', '.join(names)}) "
+            f"WHERE {table}.{quote(pk.column)} = v.pk_",
+            arrays,
+        )
+    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        user = user or history.get_default_history_user(model())
+        _history(model, history, sorted(row.pk for row in rows), user, reason, kind="~")
 
 
 def _bulk_create(model: type[Model], rows: list[dict]) -> list[int]:
@@ -96,18 +142,20 @@ def _copy(model: type[Model], rows: list[dict]) -> list[int]:
     return ids
 
 
-def _history(model: type[Model], history: type[Model], ids: list[int], user, reason: str):
+def _history(
+    model: type[Model], history: type[Model], ids: list[int], user, reason: str, kind: str = "+"
+):
     quote = connection.ops.quote_name
     tracked = [quote(field.column) for field in history.tracked_fields]
     # history_date as simple-history sets it: the time of writing (one instant per batch).
     statement = (
         f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(tracked)}, history_date, "
         f"history_change_reason, history_type, history_user_id) "
-        f"SELECT {', '.join(tracked)}, %s, %s, '+', %s FROM {quote(model._meta.db_table)} "
+        f"SELECT {', '.join(tracked)}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
     )
     order = f" ORDER BY {quote(model._meta.pk.column)}"
     pk = quote(model._meta.pk.column)
-    head = [timezone.now(), reason or "", getattr(user, "pk", None)]
+    head = [timezone.now(), reason or "", kind, getattr(user, "pk", None)]
     with connection.cursor() as cursor:
         if len(ids) == max(ids) - min(ids) + 1:  # one run of ids: all of them are these
             bounds = [min(ids), max(ids)]

@@ -4,8 +4,11 @@ Each row names a household by its 户编号. Every row is checked first (row, co
 and English message); nothing is written when a row has an error unless `partial`
 (then the good rows are written); a dry run writes nothing. A row that matches what is
 stored changes nothing, so the same file imported twice changes nothing the second time.
-Writes go through the services (history kept). The report has the shape of the sector
-ledgers' import report (LedgerImportReport.as_dict)."""
+
+Set-based: the households, cadres, open pairings and stored visits of a block of rows
+are read with one query each; the new rows go in with `insert_with_history` (COPY on
+PostgreSQL) and the changed ones with `bulk_update_with_history`, all in one
+transaction. The rules are those of the services (pairing_services, visits_services)."""
 
 from __future__ import annotations
 
@@ -13,384 +16,465 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from tuopin.core.bulk import insert_with_history
 from tuopin.core.errors import TuopinError
-from tuopin.people.models import Pairing, Visit
-from tuopin.people.pairing_services import cadre_clean, cadre_save, county_of, pairing_start
-from tuopin.people.visits_services import visit_record
+from tuopin.people import access
+from tuopin.people.importing import (
+    CellError,
+    Column,
+    Layout,
+    UnusableFile,
+    blocks,
+    finish,
+    message,
+    read_table,
+    update_with_history,
+)
+from tuopin.people.models import Pairing, PairingEndReason, Visit
+from tuopin.people.pairing_services import CADRE_FIELDS, cadre_clean, county_of
 from tuopin.registry.idnumbers import canonical_id_number
-from tuopin.registry.interchange.reader import UnusableFile, sheet_rows
-from tuopin.registry.interchange.rows import Message
+from tuopin.registry.interchange.reader import sheet_rows
 from tuopin.registry.interchange.table_report import TableImportReport
 from tuopin.registry.interchange.values import BadValue, a_date, text
 from tuopin.registry.models import Helper, Household
 
-HELPER_COLUMNS = {
-    "number": "户编号",
-    "name": "帮扶责任人姓名",
-    "id_number": "身份证号",
-    "work_unit": "工作单位",
-    "unit_level": "单位级别",
-    "post": "职务",
-    "phone": "联系电话",
-    "started_on": "结对日期",
-}
-HELPER_REQUIRED = ("number", "name")
-VISIT_COLUMNS = {
-    "number": "户编号",
-    "helper_id_number": "帮扶责任人身份证号",
-    "helper_name": "帮扶责任人姓名",
-    "visited_on": "走访日期",
-    "title": "标题",
-    "content": "内容",
-    "agreed": "商定事项",
-}
-VISIT_REQUIRED = ("number", "visited_on", "title")
-SYNONYMS = {"帮扶责任人": "帮扶责任人姓名", "姓名": "帮扶责任人姓名"}
-
+HELPERS = Layout(
+    (
+        Column("number", "户编号", required=True),
+        Column("name", "帮扶责任人姓名", ("帮扶责任人", "姓名"), required=True),
+        Column("id_number", "身份证号"),
+        Column("work_unit", "工作单位"),
+        Column("unit_level", "单位级别"),
+        Column("post", "职务"),
+        Column("phone", "联系电话"),
+        Column("started_on", "结对日期"),
+    ),
+    marks=("number",),
+)
+VISITS = Layout(
+    (
+        Column("number", "户编号", required=True),
+        Column("helper_id_number", "帮扶责任人身份证号"),
+        Column("helper_name", "帮扶责任人姓名", ("帮扶责任人", "姓名")),
+        Column("visited_on", "走访日期", required=True),
+        Column("title", "标题", required=True),
+        Column("content", "内容"),
+        Column("agreed", "商定事项"),
+    ),
+    marks=("number",),
+)
+HELPER_COLUMNS = {c.key: c.header for c in HELPERS.columns}
+VISIT_COLUMNS = {c.key: c.header for c in VISITS.columns}
 
 PeopleImportReport = TableImportReport
-
-
-class RowError(Exception):
-    def __init__(self, column: str, code: str, zh: str, en: str):
-        super().__init__(zh)
-        self.column, self.code, self.zh, self.en = column, code, zh, en
-
-
-def _read(path, columns: dict[str, str], required) -> tuple[dict[str, int], list]:
-    """(key -> position, [(row number, cells)]) after the header row (the first row that
-    holds 户编号)."""
-    rows = sheet_rows(Path(path))
-    wanted = {zh: k for k, zh in columns.items()}
-    for number, cells in rows:
-        heads = [SYNONYMS.get(text(c), text(c)) for c in cells]
-        if "户编号" not in heads:
-            continue
-        positions = {wanted[h]: i for i, h in enumerate(heads) if h in wanted}
-        missing = [columns[k] for k in required if k not in positions]
-        if missing:
-            raise UnusableFile(
-                "columns_missing",
-                f"第 {number} 行的表头缺少列：{'、'.join(missing)}",
-                f"row {number}: the header lacks {', '.join(missing)}",
-            )
-        body = [(n, c) for n, c in rows if any(text(v) for v in c)]
-        return positions, body
-    raise UnusableFile(
-        "header_missing", "找不到含“户编号”的表头行", "no header row with 户编号 was found"
-    )
-
-
-def _values(positions, cells) -> dict:
-    return {k: (cells[i] if i < len(cells) else None) for k, i in positions.items()}
-
-
-def _households(numbers: set[str], scope_prefix: str) -> dict[str, list[Household]]:
-    found: dict[str, list[Household]] = {}
-    for household in Household.objects.filter(
-        number__in=numbers, village__code__startswith=scope_prefix
-    ):
-        found.setdefault(household.number, []).append(household)
-    return found
-
-
-def _household(found, number: str, column: str) -> Household:
-    matches = found.get(number, [])
-    if not matches:
-        raise RowError(
-            column,
-            "household_unknown",
-            f"户编号“{number}”不在建档立卡库中（或不在本区域）",
-            f"household '{number}' is not registered (or not in your region)",
-        )
-    if len(matches) > 1:
-        raise RowError(
-            column,
-            "household_ambiguous",
-            f"户编号“{number}”对应多个村的户，无法确定",
-            f"household number '{number}' is found in several villages",
-        )
-    return matches[0]
 
 
 def _date(value, column: str, required: bool = False) -> datetime.date | None:
     try:
         day = a_date(value)
     except BadValue as bad:
-        raise RowError(column, "date_invalid", bad.message_zh, bad.message_en) from bad
+        raise CellError(column, "date_invalid", bad.message_zh, bad.message_en) from bad
     if day is None and text(value):
-        raise RowError(
+        raise CellError(
             column, "date_invalid", f"“{text(value)}”不是日期", f"'{text(value)}' is not a date"
         )
     if day is None and required:
-        raise RowError(column, "date_empty", "日期不能为空", "the date is empty")
+        raise CellError(column, "date_empty", "日期不能为空", "the date is empty")
     if day is not None and day > timezone.localdate():
-        raise RowError(column, "date_future", "日期不能晚于今天", "the date is after today")
+        raise CellError(column, "date_future", "日期不能晚于今天", "the date is after today")
     return day
 
 
-def _finish(report, plans, dry_run: bool, partial: bool, write) -> PeopleImportReport:
-    report.errors.sort(key=lambda m: (m.row, m.column))
-    if report.errors and not partial:
-        report.created = report.updated = report.unchanged = 0
-        report.rejected = report.rows
-        return report
-    if dry_run:
-        report.dry_run = True
-        return report
-    with transaction.atomic():
-        for plan in plans:
-            write(plan)
-    report.written = True
-    return report
+class _Households:
+    """The households a block of rows names (one query), within the importer's region."""
+
+    def __init__(self, numbers: set[str], scope_prefix: str, user, topic: str):
+        self.found: dict[str, list[Household]] = {}
+        query = Household.objects.filter(number__in=numbers, village__code__startswith=scope_prefix)
+        if user is not None:
+            query = query.filter(access.keep_q(user, topic, "village__code"))
+        for household in query:  # whole: their history rows copy every field
+            self.found.setdefault(household.number, []).append(household)
+
+    def get(self, number: str) -> Household:
+        matches = self.found.get(number, [])
+        if not matches:
+            raise CellError(
+                "number",
+                "household_unknown",
+                f"户编号“{number}”不在建档立卡库中（或不在本区域）",
+                f"household '{number}' is not registered (or not in your region)",
+            )
+        if len(matches) > 1:
+            raise CellError(
+                "number",
+                "household_ambiguous",
+                f"户编号“{number}”对应多个村的户，无法确定",
+                f"household number '{number}' is found in several villages",
+            )
+        return matches[0]
+
+    def pks(self) -> list[int]:
+        return [h.pk for group in self.found.values() for h in group]
+
+    def counties(self) -> set[str]:
+        return {county_of(h.village_id) for group in self.found.values() for h in group}
+
+
+class _Cadres:
+    """The stored cadres by (county, ID number) and (county, name), read block by block
+    (one query each) and kept for the file."""
+
+    def __init__(self):
+        self.by_id: dict[tuple[str, str], Helper] = {}
+        self.by_name: dict[tuple[str, str], dict[int, Helper]] = {}
+
+    def load(self, counties: set[str], id_numbers: set[str], names: set[str]) -> None:
+        query = Helper.objects.filter(region_id__in=counties).filter(
+            Q(id_number__in=id_numbers - {""}) | Q(name__in=names - {""})
+        )
+        for cadre in query:
+            if cadre.id_number:
+                self.by_id.setdefault((cadre.region_id, cadre.id_number), cadre)
+            self.by_name.setdefault((cadre.region_id, cadre.name), {})[cadre.pk] = cadre
+
+    def named(self, county: str, name: str) -> list[Helper]:
+        return list(self.by_name.get((county, name), {}).values())
+
+    def ambiguous(self, column: str, name: str, count: int) -> CellError:
+        return CellError(
+            column,
+            "helper_name_ambiguous",
+            f"本县（区）有 {count} 名干部叫“{name}”：请填写身份证号",
+            f"{count} cadres of the county are named '{name}': give the ID number",
+        )
+
+
+def _open_pairings(household_ids: list[int]) -> dict[int, Pairing]:
+    return {
+        p.household_id: p
+        for p in Pairing.objects.filter(household_id__in=household_ids, ended_on__isnull=True)
+    }
 
 
 # --- helpers -------------------------------------------------------------------------
+
+
+@dataclass
+class _HelperPlan:
+    household: Household
+    key: tuple  # the cadre's key in the file: (county, "id"|"name", value)
+    helper: Helper | None  # stored, or None: created by the file
+    given: dict  # the cadre's fields the row gives (an empty cell keeps the stored)
+    started_on: datetime.date | None
+    current: Pairing | None
 
 
 def import_helpers(
     path, *, acting_user=None, dry_run: bool = False, partial: bool = False, scope_prefix: str = ""
 ) -> PeopleImportReport:
     report = PeopleImportReport("helpers")
-    positions, body = _read(path, HELPER_COLUMNS, HELPER_REQUIRED)
-    rows = [(n, _values(positions, cells)) for n, cells in body]
-    report.rows = len(rows)
-    found = _households({text(v.get("number")) for _, v in rows}, scope_prefix)
-    # The cadres the file names, by (county, ID number) and (county, name).
-    counties = {county_of(h.village_id) for hs in found.values() for h in hs}
-    stored = list(Helper.objects.filter(region_id__in=counties))
-    by_id = {(h.region_id, h.id_number): h for h in stored if h.id_number}
-    by_name: dict[tuple[str, str], list[Helper]] = {}
-    for h in stored:
-        by_name.setdefault((h.region_id, h.name), []).append(h)
-    open_pairings = {
-        p.household_id: p
-        for p in Pairing.objects.filter(
-            household_id__in=[h.pk for hs in found.values() for h in hs], ended_on__isnull=True
-        )
-    }
+    table = read_table(path, HELPERS)
+    report.rows = len(table.rows)
+    cadres = _Cadres()
     planned_new: dict[tuple, dict] = {}  # cadres the file creates, by key
     seen: dict[int, int] = {}
-    plans = []
-    for number, values in rows:
-        try:
-            household = _household(found, text(values.get("number")), HELPER_COLUMNS["number"])
-            if household.pk in seen:
-                raise RowError(
-                    HELPER_COLUMNS["number"],
-                    "household_twice",
-                    f"本户已在第 {seen[household.pk]} 行出现",
-                    f"the household is already on row {seen[household.pk]}",
-                )
+    plans: list[_HelperPlan] = []
+    for block in blocks(table.rows):
+        found = _Households(
+            {text(c.get("number")) for _n, c in block}, scope_prefix, acting_user, access.HELPERS
+        )
+        cadres.load(
+            found.counties(),
+            {canonical_id_number(text(c.get("id_number"))) or "" for _n, c in block},
+            {text(c.get("name")) for _n, c in block},
+        )
+        open_pairings = _open_pairings(found.pks())
+        for number, cells in block:
             try:
-                cadre = cadre_clean({k: text(values.get(k)) for k in HELPER_COLUMNS})
-            except TuopinError as error:
-                raise RowError(
-                    HELPER_COLUMNS.get(error.field, HELPER_COLUMNS["name"]),
-                    error.code,
-                    error.message_zh,
-                    error.message_en,
-                ) from error
-            started_on = _date(values.get("started_on"), HELPER_COLUMNS["started_on"])
-            county = county_of(household.village_id)
-            helper = None
-            if cadre["id_number"]:
-                helper = by_id.get((county, cadre["id_number"]))
-                key = (county, "id", cadre["id_number"])
-            else:
-                namesakes = by_name.get((county, cadre["name"]), [])
-                if len(namesakes) > 1:
-                    raise RowError(
-                        HELPER_COLUMNS["name"],
-                        "helper_name_ambiguous",
-                        f"本县（区）有 {len(namesakes)} 名干部叫“{cadre['name']}”：请填写身份证号",
-                        f"{len(namesakes)} cadres of the county are named "
-                        f"'{cadre['name']}': give the ID number",
-                    )
-                helper = namesakes[0] if namesakes else None
-                key = (county, "name", cadre["name"])
-        except RowError as error:
-            report.errors.append(Message(number, error.column, error.code, error.zh, error.en))
-            report.rejected += 1
-            continue
-        seen[household.pk] = number
-        current = open_pairings.get(household.pk)
-        # What the row asks for: the cadre's fields as given (an empty cell keeps the stored).
-        given = {k: v for k, v in cadre.items() if v}
-        if helper is None:
-            if key not in planned_new:
-                planned_new[key] = {"region": county, "values": cadre}
-            changed = True
-            action = "created"
-        else:
-            cadre_changes = any(getattr(helper, k) != v for k, v in given.items())
-            same_pairing = current is not None and current.helper_id == helper.pk
-            date_fill = same_pairing and current.started_on is None and started_on is not None
-            if same_pairing and not cadre_changes and not date_fill:
+                plan = _helper_row(cells, found, cadres, seen, open_pairings)
+            except CellError as error:
+                report.errors.append(message(HELPERS, number, error))
+                report.rejected += 1
+                continue
+            seen[plan.household.pk] = number
+            if plan.helper is None:
+                planned_new.setdefault(plan.key, {"region_id": plan.key[0], **plan.given})
+                report.created += 1
+            elif _helper_unchanged(plan):
                 report.unchanged += 1
                 continue
-            changed = True
-            action = "updated" if same_pairing or current is not None else "created"
-        if changed:
-            setattr(report, action, getattr(report, action) + 1)
-            plans.append((household, key, helper, given, started_on))
+            elif plan.current is not None:
+                report.updated += 1
+            else:
+                report.created += 1
+            plans.append(plan)
+    return finish(
+        report,
+        partial=partial,
+        dry_run=dry_run,
+        write=lambda: _write_helpers(plans, planned_new, acting_user),
+    )
 
-    created_helpers: dict[tuple, Helper] = {}
 
-    def write(plan):
-        household, key, helper, given, started_on = plan
-        if helper is None:
-            helper = created_helpers.get(key)
-            if helper is None:
-                helper = cadre_save(
-                    acting_user=acting_user,
-                    region_code=household.village_id,
-                    values=given,
-                )
-                created_helpers[key] = helper
-        elif any(getattr(helper, k) != v for k, v in given.items()):
-            values = {k: getattr(helper, k) for k in HELPER_COLUMNS if hasattr(helper, k)}
-            values.update(given)
-            helper = cadre_save(
-                acting_user=acting_user, region_code=helper.region_id, values=values, helper=helper
-            )
-        pairing = pairing_start(
-            acting_user=acting_user, household=household, helper=helper, started_on=started_on
+def _helper_row(cells, found, cadres, seen, open_pairings) -> _HelperPlan:
+    household = found.get(text(cells.get("number")))
+    if household.pk in seen:
+        raise CellError(
+            "number",
+            "household_twice",
+            f"本户已在第 {seen[household.pk]} 行出现",
+            f"the household is already on row {seen[household.pk]}",
         )
-        if pairing.started_on is None and started_on is not None:
-            pairing.started_on = started_on
-            pairing._history_user = acting_user
-            pairing.save(update_fields=["started_on"])
+    try:
+        cadre = cadre_clean({k: text(cells.get(k)) for k in CADRE_FIELDS})
+    except TuopinError as error:
+        raise CellError(
+            error.field if error.field in HELPER_COLUMNS else "name",
+            error.code,
+            error.message_zh,
+            error.message_en,
+        ) from error
+    started_on = _date(cells.get("started_on"), "started_on")
+    county = county_of(household.village_id)
+    if cadre["id_number"]:
+        helper = cadres.by_id.get((county, cadre["id_number"]))
+        key = (county, "id", cadre["id_number"])
+    else:
+        namesakes = cadres.named(county, cadre["name"])
+        if len(namesakes) > 1:
+            raise cadres.ambiguous("name", cadre["name"], len(namesakes))
+        helper = namesakes[0] if namesakes else None
+        key = (county, "name", cadre["name"])
+    current = open_pairings.get(household.pk)
+    if current is not None and (helper is None or current.helper_id != helper.pk):
+        end = started_on or timezone.localdate()
+        if current.started_on is not None and end < current.started_on:
+            raise CellError(
+                "started_on",
+                "pairing_before_current",
+                "结对日期早于现任帮扶责任人的结对日期",
+                "the start is before the current pairing's start",
+            )
+    given = {k: v for k, v in cadre.items() if v}
+    return _HelperPlan(household, key, helper, given, started_on, current)
 
-    return _finish(report, plans, dry_run, partial, write)
+
+def _helper_unchanged(plan: _HelperPlan) -> bool:
+    helper, current = plan.helper, plan.current
+    cadre_changes = any(getattr(helper, k) != v for k, v in plan.given.items())
+    same_pairing = current is not None and current.helper_id == helper.pk
+    date_fill = same_pairing and current.started_on is None and plan.started_on is not None
+    return same_pairing and not cadre_changes and not date_fill
+
+
+def _write_helpers(plans: list[_HelperPlan], planned_new: dict, user) -> None:
+    """New cadres, changed cadres, ended and new pairings, the households' helper: a
+    few statements per kind, with history."""
+    keys = list(planned_new)
+    ids = insert_with_history(Helper, [planned_new[k] for k in keys], user=user)
+    created = dict(zip(keys, ids, strict=True))
+    changed: dict[int, Helper] = {}
+    for plan in plans:
+        helper = plan.helper
+        if helper is not None and any(getattr(helper, k) != v for k, v in plan.given.items()):
+            for k, v in plan.given.items():
+                setattr(helper, k, v)
+            changed[helper.pk] = helper
+    if changed:
+        fields = list(CADRE_FIELDS)
+        update_with_history(list(changed.values()), Helper, fields, user=user)
+    today, now = timezone.localdate(), timezone.now()
+    ended, dated, new_pairings, households = [], [], [], []
+    for plan in plans:
+        helper_id = plan.helper.pk if plan.helper is not None else created[plan.key]
+        current = plan.current
+        if current is not None and current.helper_id == helper_id:
+            if current.started_on is None and plan.started_on is not None:
+                current.started_on = plan.started_on
+                dated.append(current)
+        else:
+            if current is not None:
+                current.ended_on = plan.started_on or today
+                current.ended_reason = PairingEndReason.REPLACED
+                ended.append(current)
+            new_pairings.append(
+                {
+                    "helper_id": helper_id,
+                    "household_id": plan.household.pk,
+                    "region_code": plan.household.village_id,
+                    "started_on": plan.started_on,
+                    "ended_on": None,
+                    "ended_reason": "",
+                    "created_at": now,
+                }
+            )
+        if plan.household.helper_id != helper_id:
+            household = plan.household
+            household.helper_id, household.updated_at = helper_id, now
+            household.version += 1
+            households.append(household)
+    if ended:
+        update_with_history(ended, Pairing, ["ended_on", "ended_reason"], user=user)
+    if dated:
+        update_with_history(dated, Pairing, ["started_on"], user=user)
+    insert_with_history(Pairing, new_pairings, user=user)
+    if households:
+        fields = ["helper", "version", "updated_at"]
+        update_with_history(households, Household, fields, user=user, reason="帮扶结对")
 
 
 # --- visits --------------------------------------------------------------------------
+
+
+@dataclass
+class _VisitPlan:
+    household: Household
+    visited_on: datetime.date
+    title: str
+    wanted: dict  # content, agreed, helper_id (None: not given)
+    visit: Visit | None  # stored, or None: created
 
 
 def import_visits(
     path, *, acting_user=None, dry_run: bool = False, partial: bool = False, scope_prefix: str = ""
 ) -> PeopleImportReport:
     report = PeopleImportReport("visits")
-    positions, body = _read(path, VISIT_COLUMNS, VISIT_REQUIRED)
-    if "helper_id_number" not in positions and "helper_name" not in positions:
+    table = read_table(path, VISITS)
+    present = set(table.columns.values())
+    if "helper_id_number" not in present and "helper_name" not in present:
         raise UnusableFile(
             "columns_missing",
             "表头缺少列：帮扶责任人身份证号或帮扶责任人姓名",
             "the header lacks 帮扶责任人身份证号 or 帮扶责任人姓名",
         )
-    rows = [(n, _values(positions, cells)) for n, cells in body]
-    report.rows = len(rows)
-    found = _households({text(v.get("number")) for _, v in rows}, scope_prefix)
-    counties = {county_of(h.village_id) for hs in found.values() for h in hs}
-    stored = list(Helper.objects.filter(region_id__in=counties))
-    by_id = {(h.region_id, h.id_number): h for h in stored if h.id_number}
-    by_name: dict[tuple[str, str], list[Helper]] = {}
-    for h in stored:
-        by_name.setdefault((h.region_id, h.name), []).append(h)
-    existing = {
-        (v.household_id, v.visited_on, v.title): v
-        for v in Visit.objects.filter(household_id__in=[h.pk for hs in found.values() for h in hs])
-    }
+    report.rows = len(table.rows)
+    cadres = _Cadres()
     seen: dict[tuple, int] = {}
-    plans = []
-    for number, values in rows:
-        try:
-            household = _household(found, text(values.get("number")), VISIT_COLUMNS["number"])
-            county = county_of(household.village_id)
-            visited_on = _date(values.get("visited_on"), VISIT_COLUMNS["visited_on"], True)
-            title = text(values.get("title"))
-            if not title:
-                raise RowError(
-                    VISIT_COLUMNS["title"], "title_empty", "标题不能为空", "the title is empty"
-                )
-            if len(title) > 200:
-                raise RowError(
-                    VISIT_COLUMNS["title"],
-                    "title_long",
-                    "标题不能超过200个字",
-                    "the title is over 200 characters",
-                )
-            helper = None
-            id_number = text(values.get("helper_id_number"))
-            name = text(values.get("helper_name"))
-            if id_number:
-                helper = by_id.get((county, canonical_id_number(id_number)))
-                if helper is None:
-                    raise RowError(
-                        VISIT_COLUMNS["helper_id_number"],
-                        "helper_unknown",
-                        "本县（区）没有该身份证号的帮扶责任人",
-                        "no helper of the county has this ID number",
+    plans: list[_VisitPlan] = []
+    for block in blocks(table.rows):
+        found = _Households(
+            {text(c.get("number")) for _n, c in block}, scope_prefix, acting_user, access.VISITS
+        )
+        cadres.load(
+            found.counties(),
+            {canonical_id_number(text(c.get("helper_id_number"))) or "" for _n, c in block},
+            {text(c.get("helper_name")) for _n, c in block},
+        )
+        stored: dict[tuple, Visit] = {}
+        for visit in Visit.objects.filter(household_id__in=found.pks()):
+            stored.setdefault((visit.household_id, visit.visited_on, visit.title), visit)
+        open_pairings = _open_pairings(found.pks())
+        for number, cells in block:
+            try:
+                plan = _visit_row(cells, found, cadres, seen, stored)
+            except CellError as error:
+                report.errors.append(message(VISITS, number, error))
+                report.rejected += 1
+                continue
+            seen[(plan.household.pk, plan.visited_on, plan.title)] = number
+            if plan.visit is None:
+                if plan.wanted["helper_id"] is None:
+                    pairing = open_pairings.get(plan.household.pk)
+                    plan.wanted["helper_id"] = (
+                        pairing.helper_id if pairing else plan.household.helper_id
                     )
-            elif name:
-                namesakes = by_name.get((county, name), [])
-                if not namesakes:
-                    raise RowError(
-                        VISIT_COLUMNS["helper_name"],
-                        "helper_unknown",
-                        f"本县（区）没有叫“{name}”的帮扶责任人",
-                        f"no helper of the county is named '{name}'",
-                    )
-                if len(namesakes) > 1:
-                    raise RowError(
-                        VISIT_COLUMNS["helper_name"],
-                        "helper_name_ambiguous",
-                        f"本县（区）有 {len(namesakes)} 名干部叫“{name}”：请填写身份证号",
-                        f"{len(namesakes)} cadres of the county are named '{name}': give the ID number",
-                    )
-                helper = namesakes[0]
-            key = (household.pk, visited_on, title)
-            if key in seen:
-                raise RowError(
-                    VISIT_COLUMNS["title"],
-                    "visit_twice",
-                    f"同一户同一天同一标题的走访已在第 {seen[key]} 行出现",
-                    f"the same visit is already on row {seen[key]}",
-                )
-        except RowError as error:
-            report.errors.append(Message(number, error.column, error.code, error.zh, error.en))
-            report.rejected += 1
-            continue
-        seen[key] = number
-        wanted = {
-            "content": text(values.get("content")),
-            "agreed": text(values.get("agreed")),
-            "helper_id": helper.pk if helper else None,
-        }
-        visit = existing.get(key)
-        if visit is None:
-            report.created += 1
-            plans.append((household, visited_on, title, helper, wanted, None))
-        elif any(getattr(visit, k) != v for k, v in wanted.items() if v is not None):
-            report.updated += 1
-            plans.append((household, visited_on, title, helper, wanted, visit))
-        else:
-            report.unchanged += 1
+                report.created += 1
+                plans.append(plan)
+            elif any(getattr(plan.visit, k) != v for k, v in plan.wanted.items() if v is not None):
+                report.updated += 1
+                plans.append(plan)
+            else:
+                report.unchanged += 1
+    return finish(
+        report, partial=partial, dry_run=dry_run, write=lambda: _write_visits(plans, acting_user)
+    )
 
-    def write(plan):
-        household, visited_on, title, helper, wanted, visit = plan
-        if visit is None:
-            visit_record(
-                acting_user=acting_user,
-                household=household,
-                visited_on=visited_on,
-                title=title,
-                helper=helper,
-                agreed=wanted["agreed"],
-                content=wanted["content"],
+
+def _visit_row(cells, found, cadres, seen, stored) -> _VisitPlan:
+    household = found.get(text(cells.get("number")))
+    county = county_of(household.village_id)
+    visited_on = _date(cells.get("visited_on"), "visited_on", True)
+    title = text(cells.get("title"))
+    if not title:
+        raise CellError("title", "title_empty", "标题不能为空", "the title is empty")
+    if len(title) > 200:
+        raise CellError(
+            "title", "title_long", "标题不能超过200个字", "the title is over 200 characters"
+        )
+    helper = None
+    id_number = text(cells.get("helper_id_number"))
+    name = text(cells.get("helper_name"))
+    if id_number:
+        helper = cadres.by_id.get((county, canonical_id_number(id_number)))
+        if helper is None:
+            raise CellError(
+                "helper_id_number",
+                "helper_unknown",
+                "本县（区）没有该身份证号的帮扶责任人",
+                "no helper of the county has this ID number",
             )
-            return
-        for k, v in wanted.items():
-            if v is not None:
-                setattr(visit, k, v)
-        visit._history_user = acting_user
-        visit.save()
+    elif name:
+        namesakes = cadres.named(county, name)
+        if not namesakes:
+            raise CellError(
+                "helper_name",
+                "helper_unknown",
+                f"本县（区）没有叫“{name}”的帮扶责任人",
+                f"no helper of the county is named '{name}'",
+            )
+        if len(namesakes) > 1:
+            raise cadres.ambiguous("helper_name", name, len(namesakes))
+        helper = namesakes[0]
+    key = (household.pk, visited_on, title)
+    if key in seen:
+        raise CellError(
+            "title",
+            "visit_twice",
+            f"同一户同一天同一标题的走访已在第 {seen[key]} 行出现",
+            f"the same visit is already on row {seen[key]}",
+        )
+    wanted = {
+        "content": text(cells.get("content")),
+        "agreed": text(cells.get("agreed")),
+        "helper_id": helper.pk if helper else None,
+    }
+    return _VisitPlan(household, visited_on, title, wanted, stored.get(key))
 
-    return _finish(report, plans, dry_run, partial, write)
+
+def _write_visits(plans: list[_VisitPlan], user) -> None:
+    now = timezone.now()
+    new = [
+        {
+            "household_id": plan.household.pk,
+            "helper_id": plan.wanted["helper_id"],
+            "region_code": plan.household.village_id,
+            "visited_on": plan.visited_on,
+            "title": plan.title,
+            "agreed": plan.wanted["agreed"],
+            "content": plan.wanted["content"],
+            "followed_up": "",
+            "token": "",
+            "recorded_by_id": getattr(user, "pk", None),
+            "created_at": now,
+        }
+        for plan in plans
+        if plan.visit is None
+    ]
+    insert_with_history(Visit, new, user=user)
+    changed = []
+    for plan in plans:
+        if plan.visit is not None:
+            for k, v in plan.wanted.items():
+                if v is not None:
+                    setattr(plan.visit, k, v)
+            changed.append(plan.visit)
+    if changed:
+        fields = ["content", "agreed", "helper"]
+        update_with_history(changed, Visit, fields, user=user)
 
 
 @dataclass
@@ -405,11 +489,14 @@ class _PlainTable:
     rows: list
 
 
+HOUSEHOLD_TABLE = Layout((Column("number", "户编号"),), marks=("number",))
+
+
 def plain_table(path) -> _PlainTable:
-    """The file as received (the header row holding 户编号 and the rows below), for the
-    downloadable error report."""
-    rows = sheet_rows(Path(path))
-    for _number, cells in rows:
-        if "户编号" in [text(c) for c in cells]:
-            return _PlainTable(list(cells), [_PlainRow(n, list(c)) for n, c in rows])
-    return _PlainTable([], [])
+    """The file as received (its header row and every row), for the downloadable error
+    report."""
+    try:
+        header = read_table(path, HOUSEHOLD_TABLE).header
+    except UnusableFile:
+        return _PlainTable([], [])
+    return _PlainTable(header, [_PlainRow(n, list(c)) for n, c in sheet_rows(Path(path))])

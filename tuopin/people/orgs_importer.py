@@ -6,104 +6,93 @@ The registry import's guarantees: every error names its row and column in Chines
 English; a dry run writes nothing; all or nothing unless `partial`; re-importing the same
 file changes nothing (each row is compared before writing); updates keep history. An ID
 number that matches no registry member is kept as received and reported (不在建档立卡库中).
+
+Set-based: the regions, stored enterprises, pairings, projects, beneficiaries, workshops,
+employees and registry members a block of rows names are read with one query each; the
+file is planned against them in memory (the rules of enterprises_services and
+workshops_services) and written with a few statements per model, in one transaction.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import Http404
-
 from tuopin.core.errors import TuopinError
-from tuopin.people.enterprises_services import (
-    beneficiary_save,
-    credit_code_clean,
-    enterprise_save,
-    pairing_save,
-    project_save,
+from tuopin.core.regioncodes import within
+from tuopin.people import access
+from tuopin.people.enterprises_services import credit_code_clean
+from tuopin.people.importing import (
+    CellError,
+    Column,
+    Keyed,
+    Layout,
+    UnusableFile,
+    blocks,
+    finish,
+    message,
+    parse_cells,
+    read_table,
 )
-from tuopin.people.models import Enterprise
+from tuopin.people.models import (
+    Enterprise,
+    EnterprisePairing,
+    PairingBeneficiary,
+    PairingProject,
+    Workshop,
+    WorkshopEmployee,
+)
 from tuopin.people.orgs_enums import BeneficiaryKind, PairingForm, WorkshopType
-from tuopin.people.workshops_services import employee_save, workshop_save
+from tuopin.regions.enums import RegionLevel
+from tuopin.regions.models import Region
 from tuopin.registry.idnumbers import canonical_id_number, check_id_number, stored_forms
 from tuopin.registry.interchange import values as v
-from tuopin.registry.interchange.columns import header_key
-from tuopin.registry.interchange.reader import HEADER_SEARCH_ROWS, UnusableFile, sheet_rows
 from tuopin.registry.interchange.rows import Message
 from tuopin.registry.interchange.table_report import TableImportReport
 from tuopin.registry.models import Member
 
-REQUIRED, OPTIONAL = True, False
-
-# key, headers (the first is the documented one), required
-ENTERPRISE_COLUMNS = [
-    ("name", ["企业名称", "企业"], REQUIRED),
-    ("credit_code", ["统一社会信用代码", "信用代码"], REQUIRED),
-    ("region", ["所在区划代码", "区划代码"], REQUIRED),
-    ("legal_representative", ["法定代表人"], OPTIONAL),
-    ("chamber", ["所属商会", "商会"], OPTIONAL),
-    ("is_leading", ["带贫龙头企业", "带贫龙头"], OPTIONAL),
-    ("village", ["结对村代码", "结对村"], OPTIONAL),
-    ("form", ["帮扶形式"], OPTIONAL),
-    ("started_on", ["结对日期"], OPTIONAL),
-    ("project", ["帮扶项目", "项目名称"], OPTIONAL),
-    ("money", ["投入资金（元）", "投入资金", "投入金额"], OPTIONAL),
-    ("person_name", ["受益人姓名"], OPTIONAL),
-    ("person_id", ["受益人身份证号"], OPTIONAL),
-    ("person_kind", ["受益方式"], OPTIONAL),
-]
-WORKSHOP_COLUMNS = [
-    ("workshop", ["车间名称", "扶贫车间"], REQUIRED),
-    ("operator", ["经营主体信用代码", "经营主体统一社会信用代码"], OPTIONAL),
-    ("village", ["所在村代码", "行政村代码"], REQUIRED),
-    ("type", ["车间类型"], REQUIRED),
-    ("established_on", ["建成日期"], OPTIONAL),
-    ("total_staff", ["用工总人数"], OPTIONAL),
-    ("name", ["姓名"], OPTIONAL),
-    ("id_number", ["身份证号"], OPTIONAL),
-    ("contract_start", ["合同开始日期"], OPTIONAL),
-    ("contract_end", ["合同结束日期"], OPTIONAL),
-    ("wage", ["月工资（元）", "月工资"], OPTIONAL),
-]
-LAYOUTS = {"enterprises": ENTERPRISE_COLUMNS, "workshops": WORKSHOP_COLUMNS}
+ENTERPRISES = Layout(
+    (
+        Column("name", "企业名称", ("企业",), required=True),
+        Column("credit_code", "统一社会信用代码", ("信用代码",), required=True),
+        Column("region", "所在区划代码", ("区划代码",), required=True),
+        Column("legal_representative", "法定代表人"),
+        Column("chamber", "所属商会", ("商会",)),
+        Column("is_leading", "带贫龙头企业", ("带贫龙头",)),
+        Column("village", "结对村代码", ("结对村",)),
+        Column("form", "帮扶形式"),
+        Column("started_on", "结对日期"),
+        Column("project", "帮扶项目", ("项目名称",)),
+        Column("money", "投入资金（元）", ("投入资金", "投入金额")),
+        Column("person_name", "受益人姓名"),
+        Column("person_id", "受益人身份证号"),
+        Column("person_kind", "受益方式"),
+    ),
+    marks=("name", "credit_code", "region"),
+)
+WORKSHOPS = Layout(
+    (
+        Column("workshop", "车间名称", ("扶贫车间",), required=True),
+        Column("operator", "经营主体信用代码", ("经营主体统一社会信用代码",)),
+        Column("village", "所在村代码", ("行政村代码",), required=True),
+        Column("type", "车间类型", required=True),
+        Column("established_on", "建成日期"),
+        Column("total_staff", "用工总人数"),
+        Column("name", "姓名"),
+        Column("id_number", "身份证号"),
+        Column("contract_start", "合同开始日期"),
+        Column("contract_end", "合同结束日期"),
+        Column("wage", "月工资（元）", ("月工资",)),
+    ),
+    marks=("workshop", "village", "type"),
+)
+LAYOUTS = {"enterprises": ENTERPRISES, "workshops": WORKSHOPS}
 LABELS = {"enterprises": "帮扶企业与村企结对", "workshops": "扶贫车间与务工人员"}
 
 
 OrgsImportReport = TableImportReport
 
 
-class RowError(Exception):
-    def __init__(self, column: str, code: str, message_zh: str, message_en: str):
-        super().__init__(message_zh)
-        self.column, self.code = column, code
-        self.message_zh, self.message_en = message_zh, message_en
-
-
-def _header(path, columns) -> tuple[int, dict[int, str], object]:
-    lookup = {header_key(name): key for key, names, _r in columns for name in names}
-    required = {key for key, _n, needed in columns if needed}
-    rows = sheet_rows(path)
-    for number, row in rows:
-        found = {
-            position: lookup[header_key(cell)]
-            for position, cell in enumerate(row)
-            if cell is not None and header_key(cell) in lookup
-        }
-        if required <= set(found.values()):
-            return number, found, rows
-        if number >= HEADER_SEARCH_ROWS:
-            break
-    needed = "、".join(names[0] for key, names, needed in columns if needed)
-    raise UnusableFile(
-        "header_missing",
-        f"找不到表头：前 30 行中没有含“{needed}”的行",
-        f"no header row: none of the first 30 rows names {needed}",
-    )
-
-
-def _choice(value, choices, column: str, what_zh: str):
+def _choice(value, choices, what_zh: str):
     word = v.key(value)
     if not word:
         return ""
@@ -111,25 +100,12 @@ def _choice(value, choices, column: str, what_zh: str):
         if word in (code, v.key(str(label))):
             return code
     labels = "、".join(str(label) for _c, label in choices)
-    raise RowError(
-        column,
+    raise CellError(
+        "",
         "bad_choice",
         f"{what_zh}“{v.text(value)}”无效，应为：{labels}",
         f"'{v.text(value)}' is not one of the allowed values",
     )
-
-
-def _parse(cells: dict, parsers: dict, headers: dict) -> tuple[dict, list[RowError]]:
-    parsed, problems = {}, []
-    for key, parser in parsers.items():
-        try:
-            parsed[key] = parser(cells.get(key))
-        except v.BadValue as bad:
-            problems.append(RowError(headers[key], bad.code, bad.message_zh, bad.message_en))
-        except RowError as error:
-            error.column = headers[key]
-            problems.append(error)
-    return parsed, problems
 
 
 def _code12(value) -> str:
@@ -170,19 +146,19 @@ ENTERPRISE_PARSERS = {
     "chamber": v.text,
     "is_leading": v.yes_no,
     "village": _code12,
-    "form": lambda x: _choice(x, PairingForm.choices, "", "帮扶形式"),
+    "form": lambda x: _choice(x, PairingForm.choices, "帮扶形式"),
     "started_on": v.a_date,
     "project": v.text,
     "money": v.amount,
     "person_name": v.text,
     "person_id": _id,
-    "person_kind": lambda x: _choice(x, BeneficiaryKind.choices, "", "受益方式"),
+    "person_kind": lambda x: _choice(x, BeneficiaryKind.choices, "受益方式"),
 }
 WORKSHOP_PARSERS = {
     "workshop": v.text,
     "operator": _credit_or_blank,
     "village": _code12,
-    "type": lambda x: _choice(x, WorkshopType.choices, "", "车间类型"),
+    "type": lambda x: _choice(x, WorkshopType.choices, "车间类型"),
     "established_on": v.a_date,
     "total_staff": lambda x: v.whole_number(x, low=0, high=100_000),
     "name": v.text,
@@ -193,45 +169,48 @@ WORKSHOP_PARSERS = {
 }
 
 
-def _missing(parsed: dict, keys, headers) -> list[RowError]:
+def _missing(parsed: dict, keys, bad: set) -> list[CellError]:
     return [
-        RowError(headers[k], "required", f"“{headers[k]}”未填写", f"'{headers[k]}' is missing")
+        CellError(k, "required", f"“{_HEADERS[k]}”未填写", f"'{_HEADERS[k]}' is missing")
         for k in keys
-        if not parsed.get(k) and parsed.get(k) != 0 and k not in parsed.get("_bad", ())
+        if not parsed.get(k) and parsed.get(k) != 0 and k not in bad
     ]
 
 
-def _enterprise_row(parsed: dict, headers: dict) -> list[RowError]:
-    problems = _missing(parsed, ("name", "credit_code", "region"), headers)
+_HEADERS = {c.key: c.header for layout in LAYOUTS.values() for c in layout.columns}
+
+
+def _enterprise_row(parsed: dict, bad: set) -> list[CellError]:
+    problems = _missing(parsed, ("name", "credit_code", "region"), bad)
     paired = parsed.get("village")
     if (parsed.get("form") or parsed.get("project") or parsed.get("person_id")) and not paired:
-        problems += _missing(parsed, ("village",), headers)
+        problems += _missing(parsed, ("village",), bad)
     if paired:
-        problems += _missing(parsed, ("form",), headers)
+        problems += _missing(parsed, ("form",), bad)
     if parsed.get("money") is not None and parsed["money"] < 0:
         problems.append(
-            RowError(headers["money"], "negative", "投入资金不能为负数", "money cannot be negative")
+            CellError("money", "negative", "投入资金不能为负数", "money cannot be negative")
         )
     if parsed.get("money") is not None and not parsed.get("project"):
-        problems += _missing(parsed, ("project",), headers)
+        problems += _missing(parsed, ("project",), bad)
     if parsed.get("person_id") and not parsed.get("person_kind"):
-        problems += _missing(parsed, ("person_kind",), headers)
+        problems += _missing(parsed, ("person_kind",), bad)
     return problems
 
 
-def _workshop_row(parsed: dict, headers: dict) -> list[RowError]:
-    problems = _missing(parsed, ("workshop", "village", "type"), headers)
+def _workshop_row(parsed: dict, bad: set) -> list[CellError]:
+    problems = _missing(parsed, ("workshop", "village", "type"), bad)
     if parsed.get("id_number") or parsed.get("name"):
-        problems += _missing(parsed, ("id_number", "contract_start"), headers)
+        problems += _missing(parsed, ("id_number", "contract_start"), bad)
     if parsed.get("wage") is not None and parsed["wage"] < 0:
         problems.append(
-            RowError(headers["wage"], "negative", "月工资不能为负数", "the wage cannot be negative")
+            CellError("wage", "negative", "月工资不能为负数", "the wage cannot be negative")
         )
     start, end = parsed.get("contract_start"), parsed.get("contract_end")
     if start and end and end < start:
         problems.append(
-            RowError(
-                headers["contract_end"],
+            CellError(
+                "contract_end",
                 "contract_dates",
                 "合同结束日期早于开始日期",
                 "the contract ends before it starts",
@@ -242,7 +221,7 @@ def _workshop_row(parsed: dict, headers: dict) -> list[RowError]:
 
 SHARED = {
     "enterprises": (
-        "credit_code",
+        ("credit_code",),
         ("name", "region", "legal_representative", "chamber", "is_leading"),
     ),
     "workshops": (("village", "workshop"), ("operator", "type", "established_on", "total_staff")),
@@ -253,190 +232,289 @@ def import_orgs(
     what: str, path: Path | str, *, acting_user=None, dry_run=False, partial=False
 ) -> OrgsImportReport:
     """Import an enterprises or workshops file; raises UnusableFile for an unreadable one."""
-    columns = LAYOUTS[what]
+    layout = LAYOUTS[what]
     report = OrgsImportReport(what, dry_run=dry_run)
-    _number, found, rows = _header(path, columns)
-    header_of = {key: names[0] for key, names, _r in columns}
+    table = read_table(path, layout)
+    good = _checked(what, layout, table.rows, report)
+    plan = (_EnterprisePlan if what == "enterprises" else _WorkshopPlan)(acting_user, report)
+    for block in blocks(good):
+        plan.load(block)
+        for number, parsed in block:
+            try:
+                done = plan.row(number, parsed)
+            except CellError as error:
+                report.errors.append(message(layout, number, error))
+                report.rejected += 1
+                continue
+            if "created" in done:
+                report.created += 1
+            elif "updated" in done:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+    return finish(report, partial=partial, dry_run=dry_run, write=plan.write)
+
+
+def _checked(what: str, layout: Layout, rows, report) -> list[tuple[int, dict]]:
+    """Every row parsed and checked on its own and against the earlier rows of the same
+    enterprise (workshop); the good ones, completed by those earlier rows."""
     parsers = ENTERPRISE_PARSERS if what == "enterprises" else WORKSHOP_PARSERS
     checks = _enterprise_row if what == "enterprises" else _workshop_row
     key_fields, shared_fields = SHARED[what]
     first_seen: dict = {}
     good: list[tuple[int, dict]] = []
-    bad_rows: set[int] = set()
-
-    def error(row: int, problem: RowError):
-        report.errors.append(
-            Message(row, problem.column, problem.code, problem.message_zh, problem.message_en)
-        )
-        bad_rows.add(row)
-
-    for number, raw in rows:
-        cells = {key: raw[position] for position, key in found.items() if position < len(raw)}
-        if not any(v.key(value) for value in cells.values()):
-            continue
-        if v.key(next(iter(raw), "")).startswith(("合计", "总计")):
-            break
-        report.rows += 1
-        parsed, problems = _parse(cells, parsers, header_of)
-        parsed["_bad"] = {k for k in parsers if k not in parsed}
-        problems += checks(parsed, header_of)
-        if not problems:
-            row_key = (
-                parsed[key_fields]
-                if isinstance(key_fields, str)
-                else tuple(parsed[k] for k in key_fields)
-            )
+    report.rows = len(rows)
+    for number, cells in rows:
+        parsed, messages = parse_cells(layout, number, cells, parsers)
+        problems = checks(parsed, set(parsers) - set(parsed))
+        if not messages and not problems:
+            row_key = tuple(parsed[k] for k in key_fields)
             shared = {k: parsed.get(k) for k in shared_fields if parsed.get(k) not in (None, "")}
             earlier, known = first_seen.get(row_key, (None, {}))
             if any(known.get(k, value) != value for k, value in shared.items()):
+                thing = ("企业", "enterprise") if what == "enterprises" else ("车间", "workshop")
                 problems.append(
-                    RowError(
-                        header_of[shared_fields[0]],
+                    CellError(
+                        shared_fields[0],
                         "inconsistent",
-                        f"与第 {earlier} 行的{'企业' if what == 'enterprises' else '车间'}信息不一致",
-                        f"disagrees with row {earlier} about the same "
-                        + ("enterprise" if what == "enterprises" else "workshop"),
+                        f"与第 {earlier} 行的{thing[0]}信息不一致",
+                        f"disagrees with row {earlier} about the same {thing[1]}",
                     )
                 )
             else:
                 # Rows of one enterprise (workshop) complete each other: a value given
                 # once holds for all its rows, so that a re-import changes nothing.
                 first_seen[row_key] = (earlier or number, {**shared, **known})
-            parsed["_key"] = row_key
-        for problem in problems:
-            error(number, problem)
-        if not problems:
-            good.append((number, parsed))
-    # The good rows are written (in a transaction rolled back unless the import is to
-    # stand), so that every error shows, those found only when writing too.
-    outcomes: dict[int, set[str]] = {}
-    with transaction.atomic():
-        for number, parsed in good:
-            parsed.update(first_seen[parsed["_key"]][1])
-            try:
-                with transaction.atomic():
-                    if what == "enterprises":
-                        done = _write_enterprise(parsed, acting_user, header_of, report, number)
-                    else:
-                        done = _write_workshop(parsed, acting_user, header_of, report, number)
-                outcomes[number] = done
-            except RowError as problem:
-                error(number, problem)
-            except TuopinError as problem:
-                column = header_of.get(problem.field or "", "")
-                error(
-                    number, RowError(column, problem.code, problem.message_zh, problem.message_en)
-                )
-            except (Http404, PermissionDenied):
-                error(
-                    number,
-                    RowError(
-                        header_of.get("village") or header_of.get("region", ""),
-                        "out_of_scope",
-                        "不在您可维护的区划内",
-                        "outside the regions you keep",
-                    ),
-                )
-        report.rejected = len(bad_rows)
-        if (report.errors and not partial) or dry_run:
-            transaction.set_rollback(True)
-        report.written = not dry_run and not (report.errors and not partial)
-    if report.errors and not partial:
-        return report
-    for done in outcomes.values():
-        if "created" in done:
-            report.created += 1
-        elif "updated" in done:
-            report.updated += 1
+                parsed["_key"] = row_key
+        messages += [message(layout, number, problem) for problem in problems]
+        if messages:
+            report.errors.extend(messages)
+            report.rejected += 1
         else:
-            report.unchanged += 1
-    return report
+            good.append((number, parsed))
+    for _number, parsed in good:
+        parsed.update(first_seen[parsed["_key"]][1])
+    return good
 
 
-def _not_registered(report, number: int, column: str, id_number: str) -> None:
-    if Member.objects.filter(id_number__in=stored_forms(canonical_id_number(id_number))).exists():
-        return
-    report.not_registered += 1
-    report.warnings.append(
-        Message(
-            number,
-            column,
-            "not_registered",
-            f"身份证号 {id_number[:6]}********{id_number[-4:]} 不在建档立卡库中，按原样保存",
-            "the ID number is not in the registry; kept as received",
-        )
-    )
+class _Plan:
+    """What both plans share: the regions of a block and the user's keeping of them, the
+    registry members of its ID numbers; the not-registered warnings."""
 
+    topic = ""
 
-def _write_enterprise(parsed, user, headers, report, number) -> set[str]:
-    enterprise, outcome = enterprise_save(
-        acting_user=user,
-        name=parsed["name"],
-        credit_code=parsed["credit_code"],
-        region_code=parsed["region"],
-        legal_representative=parsed.get("legal_representative", ""),
-        chamber=parsed.get("chamber", ""),
-        is_leading=bool(parsed.get("is_leading")),
-    )
-    done = {outcome}
-    if not parsed.get("village"):
-        return done
-    pairing, outcome = pairing_save(
-        acting_user=user,
-        enterprise=enterprise,
-        village_code=parsed["village"],
-        form=parsed["form"],
-        started_on=parsed.get("started_on"),
-    )
-    done.add(outcome)
-    if parsed.get("project"):
-        done.add(
-            project_save(pairing=pairing, name=parsed["project"], money=parsed.get("money"))[1]
-        )
-    if parsed.get("person_id"):
-        _not_registered(report, number, headers["person_id"], parsed["person_id"])
-        done.add(
-            beneficiary_save(
-                pairing=pairing,
-                id_number=parsed["person_id"],
-                name=parsed.get("person_name", ""),
-                kind=parsed["person_kind"],
-            )[1]
-        )
-    return done
+    def __init__(self, user, report):
+        self.user, self.report = user, report
+        self.prefixes = None if user is None else access.keep_prefixes(user, self.topic)
+        self.regions: dict[str, str] = {}  # code -> level
+        self.members: dict[str, int] = {}  # canonical ID number -> member id
 
+    def load_regions(self, codes: set[str]) -> None:
+        codes -= set(self.regions) | {""}
+        self.regions.update(Region.objects.filter(code__in=codes).values_list("code", "level"))
 
-def _write_workshop(parsed, user, headers, report, number) -> set[str]:
-    operator = None
-    if parsed.get("operator"):
-        operator = Enterprise.objects.filter(credit_code=parsed["operator"]).first()
-        if operator is None:
-            raise RowError(
-                headers["operator"],
-                "operator_unknown",
-                f"经营主体“{parsed['operator']}”不在帮扶企业库中，请先导入企业",
-                f"no enterprise with the credit code {parsed['operator']}: import it first",
+    def load_members(self, numbers: set[str]) -> None:
+        forms = {form for number in numbers - {""} for form in stored_forms(number)}
+        found = Member.objects.filter(id_number__in=forms).order_by("-pk")
+        for pk, id_number in found.values_list("pk", "id_number"):
+            self.members[canonical_id_number(id_number)] = pk  # the first by pk wins
+
+    def keep(self, code: str, column: str) -> None:
+        if self.prefixes is not None and not within(code, self.prefixes):
+            raise CellError(
+                column, "out_of_scope", "不在您可维护的区划内", "outside the regions you keep"
             )
-    workshop, outcome = workshop_save(
-        acting_user=user,
-        name=parsed["workshop"],
-        village_code=parsed["village"],
-        type=parsed["type"],
-        operator=operator,
-        established_on=parsed.get("established_on"),
-        total_staff=parsed.get("total_staff"),
-    )
-    done = {outcome}
-    if parsed.get("id_number"):
-        _not_registered(report, number, headers["id_number"], parsed["id_number"])
-        done.add(
-            employee_save(
-                workshop=workshop,
-                name=parsed.get("name", ""),
-                id_number=parsed["id_number"],
-                contract_start=parsed["contract_start"],
-                contract_end=parsed.get("contract_end"),
-                monthly_wage=parsed.get("wage"),
-            )[1]
+
+    def village(self, code: str, zh: str, en: str, code_of_error: str) -> None:
+        if self.regions.get(code) != RegionLevel.VILLAGE:
+            raise CellError("village", code_of_error, zh, en)
+
+    def member(self, number: int, column: str, id_number: str) -> int | None:
+        member = self.members.get(canonical_id_number(id_number))
+        if member is None:
+            self.report.not_registered += 1
+            self.report.warnings.append(
+                Message(
+                    number,
+                    _HEADERS[column],
+                    "not_registered",
+                    f"身份证号 {id_number[:6]}********{id_number[-4:]} 不在建档立卡库中，按原样保存",
+                    "the ID number is not in the registry; kept as received",
+                )
+            )
+        return member
+
+
+class _EnterprisePlan(_Plan):
+    topic = access.ENTERPRISES
+
+    def __init__(self, user, report):
+        super().__init__(user, report)
+        self.enterprises = Keyed(
+            Enterprise, ["name", "region", "legal_representative", "chamber", "is_leading"]
         )
-    return done
+        self.pairings = Keyed(EnterprisePairing, ["started_on"], parent="enterprise")
+        self.projects = Keyed(PairingProject, ["money"], parent="pairing")
+        self.beneficiaries = Keyed(PairingBeneficiary, ["name", "kind", "member"], "pairing")
+
+    def load(self, block) -> None:
+        rows = [parsed for _n, parsed in block]
+        self.load_regions({p["region"] for p in rows} | {p.get("village", "") for p in rows})
+        self.load_members({p.get("person_id", "") for p in rows})
+        codes = {p["credit_code"] for p in rows} - set(self.enterprises.stored)
+        found = Enterprise.objects.filter(credit_code__in=codes)
+        self.enterprises.stored.update({e.credit_code: e for e in found})
+        pks = [e.pk for e in self.enterprises.stored.values() if e.credit_code in codes]
+        pairings = EnterprisePairing.objects.filter(enterprise_id__in=pks)
+        for pairing in pairings.select_related("enterprise"):
+            key = (pairing.enterprise.credit_code, pairing.village_id, pairing.form)
+            self.pairings.stored[key] = pairing
+        for project in PairingProject.objects.filter(pairing__enterprise_id__in=pks):
+            self.projects.stored[(project.pairing_id, project.name)] = project
+        for person in PairingBeneficiary.objects.filter(pairing__enterprise_id__in=pks):
+            self.beneficiaries.stored[(person.pairing_id, person.id_number)] = person
+
+    def row(self, number: int, p: dict) -> set[str]:
+        """The row checked against the regions and the user's keeping, then planned."""
+        code = p["credit_code"]
+        if p["region"] not in self.regions:
+            raise CellError(
+                "region",
+                "enterprise_region_unknown",
+                f"区划代码“{p['region']}”不存在",
+                f"no region with the code '{p['region']}'",
+            )
+        self.keep(p["region"], "village")
+        stored = self.enterprises.stored.get(code)
+        if stored is not None and stored.region_id != p["region"]:
+            self.keep(stored.region_id, "village")
+        village = p.get("village")
+        if village:
+            self.village(
+                village,
+                f"结对村代码“{village}”不是行政村",
+                f"'{village}' is not a village code",
+                "pairing_village_unknown",
+            )
+            self.keep(village, "village")
+        values = {
+            "name": p["name"],
+            "region_id": p["region"],
+            "legal_representative": p.get("legal_representative", ""),
+            "chamber": p.get("chamber", ""),
+            "is_leading": bool(p.get("is_leading")),
+        }
+        done = {self.enterprises.save(code, values, {"credit_code": code})}
+        if not village:
+            return done
+        enterprise = self.enterprises.get(code)
+        pairing_key = (code, village, p["form"])
+        started = {"started_on": p["started_on"]} if p.get("started_on") else {}
+        fixed = {"village_id": village, "form": p["form"], "started_on": None}
+        done.add(self.pairings.save(pairing_key, started, fixed, enterprise))
+        pairing = self.pairings.get(pairing_key)
+        within_pairing = pairing.pk or id(pairing)
+        if p.get("project"):
+            done.add(
+                self.projects.save(
+                    (within_pairing, p["project"]),
+                    {"money": p.get("money")},
+                    {"name": p["project"]},
+                    pairing,
+                )
+            )
+        if p.get("person_id"):
+            person = canonical_id_number(p["person_id"]) or p["person_id"]
+            values = {
+                "name": p.get("person_name", ""),
+                "kind": p["person_kind"],
+                "member_id": self.member(number, "person_id", p["person_id"]),
+            }
+            done.add(
+                self.beneficiaries.save(
+                    (within_pairing, person), values, {"id_number": person}, pairing
+                )
+            )
+        return done
+
+    def write(self) -> None:
+        for rows in (self.enterprises, self.pairings, self.projects, self.beneficiaries):
+            rows.write(self.user)
+
+
+class _WorkshopPlan(_Plan):
+    topic = access.WORKSHOPS
+
+    def __init__(self, user, report):
+        super().__init__(user, report)
+        self.operators: dict[str, int] = {}
+        self.workshops = Keyed(Workshop, ["operator", "type", "established_on", "total_staff"])
+        self.employees = Keyed(
+            WorkshopEmployee, ["name", "member", "contract_end", "monthly_wage"], "workshop"
+        )
+
+    def load(self, block) -> None:
+        rows = [parsed for _n, parsed in block]
+        self.load_regions({p["village"] for p in rows})
+        self.load_members({p.get("id_number", "") for p in rows})
+        codes = {p.get("operator", "") for p in rows} - set(self.operators) - {""}
+        found = Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", "pk")
+        self.operators.update(found)
+        keys = {(p["village"], p["workshop"]) for p in rows} - set(self.workshops.stored)
+        villages = {village for village, _name in keys}
+        names = {name for _village, name in keys}
+        found = Workshop.objects.filter(village_id__in=villages, name__in=names)
+        self.workshops.stored.update({(w.village_id, w.name): w for w in found})
+        pks = [w.pk for key, w in self.workshops.stored.items() if key in keys]
+        for person in WorkshopEmployee.objects.filter(workshop_id__in=pks):
+            key = (person.workshop_id, person.id_number, person.contract_start)
+            self.employees.stored[key] = person
+
+    def row(self, number: int, p: dict) -> set[str]:
+        operator = None
+        if p.get("operator"):
+            operator = self.operators.get(p["operator"])
+            if operator is None:
+                raise CellError(
+                    "operator",
+                    "operator_unknown",
+                    f"经营主体“{p['operator']}”不在帮扶企业库中，请先导入企业",
+                    f"no enterprise with the credit code {p['operator']}: import it first",
+                )
+        village = p["village"]
+        self.village(
+            village,
+            f"“{village}”不是行政村代码",
+            f"'{village}' is not a village code",
+            "workshop_village_unknown",
+        )
+        self.keep(village, "village")
+        values = {
+            "operator_id": operator,
+            "type": p["type"],
+            "established_on": p.get("established_on"),
+            "total_staff": p.get("total_staff"),
+        }
+        key = (village, p["workshop"])
+        done = {self.workshops.save(key, values, {"village_id": village, "name": p["workshop"]})}
+        if not p.get("id_number"):
+            return done
+        workshop = self.workshops.get(key)
+        person = canonical_id_number(p["id_number"])
+        values = {
+            "name": p.get("name", ""),
+            "member_id": self.member(number, "id_number", p["id_number"]),
+            "contract_end": p.get("contract_end"),
+            "monthly_wage": p.get("wage"),
+        }
+        fixed = {"id_number": person, "contract_start": p["contract_start"]}
+        employee_key = (workshop.pk or id(workshop), person, p["contract_start"])
+        done.add(self.employees.save(employee_key, values, fixed, workshop))
+        return done
+
+    def write(self) -> None:
+        self.workshops.write(self.user)
+        self.employees.write(self.user)
+
+
+__all__ = ["LABELS", "LAYOUTS", "OrgsImportReport", "UnusableFile", "import_orgs"]

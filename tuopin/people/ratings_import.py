@@ -18,8 +18,8 @@ from pathlib import Path
 from django.db import transaction
 
 from tuopin.core.bulk import insert_with_history
-from tuopin.core.errors import TuopinError
 from tuopin.people import access
+from tuopin.people.importing import Column, Layout, read_table, update_with_history
 from tuopin.people.models import (
     HouseholdRating,
     HouseholdRatingStar,
@@ -27,17 +27,25 @@ from tuopin.people.models import (
     RatingStar,
     RatingStatus,
 )
-from tuopin.people.ratings_services import may_propose, rating_propose, scheme_in_force
-from tuopin.registry.interchange.reader import sheet_rows
+from tuopin.people.ratings_services import may_propose, scheme_in_force
 from tuopin.registry.interchange.rows import Message
 from tuopin.registry.interchange.table_report import TableImportReport
 from tuopin.registry.interchange.values import BadValue, a_date, key, text, whole_number, yes_no
 from tuopin.registry.models import Household
 
-HEADER_SEARCH_ROWS = 30
 NUMBER, YEAR, DATE, VILLAGE = "户编号", "年度", "评定日期", "行政村代码"
-FIXED = {key(h): h for h in (NUMBER, YEAR, DATE, VILLAGE)}
-ALIASES = {key("评定年度"): YEAR, key("村代码"): VILLAGE, key("区划代码"): VILLAGE}
+# The columns are keyed by their documented header; any other column is a star, by
+# its header (the stars are the year's scheme's, not fixed).
+RATINGS = Layout(
+    (
+        Column(NUMBER, NUMBER, required=True),
+        Column(YEAR, YEAR, ("评定年度",), required=True),
+        Column(DATE, DATE),
+        Column(VILLAGE, VILLAGE, ("村代码", "区划代码")),
+    ),
+    marks=(NUMBER, YEAR),
+    open_ended=True,
+)
 
 
 @dataclass
@@ -55,24 +63,6 @@ class _Row:
     errors: list[Message] = field(default_factory=list)
 
 
-def _header(rows) -> tuple[int, dict[int, str]]:
-    for number, cells in rows:
-        names = {}
-        for position, cell in enumerate(cells):
-            word = key(cell)
-            if word:
-                names[position] = FIXED.get(word) or ALIASES.get(word) or text(cell)
-        if NUMBER in names.values() and YEAR in names.values():
-            return number, names
-        if number >= HEADER_SEARCH_ROWS:
-            break
-    raise TuopinError(
-        "ratings_header_missing",
-        f"前 {HEADER_SEARCH_ROWS} 行中没有找到表头（须有“户编号”“年度”两列）",
-        f"no header in the first {HEADER_SEARCH_ROWS} rows (needs 户编号 and 年度)",
-    )
-
-
 def _message(row: int, column: str, code: str, zh: str, en: str) -> Message:
     return Message(row, column, f"ratings_{code}", zh, en)
 
@@ -82,16 +72,11 @@ def import_ratings(
 ) -> RatingImportReport:
     """Read, check every row, then write (unless dry run, or errors without `partial`)."""
     report = RatingImportReport(dry_run=dry_run)
-    rows = sheet_rows(path)
-    _header_row, names = _header(rows)
+    table = read_table(path, RATINGS)
+    names = table.columns
     star_columns = {p: n for p, n in names.items() if n not in (NUMBER, YEAR, DATE, VILLAGE)}
     parsed: list[_Row] = []
-    raw_cells: list[tuple[int, dict[str, object]]] = []
-    for number, cells in rows:
-        values = {names[p]: cells[p] if p < len(cells) else None for p in names}
-        if not any(key(v) for v in values.values()):
-            continue
-        raw_cells.append((number, values))
+    raw_cells = table.rows
     # One query for the households of every number in the file, within the user's keeping.
     numbers = {text(v.get(NUMBER)) for _n, v in raw_cells if key(v.get(NUMBER))}
     households: dict[str, list[Household]] = {}
@@ -117,27 +102,9 @@ def import_ratings(
         setattr(report, outcome, getattr(report, outcome) + 1)
     if dry_run or (report.errors and not partial):
         return report
-    try:
-        with transaction.atomic():
-            _insert_new([row for row, outcome in plan if outcome == "created"], context)
-            for row, outcome in plan:
-                if outcome != "updated":
-                    continue
-                rating_propose(
-                    acting_user=acting_user,
-                    household=row.household,
-                    year=row.year,
-                    stars=row.stars,
-                    rated_on=row.rated_on,
-                    row=row.number,
-                )
-    except TuopinError as error:  # nothing half-written: the transaction is rolled back
-        report.errors.append(
-            _message(error.row or 0, error.field or "", "write", error.message_zh, error.message_en)
-        )
-        report.created = report.updated = 0
-        report.unchanged = 0
-        return report
+    with transaction.atomic():
+        _insert_new([row for row, outcome in plan if outcome == "created"], context)
+        _update_changed([row for row, outcome in plan if outcome == "updated"], context)
     report.written = any(outcome != "unchanged" for _r, outcome in plan)
     return report
 
@@ -331,6 +298,41 @@ def _insert_new(rows: list[_Row], context: _Context) -> None:
         ],
         user=user,
     )
+
+
+def _update_changed(rows: list[_Row], context: _Context) -> None:
+    """Re-proposed ratings and their star rows, as rating_propose would store them, in a
+    few bulk statements with history: the rating's fields, the changed stars, the new
+    stars, the stars of an older scheme removed."""
+    if not rows:
+        return
+    today, user = datetime.date.today(), context.user
+    ratings, changed, new, gone = [], [], [], []
+    for row in rows:
+        rating = context.rating(row)
+        scheme, stars = context.scheme(row.year, row.household.village_id)
+        values = {star.pk: row.stars.get(star.name_zh) for star in stars}
+        rating.scheme, rating.status = scheme, RatingStatus.PROPOSED
+        rating.star_count = sum(1 for v in values.values() if v is True)
+        rating.unknown_count = sum(1 for v in values.values() if v is None)
+        rating.rated_on, rating.proposed_by, rating.proposed_on = row.rated_on, user, today
+        rating.returned_reason = ""
+        ratings.append(rating)
+        existing = {line.star_id: line for line in rating.stars.all()}
+        for star_id, value in values.items():
+            line = existing.pop(star_id, None)
+            if line is None:
+                new.append({"rating_id": rating.pk, "star_id": star_id, "awarded": value})
+            elif line.awarded is not value:
+                line.awarded = value
+                changed.append(line)
+        gone += [line.pk for line in existing.values()]
+    fields = ["scheme", "status", "star_count", "unknown_count", "rated_on"]
+    fields += ["proposed_by", "proposed_on", "returned_reason"]
+    update_with_history(ratings, HouseholdRating, fields, user=user)
+    update_with_history(changed, HouseholdRatingStar, ["awarded"], user=user)
+    insert_with_history(HouseholdRatingStar, new, user=user)
+    HouseholdRatingStar.objects.filter(pk__in=gone).delete()  # history: one "-" each
 
 
 def _compare(row: _Row, current: HouseholdRating | None) -> str:

@@ -11,47 +11,50 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
-from django.db import transaction
 from django.db.models import Q
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tuopin.core.errors import TuopinError
 from tuopin.core.regioncodes import within
-from tuopin.core.uploads import UnusableFile
 from tuopin.people import access
 from tuopin.people.cadres import cadre_id_number, county_of
 from tuopin.people.enums import PostingRole
+from tuopin.people.importing import (
+    Column,
+    Layout,
+    UnusableFile,
+    finish,
+    insert_objects,
+    read_table,
+    update_with_history,
+)
 from tuopin.people.models import Posting, WorkTeam
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 from tuopin.registry.enums import UnitLevel
 from tuopin.registry.idnumbers import canonical_id_number, stored_forms
-from tuopin.registry.interchange.columns import header_key
-from tuopin.registry.interchange.reader import HEADER_SEARCH_ROWS, sheet_rows
 from tuopin.registry.interchange.rows import Message
 from tuopin.registry.interchange.table_report import TableImportReport
 from tuopin.registry.interchange.values import BadValue, a_date, text
 from tuopin.registry.models import Helper
 
-# key -> (header, synonyms)
-COLUMNS = {
-    "village_code": ("村代码", ("行政村代码", "村级代码")),
-    "village_name": ("村名称", ("行政村", "村名", "驻村名称")),
-    "sending_unit": ("派出单位", ("选派单位",)),
-    "name": ("姓名", ("队员姓名",)),
-    "id_number": ("身份证号", ("身份证号码", "公民身份号码")),
-    "work_unit": ("工作单位", ()),
-    "unit_level": ("单位级别", ()),
-    "post": ("职务", ("现任职务",)),
-    "phone": ("联系电话", ("手机号码", "电话")),
-    "role": ("队内职务", ("驻村职务",)),
-    "started_on": ("进驻日期", ("驻村时间", "进驻时间")),
-    "ended_on": ("期满日期", ("期满时间", "离村日期")),
-}
-REQUIRED = ("sending_unit", "name", "role", "started_on")
-HEADERS = {header_key(name): k for k, (header, more) in COLUMNS.items() for name in (header, *more)}
+ROSTER = Layout(
+    (
+        Column("village_code", "村代码", ("行政村代码", "村级代码")),
+        Column("village_name", "村名称", ("行政村", "村名", "驻村名称")),
+        Column("sending_unit", "派出单位", ("选派单位",), required=True),
+        Column("name", "姓名", ("队员姓名",), required=True),
+        Column("id_number", "身份证号", ("身份证号码", "公民身份号码")),
+        Column("work_unit", "工作单位"),
+        Column("unit_level", "单位级别"),
+        Column("post", "职务", ("现任职务",)),
+        Column("phone", "联系电话", ("手机号码", "电话")),
+        Column("role", "队内职务", ("驻村职务",), required=True),
+        Column("started_on", "进驻日期", ("驻村时间", "进驻时间"), required=True),
+        Column("ended_on", "期满日期", ("期满时间", "离村日期")),
+    ),
+    marks=("name", "role"),
+)
 ROLE_LABELS = {str(label): code for code, label in PostingRole.choices} | {
     code: code for code in PostingRole.values
 }
@@ -91,41 +94,19 @@ class RosterRow:
     errors: list[Message] = field(default_factory=list)
 
 
-def _read(path) -> tuple[dict[int, str], list[tuple[int, list]]]:
-    rows = sheet_rows(Path(path))
-    for number, row in rows:
-        found = {
-            position: HEADERS[header_key(cell)]
-            for position, cell in enumerate(row)
-            if cell is not None and header_key(cell) in HEADERS
-        }
-        keys = set(found.values())
-        if "name" in keys and "role" in keys:
-            missing = [COLUMNS[k][0] for k in REQUIRED if k not in keys]
-            if not {"village_code", "village_name"} & keys:
-                missing.insert(0, "村代码或村名称")
-            if missing:
-                raise UnusableFile(
-                    "columns_missing",
-                    f"第 {number} 行像是表头，但缺少必填列：{'、'.join(missing)}",
-                    f"row {number} looks like the header but lacks: {', '.join(missing)}",
-                )
-            columns: dict[int, str] = {}
-            for position, k in found.items():
-                if k not in columns.values():
-                    columns[position] = k
-            return columns, [(n, r) for n, r in rows if any(text(c) for c in r)]
-        if number >= HEADER_SEARCH_ROWS:
-            break
-    raise UnusableFile(
-        "header_missing",
-        "找不到表头：前 30 行中没有同时含“姓名”和“队内职务”的行",
-        "no header row: none of the first 30 rows has both 姓名 and 队内职务",
-    )
+def _read(path) -> list[tuple[int, dict]]:
+    table = read_table(path, ROSTER)
+    if not {"village_code", "village_name"} & set(table.columns.values()):
+        raise UnusableFile(
+            "columns_missing",
+            f"第 {table.header_row} 行像是表头，但缺少必填列：村代码或村名称",
+            f"row {table.header_row} looks like the header but lacks: 村代码或村名称",
+        )
+    return table.rows
 
 
 def _error(row: RosterRow, column: str, code: str, zh: str, en: str) -> None:
-    row.errors.append(Message(row.number, COLUMNS[column][0], code, zh, en))
+    row.errors.append(Message(row.number, ROSTER.header(column), code, zh, en))
 
 
 class _Villages:
@@ -274,11 +255,7 @@ def _same_cadre_twice(rows: list[RosterRow]) -> None:
 
 def import_teams(path, *, acting_user=None, dry_run: bool = False, partial: bool = False):
     report = TeamImportReport(dry_run=dry_run)
-    columns, raw = _read(path)
-    parsed_cells = [
-        (number, {k: (row[p] if p < len(row) else None) for p, k in columns.items()})
-        for number, row in raw
-    ]
+    parsed_cells = _read(path)
     villages = _Villages(
         {text(c.get("village_code")) for _n, c in parsed_cells},
         {text(c.get("village_name")) for _n, c in parsed_cells},
@@ -294,15 +271,9 @@ def import_teams(path, *, acting_user=None, dry_run: bool = False, partial: bool
             report.rejected += 1
             report.errors.extend(row.errors)
     report.errors.sort(key=lambda m: m.row)
-    if dry_run or (report.errors and not partial):
-        if report.errors and not partial and not dry_run:
-            report.created = report.updated = report.unchanged = 0
-            report.teams_created = report.cadres_created = 0
-        return report
-    with transaction.atomic():
-        plan.write(acting_user)
-    report.written = bool(report.created or report.updated)
-    return report
+    if report.errors and not partial and not dry_run:
+        report.teams_created = report.cadres_created = 0
+    return finish(report, partial=partial, dry_run=dry_run, write=lambda: plan.write(acting_user))
 
 
 class _Kept:
@@ -346,7 +317,9 @@ class _Plan:
             self.by_name.setdefault((cadre.region_id[:6], cadre.name), []).append(cadre)
         village_codes = {row.village.code for row in self.rows}
         self.teams: dict[tuple, list[WorkTeam]] = {}
-        stored_teams = WorkTeam.objects.filter(village_id__in=village_codes)
+        stored_teams = WorkTeam.objects.filter(village_id__in=village_codes).select_related(
+            "village"
+        )
         for team in stored_teams.order_by("started_on", "pk"):
             self.teams.setdefault((team.village_id, team.sending_unit), []).append(team)
         teams_by_pk = {team.pk: team for group in self.teams.values() for team in group}
@@ -354,10 +327,13 @@ class _Plan:
             c.pk: c for group in self.by_name.values() for c in group
         }
         self.postings: dict[object, list[Posting]] = {}
-        stored = Posting.objects.filter(cadre_id__in=list(cadres)).select_related("team__village")
+        stored = list(Posting.objects.filter(cadre_id__in=list(cadres)))
+        # The teams elsewhere (for the message of an overlap) with their village; the
+        # file's own teams are the objects the rows resolve to.
+        elsewhere = {p.team_id for p in stored} - set(teams_by_pk)
+        teams_by_pk |= WorkTeam.objects.select_related("village").in_bulk(elsewhere)
         for posting in stored:
-            if posting.team_id in teams_by_pk:  # the same object the rows resolve to
-                posting.team = teams_by_pk[posting.team_id]
+            posting.team = teams_by_pk[posting.team_id]
             self.postings.setdefault(posting.cadre_id, []).append(posting)
 
     def _cadre(self, row: RosterRow) -> Helper | None:
@@ -479,22 +455,22 @@ class _Plan:
     def write(self, user) -> None:
         """Only what resolve() planned for rows without errors."""
         if self.new_cadres:
-            bulk_create_with_history(list(self.new_cadres.values()), Helper, default_user=user)
+            insert_objects(list(self.new_cadres.values()), Helper, user)
         if self.filled:
             fields = ["id_number", "work_unit", "unit_level", "post", "phone"]
-            bulk_update_with_history(list(self.filled.values()), Helper, fields, default_user=user)
+            update_with_history(list(self.filled.values()), Helper, fields, user=user)
         if self.new_teams:
-            bulk_create_with_history(list(self.new_teams.values()), WorkTeam, default_user=user)
+            insert_objects(list(self.new_teams.values()), WorkTeam, user)
         if self.moved_teams:
             moved = list(self.moved_teams.values())
-            bulk_update_with_history(moved, WorkTeam, ["started_on"], default_user=user)
+            update_with_history(moved, WorkTeam, ["started_on"], user=user)
         for posting in self.new_postings:
             posting.team_id, posting.cadre_id = posting.team.pk, posting.cadre.pk
         if self.new_postings:
-            bulk_create_with_history(self.new_postings, Posting, default_user=user)
+            insert_objects(self.new_postings, Posting, user)
         if self.changed_postings:
             changed = list(self.changed_postings.values())
-            bulk_update_with_history(changed, Posting, ["role", "ended_on"], default_user=user)
+            update_with_history(changed, Posting, ["role", "ended_on"], user=user)
 
 
 __all__ = ["TeamImportReport", "WorkTeam", "import_teams"]

@@ -156,3 +156,23 @@ def test_visits_import(tmp_path):
     assert result["created"] == 2 and Visit.objects.filter(helper=cadre).count() == 2
     code, result = command("visits", str(path), "--partial")
     assert result["created"] == 0 and result["unchanged"] == 2
+
+
+def test_a_new_helper_cannot_start_before_the_current_pairing(tmp_path):
+    village = first_village(RENHE)
+    a = household(village)
+    first = write_csv(
+        tmp_path / "a.csv", HELPERS_HEADER, [[a.number, "甲", "", "", "", "", "", "2018-06-01"]]
+    )
+    code, result = command("helpers", str(first))
+    assert code == 0 and result["created"] == 1
+    earlier = write_csv(
+        tmp_path / "b.csv", HELPERS_HEADER, [[a.number, "乙", "", "", "", "", "", "2018-01-01"]]
+    )
+    code, result = command("helpers", str(earlier))
+    assert code == 1 and not result["written"]
+    assert [(e["row"], e["column"], e["code"]) for e in result["errors"]] == [
+        (2, "结对日期", "pairing_before_current")
+    ]
+    assert Pairing.objects.get(household=a).helper.name == "甲"
+    assert not Helper.objects.filter(name="乙").exists()

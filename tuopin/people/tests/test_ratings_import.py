@@ -128,3 +128,22 @@ def test_scope_role_confirmed_rows_and_xlsx(make_user, homes, tmp_path):
     changed = _csv(tmp_path, "411421101201002,2018,是,,,,,\n", "changed.csv")
     report = import_ratings(changed, acting_user=make_user(Role.COUNTY_OFFICE, MINQUAN))
     assert report.errors[0].code == "ratings_confirmed"
+
+
+def test_a_changed_row_re_proposes_the_rating_with_history(make_user, homes, tmp_path):
+    user = make_user(Role.VILLAGE, homes[0].village_id)
+    import_ratings(
+        _csv(tmp_path, "411421101201001,2018,是,是,否,,是,2018-11-20\n"), acting_user=user
+    )
+    rating = HouseholdRating.objects.get()
+    changed = _csv(tmp_path, "411421101201001,2018,是,是,是,是,,2018-11-21\n", "changed.csv")
+    report = import_ratings(changed, acting_user=user)
+    assert (report.created, report.updated, report.unchanged, report.written) == (0, 1, 0, True)
+    rating.refresh_from_db()
+    assert (rating.star_count, rating.unknown_count, str(rating.rated_on)) == (4, 1, "2018-11-21")
+    awarded = {line.star.name_zh: line.awarded for line in rating.stars.all()}
+    assert awarded["健身康复星"] is True and awarded["精神面貌星"] is None
+    assert rating.history.count() == 2
+    again = import_ratings(changed, acting_user=user)
+    assert (again.updated, again.unchanged, again.written) == (0, 1, False)
+    assert rating.history.count() == 2

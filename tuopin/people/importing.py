@@ -1,0 +1,247 @@
+"""The one table reader of the 帮扶力量 imports (rosters, helper pairings, visits,
+enterprises, workshops, ratings).
+
+A layout is its columns: key, the documented Chinese header and its synonyms, whether
+required. The file is read as every user file is (`reader.sheet_rows`: xlsx, xls or csv,
+within the upload limits); the header is the first of the first 30 rows that names the
+layout's marking columns; the rows below it that hold anything are the data, each as
+(row number, column key -> cell). A cell's problem is a `Message` naming the row, the
+column's header, a code and the Chinese and English text; `CellError` carries one out of
+a parser. The imports share `finish` too: what all-or-nothing, partial and dry run mean
+for the report. Each import keeps its own layout and rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Model
+
+from tuopin.core.bulk import insert_with_history, update_with_history
+from tuopin.registry.interchange.columns import header_key
+from tuopin.registry.interchange.reader import (
+    HEADER_SEARCH_ROWS,
+    TOTALS_WORDS,
+    UnusableFile,
+    sheet_rows,
+)
+from tuopin.registry.interchange.rows import Message
+from tuopin.registry.interchange.values import BadValue, key, text
+
+BLOCK = 5000  # rows resolved against the database per query
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str  # the documented header, the one errors name
+    synonyms: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Layout:
+    columns: tuple[Column, ...]
+    marks: tuple[str, ...]  # the keys whose headers make a row the header row
+    # Headers the layout does not know are kept as columns of their own, by their text
+    # (the stars of a rating scheme); otherwise they are listed in `Table.unknown`.
+    open_ended: bool = False
+
+    def header(self, column_key: str) -> str:
+        return next((c.header for c in self.columns if c.key == column_key), column_key)
+
+    def lookup(self) -> dict[str, Column]:
+        found: dict[str, Column] = {}
+        for column in self.columns:
+            for name in (column.header, *column.synonyms):
+                found.setdefault(header_key(name), column)
+        return found
+
+
+@dataclass
+class Table:
+    header_row: int
+    header: list  # as received, for the error report
+    columns: dict[int, str]  # position -> column key
+    unknown: list[str]
+    rows: list[tuple[int, dict]]  # (row number, column key -> cell), rows with something
+
+
+class CellError(Exception):
+    """A cell's problem, raised by a parser; `column` is the column's key."""
+
+    def __init__(self, column: str, code: str, message_zh: str, message_en: str):
+        super().__init__(message_zh)
+        self.column, self.code = column, code
+        self.message_zh, self.message_en = message_zh, message_en
+
+
+def read_table(path: Path | str, layout: Layout) -> Table:
+    """The header and data rows of the file; `UnusableFile` when there is no header or
+    the header lacks a required column."""
+    lookup = layout.lookup()
+    rows = sheet_rows(Path(path))
+    for number, cells in rows:
+        columns: dict[int, str] = {}
+        unknown: list[str] = []
+        for position, cell in enumerate(cells):
+            column = lookup.get(header_key(cell)) if cell is not None else None
+            if column is not None and column.key not in columns.values():
+                columns[position] = column.key
+            elif column is None and key(cell):
+                if layout.open_ended:
+                    columns[position] = text(cell)
+                else:
+                    unknown.append(text(cell))
+        present = set(columns.values())
+        if all(mark in present for mark in layout.marks):
+            missing = [c.header for c in layout.columns if c.required and c.key not in present]
+            if missing:
+                raise UnusableFile(
+                    "columns_missing",
+                    f"第 {number} 行像是表头，但缺少必填列：{'、'.join(missing)}",
+                    f"row {number} looks like the header but lacks: {', '.join(missing)}",
+                )
+            return Table(number, list(cells), columns, unknown, _body(rows, columns))
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    marks = "”“".join(layout.header(mark) for mark in layout.marks)
+    raise UnusableFile(
+        "header_missing",
+        f"找不到表头：前 {HEADER_SEARCH_ROWS} 行中没有含“{marks}”的行",
+        f"no header row: none of the first {HEADER_SEARCH_ROWS} rows names {marks}",
+    )
+
+
+def _body(rows: Iterable[tuple[int, list]], columns: dict[int, str]) -> list[tuple[int, dict]]:
+    body = []
+    positions = list(columns.items())
+    for number, cells in rows:
+        if not any(key(cell) for cell in cells):
+            continue
+        if cells and key(cells[0]).startswith(TOTALS_WORDS[:2]):
+            break  # 合计/总计: the end of the table
+        width = len(cells)
+        body.append((number, {k: (cells[p] if p < width else None) for p, k in positions}))
+    return body
+
+
+def message(layout: Layout, row: int, error: CellError | BadValue, column: str = "") -> Message:
+    """The Message of a cell's problem: CellError names its column; BadValue takes `column`."""
+    column = getattr(error, "column", column)
+    return Message(row, layout.header(column), error.code, error.message_zh, error.message_en)
+
+
+def parse_cells(
+    layout: Layout, row: int, cells: dict, parsers: dict[str, Callable]
+) -> tuple[dict, list[Message]]:
+    """Every parser on its cell: (values, messages); a failing cell has no value."""
+    values, problems = {}, []
+    for column, parser in parsers.items():
+        try:
+            values[column] = parser(cells.get(column))
+        except CellError as error:
+            error.column = column
+            problems.append(message(layout, row, error))
+        except BadValue as bad:
+            problems.append(message(layout, row, bad, column))
+    return values, problems
+
+
+def finish(report, *, partial: bool, dry_run: bool, write: Callable[[], None]):
+    """All or nothing unless `partial`; a dry run writes nothing. With errors and not
+    partial nothing is counted as done (nothing is); `write` runs in one transaction."""
+    report.errors.sort(key=lambda m: m.row)
+    report.dry_run = dry_run
+    if report.errors and not partial:
+        report.created = report.updated = report.unchanged = 0
+        return report
+    if dry_run:
+        return report
+    with transaction.atomic():
+        write()
+    report.written = bool(report.created or report.updated)
+    return report
+
+
+class Keyed:
+    """The rows of a model by natural key: the stored ones the caller loaded (one query
+    per block), and the import's plan for them. A row is compared before it is changed,
+    so an import of what is stored changes nothing. `write` inserts the new rows
+    (`insert_with_history`) and updates the changed ones (`bulk_update_with_history`):
+    a few statements whatever the size. A new row's parent (`parent`: the foreign key's
+    name) may be new too: it is written first, its id taken when the row is."""
+
+    def __init__(self, model: type[Model], fields: list[str], parent: str = ""):
+        self.model, self.fields, self.parent = model, fields, parent
+        self.stored: dict = {}
+        self.created: dict = {}
+        self.changed: dict = {}
+
+    def get(self, natural_key):
+        return self.created.get(natural_key) or self.stored.get(natural_key)
+
+    def save(self, natural_key, values: dict, fixed: dict, parent=None) -> str:
+        """created / updated / unchanged; `fixed`: the fields of a new row besides `values`."""
+        row = self.get(natural_key)
+        if row is None:
+            row = self.model(**{**fixed, **values})
+            row._import_parent = parent
+            self.created[natural_key] = row
+            return "created"
+        if all(getattr(row, k) == v for k, v in values.items()):
+            return "unchanged"
+        for k, v in values.items():
+            setattr(row, k, v)
+        if natural_key not in self.created:
+            self.changed[natural_key] = row
+        return "updated"
+
+    def write(self, user) -> None:
+        new = list(self.created.values())
+        if self.parent:
+            for row in new:
+                setattr(row, f"{self.parent}_id", row._import_parent.pk)
+        insert_objects(new, self.model, user)
+        if self.changed:
+            changed = list(self.changed.values())
+            update_with_history(changed, self.model, self.fields, user=user)
+
+
+def insert_objects(rows: list, model: type[Model], user) -> None:
+    """New model instances inserted with their history (`insert_with_history`: COPY on
+    PostgreSQL); each gets its id."""
+    fields = [  # auto_now ones take the database's default (insert_with_history)
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key
+        and not (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False))
+    ]
+    values = [{f.attname: getattr(row, f.attname) for f in fields} for row in rows]
+    for row, pk in zip(rows, insert_with_history(model, values, user=user), strict=True):
+        row.pk = pk
+
+
+def blocks(items: list, size: int = BLOCK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+__all__ = [
+    "BLOCK",
+    "CellError",
+    "Column",
+    "Keyed",
+    "Layout",
+    "Table",
+    "UnusableFile",
+    "blocks",
+    "finish",
+    "insert_objects",
+    "update_with_history",
+    "message",
+    "parse_cells",
+    "read_table",
+]
