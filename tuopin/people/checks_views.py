@@ -19,6 +19,7 @@ from tuopin.audit.downloads import logged_xlsx_download
 from tuopin.core.errors import OutOfScope
 from tuopin.core.regioncodes import expand_code
 from tuopin.core.spreadsheets import workbook as new_workbook
+from tuopin.core.years import years_to_now
 from tuopin.people import access
 from tuopin.people.checks import DEFAULT_YEAR, checks_read_by, offenders, scorecard
 from tuopin.people.checks.rows import HEADERS, finding_rows
@@ -27,7 +28,6 @@ from tuopin.regions.models import Region
 from tuopin.regions.selectors import region_ancestors
 
 PAGE = 50
-YEARS = list(range(2014, 2031))
 
 
 def _checks(request):
@@ -60,7 +60,7 @@ def _region(request, checks) -> Region:
 
 def _year(request) -> int:
     text = (request.GET.get("year") or "").strip()
-    return int(text) if text.isdigit() and int(text) in YEARS else DEFAULT_YEAR
+    return int(text) if text.isdigit() and int(text) in years_to_now() else DEFAULT_YEAR
 
 
 def _check(request, code: str):
@@ -85,7 +85,7 @@ def checks_scorecard(request):
             "ancestors": region_ancestors(region),
             "drills_down": region.level != RegionLevel.VILLAGE,
             "year": year,
-            "years": YEARS,
+            "years": years_to_now(),
         },
     )
 

@@ -44,7 +44,6 @@ from tuopin.registry.idnumbers import mask_id_number
 from tuopin.registry.models import Helper, Household
 
 PAGE = 50
-YEARS = list(range(2014, 2021))
 
 
 def _require_read(user, topic=access.HELPERS):

@@ -28,6 +28,7 @@ from tuopin.core.errors import OutOfScope, TuopinError
 from tuopin.core.regioncodes import expand_code
 from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.core.uploads import UnusableFile
+from tuopin.core.years import years_to_now
 from tuopin.people import access
 from tuopin.people.cadres import cadre_find_or_create
 from tuopin.people.checks import CHECKS, shortfalls_by_team
@@ -56,10 +57,6 @@ from tuopin.regions.selectors import region_ancestors
 PAGE = 50
 
 
-def years() -> list[int]:
-    return list(range(2014, date.today().year + 1))
-
-
 def _region(request, topic: str = access.TEAMS) -> Region:
     if not access.may_read(request.user, topic):
         raise PermissionDenied("没有权限：查看驻村工作队 (you may not read work teams)")
@@ -83,7 +80,7 @@ def _region(request, topic: str = access.TEAMS) -> Region:
 
 def _year(request) -> int:
     text = (request.GET.get("year") or "").strip()
-    if text.isdigit() and int(text) in years():
+    if text.isdigit() and int(text) in years_to_now():
         return int(text)
     if text:
         messages.warning(request, _("年度“%(year)s”无效，显示今年。") % {"year": text})
@@ -150,7 +147,7 @@ def team_list(request):
             "ancestors": region_ancestors(region),
             "children": _children(region) if region.level != RegionLevel.VILLAGE else [],
             "year": year,
-            "years": years(),
+            "years": years_to_now(),
             "shortfall_only": shortfall_only,
             "rows": [
                 {

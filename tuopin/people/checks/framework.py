@@ -29,12 +29,11 @@ from django.db.models import Case, FloatField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from tuopin.core.years import DEFAULT_YEAR
 from tuopin.people import access
 from tuopin.people.params import people_parameter_values
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
-
-DEFAULT_YEAR = 2018
 
 
 @dataclass(frozen=True)
