@@ -25,10 +25,13 @@ from tuopin.accounts.roles import ROLE_PERMISSIONS, Department, Permission, Role
 from tuopin.accounts.selectors import (
     UNRESTRICTED,
     has_permission,
+    requested_region,
     scope_prefixes,
     user_assignments,
 )
+from tuopin.core.errors import OutOfScope
 from tuopin.core.regioncodes import significant_prefix, within
+from tuopin.regions.models import Region
 
 TEAMS = "teams"  # work teams, postings
 ATTENDANCE = "attendance"  # a team member's sign-in and leave
@@ -141,3 +144,22 @@ def visits_own_households(user) -> bool:
 
 def topics_read_by(user) -> list[str]:
     return [topic for topic in TOPICS if may_read(user, topic)]
+
+
+def region_for(user, text: str | None, topics) -> Region:
+    """The region a people page is drawn for: the one asked (a code or its significant
+    prefix) when the user reads one of `topics` there, else the widest region where they
+    read the first of them they read; outside answers 404 like a missing region."""
+    text = (text or "").strip()
+    if text:
+        region = requested_region(user, text)
+        if not any(may_read(user, topic, region.code) for topic in topics):
+            raise OutOfScope("region", region.code)
+        return region
+    for topic in topics:
+        prefixes = read_prefixes(user, topic)
+        if prefixes is UNRESTRICTED:
+            return requested_region(user, "")
+        if prefixes:
+            return Region.objects.get(code=min(prefixes, key=len).ljust(12, "0"))
+    raise OutOfScope("region", "")

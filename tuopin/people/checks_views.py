@@ -14,10 +14,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from tuopin.accounts.roles import Permission
-from tuopin.accounts.selectors import access_region, has_permission, top_regions
+from tuopin.accounts.selectors import has_permission
 from tuopin.audit.downloads import logged_xlsx_download
-from tuopin.core.errors import OutOfScope
-from tuopin.core.regioncodes import expand_code
 from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.core.years import years_to_now
 from tuopin.people import access
@@ -38,24 +36,8 @@ def _checks(request):
 
 
 def _region(request, checks) -> Region:
-    topics = {topic for c in checks for topic in c.topics}
-    text = (request.GET.get("region") or "").strip()
-    if not text:
-        for topic in sorted(topics):
-            prefixes = access.read_prefixes(request.user, topic)
-            if prefixes:
-                return Region.objects.get(code=prefixes[0].ljust(12, "0"))
-        tops = top_regions(request.user)
-        if not tops:
-            raise Http404("未找到 (not found)")
-        return tops[0]
-    code = expand_code(text)
-    if code is None:
-        raise Http404("未找到 (not found)")
-    region = access_region(request.user, code)
-    if not any(access.may_read(request.user, t, region.code) for t in topics):
-        raise OutOfScope("region", region.code)
-    return region
+    topics = sorted({topic for check in checks for topic in check.topics})
+    return access.region_for(request.user, request.GET.get("region"), topics)
 
 
 def _year(request) -> int:

@@ -22,7 +22,6 @@ from datetime import date
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 
-from tuopin.accounts.selectors import UNRESTRICTED
 from tuopin.core.errors import OutOfScope
 from tuopin.core.regioncodes import significant_prefix
 from tuopin.people import access
@@ -105,22 +104,6 @@ def unpaired_poor_villages(user, region_prefix: str = "") -> QuerySet:
         .select_related("parent")
         .order_by("code")
     )
-
-
-def siyou_region(user, code: str | None) -> Region:
-    """The region a scorecard is drawn for: asked, or the user's widest one."""
-    if not code:
-        prefixes = access.read_prefixes(user, access.ENTERPRISES)
-        if prefixes is UNRESTRICTED:
-            code = CITY
-        elif prefixes:
-            code = min(prefixes, key=len).ljust(12, "0")
-        else:
-            raise OutOfScope("region", "")
-    region = Region.objects.filter(code=code).first()
-    if region is None or not access.may_read(user, access.ENTERPRISES, region.code):
-        raise OutOfScope("region", code)
-    return region
 
 
 @dataclass

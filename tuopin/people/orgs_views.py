@@ -40,7 +40,6 @@ from tuopin.people.enterprises_selectors import (
     enterprise_pairings,
     enterprise_search,
     siyou_households,
-    siyou_region,
     siyou_scorecard,
     unpaired_poor_villages,
 )
@@ -368,7 +367,7 @@ def siyou_page(request):
     _reader(request, access.ENTERPRISES)
     year = _year(request)
     text = (request.GET.get("region") or "").strip()
-    region = siyou_region(request.user, text.ljust(12, "0") if text.isdigit() else text or None)
+    region = access.region_for(request.user, text, [access.ENTERPRISES])
     rows = siyou_scorecard(request.user, region, year)
     households = None
     if region.level == RegionLevel.VILLAGE:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from tuopin.core.errors import TuopinError
 from tuopin.core.years import YEARS, year_in
 from tuopin.people import access
-from tuopin.people.enterprises_selectors import park_townships, parks_in, siyou_region
+from tuopin.people.enterprises_selectors import park_townships, parks_in
 from tuopin.people.enterprises_services import park_add, park_remove
 
 
@@ -26,7 +26,7 @@ def park_list(request):
         raise PermissionDenied("没有权限：查看帮扶企业 (you may not read enterprises)")
     data = request.POST if request.method == "POST" else request.GET
     text = (data.get("region") or "").strip()
-    region = siyou_region(request.user, text.ljust(12, "0") if text.isdigit() else None)
+    region = access.region_for(request.user, text, [access.ENTERPRISES])
     year = year_in(data.get("year"))
     townships = park_townships(request.user, region)
     if request.method == "POST":

@@ -22,7 +22,7 @@ from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import has_permission, require_permission
 from tuopin.audit.downloads import logged_xlsx_download
 from tuopin.core.errors import OutOfScope, TuopinError
-from tuopin.core.regioncodes import expand_code, significant_prefix
+from tuopin.core.regioncodes import significant_prefix
 from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.core.years import DEFAULT_YEAR, YEARS, year_in
 from tuopin.people import access
@@ -71,18 +71,7 @@ def _readable(request) -> None:
 
 
 def _region(request) -> Region:
-    text = (request.GET.get("region") or "").strip()
-    if not text:
-        prefixes = access.read_prefixes(request.user, access.RATINGS)
-        code = "411400000000" if prefixes is None else prefixes[0].ljust(12, "0")
-    else:
-        code = expand_code(text)
-    if code is None or not access.may_read(request.user, access.RATINGS, code):
-        raise OutOfScope("region", text)
-    region = Region.objects.filter(code=code).first()
-    if region is None:
-        raise Http404("未找到 (not found)")
-    return region
+    return access.region_for(request.user, request.GET.get("region"), [access.RATINGS])
 
 
 def _year(request) -> int:

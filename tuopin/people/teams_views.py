@@ -22,10 +22,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tuopin.accounts.roles import Permission
-from tuopin.accounts.selectors import access_region, has_permission, top_regions
+from tuopin.accounts.selectors import has_permission
 from tuopin.audit.downloads import logged_xlsx_download
-from tuopin.core.errors import OutOfScope, TuopinError
-from tuopin.core.regioncodes import expand_code
+from tuopin.core.errors import TuopinError
 from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.core.uploads import UnusableFile
 from tuopin.core.years import years_to_now
@@ -60,22 +59,8 @@ PAGE = 50
 def _region(request, topic: str = access.TEAMS) -> Region:
     if not access.may_read(request.user, topic):
         raise PermissionDenied("没有权限：查看驻村工作队 (you may not read work teams)")
-    text = (request.GET.get("region") or request.POST.get("region") or "").strip()
-    if not text:
-        prefixes = access.read_prefixes(request.user, topic)
-        if prefixes:
-            return Region.objects.get(code=prefixes[0].ljust(12, "0"))
-        tops = top_regions(request.user)
-        if not tops:
-            raise Http404("未找到 (not found)")
-        return tops[0]
-    code = expand_code(text)
-    if code is None:
-        raise Http404("未找到 (not found)")
-    region = access_region(request.user, code)
-    if not access.may_read(request.user, topic, region.code):
-        raise OutOfScope("region", region.code)
-    return region
+    text = request.GET.get("region") or request.POST.get("region")
+    return access.region_for(request.user, text, [topic])
 
 
 def _year(request) -> int:
