@@ -38,8 +38,6 @@ from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 from tuopin.registry.models import Household, Measure
 
-CITY = "411400000000"
-
 
 def enterprise_read_q(user) -> Q:
     own = access.read_q(user, access.ENTERPRISES, "region__code")

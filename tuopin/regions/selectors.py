@@ -4,9 +4,11 @@ Everything a user looks at goes through the scope selector in accounts, which
 builds on these.
 """
 
+from django.core.management.base import CommandError
 from django.db.models import Count
 from django.db.models.functions import Substr
 
+from tuopin.core.regioncodes import expand_code
 from tuopin.regions.enums import RegionKind, RegionLevel
 from tuopin.regions.models import Region
 
@@ -61,3 +63,19 @@ def region_children_with_counts(region: Region) -> list[Region]:
         child.village_count = counts.get((key, RegionKind.VILLAGE), 0)
         child.community_count = counts.get((key, RegionKind.COMMUNITY), 0)
     return children
+
+
+def region_option(text: str | None) -> Region | None:
+    """The division a command's --region names (12 digits or a significant prefix), None
+    when none is given; a CommandError naming the code otherwise."""
+    if not text:
+        return None
+    code = expand_code(text)
+    region = Region.objects.filter(code=code).first() if code else None
+    if region is None:
+        raise CommandError(
+            f"区划代码“{text}”无效或不存在：应为 12 位或其前 2/4/6/9 位 "
+            f"(unknown region code '{text}': 12 digits or a 2/4/6/9-digit prefix of a "
+            "loaded division)"
+        )
+    return region

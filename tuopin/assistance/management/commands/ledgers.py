@@ -20,8 +20,7 @@ from tuopin.assistance.coverage.snapshot import coverage_refresh
 from tuopin.audit.models import AccessKind
 from tuopin.audit.services import access_log_record
 from tuopin.core.errors import TuopinError
-from tuopin.core.regioncodes import expand_code
-from tuopin.regions.models import Region
+from tuopin.regions.selectors import region_option
 from tuopin.registry.idnumbers import mask_id_number
 
 
@@ -58,7 +57,7 @@ class Command(BaseCommand):
         check.add_argument("--json", action="store_true", help="print JSON")
 
     def handle(self, *args, **options):
-        region = self._region(options["region"])
+        region = region_option(options["region"])
         prefix = region.prefix if region else ""
         year = options["year"]
         as_of = self._as_of(options["as_of"])
@@ -110,19 +109,6 @@ class Command(BaseCommand):
                 f"  ({timings[code]:.2f}s)"
             )
         self.stdout.write(f"合计用时 {sum(timings.values()):.1f} 秒 (total seconds)")
-
-    def _region(self, text: str) -> Region | None:
-        if not text:
-            return None
-        code = expand_code(text)
-        region = Region.objects.filter(code=code).first() if code else None
-        if region is None:
-            raise CommandError(
-                f"区划代码“{text}”无效或不存在：应为 12 位或其前 2/4/6/9 位 "
-                f"(unknown region code '{text}': 12 digits or a 2/4/6/9-digit prefix of a "
-                "loaded division)"
-            )
-        return region
 
     def _as_of(self, text: str) -> date | None:
         if not text:

@@ -8,10 +8,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from tuopin.core.errors import TuopinError
-from tuopin.core.regioncodes import expand_code
 from tuopin.people.checks import CHECKS, DEFAULT_YEAR, context_for, findings, get_check
 from tuopin.people.checks.framework import analytic_queries
-from tuopin.regions.models import Region
+from tuopin.regions.selectors import region_option
 
 
 class Command(BaseCommand):
@@ -39,7 +38,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        region = self._region(options["region"])
+        region = region_option(options["region"])
         year = options["year"]
         try:
             chosen = [get_check(code) for code in options["codes"]] or list(CHECKS.values())
@@ -81,16 +80,3 @@ class Command(BaseCommand):
                 f"  ({seconds[code]:.2f}s)"
             )
         self.stdout.write(f"合计用时 {sum(seconds.values()):.1f} 秒 (total seconds)")
-
-    def _region(self, text: str) -> Region | None:
-        if not text:
-            return None
-        code = expand_code(text)
-        region = Region.objects.filter(code=code).first() if code else None
-        if region is None:
-            raise CommandError(
-                f"区划代码“{text}”无效或不存在：应为 12 位或其前 2/4/6/9 位 "
-                f"(unknown region code '{text}': 12 digits or a 2/4/6/9-digit prefix of a "
-                "loaded division)"
-            )
-        return region

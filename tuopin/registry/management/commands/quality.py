@@ -11,8 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tuopin.audit.models import AccessKind
 from tuopin.audit.services import access_log_record
 from tuopin.core.errors import TuopinError
-from tuopin.core.regioncodes import expand_code
-from tuopin.regions.models import Region
+from tuopin.regions.selectors import region_option
 from tuopin.registry.quality import CHECKS, DEFAULT_YEAR, get_check, quality_counts, quality_list
 
 
@@ -36,7 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--list", metavar="CHECK", default="", help="列出该检查的疑点户")
 
     def handle(self, *args, **options):
-        region = self._region(options["region"])
+        region = region_option(options["region"])
         prefix = region.prefix if region else ""
         year = options["year"]
         as_of = self._as_of(options["as_of"])
@@ -64,19 +63,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{check.item:>2}  {code:<{width}}  {count:>8} {unit}  {check.label_zh}"
             )
-
-    def _region(self, text: str) -> Region | None:
-        if not text:
-            return None
-        code = expand_code(text)
-        region = Region.objects.filter(code=code).first() if code else None
-        if region is None:
-            raise CommandError(
-                f"区划代码“{text}”无效或不存在：应为 12 位或其前 2/4/6/9 位 "
-                f"(unknown region code '{text}': 12 digits or a 2/4/6/9-digit prefix of a "
-                "loaded division)"
-            )
-        return region
 
     def _as_of(self, text: str) -> date | None:
         if not text:
