@@ -24,10 +24,13 @@ from tuopin.people.helpers_importer import (
 from tuopin.people.orgs_importer import LABELS, OrgsImportReport, import_orgs
 from tuopin.people.pairing_services import pairings_sync
 from tuopin.people.ratings_import import RatingImportReport, import_ratings
+from tuopin.people.teams_import import TeamImportReport, import_teams
 from tuopin.registry.interchange.importer import ImportReport, import_registry
 from tuopin.registry.interchange.reader import UnusableFile
 from tuopin.registry.interchange.report import write_error_report
 from tuopin.registry.totals import totals_refresh
+
+PEOPLE_LABELS = {"helpers": "帮扶责任人结对表", "visits": "入户走访记录表"}
 
 
 class Command(BaseCommand):
@@ -61,7 +64,7 @@ class Command(BaseCommand):
         ratings.add_argument("--user", required=True, help="提名人的用户名（村级或县扶贫办）")
         _common(ratings, "只写入没有错误的行，其余报告错误")
         # People: helpers (帮扶责任人结对) and visits (走访记录), docs/formats/people-helpers.md.
-        for name, label in (("helpers", "帮扶责任人结对表"), ("visits", "入户走访记录表")):
+        for name, label in PEOPLE_LABELS.items():
             people = sub.add_parser(name, help=f"{label}（xlsx、xls 或 csv）")
             people.add_argument("file")
             _common(people, "只写入没有错误的行，其余报告错误")
@@ -127,90 +130,66 @@ class Command(BaseCommand):
         if result.exit_code:
             sys.exit(result.exit_code)
 
-    def _ratings(self, *, file: str, user: str, dry_run, partial, report, json, **_):
+    def _ratings(self, *, file: str, user: str, **options):
         """Star-rating proposals (tuopin.people.ratings_import), as the user `--user`."""
         acting = get_user_model().objects.filter(username=user, is_active=True).first()
         if acting is None:
             raise CommandError(f"没有用户“{user}” (no active user '{user}')")
-        try:
-            result = import_ratings(file, acting_user=acting, dry_run=dry_run, partial=partial)
-        except UnusableFile as unusable:
-            self._unusable(unusable, json, RatingImportReport().as_dict())
-        except TuopinError as error:
-            raise CommandError(str(error)) from error
-        if json:
-            self.stdout.write(_json(result.as_dict()))
-        else:
-            self._ledger_summary(result)
-        if result.exit_code:
-            sys.exit(result.exit_code)
+        self._table(
+            "星级评定",
+            lambda dry_run, partial: import_ratings(
+                file, acting_user=acting, dry_run=dry_run, partial=partial
+            ),
+            RatingImportReport(),
+            file=file,
+            **options,
+        )
 
-    def _people_helpers(
-        self, what: str, *, file: str, dry_run: bool, partial: bool, report, json: bool, **_
-    ):
+    def _people_helpers(self, what: str, *, file: str, **options):
         run = import_helpers if what == "helpers" else import_visits
+        self._table(
+            PEOPLE_LABELS[what],
+            lambda dry_run, partial: run(file, dry_run=dry_run, partial=partial),
+            PeopleImportReport(what),
+            file=file,
+            table=lambda: _plain_table(file),
+            **options,
+        )
+
+    def _orgs(self, what: str, *, file: str, **options):
+        self._table(
+            LABELS[what],
+            lambda dry_run, partial: import_orgs(what, file, dry_run=dry_run, partial=partial),
+            OrgsImportReport(what),
+            file=file,
+            **options,
+        )
+
+    def _teams(self, *, file: str, **options):
+        self._table(
+            "驻村工作队花名册",
+            lambda dry_run, partial: import_teams(file, dry_run=dry_run, partial=partial),
+            TeamImportReport(),
+            file=file,
+            **options,
+        )
+
+    def _table(
+        self, label, run, empty, *, file, dry_run, partial, json, report=None, table=None, **_
+    ):
+        """One 帮扶力量 table import: the report, its summary or JSON, the exit code."""
         try:
-            result = run(file, dry_run=dry_run, partial=partial)
+            result = run(dry_run, partial)
         except UnusableFile as unusable:
-            self._unusable(unusable, json, PeopleImportReport(what).as_dict())
+            self._unusable(unusable, json, empty.as_dict())
         except TuopinError as error:
             raise CommandError(str(error)) from error
-        if report:
-            write_error_report(file, result, report, table=_plain_table(file))
+        if report and table is not None:
+            write_error_report(file, result, report, table=table())
         if json:
             self.stdout.write(_json(result.as_dict()))
         else:
-            self.stdout.write(
-                f"共 {result.rows} 行。新增 {result.created}，更新 {result.updated}，"
-                f"未变 {result.unchanged}，拒绝 {result.rejected}。"
-                + ("（试运行，未写入）" if result.dry_run else "")
-            )
-            self._messages(result)
-            if result.errors and not result.written and not result.dry_run:
-                self.stdout.write("有错误，未写入任何数据（可用 --partial 只写入正确的行）。")
-        if result.exit_code:
-            sys.exit(result.exit_code)
-
-    def _orgs(self, what: str, *, file: str, dry_run: bool, partial: bool, json: bool, **_):
-        try:
-            result = import_orgs(what, file, dry_run=dry_run, partial=partial)
-        except UnusableFile as unusable:
-            self._unusable(unusable, json, OrgsImportReport(what).as_dict())
-        if json:
-            self.stdout.write(_json(result.as_dict()))
-        else:
-            self.stdout.write(
-                f"{LABELS[what]}：共 {result.rows} 行。新增 {result.created}，更新 {result.updated}，"
-                f"未变 {result.unchanged}，拒绝 {result.rejected}；"
-                f"其中不在建档立卡库中 {result.not_registered} 行。"
-                + ("（试运行，未写入）" if dry_run else "")
-            )
-            self._messages(result)
-            if result.errors and not result.written and not dry_run:
-                self.stdout.write("有错误，未写入任何数据（可用 --partial 只写入正确的行）。")
-        if result.exit_code:
-            sys.exit(result.exit_code)
-
-    def _teams(self, *, file: str, dry_run: bool, partial: bool, json: bool, **_):
-        from tuopin.people.teams_import import TeamImportReport, import_teams
-
-        try:
-            result = import_teams(file, dry_run=dry_run, partial=partial)
-        except UnusableFile as unusable:
-            self._unusable(unusable, json, TeamImportReport().as_dict())
-        except TuopinError as error:
-            raise CommandError(str(error)) from error
-        if json:
-            self.stdout.write(_json(result.as_dict()))
-        else:
-            self.stdout.write(
-                f"驻村工作队花名册：共 {result.rows} 行。新增 {result.created}，"
-                f"更新 {result.updated}，未变 {result.unchanged}，拒绝 {result.rejected}。"
-                + ("（试运行，未写入）" if result.dry_run else "")
-            )
-            self._messages(result)
-            if result.errors and not result.written and not result.dry_run and not partial:
-                self.stdout.write("有错误，未写入任何数据（可用 --partial 只写入正确的行）。")
+            self._table_summary(label, result)
         if result.exit_code:
             sys.exit(result.exit_code)
 
@@ -233,11 +212,14 @@ class Command(BaseCommand):
             self.stdout.write("有错误，未写入任何数据（可用 --partial 只写入正确的户）。")
 
     def _ledger_summary(self, result: LedgerImportReport) -> None:
-        label = KINDS[result.kind].label_zh if result.kind in KINDS else "星级评定"
+        self._table_summary(KINDS[result.kind].label_zh, result)
+
+    def _table_summary(self, label: str, result) -> None:
+        outside = result.not_registered  # people or households not in the registry
         self.stdout.write(
             f"{label}：共 {result.rows} 行。新增 {result.created}，更新 {result.updated}，"
-            f"未变 {result.unchanged}，拒绝 {result.rejected}；"
-            f"其中不在建档立卡库中 {result.not_registered} 行。"
+            f"未变 {result.unchanged}，拒绝 {result.rejected}"
+            + (f"；其中不在建档立卡库中 {outside} 行。" if outside else "。")
             + ("（试运行，未写入）" if result.dry_run else "")
         )
         self._messages(result)
