@@ -23,7 +23,6 @@ from tuopin.people.helpers_selectors import (
     pairing_list_for_user,
     visit_list_for_user,
 )
-from tuopin.people.pairing_services import pairings_sync
 from tuopin.people.visits_services import PhotoData, photo_open, visit_record
 from tuopin.registry.idnumbers import mask_id_number
 from tuopin.registry.models import Helper
@@ -185,8 +184,6 @@ def pairing_list(
     limit: Limit = 50,
 ):
     _read(request, access.HELPERS)
-    if region:
-        pairings_sync(region)
     rows = pairing_list_for_user(request.user).select_related("helper", "household")
     if region:
         rows = rows.filter(region_code__startswith=region)

@@ -11,3 +11,9 @@ class PeopleConfig(AppConfig):
         from tuopin.registry.enums import UnitLevel
 
         vocabulary_register("unit_level", UnitLevel)
+
+        from tuopin.people.pairing_services import pairings_sync
+        from tuopin.registry.changes import registry_follower_register
+
+        # The pairings follow each household's 帮扶责任人 after every registry import.
+        registry_follower_register(pairings_sync)

@@ -36,7 +36,6 @@ from tuopin.people.pairing_services import (
     may_keep_cadre,
     pairing_end,
     pairing_start,
-    pairings_sync,
 )
 from tuopin.regions.models import Region
 from tuopin.registry.enums import UnitLevel
@@ -223,7 +222,6 @@ def household_panel(request, household_id: int):
     """The 「帮扶责任人与走访」 panel (htmx) of the registry's household page."""
     _require_read(request.user)
     household = _household(request.user, household_id)
-    pairings_sync(household.village_id)  # cheap: this village only
     pairings = list(pairings_of_household(request.user, household))
     reads_visits = access.may_read(request.user, access.VISITS, household.village_id)
     visits = list(visits_of_household(request.user, household)[:50]) if reads_visits else []

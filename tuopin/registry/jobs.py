@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tuopin.core.jobs import JobContext, job_handler
 from tuopin.core.regioncodes import significant_prefix
 from tuopin.core.services import job_enqueue
+from tuopin.registry.changes import registry_written
 from tuopin.registry.interchange.exporter import export_registry, households_under
 from tuopin.registry.interchange.importer import import_registry
 from tuopin.registry.interchange.report import write_error_report
@@ -65,6 +66,7 @@ def import_job(context: JobContext) -> dict:
     if report.written:
         # Rows outside the job's region were refused: only its villages can have changed.
         totals_refresh(prefix=significant_prefix(context.job.region_code))
+        registry_written(significant_prefix(context.job.region_code))
         # The scorecard's counts are heavier (56 checks): recounted by a job of their own.
         job_enqueue(
             acting_user=context.job.owner,

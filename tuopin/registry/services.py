@@ -14,6 +14,7 @@ from tuopin.audit.services import access_log_record
 from tuopin.core.errors import OutOfScope, TuopinError
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
+from tuopin.registry.changes import registry_written
 from tuopin.registry.enums import (
     EVENT_FOLLOWS,
     EVENT_STATUS,
@@ -531,6 +532,7 @@ def helper_assign(
     household.version += 1
     household._history_user = acting_user
     household.save(update_fields=["helper", "version"])
+    registry_written(household.village_id)
     return helper
 
 

@@ -120,3 +120,16 @@ def test_pairings_sync_follows_the_registry_column_set_based(django_assert_max_n
     assert not Pairing.objects.filter(household=homes[1], ended_on__isnull=True).exists()
     # Nothing changed: nothing written.
     assert pairings_sync("411421") == (0, 0)
+
+
+def test_the_pairings_follow_a_registry_change_without_any_page_read(make_user):
+    """The registry calls its followers after a write (registry.changes); the people app
+    follows with pairings_sync, so reading a page or the API never has to write."""
+    from tuopin.registry.services import helper_assign
+
+    home = household(first_village(RENHE))
+    assert not Pairing.objects.filter(household=home).exists()
+    county = make_user(Role.COUNTY_OFFICE, MINQUAN)
+    cadre = helper_assign(acting_user=county, household=home, name="周帮扶", phone="13800000000")
+    pairing = Pairing.objects.get(household=home, ended_on__isnull=True)
+    assert pairing.helper == cadre and pairing.started_on is None  # start unknown

@@ -22,9 +22,9 @@ from tuopin.people.helpers_importer import (
     plain_table as _plain_table,
 )
 from tuopin.people.orgs_importer import LABELS, OrgsImportReport, import_orgs
-from tuopin.people.pairing_services import pairings_sync
 from tuopin.people.ratings_import import RatingImportReport, import_ratings
 from tuopin.people.teams_import import TeamImportReport, import_teams
+from tuopin.registry.changes import registry_written
 from tuopin.registry.interchange.importer import ImportReport, import_registry
 from tuopin.registry.interchange.reader import UnusableFile
 from tuopin.registry.interchange.report import write_error_report
@@ -102,7 +102,7 @@ class Command(BaseCommand):
         if result.written:
             # The file may touch any village: recount them all (one grouped query each).
             totals_refresh(prefix="")
-            pairings_sync("")  # the pairings follow the households' 帮扶责任人
+            registry_written("")  # e.g. the pairings follow the households' 帮扶责任人
         if report:
             write_error_report(file, result, report)
         if json:
