@@ -13,6 +13,7 @@ from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import has_permission
 from tuopin.core.errors import TuopinError
 from tuopin.core.parameters import Parameter, region_path, rows_in_force
+from tuopin.people import access
 from tuopin.people.models import PeopleParameter
 from tuopin.people.parameters import PARAMETERS
 from tuopin.regions.enums import RegionLevel
@@ -49,10 +50,33 @@ def people_parameter_values(year: int, region_code: str) -> dict[str, Decimal]:
     return {code: item.value for code, item in people_parameter_resolve(year, region_code).items()}
 
 
-def may_set_people_parameter(user, region: Region) -> bool:
-    return region.level in SETTABLE_LEVELS and (
-        has_permission(user, Permission.PEOPLE_EDIT, region.code)
-        or has_permission(user, Permission.POLICY_EDIT, region.code)
+# The topic whose keepers set a parameter (a department sets only its own: 组织部 the
+# teams' and branches', 人社局 the workshops').
+PARAMETER_TOPICS = {
+    "team_members_min": access.TEAMS,
+    "posting_years_min": access.TEAMS,
+    "days_in_village_min": access.ATTENDANCE,
+    "weak_branch_share_min": access.BRANCHES,
+    "weak_branch_share_max": access.BRANCHES,
+    "workshop_poor_employees_min": access.WORKSHOPS,
+    "workshop_poor_share_min": access.WORKSHOPS,
+    "workshop_months_min": access.WORKSHOPS,
+    "workshop_wage_min": access.WORKSHOPS,
+    "rating_award_per_star": access.RATINGS,
+    "consolidation_years": access.HELPERS,
+    "helper_households_max": access.HELPERS,
+    "visit_interval_days": access.VISITS,
+}
+
+
+def may_set_people_parameter(user, region: Region, code: str) -> bool:
+    """At a city or county: whoever sets policy there, or keeps the parameter's topic."""
+    if region.level not in SETTABLE_LEVELS:
+        return False
+    if has_permission(user, Permission.POLICY_EDIT, region.code):
+        return True
+    return has_permission(user, Permission.PEOPLE_EDIT, region.code) and access.may_keep(
+        user, PARAMETER_TOPICS[code], region.code
     )
 
 
@@ -73,7 +97,7 @@ def people_parameter_set(
             "parameters are set for a city or a county only",
             field="region",
         )
-    if acting_user is not None and not may_set_people_parameter(acting_user, region):
+    if acting_user is not None and not may_set_people_parameter(acting_user, region, code):
         raise PermissionDenied("没有权限：设置本区域的参数 (you may not set parameters here)")
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise TuopinError(

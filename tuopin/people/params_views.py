@@ -12,6 +12,7 @@ from tuopin.accounts.selectors import in_scope, requested_region
 from tuopin.core.parameter_pages import parameter_post
 from tuopin.core.years import YEARS, year_in
 from tuopin.people import access
+from tuopin.people.parameters import PARAMETERS
 from tuopin.people.params import (
     may_set_people_parameter,
     people_parameter_resolve,
@@ -26,9 +27,9 @@ def people_parameters(request):
         raise PermissionDenied("没有权限：查看帮扶力量 (you may not read this)")
     region = requested_region(request.user, request.GET.get("region") or request.POST.get("region"))
     year = year_in(request.GET.get("year") or request.POST.get("year"))
-    may_set = may_set_people_parameter(request.user, region)
+    settable = {code for code in PARAMETERS if may_set_people_parameter(request.user, region, code)}
     if request.method == "POST":
-        if not may_set:
+        if request.POST.get("code", "") not in settable:
             raise PermissionDenied("没有权限：设置本区域的参数 (you may not set parameters here)")
         return parameter_post(
             request,
@@ -47,9 +48,9 @@ def people_parameters(request):
             "year": year,
             "years": YEARS,
             "rows": [
-                {"item": item, "settable": may_set}
+                {"item": item, "settable": item.parameter.code in settable}
                 for item in people_parameter_resolve(year, region.code).values()
             ],
-            "may_set": may_set,
+            "may_set": bool(settable),
         },
     )

@@ -87,3 +87,33 @@ def test_parameter_page_reads_for_every_reader_and_sets_for_the_county(client, m
     client.cookies["django_language"] = "en"
     english = client.get(url).content.decode()
     assert "Work-team members at least" in english
+
+
+def test_a_department_sets_only_the_parameters_of_what_it_keeps(client, make_user):
+    from django.urls import reverse
+
+    from tuopin.accounts.roles import Department
+    from tuopin.people.parameters import PARAMETERS
+    from tuopin.people.params import PARAMETER_TOPICS
+
+    assert set(PARAMETER_TOPICS) == set(PARAMETERS)
+    minquan = Region.objects.get(code=MINQUAN)
+    hrss = make_user(Role.SECTOR, MINQUAN, department=Department.HUMAN_RESOURCES)
+    row = people_parameter_set(
+        acting_user=hrss, code="workshop_wage_min", region=minquan, year=2018, value=1600
+    )
+    assert row.value == 1600
+    with pytest.raises(PermissionDenied):
+        people_parameter_set(
+            acting_user=hrss, code="team_members_min", region=minquan, year=2018, value=2
+        )
+    client.force_login(hrss)
+    page = client.get(reverse("people:parameters")).content.decode()
+    forms = page.count('name="value"')
+    assert forms == sum(1 for topic in PARAMETER_TOPICS.values() if topic == "workshops")
+    refused = client.post(
+        reverse("people:parameters"),
+        {"region": MINQUAN, "year": "2018", "code": "team_members_min", "value": "2"},
+    )
+    assert refused.status_code == 403
+    assert people_parameter_values(2018, MINQUAN)["team_members_min"] == 3
