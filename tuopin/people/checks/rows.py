@@ -84,14 +84,14 @@ def _describe(code: str, item, cadres) -> tuple[str, str, str]:  # noqa: C901 (o
         return (
             item.number,
             str(item.get_status_display()),
-            reverse("people:household_helpers", args=[item.pk]),
+            reverse("registry:household", args=[item.pk]),
         )
     if code == "visit_overdue":
-        last = str(item.last_visit) if item.last_visit else _("从未走访")
+        last = str(item.last_visit) if item.last_visit else _("尚无走访记录")
         return (
             f"{item.number} · {item.helper_name or _('未填报')}",
             _("最近走访：%(day)s") % {"day": last},
-            reverse("people:household_helpers", args=[item.pk]),
+            reverse("registry:household", args=[item.pk]),
         )
     if code == "helper_over_limit":
         return (
@@ -100,7 +100,7 @@ def _describe(code: str, item, cadres) -> tuple[str, str, str]:  # noqa: C901 (o
             reverse("people:helper", args=[item.pk]),
         )
     if code == "workshop_not_recognised":
-        share = "—" if item.share_tenths is None else f"{item.share_tenths / 10:.1f}%"
+        share = _("未填报") if item.share_tenths is None else f"{item.share_tenths / 10:.1f}%"
         return (
             item.name,
             _("符合条件的贫困劳动力 %(q)s 人，占用工 %(s)s") % {"q": item.qualifying, "s": share},

@@ -170,3 +170,17 @@ def test_the_pages_in_chinese_and_english(client, make_user):
     english = client.get(reverse("people:checks"), {"region": MINQUAN}).content.decode()
     assert "Poverty workshop below its recognition thresholds" in english
     assert "households" in english and "帮扶力量核查" not in english
+
+
+def test_a_household_finding_opens_the_household_page_and_says_never_visited(client, make_user):
+    from tuopin.people.pairing_services import pairing_start
+    from tuopin.people.tests.helpers_factories import helper, household
+
+    home = household(first_village(RENHE))
+    pairing_start(acting_user=None, household=home, helper=helper(name="吴帮扶"), started_on=None)
+    client.force_login(make_user(Role.COUNTY_OFFICE, MINQUAN))
+    body = client.get(reverse("people:check_list", args=["visit_overdue"])).content.decode()
+    # The full page of the household, not the panel fragment the household page loads.
+    assert reverse("registry:household", args=[home.pk]) in body
+    assert reverse("people:household_helpers", args=[home.pk]) not in body
+    assert "尚无走访记录" in body and "从未走访" not in body
