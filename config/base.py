@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tuopin.cases",
     "tuopin.people",
     "tuopin.assistance",
+    "tuopin.projects",
     "tuopin.api",
     "tuopin.web",
 ]

@@ -25,6 +25,7 @@ urlpatterns = [
     path("cases/", include("tuopin.cases.urls")),
     path("ledgers/", include("tuopin.assistance.urls")),
     path("people/", include("tuopin.people.urls")),
+    path("projects/", include("tuopin.projects.urls")),
     path("notices/", include((public_urlpatterns, "public"))),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1899,6 +1899,7 @@ PROBES = {
     "api-1.0.0:case_event_attachment": api_case_event_attachment,
     "assistance:ledgers": page("assistance:ledgers"),
     "people:index": page("people:index"),
+    "projects:index": page("projects:index"),
     "people:teams": team_region_page("people:teams"),
     "people:teams_download": team_region_page("people:teams_download"),
     "people:checks": team_region_page("people:checks"),

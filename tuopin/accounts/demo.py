@@ -27,6 +27,7 @@ SECTOR_ORGANISATIONS = {
     Department.DISABLED: "民权县残疾人联合会",
     Department.CIVIL_AFFAIRS: "民权县民政局",
     Department.ORGANISATION: "中共民权县委组织部",
+    Department.TREASURY: "民权县财政局",
 }
 
 

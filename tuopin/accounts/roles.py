@@ -34,6 +34,7 @@ class Department(models.TextChoices):
     DISABLED = "disabled", _("残联")
     CIVIL_AFFAIRS = "civil", _("民政局")
     ORGANISATION = "organisation", _("组织部")
+    TREASURY = "treasury", _("财政局")
 
 
 # Roles that watch the offices; only the city office (or an administrator) grants them.
@@ -72,7 +73,8 @@ class Permission(models.TextChoices):
     LEDGER_VIEW = "ledger.view", _("查看行业台账、覆盖核查")
     PEOPLE_VIEW = "people.view", _("查看驻村工作队、帮扶结对、企业与车间")
     PEOPLE_EDIT = "people.edit", _("维护驻村工作队、帮扶结对、走访、企业与车间")
-    PROJECT_MANAGE = "project.manage", _("管理项目库与资金")
+    PROJECT_VIEW = "project.view", _("查看项目库、资金与预警")
+    PROJECT_MANAGE = "project.manage", _("办理项目库、资金台账、预警处置、公告公示")
     SUPERVISION = "supervision.inspect", _("督查巡查、考核")
     HOTLINE_HANDLE = "hotline.handle", _("受理热线工单")
     AUDIT_VIEW = "audit.view", _("查看访问日志")
@@ -101,6 +103,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.USERS_MANAGE,
             P.JOBS_RUN,
             P.PEOPLE_VIEW,
+            P.PROJECT_VIEW,
         }
     ),
     Role.COUNTY_OFFICE: frozenset(
@@ -122,6 +125,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.JOBS_RUN,
             P.PEOPLE_VIEW,
             P.PEOPLE_EDIT,
+            P.PROJECT_VIEW,
         }
     ),
     Role.TOWNSHIP: frozenset(
@@ -138,6 +142,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.JOBS_RUN,
             P.PEOPLE_VIEW,
             P.PEOPLE_EDIT,
+            P.PROJECT_VIEW,
+            P.PROJECT_MANAGE,
         }
     ),
     Role.VILLAGE: frozenset(
@@ -151,6 +157,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.JOBS_RUN,
             P.PEOPLE_VIEW,
             P.PEOPLE_EDIT,
+            P.PROJECT_VIEW,
+            P.PROJECT_MANAGE,
         }
     ),
     # A sector user reads their department's ledgers and checks, and of the registry only
@@ -166,6 +174,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.JOBS_RUN,
             P.PEOPLE_VIEW,
             P.PEOPLE_EDIT,
+            P.PROJECT_VIEW,
+            P.PROJECT_MANAGE,
         }
     ),
     Role.INSPECTOR: frozenset(
@@ -177,6 +187,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.SUPERVISION,
             P.JOBS_RUN,
             P.PEOPLE_VIEW,
+            P.PROJECT_VIEW,
         }
     ),
     Role.HOTLINE: frozenset({P.REGION_VIEW, P.REGISTRY_VIEW, P.HOTLINE_HANDLE}),
@@ -189,6 +200,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             P.AUDIT_VIEW,
             P.DATA_EXPORT,
             P.JOBS_RUN,
+            P.PROJECT_VIEW,
         }
     ),
     # A cadre who logs in as themselves: the divisions of their county, and of people

@@ -33,6 +33,7 @@ from tuopin.policy.selectors import current_policy
 from tuopin.registry.enums import EXITED, MemberStatus
 from tuopin.registry.idnumbers import mask_id_number
 from tuopin.registry.models import Household, Income, Measure, Member
+from tuopin.registry.personal import mask_name
 
 # A step waiting longer than this is overdue on the task list (notices: once they end).
 OVERDUE_DAYS = 7
@@ -175,22 +176,13 @@ def notice_rows(notice: Notice) -> list[dict]:
         rows.append(
             {
                 "number": number or "",
-                "head": _mask_name(name or ""),
+                "head": mask_name(name or ""),
                 "id_number": mask_id_number(id_number or ""),
                 "size": people or 0,
                 "reason": case.reason,
             }
         )
     return rows
-
-
-def _mask_name(name: str) -> str:
-    """王小明 → 王*明: the notice is public, the neighbours know who is meant."""
-    if len(name) <= 1:
-        return name
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def monitoring_candidates(user, region_code: str, year: int) -> QuerySet:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 
 @dataclass(frozen=True)
@@ -51,3 +51,86 @@ def rows_in_force(rows: Iterable, path: list[str]) -> dict[str, object]:
         if current is None or key < (specificity[current.region_id], -current.year):
             chosen[row.code] = row
     return chosen
+
+
+@dataclass(frozen=True)
+class Resolved:
+    parameter: Parameter
+    value: Decimal
+    row: object | None  # None: the shipped default applies
+
+    @property
+    def unconfirmed_default(self) -> bool:
+        return self.row is None and not self.parameter.confirmed
+
+
+@dataclass(frozen=True)
+class ParameterStore:
+    """An app's parameters: its catalogue of defaults and the model of the values set
+    (fields code, region, year, value, note, set_by). Who may set what is the app's
+    rule, checked before `write`."""
+
+    model: type
+    catalogue: dict[str, Parameter]
+    error_prefix: str  # the error codes' prefix: "funds_parameter_value"…
+
+    def resolve(self, year: int, region_code: str) -> dict[str, Resolved]:
+        path = region_path(region_code)
+        chosen = rows_in_force(self.model.objects.filter(region_id__in=path, year__lte=year), path)
+        return {
+            code: Resolved(
+                parameter,
+                chosen[code].value if code in chosen else parameter.default,
+                chosen.get(code),
+            )
+            for code, parameter in self.catalogue.items()
+        }
+
+    def values(self, year: int, region_code: str) -> dict[str, Decimal]:
+        """code -> value in force for the year at the region."""
+        return {code: item.value for code, item in self.resolve(year, region_code).items()}
+
+    def write(self, *, acting_user, code: str, region, year, value, note: str = ""):
+        """Set `code` at `region` from `year` on; a clear error for an unknown code, a
+        year outside 2000–2100 or a value that is not a number of at least 0."""
+        from django.db import transaction
+
+        from tuopin.core.errors import TuopinError
+
+        if code not in self.catalogue:
+            raise TuopinError(
+                f"{self.error_prefix}_unknown",
+                f"没有代码为“{code}”的参数",
+                f"there is no parameter '{code}'",
+                field="code",
+            )
+        if not isinstance(year, int) or not 2000 <= year <= 2100:
+            raise TuopinError(
+                f"{self.error_prefix}_year",
+                f"起始年度“{year}”无效",
+                f"invalid start year '{year}'",
+                field="year",
+            )
+        try:
+            amount = Decimal(str(value).strip())
+        except (InvalidOperation, ValueError):
+            amount = None
+        if amount is None or not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
+            raise TuopinError(
+                f"{self.error_prefix}_value",
+                f"取值“{value}”无效：应为不小于 0 的数",
+                f"invalid value '{value}': a number of at least 0",
+                field="value",
+            )
+        with transaction.atomic():
+            row, _created = self.model.objects.update_or_create(
+                code=code,
+                region=region,
+                year=year,
+                defaults={
+                    "value": amount.quantize(Decimal("0.0001")),
+                    "note": note[:200],
+                    "set_by": acting_user,
+                },
+            )
+        return row

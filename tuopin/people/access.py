@@ -16,22 +16,9 @@ those of an assignment that keeps it:
 A row outside answers exactly like a missing one (404).
 """
 
-from functools import reduce
-from operator import or_
-
-from django.db.models import Q
-
-from tuopin.accounts.roles import ROLE_PERMISSIONS, Department, Permission, Role
-from tuopin.accounts.selectors import (
-    UNRESTRICTED,
-    has_permission,
-    requested_region,
-    scope_prefixes,
-    user_assignments,
-)
-from tuopin.core.errors import OutOfScope
-from tuopin.core.regioncodes import significant_prefix, within
-from tuopin.regions.models import Region
+from tuopin.accounts.roles import Department, Permission, Role
+from tuopin.accounts.selectors import has_permission
+from tuopin.accounts.topics import TopicScope
 
 TEAMS = "teams"  # work teams, postings
 ATTENDANCE = "attendance"  # a team member's sign-in and leave
@@ -63,76 +50,21 @@ EDITORS = {
 }
 
 
-def _reads(assignment, topic: str) -> bool:
-    if Permission.PEOPLE_VIEW not in ROLE_PERMISSIONS[assignment.role]:
-        return False
-    if assignment.role == Role.SECTOR:
-        return topic in DEPARTMENT_TOPICS.get(assignment.department, ())
-    return True
-
-
-def _keeps(assignment, topic: str) -> bool:
-    if Permission.PEOPLE_EDIT not in ROLE_PERMISSIONS[assignment.role]:
-        return False
-    if assignment.role not in EDITORS[topic]:
-        return False
-    if assignment.role == Role.SECTOR:
-        return topic in DEPARTMENT_TOPICS.get(assignment.department, ())
-    return True
-
-
-def _prefixes(user, topic: str, rule) -> list[str] | None:
-    if topic not in TOPICS:
-        raise ValueError(f"unknown topic {topic}")
-    everywhere = scope_prefixes(user)
-    if everywhere is UNRESTRICTED:
-        return UNRESTRICTED
-    if not everywhere:  # nobody (anonymous, inactive, no assignment)
-        return []
-    return sorted(
-        {significant_prefix(a.region_id) for a in user_assignments(user) if rule(a, topic)}
-    )
-
-
-def read_prefixes(user, topic: str) -> list[str] | None:
-    """The region prefixes where the user reads the topic (None: everywhere)."""
-    return _prefixes(user, topic, _reads)
-
-
-def keep_prefixes(user, topic: str) -> list[str] | None:
-    """The region prefixes where the user keeps the topic (None: everywhere)."""
-    return _prefixes(user, topic, _keeps)
-
-
-def _q(prefixes, field: str) -> Q:
-    if prefixes is UNRESTRICTED:
-        return Q()
-    if not prefixes:
-        return Q(pk__in=[])
-    return reduce(or_, (Q(**{f"{field}__startswith": p}) for p in prefixes))
-
-
-def read_q(user, topic: str, field: str = "region__code") -> Q:
-    """The rows of the topic the user reads, by the region code at `field`."""
-    return _q(read_prefixes(user, topic), field)
-
-
-def keep_q(user, topic: str, field: str = "region__code") -> Q:
-    return _q(keep_prefixes(user, topic), field)
-
-
-def may_read(user, topic: str, region_code: str | None = None) -> bool:
-    prefixes = read_prefixes(user, topic)
-    if prefixes is UNRESTRICTED:
-        return True
-    return bool(prefixes) if region_code is None else within(region_code, prefixes)
-
-
-def may_keep(user, topic: str, region_code: str | None = None) -> bool:
-    prefixes = keep_prefixes(user, topic)
-    if prefixes is UNRESTRICTED:
-        return True
-    return bool(prefixes) if region_code is None else within(region_code, prefixes)
+SCOPE = TopicScope(
+    topics=TOPICS,
+    view_permission=Permission.PEOPLE_VIEW,
+    edit_permission=Permission.PEOPLE_EDIT,
+    editors=EDITORS,
+    department_topics=DEPARTMENT_TOPICS,
+)
+read_prefixes = SCOPE.read_prefixes
+keep_prefixes = SCOPE.keep_prefixes
+read_q = SCOPE.read_q
+keep_q = SCOPE.keep_q
+may_read = SCOPE.may_read
+may_keep = SCOPE.may_keep
+topics_read_by = SCOPE.topics_read_by
+region_for = SCOPE.region_for
 
 
 def visits_own_households(user) -> bool:
@@ -140,26 +72,3 @@ def visits_own_households(user) -> bool:
     the households they are paired with now, their visits and the visit form
     (helpers_selectors.paired_q). The pairing, not a region, is their scope."""
     return has_permission(user, Permission.PAIRING_VISIT)
-
-
-def topics_read_by(user) -> list[str]:
-    return [topic for topic in TOPICS if may_read(user, topic)]
-
-
-def region_for(user, text: str | None, topics) -> Region:
-    """The region a people page is drawn for: the one asked (a code or its significant
-    prefix) when the user reads one of `topics` there, else the widest region where they
-    read the first of them they read; outside answers 404 like a missing region."""
-    text = (text or "").strip()
-    if text:
-        region = requested_region(user, text)
-        if not any(may_read(user, topic, region.code) for topic in topics):
-            raise OutOfScope("region", region.code)
-        return region
-    for topic in topics:
-        prefixes = read_prefixes(user, topic)
-        if prefixes is UNRESTRICTED:
-            return requested_region(user, "")
-        if prefixes:
-            return Region.objects.get(code=min(prefixes, key=len).ljust(12, "0"))
-    raise OutOfScope("region", "")

@@ -56,7 +56,7 @@ def _roles_keeping(user, region_code: str) -> set[str]:
         a.role
         for a in user_assignments(user)
         if region_code.startswith(significant_prefix(a.region_id))
-        and access._keeps(a, access.RATINGS)
+        and access.SCOPE.keeps(a, access.RATINGS)
     }
 
 

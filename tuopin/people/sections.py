@@ -2,21 +2,10 @@
 and the index and the navigation offer a section to whoever reads its topic
 (access.py)."""
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext_lazy as _
 
+from tuopin.accounts.topics import Section, sections_readable
 from tuopin.people import access
-
-
-@dataclass(frozen=True)
-class Section:
-    topic: str
-    url_name: str  # a page without arguments
-    label: str
-    about: str
-    also: tuple[str, ...] = ()  # other topics that open the section to their readers
-
 
 SECTIONS: list[Section] = [
     # each part: Section(access.TOPIC, "people:page", _("名称"), _("说明")),
@@ -79,8 +68,4 @@ SECTIONS: list[Section] = [
 
 
 def sections_for_user(user) -> list[Section]:
-    return [
-        section
-        for section in SECTIONS
-        if any(access.may_read(user, topic) for topic in (section.topic, *section.also))
-    ]
+    return sections_readable(access.SCOPE, SECTIONS, user)

@@ -30,6 +30,15 @@ def mask_phone(phone: str) -> str:
     return "*" * (len(phone) - 2) + phone[-2:]
 
 
+def mask_name(name: str) -> str:
+    """王小明 → 王*明: a public notice's name; the neighbours know who is meant."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
 # Field name -> its mask, for every personal field of the registry's people.
 MASKS = {
     "id_number": mask_id_number,

@@ -7,6 +7,7 @@ from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import user_permissions
 from tuopin.assistance.selectors import ledger_kinds_for_user
 from tuopin.people.sections import sections_for_user
+from tuopin.projects.sections import sections_for_user as project_sections_for_user
 
 
 def _nav(label: str):
@@ -26,6 +27,8 @@ NAVIGATION = [
     ("assistance:ledgers", _nav("行业台账"), ledger_kinds_for_user),
     # Shown to whoever reads a section of 帮扶力量 (teams, helpers, enterprises…).
     ("people:index", _nav("帮扶力量"), sections_for_user),
+    # Shown to whoever reads a section of 项目库与资金 (library, funds, warnings, notices).
+    ("projects:index", _nav("项目资金"), project_sections_for_user),
     # A cadre logged in as themselves (帮扶责任人): their paired households.
     ("people:my_households", _nav("我的结对户"), Permission.PAIRING_VISIT),
     ("web:jobs", _nav("后台任务"), Permission.JOBS_RUN),

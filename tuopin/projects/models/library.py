@@ -1,0 +1,241 @@
+"""The county project library (项目库, 国开办发〔2018〕10号): projects, where they stand,
+every step filed, the yearly library versions, progress reports and beneficiaries.
+
+`region` is the project's owner for scope: the applying village, or the township or
+county for a project of theirs; `villages` are where it is built. A project's stage
+moves only by `tuopin.projects.lifecycle` (no skipped step); each move is a ProjectStep.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tuopin.projects.enums import (
+    FundNature,
+    ProjectCategory,
+    ProjectNature,
+    ProjectStage,
+    SourceLevel,
+)
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+# Stages at which a project is or has been in the library: its performance targets are
+# mandatory there (no targets, no entry).
+LIBRARY_STAGES = (
+    ProjectStage.IN_LIBRARY,
+    ProjectStage.PLANNED,
+    ProjectStage.IMPLEMENTING,
+    ProjectStage.COMPLETED,
+    ProjectStage.ANNOUNCED,
+)
+
+
+class Project(models.Model):
+    county = models.ForeignKey(
+        "regions.Region", verbose_name=_("县"), on_delete=models.PROTECT, related_name="+"
+    )
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("申报单位区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    code = models.CharField(_("项目编号"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("申报年度"))
+    name = models.CharField(_("项目名称"), max_length=200)
+    category = models.CharField(_("项目类别"), max_length=20, choices=ProjectCategory.choices)
+    nature = models.CharField(_("建设性质"), max_length=12, choices=ProjectNature.choices)
+    villages = models.ManyToManyField(
+        "regions.Region", verbose_name=_("实施地点"), related_name="+", blank=True
+    )
+    location = models.CharField(_("实施地点说明"), max_length=200, blank=True)
+    starts_on = models.DateField(_("计划开工日期"), null=True, blank=True)
+    ends_on = models.DateField(_("计划完工日期"), null=True, blank=True)
+    unit = models.CharField(_("实施单位"), max_length=100)
+    person = models.CharField(_("责任人"), max_length=50)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    tasks = models.TextField(_("建设任务"))
+    subsidy_standard = models.CharField(_("补助标准"), max_length=200, blank=True)
+    amount = models.DecimalField(_("项目总投资（元）"), **MONEY)
+    targets = models.TextField(_("绩效目标"), blank=True)
+    mechanism = models.TextField(_("带贫减贫机制"), blank=True)
+    participation = models.TextField(_("群众参与机制"), blank=True)
+    # Households expected to benefit (linked ones are in ProjectBeneficiary); NULL: not said.
+    households_planned = models.PositiveIntegerField(_("计划带动贫困户数"), null=True, blank=True)
+    stage = models.CharField(
+        _("所处环节"), max_length=16, choices=ProjectStage.choices, default=ProjectStage.APPLIED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    history = HistoricalRecords(no_db_index=["county", "region", "created_by"])
+
+    class Meta:
+        verbose_name = _("扶贫项目")
+        verbose_name_plural = _("扶贫项目")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "code"], name="project_unique_code"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="project_amount_ok"),
+            # No performance targets, no entry into the library (国开办发〔2018〕10号).
+            models.CheckConstraint(
+                condition=~models.Q(stage__in=LIBRARY_STAGES)
+                | GreaterThan(Length(Trim("targets")), 0),
+                name="project_in_library_has_targets",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["county", "year", "stage"]),
+            models.Index(fields=["region", "stage"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class ProjectFunding(models.Model):
+    """资金来源及规模: one source of a project's money."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="fundings"
+    )
+    level = models.CharField(_("资金来源级次"), max_length=10, choices=SourceLevel.choices)
+    nature = models.CharField(_("资金性质"), max_length=12, choices=FundNature.choices)
+    amount = models.DecimalField(_("金额（元）"), **MONEY)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("项目资金来源")
+        verbose_name_plural = _("项目资金来源")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="funding_amount_ok")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.level} {self.amount}"
+
+
+class ProjectBeneficiary(models.Model):
+    """A registered household the project benefits (linked to the registry)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="beneficiaries"
+    )
+    household = models.ForeignKey(
+        "registry.Household", verbose_name=_("受益户"), on_delete=models.PROTECT, related_name="+"
+    )
+    how = models.CharField(_("受益方式"), max_length=100, blank=True)
+
+    history = HistoricalRecords(no_db_index=["household"])
+
+    class Meta:
+        verbose_name = _("项目受益户")
+        verbose_name_plural = _("项目受益户")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "household"], name="project_beneficiary_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["household"])]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.household_id}"
+
+
+class ProjectStep(models.Model):
+    """One filed step of a project's flow: who moved it to which stage, when, on what."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="steps"
+    )
+    action = models.CharField(_("环节"), max_length=20)
+    stage = models.CharField(_("进入环节"), max_length=16, choices=ProjectStage.choices)
+    acted_on = models.DateField(_("办理日期"))
+    document = models.CharField(_("文号或会议纪要"), max_length=100, blank=True)
+    note = models.TextField(_("意见"), blank=True)
+    acting_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("项目办理记录")
+        verbose_name_plural = _("项目办理记录")
+        ordering = ["project", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.action}"
+
+
+class LibraryEntry(models.Model):
+    """A project in a year's version of the county library (refreshed each Q4): when it
+    entered, and when and why it left. Entries and removals are filed, never deleted."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="library_entries"
+    )
+    year = models.PositiveSmallIntegerField(_("项目库年度"))
+    entered_on = models.DateField(_("入库日期"))
+    document = models.CharField(_("入库文号"), max_length=100, blank=True)
+    removed_on = models.DateField(_("出库日期"), null=True, blank=True)
+    removal_reason = models.CharField(_("出库原因"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("项目库入库记录")
+        verbose_name_plural = _("项目库入库记录")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "year"], name="library_entry_unique_year")
+        ]
+        indexes = [models.Index(fields=["year", "project"])]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.project_id}"
+
+
+class ProjectProgress(models.Model):
+    """A progress report of a project under way (工程进度)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="progress"
+    )
+    reported_on = models.DateField(_("报告日期"))
+    percent = models.PositiveSmallIntegerField(_("形象进度（%）"))
+    note = models.TextField(_("进展情况"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报告人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("项目进度")
+        verbose_name_plural = _("项目进度")
+        ordering = ["project", "reported_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(percent__lte=100), name="progress_percent_at_most_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.reported_on} {self.percent}%"

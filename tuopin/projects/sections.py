@@ -1,0 +1,15 @@
+"""The sections of 项目库与资金 (/projects/): each part of the app adds its pages to
+SECTIONS; the index and the navigation offer a section to whoever reads its topic."""
+
+from django.utils.translation import gettext_lazy as _  # noqa: F401 (the parts' labels)
+
+from tuopin.accounts.topics import Section, sections_readable
+from tuopin.projects import access
+
+SECTIONS: list[Section] = [
+    # each part: Section(access.TOPIC, "projects:page", _("名称"), _("说明")),
+]
+
+
+def sections_for_user(user) -> list[Section]:
+    return sections_readable(access.SCOPE, SECTIONS, user)

@@ -1,0 +1,11 @@
+"""The pages of 项目库与资金, under /projects/: each part keeps its routes in its module
+and adds them here."""
+
+from django.urls import path
+
+from tuopin.projects import views
+
+app_name = "projects"
+urlpatterns = [
+    path("", views.projects_index, name="index"),
+]
