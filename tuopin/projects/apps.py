@@ -5,3 +5,11 @@ class ProjectsConfig(AppConfig):
     name = "tuopin.projects"
     label = "projects"
     verbose_name = "项目库与资金"
+
+    def ready(self):
+        from tuopin.core.demo_steps import demo_step_register
+        from tuopin.projects.demo import projects_demo
+
+        demo_step_register("项目库与资金 (projects, funds)", projects_demo)
+        # Each part registers what it adds to the commands and followers here:
+        # import kinds (tuopin.core.import_kinds), funds followers (projects.changes).

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tuopin.assistance.demo import ledger_demo
 from tuopin.cases.demo import DEMO_YEAR, DemoError, demo_setup
+from tuopin.core.demo_steps import demo_steps
 from tuopin.people.demo import people_demo
 
 
@@ -71,6 +72,17 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"帮扶力量 (teams, helpers): {time.monotonic() - people_started:.1f} 秒"
                 )
+            for label, step in demo_steps():  # the apps above: the project library, funds…
+                step_started = time.monotonic()
+                step(
+                    region_code=region.ljust(12, "0"),
+                    year=year,
+                    seed=seed,
+                    if_empty=if_empty,
+                    say=(lambda text: None) if quiet else self.stdout.write,
+                )
+                if not quiet:
+                    self.stdout.write(f"{label}：{time.monotonic() - step_started:.1f} 秒")
         except DemoError as error:
             raise CommandError(str(error)) from error
         if not quiet:

@@ -13,6 +13,7 @@ from tuopin.assistance.importer import LedgerImportReport, import_ledger, open_l
 from tuopin.assistance.kinds import KINDS
 from tuopin.assistance.layouts import LAYOUTS, layout_of
 from tuopin.core.errors import TuopinError
+from tuopin.core.import_kinds import import_kinds
 from tuopin.people.helpers_importer import (
     PeopleImportReport,
     import_helpers,
@@ -36,7 +37,7 @@ PEOPLE_LABELS = {"helpers": "帮扶责任人结对表", "visits": "入户走访�
 class Command(BaseCommand):
     help = (
         "导入表格 (import a spreadsheet): tuopin import registry FILE | "
-        "tuopin import ledger KIND FILE | tuopin import teams FILE"
+        "tuopin import ledger KIND FILE | tuopin import teams FILE | tuopin import projects FILE …"
     )
 
     def add_arguments(self, parser):
@@ -78,6 +79,11 @@ class Command(BaseCommand):
             )
             orgs.add_argument("file")
             _common(orgs, "只写入没有错误的行，其余报告错误")
+        # Kinds of the apps above this one (the project library, funds, payments).
+        for kind in import_kinds().values():
+            added = sub.add_parser(kind.name, help=kind.help)
+            added.add_argument("file")
+            _common(added, "只写入没有错误的行，其余报告错误")
 
     def handle(self, *args, what: str, **options):
         if what == "ledger":
@@ -90,6 +96,8 @@ class Command(BaseCommand):
             return self._orgs(what, **options)
         if what == "ratings":
             return self._ratings(**options)
+        if what in import_kinds():
+            return self._registered(import_kinds()[what], **options)
         return self._registry(**options)
 
     def _registry(self, *, file: str, dry_run: bool, partial: bool, report, json: bool, **_):
@@ -161,6 +169,15 @@ class Command(BaseCommand):
             LABELS[what],
             lambda dry_run, partial: import_orgs(what, file, dry_run=dry_run, partial=partial),
             OrgsImportReport(what),
+            file=file,
+            **options,
+        )
+
+    def _registered(self, kind, *, file: str, **options):
+        self._table(
+            kind.label,
+            lambda dry_run, partial: kind.run(file, dry_run=dry_run, partial=partial),
+            kind.empty(),
             file=file,
             **options,
         )

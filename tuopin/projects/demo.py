@@ -1,0 +1,16 @@
+"""Demo data of the project library and funds (`make run`): each part adds its step to
+PARTS, run in order: the library's projects first, then the funds that pay them, the
+warnings over both, the notices of all."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+PARTS: list[Callable[..., object]] = [
+    # each part: its_demo(*, region_code, year, seed, if_empty, say)
+]
+
+
+def projects_demo(*, region_code: str, year: int, seed: int, if_empty: bool, say) -> None:
+    for part in PARTS:
+        part(region_code=region_code, year=year, seed=seed, if_empty=if_empty, say=say)
