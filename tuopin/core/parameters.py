@@ -60,7 +60,12 @@ class Resolved:
     row: object | None  # None: the shipped default applies
 
     @property
+    def is_default(self) -> bool:
+        return self.row is None
+
+    @property
     def unconfirmed_default(self) -> bool:
+        """A shipped default without a Henan 2018 source: shown as 「默认值，待核实」."""
         return self.row is None and not self.parameter.confirmed
 
 
@@ -73,10 +78,15 @@ class ParameterStore:
     model: type
     catalogue: dict[str, Parameter]
     error_prefix: str  # the error codes' prefix: "funds_parameter_value"…
+    noun: str = "参数"  # what the messages call a parameter: 参数, 台账参数
+    noun_en: str = "parameter"
 
     def resolve(self, year: int, region_code: str) -> dict[str, Resolved]:
         path = region_path(region_code)
-        chosen = rows_in_force(self.model.objects.filter(region_id__in=path, year__lte=year), path)
+        rows = self.model.objects.filter(region_id__in=path, year__lte=year).select_related(
+            "region"
+        )
+        chosen = rows_in_force(rows, path)
         return {
             code: Resolved(
                 parameter,
@@ -90,6 +100,17 @@ class ParameterStore:
         """code -> value in force for the year at the region."""
         return {code: item.value for code, item in self.resolve(year, region_code).items()}
 
+    def require_known(self, code: str) -> None:
+        from tuopin.core.errors import TuopinError
+
+        if code not in self.catalogue:
+            raise TuopinError(
+                f"{self.error_prefix}_unknown",
+                f"没有代码为“{code}”的{self.noun}",
+                f"there is no {self.noun_en} '{code}'",
+                field="code",
+            )
+
     def write(self, *, acting_user, code: str, region, year, value, note: str = ""):
         """Set `code` at `region` from `year` on; a clear error for an unknown code, a
         year outside 2000–2100 or a value that is not a number of at least 0."""
@@ -97,13 +118,7 @@ class ParameterStore:
 
         from tuopin.core.errors import TuopinError
 
-        if code not in self.catalogue:
-            raise TuopinError(
-                f"{self.error_prefix}_unknown",
-                f"没有代码为“{code}”的参数",
-                f"there is no parameter '{code}'",
-                field="code",
-            )
+        self.require_known(code)
         if not isinstance(year, int) or not 2000 <= year <= 2100:
             raise TuopinError(
                 f"{self.error_prefix}_year",

@@ -1,20 +1,20 @@
-"""Reads of the weak Party branches, scoped by topic BRANCHES, and the list-size check:
-each county's list for a year against weak_branch_share_min–max percent of its villages
-(each county with its own parameters; one grouped query for the counts)."""
+"""Reads of the weak Party branches, scoped by topic BRANCHES, and each county's list size
+for a year against weak_branch_share_min–max percent of its villages (the rule is the
+check's: tuopin.people.checks.orgs.branch_share_counties)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
-from django.db.models import Count, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import QuerySet
 
 from tuopin.core.errors import OutOfScope
 from tuopin.people import access
+from tuopin.people.checks.framework import context_for
+from tuopin.people.checks.orgs import branch_share_counties
 from tuopin.people.models import WeakBranch
 from tuopin.people.params import people_parameter_values
-from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 
 
@@ -46,11 +46,16 @@ def access_branch(user, branch_id: int) -> WeakBranch:
 
 @dataclass(frozen=True)
 class BranchShare:
+    """A county's weak-branch list of a year against its range; whether it is outside
+    comes from the check (checks.orgs.branch_share_counties), the bounds are for display."""
+
     county: Region
     villages: int
     listed: int
     share_min: Decimal
     share_max: Decimal
+    too_few: bool
+    too_many: bool
 
     @property
     def share(self) -> Decimal | None:
@@ -60,8 +65,9 @@ class BranchShare:
 
     @property
     def low(self) -> int:
-        """The fewest branches the range allows (rounded up)."""
-        return int(-(-self.share_min * self.villages // 100))
+        """The fewest branches the range allows (rounded up; Decimal's // truncates
+        toward zero, so -(-a // b) would round 27.85 down to 27, which the check flags)."""
+        return int((self.share_min * self.villages / 100).to_integral_value(ROUND_CEILING))
 
     @property
     def high(self) -> int:
@@ -69,58 +75,26 @@ class BranchShare:
 
     @property
     def outside(self) -> bool:
-        return bool(self.villages) and not self.low <= self.listed <= self.high
-
-    @property
-    def too_few(self) -> bool:
-        return self.outside and self.listed < self.low
+        return self.too_few or self.too_many
 
 
 def branch_shares(user, year: int, region_prefix: str = "") -> list[BranchShare]:
     """Each county the user reads branches in (under `region_prefix`): its villages, its
-    listed branches for the year and the range in force there."""
-    counties = Region.objects.filter(
-        access.read_q(user, access.BRANCHES, "code"), level=RegionLevel.COUNTY
-    )
-    # A township or village user reads part of a county: the county's share is still the
-    # county's, so count over the whole county of the user's regions.
-    prefixes = access.read_prefixes(user, access.BRANCHES)
-    if prefixes is not None:
-        counties = Region.objects.filter(
-            level=RegionLevel.COUNTY, code__in=[p[:6].ljust(12, "0") for p in prefixes]
-        )
-    if region_prefix:
-        counties = counties.filter(code__startswith=region_prefix[:6])
-    counties = list(counties.order_by("code"))
-    if not counties:
-        return []
-    codes = [c.code[:6] for c in counties]
-    villages = dict(
-        Region.objects.filter(level=RegionLevel.VILLAGE)
-        .annotate(county=Substr("code", 1, 6))
-        .filter(county__in=codes)
-        .values_list("county")
-        .annotate(n=Count("code"))
-        .values_list("county", "n")
-    )
-    listed = dict(
-        WeakBranch.objects.filter(year=year)
-        .annotate(county=Substr("village_id", 1, 6))
-        .filter(county__in=codes)
-        .values_list("county")
-        .annotate(n=Count("id"))
-        .values_list("county", "n")
-    )
+    listed branches for the year and the range in force there. A township or village
+    user reads part of a county: the county's share is still the county's."""
+    context = context_for(user, region_prefix=region_prefix[:6], year=year)
     shares = []
-    for county in counties:
+    for county in branch_share_counties(context):
         values = people_parameter_values(year, county.code)
         shares.append(
             BranchShare(
                 county,
-                villages.get(county.code[:6], 0),
-                listed.get(county.code[:6], 0),
+                county.villages,
+                county.listed,
                 values["weak_branch_share_min"],
                 values["weak_branch_share_max"],
+                county.too_few,
+                county.too_many,
             )
         )
     return shares
