@@ -270,7 +270,7 @@ class _FundsPlan:
         spent = disbursed.values_list("fund__document", "region_id").annotate(s=Sum("amount"))
         for doc, region, s in spent:
             self.balance[(doc, region)] -= s
-        counties = {p["region"][:6].ljust(12, "0") for p in rows[DISBURSEMENT]}
+        counties = {p["region"][:6].ljust(12, "0") for _n, p in rows[DISBURSEMENT]}
         wanted = {p["project"] for _n, p in rows[DISBURSEMENT]}
         found_projects = Project.objects.filter(county_id__in=counties, code__in=wanted)
         self.projects = {(p.county_id, p.code): p for p in found_projects}
@@ -469,14 +469,47 @@ def _payment_row(p: dict, bad: set) -> list[CellError]:
     return problems
 
 
+class _Memo:
+    """parse_cells with each distinct cell value of a column parsed once: a payment list
+    repeats its documents, projects, items, periods, dates, amounts and people."""
+
+    def __init__(self, parsers: dict):
+        self.parsers = parsers
+        self.seen: dict[str, dict] = {column: {} for column in parsers}
+
+    def __call__(self, number: int, cells: dict) -> tuple[dict, list[Message]]:
+        values, problems = {}, []
+        for column, parser in self.parsers.items():
+            cell = cells.get(column)
+            seen = self.seen[column]
+            try:
+                known = seen[cell]
+            except KeyError:
+                try:
+                    known = seen[cell] = (True, parser(cell))
+                except CellError as error:
+                    error.column = column
+                    known = seen[cell] = (False, error)
+                except v.BadValue as bad:
+                    known = seen[cell] = (False, bad)
+            except TypeError:  # a cell that cannot be a key: parse it each time
+                known = (True, parser(cell))
+            if known[0]:
+                values[column] = known[1]
+            else:
+                problems.append(message(PAYMENTS, number, known[1], column))
+        return values, problems
+
+
 def import_payments(path: Path | str, *, acting_user=None, dry_run=False, partial=False):
     """A payment list; UnusableFile for an unreadable file."""
     report = TableImportReport("payments", dry_run=dry_run)
     table = read_table(path, PAYMENTS)
     report.rows = len(table.rows)
     good: list[tuple[int, dict]] = []
+    parse = _Memo(PAYMENT_PARSERS)
     for number, cells in table.rows:
-        parsed, messages = parse_cells(PAYMENTS, number, cells, PAYMENT_PARSERS)
+        parsed, messages = parse(number, cells)
         problems = _payment_row(parsed, set(PAYMENT_PARSERS) - set(parsed))
         messages += [message(PAYMENTS, number, p) for p in problems]
         if messages:
