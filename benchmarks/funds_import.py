@@ -89,7 +89,9 @@ def ledger_rows() -> list[list]:
         doc = f"财农〔2018〕{f + 1}号"
         body.append(["资金指标", doc, "专项扶贫资金", "财政专项扶贫资金", "中央", "是", 2018,
                      400_000_000, CITY, "", "", "2018-01-20"])  # fmt: skip
-        body.append(["分配下达", doc, "", "", "", "", "", 300_000_000, CITY, COUNTY, "", "2018-02-01"])
+        body.append(
+            ["分配下达", doc, "", "", "", "", "", 300_000_000, CITY, COUNTY, "", "2018-02-01"]
+        )
         for n in range(PROJECTS):
             body.append(["拨付项目", doc, "", "", "", "", "", 900_000, COUNTY, "", f"B-{n:04d}",
                          "2018-03-01"])  # fmt: skip
