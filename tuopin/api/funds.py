@@ -24,6 +24,10 @@ def _reads(request) -> None:
         raise PermissionDenied("没有权限：查看扶贫资金 (you may not read the funds)")
 
 
+def _money(value) -> str:
+    return f"{value:.2f}"  # the same two decimals from every database's SUM
+
+
 def _day(value) -> str | None:
     return value.isoformat() if value else None
 
@@ -84,7 +88,7 @@ def _fund(f) -> dict:
         "functional_class": f.functional_class,
         "integrated": f.integrated,
         "year": f.year,
-        "amount": str(f.amount),
+        "amount": _money(f.amount),
         "region_code": f.region_id,
         "issued_on": _day(f.issued_on),
         "received_on": f.received_on.isoformat(),
@@ -165,7 +169,7 @@ def fund_payment_list(
             "registered": (p.member_id is not None) if p.payee_kind == "person" else None,
             "item": p.item,
             "period": p.period,
-            "amount": str(p.amount),
+            "amount": _money(p.amount),
             "paid_on": p.paid_on.isoformat(),
             "voucher": p.voucher,
         }
@@ -191,7 +195,7 @@ def fund_detail(request, fund_id: RowId):
                 "from_region_code": a.from_region_id,
                 "to_region_code": a.to_region_id,
                 "document": a.document,
-                "amount": str(a.amount),
+                "amount": _money(a.amount),
                 "allocated_on": a.allocated_on.isoformat(),
             }
             for a in chain["allocations"]
@@ -202,8 +206,8 @@ def fund_detail(request, fund_id: RowId):
                 "region_code": d.region_id,
                 "project_id": d.project_id,
                 "project_code": d.project.code,
-                "amount": str(d.amount),
-                "paid": str(d.paid),
+                "amount": _money(d.amount),
+                "paid": _money(d.paid),
                 "disbursed_on": d.disbursed_on.isoformat(),
                 "voucher": d.voucher,
             }
