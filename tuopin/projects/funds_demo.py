@@ -128,6 +128,28 @@ def _ledger(city: str, county: str, year: int, projects) -> list[Disbursement]:
     return disbursements
 
 
+def _a_death(member: Member, year: int) -> Member | None:
+    """A death recorded through the registry (with its history) by the county office."""
+    from django.contrib.auth import get_user_model
+
+    from tuopin.accounts.roles import Role
+    from tuopin.registry.enums import MemberEventKind
+    from tuopin.registry.services import member_record_event
+
+    county = member.household.village_id[:6].ljust(12, "0")
+    office = (
+        get_user_model()
+        .objects.filter(assignments__role=Role.COUNTY_OFFICE, assignments__region_id=county)
+        .first()
+    )
+    if office is None:
+        return None
+    member_record_event(
+        acting_user=office, member=member, kind=MemberEventKind.DEATH, when=date(year, 8, 1)
+    )
+    return member
+
+
 def _payments(disbursements, year: int, rng: random.Random) -> int:
     people = list(
         Member.objects.filter(
@@ -190,7 +212,9 @@ def _payments(disbursements, year: int, rng: random.Random) -> int:
         .select_related("household")
         .first()
     )
-    if dead is not None:  # the registry's demo records some deaths
+    if dead is None:
+        dead = _a_death(people[-1], year)
+    if dead is not None:
         pay(d, dead, "光伏收益分配", f"{year}-10", Decimal("600.00"),
             d.disbursed_on + timedelta(days=50))  # fmt: skip
     insert_with_history(FundPayment, rows)
