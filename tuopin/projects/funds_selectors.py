@@ -219,19 +219,23 @@ def project_spending(project: Project, *, on: date | None = None) -> Spending:
     on = on or date.today()
     disbursed = _total(Disbursement.objects.filter(project=project))
     paid = _total(FundPayment.objects.filter(project=project))
+    paid_share, schedule, behind = spending_shares(project, paid, on)
+    latest = project.progress.order_by("-reported_on", "-id").values_list("percent", flat=True)
+    return Spending(project.amount, disbursed, paid, paid_share, schedule, latest.first(), behind)
+
+
+def spending_shares(project: Project, paid: Decimal, on: date):
+    """(paid share of the budget, time elapsed of the schedule, behind): each None when
+    the budget or the schedule is unknown (never 0 or "not behind")."""
     budget = project.amount
     paid_share = (paid / budget).quantize(Decimal("0.0001")) if budget else None
     schedule = None
     if project.starts_on and project.ends_on and project.ends_on > project.starts_on:
-        elapsed = min(
-            max((on - project.starts_on).days, 0), (project.ends_on - project.starts_on).days
-        )
-        schedule = (
-            Decimal(elapsed) / Decimal((project.ends_on - project.starts_on).days)
-        ).quantize(Decimal("0.0001"))
-    latest = project.progress.order_by("-reported_on", "-id").values_list("percent", flat=True)
+        length = (project.ends_on - project.starts_on).days
+        elapsed = min(max((on - project.starts_on).days, 0), length)
+        schedule = (Decimal(elapsed) / Decimal(length)).quantize(Decimal("0.0001"))
     behind = None if paid_share is None or schedule is None else paid_share < schedule
-    return Spending(budget, disbursed, paid, paid_share, schedule, latest.first(), behind)
+    return paid_share, schedule, behind
 
 
 def projects_spending(user, region: Region, year: int | None = None) -> QuerySet:

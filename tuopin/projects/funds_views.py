@@ -9,6 +9,7 @@ treasury (财政局) of the region, who keeps the funds."""
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from django.contrib import messages
@@ -44,6 +45,7 @@ from tuopin.projects.funds_selectors import (
     ledger_totals,
     payment_search,
     projects_spending,
+    spending_shares,
 )
 from tuopin.projects.funds_services import (
     allocation_add,
@@ -322,11 +324,20 @@ def spending_view(request):
     _reader(request)
     region, year = _region(request), year_in(request.GET.get("year"))
     rows = projects_spending(request.user, region, year)
+    today = date.today()
+    lines = []
+    for p in rows[:PAGE]:  # shares from the row's own figures: no query per row
+        paid_share, schedule, behind = spending_shares(p, p.paid, today)
+        lines.append((p, _percent(paid_share), _percent(schedule), behind))
     return render(
         request,
         "projects/funds/spending.html",
-        _context(request, region, year=year, rows=rows[:PAGE], total=rows.count()),
+        _context(request, region, year=year, rows=lines, total=rows.count()),
     )
+
+
+def _percent(share):
+    return None if share is None else round(share * 100, 1)
 
 
 @login_required

@@ -13,7 +13,7 @@ from conftest import CITY, MINQUAN, RENHE, SUIXIAN, first_village
 from tuopin.accounts.roles import Department, Role
 from tuopin.audit.models import AccessKind, AccessLog
 from tuopin.projects.funds_selectors import audit_trail, integration, project_spending
-from tuopin.projects.models import Fund, FundPayment, ProjectProgress
+from tuopin.projects.models import Disbursement, Fund, FundPayment, Project, ProjectProgress
 from tuopin.projects.tests.funds_factories import a_chain, a_fund, a_project, county
 from tuopin.registry.services import household_register
 from tuopin.registry.tests.factories import family
@@ -168,3 +168,15 @@ def test_the_api_answers_funds_and_masked_payments_in_scope(client, make_user, p
     assert client.get("/api/v1/funds", {"region": "411422"}).json()["items"] == []
     _as(client, make_user(Role.COUNTY_OFFICE, SUIXIAN))
     assert client.get(f"/api/v1/funds/{fund.pk}").status_code == 404
+
+
+def test_the_spending_page_compares_paid_with_the_schedule(client, make_user, paid):
+    fund, project, _traced, _lost = paid
+    undated = a_project("NO-DATES", amount="1000")
+    Project.objects.filter(pk=undated.pk).update(starts_on=None)
+    Disbursement.objects.create(fund=fund, region_id=MINQUAN, project=undated,
+                                amount=Decimal("10"), disbursed_on=date(2018, 4, 1))  # fmt: skip
+    _as(client, make_user(Role.AUDITOR, CITY))
+    text = client.get(reverse("projects:funds_spending"), {"region": MINQUAN}).content.decode()
+    assert project.code in text and "0.3%" in text and "滞后" in text
+    assert "无法判断" in text  # no schedule: unknown, not "on time"
