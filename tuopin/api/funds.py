@@ -120,8 +120,8 @@ class PaymentOut(Schema):
     project_code: str | None
     disbursement_id: int | None
     region_code: str
-    payee_kind: str
-    payee: str
+    kind: str  # 支付对象类型: project, enterprise, person
+    name: str  # 收款人
     id_number: str
     credit_code: str
     account: str
@@ -161,8 +161,8 @@ def fund_payment_list(
             "project_code": p.project.code if p.project else None,
             "disbursement_id": p.disbursement_id,
             "region_code": p.region_id,
-            "payee_kind": p.payee_kind,
-            "payee": p.payee,
+            "kind": p.payee_kind,
+            "name": p.payee,
             "id_number": mask_id_number(p.id_number) if p.id_number else "",
             "credit_code": p.credit_code,
             "account": mask_bank_account(p.account),
