@@ -1787,6 +1787,158 @@ def api_visit_create(scene):
     assert own.status_code in {201, 403}
 
 
+# -- projects: the fund ledger (part funds) ------------------------------------------------
+
+
+def _funds_rows(scene):
+    """A fund of the scene's county passed to its township and disbursed to a project of
+    its village, paid to its household; the same in 睢县 ("外县")."""
+    from datetime import date
+    from decimal import Decimal
+
+    from tuopin.projects.models import Allocation, Disbursement, Fund, FundPayment, Project
+
+    village = _a_village_under(scene.own)
+    rows = {}
+    for word, v, household in (
+        ("本地", village, scene.own_household),
+        ("外县", scene.foreign[0], scene.foreign_household),
+    ):
+        county, township = v.code[:6].ljust(12, "0"), v.parent_id
+        project = Project.objects.create(
+            county_id=county, region_id=v.code, code=f"{word}-1", year=2018, name=f"{word}项目",
+            category="industry", nature="new", unit=f"{word}单位", person="某人", tasks="任务",
+            amount=Decimal(100000), targets="目标", stage="implementing",
+        )  # fmt: skip
+        fund = Fund.objects.create(
+            document=f"{word}〔2018〕1号", name=f"{word}资金", nature="special", level="central",
+            year=2018, amount=Decimal(100000), region_id=county, received_on=date(2018, 1, 5),
+        )  # fmt: skip
+        Allocation.objects.create(fund=fund, from_region_id=county, to_region_id=township,
+                                  amount=Decimal(50000), allocated_on=date(2018, 2, 1))  # fmt: skip
+        spent = Disbursement.objects.create(fund=fund, region_id=township, project=project,
+                                            amount=Decimal(40000), disbursed_on=date(2018, 3, 1))  # fmt: skip
+        member = household.members.order_by("pk").first()
+        payment = FundPayment.objects.create(
+            disbursement=spent, fund=fund, project=project, region_id=v.code, payee_kind="person",
+            payee=f"{word}农户", id_number=member.id_number, household=household, member=member,
+            account=BANK_ACCOUNT, item="产业奖补", period="2018-06", amount=Decimal(500),
+            paid_on=date(2018, 6, 1),
+        )  # fmt: skip
+        rows[word] = (fund, spent, payment)
+    return rows["本地"], rows["外县"]
+
+
+def funds_region_page(name, *, args=None):
+    def probe(scene):
+        _funds_rows(scene)
+        url = reverse(name, args=args)
+        response = scene.client.get(url, {"year": 2018})
+        assert response.status_code in {200, 403}
+        if not getattr(response, "streaming", False):  # an xlsx download is checked below
+            assert "外县" not in response.content.decode("utf-8", "replace")
+            if response.status_code == 200:
+                scene.assert_only_own_codes(response)
+        for region in scene.foreign:
+            assert scene.client.get(url, {"region": region.code}).status_code in REFUSED
+
+    return probe
+
+
+def funds_object(scene):
+    (own, _s, _p), (foreign, _fs, _fp) = _funds_rows(scene)
+    mine = scene.client.get(reverse("projects:fund", args=[own.pk]))
+    assert mine.status_code in {200, 403, 404}
+    if scene.user.assignments.get().role != Role.VILLAGE:
+        assert mine.status_code == 200 and "外县" not in mine.content.decode()
+    refused = scene.client.get(reverse("projects:fund", args=[foreign.pk]))
+    assert refused.status_code == 404 and "外县" not in refused.content.decode()
+
+
+def funds_write(name, data, *, on="fund"):
+    def probe(scene):
+        from tuopin.projects.models import Allocation, Disbursement, Fund, FundPayment
+
+        _own, (fund, spent, _p) = _funds_rows(scene)
+        counts = [m.objects.count() for m in (Fund, Allocation, Disbursement, FundPayment)]
+        target = fund if on == "fund" else spent
+        url = reverse(name, args=[target.pk])
+        assert scene.client.get(url).status_code in REFUSED
+        assert scene.client.post(url, data).status_code in REFUSED
+        after = [m.objects.count() for m in (Fund, Allocation, Disbursement, FundPayment)]
+        assert after == counts
+
+    return probe
+
+
+def funds_new_web(scene):
+    from tuopin.projects.models import Fund
+
+    before = Fund.objects.count()
+    assert scene.client.get(reverse("projects:fund_new")).status_code in {200, 403}
+    for region in scene.foreign:
+        scene.client.post(reverse("projects:fund_new"), {
+            "document": f"外来{region.code}", "name": "外来", "nature": "special",
+            "level": "central", "integrated": "unknown", "year": 2018, "amount": "1",
+            "region": region.code, "received_on": "2018-01-01",
+        })  # fmt: skip
+    assert Fund.objects.count() == before
+
+
+def funds_reveal_web(scene):
+    (_f, _s, own), (_ff, _fs, foreign) = _funds_rows(scene)
+    reveals = AccessLog.objects.filter(kind=AccessKind.REVEAL).count()
+    for field in ("id_number", "account"):
+        url = reverse("projects:fund_payment_reveal", args=[foreign.pk, field])
+        refused = scene.client.post(url)
+        assert refused.status_code in REFUSED and foreign.id_number not in refused.content.decode()
+    assert AccessLog.objects.filter(kind=AccessKind.REVEAL).count() == reveals
+    mine = scene.client.post(reverse("projects:fund_payment_reveal", args=[own.pk, "id_number"]))
+    assert mine.status_code in {200, 403, 404}
+    if mine.status_code == 200:
+        assert own.id_number in mine.content.decode()
+        assert AccessLog.objects.filter(kind=AccessKind.REVEAL).count() == reveals + 1
+
+
+def funds_import_web(scene):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tuopin.projects.models import Fund
+
+    assert scene.client.get(reverse("projects:funds_import")).status_code in {200, 403}
+    before = Fund.objects.count()
+    for region in scene.foreign:
+        csv = ("类型,指标文件文号,资金名称,资金性质,资金来源级次,年度,金额（元）,区划代码,日期\n"
+               f"资金指标,外来{region.code},外来,财政专项扶贫资金,中央,2018,1,{region.code},2018-01-01\n")  # fmt: skip
+        scene.client.post(
+            reverse("projects:funds_import"),
+            {"what": "funds", "file": SimpleUploadedFile("x.csv", csv.encode())},
+        )
+    assert Fund.objects.count() == before
+
+
+def api_funds(path):
+    def probe(scene):
+        _funds_rows(scene)
+        response = scene.client.get(path)
+        assert response.status_code in {200, 403}
+        if response.status_code == 200:
+            assert response.json()["items"] and "外县" not in response.content.decode()
+            scene.assert_only_own_codes(response)
+            for region in scene.foreign:
+                answer = scene.client.get(path, {"region": region.code[:6]})
+                assert answer.json()["items"] == []
+
+    return probe
+
+
+def api_fund_object(scene):
+    (own, _s, _p), (foreign, _fs, _fp) = _funds_rows(scene)
+    assert scene.client.get(f"/api/v1/funds/{own.pk}").status_code in {200, 403, 404}
+    refused = scene.client.get(f"/api/v1/funds/{foreign.pk}")
+    assert refused.status_code in REFUSED and "外县" not in refused.content.decode()
+
+
 PROBES = {
     "web:home": page("web:home"),
     "web:regions": page("web:regions"),
@@ -1995,6 +2147,48 @@ PROBES = {
     "api-1.0.0:rating_return_api": api_rating_write("return", {"reason": "不符合"}),
     "api-1.0.0:training_list_api": api_trainings,
     "api-1.0.0:training_detail_api": api_trainings,
+    "projects:funds_ledger": funds_region_page("projects:funds_ledger"),
+    "projects:funds_spending": funds_region_page("projects:funds_spending"),
+    "projects:funds_integration": funds_region_page("projects:funds_integration"),
+    "projects:fund_payments": funds_region_page("projects:fund_payments"),
+    "projects:funds_audit": funds_region_page("projects:funds_audit"),
+    "projects:funds_download": funds_region_page("projects:funds_download", args=["ledger"]),
+    "projects:fund": funds_object,
+    "projects:fund_new": funds_new_web,
+    "projects:allocation_new": funds_write(
+        "projects:allocation_new",
+        {
+            "from_region": "411422000000",
+            "to_region": "411422100000",
+            "amount": "1",
+            "allocated_on": "2018-03-01",
+        },
+    ),  # fmt: skip
+    "projects:disbursement_new": funds_write(
+        "projects:disbursement_new",
+        {
+            "region": "411422000000",
+            "project": "外县-1",
+            "amount": "1",
+            "disbursed_on": "2018-03-01",
+        },
+    ),
+    "projects:payment_new": funds_write(
+        "projects:payment_new",
+        {
+            "payee_kind": "project",
+            "payee": "外来",
+            "item": "外来",
+            "amount": "1",
+            "paid_on": "2018-06-01",
+        },
+        on="disbursement",
+    ),  # fmt: skip
+    "projects:fund_payment_reveal": funds_reveal_web,
+    "projects:funds_import": funds_import_web,
+    "api-1.0.0:fund_list": api_funds("/api/v1/funds"),
+    "api-1.0.0:fund_payment_list": api_funds("/api/v1/funds/payments"),
+    "api-1.0.0:fund_detail": api_fund_object,
 }
 
 
@@ -2068,6 +2262,7 @@ def _scene(make_user, role, own_code) -> Scene:
 PHONE, BANK_ACCOUNT = "13912345678", "6228480012345678"
 # The routes whose answer is a full personal value: each look is logged (checked above).
 REVEAL_ROUTES = {
+    "fund_payment_reveal",
     "ledger_entry_reveal",
     "member_reveal",
     "member_id_number",

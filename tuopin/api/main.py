@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from tuopin.api.auth import AUTH
 from tuopin.api.cases import router as cases_router
+from tuopin.api.funds import router as funds_router
 from tuopin.api.ledgers import router as ledgers_router
 from tuopin.api.masking import mask_tree
 from tuopin.api.people_helpers import router as people_helpers_router
@@ -68,6 +69,7 @@ api.add_router("/", people_teams_router)
 api.add_router("/", people_orgs_router)
 api.add_router("/", people_ratings_router)
 api.add_router("/", people_helpers_router)
+api.add_router("/", funds_router)
 
 
 def _respond(request, body: dict, status: int):

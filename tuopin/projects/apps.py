@@ -13,3 +13,6 @@ class ProjectsConfig(AppConfig):
         demo_step_register("项目库与资金 (projects, funds)", projects_demo)
         # Each part registers what it adds to the commands and followers here:
         # import kinds (tuopin.core.import_kinds), funds followers (projects.changes).
+        from tuopin.projects.funds_import import register_funds_imports
+
+        register_funds_imports()

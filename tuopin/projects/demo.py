@@ -11,6 +11,15 @@ PARTS: list[Callable[..., object]] = [
 ]
 
 
+def _funds_demo(**options) -> None:
+    from tuopin.projects.funds_demo import funds_demo
+
+    funds_demo(**options)
+
+
+PARTS.append(_funds_demo)  # after the library's part: it pays the library's projects
+
+
 def projects_demo(*, region_code: str, year: int, seed: int, if_empty: bool, say) -> None:
     for part in PARTS:
         part(region_code=region_code, year=year, seed=seed, if_empty=if_empty, say=say)

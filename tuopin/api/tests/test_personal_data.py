@@ -526,7 +526,48 @@ PEOPLE_CALLS = {
 }
 
 
+def _fund_world(world: World):
+    """A fund of the demo county disbursed to a project of the demo village and paid to
+    the world's member into the household's account (made once per world)."""
+    if getattr(world, "fund", None) is None:
+        from tuopin.projects.models import Disbursement, Fund, FundPayment, Project
+
+        county = world.village[:6].ljust(12, "0")
+        project = Project.objects.create(
+            county_id=county, region_id=world.village, code="P-API", year=2019, name="项目",
+            category="industry", nature="new", unit="单位", person="某人", tasks="任务",
+            amount=1000, targets="目标", stage="implementing",
+        )  # fmt: skip
+        world.fund = Fund.objects.create(
+            document="财农〔2019〕1号", name="资金", nature="special", level="central",
+            year=2019, amount=1000, region_id=county, received_on=date(2019, 1, 5),
+        )  # fmt: skip
+        spent = Disbursement.objects.create(fund=world.fund, region_id=county, project=project,
+                                            amount=500, disbursed_on=date(2019, 2, 1))  # fmt: skip
+        FundPayment.objects.create(
+            disbursement=spent, fund=world.fund, project=project, region_id=world.village,
+            payee_kind="person", payee=world.member.name, id_number=world.member.id_number,
+            account=world.household.bank_account, household=world.household,
+            member=world.member, item="产业奖补", amount=100, paid_on=date(2019, 3, 1),
+        )  # fmt: skip
+    return world.fund
+
+
+FUNDS_CALLS = {
+    ("get", "/api/v1/funds"): lambda w, r, n: (_fund_world(w) and "/api/v1/funds", None),
+    ("get", "/api/v1/funds/{fund_id}"): lambda w, r, n: (
+        f"/api/v1/funds/{_fund_world(w).pk}",
+        None,
+    ),
+    ("get", "/api/v1/funds/payments"): lambda w, r, n: (
+        _fund_world(w) and "/api/v1/funds/payments",
+        None,
+    ),
+}
+
+
 CALLS = {
+    **FUNDS_CALLS,
     ("get", "/api/v1/me"): lambda w, r, n: ("/api/v1/me", None),
     ("get", "/api/v1/regions"): lambda w, r, n: ("/api/v1/regions?q=41", None),
     ("get", "/api/v1/regions/{code}"): lambda w, r, n: (f"/api/v1/regions/{w.village}", None),
