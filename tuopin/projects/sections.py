@@ -8,6 +8,18 @@ from tuopin.projects import access
 
 SECTIONS: list[Section] = [
     # each part: Section(access.TOPIC, "projects:page", _("名称"), _("说明")),
+    Section(
+        access.LIBRARY,
+        "projects:library",
+        _("县级项目库"),
+        _("村申报、乡镇审核、县论证审定、入库、年度计划、实施进度、验收公告"),
+    ),
+    Section(
+        access.LIBRARY,
+        "projects:library_versions",
+        _("年度项目库"),
+        _("每年第四季度更新的项目库版本：入库与出库记录"),
+    ),
 ]
 
 
