@@ -20,6 +20,7 @@ from tuopin.projects.library_services import (
     project_apply,
     project_progress_report,
 )
+from tuopin.projects.lifecycle import ACTIONS
 from tuopin.projects.models import Project
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
@@ -103,6 +104,10 @@ def _walk(users, project, until: str):
     if not until:
         return project
     for action in FLOW:
+        if project.stage == ACTIONS[until].target:
+            break  # there already
+        if project.stage not in ACTIONS[action].sources:
+            continue  # taken already
         who = users.get(WHO[action]) if project.region_id == DEMO_VILLAGE else None
         project = project_act(
             action=action,
@@ -155,20 +160,21 @@ def library_demo(*, region_code: str, year: int, seed: int, if_empty: bool, say)
                 acting_user=users.get("county"),
                 note="群众意愿变化，项目不再实施",
             )
-        elif not running:
-            project = _walk(users, project, until)
-        if until in ("start", "accept", "announce") and households:
+        elif until in ("start", "accept", "announce"):
+            project = _walk(users, project, "start")
             for number in households[:4]:
                 beneficiary_add(acting_user=None, project=project, household=number, how="务工")
             households = households[4:]
-        if until in ("start", "accept"):
             project_progress_report(
                 acting_user=None,
                 project=project,
-                percent=100 if until == "accept" else 40,
-                note="主体工程" + ("完工" if until == "accept" else "施工中"),
-                reported_on=date.today() - timedelta(days=5),
+                percent=40 if until == "start" else 100,
+                note="主体工程施工中" if until == "start" else "主体工程完工",
+                reported_on=date.today(),
             )
+            project = _walk(users, project, until)
+        elif not running:
+            project = _walk(users, project, until)
         made += 1
     others = list(
         Region.objects.filter(code__startswith=county, level=RegionLevel.VILLAGE)

@@ -22,6 +22,8 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from django.utils import translation
+
 from tuopin.core.bulk import insert_with_history, update_with_history
 from tuopin.core.regioncodes import within
 from tuopin.people.importing import (
@@ -133,15 +135,25 @@ def ProjectsImportReport() -> TableImportReport:  # noqa: N802 (the kind's empty
     return TableImportReport("projects")
 
 
+def _words(choices) -> dict[str, str]:
+    """The code of each code and Chinese label (computed once: labels are lazy)."""
+    with translation.override("zh-hans"):
+        return {v.key(word): code for code, label in choices for word in (code, str(label))}
+
+
 def _choice(choices, zh: str):
+    words: dict[str, str] = {}
+
     def parse(value):
         word = v.key(value)
         if not word:
             return ""
-        for code, label in choices:
-            if word in (code, v.key(str(label))):
-                return code
-        labels = "、".join(str(label) for _c, label in choices)
+        if not words:
+            words.update(_words(choices))
+        if word in words:
+            return words[word]
+        with translation.override("zh-hans"):
+            labels = "、".join(str(label) for _c, label in choices)
         raise CellError(
             "", "bad_choice", f"{zh}“{v.text(value)}”无效，应为：{labels}", f"invalid {zh} value"
         )
@@ -149,14 +161,19 @@ def _choice(choices, zh: str):
     return parse
 
 
+_STAGE_WORDS: dict[str, str] = {}
+
+
 def _stage(value):
     word = v.key(value)
     if not word:
         return S.IN_LIBRARY
-    for code in IMPORT_STAGES:
-        if word in (code, v.key(str(S(code).label))):
-            return code
-    labels = "、".join(str(S(code).label) for code in IMPORT_STAGES)
+    if not _STAGE_WORDS:
+        _STAGE_WORDS.update(_words([(c, S(c).label) for c in IMPORT_STAGES]))
+    if word in _STAGE_WORDS:
+        return _STAGE_WORDS[word]
+    with translation.override("zh-hans"):
+        labels = "、".join(str(S(code).label) for code in IMPORT_STAGES)
     raise CellError(
         "",
         "stage_not_importable",
@@ -259,6 +276,33 @@ def _row_problems(p: dict, bad: set) -> list[CellError]:
     return problems
 
 
+class _Cached:
+    """The parsers, each remembering the values it parsed well: labels, dates, years,
+    amounts and units repeat down a column, so each distinct cell is parsed once."""
+
+    def __init__(self, parsers: dict):
+        self.parsers = {column: self._cached(parser) for column, parser in parsers.items()}
+
+    @staticmethod
+    def _cached(parser):
+        known: dict = {}
+
+        def parse(value):
+            key = (type(value), value)  # 1, 1.0 and True are equal keys otherwise
+            try:
+                return known[key]
+            except KeyError:
+                pass
+            except TypeError:  # an unhashable cell: parse it every time
+                return parser(value)
+            result = parser(value)
+            if not isinstance(result, list) and len(known) < 50_000:
+                known[key] = result
+            return result
+
+        return parse
+
+
 def import_projects(
     path: Path | str, *, acting_user=None, dry_run: bool = False, partial: bool = False
 ) -> TableImportReport:
@@ -267,8 +311,9 @@ def import_projects(
     table = read_table(path, LAYOUT)
     report.rows = len(table.rows)
     good, seen = [], {}
+    parse = _Cached(PARSERS)
     for number, cells in table.rows:
-        parsed, messages = parse_cells(LAYOUT, number, cells, PARSERS)
+        parsed, messages = parse_cells(LAYOUT, number, cells, parse.parsers)
         problems = _row_problems(parsed, set(PARSERS) - set(parsed))
         key = (parsed.get("region", "")[:6], parsed.get("code"))
         if not messages and not problems and key in seen:
@@ -305,7 +350,7 @@ class _Plan:
     def __init__(self, user, report):
         self.user, self.report = user, report
         self.prefixes = None if user is None else access.keep_prefixes(user, access.LIBRARY)
-        self.regions: dict[str, Region] = {}
+        self.regions: dict[str, str] = {}  # code -> level
         self.village_names: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.loaded_counties: set[str] = set()
         self.stored: dict[tuple[str, str], Project] = {}
@@ -313,7 +358,7 @@ class _Plan:
         self.villages: dict[int, set] = defaultdict(set)
         self.entries: dict[int, set] = defaultdict(set)
         self.beneficiaries: dict[int, set] = defaultdict(set)
-        self.households: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self.households: dict[tuple[str, str], set[int]] = defaultdict(set)
         self.new: list[tuple[Project, dict]] = []
         self.changed: list[tuple[Project, dict]] = []
         self.counties: set[str] = set()
@@ -322,39 +367,40 @@ class _Plan:
         rows = [p for _n, p in block]
         counties = {p["region"][:6] for p in rows} - self.loaded_counties
         for county in counties:
-            for region in Region.objects.filter(code__startswith=county).only(
-                "code", "name", "level"
-            ):
-                self.regions[region.code] = region
-                if region.level == RegionLevel.VILLAGE:
-                    self.village_names[(county, region.name)].append(region.code)
+            found = Region.objects.filter(code__startswith=county)
+            for code, name, level in found.values_list("code", "name", "level"):
+                self.regions[code] = level
+                if level == RegionLevel.VILLAGE:
+                    self.village_names[(county, name)].append(code)
         self.loaded_counties |= counties
-        keys = {(p["region"][:6].ljust(12, "0"), p["code"]) for p in rows}
-        codes = {code for _c, code in keys}
-        found = Project.objects.filter(code__in=codes, county_id__in={c for c, _ in keys})
-        stored = {(p.county_id, p.code): p for p in found if (p.county_id, p.code) in keys}
-        self.stored.update(stored)
-        pks = [p.pk for p in stored.values()]
-        for f in ProjectFunding.objects.filter(project_id__in=pks):
-            self.fundings[f.project_id].add((f.level, f.nature, f.amount))
-        through = Project.villages.through.objects.filter(project_id__in=pks)
+        # The stored projects of the block's counties, whole (a county holds thousands at
+        # most): one query per model, without lists of thousands of codes or ids.
+        county_codes = [county.ljust(12, "0") for county in counties]
+        found = Project.objects.filter(county_id__in=county_codes)
+        self.stored.update({(p.county_id, p.code): p for p in found})
+        of_counties = {"project__county_id__in": county_codes}
+        funded = ProjectFunding.objects.filter(**of_counties)
+        for project_id, *funding in funded.values_list("project_id", "level", "nature", "amount"):
+            self.fundings[project_id].add(tuple(funding))
+        through = Project.villages.through.objects.filter(**of_counties)
         for project_id, region_id in through.values_list("project_id", "region_id"):
             self.villages[project_id].add(region_id)
-        for e in LibraryEntry.objects.filter(project_id__in=pks):
-            self.entries[e.project_id].add(e.year)
-        for project_id, household in ProjectBeneficiary.objects.filter(
-            project_id__in=pks
-        ).values_list("project_id", "household_id"):
+        entered = LibraryEntry.objects.filter(**of_counties)
+        for project_id, year in entered.values_list("project_id", "year"):
+            self.entries[project_id].add(year)
+        linked = ProjectBeneficiary.objects.filter(**of_counties)
+        for project_id, household in linked.values_list("project_id", "household_id"):
             self.beneficiaries[project_id].add(household)
         numbers = {n for p in rows for n in p.get("beneficiaries") or ()}
         for pk, number, village in Household.objects.filter(number__in=numbers).values_list(
             "pk", "number", "village_id"
         ):
-            self.households[(village[:6], number)].append(pk)
+            self.households[(village[:6], number)].add(pk)
 
-    def _region(self, code: str) -> Region:
-        region = self.regions.get(code)
-        if region is None or region.level == RegionLevel.CITY:
+    def _region(self, code: str) -> str:
+        """The level of the region the row names, checked."""
+        level = self.regions.get(code)
+        if level is None or level == RegionLevel.CITY:
             raise CellError(
                 "region", "region_unknown", f"区划代码“{code}”不存在", f"no region '{code}'"
             )
@@ -362,14 +408,13 @@ class _Plan:
             raise CellError(
                 "region", "out_of_scope", "不在您可维护的区划内", "outside the regions you keep"
             )
-        return region
+        return level
 
-    def _villages(self, county: str, items: list[str], fallback: Region) -> set[str]:
+    def _villages(self, county: str, items: list[str], fallback: str) -> set[str]:
         found = set()
         for item in items:
             if item.isdigit():
-                region = self.regions.get(item)
-                if region is None or region.level != RegionLevel.VILLAGE:
+                if self.regions.get(item) != RegionLevel.VILLAGE:
                     raise CellError(
                         "villages",
                         "village_unknown",
@@ -388,17 +433,17 @@ class _Plan:
                     f"'{item}' names no single village of the county",
                 )
             found.add(codes[0])
-        if not found and fallback.level == RegionLevel.VILLAGE:
-            found.add(fallback.code)
+        if not found and self.regions.get(fallback) == RegionLevel.VILLAGE:
+            found.add(fallback)
         return found
 
     def row(self, number: int, p: dict) -> str:
-        region = self._region(p["region"])
+        self._region(p["region"])
         county = p["region"][:6]
-        places = self._villages(county, p.get("villages") or [], region)
+        places = self._villages(county, p.get("villages") or [], p["region"])
         households = set()
         for item in p.get("beneficiaries") or ():
-            found = self.households.get((county, item), [])
+            found = self.households.get((county, item), set())
             if len(found) != 1:
                 raise CellError(
                     "beneficiaries",
@@ -407,7 +452,7 @@ class _Plan:
                     + ("不在本县建档立卡库中" if not found else "在本县不唯一"),
                     f"the household '{item}' is not (once) in the county's registry",
                 )
-            households.add(found[0])
+            households.add(next(iter(found)))
         nature = p.get("fund_nature") or FundNature.SPECIAL
         fundings = {
             (level, nature, p[f"funding_{level}"])
@@ -419,7 +464,7 @@ class _Plan:
             "year": p["year"],
             "category": p["category"],
             "nature": p["nature"],
-            "region_id": region.code,
+            "region_id": p["region"],
             **{k: p.get(k) or "" for k in ("location", "unit", "person", "phone", "tasks")},
             "subsidy_standard": p.get("subsidy_standard") or "",
             "starts_on": p.get("starts_on"),
@@ -441,8 +486,6 @@ class _Plan:
         self.counties.add(county)
         stored = self.stored.get((county.ljust(12, "0"), p["code"]))
         if stored is None:
-            if self.prefixes is not None and region.level == RegionLevel.CITY:
-                raise CellError("region", "region_unknown", "区划不是县以下", "not in a county")
             project = Project(
                 county_id=county.ljust(12, "0"), code=p["code"], stage=p["stage"], **values
             )
@@ -471,7 +514,7 @@ class _Plan:
             raise CellError(
                 "code",
                 "not_editable",
-                f"项目已{stored.get_stage_display()}，入库后不能通过导入修改",
+                f"项目处于“{stored.get_stage_display()}”，入库后不能通过导入修改",
                 "a project in the library is not changed by an import",
             )
         for k, val in values.items():

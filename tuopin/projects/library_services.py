@@ -492,7 +492,7 @@ def project_update(*, acting_user, project: Project, **changes) -> Project:
     if project.stage not in EDITABLE_STAGES:
         raise _error(
             "not_editable",
-            f"项目已{project.get_stage_display()}，入库后不能再修改",
+            f"项目处于“{project.get_stage_display()}”，入库后不能再修改",
             "a project's fields cannot change once it is in the library",
         )
     fields = _clean_text(changes, partial=True)
@@ -759,7 +759,7 @@ def beneficiary_add(
     if project.stage not in BENEFICIARY_STAGES:
         raise _error(
             "beneficiaries_closed",
-            f"项目已{project.get_stage_display()}，不能再调整受益户",
+            f"项目处于“{project.get_stage_display()}”，不能再调整受益户",
             "the beneficiaries of a finished or removed project are closed",
         )
     found = _household(project, household)
@@ -784,7 +784,7 @@ def beneficiary_remove(*, acting_user, beneficiary: ProjectBeneficiary) -> None:
     if project.stage not in BENEFICIARY_STAGES:
         raise _error(
             "beneficiaries_closed",
-            f"项目已{project.get_stage_display()}，不能再调整受益户",
+            f"项目处于“{project.get_stage_display()}”，不能再调整受益户",
             "the beneficiaries of a finished or removed project are closed",
         )
     with transaction.atomic():

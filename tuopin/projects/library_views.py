@@ -12,6 +12,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -131,8 +132,6 @@ def _apply_villages(user):
     ]
     if not codes:
         return Region.objects.none()
-    from django.db.models import Q
-
     query = Q()
     for prefix in codes:
         query |= Q(code__startswith=prefix)
@@ -171,8 +170,6 @@ def library(request):
             "query": _query(f),
             "may_export": has_permission(request.user, Permission.DATA_EXPORT, region.code),
             "may_apply": _may_apply(request.user),
-            "may_import": access.may_keep(request.user, access.LIBRARY)
-            and bool(_covering_roles(request.user, region.code) & {"county_office"}),
         },
     )
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from conftest import MINQUAN, RENHE, first_village
 from tuopin.accounts.roles import Department, Role
 from tuopin.projects.library_services import project_act, project_apply
+from tuopin.projects.lifecycle import ACTIONS
 
 # The flow's steps in order, with who takes each.
 FLOW = [
@@ -53,8 +54,12 @@ class Users:
         )
 
     def walk(self, project, until: str):
-        """Take the flow's steps up to and including `until`."""
+        """Take the flow's steps from where the project stands up to and including `until`."""
         for action, who in FLOW:
+            if project.stage == ACTIONS[until].target:
+                break
+            if project.stage not in ACTIONS[action].sources:
+                continue
             project = project_act(action=action, project=project, acting_user=getattr(self, who))
             if action == until:
                 return project
