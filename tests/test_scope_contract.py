@@ -1886,6 +1886,17 @@ def library_project_new(scene):
     assert not Project.objects.filter(name="越权项目").exists()
 
 
+def library_project_edit(scene):
+    own, foreign = _projects(scene)
+    assert _get(scene, "projects:project_edit", project_id=own.pk).status_code in {200, 403}
+    for project in foreign:
+        url = reverse("projects:project_edit", kwargs={"project_id": project.pk})
+        assert scene.client.get(url).status_code in REFUSED
+        assert scene.client.post(url, {"name": "越权修改"}).status_code in REFUSED
+        project.refresh_from_db()
+        assert project.name == FOREIGN_PROJECT
+
+
 def library_project_step(scene):
     own, foreign = _projects(scene)
     for project in foreign:
@@ -2089,6 +2100,7 @@ PROBES = {
     "projects:project_new": library_project_new,
     "projects:project": library_project_page("projects:project"),
     "projects:project_step": library_project_step,
+    "projects:project_edit": library_project_edit,
     "projects:project_progress": library_progress,
     "projects:project_beneficiary_add": library_beneficiary_add,
     "projects:project_beneficiary_remove": library_beneficiary_remove,

@@ -14,7 +14,6 @@ class ProjectsConfig(AppConfig):
         # Each part registers what it adds to the commands and followers here:
         # import kinds (tuopin.core.import_kinds), funds followers (projects.changes).
         from tuopin.core.import_kinds import ImportKind, import_kind_register
-        from tuopin.projects.library_demo import library_demo
         from tuopin.projects.library_import import ProjectsImportReport, import_projects
 
         import_kind_register(
@@ -28,7 +27,3 @@ class ProjectsConfig(AppConfig):
                 empty=ProjectsImportReport,
             )
         )
-        from tuopin.projects.demo import PARTS
-
-        if library_demo not in PARTS:
-            PARTS.insert(0, library_demo)  # the library's projects first: the funds pay them

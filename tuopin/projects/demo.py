@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from tuopin.projects.library_demo import library_demo
+
 PARTS: list[Callable[..., object]] = [
     # each part: its_demo(*, region_code, year, seed, if_empty, say)
+    library_demo,  # the library's projects first: the funds pay them
 ]
 
 

@@ -41,6 +41,7 @@ from tuopin.projects.library_selectors import (
 )
 from tuopin.projects.library_services import (
     APPLY_ROLES,
+    EDITABLE_STAGES,
     Q4_FIRST_MONTH,
     _covering_roles,
     actions_for,
@@ -51,6 +52,7 @@ from tuopin.projects.library_services import (
     project_act,
     project_apply,
     project_progress_report,
+    project_update,
 )
 from tuopin.projects.lifecycle import ACTIONS
 from tuopin.projects.models import ProjectBeneficiary
@@ -230,6 +232,7 @@ def project_page(request, project_id: int):
             and project.stage == ProjectStage.APPLIED
             and date.today() <= ends,
             "may_report": may_keep and project.stage == ProjectStage.IMPLEMENTING,
+            "may_edit": may_keep and project.stage in EDITABLE_STAGES,
             "may_link": may_keep
             and project.stage
             not in (ProjectStage.COMPLETED, ProjectStage.ANNOUNCED, ProjectStage.REMOVED),
@@ -428,3 +431,47 @@ def library_versions_refresh(request):
         )
     url = reverse("projects:library_versions")
     return redirect(f"{url}?region={region.code}&year={date.today().year + 1}")
+
+
+EDIT_FIELDS = (
+    "name", "category", "nature", "location", "starts_on", "ends_on", "unit", "person", "phone",
+    "tasks", "subsidy_standard", "amount", "targets", "mechanism", "participation",
+    "households_planned",
+)  # fmt: skip
+
+
+@login_required
+def project_edit(request, project_id: int):
+    """A project's fields before it enters the library (each save kept in history)."""
+    project = access_project(request.user, project_id)
+    if not access.may_keep(request.user, access.LIBRARY, project.region_id):
+        raise PermissionDenied("没有权限：修改项目 (you may not edit this project)")
+    if project.stage not in EDITABLE_STAGES:
+        raise PermissionDenied("项目入库后不能再修改 (a project in the library is not edited)")
+    villages = list(Region.objects.filter(code__startswith=project.county.prefix, level="village"))
+    initial = {field: getattr(project, field) for field in EDIT_FIELDS}
+    initial.update(
+        region=project.region_id,
+        year=project.year,
+        villages=list(project.villages.values_list("code", flat=True)),
+        **{f"funding_{f.level}": f.amount for f in project.fundings.all()},
+    )
+    form = ApplicationForm(request.POST or None, villages=villages, initial=initial)
+    form.fields["region"].required = form.fields["year"].required = False
+    form.fields["region"].disabled = form.fields["year"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            project_update(
+                acting_user=request.user,
+                project=project,
+                villages=data["villages"] or [project.region_id],
+                fundings=form.fundings(),
+                **{field: data[field] for field in EDIT_FIELDS},
+            )
+        except TuopinError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("项目已修改。"))
+            return redirect("projects:project", project_id=project.pk)
+    return render(request, "projects/library/apply.html", {"form": form, "project": project})

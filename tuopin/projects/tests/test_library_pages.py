@@ -219,3 +219,35 @@ def test_the_progress_report_per_county_and_city(users, make_user):
     other = make_user(Role.SECTOR, SUIXIAN, department=Department.EDUCATION)
     assert "朱寨" not in str(_xlsx(_client(other).get(reverse("projects:library_report"))))
     assert other_county_village(SUIXIAN)
+
+
+def test_the_village_edits_a_returned_project_and_reapplies(users):
+    project = users.apply()
+    project_act(action="return", project=project, acting_user=users.township, note="补充绩效目标")
+    client = _client(users.village)
+    page = client.get(reverse("projects:project", args=[project.pk])).content.decode()
+    assert 'data-testid="project-edit"' in page
+    form = client.get(reverse("projects:project_edit", args=[project.pk]))
+    assert form.status_code == 200 and not latin_words(_text(form))
+    data = {
+        "name": "朱寨村产业路（修改）",
+        "category": "infrastructure",
+        "nature": "new",
+        "unit": "人和镇人民政府",
+        "person": "张三丰",
+        "tasks": "修建水泥路 2 公里",
+        "amount": "300000",
+        "funding_central": "300000",
+        "targets": "新修道路 2 公里",
+        "mechanism": "优先雇用贫困户务工",
+    }
+    answer = client.post(reverse("projects:project_edit", args=[project.pk]), data)
+    assert answer.status_code == 302, _text(answer)
+    project.refresh_from_db()
+    assert project.name == "朱寨村产业路（修改）" and project.history.count() >= 2
+    assert list(project.fundings.values_list("level", "amount")) == [("central", 300000)]
+    client.post(reverse("projects:project_step", args=[project.pk, "reapply"]))
+    project.refresh_from_db()
+    assert project.stage == ProjectStage.APPLIED
+    entered = users.walk(users.apply(name="已入库项目"), "enter")
+    assert client.get(reverse("projects:project_edit", args=[entered.pk])).status_code == 403
