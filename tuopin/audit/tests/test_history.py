@@ -37,6 +37,10 @@ EXEMPT = {
     "assistance.LedgerImport": "the record of one import; the ledger rows it wrote keep history",
     "assistance.CoverageSnapshot": "the record of a recount; the counted ledgers keep history",
     "assistance.CoverageCount": "derived counts replaced by each recount of the ledgers",
+    "projects.ProjectStep": "append-only: a project's filed steps are its timeline",
+    "projects.WarningAction": "append-only: a warning's handling is its own timeline",
+    "projects.FundWarning": "a finding recomputed from the funds (which keep history); its "
+    "handling is recorded in WarningAction",
 }
 
 
