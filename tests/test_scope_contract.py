@@ -1939,6 +1939,198 @@ def api_fund_object(scene):
     assert refused.status_code in REFUSED and "外县" not in refused.content.decode()
 
 
+# -- projects: the county project library (tuopin.projects, part "library") ----------------
+
+OWN_PROJECT, FOREIGN_PROJECT = "本区扶贫项目", "外区扶贫项目"
+
+
+def _projects(scene):
+    """A project in the user's region (its village) and one in each foreign region's village."""
+    from decimal import Decimal
+
+    from tuopin.projects.models import Project, ProjectBeneficiary
+
+    made = []
+    villages = [_a_village_under(scene.own)] + [
+        region if region.level == "village" else _a_village_under(region)
+        for region in scene.foreign
+    ]
+    for number, village in enumerate(villages):
+        project = Project.objects.create(
+            county_id=village.code[:6].ljust(12, "0"),
+            region=village,
+            code=f"SC-{number}",
+            year=2018,
+            name=OWN_PROJECT if number == 0 else FOREIGN_PROJECT,
+            category="industry",
+            nature="new",
+            unit="实施单位",
+            person="责任人",
+            tasks="任务",
+            amount=Decimal("1000"),
+            stage="implementing",
+            targets="目标",
+            mechanism="机制",
+        )
+        project.villages.set([village])
+        household = scene.own_household if number == 0 else scene.foreign_household
+        if household.village_id[:6] == village.code[:6]:
+            ProjectBeneficiary.objects.create(project=project, household=household)
+        made.append(project)
+    return made[0], made[1:]
+
+
+def _all_xlsx_text(response) -> str:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return " ".join(
+        str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row
+    )
+
+
+def library_region_page(name):
+    """A library page with a region: own projects only; a foreign region is refused."""
+
+    def probe(scene):
+        _projects(scene)
+        response = _get(scene, name)
+        assert response.status_code in {200, 403}
+        if response.status_code == 200:
+            body = _all_xlsx_text(response) if response.streaming else response.content.decode()
+            assert FOREIGN_PROJECT not in body
+            if not response.streaming:
+                scene.assert_only_own_codes(response)
+        for region in scene.foreign:
+            assert scene.client.get(reverse(name), {"region": region.code}).status_code in REFUSED
+
+    return probe
+
+
+def library_project_page(name):
+    def probe(scene):
+        own, foreign = _projects(scene)
+        answer = _get(scene, name, project_id=own.pk)
+        assert answer.status_code in {200, 403}
+        if answer.status_code == 200:
+            scene.assert_only_own_codes(answer)
+        for project in foreign:
+            refused = _get(scene, name, project_id=project.pk)
+            assert refused.status_code in REFUSED
+            assert FOREIGN_PROJECT not in refused.content.decode()
+
+    return probe
+
+
+def library_project_new(scene):
+    from tuopin.projects.models import Project
+
+    assert _get(scene, "projects:project_new").status_code in {200, 403}
+    for region in scene.foreign:
+        village = region if region.level == "village" else _a_village_under(region)
+        scene.client.post(
+            reverse("projects:project_new"),
+            {"region": village.code, "year": "2018", "name": "越权项目", "category": "industry",
+             "nature": "new", "unit": "单位", "person": "人", "tasks": "任务", "amount": "1"},
+        )  # fmt: skip
+    assert not Project.objects.filter(name="越权项目").exists()
+
+
+def library_project_edit(scene):
+    own, foreign = _projects(scene)
+    assert _get(scene, "projects:project_edit", project_id=own.pk).status_code in {200, 403}
+    for project in foreign:
+        url = reverse("projects:project_edit", kwargs={"project_id": project.pk})
+        assert scene.client.get(url).status_code in REFUSED
+        assert scene.client.post(url, {"name": "越权修改"}).status_code in REFUSED
+        project.refresh_from_db()
+        assert project.name == FOREIGN_PROJECT
+
+
+def library_project_step(scene):
+    own, foreign = _projects(scene)
+    for project in foreign:
+        url = reverse(
+            "projects:project_step", kwargs={"project_id": project.pk, "action": "accept"}
+        )
+        assert scene.client.post(url).status_code in REFUSED
+        project.refresh_from_db()
+        assert project.stage == "implementing" and not project.steps.exists()
+
+
+def library_progress(scene):
+    from tuopin.projects.models import ProjectProgress
+
+    own, foreign = _projects(scene)
+    assert _get(scene, "projects:project_progress", project_id=own.pk).status_code in {200, 403}
+    for project in foreign:
+        url = reverse("projects:project_progress", kwargs={"project_id": project.pk})
+        assert scene.client.get(url).status_code in REFUSED
+        assert scene.client.post(url, {"percent": "50"}).status_code in REFUSED
+    assert not ProjectProgress.objects.filter(project__in=foreign).exists()
+
+
+def library_beneficiary_add(scene):
+    from tuopin.projects.models import ProjectBeneficiary
+
+    own, foreign = _projects(scene)
+    before = ProjectBeneficiary.objects.count()
+    for project in foreign:
+        url = reverse("projects:project_beneficiary_add", kwargs={"project_id": project.pk})
+        answer = scene.client.post(url, {"household": scene.foreign_household.number})
+        assert answer.status_code in REFUSED
+    assert ProjectBeneficiary.objects.count() == before
+
+
+def library_beneficiary_remove(scene):
+    from tuopin.projects.models import ProjectBeneficiary
+
+    _own, foreign = _projects(scene)
+    rows = list(ProjectBeneficiary.objects.filter(project__in=foreign))
+    assert rows
+    for row in rows:
+        url = reverse("projects:project_beneficiary_remove", kwargs={"beneficiary_id": row.pk})
+        assert scene.client.post(url).status_code in REFUSED
+    assert ProjectBeneficiary.objects.filter(pk__in=[r.pk for r in rows]).count() == len(rows)
+
+
+def library_refresh_web(scene):
+    from tuopin.projects.models import LibraryEntry
+
+    _projects(scene)
+    for region in scene.foreign:
+        answer = scene.client.post(
+            reverse("projects:library_versions_refresh"), {"region": region.code}
+        )
+        assert answer.status_code in REFUSED
+    assert not LibraryEntry.objects.exists()
+
+
+def api_projects(scene):
+    own, foreign = _projects(scene)
+    answer = scene.client.get("/api/v1/projects")
+    assert answer.status_code in {200, 404}
+    if answer.status_code == 200:
+        ids = [item["id"] for item in answer.json()["items"]]
+        assert own.pk in ids and not {p.pk for p in foreign} & set(ids)
+        for region in scene.foreign:
+            answer = scene.client.get("/api/v1/projects", {"region": region.prefix})
+            assert answer.json()["items"] == []
+
+
+def api_project_object(suffix: str = ""):
+    def probe(scene):
+        own, foreign = _projects(scene)
+        assert scene.client.get(f"/api/v1/projects/{own.pk}{suffix}").status_code in {200, 404}
+        for project in foreign:
+            refused = scene.client.get(f"/api/v1/projects/{project.pk}{suffix}")
+            assert refused.status_code == 404 and FOREIGN_PROJECT not in refused.content.decode()
+
+    return probe
+
+
 PROBES = {
     "web:home": page("web:home"),
     "web:regions": page("web:regions"),
@@ -2052,6 +2244,21 @@ PROBES = {
     "assistance:ledgers": page("assistance:ledgers"),
     "people:index": page("people:index"),
     "projects:index": page("projects:index"),
+    "projects:library": library_region_page("projects:library"),
+    "projects:library_download": library_region_page("projects:library_download"),
+    "projects:library_report": library_region_page("projects:library_report"),
+    "projects:library_versions": library_region_page("projects:library_versions"),
+    "projects:library_versions_refresh": library_refresh_web,
+    "projects:project_new": library_project_new,
+    "projects:project": library_project_page("projects:project"),
+    "projects:project_step": library_project_step,
+    "projects:project_edit": library_project_edit,
+    "projects:project_progress": library_progress,
+    "projects:project_beneficiary_add": library_beneficiary_add,
+    "projects:project_beneficiary_remove": library_beneficiary_remove,
+    "api-1.0.0:project_list": api_projects,
+    "api-1.0.0:project_detail": api_project_object(),
+    "api-1.0.0:project_steps": api_project_object("/steps"),
     "people:teams": team_region_page("people:teams"),
     "people:teams_download": team_region_page("people:teams_download"),
     "people:checks": team_region_page("people:checks"),

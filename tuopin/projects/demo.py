@@ -1,25 +1,13 @@
-"""Demo data of the project library and funds (`make run`): each part adds its step to
-PARTS, run in order: the library's projects first, then the funds that pay them, the
-warnings over both, the notices of all."""
+"""Demo data of the project library and funds (`make run`), in order: the library's
+projects first, then the funds that pay them, the warnings over both, the notices of
+all (posted from the other parts' data)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-PARTS: list[Callable[..., object]] = [
-    # each part: its_demo(*, region_code, year, seed, if_empty, say)
-]
-
-
-def _funds_demo(**options) -> None:
-    from tuopin.projects.funds_demo import funds_demo
-
-    funds_demo(**options)
-
-
-PARTS.append(_funds_demo)  # after the library's part: it pays the library's projects
-
 
 def projects_demo(*, region_code: str, year: int, seed: int, if_empty: bool, say) -> None:
-    for part in PARTS:
+    from tuopin.projects.funds_demo import funds_demo
+    from tuopin.projects.library_demo import library_demo
+
+    for part in (library_demo, funds_demo):
         part(region_code=region_code, year=year, seed=seed, if_empty=if_empty, say=say)

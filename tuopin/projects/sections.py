@@ -8,6 +8,18 @@ from tuopin.projects import access
 
 SECTIONS: list[Section] = [
     # each part: Section(access.TOPIC, "projects:page", _("名称"), _("说明")),
+    Section(
+        access.LIBRARY,
+        "projects:library",
+        _("县级项目库"),
+        _("村申报、乡镇审核、县论证审定、入库、年度计划、实施进度、验收公告"),
+    ),
+    Section(
+        access.LIBRARY,
+        "projects:library_versions",
+        _("年度项目库"),
+        _("每年第四季度更新的项目库版本：入库与出库记录"),
+    ),
     Section(access.FUNDS, "projects:funds_ledger", _("扶贫资金台账"),
             _("按指标文件文号登记的资金：到达、下达、拨付、支付与结余")),
     Section(access.FUNDS, "projects:funds_spending", _("项目资金支出进度"),

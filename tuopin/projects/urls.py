@@ -3,10 +3,11 @@ and adds them here."""
 
 from django.urls import path
 
-from tuopin.projects import funds_urls, views
+from tuopin.projects import funds_urls, library_urls, views
 
 app_name = "projects"
 urlpatterns = [
     path("", views.projects_index, name="index"),
+    *library_urls.urlpatterns,
     *funds_urls.urlpatterns,
 ]

@@ -566,6 +566,40 @@ FUNDS_CALLS = {
 }
 
 
+def _project(world: World):
+    """A project of the demo village (the project library), made on first use."""
+    from decimal import Decimal
+
+    from tuopin.projects.models import Project
+
+    return Project.objects.filter(region_id=world.village).first() or Project.objects.create(
+        county_id=world.village[:6].ljust(12, "0"),
+        region_id=world.village,
+        code="API-1",
+        year=2019,
+        name="村级道路",
+        category="infrastructure",
+        nature="new",
+        unit="村委会",
+        person="王建设",
+        tasks="硬化道路，联系人 13700001111",
+        amount=Decimal("1000"),
+    )
+
+
+PROJECT_CALLS = {
+    ("get", "/api/v1/projects"): lambda w, r, n: (_project(w) and "/api/v1/projects", None),
+    ("get", "/api/v1/projects/{project_id}"): lambda w, r, n: (
+        f"/api/v1/projects/{_project(w).pk}",
+        None,
+    ),
+    ("get", "/api/v1/projects/{project_id}/steps"): lambda w, r, n: (
+        f"/api/v1/projects/{_project(w).pk}/steps",
+        None,
+    ),
+}
+
+
 CALLS = {
     **FUNDS_CALLS,
     ("get", "/api/v1/me"): lambda w, r, n: ("/api/v1/me", None),
@@ -632,6 +666,7 @@ CALLS = {
         None,
     ),
     **PEOPLE_CALLS,
+    **PROJECT_CALLS,
 }
 
 

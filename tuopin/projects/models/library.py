@@ -63,6 +63,8 @@ class Project(models.Model):
     participation = models.TextField(_("群众参与机制"), blank=True)
     # Households expected to benefit (linked ones are in ProjectBeneficiary); NULL: not said.
     households_planned = models.PositiveIntegerField(_("计划带动贫困户数"), null=True, blank=True)
+    # The year of the annual plan (年度项目计划) the project was put in; NULL: not planned.
+    plan_year = models.PositiveSmallIntegerField(_("计划年度"), null=True, blank=True)
     stage = models.CharField(
         _("所处环节"), max_length=16, choices=ProjectStage.choices, default=ProjectStage.APPLIED
     )

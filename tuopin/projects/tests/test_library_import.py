@@ -1,0 +1,148 @@
+"""`tuopin import projects`: the documented sample imports; bad rows are reported by row,
+column and message in Chinese and English and nothing is half-written; a re-import
+changes nothing; the stage goes no further than 已入库 and needs targets there."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from conftest import MINQUAN, RENHE, SUIXIAN
+from tuopin.accounts.roles import Role
+from tuopin.projects.enums import ProjectStage
+from tuopin.projects.library_import import import_projects
+from tuopin.projects.models import LibraryEntry, Project, ProjectBeneficiary, ProjectFunding
+from tuopin.registry.services import household_register
+from tuopin.registry.tests.factories import family
+
+pytestmark = pytest.mark.django_db
+SAMPLE = Path(__file__).parent / "samples" / "projects.csv"
+HEADER = SAMPLE.read_text(encoding="utf-8").splitlines()[0]
+
+
+def _file(tmp_path, *lines: str) -> Path:
+    path = tmp_path / "projects.csv"
+    path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def _row(**cells) -> str:
+    columns = HEADER.split(",")
+    base = dict(
+        zip(columns, SAMPLE.read_text(encoding="utf-8").splitlines()[1].split(","), strict=True)
+    )
+    base.update(cells)
+    return ",".join(base[c] for c in columns)
+
+
+def test_the_sample_imports_and_a_reimport_changes_nothing():
+    report = import_projects(SAMPLE)
+    assert report.errors == [] and (report.rows, report.created) == (4, 4)
+    road = Project.objects.get(code="MQ2018-001")
+    assert road.stage == ProjectStage.IN_LIBRARY and road.county_id == MINQUAN
+    assert sorted(ProjectFunding.objects.filter(project=road).values_list("level", flat=True)) == [
+        "central",
+        "county",
+    ]
+    assert LibraryEntry.objects.get(project=road).document == "民扶组〔2018〕1号"
+    farm = Project.objects.get(code="MQ2018-003")
+    assert farm.stage == ProjectStage.APPLIED and farm.villages.count() == 2
+    assert farm.households_planned is None  # not said: unknown, not 0
+    assert Project.objects.get(code="MQ2018-004").region_id == RENHE
+    counts = (Project.history.count(), ProjectFunding.history.count(), LibraryEntry.objects.count())
+    again = import_projects(SAMPLE)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 4)
+    assert (
+        Project.history.count(),
+        ProjectFunding.history.count(),
+        LibraryEntry.objects.count(),
+    ) == counts
+
+
+def test_an_edit_before_the_library_updates_with_history_and_one_after_is_refused(tmp_path):
+    import_projects(SAMPLE)
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    changed = [line.replace("扩建牛舍 20 间", "扩建牛舍 30 间") for line in lines[1:]]
+    report = import_projects(_file(tmp_path, *changed))
+    assert (report.updated, report.unchanged) == (1, 3)
+    farm = Project.objects.get(code="MQ2018-003")
+    assert farm.tasks == "扩建牛舍 30 间" and farm.history.count() == 2
+    edited = [line.replace("硬化道路 2.5 公里", "硬化道路 3 公里") for line in lines[1:]]
+    refused = import_projects(_file(tmp_path, *edited))
+    assert [e.code for e in refused.errors] == ["not_editable"]
+    assert Project.objects.get(code="MQ2018-001").tasks == "硬化道路 2.5 公里"
+
+
+@pytest.mark.parametrize(
+    ("cells", "column", "code"),
+    [
+        ({"绩效目标": ""}, "绩效目标", "entry_incomplete"),
+        ({"带贫减贫机制": ""}, "带贫减贫机制", "entry_incomplete"),
+        ({"所处环节": "实施中"}, "所处环节", "stage_not_importable"),
+        ({"项目类别": "修路"}, "项目类别", "bad_choice"),
+        ({"申报单位区划代码": "41142110120"}, "申报单位区划代码", "bad_value"),
+        ({"申报单位区划代码": "411421999999"}, "申报单位区划代码", "region_unknown"),
+        ({"实施地点": "不存在村"}, "实施地点", "village_unknown"),
+        ({"县级资金（元）": "100"}, "项目总投资（元）", "fundings_total"),
+        ({"项目总投资（元）": "-5"}, "项目总投资（元）", "negative"),
+        ({"项目名称": ""}, "项目名称", "required"),
+        ({"计划完工日期": "2018-01-01"}, "计划完工日期", "dates_order"),
+        ({"受益户编号": "NOPE-1"}, "受益户编号", "household_unknown"),
+    ],
+)
+def test_a_bad_row_is_named_and_nothing_is_written(tmp_path, cells, column, code):
+    good = SAMPLE.read_text(encoding="utf-8").splitlines()[2]
+    report = import_projects(_file(tmp_path, good, _row(**cells)))
+    assert len(report.errors) >= 1
+    error = report.errors[0]
+    assert (error.row, error.column) == (3, column), report.errors
+    assert error.code == code or code == "bad_value"
+    assert error.message_zh and error.message_en
+    assert not Project.objects.exists() and report.created == 0
+
+
+def test_partial_writes_the_good_rows_and_a_dry_run_nothing(tmp_path):
+    good = SAMPLE.read_text(encoding="utf-8").splitlines()[2]
+    path = _file(tmp_path, good, _row(绩效目标=""))
+    assert import_projects(path, dry_run=True, partial=True).created == 1
+    assert not Project.objects.exists()
+    report = import_projects(path, partial=True)
+    assert report.created == 1 and report.rejected == 1 and Project.objects.count() == 1
+
+
+def test_a_stage_is_not_moved_by_an_import_nor_a_duplicate_code(tmp_path):
+    import_projects(SAMPLE)
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    moved = lines[3].replace("村申报公示", "乡镇已审核")
+    report = import_projects(_file(tmp_path, moved))
+    assert [e.code for e in report.errors] == ["stage_changed"]
+    twice = import_projects(_file(tmp_path, lines[1], lines[1]))
+    assert [e.code for e in twice.errors] == ["duplicate"] and twice.errors[0].row == 3
+
+
+def test_beneficiaries_by_household_number_and_the_users_scope(tmp_path, make_user):
+    county = make_user(Role.COUNTY_OFFICE, MINQUAN)
+    household_register(
+        acting_user=county,
+        village_code="411421101201",
+        number="ZZ-0101",
+        attributes={},
+        members=family(),
+    )
+    path = _file(tmp_path, _row(受益户编号="ZZ-0101"))
+    report = import_projects(path, acting_user=county)
+    assert report.errors == [] and ProjectBeneficiary.objects.get().household.number == "ZZ-0101"
+    assert import_projects(path, acting_user=county).unchanged == 1
+    stranger = make_user(Role.COUNTY_OFFICE, SUIXIAN)
+    refused = import_projects(_file(tmp_path, _row(项目编号="X-1")), acting_user=stranger)
+    assert [e.code for e in refused.errors] == ["out_of_scope"]
+
+
+def test_the_command_prints_json(capsys):
+    with pytest.raises(SystemExit) as leaving:
+        call_command("import", "projects", str(SAMPLE), "--json")
+        raise SystemExit(0)
+    assert leaving.value.code == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["created"] == 4 and answer["kind"] == "projects"
