@@ -25,6 +25,7 @@ from tuopin.core.errors import TuopinError
 from tuopin.core.years import years_to_now
 from tuopin.projects import access
 from tuopin.projects.enums import ProjectCategory, ProjectStage
+from tuopin.projects.funds_selectors import project_spending
 from tuopin.projects.library_forms import (
     ApplicationForm,
     BeneficiaryForm,
@@ -239,6 +240,10 @@ def project_page(request, project_id: int):
             "beneficiary_form": BeneficiaryForm(),
             "next_year": date.today().year + 1,
             "in_q4": date.today().month >= Q4_FIRST_MONTH,
+            # The money of the project, for whoever reads the funds there (not a village).
+            "spending": project_spending(project)
+            if access.may_read(request.user, access.FUNDS, project.region_id)
+            else None,
         },
     )
 

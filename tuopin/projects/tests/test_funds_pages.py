@@ -180,3 +180,25 @@ def test_the_spending_page_compares_paid_with_the_schedule(client, make_user, pa
     text = client.get(reverse("projects:funds_spending"), {"region": MINQUAN}).content.decode()
     assert project.code in text and "0.3%" in text and "滞后" in text
     assert "无法判断" in text  # no schedule: unknown, not "on time"
+
+
+def test_the_project_page_shows_its_money_to_readers_of_the_funds_only(make_user):
+    from django.test import Client
+
+    village = first_village(RENHE)
+    _fund, project, _disbursement = a_chain(a_project(region=village.code), disbursed="300000")
+    url = reverse("projects:project", args=[project.pk])
+    county = Client()
+    county.force_login(make_user(Role.COUNTY_OFFICE, MINQUAN))
+    page = county.get(url).content.decode()
+    block = page[
+        page.index('data-testid="spending"') : page.index(
+            "</dl>", page.index('data-testid="spending"')
+        )
+    ]
+    assert "300000" in block and "支出落后于工期" in block  # nothing paid, the schedule over
+    assert "未填报" not in block  # the schedule is known: 2018-03-01 to 2018-11-30
+    cadre = Client()
+    cadre.force_login(make_user(Role.VILLAGE, village.code))
+    answer = cadre.get(url)
+    assert answer.status_code == 200 and 'data-testid="spending"' not in answer.content.decode()
