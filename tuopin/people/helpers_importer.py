@@ -28,6 +28,7 @@ from tuopin.people.importing import (
     Column,
     Layout,
     UnusableFile,
+    among,
     blocks,
     finish,
     memo,
@@ -126,7 +127,9 @@ class _Households:
 
     def __init__(self, numbers: set[str], scope_prefix: str, user, topic: str):
         self.found: dict[str, list[_Home]] = {}
-        query = Household.objects.filter(number__in=numbers, village__code__startswith=scope_prefix)
+        query = Household.objects.filter(
+            number__in=among(numbers), village__code__startswith=scope_prefix
+        )
         if user is not None:
             query = query.filter(access.keep_q(user, topic, "village__code"))
         for household in query.values_list(*_Home._fields):
@@ -168,7 +171,7 @@ class _Cadres:
 
     def load(self, counties: set[str], id_numbers: set[str], names: set[str]) -> None:
         query = Helper.objects.filter(region_id__in=counties).filter(
-            Q(id_number__in=id_numbers - {""}) | Q(name__in=names - {""})
+            Q(id_number__in=among(id_numbers - {""})) | Q(name__in=among(names - {""}))
         )
         for cadre in query:
             if cadre.id_number:
@@ -188,7 +191,9 @@ class _Cadres:
 
 
 def _open_pairings(household_ids: list[int]) -> dict[int, _Open]:
-    query = Pairing.objects.filter(household_id__in=household_ids, ended_on__isnull=True)
+    query = Pairing.objects.filter(
+        household_id__in=among(household_ids, "bigint"), ended_on__isnull=True
+    )
     return {p.household_id: p for p in map(_Open._make, query.values_list(*_Open._fields))}
 
 
@@ -403,7 +408,11 @@ def import_visits(
             {text(c.get("helper_name")) for _n, c in block},
         )
         stored: dict[tuple, _Stored] = {}
-        visits = Visit.objects.filter(household_id__in=found.pks()).order_by("pk")
+        # The stored visits of the block's households on the block's days: one query.
+        visits = Visit.objects.filter(
+            household_id__in=among(found.pks(), "bigint"),
+            visited_on__in=among(_days(block, parse), "date"),
+        ).order_by("pk")
         for visit in map(_Stored._make, visits.values_list(*_Stored._fields)):
             stored.setdefault((visit.household_id, visit.visited_on, visit.title), visit)
         open_pairings = _open_pairings(found.pks())
@@ -431,6 +440,16 @@ def import_visits(
     return finish(
         report, partial=partial, dry_run=dry_run, write=lambda: _write_visits(plans, acting_user)
     )
+
+
+def _days(block, parse) -> set[datetime.date]:
+    days = set()
+    for _number, cells in block:
+        try:
+            days.add(parse.date(cells.get("visited_on"), "visited_on", True))
+        except CellError:
+            continue
+    return days
 
 
 class _VisitCells:

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
+from django.db.models.expressions import RawSQL
 
 from tuopin.core.bulk import insert_rows, insert_with_history, update_rows, update_with_history
 from tuopin.registry.interchange.columns import header_key
@@ -263,6 +264,16 @@ def memo(parser: Callable) -> Callable:
     return parse
 
 
+def among(values, db_type: str = "text"):
+    """The right-hand side of an `__in` filter over many values: on PostgreSQL one array
+    parameter (`IN (SELECT unnest(%s))`; psycopg takes a second to parse a statement of
+    tens of thousands of placeholders), elsewhere the list itself."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        return RawSQL(f"SELECT unnest(%s::{db_type}[])", [values])
+    return values
+
+
 def blocks(items: list, size: int = BLOCK):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -270,6 +281,7 @@ def blocks(items: list, size: int = BLOCK):
 
 __all__ = [
     "BLOCK",
+    "among",
     "CellError",
     "Column",
     "Keyed",

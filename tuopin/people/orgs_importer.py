@@ -27,6 +27,7 @@ from tuopin.people.importing import (
     Keyed,
     Layout,
     UnusableFile,
+    among,
     blocks,
     finish,
     memo,
@@ -318,7 +319,7 @@ class _Plan:
 
     def load_members(self, numbers: set[str]) -> None:
         forms = {form for number in numbers - {""} for form in stored_forms(number)}
-        found = Member.objects.filter(id_number__in=forms).order_by("-pk")
+        found = Member.objects.filter(id_number__in=among(forms)).order_by("-pk")
         for pk, id_number in found.values_list("pk", "id_number"):
             self.members[canonical_id_number(id_number)] = pk  # the first by pk wins
 
@@ -369,20 +370,20 @@ class _EnterprisePlan(_Plan):
         self.enterprises.load(found, lambda e: e.credit_code, "credit_code")
         pks = [e.pk for e in self.enterprises.stored.values() if e.credit_code in codes]
         self.pairings.load(
-            EnterprisePairing.objects.filter(enterprise_id__in=pks),
+            EnterprisePairing.objects.filter(enterprise_id__in=among(pks, "bigint")),
             lambda p: (p.enterprise__credit_code, p.village_id, p.form),
             "enterprise__credit_code",
             "village_id",
             "form",
         )
         self.projects.load(
-            PairingProject.objects.filter(pairing__enterprise_id__in=pks),
+            PairingProject.objects.filter(pairing__enterprise_id__in=among(pks, "bigint")),
             lambda project: (project.pairing_id, project.name),
             "pairing_id",
             "name",
         )
         self.beneficiaries.load(
-            PairingBeneficiary.objects.filter(pairing__enterprise_id__in=pks),
+            PairingBeneficiary.objects.filter(pairing__enterprise_id__in=among(pks, "bigint")),
             lambda person: (person.pairing_id, person.id_number),
             "pairing_id",
             "id_number",
@@ -481,7 +482,7 @@ class _WorkshopPlan(_Plan):
         self.workshops.load(found, lambda w: (w.village_id, w.name), "village_id", "name")
         pks = [w.pk for key, w in self.workshops.stored.items() if key in keys]
         self.employees.load(
-            WorkshopEmployee.objects.filter(workshop_id__in=pks),
+            WorkshopEmployee.objects.filter(workshop_id__in=among(pks, "bigint")),
             lambda person: (person.workshop_id, person.id_number, person.contract_start),
             "workshop_id",
             "id_number",

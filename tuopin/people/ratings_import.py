@@ -20,7 +20,14 @@ from django.db import transaction
 
 from tuopin.core.bulk import insert_rows
 from tuopin.people import access
-from tuopin.people.importing import Column, Layout, memo, read_table, update_with_history
+from tuopin.people.importing import (
+    Column,
+    Layout,
+    among,
+    memo,
+    read_table,
+    update_with_history,
+)
 from tuopin.people.models import (
     HouseholdRating,
     HouseholdRatingStar,
@@ -100,7 +107,7 @@ def import_ratings(
     numbers = {text(v.get(NUMBER)) for _n, v in raw_cells if key(v.get(NUMBER))}
     households: dict[str, list[_Home]] = {}
     found = Household.objects.filter(
-        access.keep_q(acting_user, access.RATINGS, "village__code"), number__in=numbers
+        access.keep_q(acting_user, access.RATINGS, "village__code"), number__in=among(numbers)
     )
     for household in map(_Home._make, found.values_list(*_Home._fields)):
         households.setdefault(household.number, []).append(household)
@@ -166,13 +173,15 @@ class _Context:
         the file's households' ratings and star rows read as values (two queries)."""
         if self._ratings is None:
             names = dict(RatingStar.objects.values_list("pk", "name_zh"))
-            wanted = HouseholdRating.objects.filter(household_id__in=self._wanted)
+            wanted = HouseholdRating.objects.filter(household_id__in=among(self._wanted, "bigint"))
             self._ratings, by_pk = {}, {}
             fields = ("household_id", "year", "pk", "status", "rated_on")
             for household_id, year, pk, status, rated_on in wanted.values_list(*fields):
                 stored = by_pk[pk] = _Stored(pk, status, rated_on, {})
                 self._ratings[(household_id, year)] = stored
-            lines = HouseholdRatingStar.objects.filter(rating__household_id__in=self._wanted)
+            lines = HouseholdRatingStar.objects.filter(
+                rating__household_id__in=among(self._wanted, "bigint")
+            )
             for rating_id, star_id, awarded in lines.values_list("rating_id", "star_id", "awarded"):
                 by_pk[rating_id].stars[names[star_id]] = awarded
         return self._ratings.get((row.household.pk, row.year))
