@@ -219,23 +219,37 @@ def ratings(homes, count: int) -> Path:
 
 def _run_number(village: str) -> int:
     """Runs on one database create new cadres, teams, enterprises and workshops each (a
-    re-run would find them all unchanged): a run's number is the count of the earlier
-    runs, each of which leaves one marker row per layout it imported (a team
-    "派出单位N-0" in the first village, a cadre "帮扶干部0·N", an enterprise "帮扶企业0·N",
-    a workshop "扶贫车间0·N"; an import is all or nothing). Visits need the helpers of
-    their run (`--only visits` alone finds none). Ratings are one per household and
-    year: the earlier runs' are removed."""
-    from tuopin.people.models import Enterprise, HouseholdRating, Workshop, WorkTeam
+    re-run would find them all unchanged): a run's number is one more than the highest
+    of the earlier runs, each of which leaves one marker row per layout it imported (a
+    team "派出单位N-0" in the first village, a cadre "帮扶干部0·N", an enterprise
+    "帮扶企业0·N", a workshop "扶贫车间0·N"; an import is all or nothing), so that runs of
+    some layouts only (`--only`) do not meet. Visits need the helpers of their run
+    (`--only visits` alone finds none). Ratings are one per household and year: the
+    earlier runs' are removed."""
+    import re
+
+    from tuopin.people.models import (
+        Enterprise,
+        HouseholdRating,
+        HouseholdRatingStar,
+        Workshop,
+        WorkTeam,
+    )
     from tuopin.registry.models import Helper
 
-    HouseholdRating.objects.all().delete()
+    # The earlier runs' ratings removed in two statements (the benchmark's own rows:
+    # `delete()` would write a history row per star, minutes at this size).
+    HouseholdRatingStar.objects.all()._raw_delete(HouseholdRatingStar.objects.db)
+    HouseholdRating.objects.all()._raw_delete(HouseholdRating.objects.db)
     teams = WorkTeam.objects.filter(village_id=village, sending_unit__startswith="派出单位")
-    return max(
-        teams.filter(sending_unit__endswith="-0").count(),
-        Helper.objects.filter(name__startswith="帮扶干部0·").count(),
-        Enterprise.objects.filter(name__startswith="帮扶企业0·").count(),
-        Workshop.objects.filter(name__startswith="扶贫车间0·").count(),
-    )
+    markers = [
+        *teams.filter(sending_unit__endswith="-0").values_list("sending_unit", flat=True),
+        *Helper.objects.filter(name__startswith="帮扶干部0·").values_list("name", flat=True),
+        *Enterprise.objects.filter(name__startswith="帮扶企业0·").values_list("name", flat=True),
+        *Workshop.objects.filter(name__startswith="扶贫车间0·").values_list("name", flat=True),
+    ]
+    runs = [int(n) for m in markers for n in re.findall(r"^派出单位(\d+)-0$|·(\d+)$", m)[0] if n]
+    return max(runs, default=-1) + 1
 
 
 def county_user():

@@ -13,13 +13,14 @@ transaction. The rules are those of the services (pairing_services, visits_servi
 from __future__ import annotations
 
 import datetime
+from collections import namedtuple
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db.models import Q
 from django.utils import timezone
 
-from tuopin.core.bulk import insert_with_history
+from tuopin.core.bulk import insert_rows, insert_with_history, update_rows
 from tuopin.core.errors import TuopinError
 from tuopin.people import access
 from tuopin.people.importing import (
@@ -27,8 +28,10 @@ from tuopin.people.importing import (
     Column,
     Layout,
     UnusableFile,
+    among,
     blocks,
     finish,
+    memo,
     message,
     read_table,
     update_with_history,
@@ -72,7 +75,31 @@ VISIT_COLUMNS = {c.key: c.header for c in VISITS.columns}
 PeopleImportReport = TableImportReport
 
 
-def _date(value, column: str, required: bool = False) -> datetime.date | None:
+class _Dates:
+    """The date cells of one import: each distinct cell parsed once, against one today."""
+
+    def __init__(self):
+        self.today = timezone.localdate()
+        self.seen: dict = {}
+
+    def __call__(self, value, column: str, required: bool = False) -> datetime.date | None:
+        if value is not None and type(value) is not str:
+            return _date(value, column, required, self.today)
+        cell = (value, column, required)
+        found = self.seen.get(cell)
+        if found is None:
+            try:
+                found = self.seen[cell] = (_date(value, column, required, self.today),)
+            except CellError as error:
+                found = self.seen[cell] = error.code, error.message_zh, error.message_en
+        if len(found) == 1:
+            return found[0]
+        raise CellError(column, *found)
+
+
+def _date(
+    value, column: str, required: bool = False, today: datetime.date | None = None
+) -> datetime.date | None:
     try:
         day = a_date(value)
     except BadValue as bad:
@@ -83,23 +110,33 @@ def _date(value, column: str, required: bool = False) -> datetime.date | None:
         )
     if day is None and required:
         raise CellError(column, "date_empty", "日期不能为空", "the date is empty")
-    if day is not None and day > timezone.localdate():
+    if day is not None and day > (today or timezone.localdate()):
         raise CellError(column, "date_future", "日期不能晚于今天", "the date is after today")
     return day
+
+
+# What the imports need of a stored household, pairing and visit: values, not model
+# instances (a block's rows are read as tuples; history rows are copied on the server).
+_Home = namedtuple("_Home", "pk number village_id helper_id version")
+_Open = namedtuple("_Open", "pk household_id helper_id started_on")
+_Stored = namedtuple("_Stored", "pk household_id visited_on title content agreed helper_id")
 
 
 class _Households:
     """The households a block of rows names (one query), within the importer's region."""
 
     def __init__(self, numbers: set[str], scope_prefix: str, user, topic: str):
-        self.found: dict[str, list[Household]] = {}
-        query = Household.objects.filter(number__in=numbers, village__code__startswith=scope_prefix)
+        self.found: dict[str, list[_Home]] = {}
+        query = Household.objects.filter(
+            number__in=among(numbers), village__code__startswith=scope_prefix
+        )
         if user is not None:
             query = query.filter(access.keep_q(user, topic, "village__code"))
-        for household in query:  # whole: their history rows copy every field
+        for household in query.values_list(*_Home._fields):
+            household = _Home._make(household)
             self.found.setdefault(household.number, []).append(household)
 
-    def get(self, number: str) -> Household:
+    def get(self, number: str) -> _Home:
         matches = self.found.get(number, [])
         if not matches:
             raise CellError(
@@ -134,7 +171,7 @@ class _Cadres:
 
     def load(self, counties: set[str], id_numbers: set[str], names: set[str]) -> None:
         query = Helper.objects.filter(region_id__in=counties).filter(
-            Q(id_number__in=id_numbers - {""}) | Q(name__in=names - {""})
+            Q(id_number__in=among(id_numbers - {""})) | Q(name__in=among(names - {""}))
         )
         for cadre in query:
             if cadre.id_number:
@@ -153,11 +190,11 @@ class _Cadres:
         )
 
 
-def _open_pairings(household_ids: list[int]) -> dict[int, Pairing]:
-    return {
-        p.household_id: p
-        for p in Pairing.objects.filter(household_id__in=household_ids, ended_on__isnull=True)
-    }
+def _open_pairings(household_ids: list[int]) -> dict[int, _Open]:
+    query = Pairing.objects.filter(
+        household_id__in=among(household_ids, "bigint"), ended_on__isnull=True
+    )
+    return {p.household_id: p for p in map(_Open._make, query.values_list(*_Open._fields))}
 
 
 # --- helpers -------------------------------------------------------------------------
@@ -165,12 +202,12 @@ def _open_pairings(household_ids: list[int]) -> dict[int, Pairing]:
 
 @dataclass
 class _HelperPlan:
-    household: Household
+    household: _Home
     key: tuple  # the cadre's key in the file: (county, "id"|"name", value)
     helper: Helper | None  # stored, or None: created by the file
     given: dict  # the cadre's fields the row gives (an empty cell keeps the stored)
     started_on: datetime.date | None
-    current: Pairing | None
+    current: _Open | None
 
 
 def import_helpers(
@@ -183,6 +220,7 @@ def import_helpers(
     planned_new: dict[tuple, dict] = {}  # cadres the file creates, by key
     seen: dict[int, int] = {}
     plans: list[_HelperPlan] = []
+    parse = _HelperCells()
     for block in blocks(table.rows):
         found = _Households(
             {text(c.get("number")) for _n, c in block}, scope_prefix, acting_user, access.HELPERS
@@ -195,7 +233,7 @@ def import_helpers(
         open_pairings = _open_pairings(found.pks())
         for number, cells in block:
             try:
-                plan = _helper_row(cells, found, cadres, seen, open_pairings)
+                plan = _helper_row(cells, found, cadres, seen, open_pairings, parse)
             except CellError as error:
                 report.errors.append(message(HELPERS, number, error))
                 report.rejected += 1
@@ -220,8 +258,36 @@ def import_helpers(
     )
 
 
-def _helper_row(cells, found, cadres, seen, open_pairings) -> _HelperPlan:
-    household = found.get(text(cells.get("number")))
+class _HelperCells:
+    """The cadre's cells (`cadre_clean`) and the date of one import, each distinct value
+    checked once: a cadre is on the rows of each of their households."""
+
+    def __init__(self):
+        self.cadres: dict[tuple, dict | TuopinError] = {}
+        self.date = _Dates()
+        self.text = memo(text)
+
+    def cadre(self, cells) -> dict:
+        given = tuple(self.text(cells.get(k)) for k in CADRE_FIELDS)
+        cleaned = self.cadres.get(given)
+        if cleaned is None:
+            try:
+                cleaned = cadre_clean(dict(zip(CADRE_FIELDS, given, strict=True)))
+            except TuopinError as error:
+                cleaned = error
+            self.cadres[given] = cleaned
+        if isinstance(cleaned, TuopinError):
+            raise CellError(
+                cleaned.field if cleaned.field in HELPER_COLUMNS else "name",
+                cleaned.code,
+                cleaned.message_zh,
+                cleaned.message_en,
+            )
+        return cleaned
+
+
+def _helper_row(cells, found, cadres, seen, open_pairings, parse) -> _HelperPlan:
+    household = found.get(parse.text(cells.get("number")))
     if household.pk in seen:
         raise CellError(
             "number",
@@ -229,16 +295,8 @@ def _helper_row(cells, found, cadres, seen, open_pairings) -> _HelperPlan:
             f"本户已在第 {seen[household.pk]} 行出现",
             f"the household is already on row {seen[household.pk]}",
         )
-    try:
-        cadre = cadre_clean({k: text(cells.get(k)) for k in CADRE_FIELDS})
-    except TuopinError as error:
-        raise CellError(
-            error.field if error.field in HELPER_COLUMNS else "name",
-            error.code,
-            error.message_zh,
-            error.message_en,
-        ) from error
-    started_on = _date(cells.get("started_on"), "started_on")
+    cadre = parse.cadre(cells)
+    started_on = parse.date(cells.get("started_on"), "started_on")
     county = county_of(household.village_id)
     if cadre["id_number"]:
         helper = cadres.by_id.get((county, cadre["id_number"]))
@@ -251,7 +309,7 @@ def _helper_row(cells, found, cadres, seen, open_pairings) -> _HelperPlan:
         key = (county, "name", cadre["name"])
     current = open_pairings.get(household.pk)
     if current is not None and (helper is None or current.helper_id != helper.pk):
-        end = started_on or timezone.localdate()
+        end = started_on or parse.date.today
         if current.started_on is not None and end < current.started_on:
             raise CellError(
                 "started_on",
@@ -291,40 +349,24 @@ def _write_helpers(plans: list[_HelperPlan], planned_new: dict, user) -> None:
     ended, dated, new_pairings, households = [], [], [], []
     for plan in plans:
         helper_id = plan.helper.pk if plan.helper is not None else created[plan.key]
-        current = plan.current
+        current, household = plan.current, plan.household
         if current is not None and current.helper_id == helper_id:
             if current.started_on is None and plan.started_on is not None:
-                current.started_on = plan.started_on
-                dated.append(current)
+                dated.append((current.pk, plan.started_on))
         else:
             if current is not None:
-                current.ended_on = plan.started_on or today
-                current.ended_reason = PairingEndReason.REPLACED
-                ended.append(current)
+                ended.append((current.pk, plan.started_on or today, PairingEndReason.REPLACED))
             new_pairings.append(
-                {
-                    "helper_id": helper_id,
-                    "household_id": plan.household.pk,
-                    "region_code": plan.household.village_id,
-                    "started_on": plan.started_on,
-                    "ended_on": None,
-                    "ended_reason": "",
-                    "created_at": now,
-                }
+                (helper_id, household.pk, household.village_id, plan.started_on, None, "", now)
             )
-        if plan.household.helper_id != helper_id:
-            household = plan.household
-            household.helper_id, household.updated_at = helper_id, now
-            household.version += 1
-            households.append(household)
-    if ended:
-        update_with_history(ended, Pairing, ["ended_on", "ended_reason"], user=user)
-    if dated:
-        update_with_history(dated, Pairing, ["started_on"], user=user)
-    insert_with_history(Pairing, new_pairings, user=user)
-    if households:
-        fields = ["helper", "version", "updated_at"]
-        update_with_history(households, Household, fields, user=user, reason="帮扶结对")
+        if household.helper_id != helper_id:
+            households.append((household.pk, helper_id, household.version + 1, now))
+    update_rows(Pairing, ["ended_on", "ended_reason"], ended, user=user)
+    update_rows(Pairing, ["started_on"], dated, user=user)
+    names = ["helper_id", "household_id", "region_code", "started_on", "ended_on"]
+    insert_rows(Pairing, [*names, "ended_reason", "created_at"], new_pairings, user=user)
+    fields = ["helper_id", "version", "updated_at"]
+    update_rows(Household, fields, households, user=user, reason="帮扶结对")
 
 
 # --- visits --------------------------------------------------------------------------
@@ -332,11 +374,11 @@ def _write_helpers(plans: list[_HelperPlan], planned_new: dict, user) -> None:
 
 @dataclass
 class _VisitPlan:
-    household: Household
+    household: _Home
     visited_on: datetime.date
     title: str
     wanted: dict  # content, agreed, helper_id (None: not given)
-    visit: Visit | None  # stored, or None: created
+    visit: _Stored | None  # stored, or None: created
 
 
 def import_visits(
@@ -355,6 +397,7 @@ def import_visits(
     cadres = _Cadres()
     seen: dict[tuple, int] = {}
     plans: list[_VisitPlan] = []
+    parse = _VisitCells()
     for block in blocks(table.rows):
         found = _Households(
             {text(c.get("number")) for _n, c in block}, scope_prefix, acting_user, access.VISITS
@@ -364,13 +407,18 @@ def import_visits(
             {canonical_id_number(text(c.get("helper_id_number"))) or "" for _n, c in block},
             {text(c.get("helper_name")) for _n, c in block},
         )
-        stored: dict[tuple, Visit] = {}
-        for visit in Visit.objects.filter(household_id__in=found.pks()):
+        stored: dict[tuple, _Stored] = {}
+        # The stored visits of the block's households on the block's days: one query.
+        visits = Visit.objects.filter(
+            household_id__in=among(found.pks(), "bigint"),
+            visited_on__in=among(_days(block, parse), "date"),
+        ).order_by("pk")
+        for visit in map(_Stored._make, visits.values_list(*_Stored._fields)):
             stored.setdefault((visit.household_id, visit.visited_on, visit.title), visit)
         open_pairings = _open_pairings(found.pks())
         for number, cells in block:
             try:
-                plan = _visit_row(cells, found, cadres, seen, stored)
+                plan = _visit_row(cells, found, cadres, seen, stored, parse)
             except CellError as error:
                 report.errors.append(message(VISITS, number, error))
                 report.rejected += 1
@@ -394,10 +442,30 @@ def import_visits(
     )
 
 
-def _visit_row(cells, found, cadres, seen, stored) -> _VisitPlan:
+def _days(block, parse) -> set[datetime.date]:
+    days = set()
+    for _number, cells in block:
+        try:
+            days.add(parse.date(cells.get("visited_on"), "visited_on", True))
+        except CellError:
+            continue
+    return days
+
+
+class _VisitCells:
+    """The cells of one visits import, each distinct value parsed once."""
+
+    def __init__(self):
+        self.date = _Dates()
+        self.text = memo(text)
+        self.id_number = memo(lambda cell: canonical_id_number(text(cell)))
+
+
+def _visit_row(cells, found, cadres, seen, stored, parse) -> _VisitPlan:
+    text = parse.text
     household = found.get(text(cells.get("number")))
     county = county_of(household.village_id)
-    visited_on = _date(cells.get("visited_on"), "visited_on", True)
+    visited_on = parse.date(cells.get("visited_on"), "visited_on", True)
     title = text(cells.get("title"))
     if not title:
         raise CellError("title", "title_empty", "标题不能为空", "the title is empty")
@@ -409,7 +477,7 @@ def _visit_row(cells, found, cadres, seen, stored) -> _VisitPlan:
     id_number = text(cells.get("helper_id_number"))
     name = text(cells.get("helper_name"))
     if id_number:
-        helper = cadres.by_id.get((county, canonical_id_number(id_number)))
+        helper = cadres.by_id.get((county, parse.id_number(id_number)))
         if helper is None:
             raise CellError(
                 "helper_id_number",
@@ -446,35 +514,34 @@ def _visit_row(cells, found, cadres, seen, stored) -> _VisitPlan:
 
 
 def _write_visits(plans: list[_VisitPlan], user) -> None:
-    now = timezone.now()
+    now, user_id = timezone.now(), getattr(user, "pk", None)
+    names = ["household_id", "helper_id", "region_code", "visited_on", "title", "agreed"]
+    names += ["content", "followed_up", "token", "recorded_by_id", "created_at"]
     new = [
-        {
-            "household_id": plan.household.pk,
-            "helper_id": plan.wanted["helper_id"],
-            "region_code": plan.household.village_id,
-            "visited_on": plan.visited_on,
-            "title": plan.title,
-            "agreed": plan.wanted["agreed"],
-            "content": plan.wanted["content"],
-            "followed_up": "",
-            "token": "",
-            "recorded_by_id": getattr(user, "pk", None),
-            "created_at": now,
-        }
+        (
+            plan.household.pk,
+            plan.wanted["helper_id"],
+            plan.household.village_id,
+            plan.visited_on,
+            plan.title,
+            plan.wanted["agreed"],
+            plan.wanted["content"],
+            "",
+            "",
+            user_id,
+            now,
+        )
         for plan in plans
         if plan.visit is None
     ]
-    insert_with_history(Visit, new, user=user)
+    insert_rows(Visit, names, new, user=user)
     changed = []
     for plan in plans:
-        if plan.visit is not None:
-            for k, v in plan.wanted.items():
-                if v is not None:
-                    setattr(plan.visit, k, v)
-            changed.append(plan.visit)
-    if changed:
-        fields = ["content", "agreed", "helper"]
-        update_with_history(changed, Visit, fields, user=user)
+        visit, wanted = plan.visit, plan.wanted
+        if visit is not None:
+            helper_id = visit.helper_id if wanted["helper_id"] is None else wanted["helper_id"]
+            changed.append((visit.pk, wanted["content"], wanted["agreed"], helper_id))
+    update_rows(Visit, ["content", "agreed", "helper_id"], changed, user=user)
 
 
 @dataclass

@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
+from django.db.models.expressions import RawSQL
 
-from tuopin.core.bulk import insert_with_history, update_with_history
+from tuopin.core.bulk import insert_rows, insert_with_history, update_rows, update_with_history
 from tuopin.registry.interchange.columns import header_key
 from tuopin.registry.interchange.reader import (
     HEADER_SEARCH_ROWS,
@@ -166,19 +168,33 @@ def finish(report, *, partial: bool, dry_run: bool, write: Callable[[], None]):
     return report
 
 
+class Row(SimpleNamespace):
+    """A stored or planned row as an import needs it: its values, not a model instance
+    (`pk` None until a new row is written)."""
+
+
 class Keyed:
-    """The rows of a model by natural key: the stored ones the caller loaded (one query
-    per block), and the import's plan for them. A row is compared before it is changed,
-    so an import of what is stored changes nothing. `write` inserts the new rows
-    (`insert_with_history`) and updates the changed ones (`bulk_update_with_history`):
-    a few statements whatever the size. A new row's parent (`parent`: the foreign key's
-    name) may be new too: it is written first, its id taken when the row is."""
+    """The rows of a model by natural key: the stored ones the caller loaded (`load`: one
+    query per block, as values), and the import's plan for them. A row is compared
+    before it is changed, so an import of what is stored changes nothing. `write`
+    inserts the new rows (`insert_rows`: COPY on PostgreSQL) and updates the changed
+    ones (`update_rows`): a few statements whatever the size. A new row's parent
+    (`parent`: the foreign key's name) may be new too: it is written first, its id
+    taken when the row is."""
 
     def __init__(self, model: type[Model], fields: list[str], parent: str = ""):
-        self.model, self.fields, self.parent = model, fields, parent
+        self.model, self.parent = model, parent
+        self.fields = [model._meta.get_field(name).attname for name in fields]
         self.stored: dict = {}
         self.created: dict = {}
         self.changed: dict = {}
+
+    def load(self, query, key: Callable[[Row], object], *extra: str) -> None:
+        """The rows of `query` (their compared fields and `extra`), stored by `key`."""
+        names = ["pk", *self.fields, *extra]
+        for values in query.values_list(*names):
+            row = Row(**dict(zip(names, values, strict=True)))
+            self.stored[key(row)] = row
 
     def get(self, natural_key):
         return self.created.get(natural_key) or self.stored.get(natural_key)
@@ -187,8 +203,7 @@ class Keyed:
         """created / updated / unchanged; `fixed`: the fields of a new row besides `values`."""
         row = self.get(natural_key)
         if row is None:
-            row = self.model(**{**fixed, **values})
-            row._import_parent = parent
+            row = Row(pk=None, _parent=parent, **{**fixed, **values})
             self.created[natural_key] = row
             return "created"
         if all(getattr(row, k) == v for k, v in values.items()):
@@ -201,13 +216,19 @@ class Keyed:
 
     def write(self, user) -> None:
         new = list(self.created.values())
-        if self.parent:
-            for row in new:
-                setattr(row, f"{self.parent}_id", row._import_parent.pk)
-        insert_objects(new, self.model, user)
-        if self.changed:
-            changed = list(self.changed.values())
-            update_with_history(changed, self.model, self.fields, user=user)
+        if new:
+            names = [name for name in vars(new[0]) if name not in ("pk", "_parent")]
+            if self.parent:
+                names.append(f"{self.parent}_id")
+                for row in new:
+                    setattr(row, f"{self.parent}_id", row._parent.pk)
+            values = [tuple(getattr(row, name) for name in names) for row in new]
+            for row, pk in zip(new, insert_rows(self.model, names, values, user=user), strict=True):
+                row.pk = pk
+        changed = [
+            (row.pk, *(getattr(row, k) for k in self.fields)) for row in self.changed.values()
+        ]
+        update_rows(self.model, self.fields, changed, user=user)
 
 
 def insert_objects(rows: list, model: type[Model], user) -> None:
@@ -224,6 +245,35 @@ def insert_objects(rows: list, model: type[Model], user) -> None:
         row.pk = pk
 
 
+def memo(parser: Callable) -> Callable:
+    """`parser`, remembering its value for each distinct text (or empty) cell: dates, ID
+    numbers, codes and labels repeat down a file, each is parsed once. Made per import
+    (a parser may depend on the day); a failing cell is parsed again, so its error is
+    raised afresh. The values are shared: callers do not change them."""
+    seen: dict = {}
+
+    def parse(cell):
+        if cell is not None and type(cell) is not str:
+            return parser(cell)
+        try:
+            return seen[cell]
+        except KeyError:
+            value = seen[cell] = parser(cell)
+            return value
+
+    return parse
+
+
+def among(values, db_type: str = "text"):
+    """The right-hand side of an `__in` filter over many values: on PostgreSQL one array
+    parameter (`IN (SELECT unnest(%s))`; psycopg takes a second to parse a statement of
+    tens of thousands of placeholders), elsewhere the list itself."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        return RawSQL(f"SELECT unnest(%s::{db_type}[])", [values])
+    return values
+
+
 def blocks(items: list, size: int = BLOCK):
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -231,16 +281,19 @@ def blocks(items: list, size: int = BLOCK):
 
 __all__ = [
     "BLOCK",
+    "among",
     "CellError",
     "Column",
     "Keyed",
     "Layout",
+    "Row",
     "Table",
     "UnusableFile",
     "blocks",
     "finish",
     "insert_objects",
     "update_with_history",
+    "memo",
     "message",
     "parse_cells",
     "read_table",

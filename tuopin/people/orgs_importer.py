@@ -27,8 +27,10 @@ from tuopin.people.importing import (
     Keyed,
     Layout,
     UnusableFile,
+    among,
     blocks,
     finish,
+    memo,
     message,
     parse_cells,
     read_table,
@@ -259,6 +261,8 @@ def _checked(what: str, layout: Layout, rows, report) -> list[tuple[int, dict]]:
     """Every row parsed and checked on its own and against the earlier rows of the same
     enterprise (workshop); the good ones, completed by those earlier rows."""
     parsers = ENTERPRISE_PARSERS if what == "enterprises" else WORKSHOP_PARSERS
+    # Each distinct cell parsed once (codes, dates, labels and names repeat down a file).
+    parsers = {column: memo(parser) for column, parser in parsers.items()}
     checks = _enterprise_row if what == "enterprises" else _workshop_row
     key_fields, shared_fields = SHARED[what]
     first_seen: dict = {}
@@ -315,7 +319,7 @@ class _Plan:
 
     def load_members(self, numbers: set[str]) -> None:
         forms = {form for number in numbers - {""} for form in stored_forms(number)}
-        found = Member.objects.filter(id_number__in=forms).order_by("-pk")
+        found = Member.objects.filter(id_number__in=among(forms)).order_by("-pk")
         for pk, id_number in found.values_list("pk", "id_number"):
             self.members[canonical_id_number(id_number)] = pk  # the first by pk wins
 
@@ -363,16 +367,27 @@ class _EnterprisePlan(_Plan):
         self.load_members({p.get("person_id", "") for p in rows})
         codes = {p["credit_code"] for p in rows} - set(self.enterprises.stored)
         found = Enterprise.objects.filter(credit_code__in=codes)
-        self.enterprises.stored.update({e.credit_code: e for e in found})
+        self.enterprises.load(found, lambda e: e.credit_code, "credit_code")
         pks = [e.pk for e in self.enterprises.stored.values() if e.credit_code in codes]
-        pairings = EnterprisePairing.objects.filter(enterprise_id__in=pks)
-        for pairing in pairings.select_related("enterprise"):
-            key = (pairing.enterprise.credit_code, pairing.village_id, pairing.form)
-            self.pairings.stored[key] = pairing
-        for project in PairingProject.objects.filter(pairing__enterprise_id__in=pks):
-            self.projects.stored[(project.pairing_id, project.name)] = project
-        for person in PairingBeneficiary.objects.filter(pairing__enterprise_id__in=pks):
-            self.beneficiaries.stored[(person.pairing_id, person.id_number)] = person
+        self.pairings.load(
+            EnterprisePairing.objects.filter(enterprise_id__in=among(pks, "bigint")),
+            lambda p: (p.enterprise__credit_code, p.village_id, p.form),
+            "enterprise__credit_code",
+            "village_id",
+            "form",
+        )
+        self.projects.load(
+            PairingProject.objects.filter(pairing__enterprise_id__in=among(pks, "bigint")),
+            lambda project: (project.pairing_id, project.name),
+            "pairing_id",
+            "name",
+        )
+        self.beneficiaries.load(
+            PairingBeneficiary.objects.filter(pairing__enterprise_id__in=among(pks, "bigint")),
+            lambda person: (person.pairing_id, person.id_number),
+            "pairing_id",
+            "id_number",
+        )
 
     def row(self, number: int, p: dict) -> set[str]:
         """The row checked against the regions and the user's keeping, then planned."""
@@ -464,11 +479,15 @@ class _WorkshopPlan(_Plan):
         villages = {village for village, _name in keys}
         names = {name for _village, name in keys}
         found = Workshop.objects.filter(village_id__in=villages, name__in=names)
-        self.workshops.stored.update({(w.village_id, w.name): w for w in found})
+        self.workshops.load(found, lambda w: (w.village_id, w.name), "village_id", "name")
         pks = [w.pk for key, w in self.workshops.stored.items() if key in keys]
-        for person in WorkshopEmployee.objects.filter(workshop_id__in=pks):
-            key = (person.workshop_id, person.id_number, person.contract_start)
-            self.employees.stored[key] = person
+        self.employees.load(
+            WorkshopEmployee.objects.filter(workshop_id__in=among(pks, "bigint")),
+            lambda person: (person.workshop_id, person.id_number, person.contract_start),
+            "workshop_id",
+            "id_number",
+            "contract_start",
+        )
 
     def row(self, number: int, p: dict) -> set[str]:
         operator = None

@@ -12,14 +12,22 @@ changes nothing (rows are compared before writing); every write keeps its histor
 from __future__ import annotations
 
 import datetime
+from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 
-from tuopin.core.bulk import insert_with_history
+from tuopin.core.bulk import insert_rows
 from tuopin.people import access
-from tuopin.people.importing import Column, Layout, read_table, update_with_history
+from tuopin.people.importing import (
+    Column,
+    Layout,
+    among,
+    memo,
+    read_table,
+    update_with_history,
+)
 from tuopin.people.models import (
     HouseholdRating,
     HouseholdRatingStar,
@@ -53,10 +61,28 @@ class RatingImportReport(TableImportReport):
     kind: str = "ratings"
 
 
+# A household and a stored rating as the import needs them: values, not model instances.
+_Home = namedtuple("_Home", "pk number village_id")
+_Stored = namedtuple("_Stored", "pk status rated_on stars")  # stars: name -> awarded
+
+
+class _Cells:
+    """The parsers of one import, each distinct cell parsed once."""
+
+    def __init__(self):
+        self.text, self.key, self.yes_no, self.date = (
+            memo(text),
+            memo(key),
+            memo(yes_no),
+            memo(a_date),
+        )
+        self.year = memo(lambda cell: whole_number(cell, low=2000, high=2100))
+
+
 @dataclass
 class _Row:
     number: int
-    household: Household | None = None
+    household: _Home | None = None
     year: int | None = None
     rated_on: object = None
     stars: dict = field(default_factory=dict)  # star 中文名 -> True/False/None
@@ -79,18 +105,20 @@ def import_ratings(
     raw_cells = table.rows
     # One query for the households of every number in the file, within the user's keeping.
     numbers = {text(v.get(NUMBER)) for _n, v in raw_cells if key(v.get(NUMBER))}
-    households: dict[str, list[Household]] = {}
-    for household in Household.objects.filter(
-        access.keep_q(acting_user, access.RATINGS, "village__code"), number__in=numbers
-    ).select_related("village"):
+    households: dict[str, list[_Home]] = {}
+    found = Household.objects.filter(
+        access.keep_q(acting_user, access.RATINGS, "village__code"), number__in=among(numbers)
+    )
+    for household in map(_Home._make, found.values_list(*_Home._fields)):
         households.setdefault(household.number, []).append(household)
     seen: dict[tuple[int, int], int] = {}
     context = _Context(acting_user)
+    cells = _Cells()
     for number, values in raw_cells:
         report.rows += 1
         row = _Row(number)
         parsed.append(row)
-        _parse(row, values, star_columns, households, context, seen)
+        _parse(row, values, star_columns, households, context, seen, cells)
     _confirmed_rows(parsed, context)
     for row in parsed:
         if row.errors:
@@ -118,8 +146,9 @@ class _Context:
         self.user = user
         self._schemes: dict[tuple[int, str], tuple] = {}
         self._may: dict[str, bool] = {}
-        self._ratings: dict[tuple[int, int], HouseholdRating] | None = None
+        self._ratings: dict[tuple[int, int], _Stored] | None = None
         self._wanted: set[int] = set()
+        self._names: dict[int, str] | None = None
 
     def scheme(self, year: int, village: str) -> tuple[RatingScheme, list[RatingStar]]:
         key_ = (year, village[:6])
@@ -139,27 +168,35 @@ class _Context:
     def want(self, household_id: int) -> None:
         self._wanted.add(household_id)
 
-    def rating(self, row: _Row) -> HouseholdRating | None:
+    def rating(self, row: _Row) -> _Stored | None:
+        """The stored rating of the row's household and year, with its stars by name:
+        the file's households' ratings and star rows read as values (two queries)."""
         if self._ratings is None:
-            self._ratings = {
-                (r.household_id, r.year): r
-                for r in HouseholdRating.objects.filter(
-                    household_id__in=self._wanted
-                ).prefetch_related("stars__star")
-            }
+            names = dict(RatingStar.objects.values_list("pk", "name_zh"))
+            wanted = HouseholdRating.objects.filter(household_id__in=among(self._wanted, "bigint"))
+            self._ratings, by_pk = {}, {}
+            fields = ("household_id", "year", "pk", "status", "rated_on")
+            for household_id, year, pk, status, rated_on in wanted.values_list(*fields):
+                stored = by_pk[pk] = _Stored(pk, status, rated_on, {})
+                self._ratings[(household_id, year)] = stored
+            lines = HouseholdRatingStar.objects.filter(
+                rating__household_id__in=among(self._wanted, "bigint")
+            )
+            for rating_id, star_id, awarded in lines.values_list("rating_id", "star_id", "awarded"):
+                by_pk[rating_id].stars[names[star_id]] = awarded
         return self._ratings.get((row.household.pk, row.year))
 
 
-def _parse(row: _Row, values, star_columns, households, context, seen) -> None:
+def _parse(row: _Row, values, star_columns, households, context, seen, cells: _Cells) -> None:
     def error(column, code, zh, en):
         row.errors.append(_message(row.number, column, code, zh, en))
 
-    number = text(values.get(NUMBER))
+    number = cells.text(values.get(NUMBER))
     if not number:
         error(NUMBER, "number_missing", "户编号必须填写", "the household number is required")
     else:
         found = households.get(number, [])
-        village = key(values.get(VILLAGE))
+        village = cells.key(values.get(VILLAGE))
         if village:
             found = [h for h in found if h.village_id == village]
         if not found:
@@ -179,13 +216,13 @@ def _parse(row: _Row, values, star_columns, households, context, seen) -> None:
         else:
             row.household = found[0]
     try:
-        row.year = whole_number(values.get(YEAR), low=2000, high=2100)
+        row.year = cells.year(values.get(YEAR))
         if row.year is None:
             error(YEAR, "year_missing", "年度必须填写", "the year is required")
     except BadValue as bad:
         error(YEAR, "year_invalid", f"年度{bad.message_zh}", f"year: {bad.message_en}")
     try:
-        row.rated_on = a_date(values.get(DATE)) if DATE in values else None
+        row.rated_on = cells.date(values.get(DATE)) if DATE in values else None
     except BadValue as bad:
         error(DATE, "date_invalid", f"评定日期{bad.message_zh}", f"date: {bad.message_en}")
     if row.household is None or row.year is None:
@@ -211,7 +248,7 @@ def _parse(row: _Row, values, star_columns, households, context, seen) -> None:
     for column in star_columns.values():
         raw = values.get(column)
         if column not in scheme_names:
-            if key(raw):
+            if cells.key(raw):
                 error(
                     column,
                     "star_unknown",
@@ -220,7 +257,7 @@ def _parse(row: _Row, values, star_columns, households, context, seen) -> None:
                 )
             continue
         try:
-            row.stars[column] = yes_no(raw)
+            row.stars[column] = cells.yes_no(raw)
         except BadValue as bad:
             error(column, "star_value", bad.message_zh, bad.message_en)
     if not any(name in scheme_names for name in star_columns.values()):
@@ -264,35 +301,31 @@ def _confirmed_rows(rows: list[_Row], context: _Context) -> None:
 
 def _insert_new(rows: list[_Row], context: _Context) -> None:
     """New proposals and their star rows in a few set-based inserts, with their history
-    (tuopin.core.bulk); what rating_propose would store, without a query per row."""
+    (tuopin.core.bulk): what rating_propose would store, without a query per row."""
     if not rows:
         return
     today = datetime.date.today()
     user = context.user
     ratings, lines = [], []
+    proposed = RatingStatus.PROPOSED.value
     for row in rows:
         scheme, stars = context.scheme(row.year, row.household.village_id)
         values = [row.stars.get(star.name_zh) for star in stars]
+        yes = sum(1 for v in values if v is True)
+        unknown = sum(1 for v in values if v is None)
         ratings.append(
-            {
-                "household_id": row.household.pk,
-                "year": row.year,
-                "scheme_id": scheme.pk,
-                "status": RatingStatus.PROPOSED,
-                "star_count": sum(1 for v in values if v is True),
-                "unknown_count": sum(1 for v in values if v is None),
-                "rated_on": row.rated_on,
-                "proposed_by_id": user.pk,
-                "proposed_on": today,
-                "returned_reason": "",
-            }
+            (row.household.pk, row.year, scheme.pk, proposed, yes, unknown, row.rated_on)
         )
         lines.append([(star.pk, value) for star, value in zip(stars, values, strict=True)])
-    ids = insert_with_history(HouseholdRating, ratings, user=user)
-    insert_with_history(
+    names = ["household_id", "year", "scheme_id", "status", "star_count", "unknown_count"]
+    names += ["rated_on", "proposed_by_id", "proposed_on", "returned_reason"]
+    tail = (user.pk, today, "")
+    ids = insert_rows(HouseholdRating, names, [(*r, *tail) for r in ratings], user=user)
+    insert_rows(
         HouseholdRatingStar,
+        ["rating_id", "star_id", "awarded"],
         [
-            {"rating_id": rating_id, "star_id": star_id, "awarded": awarded}
+            (rating_id, star_id, awarded)
             for rating_id, stars in zip(ids, lines, strict=True)
             for star_id, awarded in stars
         ],
@@ -308,8 +341,10 @@ def _update_changed(rows: list[_Row], context: _Context) -> None:
         return
     today, user = datetime.date.today(), context.user
     ratings, changed, new, gone = [], [], [], []
+    stored = HouseholdRating.objects.filter(pk__in=[context.rating(row).pk for row in rows])
+    instances = stored.prefetch_related("stars").in_bulk()
     for row in rows:
-        rating = context.rating(row)
+        rating = instances[context.rating(row).pk]
         scheme, stars = context.scheme(row.year, row.household.village_id)
         values = {star.pk: row.stars.get(star.name_zh) for star in stars}
         rating.scheme, rating.status = scheme, RatingStatus.PROPOSED
@@ -331,15 +366,16 @@ def _update_changed(rows: list[_Row], context: _Context) -> None:
     fields += ["proposed_by", "proposed_on", "returned_reason"]
     update_with_history(ratings, HouseholdRating, fields, user=user)
     update_with_history(changed, HouseholdRatingStar, ["awarded"], user=user)
-    insert_with_history(HouseholdRatingStar, new, user=user)
+    names = ["rating_id", "star_id", "awarded"]
+    insert_rows(HouseholdRatingStar, names, [tuple(line.values()) for line in new], user=user)
     HouseholdRatingStar.objects.filter(pk__in=gone).delete()  # history: one "-" each
 
 
-def _compare(row: _Row, current: HouseholdRating | None) -> str:
-    """created / updated / unchanged against what is stored (prefetched: no query)."""
+def _compare(row: _Row, current: _Stored | None) -> str:
+    """created / updated / unchanged against what is stored (read once: no query)."""
     if current is None:
         return "created"
-    stored = {line.star.name_zh: line.awarded for line in current.stars.all()}
+    stored = current.stars
     wanted = dict.fromkeys(stored)
     wanted.update(row.stars)
     same = wanted == stored and current.rated_on == row.rated_on

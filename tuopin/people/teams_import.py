@@ -14,6 +14,7 @@ from datetime import date
 
 from django.db.models import Q
 
+from tuopin.core.bulk import insert_rows, update_rows
 from tuopin.core.errors import TuopinError
 from tuopin.core.regioncodes import within
 from tuopin.people import access
@@ -22,11 +23,12 @@ from tuopin.people.enums import PostingRole
 from tuopin.people.importing import (
     Column,
     Layout,
+    Row,
     UnusableFile,
+    among,
     finish,
-    insert_objects,
+    memo,
     read_table,
-    update_with_history,
 )
 from tuopin.people.models import Posting, WorkTeam
 from tuopin.regions.enums import RegionLevel
@@ -120,7 +122,14 @@ class _Villages:
             self.by_name.setdefault(region.name, []).append(region)
 
 
-def _parse(number: int, cells: dict, villages: _Villages, kept) -> RosterRow:
+class _Cells:
+    """The parsers of one import: each distinct ID number and date checked once."""
+
+    def __init__(self):
+        self.id_number, self.date = memo(cadre_id_number), memo(a_date)
+
+
+def _parse(number: int, cells: dict, villages: _Villages, kept, parse: _Cells) -> RosterRow:
     row = RosterRow(number)
     code, village_name = text(cells.get("village_code")), text(cells.get("village_name"))
     if code:
@@ -178,7 +187,7 @@ def _parse(number: int, cells: dict, villages: _Villages, kept) -> RosterRow:
     if not row.name:
         _error(row, "name", "value_missing", "姓名为空", "the name is empty")
     try:
-        row.id_number = cadre_id_number(cells.get("id_number"))
+        row.id_number = parse.id_number(cells.get("id_number"))
     except TuopinError as error:
         _error(row, "id_number", error.code, error.message_zh, error.message_en)
     row.work_unit = text(cells.get("work_unit"))[:100]
@@ -207,7 +216,7 @@ def _parse(number: int, cells: dict, villages: _Villages, kept) -> RosterRow:
         )
     for column in ("started_on", "ended_on"):
         try:
-            setattr(row, column, a_date(cells.get(column)))
+            setattr(row, column, parse.date(cells.get(column)))
         except BadValue as bad:
             _error(row, column, "date_invalid", bad.message_zh, bad.message_en)
     if row.started_on is None and not any(m.column == "进驻日期" for m in row.errors):
@@ -261,7 +270,8 @@ def import_teams(path, *, acting_user=None, dry_run: bool = False, partial: bool
         {text(c.get("village_name")) for _n, c in parsed_cells},
     )
     kept = _Kept(acting_user)
-    rows = [_parse(number, cells, villages, kept) for number, cells in parsed_cells]
+    parse = _Cells()
+    rows = [_parse(number, cells, villages, kept, parse) for number, cells in parsed_cells]
     report.rows = len(rows)
     _same_cadre_twice(rows)
     plan = _Plan(rows)
@@ -289,18 +299,29 @@ class _Kept:
 FAR = date(9999, 12, 31)
 
 
+CADRE = ("pk", "region_id", "name", "id_number", "work_unit", "unit_level", "post", "phone")
+FILLED = ["id_number", "work_unit", "unit_level", "post", "phone"]
+TEAM = ("pk", "village_id", "village__name", "sending_unit", "started_on", "ended_on")
+POSTING = ("pk", "team_id", "cadre_id", "role", "started_on", "ended_on")
+
+
+def _rows(query, names) -> list[Row]:
+    """The rows of `query` as values (`Row`s), not model instances."""
+    return [Row(**dict(zip(names, values, strict=True))) for values in query.values_list(*names)]
+
+
 class _Plan:
     """The whole file resolved against the stored cadres, teams and postings in a few
-    queries; then written in bulk, with history."""
+    queries (read as values); then written in bulk, with history."""
 
     def __init__(self, rows: list[RosterRow]):
         self.rows = [row for row in rows if not row.errors]
-        self.new_cadres: dict[tuple, Helper] = {}
-        self.filled: dict[int, Helper] = {}
-        self.new_teams: dict[tuple, WorkTeam] = {}
-        self.moved_teams: dict[int, WorkTeam] = {}
-        self.new_postings: list[Posting] = []
-        self.changed_postings: dict[int, Posting] = {}
+        self.new_cadres: dict[tuple, Row] = {}
+        self.filled: dict[int, Row] = {}
+        self.new_teams: dict[tuple, Row] = {}
+        self.moved_teams: dict[int, Row] = {}
+        self.new_postings: list[Row] = []
+        self.changed_postings: dict[int, Row] = {}
 
     def _load(self) -> None:
         numbers: set[str] = set()
@@ -308,35 +329,34 @@ class _Plan:
             if row.id_number:
                 numbers |= stored_forms(row.id_number)
         names = {row.name for row in self.rows}
-        self.by_number: dict[str, Helper] = {}
-        self.by_name: dict[tuple, list[Helper]] = {}
-        found = Helper.objects.filter(Q(id_number__in=numbers) | Q(name__in=names))
-        for cadre in found.order_by("pk"):
+        self.by_number: dict[str, Row] = {}
+        self.by_name: dict[tuple, list[Row]] = {}
+        found = Helper.objects.filter(Q(id_number__in=among(numbers)) | Q(name__in=among(names)))
+        for cadre in _rows(found.order_by("pk"), CADRE):
             if cadre.id_number:
                 self.by_number.setdefault(canonical_id_number(cadre.id_number), cadre)
             self.by_name.setdefault((cadre.region_id[:6], cadre.name), []).append(cadre)
         village_codes = {row.village.code for row in self.rows}
-        self.teams: dict[tuple, list[WorkTeam]] = {}
-        stored_teams = WorkTeam.objects.filter(village_id__in=village_codes).select_related(
-            "village"
-        )
-        for team in stored_teams.order_by("started_on", "pk"):
+        self.teams: dict[tuple, list[Row]] = {}
+        stored_teams = WorkTeam.objects.filter(village_id__in=village_codes)
+        for team in _rows(stored_teams.order_by("started_on", "pk"), TEAM):
             self.teams.setdefault((team.village_id, team.sending_unit), []).append(team)
         teams_by_pk = {team.pk: team for group in self.teams.values() for team in group}
         cadres = {c.pk: c for c in self.by_number.values()} | {
             c.pk: c for group in self.by_name.values() for c in group
         }
-        self.postings: dict[object, list[Posting]] = {}
-        stored = list(Posting.objects.filter(cadre_id__in=list(cadres)))
-        # The teams elsewhere (for the message of an overlap) with their village; the
-        # file's own teams are the objects the rows resolve to.
+        self.postings: dict[object, list[Row]] = {}
+        stored = _rows(Posting.objects.filter(cadre_id__in=among(cadres, "bigint")), POSTING)
+        # The teams elsewhere (for the message of an overlap) with their village's name;
+        # the file's own teams are the rows the file's rows resolve to.
         elsewhere = {p.team_id for p in stored} - set(teams_by_pk)
-        teams_by_pk |= WorkTeam.objects.select_related("village").in_bulk(elsewhere)
+        for team in _rows(WorkTeam.objects.filter(pk__in=elsewhere), TEAM):
+            teams_by_pk[team.pk] = team
         for posting in stored:
             posting.team = teams_by_pk[posting.team_id]
             self.postings.setdefault(posting.cadre_id, []).append(posting)
 
-    def _cadre(self, row: RosterRow) -> Helper | None:
+    def _cadre(self, row: RosterRow) -> Row | None:
         county = row.village.code[:6]
         if row.id_number and row.id_number in self.by_number:
             cadre = self.by_number[row.id_number]
@@ -358,7 +378,8 @@ class _Plan:
             key = ("id", row.id_number) if row.id_number else ("name", county, row.name)
             cadre = self.new_cadres.get(key)
             if cadre is None:
-                cadre = Helper(
+                cadre = Row(
+                    pk=None,
                     region_id=county.ljust(12, "0"),
                     name=row.name,
                     id_number=row.id_number,
@@ -378,14 +399,14 @@ class _Plan:
                 f"the ID number belongs to '{cadre.name}', not '{row.name}'",
             )
             return None
-        for key in ("id_number", "work_unit", "unit_level", "post", "phone"):
+        for key in FILLED:
             value = getattr(row, key)
             if value and not getattr(cadre, key):
                 setattr(cadre, key, value)
                 self.filled[cadre.pk] = cadre
         return cadre
 
-    def _team(self, row: RosterRow) -> WorkTeam:
+    def _team(self, row: RosterRow) -> Row:
         key = (row.village.code, row.sending_unit)
         for team in self.teams.get(key, []):
             if team.ended_on is None or team.ended_on >= row.started_on:
@@ -394,8 +415,13 @@ class _Plan:
                     if team.pk:
                         self.moved_teams[team.pk] = team
                 return team
-        team = WorkTeam(
-            village=row.village, sending_unit=row.sending_unit, started_on=row.started_on
+        team = Row(
+            pk=None,
+            village_id=row.village.code,
+            village__name=row.village.name,
+            sending_unit=row.sending_unit,
+            started_on=row.started_on,
+            ended_on=None,
         )
         self.teams.setdefault(key, []).append(team)
         self.new_teams[key] = team
@@ -425,14 +451,15 @@ class _Plan:
                     row,
                     "started_on",
                     "posting_twice",
-                    f"{row.name} 同期已派驻{other.team.village.name}"
+                    f"{row.name} 同期已派驻{other.team.village__name}"
                     f"（{other.started_on} 起），同一干部同时只能在一个工作队",
-                    f"{row.name} is already posted to {other.team.village.name} from "
+                    f"{row.name} is already posted to {other.team.village__name} from "
                     f"{other.started_on}: one team at a time",
                 )
                 continue
             if same is None:
-                posting = Posting(
+                posting = Row(
+                    pk=None,
                     team=team,
                     cadre=cadre,
                     role=row.role,
@@ -454,23 +481,26 @@ class _Plan:
 
     def write(self, user) -> None:
         """Only what resolve() planned for rows without errors."""
-        if self.new_cadres:
-            insert_objects(list(self.new_cadres.values()), Helper, user)
-        if self.filled:
-            fields = ["id_number", "work_unit", "unit_level", "post", "phone"]
-            update_with_history(list(self.filled.values()), Helper, fields, user=user)
-        if self.new_teams:
-            insert_objects(list(self.new_teams.values()), WorkTeam, user)
-        if self.moved_teams:
-            moved = list(self.moved_teams.values())
-            update_with_history(moved, WorkTeam, ["started_on"], user=user)
+        _insert(Helper, CADRE[1:], list(self.new_cadres.values()), user)
+        filled = [(c.pk, *(getattr(c, k) for k in FILLED)) for c in self.filled.values()]
+        update_rows(Helper, FILLED, filled, user=user)
+        names = ("village_id", "sending_unit", "started_on", "ended_on")
+        _insert(WorkTeam, names, list(self.new_teams.values()), user)
+        moved = [(team.pk, team.started_on) for team in self.moved_teams.values()]
+        update_rows(WorkTeam, ["started_on"], moved, user=user)
         for posting in self.new_postings:
             posting.team_id, posting.cadre_id = posting.team.pk, posting.cadre.pk
-        if self.new_postings:
-            insert_objects(self.new_postings, Posting, user)
-        if self.changed_postings:
-            changed = list(self.changed_postings.values())
-            update_with_history(changed, Posting, ["role", "ended_on"], user=user)
+        names = ("team_id", "cadre_id", "role", "started_on", "ended_on")
+        _insert(Posting, names, self.new_postings, user)
+        changed = [(p.pk, p.role, p.ended_on) for p in self.changed_postings.values()]
+        update_rows(Posting, ["role", "ended_on"], changed, user=user)
+
+
+def _insert(model, names, rows: list[Row], user) -> None:
+    """The new rows inserted with their history; each gets its id."""
+    values = [tuple(getattr(row, name) for name in names) for row in rows]
+    for row, pk in zip(rows, insert_rows(model, list(names), values, user=user), strict=True):
+        row.pk = pk
 
 
 __all__ = ["TeamImportReport", "WorkTeam", "import_teams"]

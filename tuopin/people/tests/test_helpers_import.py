@@ -127,8 +127,27 @@ def test_helpers_import_dry_run_all_or_nothing_partial_and_reimport(tmp_path):
     code, result = command("helpers", str(again))
     assert code == 0 and result["created"] == 1
     assert Pairing.objects.filter(household=a).count() == 2
+    version = a.version
     a.refresh_from_db()
-    assert a.helper.name == "郑七"
+    assert a.helper.name == "郑七" and a.version == version + 1
+    ended = Pairing.objects.get(household=a, ended_on__isnull=False)
+    assert (ended.helper.name, str(ended.ended_on), ended.ended_reason) == (
+        "赵一",
+        "2018-09-01",
+        "replaced",
+    )
+    last = ended.history.order_by("-history_id").first()
+    assert (last.history_type, str(last.ended_on), last.ended_reason) == (
+        "~",
+        "2018-09-01",
+        "replaced",
+    )
+    changed = a.history.order_by("-history_id").first()
+    assert (changed.history_type, changed.helper_id, changed.history_change_reason) == (
+        "~",
+        a.helper_id,
+        "帮扶结对",
+    )
 
 
 def test_visits_import(tmp_path):
@@ -156,6 +175,14 @@ def test_visits_import(tmp_path):
     assert result["created"] == 2 and Visit.objects.filter(helper=cadre).count() == 2
     code, result = command("visits", str(path), "--partial")
     assert result["created"] == 0 and result["unchanged"] == 2
+    # What a visit found, changed: that visit is updated, with a history row.
+    rows[0][5] = "已办慢病卡并已报销"
+    code, result = command("visits", str(write_csv(tmp_path / "v2.csv", VISITS_HEADER, rows[:2])))
+    assert (code, result["updated"], result["unchanged"]) == (0, 1, 1)
+    visit = Visit.objects.get(title="了解就医情况")
+    assert (visit.content, visit.helper_id) == ("已办慢病卡并已报销", cadre.pk)
+    assert [h.history_type for h in visit.history.order_by("history_id")] == ["+", "~"]
+    assert visit.history.order_by("history_id").last().content == "已办慢病卡并已报销"
 
 
 def test_a_new_helper_cannot_start_before_the_current_pairing(tmp_path):
