@@ -8,6 +8,15 @@ from tuopin.projects import access
 
 SECTIONS: list[Section] = [
     # each part: Section(access.TOPIC, "projects:page", _("名称"), _("说明")),
+    Section(
+        access.WARNINGS, "projects:warnings", _("资金预警"), _("资金动态监控预警及核实、整改、办结")
+    ),
+    Section(
+        access.WARNINGS,
+        "projects:warnings_scorecard",
+        _("各地预警统计"),
+        _("各地待办结和逾期预警数"),
+    ),
 ]
 
 

@@ -3,9 +3,10 @@ and adds them here."""
 
 from django.urls import path
 
-from tuopin.projects import views
+from tuopin.projects import views, warnings_urls
 
 app_name = "projects"
 urlpatterns = [
     path("", views.projects_index, name="index"),
+    *warnings_urls.urlpatterns,
 ]
