@@ -43,12 +43,12 @@ class Filters:
 
 
 def readable(user) -> QuerySet:
-    return FundWarning.objects.filter(access.read_q(user, access.WARNINGS, "region_id"))
+    return FundWarning.objects.filter(access.read_q(user, access.WARNINGS))
 
 
 def _in_region(region: Region) -> Q:
     prefix = region.prefix
-    return Q(region_id__startswith=prefix) | Q(escalated_to_id__startswith=prefix)
+    return Q(region__code__startswith=prefix) | Q(escalated_to__code__startswith=prefix)
 
 
 def warning_list(user, region: Region, filters: Filters) -> QuerySet:
@@ -90,11 +90,11 @@ def scorecard(user, region: Region, today: date | None = None) -> dict:
     warnings waiting and those overdue."""
     today = today or timezone.localdate()
     children = list(Region.objects.filter(parent=region).order_by("code"))
-    rows = readable(user).filter(region_id__startswith=region.prefix, state__in=PENDING)
+    rows = readable(user).filter(region__code__startswith=region.prefix, state__in=PENDING)
     cells: dict[tuple[str, str], list[int]] = {}
     for child in children:
         counted = (
-            rows.filter(region_id__startswith=child.prefix)
+            rows.filter(region__code__startswith=child.prefix)
             .values("rule")
             .annotate(waiting=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
         )

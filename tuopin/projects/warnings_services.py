@@ -56,7 +56,7 @@ def warnings_recompute(prefix: str = "", as_of: date | None = None, rules=None) 
     codes = list(rules or RULES)
     found = findings(context_for(prefix=prefix, as_of=as_of), codes)
     now = timezone.now()
-    scope = Q(rule__in=codes) & (Q(region_id__startswith=prefix) if prefix else Q())
+    scope = Q(rule__in=codes) & (Q(region__code__startswith=prefix) if prefix else Q())
     stored = {
         (rule, subject): (pk, state)
         for pk, rule, subject, state in FundWarning.objects.filter(scope).values_list(
@@ -168,7 +168,7 @@ def warnings_escalate(*, prefix: str = "", as_of: date | None = None) -> int:
         state__in=PENDING, due_on__lt=as_of, escalated_to__isnull=True
     )
     if prefix:
-        overdue = overdue.filter(region_id__startswith=prefix)
+        overdue = overdue.filter(region__code__startswith=prefix)
     targets: dict[str, list[int]] = {}
     for pk, region in overdue.values_list("pk", "region_id"):
         above = _above(region)

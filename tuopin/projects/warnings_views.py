@@ -49,6 +49,8 @@ HEADERS = (
 
 
 def _region(request):
+    if not access.may_read(request.user, access.WARNINGS):
+        raise PermissionDenied("没有权限：查看资金预警 (you may not read the funds' warnings)")
     return access.region_for(request.user, request.GET.get("region"), [access.WARNINGS])
 
 
