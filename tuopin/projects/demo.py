@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from tuopin.projects.warnings_demo import warnings_demo
+
 PARTS: list[Callable[..., object]] = [
     # each part: its_demo(*, region_code, year, seed, if_empty, say)
+    warnings_demo,  # after the library's and the funds' steps
 ]
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tuopin.accounts.selectors import UNRESTRICTED
 from tuopin.core.errors import TuopinError
@@ -28,11 +29,11 @@ PENDING = (WarningState.OPEN, WarningState.VERIFIED, WarningState.RECTIFYING)
 
 # action -> (states it may follow, state it leaves, label)
 ACTIONS = {
-    "verify": ((WarningState.OPEN,), WarningState.VERIFIED, "核实"),
-    "explain": (PENDING, WarningState.EXPLAINED, "说明"),
-    "rectify": ((WarningState.OPEN, WarningState.VERIFIED), WarningState.RECTIFYING, "整改"),
-    "close": ((WarningState.VERIFIED, WarningState.RECTIFYING), WarningState.CLOSED, "办结"),
-    "reopen": (HANDLED, WarningState.OPEN, "重新打开"),
+    "verify": ((WarningState.OPEN,), WarningState.VERIFIED, _("核实")),
+    "explain": (PENDING, WarningState.EXPLAINED, _("说明")),
+    "rectify": ((WarningState.OPEN, WarningState.VERIFIED), WarningState.RECTIFYING, _("整改")),
+    "close": ((WarningState.VERIFIED, WarningState.RECTIFYING), WarningState.CLOSED, _("办结")),
+    "reopen": (HANDLED, WarningState.OPEN, _("重新打开")),
 }
 ESCALATE = "escalate"
 CLEAR = "clear"
