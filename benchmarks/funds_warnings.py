@@ -259,10 +259,11 @@ def seed_funds(payments: int) -> None:
         flush=True,
     )
     started = time.perf_counter()
+    people = _people_by_county(county_codes)  # read before COPY holds the connection
     written = copy(
         "projects_fundpayment",
         PAYMENT_COLUMNS,
-        _ordinary_payments(payments, county_codes, project_ids, spent, per_county),
+        _ordinary_payments(payments, county_codes, project_ids, spent, people),
     )
     print(f"payments: {written:,} in {time.perf_counter() - started:.1f} s", flush=True)
 
@@ -283,8 +284,7 @@ def _people_by_county(county_codes):
     return {c: list(people[c].items()) for c in county_codes}
 
 
-def _ordinary_payments(payments, county_codes, project_ids, spent, per_county):
-    people = _people_by_county(county_codes)
+def _ordinary_payments(payments, county_codes, project_ids, spent, people):
     projects = [p for c in county_codes for p in project_ids[c]]
     county_of = {p: c for c in county_codes for p in project_ids[c]}
     each_project = payments // len(projects)
