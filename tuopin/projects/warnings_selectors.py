@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 
@@ -92,14 +93,18 @@ def scorecard(user, region: Region, today: date | None = None) -> dict:
     children = list(Region.objects.filter(parent=region).order_by("code"))
     rows = readable(user).filter(region__code__startswith=region.prefix, state__in=PENDING)
     cells: dict[tuple[str, str], list[int]] = {}
-    for child in children:
+    if children:
+        # One grouped query: the child is the first digits of the warning's region.
+        width = len(children[0].prefix)
         counted = (
-            rows.filter(region__code__startswith=child.prefix)
-            .values("rule")
+            rows.annotate(child=Substr("region_id", 1, width))
+            .values("child", "rule")
             .annotate(waiting=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
+            .order_by()
         )
         for row in counted:
-            cells[(row["rule"], child.code)] = [row["waiting"], row["overdue"]]
+            code = row["child"].ljust(12, "0")
+            cells[(row["rule"], code)] = [row["waiting"], row["overdue"]]
     lines = []
     for code, rule in RULES.items():
         values = [cells.get((code, child.code), [0, 0]) for child in children]

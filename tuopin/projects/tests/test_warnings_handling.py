@@ -157,8 +157,10 @@ def test_the_inbox_per_role(make_user):
     assert county.get(reverse("projects:warnings"), {"region": SUIXIAN}).status_code == 404
     filtered = county.get(reverse("projects:warnings"), {"rule": "idle_balance"}).content.decode()
     assert f'data-warning="{mine.pk}"' not in filtered
-    scorecard = county.get(reverse("projects:warnings_scorecard")).content.decode()
-    assert 'data-rule="round_amount"' in scorecard
+    scorecard = county.get(reverse("projects:warnings_scorecard")).context["card"]
+    line = next(row for row in scorecard["rows"] if row["rule"].code == "round_amount")
+    assert line["waiting"] == 2 and line["overdue"] == 2  # due 2019-01-15, long past
+    assert [cell for _c, cell in line["cells"] if cell[0]] == [[2, 2]]  # both in 人和镇
 
     auditor = client_for(make_user(Role.AUDITOR, CITY))
     inbox = auditor.get(reverse("projects:warnings")).content.decode()
