@@ -15,12 +15,13 @@ of counties when they agree, which is the rule. Rules that read no parameter run
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -70,6 +71,14 @@ class Sql:
         if cls.pg():
             return f"CAST({expression} AS NUMERIC)"
         return f"CAST({expression} AS REAL)"
+
+    @classmethod
+    def bucket(cls, text: str) -> str:
+        """What rows are grouped by to find equal texts: on PostgreSQL a 64-bit hash of
+        the text (grouping millions in memory), which the caller then checks exactly."""
+        if cls.pg():
+            return f"hashtextextended({text}, 0)"
+        return f"({text})"
 
     @staticmethod
     def id_key(column: str) -> str:
@@ -129,6 +138,10 @@ class Rule:
         return self.label_en if (get_language() or "").startswith("en") else self.label_zh
 
     def run(self, context: Context) -> list[Finding]:
+        with analytic_queries():
+            return self._run(context)
+
+    def _run(self, context: Context) -> list[Finding]:
         if not self.parameters:
             return self.query(context, Group(("%",), context.groups[0].values))
         found: list[Finding] = []
@@ -142,6 +155,21 @@ class Rule:
             group = Group(("%",) if len(merged) == 1 else tuple(patterns), values_of[key])
             found.extend(self.query(context, group))
         return found
+
+
+@contextmanager
+def analytic_queries() -> Iterator[None]:
+    """On PostgreSQL, for this transaction only: no JIT (compiling costs more than it saves
+    on these queries, as for the people's and the ledgers' checks) and room to group
+    millions of payments in memory rather than on disk."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+        yield
 
 
 def rows(sql: str, params: list) -> list[tuple]:
