@@ -686,7 +686,7 @@ def main() -> None:
         all_planted += len(expected)
         all_hit += len(hit)
         print(
-            f"{code:<24} {seconds:6.2f} s  found {len(found):>5}  planted {len(expected):>3}  "
+            f"{code:<24} {seconds:6.2f} s  found {len(found):>5}  planted records {len(expected):>3}  "
             f"recall {len(hit) / max(len(expected), 1):6.1%}  "
             f"precision {len(true) / max(len(found), 1):6.1%}",
             flush=True,
