@@ -27,7 +27,8 @@ class WarningsParams(BaseModel):
     KIND,
     label_zh="重新计算资金预警",
     label_en="Recompute the funds' warnings",
-    permission=Permission.PROJECT_VIEW,
+    permission=Permission.PROJECT_MANAGE,
+    reads=Permission.PROJECT_VIEW,
     params=WarningsParams,
     resumable=True,  # a recomputation is an upsert: safe to run again
 )
