@@ -80,6 +80,7 @@ def scene(make_user, tmp_path, settings):
             "policy.ledger": {"run": run.pk, "ledger": "shortfall"},
             "cases.exit_batch": {"year": 2018},
             "cases.batch_act": {"batch": batch.pk, "action": "approve"},
+            "projects.warnings": {},
         },
         "region": {"cases.batch_act": village.code, "cases.exit_batch": village.code},
     }

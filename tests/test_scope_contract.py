@@ -2131,6 +2131,64 @@ def api_project_object(suffix: str = ""):
     return probe
 
 
+# --- projects: the funds' early warnings -----------------------------------------------
+
+
+def _fund_warnings(scene):
+    """A warning in a village of the user's region and one in 睢县."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from tuopin.projects.models import FundWarning
+
+    now = timezone.now()
+
+    def one(region, subject):
+        return FundWarning.objects.create(
+            rule="round_amount",
+            subject=subject,
+            region=region,
+            severity="low",
+            detail="整数金额",
+            first_seen=now,
+            last_seen=now,
+            due_on=date(2018, 12, 31),
+        )
+
+    return one(_a_village_under(scene.own), "payment:1"), one(scene.foreign[0], "payment:2")
+
+
+def fund_warnings_page(name):
+    def probe(scene):
+        _fund_warnings(scene)
+        url = reverse(name)
+        own = scene.client.get(url, {"region": scene.own.code})
+        assert own.status_code in {200, 403}
+        if own.status_code == 200 and not getattr(own, "streaming", False):
+            scene.assert_only_own_codes(own)
+        for region in scene.foreign:
+            assert scene.client.get(url, {"region": region.code}).status_code in REFUSED
+
+    return probe
+
+
+def fund_warning_object(scene):
+    own, foreign = _fund_warnings(scene)
+    assert _get(scene, "projects:warning", pk=own.pk).status_code in {200, 403, 404}
+    assert _get(scene, "projects:warning", pk=foreign.pk).status_code == 404
+
+
+def fund_warning_handle(scene):
+    from tuopin.projects.models import FundWarning
+
+    _own, foreign = _fund_warnings(scene)
+    url = reverse("projects:warning_handle", kwargs={"pk": foreign.pk})
+    response = scene.client.post(url, {"action": "verify", "note": "越权"})
+    assert response.status_code in REFUSED
+    assert FundWarning.objects.get(pk=foreign.pk).state == "open"
+
+
 PROBES = {
     "web:home": page("web:home"),
     "web:regions": page("web:regions"),
@@ -2396,6 +2454,11 @@ PROBES = {
     "api-1.0.0:fund_list": api_funds("/api/v1/funds"),
     "api-1.0.0:fund_payment_list": api_funds("/api/v1/funds/payments"),
     "api-1.0.0:fund_detail": api_fund_object,
+    "projects:warnings": fund_warnings_page("projects:warnings"),
+    "projects:warnings_download": fund_warnings_page("projects:warnings_download"),
+    "projects:warnings_scorecard": fund_warnings_page("projects:warnings_scorecard"),
+    "projects:warning": fund_warning_object,
+    "projects:warning_handle": fund_warning_handle,
 }
 
 

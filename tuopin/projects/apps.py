@@ -8,9 +8,12 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         # What the app adds to the commands of the apps below it: its demo step
-        # (tuopin demo), its imports (tuopin import projects|funds|payments).
+        # (tuopin demo), its imports (tuopin import projects|funds|payments); and the
+        # warnings recomputed after every write of the funds (a job, projects.changes).
         from tuopin.core.demo_steps import demo_step_register
         from tuopin.core.import_kinds import ImportKind, import_kind_register
+        from tuopin.projects import warnings_jobs  # registers the job kind
+        from tuopin.projects.changes import funds_follower_register
         from tuopin.projects.demo import projects_demo
         from tuopin.projects.funds_import import register_funds_imports
         from tuopin.projects.library_import import ProjectsImportReport, import_projects
@@ -28,3 +31,4 @@ class ProjectsConfig(AppConfig):
             )
         )
         register_funds_imports()
+        funds_follower_register(warnings_jobs.warnings_follow)

@@ -20,17 +20,46 @@ SECTIONS: list[Section] = [
         _("年度项目库"),
         _("每年第四季度更新的项目库版本：入库与出库记录"),
     ),
-    Section(access.FUNDS, "projects:funds_ledger", _("扶贫资金台账"),
-            _("按指标文件文号登记的资金：到达、下达、拨付、支付与结余")),
-    Section(access.FUNDS, "projects:funds_spending", _("项目资金支出进度"),
-            _("各项目已拨付、已支付与预算、计划工期对比")),
-    Section(access.FUNDS, "projects:funds_integration", _("统筹整合资金进度"),
-            _("各县统筹整合涉农资金的拨付与支付进度，全市合计")),
-    Section(access.FUNDS, "projects:fund_payments", _("资金支付明细"),
-            _("支付到单位、企业和个人的每一笔资金，身份证号与账号打码")),
-    Section(access.FUNDS, "projects:funds_audit", _("审计追溯"),
-            _("每笔支付对应的拨付、指标文件与项目；无法追溯的排在最前")),
-]  # fmt: skip
+    Section(
+        access.FUNDS,
+        "projects:funds_ledger",
+        _("扶贫资金台账"),
+        _("按指标文件文号登记的资金：到达、下达、拨付、支付与结余"),
+    ),
+    Section(
+        access.FUNDS,
+        "projects:funds_spending",
+        _("项目资金支出进度"),
+        _("各项目已拨付、已支付与预算、计划工期对比"),
+    ),
+    Section(
+        access.FUNDS,
+        "projects:funds_integration",
+        _("统筹整合资金进度"),
+        _("各县统筹整合涉农资金的拨付与支付进度，全市合计"),
+    ),
+    Section(
+        access.FUNDS,
+        "projects:fund_payments",
+        _("资金支付明细"),
+        _("支付到单位、企业和个人的每一笔资金，身份证号与账号打码"),
+    ),
+    Section(
+        access.FUNDS,
+        "projects:funds_audit",
+        _("审计追溯"),
+        _("每笔支付对应的拨付、指标文件与项目；无法追溯的排在最前"),
+    ),
+    Section(
+        access.WARNINGS, "projects:warnings", _("资金预警"), _("资金动态监控预警及核实、整改、办结")
+    ),
+    Section(
+        access.WARNINGS,
+        "projects:warnings_scorecard",
+        _("各地预警统计"),
+        _("各地待办结和逾期预警数"),
+    ),
+]
 
 
 def sections_for_user(user) -> list[Section]:
