@@ -218,10 +218,12 @@ class Keyed:
         new = list(self.created.values())
         if new:
             names = [name for name in vars(new[0]) if name not in ("pk", "_parent")]
-            if self.parent:
-                names.append(f"{self.parent}_id")
+            if self.parent:  # the parent may have been new: its id is known only now
+                column = f"{self.parent}_id"
+                if column not in names:  # a caller may have named it among the fixed fields
+                    names.append(column)
                 for row in new:
-                    setattr(row, f"{self.parent}_id", row._parent.pk)
+                    setattr(row, column, row._parent.pk)
             values = [tuple(getattr(row, name) for name in names) for row in new]
             for row, pk in zip(new, insert_rows(self.model, names, values, user=user), strict=True):
                 row.pk = pk

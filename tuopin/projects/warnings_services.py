@@ -19,7 +19,7 @@ from tuopin.projects import access
 from tuopin.projects.enums import WarningState
 from tuopin.projects.models import FundWarning, WarningAction
 from tuopin.projects.params import funds_parameter_values
-from tuopin.projects.warning_rules import RULES, context_for, findings
+from tuopin.projects.warning_rules import RULES, context_for, data_as_of, findings
 from tuopin.regions.models import Region
 
 # Handled: not escalated, not reopened by a recomputation (the data may still show it).
@@ -53,9 +53,12 @@ def warnings_recompute(prefix: str = "", as_of: date | None = None, rules=None) 
     `as_of`: a new finding opens a warning due in warning_due_days; one still found is
     refreshed (its handling kept); a cleared one found again reopens; one no longer found
     is marked cleared (never deleted). Returns the counts."""
+    # The findings are judged on the day the data reach unless a day is given; the
+    # handling's deadlines run on the calendar (a warning found today is due from today).
+    judged = as_of or data_as_of(prefix)
     as_of = as_of or timezone.localdate()
     codes = list(rules or RULES)
-    found = findings(context_for(prefix=prefix, as_of=as_of), codes)
+    found = findings(context_for(prefix=prefix, as_of=judged), codes)
     now = timezone.now()
     scope = Q(rule__in=codes) & (Q(region__code__startswith=prefix) if prefix else Q())
     stored = {

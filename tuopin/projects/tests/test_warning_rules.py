@@ -122,6 +122,9 @@ def test_paid_twice_for_one_item_in_one_period():
     data.pay(1000, date(2018, 5, 1), id_number="411421198001010011", period="2018", item="教育")
     data.pay(1000, date(2018, 5, 1), id_number="411421198001010011", period="")
     data.pay(1000, date(2018, 6, 1), id_number="411421198001010011", period="")
+    # Another member of the household paid the same item and period: a per-person item.
+    data.member(home, "411421198203040022")
+    data.pay(1000, date(2018, 5, 1), id_number="411421198203040022", period="2018")
     result = list(found("paid_twice").values())
     assert len(result) == 1
     assert result[0].payment_ids == (first.pk, second.pk)

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from tuopin.core.errors import TuopinError
 from tuopin.projects.warning_rules import balances, payees, payments, projects
-from tuopin.projects.warning_rules.framework import Context, Finding, Rule, context_for
+from tuopin.projects.warning_rules.framework import (
+    Context,
+    Finding,
+    Rule,
+    context_for,
+    data_as_of,
+)
+
+__all__ = ["RULES", "Context", "Finding", "Rule", "context_for", "data_as_of", "findings"]
 
 RULES: dict[str, Rule] = {
     rule.code: rule for rule in (*balances.RULES, *projects.RULES, *payees.RULES, *payments.RULES)

@@ -184,10 +184,36 @@ def money(value) -> Decimal | None:
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
+def data_as_of(prefix: str = "") -> date:
+    """The day the fund data under `prefix` reach: their latest receipt, allocation,
+    disbursement or payment, never after today (today when there is none). The rules
+    judge on it by default: a ledger of a past year is judged on its own last day, not
+    years later (every balance idle, every project behind); a ledger kept up to date,
+    with payments every day, on about today."""
+    from django.db.models import Max
+
+    from tuopin.projects.models import Allocation, Disbursement, Fund, FundPayment
+
+    latest = [
+        model.objects.filter(**({f"{field}__startswith": prefix} if prefix else {})).aggregate(
+            day=Max(day)
+        )["day"]
+        for model, field, day in (
+            (Fund, "region__code", "received_on"),
+            (Allocation, "to_region__code", "allocated_on"),
+            (Disbursement, "region__code", "disbursed_on"),
+            (FundPayment, "region__code", "paid_on"),
+        )
+    ]
+    today = timezone.localdate()
+    return min(max((day for day in latest if day is not None), default=today), today)
+
+
 def context_for(*, prefix: str = "", as_of: date | None = None) -> Context:
-    """The regions below `prefix`, on `as_of` (today by default), with the parameters of
-    as_of's year resolved per county (and per city for money held at the city)."""
-    as_of = as_of or timezone.localdate()
+    """The regions below `prefix`, on `as_of` (by default the day the data reach:
+    data_as_of), with the parameters of as_of's year resolved per county (and per city
+    for money held at the city)."""
+    as_of = as_of or data_as_of(prefix)
     holders = Region.objects.filter(level__in=(RegionLevel.CITY, RegionLevel.COUNTY))
     if prefix:
         # the counties below the prefix, and the city above a county's prefix

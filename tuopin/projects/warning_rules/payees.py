@@ -233,8 +233,10 @@ def _exact(ids, key: str) -> list[tuple]:
 
 
 def _paid_twice(context: Context, group: Group) -> list[Finding]:
-    """The same person, or different people of one household, paid for one item in one
-    period (a payment without a period is not compared: its period is unknown)."""
+    """The same person paid for one item in one period (a payment without a period is not
+    compared: its period is unknown). Different members of one household paid the same
+    item are not compared: many items are paid per person (a post's wage, a pupil's
+    aid), so that would raise false alarms."""
     t = tables()
     base, params = _base(context)
     key = Sql.id_key("x.id_number")
@@ -247,22 +249,13 @@ def _paid_twice(context: Context, group: Group) -> list[Finding]:
         SELECT MIN(x.id), MAX(x.id), COUNT(*), {person_bucket} FROM {t["pay"]} x
         WHERE {base} AND x.period <> '' AND x.id_number <> ''
         GROUP BY 4 HAVING COUNT(*) > 1"""
-    cte, hp_params = _households(context, "x.period <> ''")
-    bucket = Sql.bucket("hp.item || '|' || hp.period")
-    household_sql = f"""
-        WITH {cte}
-        SELECT MIN(hp.id), MAX(hp.id), COUNT(*), hp.household, {bucket} FROM hp
-        GROUP BY 4, 5 HAVING MIN(hp.person) <> MAX(hp.person)"""
 
-    def detail(whom):
-        def text(key, pids):
-            who, item, period = key
-            return (
-                f"{'person' if whom == '同一人' else 'household'}:{who}|{item}|{period}",
-                f"{whom}在 {period} 期间重复领取“{item}”，共 {len(pids)} 笔",
-            )
-
-        return text
+    def detail(key, pids):
+        who, item, period = key
+        return (
+            f"person:{who}|{item}|{period}",
+            f"同一人在 {period} 期间重复领取“{item}”，共 {len(pids)} 笔",
+        )
 
     candidates = set()
     crowded = []  # groups of more than two: their payments are looked up by the hash
@@ -279,31 +272,13 @@ def _paid_twice(context: Context, group: Group) -> list[Finding]:
     people: dict[tuple, set] = {}
     for pid, who, item, period in _exact(candidates, key):
         people.setdefault((who, item, period), set()).add(pid)
-    found = _grouped(
+    return _grouped(
         "paid_twice",
         Severity.HIGH,
         [(k, pid) for k, pids in people.items() if len(pids) > 1 for pid in pids],
-        detail("同一人"),
+        detail,
         person=True,
     )
-    homes: dict[tuple, dict] = {}
-    groups = rows(household_sql, hp_params)
-    if groups:
-        households = sorted({household for _f, _l, _n, household, _b in groups})
-        marks = ", ".join(["%s"] * len(households))
-        listing = f"""WITH {cte}
-            SELECT hp.household, hp.item, hp.period, hp.id, hp.person FROM hp
-            WHERE hp.household IN ({marks})"""
-        for who, item, period, pid, person in rows(listing, [*hp_params, *households]):
-            homes.setdefault((who, item, period), {})[pid] = person
-    found += _grouped(
-        "paid_twice",
-        Severity.HIGH,
-        [(k, pid) for k, paid in homes.items() if len(set(paid.values())) > 1 for pid in paid],
-        detail("同一户的不同成员"),
-        person=False,
-    )
-    return found
 
 
 def _account_shared(context: Context, group: Group) -> list[Finding]:
@@ -362,7 +337,7 @@ RULES = [
         "paid twice for one item in one period",
         Severity.HIGH,
         (),
-        "同一人（或同一户不同成员）同一支付事项、同一所属期间有两笔及以上支付；未填期间的不比较",
+        "同一人同一支付事项、同一所属期间有两笔及以上支付；未填期间的不比较",
         _paid_twice,
     ),
     Rule(

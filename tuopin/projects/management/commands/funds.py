@@ -39,7 +39,10 @@ class Command(BaseCommand):
         )
         warnings.add_argument("--json", action="store_true", help="输出 JSON (JSON output)")
         warnings.add_argument(
-            "--as-of", dest="as_of", default="", help="按该日计算，YYYY-MM-DD，默认今天 (day)"
+            "--as-of",
+            dest="as_of",
+            default="",
+            help="按该日计算，YYYY-MM-DD；默认为资金数据的最后日期（不晚于今天） (day; default: the data's last day)",
         )
         warnings.add_argument(
             "--rule",
