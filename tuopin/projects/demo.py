@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from tuopin.projects.disclosure_demo import disclosure_demo
+
 PARTS: list[Callable[..., object]] = [
     # each part: its_demo(*, region_code, year, seed, if_empty, say)
+    disclosure_demo,  # keep last: the notices are posted from the other parts' data
 ]
 
 

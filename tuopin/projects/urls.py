@@ -3,9 +3,10 @@ and adds them here."""
 
 from django.urls import path
 
-from tuopin.projects import views
+from tuopin.projects import disclosure_urls, views
 
 app_name = "projects"
 urlpatterns = [
     path("", views.projects_index, name="index"),
+    *disclosure_urls.urlpatterns,  # 公告公示 (staff) and 项目资金参数
 ]
