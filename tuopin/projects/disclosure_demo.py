@@ -80,7 +80,7 @@ def _seed_projects(county: Region, village: Region, year: int, user) -> None:
             name=name,
             category=category,
             nature=ProjectNature.NEW,
-            location=f"{village.name}",
+            location="村东",
             starts_on=date(year, 3, 1),
             ends_on=date(year, 10, 31),
             unit=f"{village.parent.name}人民政府",
