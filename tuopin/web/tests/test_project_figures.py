@@ -112,3 +112,18 @@ def test_treasury_sees_funds_a_village_and_a_sector_only_the_library(scene, make
     assert "stage-count" in education and "funds-figures" not in education
     assert "notices-now" not in education
     assert _panel(_home(make_user(Role.HOTLINE, CITY))) == ""
+
+
+def test_the_panel_is_a_few_grouped_queries(scene, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tuopin.web.project_figures import projects_panel
+
+    city_office = make_user(Role.CITY_OFFICE, CITY)
+    city = Region.objects.get(code=CITY)
+    projects_panel(city_office, city, 2018)  # the user's assignments, cached
+    with CaptureQueriesContext(connection) as queries:
+        panel = projects_panel(city_office, city, 2018)
+    assert panel["funds"]["paid"] == 1600
+    assert len(queries) <= 12, [q["sql"] for q in queries]
