@@ -1908,6 +1908,21 @@ def public_disclosure_object(name):
     return probe
 
 
+def api_disclosures(scene):
+    own = _disclosure(_a_village_under(scene.own), scene.own_household)
+    foreign = _disclosure(scene.foreign[0], scene.foreign_household)
+    response = scene.client.get("/api/v1/projects/disclosures")
+    assert response.status_code == 200
+    ids = [item["id"] for item in response.json()["items"]]
+    assert own.pk in ids and foreign.pk not in ids
+    scene.assert_only_own_codes(response)
+    for region in scene.foreign:
+        outside = scene.client.get("/api/v1/projects/disclosures", {"region": region.code})
+        assert outside.json()["items"] == []
+    assert scene.client.get(f"/api/v1/projects/disclosures/{own.pk}").status_code == 200
+    assert scene.client.get(f"/api/v1/projects/disclosures/{foreign.pk}").status_code == 404
+
+
 PROBES = {
     "web:home": page("web:home"),
     "web:regions": page("web:regions"),
@@ -2030,6 +2045,8 @@ PROBES = {
     "disclosure:list": public_disclosures,
     "disclosure:notice": public_disclosure_object("disclosure:notice"),
     "disclosure:print": public_disclosure_object("disclosure:print"),
+    "api-1.0.0:disclosure_list_api": api_disclosures,
+    "api-1.0.0:disclosure_detail_api": api_disclosures,
     "people:teams": team_region_page("people:teams"),
     "people:teams_download": team_region_page("people:teams_download"),
     "people:checks": team_region_page("people:checks"),

@@ -305,3 +305,23 @@ def test_the_demo_posts_the_county_notices(make_user):
     assert "民权县2018年度县级脱贫攻坚项目库公示" in public
     disclosure_demo(region_code="411421", year=2018, seed=1, if_empty=True, say=said.append)
     assert Disclosure.objects.count() == len(kinds)
+
+
+def test_the_api_answers_the_notices_masked_and_scoped(make_user):
+    data = county_data()
+    county = make_user(Role.COUNTY_OFFICE, MINQUAN)
+    notice = _post(county, DisclosureKind.SUBSIDY_LIST, data.village, item=FUND_PAYMENTS)
+    client = Client()
+    client.force_login(county)
+    listed = client.get("/api/v1/projects/disclosures", {"state": "posted"}).json()
+    assert [item["id"] for item in listed["items"]] == [notice.pk]
+    assert listed["items"][0]["state_label"] == "公示中"
+    detail = client.get(f"/api/v1/projects/disclosures/{notice.pk}")
+    assert detail.status_code == 200 and detail.json()["rows"][0][1] == "王*明"
+    assert_nothing_personal(detail.content.decode("unicode_escape"))
+    stranger = Client()
+    stranger.force_login(make_user(Role.COUNTY_OFFICE, SUIXIAN))
+    assert stranger.get(f"/api/v1/projects/disclosures/{notice.pk}").status_code == 404
+    hotline = Client()
+    hotline.force_login(make_user(Role.HOTLINE, MINQUAN))
+    assert hotline.get("/api/v1/projects/disclosures").status_code == 403
