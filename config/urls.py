@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from tuopin.api.main import api
 from tuopin.cases.urls import public_urlpatterns
+from tuopin.projects.disclosure_urls import public_urlpatterns as disclosure_public
 
 
 def superusers_only(request) -> bool:
@@ -27,6 +28,7 @@ urlpatterns = [
     path("people/", include("tuopin.people.urls")),
     path("projects/", include("tuopin.projects.urls")),
     path("notices/", include((public_urlpatterns, "public"))),
+    path("disclosure/", include((disclosure_public, "disclosure"))),  # 公告公示, no login
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -735,3 +735,62 @@ def test_the_county_office_handles_a_warning_and_an_auditor_only_reads(
     page.goto(f"{live_server.url}/projects/warnings/{warning.pk}/")
     assert page.inner_text("[data-testid=warning-state]") == "已办结"
     assert page.locator("[data-testid=warning-handle]").count() == 0
+
+
+def test_the_public_notice_reads_on_a_phone_without_login_and_prints(
+    browser, live_server, make_user
+):
+    """公告公示 without login at phone width: the list, a notice's masked rows (the table
+    scrolls sideways, the page does not), the printable copy with its signature lines."""
+    import re
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tuopin.projects.disclosure_posting import FUND_PAYMENTS, disclosure_publish
+    from tuopin.projects.tests.disclosure_factories import PEOPLE, county_data
+
+    data = county_data()
+    notice = disclosure_publish(
+        acting_user=make_user(Role.COUNTY_OFFICE, MINQUAN),
+        kind="subsidies",
+        region=data.village,
+        year=2018,
+        starts_on=timezone.localdate() - timedelta(days=1),
+        item=FUND_PAYMENTS,
+        contact="0370-7812317",
+    )
+    context = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 740})
+    phone = context.new_page()
+    outside = []
+    phone.on(
+        "request",
+        lambda r: (
+            outside.append(r.url) if "127.0.0.1" not in r.url and "localhost" not in r.url else None
+        ),
+    )
+    refused = []
+    phone.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    phone.goto(f"{live_server.url}/disclosure/")
+    assert "登录" not in phone.inner_text("body")
+    phone.click(f"text={notice.title}")
+    phone.wait_for_selector("[data-testid=public-notice]")
+    text = phone.inner_text("body")
+    assert "王*明" in text and "411421********1234" in text and "0370-7812317" in text
+    assert not re.search(r"\d{17}[\dX]", text)
+    assert all(name not in text and number not in text for name, number in PEOPLE)
+    # the page itself fits the phone; only the table scrolls
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 380
+    shot(phone, "disclosure-01-phone")
+    phone.click("text=打印版")
+    phone.wait_for_selector("[data-testid=signatures]")
+    assert "负责人签字" in phone.inner_text("[data-testid=signatures]")
+    phone.emulate_media(media="print")
+    assert not phone.is_visible("text=返回公示页面")
+    shot(phone, "disclosure-02-print")
+    context.close()
+    assert not outside, outside
+    assert not refused, refused

@@ -2189,6 +2189,142 @@ def fund_warning_handle(scene):
     assert FundWarning.objects.get(pk=foreign.pk).state == "open"
 
 
+# ------------------------------------------------ 公告公示 and 项目资金参数 (issue 15, public)
+
+
+def _disclosure(region: Region, household: Household, days_ago: int = 1):
+    """A notice at `region` listing the household's people (masked when stored)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from tuopin.projects.disclosure_services import disclosure_post
+
+    members = list(household.members.values_list("name", "id_number"))
+    return disclosure_post(
+        acting_user=None,
+        check_access=False,
+        kind="subsidies",
+        region=region,
+        title=f"{region.name}补助发放名单",
+        starts_on=timezone.localdate() - datetime.timedelta(days=days_ago),
+        columns=["姓名", "身份证号"],
+        rows=[list(member) for member in members],
+        personal={0: "name", 1: "id_number"},
+    )
+
+
+def _no_full_people(response, household: Household) -> None:
+    body = response.content.decode()
+    for name, number in household.members.values_list("name", "id_number"):
+        assert number not in body and name not in body
+
+
+def disclosures_page(scene):
+    own = _disclosure(_a_village_under(scene.own), scene.own_household)
+    foreign = _disclosure(scene.foreign[0], scene.foreign_household)
+    response = scene.client.get(reverse("projects:disclosures"))
+    assert response.status_code in {200, 404}
+    if response.status_code == 200:
+        assert own.title in response.content.decode()
+        assert foreign.title not in response.content.decode()
+        scene.assert_only_own_codes(response)
+    for region in scene.foreign:
+        url = reverse("projects:disclosures")
+        assert scene.client.get(url, {"region": region.code}).status_code in REFUSED
+
+
+def disclosure_new_web(scene):
+    own = scene.client.get(reverse("projects:disclosure_new"))
+    assert own.status_code in {200, 403}
+    for region in scene.foreign:
+        response = scene.client.post(
+            reverse("projects:disclosure_new"),
+            {"region": region.code, "kind": "library", "year": "2018", "starts_on": "2018-06-01"},
+        )
+        assert response.status_code in REFUSED
+    from tuopin.projects.models import Disclosure
+
+    assert not Disclosure.objects.exists()
+
+
+def disclosure_object(name):
+    def probe(scene):
+        own = _disclosure(_a_village_under(scene.own), scene.own_household)
+        foreign = _disclosure(scene.foreign[0], scene.foreign_household)
+        assert scene.client.get(reverse(name, args=[own.pk])).status_code == 200
+        assert scene.client.get(reverse(name, args=[foreign.pk])).status_code == 404
+
+    return probe
+
+
+def disclosure_withdraw_web(scene):
+    own = _disclosure(_a_village_under(scene.own), scene.own_household)
+    foreign = _disclosure(scene.foreign[0], scene.foreign_household)
+    url = "projects:disclosure_withdraw"
+    refused = scene.client.post(reverse(url, args=[foreign.pk]), {"reason": "外来"})
+    assert refused.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.withdrawn_at is None
+    done = scene.client.post(reverse(url, args=[own.pk]), {"reason": "本地"})
+    assert done.status_code in {302, 403}
+
+
+def funds_parameters_page(scene):
+    from tuopin.projects.models import FundsParameter
+
+    own = scene.client.get(reverse("projects:parameters"), {"region": scene.own.code})
+    assert own.status_code == 200
+    scene.assert_only_own_codes(own)
+    for region in scene.foreign:
+        url = reverse("projects:parameters")
+        assert scene.client.get(url, {"region": region.code}).status_code in REFUSED
+        posted = scene.client.post(
+            url, {"region": region.code, "code": "disclosure_days_min", "value": "3"}
+        )
+        assert posted.status_code in REFUSED
+    assert not FundsParameter.objects.exists()
+
+
+def public_disclosures(scene):
+    """No login: anyone reads the notices posted, every county's, masked only."""
+    foreign = _disclosure(scene.foreign[0], scene.foreign_household)
+    later = _disclosure(scene.foreign[0], scene.foreign_household, days_ago=-3)
+    response = Client().get(reverse("disclosure:list"))
+    assert response.status_code == 200
+    assert foreign.title in response.content.decode()
+    assert f'href="/disclosure/{later.pk}/"' not in response.content.decode()
+    _no_full_people(response, scene.foreign_household)
+    scene.assert_only_own_codes(response)
+
+
+def public_disclosure_object(name):
+    def probe(scene):
+        foreign = _disclosure(scene.foreign[0], scene.foreign_household)
+        response = Client().get(reverse(name, args=[foreign.pk]))
+        assert response.status_code == 200
+        _no_full_people(response, scene.foreign_household)
+        later = _disclosure(scene.foreign[0], scene.foreign_household, days_ago=-3)
+        assert Client().get(reverse(name, args=[later.pk])).status_code == 404
+
+    return probe
+
+
+def api_disclosures(scene):
+    own = _disclosure(_a_village_under(scene.own), scene.own_household)
+    foreign = _disclosure(scene.foreign[0], scene.foreign_household)
+    response = scene.client.get("/api/v1/projects/disclosures")
+    assert response.status_code == 200
+    ids = [item["id"] for item in response.json()["items"]]
+    assert own.pk in ids and foreign.pk not in ids
+    scene.assert_only_own_codes(response)
+    for region in scene.foreign:
+        outside = scene.client.get("/api/v1/projects/disclosures", {"region": region.code})
+        assert outside.json()["items"] == []
+    assert scene.client.get(f"/api/v1/projects/disclosures/{own.pk}").status_code == 200
+    assert scene.client.get(f"/api/v1/projects/disclosures/{foreign.pk}").status_code == 404
+
+
 PROBES = {
     "web:home": page("web:home"),
     "web:regions": page("web:regions"),
@@ -2317,6 +2453,17 @@ PROBES = {
     "api-1.0.0:project_list": api_projects,
     "api-1.0.0:project_detail": api_project_object(),
     "api-1.0.0:project_steps": api_project_object("/steps"),
+    "projects:disclosures": disclosures_page,
+    "projects:disclosure_new": disclosure_new_web,
+    "projects:disclosure": disclosure_object("projects:disclosure"),
+    "projects:disclosure_print": disclosure_object("projects:disclosure_print"),
+    "projects:disclosure_withdraw": disclosure_withdraw_web,
+    "projects:parameters": funds_parameters_page,
+    "disclosure:list": public_disclosures,
+    "disclosure:notice": public_disclosure_object("disclosure:notice"),
+    "disclosure:print": public_disclosure_object("disclosure:print"),
+    "api-1.0.0:disclosure_list_api": api_disclosures,
+    "api-1.0.0:disclosure_detail_api": api_disclosures,
     "people:teams": team_region_page("people:teams"),
     "people:teams_download": team_region_page("people:teams_download"),
     "people:checks": team_region_page("people:checks"),

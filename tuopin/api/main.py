@@ -16,6 +16,7 @@ from tuopin.api.people_helpers import router as people_helpers_router
 from tuopin.api.people_orgs import router as people_orgs_router
 from tuopin.api.people_ratings import router as people_ratings_router
 from tuopin.api.people_teams import router as people_teams_router
+from tuopin.api.projects_disclosures import router as projects_disclosures_router
 from tuopin.api.projects_library import router as projects_library_router
 from tuopin.api.registry import router as registry_router
 from tuopin.api.routes import router
@@ -72,6 +73,7 @@ api.add_router("/", people_ratings_router)
 api.add_router("/", people_helpers_router)
 api.add_router("/", projects_library_router)
 api.add_router("/", funds_router)
+api.add_router("/", projects_disclosures_router)  # 公告公示 (issue 15)
 
 
 def _respond(request, body: dict, status: int):

@@ -59,6 +59,19 @@ SECTIONS: list[Section] = [
         _("各地预警统计"),
         _("各地待办结和逾期预警数"),
     ),
+    Section(
+        access.DISCLOSURE,
+        "projects:disclosures",
+        _("公告公示"),
+        _("项目库、年度计划、资金分配结果、小额信贷和补助名单的公示：发布、打印、撤回"),
+    ),
+    Section(
+        access.LIBRARY,
+        "projects:parameters",
+        _("项目资金参数"),
+        _("预警阈值和最短公示期，按年度和区域"),
+        also=(access.FUNDS, access.WARNINGS, access.DISCLOSURE),
+    ),
 ]
 
 

@@ -3,7 +3,7 @@ and adds them here."""
 
 from django.urls import path
 
-from tuopin.projects import funds_urls, library_urls, views, warnings_urls
+from tuopin.projects import disclosure_urls, funds_urls, library_urls, views, warnings_urls
 
 app_name = "projects"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     *library_urls.urlpatterns,
     *funds_urls.urlpatterns,
     *warnings_urls.urlpatterns,
+    *disclosure_urls.urlpatterns,  # 公告公示 (staff) and 项目资金参数
 ]

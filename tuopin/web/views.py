@@ -27,6 +27,7 @@ from tuopin.web.figures import (
     region_panel,
 )
 from tuopin.web.forms import RegionAttributesForm
+from tuopin.web.project_figures import projects_panels
 
 
 def _year(request) -> int:
@@ -59,6 +60,7 @@ def home(request):
                 [ledger_panel(user, region, year) for region in tops] if ledgers_only else []
             ),
             "regions": [(region, region_stats(region.prefix)) for region in tops],
+            "projects_panels": projects_panels(user, tops, year),
             "work": work,
             "year": year,
             "ledgers": ledgers,

@@ -48,6 +48,7 @@ PERSONAL_NAME = re.compile(
 FREE_FORM = {
     "JobOut.result": "a job's summary; passed through mask_tree (named fields and free text)",
     "TeamAttendanceOut.days": "day of the month -> attendance status (present, leave, absent)",
+    "DisclosureDetail.rows": "a notice's cells as posted: masked before they were stored",
 }
 
 # Operations that answer full values: they must need person.reveal and write the log.
@@ -600,6 +601,36 @@ PROJECT_CALLS = {
 }
 
 
+def _disclosure(detail: bool):
+    """A notice of the world's household's people (masked when posted), then the call."""
+
+    def make(w, r, n):
+        from tuopin.projects.disclosure_services import disclosure_post
+        from tuopin.regions.models import Region
+
+        notice = disclosure_post(
+            acting_user=None,
+            check_access=False,
+            kind="subsidies",
+            region=Region.objects.get(code=w.village),
+            title="补助发放名单",
+            starts_on=date.today(),
+            columns=["姓名", "身份证号"],
+            rows=[list(m) for m in w.household.members.values_list("name", "id_number")],
+            personal={0: "name", 1: "id_number"},
+        )
+        url = "/api/v1/projects/disclosures"
+        return (f"{url}/{notice.pk}" if detail else url), None
+
+    return make
+
+
+PROJECTS_CALLS = {
+    ("get", "/api/v1/projects/disclosures"): _disclosure(detail=False),
+    ("get", "/api/v1/projects/disclosures/{disclosure_id}"): _disclosure(detail=True),
+}
+
+
 CALLS = {
     **FUNDS_CALLS,
     ("get", "/api/v1/me"): lambda w, r, n: ("/api/v1/me", None),
@@ -667,6 +698,7 @@ CALLS = {
     ),
     **PEOPLE_CALLS,
     **PROJECT_CALLS,
+    **PROJECTS_CALLS,
 }
 
 

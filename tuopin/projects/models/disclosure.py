@@ -49,8 +49,20 @@ class Disclosure(models.Model):
     )
     posted_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    # 撤回 is filed: who withdrew the notice and why (it stays readable to staff).
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撤回人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdraw_reason = models.CharField(_("撤回原因"), max_length=200, blank=True)
 
-    history = HistoricalRecords(no_db_index=["region", "project", "fund", "posted_by"])
+    history = HistoricalRecords(
+        no_db_index=["region", "project", "fund", "posted_by", "withdrawn_by"]
+    )
 
     class Meta:
         verbose_name = _("公告公示")
