@@ -22,6 +22,7 @@ from tuopin.core.bulk import insert_with_history
 from tuopin.core.errors import OutOfScope, TuopinError
 from tuopin.core.regioncodes import significant_prefix
 from tuopin.projects import access
+from tuopin.projects.disclosure_posting import default_contact
 from tuopin.projects.disclosure_services import disclosure_post
 from tuopin.projects.enums import (
     DisclosureKind,
@@ -375,6 +376,8 @@ def _post_notice(project: Project, acting_user, starts_on: date) -> Disclosure:
             ]
         ],
         personal={10: "name"},
+        place=f"{project.region.name}政务（村务）公开栏",
+        contact=default_contact(project.region),
         project=project,
         check_access=False,
     )

@@ -32,6 +32,7 @@ from tuopin.policy.selectors import TARGETS_2018
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 from tuopin.registry.summary import RegionFigures, region_figures
+from tuopin.web.project_figures import project_work_links
 
 # The year of the city's work plan (domain.md §1): "this year" of the figures.
 FIGURES_YEAR = 2018
@@ -209,6 +210,7 @@ def my_work(user) -> dict:
         for section in sections_for_user(user)
         if may_keep(user, section.topic)
     ]
+    links += project_work_links(user)  # projects waiting for the user's step, funds, notices
     seen, unique = set(), []
     for label, url in links:
         if url not in seen:
@@ -238,6 +240,7 @@ def ledger_work(user, ledgers: list) -> dict:
     links += [(section.label, reverse(section.url_name)) for section in people_sections]
     if people_sections:
         links.append((_("帮扶力量参数"), reverse("people:parameters")))
+    links += project_work_links(user)  # 财政局: the funds, warnings and notices it keeps
     return {
         # A department that keeps no ledger (组织部) has no rows to review.
         "tasks": sum(figures.pending for figures in ledgers) if ledgers else None,

@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tuopin.accounts.selectors import user_assignments
 from tuopin.projects import access
 from tuopin.projects.disclosure_selectors import posted_now_count
 from tuopin.projects.enums import OPEN_STATES, ProjectStage
+from tuopin.projects.lifecycle import ACTIONS
 from tuopin.projects.models import Allocation, Disbursement, Fund, FundPayment, FundWarning, Project
 from tuopin.projects.sections import sections_for_user
 from tuopin.regions.models import Region
@@ -95,3 +97,38 @@ def projects_panel(user, region: Region, year: int) -> dict | None:
 
 def projects_panels(user, regions, year: int) -> list[dict]:
     return [panel for region in regions if (panel := projects_panel(user, region, year))]
+
+
+def project_work_links(user) -> list[tuple[str, str]]:
+    """The projects waiting for the user's step (their role may take one at the project's
+    stage, in the region where they keep the library), per stage, and the sections of
+    项目库与资金 the user keeps (funds, warnings, notices)."""
+    roles = {assignment.role for assignment in user_assignments(user)}
+    # "return" is open at every review stage; the work is the forward step.
+    stages = {
+        stage
+        for action in ACTIONS.values()
+        if action.roles & roles and action.code not in ("return", "remove")
+        for stage in action.sources
+    }
+    links = []
+    if stages and access.may_keep(user, access.LIBRARY):
+        waiting = (
+            Project.objects.filter(access.keep_q(user, access.LIBRARY), stage__in=stages)
+            .values("stage")
+            .annotate(n=Count("pk"))
+            .order_by("stage")
+        )
+        labels = dict(ProjectStage.choices)
+        for row in waiting:
+            label = _("待办理的项目：%(stage)s（%(n)s 个）") % {
+                "stage": labels[row["stage"]],
+                "n": row["n"],
+            }
+            links.append((label, f"{reverse('projects:library')}?stage={row['stage']}"))
+    links += [
+        (section.label, reverse(section.url_name))
+        for section in sections_for_user(user)
+        if access.may_keep(user, section.topic)
+    ]
+    return links

@@ -127,3 +127,29 @@ def test_the_panel_is_a_few_grouped_queries(scene, make_user):
         panel = projects_panel(city_office, city, 2018)
     assert panel["funds"]["paid"] == 1600
     assert len(queries) <= 12, [q["sql"] for q in queries]
+
+
+def test_my_work_offers_the_projects_waiting_for_the_users_step(make_user):
+    from conftest import RENHE, first_village
+    from tuopin.projects.enums import ProjectStage
+    from tuopin.projects.tests.funds_factories import a_project
+    from tuopin.web.figures import ledger_work, my_work
+
+    village = first_village(RENHE).code
+    a_project("A-1", region=village, stage=ProjectStage.APPRAISED)
+    a_project("A-2", region=village, stage=ProjectStage.APPRAISED)
+    a_project("R-1", region=village, stage=ProjectStage.RETURNED)
+    a_project("S-1", county=SUIXIAN, stage=ProjectStage.APPRAISED)  # another county's
+    county = dict(my_work(make_user(Role.COUNTY_OFFICE, MINQUAN))["links"])
+    waiting = f"{reverse('projects:library')}?stage=appraised"
+    assert county["待办理的项目：县行业部门已论证（2 个）"] == waiting
+    assert not any("已退回" in label for label in county)  # the village re-applies, not the county
+    cadre = dict(my_work(make_user(Role.VILLAGE, village))["links"])
+    assert "待办理的项目：已退回（1 个）" in cadre
+    assert not any(
+        label.startswith("待办理的项目")
+        for label in my_work(make_user(Role.AUDITOR, CITY))["links"]
+    )
+    treasury = make_user(Role.SECTOR, MINQUAN, department=Department.TREASURY)
+    labels = [label for label, _url in ledger_work(treasury, [])["links"]]
+    assert "资金预警" in labels and "扶贫资金台账" in labels
