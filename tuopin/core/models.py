@@ -63,3 +63,31 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+
+class ParameterValue(models.Model):
+    """A parameter's value set by a city or county from a year on (an app's catalogue of
+    parameters: tuopin.core.parameters); each app keeps its own table of them."""
+
+    code = models.CharField(_("参数"), max_length=60)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("起始年度"))
+    value = models.DecimalField(_("取值"), max_digits=14, decimal_places=4)
+    note = models.CharField(_("依据"), max_length=200, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("设置人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    set_at = models.DateTimeField(_("设置时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.region_id} {self.year}: {self.value}"
