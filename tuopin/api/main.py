@@ -71,9 +71,10 @@ api.add_router("/", people_teams_router)
 api.add_router("/", people_orgs_router)
 api.add_router("/", people_ratings_router)
 api.add_router("/", people_helpers_router)
+# /projects/disclosures before /projects/{project_id}: the first route that matches answers.
+api.add_router("/", projects_disclosures_router)  # 公告公示 (issue 15)
 api.add_router("/", projects_library_router)
 api.add_router("/", funds_router)
-api.add_router("/", projects_disclosures_router)  # 公告公示 (issue 15)
 
 
 def _respond(request, body: dict, status: int):
