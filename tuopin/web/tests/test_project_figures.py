@@ -148,7 +148,7 @@ def test_my_work_offers_the_projects_waiting_for_the_users_step(make_user):
     assert "待办理的项目：已退回（1 个）" in cadre
     assert not any(
         label.startswith("待办理的项目")
-        for label in my_work(make_user(Role.AUDITOR, CITY))["links"]
+        for label, _url in my_work(make_user(Role.AUDITOR, CITY))["links"]
     )
     treasury = make_user(Role.SECTOR, MINQUAN, department=Department.TREASURY)
     labels = [label for label, _url in ledger_work(treasury, [])["links"]]
