@@ -1917,6 +1917,25 @@ def funds_import_web(scene):
     assert Fund.objects.count() == before
 
 
+def library_import_web(scene):
+    """The county office imports only projects of its county; anyone else is refused."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tuopin.projects.models import Project
+
+    assert scene.client.get(reverse("projects:library_import")).status_code in {200, 403}
+    before = Project.objects.count()
+    for region in scene.foreign:
+        csv = ("项目编号,项目名称,申报年度,项目类别,建设性质,申报单位区划代码,实施单位,责任人,"
+               "建设任务,项目总投资（元）\n"
+               f"外来-1,外来项目,2018,产业发展,新建,{region.code},外来单位,某人,任务,1000\n")  # fmt: skip
+        scene.client.post(
+            reverse("projects:library_import"),
+            {"file": SimpleUploadedFile("x.csv", csv.encode())},
+        )
+    assert Project.objects.count() == before
+
+
 def api_funds(path):
     def probe(scene):
         _funds_rows(scene)
@@ -2598,6 +2617,7 @@ PROBES = {
     ),  # fmt: skip
     "projects:fund_payment_reveal": funds_reveal_web,
     "projects:funds_import": funds_import_web,
+    "projects:library_import": library_import_web,
     "api-1.0.0:fund_list": api_funds("/api/v1/funds"),
     "api-1.0.0:fund_payment_list": api_funds("/api/v1/funds/payments"),
     "api-1.0.0:fund_detail": api_fund_object,

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from tuopin.projects import library_import_views
 from tuopin.projects import library_views as views
 
 urlpatterns = [
@@ -9,6 +10,7 @@ urlpatterns = [
     path("library/download/", views.library_download, name="library_download"),
     path("library/report/", views.library_report, name="library_report"),
     path("library/new/", views.project_new, name="project_new"),
+    path("library/import/", library_import_views.library_import_view, name="library_import"),
     path("library/versions/", views.library_versions, name="library_versions"),
     path(
         "library/versions/refresh/",

@@ -32,6 +32,7 @@ from tuopin.projects.library_forms import (
     ProgressForm,
     StepForm,
 )
+from tuopin.projects.library_import_views import may_import_projects
 from tuopin.projects.library_report import library_list_xlsx, progress_report_xlsx
 from tuopin.projects.library_selectors import (
     access_project,
@@ -173,6 +174,7 @@ def library(request):
             "query": _query(f),
             "may_export": has_permission(request.user, Permission.DATA_EXPORT, region.code),
             "may_apply": _may_apply(request.user),
+            "may_import": may_import_projects(request.user),
         },
     )
 
