@@ -37,6 +37,10 @@ from tuopin.regions.selectors import region_ancestors
 
 
 def _region(request):
+    # Who reads no notice at all is refused (403), as on the app's other pages; a
+    # region outside answers like a missing one (404).
+    if not access.may_read(request.user, access.DISCLOSURE):
+        raise PermissionDenied("没有权限：查看公告公示 (you may not read the notices)")
     return access.region_for(
         request.user, request.GET.get("region") or request.POST.get("region"), [access.DISCLOSURE]
     )

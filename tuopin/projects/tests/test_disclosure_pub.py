@@ -325,3 +325,22 @@ def test_the_api_answers_the_notices_masked_and_scoped(make_user):
     hotline = Client()
     hotline.force_login(make_user(Role.HOTLINE, MINQUAN))
     assert hotline.get("/api/v1/projects/disclosures").status_code == 403
+
+
+def test_the_staff_notices_refuse_who_reads_none_as_the_other_pages_do(make_user):
+    from django.test import Client
+
+    from conftest import MINQUAN, SUIXIAN
+    from tuopin.accounts.roles import Department, Role
+
+    def _client(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    education = _client(make_user(Role.SECTOR, MINQUAN, department=Department.EDUCATION))
+    assert education.get(reverse("projects:disclosures")).status_code == 403
+    assert education.get(reverse("projects:funds_ledger")).status_code == 403
+    county = _client(make_user(Role.COUNTY_OFFICE, MINQUAN))
+    assert county.get(reverse("projects:disclosures")).status_code == 200
+    assert county.get(reverse("projects:disclosures"), {"region": SUIXIAN}).status_code == 404
