@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tuopin.core.forms import bootstrap
+from tuopin.core.uploads import SpreadsheetUploadForm
 from tuopin.projects.enums import FundNature, PayeeKind, SourceLevel
 
 
@@ -76,7 +77,9 @@ class PaymentFilter(_Form):
     )
 
 
-class FundsImportForm(_Form):
+class FundsImportForm(SpreadsheetUploadForm):
+    """The upload checks of every user file (type, size, structure) before reading."""
+
     what = forms.ChoiceField(
         label=_("表格"),
         choices=[("funds", _("资金指标、分配下达与拨付")), ("payments", _("资金支付明细"))],

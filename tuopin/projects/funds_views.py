@@ -355,7 +355,11 @@ def funds_import_view(request):
     uploader's keep (财政局 of the region)."""
     if not access.may_keep(request.user, access.FUNDS):
         raise PermissionDenied("没有权限：导入资金数据 (you may not import funds)")
-    form = FundsImportForm(request.POST or None, request.FILES or None)
+    form = FundsImportForm(
+        request.POST or None,
+        request.FILES or None,
+        upload_refused=getattr(request, "upload_refused", None),
+    )
     result = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
