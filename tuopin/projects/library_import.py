@@ -10,9 +10,14 @@ file changes nothing (each project is compared before it is written); writes kee
 history. A project already in the library is not changed by an import (edits end at
 entry), nor is a project's stage (the flow moves it, on its page).
 
-Set-based: the regions, stored projects, fundings, villages, entries and households a
-block of rows names are read with one query each; new rows are written with COPY on
-PostgreSQL (insert_with_history), changed ones with one UPDATE per model."""
+Set-based: each column is parsed in one pass, each distinct cell once (labels, dates,
+amounts repeat), and the rules across a row's cells are checked column by column; the
+regions, stored projects (as values, not model instances), fundings, villages and
+households a block of rows names are read with one query each; new projects and their
+fundings, villages, entries, steps and beneficiaries are written as tuples with COPY on
+PostgreSQL (insert_rows, insert_children: the children without a round trip of their
+ids), their history by one INSERT ... SELECT per table; changed projects with one
+UPDATE. Python's cycle collector is paused meanwhile (collection_paused)."""
 
 from __future__ import annotations
 
@@ -20,21 +25,23 @@ import re
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 
 from django.utils import translation
 
-from tuopin.core.bulk import insert_with_history, update_with_history
+from tuopin.core.bulk import insert_children, insert_rows, update_rows
 from tuopin.core.regioncodes import within
 from tuopin.people.importing import (
     CellError,
     Column,
     Layout,
     UnusableFile,
+    among,
     blocks,
+    collection_paused,
     finish,
     message,
-    parse_cells,
     read_table,
 )
 from tuopin.projects import access
@@ -108,7 +115,7 @@ LIMITS = {
     "phone": 30,
     "subsidy_standard": 200,
 }
-# The project's own fields an import compares and writes.
+# The project's own fields an import compares and writes (ATTNAMES: as stored).
 FIELDS = [
     "name",
     "year",
@@ -129,6 +136,8 @@ FIELDS = [
     "participation",
     "households_planned",
 ]
+ATTNAMES = ["region_id" if name == "region" else name for name in FIELDS]
+REGION = ATTNAMES.index("region_id")
 
 
 def ProjectsImportReport() -> TableImportReport:  # noqa: N802 (the kind's empty report)
@@ -191,8 +200,8 @@ def _code12(value) -> str:
     return word
 
 
-def _list(value) -> list[str]:
-    return [part for part in LIST_SPLIT.split(v.text(value)) if part]
+def _list(value) -> tuple[str, ...]:
+    return tuple(part for part in LIST_SPLIT.split(v.text(value)) if part)
 
 
 def _money(value):
@@ -232,25 +241,79 @@ PARSERS = {
 }
 
 
-def _row_problems(p: dict, bad: set) -> list[CellError]:
-    problems = [
-        CellError(k, "required", f"“{HEADERS[k]}”未填写", f"'{HEADERS[k]}' is missing")
-        for k in ("code", "name", "year", "category", "nature", "region", "unit", "person",
-                  "tasks", "amount")
-        if k not in bad and p.get(k) in (None, "")
-    ]  # fmt: skip
+REQUIRED = ("code", "name", "year", "category", "nature", "region", "unit", "person", "tasks",
+            "amount")  # fmt: skip
+FUNDING_KEYS = tuple(f"funding_{level}" for level in LEVEL_COLUMNS)
+# The project's columns a new project is written with (COPY: in this order).
+NEW_PROJECT = ["county_id", "code", "stage", "created_by_id", *ATTNAMES]
+FUNDING = ["project_id", "level", "nature", "amount"]
+BENEFICIARY = ["project_id", "household_id", "how"]
+ENTRY = ["project_id", "year", "entered_on", "document", "removal_reason"]
+VILLAGE = ["project_id", "region_id"]
+STEP = ["project_id", "action", "stage", "acted_on", "document", "note", "acting_user_id"]
+REASON = "导入项目库"
+
+
+def _parse_column(parser, cells: list) -> tuple[list, dict[int, Exception]]:
+    """The column's values (None where a cell failed) and its failures by row index: each
+    distinct cell is parsed once (labels, dates, years, amounts and units repeat down a
+    column), then the column is mapped through the results in one pass."""
+    if not all(type(cell) is str or cell is None for cell in cells):
+        cells = [(type(cell), cell) for cell in cells]  # 1, 1.0 and True are one key else
+        unwrap = itemgetter(1)
+    else:
+        unwrap = None
+    try:
+        distinct = dict.fromkeys(cells)
+    except TypeError:  # an unhashable cell: parse each on its own
+        distinct = None
+    if distinct is None:
+        values, failed = [], {}
+        for index, cell in enumerate(cells):
+            try:
+                values.append(parser(unwrap(cell) if unwrap else cell))
+            except (CellError, v.BadValue) as error:
+                values.append(None)
+                failed[index] = error
+        return values, failed
+    bad = {}
+    for cell in distinct:
+        try:
+            distinct[cell] = parser(unwrap(cell) if unwrap else cell)
+        except (CellError, v.BadValue) as error:
+            bad[cell] = error
+    values = list(map(distinct.__getitem__, cells))
+    failed = {i: bad[cell] for i, cell in enumerate(cells) if cell in bad} if bad else {}
+    return values, failed
+
+
+def _problems(columns: dict[str, list], failed: dict[str, dict]) -> dict[int, list[CellError]]:
+    """The rules across a row's cells, column by column: row index -> its problems, in
+    the order the rules are listed (required, length, entry, dates, fundings)."""
+    found: dict[int, list[CellError]] = defaultdict(list)
+    for k in REQUIRED:
+        bad = failed[k]
+        for i, value in enumerate(columns[k]):
+            if (value is None or value == "") and i not in bad:
+                found[i].append(
+                    CellError(k, "required", f"“{HEADERS[k]}”未填写", f"'{HEADERS[k]}' is missing")
+                )
     for k, limit in LIMITS.items():
-        if len(p.get(k) or "") > limit:
-            problems.append(
-                CellError(k, "too_long", f"“{HEADERS[k]}”超过 {limit} 个字", f"longer than {limit}")
-            )
-    if p.get("stage") == S.IN_LIBRARY:
+        for i, value in enumerate(columns[k]):
+            if value and len(value) > limit:
+                found[i].append(
+                    CellError(
+                        k, "too_long", f"“{HEADERS[k]}”超过 {limit} 个字", f"longer than {limit}"
+                    )
+                )
+    in_library = [i for i, stage in enumerate(columns["stage"]) if stage == S.IN_LIBRARY]
+    for i in in_library:
         for k, zh, en in (
             ("targets", "绩效目标", "performance targets"),
             ("mechanism", "带贫减贫机制", "a benefit mechanism"),
         ):
-            if not p.get(k) and k not in bad:
-                problems.append(
+            if not columns[k][i] and i not in failed[k]:
+                found[i].append(
                     CellError(
                         k,
                         "entry_incomplete",
@@ -258,66 +321,64 @@ def _row_problems(p: dict, bad: set) -> list[CellError]:
                         f"a project in the library needs {en}",
                     )
                 )
-    if p.get("starts_on") and p.get("ends_on") and p["ends_on"] < p["starts_on"]:
-        problems.append(
-            CellError("ends_on", "dates_order", "计划完工日期早于开工日期", "ends before it starts")
-        )
-    fundings = [p.get(f"funding_{level}") for level in LEVEL_COLUMNS]
-    given = [f for f in fundings if f is not None]
-    if given and p.get("amount") is not None and sum(given, Decimal(0)) != p["amount"]:
-        problems.append(
-            CellError(
-                "amount",
-                "fundings_total",
-                f"各级资金合计 {sum(given, Decimal(0))} 元与项目总投资 {p['amount']} 元不符",
-                "the fundings do not add up to the amount",
+    for i, (starts, ends) in enumerate(zip(columns["starts_on"], columns["ends_on"], strict=True)):
+        if starts and ends and ends < starts:
+            found[i].append(
+                CellError(
+                    "ends_on", "dates_order", "计划完工日期早于开工日期", "ends before it starts"
+                )
             )
-        )
-    return problems
-
-
-class _Cached:
-    """The parsers, each remembering the values it parsed well: labels, dates, years,
-    amounts and units repeat down a column, so each distinct cell is parsed once."""
-
-    def __init__(self, parsers: dict):
-        self.parsers = {column: self._cached(parser) for column, parser in parsers.items()}
-
-    @staticmethod
-    def _cached(parser):
-        known: dict = {}
-
-        def parse(value):
-            key = (type(value), value)  # 1, 1.0 and True are equal keys otherwise
-            try:
-                return known[key]
-            except KeyError:
-                pass
-            except TypeError:  # an unhashable cell: parse it every time
-                return parser(value)
-            result = parser(value)
-            if not isinstance(result, list) and len(known) < 50_000:
-                known[key] = result
-            return result
-
-        return parse
+    amounts = zip(columns["amount"], *(columns[k] for k in FUNDING_KEYS), strict=True)
+    for i, (amount, *fundings) in enumerate(amounts):
+        given = [f for f in fundings if f is not None]
+        if given and amount is not None and sum(given, Decimal(0)) != amount:
+            found[i].append(
+                CellError(
+                    "amount",
+                    "fundings_total",
+                    f"各级资金合计 {sum(given, Decimal(0))} 元与项目总投资 {amount} 元不符",
+                    "the fundings do not add up to the amount",
+                )
+            )
+    return found
 
 
 def import_projects(
     path: Path | str, *, acting_user=None, dry_run: bool = False, partial: bool = False
 ) -> TableImportReport:
     """Import a project library file; raises UnusableFile for an unreadable one."""
+    with collection_paused():
+        return _import(path, acting_user, dry_run=dry_run, partial=partial)
+
+
+def _import(path, acting_user, *, dry_run: bool, partial: bool) -> TableImportReport:
     report = ProjectsImportReport()
     table = read_table(path, LAYOUT)
     report.rows = len(table.rows)
+    numbers = [number for number, _cells in table.rows]
+    columns, failed = {}, {}
+    for column, parser in PARSERS.items():
+        cells = [cells.get(column) for _number, cells in table.rows]
+        columns[column], failed[column] = _parse_column(parser, cells)
+        for error in failed[column].values():
+            error.column = column  # a parser's CellError does not know its column
+    problems = _problems(columns, failed)
+    # A row as the plan reads it: its values by column key (a failed cell has none).
+    keys = list(columns)
+    rows = [dict(zip(keys, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    for column, failures in failed.items():
+        for i in failures:
+            del rows[i][column]
     good, seen = [], {}
-    parse = _Cached(PARSERS)
-    for number, cells in table.rows:
-        parsed, messages = parse_cells(LAYOUT, number, cells, parse.parsers)
-        problems = _row_problems(parsed, set(PARSERS) - set(parsed))
+    for i, (number, parsed) in enumerate(zip(numbers, rows, strict=True)):
+        messages = [
+            message(LAYOUT, number, error, column)
+            for column in keys
+            if (error := failed[column].get(i)) is not None
+        ]
         key = (parsed.get("region", "")[:6], parsed.get("code"))
-        if not messages and not problems and key in seen:
-            problems.append(
+        if not messages and i not in problems and key in seen:
+            problems[i].append(
                 CellError(
                     "code",
                     "duplicate",
@@ -325,7 +386,7 @@ def import_projects(
                     f"the same project code as row {seen[key]}",
                 )
             )
-        messages += [message(LAYOUT, number, problem) for problem in problems]
+        messages += [message(LAYOUT, number, problem) for problem in problems.get(i, ())]
         if messages:
             report.errors.extend(messages)
             report.rejected += 1
@@ -337,7 +398,7 @@ def import_projects(
         plan.load(block)
         for number, parsed in block:
             try:
-                done = plan.row(number, parsed)
+                done = plan.row(parsed)
             except CellError as error:
                 report.errors.append(message(LAYOUT, number, error))
                 report.rejected += 1
@@ -353,14 +414,14 @@ class _Plan:
         self.regions: dict[str, str] = {}  # code -> level
         self.village_names: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.loaded_counties: set[str] = set()
-        self.stored: dict[tuple[str, str], Project] = {}
+        # Stored projects as values (pk, region, stage, then ATTNAMES), not model instances.
+        self.stored: dict[tuple[str, str], tuple] = {}
         self.fundings: dict[int, set] = defaultdict(set)
         self.villages: dict[int, set] = defaultdict(set)
-        self.entries: dict[int, set] = defaultdict(set)
         self.beneficiaries: dict[int, set] = defaultdict(set)
         self.households: dict[tuple[str, str], set[int]] = defaultdict(set)
-        self.new: list[tuple[Project, dict]] = []
-        self.changed: list[tuple[Project, dict]] = []
+        self.new: list[tuple[tuple, dict]] = []  # (the project's NEW_PROJECT values, plan)
+        self.changed: list[tuple[int, tuple, dict]] = []  # (pk, ATTNAMES values, plan)
         self.counties: set[str] = set()
 
     def load(self, block) -> None:
@@ -377,7 +438,10 @@ class _Plan:
         # most): one query per model, without lists of thousands of codes or ids.
         county_codes = [county.ljust(12, "0") for county in counties]
         found = Project.objects.filter(county_id__in=county_codes)
-        self.stored.update({(p.county_id, p.code): p for p in found})
+        for pk, county_id, code, stage, *values in found.values_list(
+            "pk", "county_id", "code", "stage", *ATTNAMES
+        ):
+            self.stored[(county_id, code)] = (pk, stage, tuple(values))
         of_counties = {"project__county_id__in": county_codes}
         funded = ProjectFunding.objects.filter(**of_counties)
         for project_id, *funding in funded.values_list("project_id", "level", "nature", "amount"):
@@ -385,17 +449,15 @@ class _Plan:
         through = Project.villages.through.objects.filter(**of_counties)
         for project_id, region_id in through.values_list("project_id", "region_id"):
             self.villages[project_id].add(region_id)
-        entered = LibraryEntry.objects.filter(**of_counties)
-        for project_id, year in entered.values_list("project_id", "year"):
-            self.entries[project_id].add(year)
         linked = ProjectBeneficiary.objects.filter(**of_counties)
         for project_id, household in linked.values_list("project_id", "household_id"):
             self.beneficiaries[project_id].add(household)
         numbers = {n for p in rows for n in p.get("beneficiaries") or ()}
-        for pk, number, village in Household.objects.filter(number__in=numbers).values_list(
-            "pk", "number", "village_id"
-        ):
-            self.households[(village[:6], number)].add(pk)
+        if numbers:
+            for pk, number, village in Household.objects.filter(
+                number__in=among(numbers)
+            ).values_list("pk", "number", "village_id"):
+                self.households[(village[:6], number)].add(pk)
 
     def _region(self, code: str) -> str:
         """The level of the region the row names, checked."""
@@ -410,7 +472,7 @@ class _Plan:
             )
         return level
 
-    def _villages(self, county: str, items: list[str], fallback: str) -> set[str]:
+    def _villages(self, county: str, items, fallback: str) -> set[str]:
         found = set()
         for item in items:
             if item.isdigit():
@@ -437,10 +499,11 @@ class _Plan:
             found.add(fallback)
         return found
 
-    def row(self, number: int, p: dict) -> str:
-        self._region(p["region"])
-        county = p["region"][:6]
-        places = self._villages(county, p.get("villages") or [], p["region"])
+    def row(self, p: dict) -> str:
+        region = p["region"]
+        self._region(region)
+        county = region[:6]
+        places = self._villages(county, p.get("villages") or (), region)
         households = set()
         for item in p.get("beneficiaries") or ():
             found = self.households.get((county, item), set())
@@ -455,140 +518,114 @@ class _Plan:
             households.add(next(iter(found)))
         nature = p.get("fund_nature") or FundNature.SPECIAL
         fundings = {
-            (level, nature, p[f"funding_{level}"])
-            for level in LEVEL_COLUMNS
-            if p.get(f"funding_{level}") is not None
+            (level, nature, p[key])
+            for level, key in zip(LEVEL_COLUMNS, FUNDING_KEYS, strict=True)
+            if p.get(key) is not None
         }
-        values = {
-            "name": p["name"],
-            "year": p["year"],
-            "category": p["category"],
-            "nature": p["nature"],
-            "region_id": p["region"],
-            **{k: p.get(k) or "" for k in ("location", "unit", "person", "phone", "tasks")},
-            "subsidy_standard": p.get("subsidy_standard") or "",
-            "starts_on": p.get("starts_on"),
-            "ends_on": p.get("ends_on"),
-            "amount": p["amount"],
-            **{k: p.get(k) or "" for k in LONG_TEXT},
-            "households_planned": p.get("households_planned"),
-        }
-        entry_year = (p.get("entered_on") or date(p["year"], 1, 1)).year
+        values = (  # in the order of ATTNAMES
+            p["name"],
+            p["year"],
+            p["category"],
+            p["nature"],
+            region,
+            p.get("location") or "",
+            p.get("starts_on"),
+            p.get("ends_on"),
+            p.get("unit") or "",
+            p.get("person") or "",
+            p.get("phone") or "",
+            p.get("tasks") or "",
+            p.get("subsidy_standard") or "",
+            p["amount"],
+            p.get("targets") or "",
+            p.get("mechanism") or "",
+            p.get("participation") or "",
+            p.get("households_planned"),
+        )
+        entered_on = p.get("entered_on") or date(p["year"], 1, 1)
         plan = {
             "fundings": fundings,
             "villages": places,
             "households": households,
-            "entered_on": p.get("entered_on") or date(p["year"], 1, 1),
-            "entry_year": entry_year,
-            "document": p.get("document") or "",
+            "entered_on": entered_on,
+            "document": (p.get("document") or "")[:100],
             "stage": p["stage"],
         }
         self.counties.add(county)
-        stored = self.stored.get((county.ljust(12, "0"), p["code"]))
+        county_id = county.ljust(12, "0")
+        stored = self.stored.get((county_id, p["code"]))
         if stored is None:
-            project = Project(
-                county_id=county.ljust(12, "0"), code=p["code"], stage=p["stage"], **values
-            )
-            self.new.append((project, plan))
+            self.new.append(((county_id, p["code"], p["stage"], _id(self.user), *values), plan))
             return "created"
-        if self.prefixes is not None and not within(stored.region_id, self.prefixes):
+        pk, stage, stored_values = stored
+        if self.prefixes is not None and not within(stored_values[REGION], self.prefixes):
             raise CellError(
                 "region", "out_of_scope", "不在您可维护的区划内", "outside the regions you keep"
             )
         same = (
-            all(getattr(stored, k) == val for k, val in values.items())
-            and self.fundings[stored.pk] == fundings
-            and self.villages[stored.pk] == places
-            and (not households or self.beneficiaries[stored.pk] == households)
+            stored_values == values
+            and self.fundings[pk] == fundings
+            and self.villages[pk] == places
+            and (not households or self.beneficiaries[pk] == households)
         )
-        if stored.stage != p["stage"]:
+        if stage != p["stage"]:
             raise CellError(
                 "stage",
                 "stage_changed",
-                f"项目已处于“{stored.get_stage_display()}”，导入不能改变环节（请在项目页办理）",
+                f"项目已处于“{S(stage).label}”，导入不能改变环节（请在项目页办理）",
                 "an import does not move a project's stage: take the step on its page",
             )
         if same:
             return "unchanged"
-        if stored.stage in (S.IN_LIBRARY, S.PLANNED, S.IMPLEMENTING, S.COMPLETED, S.ANNOUNCED):
+        if stage in (S.IN_LIBRARY, S.PLANNED, S.IMPLEMENTING, S.COMPLETED, S.ANNOUNCED):
             raise CellError(
                 "code",
                 "not_editable",
-                f"项目处于“{stored.get_stage_display()}”，入库后不能通过导入修改",
+                f"项目处于“{S(stage).label}”，入库后不能通过导入修改",
                 "a project in the library is not changed by an import",
             )
-        for k, val in values.items():
-            setattr(stored, k, val)
-        self.changed.append((stored, plan))
+        self.changed.append((pk, values, plan))
         return "updated"
 
     def write(self) -> None:
         user = self.user
-        today = date.today()
-        projects = [project for project, _plan in self.new]
-        fields = [
-            f
-            for f in Project._meta.concrete_fields
-            if not f.primary_key and f.attname not in ("created_at",)
-        ]
-        ids = insert_with_history(
-            Project,
-            [
-                {**{f.attname: getattr(pr, f.attname) for f in fields}, "created_by_id": _id(user)}
-                for pr in projects
-            ],
-            user=user,
-            reason="导入项目库",
+        ids = insert_rows(
+            Project, NEW_PROJECT, [values for values, _plan in self.new], user=user, reason=REASON
         )
-        for project, pk in zip(projects, ids, strict=True):
-            project.pk = pk
         fundings, villages, entries, steps, beneficiaries = [], [], [], [], []
-        for project, plan in self.new:
-            fundings += [
-                {"project_id": project.pk, "level": lv, "nature": na, "amount": am}
-                for lv, na, am in sorted(plan["fundings"])
-            ]
-            villages += [
-                Project.villages.through(project_id=project.pk, region_id=code)
-                for code in sorted(plan["villages"])
-            ]
-            beneficiaries += [
-                {"project_id": project.pk, "household_id": pk, "how": ""}
-                for pk in sorted(plan["households"])
-            ]
+        today = date.today()
+        for pk, (_values, plan) in zip(ids, self.new, strict=True):
+            fundings += [(pk, *funding) for funding in sorted(plan["fundings"])]
+            villages += [(pk, code) for code in sorted(plan["villages"])]
+            beneficiaries += [(pk, household, "") for household in sorted(plan["households"])]
             if plan["stage"] == S.IN_LIBRARY:
                 entries.append(
-                    {
-                        "project_id": project.pk,
-                        "year": plan["entry_year"],
-                        "entered_on": plan["entered_on"],
-                        "document": plan["document"][:100],
-                        "removal_reason": "",
-                    }
+                    (pk, plan["entered_on"].year, plan["entered_on"], plan["document"], "")
                 )
-            steps.append(
-                ProjectStep(
-                    project_id=project.pk,
-                    action="import",
-                    stage=plan["stage"],
-                    acted_on=today,
-                    document=plan["document"][:100],
-                    note="导入项目库",
-                    acting_user=user,
-                )
-            )
-        for project, plan in self.changed:
-            pk = project.pk
+            steps.append((pk, "import", plan["stage"], today, plan["document"], REASON, _id(user)))
+        # The children of new projects are new: COPY draws their ids, history by parent.
+        insert_children(Project, ids, ProjectFunding, FUNDING, fundings, user=user, reason=REASON)
+        insert_children(Project, ids, Project.villages.through, VILLAGE, villages)
+        insert_children(
+            Project, ids, ProjectBeneficiary, BENEFICIARY, beneficiaries, user=user, reason=REASON
+        )
+        insert_children(Project, ids, LibraryEntry, ENTRY, entries, user=user, reason=REASON)
+        insert_children(Project, ids, ProjectStep, STEP, steps)
+        self._write_changed()
+        if self.counties:
+            funds_written(next(iter(self.counties)) if len(self.counties) == 1 else "")
+
+    def _write_changed(self) -> None:
+        """The changed projects (before the library: a few, edited by hand in the file)."""
+        user, fundings, beneficiaries = self.user, [], []
+        for pk, _values, plan in self.changed:
             if self.fundings[pk] != plan["fundings"]:
                 for row in ProjectFunding.objects.filter(project_id=pk):
                     row._history_user = user
                     row.delete()
-                fundings += [
-                    {"project_id": pk, "level": lv, "nature": na, "amount": am}
-                    for lv, na, am in sorted(plan["fundings"])
-                ]
+                fundings += [(pk, *funding) for funding in sorted(plan["fundings"])]
             if self.villages[pk] != plan["villages"]:
-                project.villages.set(sorted(plan["villages"]))
+                Project.objects.get(pk=pk).villages.set(sorted(plan["villages"]))
             if plan["households"]:
                 stored = self.beneficiaries[pk]
                 for row in ProjectBeneficiary.objects.filter(project_id=pk).exclude(
@@ -596,20 +633,11 @@ class _Plan:
                 ):
                     row._history_user = user
                     row.delete()
-                beneficiaries += [
-                    {"project_id": pk, "household_id": h, "how": ""}
-                    for h in sorted(plan["households"] - stored)
-                ]
-        update_with_history(
-            [project for project, _plan in self.changed], Project, FIELDS, user=user
-        )
-        insert_with_history(ProjectFunding, fundings, user=user, reason="导入项目库")
-        Project.villages.through.objects.bulk_create(villages, batch_size=5000)
-        insert_with_history(ProjectBeneficiary, beneficiaries, user=user, reason="导入项目库")
-        insert_with_history(LibraryEntry, entries, user=user, reason="导入项目库")
-        ProjectStep.objects.bulk_create(steps, batch_size=5000)
-        if self.counties:
-            funds_written(next(iter(self.counties)) if len(self.counties) == 1 else "")
+                beneficiaries += [(pk, h, "") for h in sorted(plan["households"] - stored)]
+        changed = [(pk, *values) for pk, values, _plan in self.changed]
+        update_rows(Project, ATTNAMES, changed, user=user, reason=REASON)
+        insert_rows(ProjectFunding, FUNDING, fundings, user=user, reason=REASON)
+        insert_rows(ProjectBeneficiary, BENEFICIARY, beneficiaries, user=user, reason=REASON)
 
 
 def _id(user):

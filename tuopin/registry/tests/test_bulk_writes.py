@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from conftest import CITY
 from tuopin.accounts.roles import Role
 from tuopin.core import bulk
-from tuopin.core.bulk import insert_with_history
+from tuopin.core.bulk import insert_children, insert_rows, insert_with_history
 from tuopin.registry.enums import MemberStatus
 from tuopin.registry.interchange import writer
 from tuopin.registry.interchange.exporter import export_registry, households_under
@@ -76,6 +76,24 @@ def test_inserts_equal_simple_history_bulk_create(shangqiu, make_user, use_copy)
     Member.history.all().delete()
     theirs = _reference(Member, _members(household.pk), user, "import")
     assert written == _snapshot(Member, theirs)
+
+
+def test_children_of_new_rows_equal_simple_history_bulk_create(shangqiu, make_user):
+    """insert_children (COPY without ids on PostgreSQL, history by the parents' ids)."""
+    user = make_user(Role.CITY_OFFICE, CITY)
+    ids = insert_rows(Household, ["village_id", "number"], [(VILLAGE, "1"), (VILLAGE, "2")])
+    other = Household.objects.create(village_id=VILLAGE, number="3")
+    Member.objects.create(household=other, name="王五")  # a row of another parent: left alone
+    names = ["household_id", "name", "sex"]
+    rows = [(ids[0], "张三", "1"), (ids[1], "李四", "2"), (ids[1], "赵六", "")]
+    insert_children(Household, ids, Member, names, rows, user=user, reason="import")
+    mine = list(Member.objects.filter(household_id__in=ids).values_list("pk", flat=True))
+    assert Member.history.filter(history_type="+", history_change_reason="import").count() == 3
+    written = _snapshot(Member, mine)
+    Member.objects.filter(pk__in=mine).delete()
+    Member.history.filter(id__in=mine).delete()
+    reference = [dict(zip(names, row, strict=True)) for row in rows]
+    assert written == _snapshot(Member, _reference(Member, reference, user, "import"))
 
 
 def test_defaults_and_automatic_times_are_filled(shangqiu):
