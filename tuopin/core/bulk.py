@@ -135,16 +135,15 @@ def insert_rows(
 
 
 def insert_children(
-    parent: type[Model],
-    parent_ids: list[int],
     model: type[Model],
     names: list[str],
     rows: list[tuple],
+    parent_ids: list[int],
     *,
     user=None,
     reason: str = "",
 ) -> None:
-    """Insert `rows` (tuples of the attnames `names`, the first the key of a `parent` row)
+    """Insert `rows` (tuples of the attnames `names`, the first the key of the parent)
     when they are every child of the just inserted parents `parent_ids`, with their history
     rows if the model keeps history. On PostgreSQL: COPY without ids (the column's default
     draws them: no round trip of thousands of ids that only the history would need) and

@@ -357,25 +357,23 @@ def _import(path, acting_user, *, dry_run: bool, partial: bool) -> TableImportRe
     report.rows = len(table.rows)
     numbers = [number for number, _cells in table.rows]
     columns, failed = {}, {}
+    cell_errors: dict[int, list] = defaultdict(list)  # row index -> its cells' errors
     for column, parser in PARSERS.items():
         cells = [cells.get(column) for _number, cells in table.rows]
         columns[column], failed[column] = _parse_column(parser, cells)
-        for error in failed[column].values():
+        for i, error in failed[column].items():
             error.column = column  # a parser's CellError does not know its column
+            cell_errors[i].append(error)
     problems = _problems(columns, failed)
     # A row as the plan reads it: its values by column key (a failed cell has none).
     keys = list(columns)
     rows = [dict(zip(keys, values, strict=True)) for values in zip(*columns.values(), strict=True)]
-    for column, failures in failed.items():
-        for i in failures:
-            del rows[i][column]
+    for i, errors in cell_errors.items():
+        for error in errors:
+            del rows[i][error.column]
     good, seen = [], {}
     for i, (number, parsed) in enumerate(zip(numbers, rows, strict=True)):
-        messages = [
-            message(LAYOUT, number, error, column)
-            for column in keys
-            if (error := failed[column].get(i)) is not None
-        ]
+        messages = [message(LAYOUT, number, error) for error in cell_errors.get(i, ())]
         key = (parsed.get("region", "")[:6], parsed.get("code"))
         if not messages and i not in problems and key in seen:
             problems[i].append(
@@ -414,7 +412,7 @@ class _Plan:
         self.regions: dict[str, str] = {}  # code -> level
         self.village_names: dict[tuple[str, str], list[str]] = defaultdict(list)
         self.loaded_counties: set[str] = set()
-        # Stored projects as values (pk, region, stage, then ATTNAMES), not model instances.
+        # Stored projects as values, not model instances: (pk, stage, ATTNAMES values).
         self.stored: dict[tuple[str, str], tuple] = {}
         self.fundings: dict[int, set] = defaultdict(set)
         self.villages: dict[int, set] = defaultdict(set)
@@ -604,13 +602,14 @@ class _Plan:
                 )
             steps.append((pk, "import", plan["stage"], today, plan["document"], REASON, _id(user)))
         # The children of new projects are new: COPY draws their ids, history by parent.
-        insert_children(Project, ids, ProjectFunding, FUNDING, fundings, user=user, reason=REASON)
-        insert_children(Project, ids, Project.villages.through, VILLAGE, villages)
-        insert_children(
-            Project, ids, ProjectBeneficiary, BENEFICIARY, beneficiaries, user=user, reason=REASON
-        )
-        insert_children(Project, ids, LibraryEntry, ENTRY, entries, user=user, reason=REASON)
-        insert_children(Project, ids, ProjectStep, STEP, steps)
+        for model, names, children in (
+            (ProjectFunding, FUNDING, fundings),
+            (Project.villages.through, VILLAGE, villages),
+            (ProjectBeneficiary, BENEFICIARY, beneficiaries),
+            (LibraryEntry, ENTRY, entries),
+            (ProjectStep, STEP, steps),
+        ):
+            insert_children(model, names, children, ids, user=user, reason=REASON)
         self._write_changed()
         if self.counties:
             funds_written(next(iter(self.counties)) if len(self.counties) == 1 else "")

@@ -102,6 +102,17 @@ def test_a_bad_row_is_named_and_nothing_is_written(tmp_path, cells, column, code
     assert not Project.objects.exists() and report.created == 0
 
 
+def test_a_bad_value_repeated_down_a_column_is_reported_on_each_of_its_rows(tmp_path):
+    # Each distinct cell is parsed once: its error must still name every row and the column.
+    bad = _row(项目类别="修路", 项目编号="X-1")
+    report = import_projects(_file(tmp_path, bad, _row(项目类别="修路", 项目编号="X-2")))
+    assert [(e.row, e.column, e.code) for e in report.errors] == [
+        (2, "项目类别", "bad_choice"),
+        (3, "项目类别", "bad_choice"),
+    ]
+    assert report.rejected == 2 and not Project.objects.exists()
+
+
 def test_partial_writes_the_good_rows_and_a_dry_run_nothing(tmp_path):
     good = SAMPLE.read_text(encoding="utf-8").splitlines()[2]
     path = _file(tmp_path, good, _row(绩效目标=""))

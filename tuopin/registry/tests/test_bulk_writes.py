@@ -86,7 +86,7 @@ def test_children_of_new_rows_equal_simple_history_bulk_create(shangqiu, make_us
     Member.objects.create(household=other, name="王五")  # a row of another parent: left alone
     names = ["household_id", "name", "sex"]
     rows = [(ids[0], "张三", "1"), (ids[1], "李四", "2"), (ids[1], "赵六", "")]
-    insert_children(Household, ids, Member, names, rows, user=user, reason="import")
+    insert_children(Member, names, rows, ids, user=user, reason="import")
     mine = list(Member.objects.filter(household_id__in=ids).values_list("pk", flat=True))
     assert Member.history.filter(history_type="+", history_change_reason="import").count() == 3
     written = _snapshot(Member, mine)
