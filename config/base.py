@@ -227,6 +227,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# The analytic copy of the registry (a DuckDB file, docs/analytics.md); empty: under
+# MEDIA_ROOT/analytic/.
+ANALYTIC_COPY_PATH = os.environ.get("ANALYTIC_COPY_PATH", "")
 # WhiteNoise warns on every start when the folder is missing before collectstatic.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {

@@ -97,7 +97,7 @@ class Clause(models.Model):
 
 class Engine(models.TextChoices):
     DB = "db", _("业务数据库")
-    DUCKDB = "duckdb", _("DuckDB 快照")
+    DUCKDB = "duckdb", _("DuckDB 分析副本")
 
 
 # An evaluation's verdict on a household, village, county or clause.
@@ -105,7 +105,8 @@ RESULTS = {"pass": _("达标"), "fail": _("未达标"), "unknown": _("待核实"
 
 # The stages of a run whose seconds the run page shows.
 TIMINGS = {
-    "snapshot": _("导出快照"),
+    "snapshot": _("导出快照"),  # runs before the analytic copy
+    "copy": _("更新分析副本"),
     "evaluate": _("评估"),
     "store": _("保存结果"),
     "evaluate_and_store": _("评估并保存"),
@@ -151,6 +152,9 @@ class EvaluationRun(models.Model):
     )
     created_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Every registry change committed before this moment is in what the run read: the
+    # analytic copy's moment (DuckDB) or the moment of the query (the database itself).
+    data_as_of = models.DateTimeField(_("数据截至"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("评估运行")

@@ -181,6 +181,8 @@ class Household(models.Model):
         indexes = [
             models.Index(fields=["status"]),
             models.Index(fields=["identified_year"]),
+            # The analytic copy finds the households written since its moment.
+            models.Index(fields=["updated_at"], name="household_updated_at"),
             # Households of a region are found by village code prefix (LIKE 'x%'), which
             # needs varchar_pattern_ops under a non-C collation; it serves equality too.
             models.Index(

@@ -25,11 +25,39 @@ def snapshot(prefix: str, directory: Path, household_ids=None) -> dict[str, int]
     counts = {}
     for name, queryset in sources.base_querysets(prefix, household_ids).items():
         path = directory / f"{name}.parquet"
-        if connection.vendor == "postgresql":
-            counts[name] = _copy_to_parquet(queryset, sources.RELATIONS[name], path)
-        else:
-            counts[name] = _fetch_to_parquet(queryset, sources.RELATIONS[name], path)
+        counts[name] = relation_to_parquet(queryset, sources.RELATIONS[name], path)
     return counts
+
+
+def relation_to_parquet(queryset, columns, path: Path) -> int:
+    """One relation (an ORM query and its column names and types) into a Parquet file."""
+    if connection.vendor == "postgresql":
+        return _copy_to_parquet(queryset, columns, path)
+    return _fetch_to_parquet(queryset, columns, path)
+
+
+def relation_to_arrow(queryset, columns) -> pa.Table:
+    """A few thousand rows straight into Arrow (no file): the analytic copy's changes."""
+    schema = _schema(columns)
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return _rows_to_arrow(cursor.fetchall(), schema)
+
+
+def _rows_to_arrow(rows, schema: pa.Schema) -> pa.Table:
+    if not rows:
+        return schema.empty_table()
+    arrays = [
+        pa.array(
+            [None if v is None else bool(v) for v in column]
+            if field.type == pa.bool_()
+            else list(column),
+            type=field.type,
+        )
+        for column, field in zip(zip(*rows, strict=True), schema, strict=True)
+    ]
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def _schema(columns) -> pa.Schema:
@@ -49,16 +77,7 @@ def _fetch_to_parquet(queryset, columns, path: Path) -> int:
     with connection.cursor() as cursor, pq.ParquetWriter(path, schema) as writer:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(BATCH):
-            arrays = [
-                pa.array(
-                    [None if v is None else bool(v) for v in column]
-                    if field.type == pa.bool_()
-                    else list(column),
-                    type=field.type,
-                )
-                for column, field in zip(zip(*rows, strict=True), schema, strict=True)
-            ]
-            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+            writer.write_table(_rows_to_arrow(rows, schema))
             total += len(rows)
     return total
 

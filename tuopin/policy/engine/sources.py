@@ -58,8 +58,16 @@ def _blank_as_null(names) -> dict:
     return {f"n_{name}": NullIf(F(name), Value("")) for name in names}
 
 
+def _in_region(queryset: QuerySet, village: str, prefix: str) -> QuerySet:
+    """Rows under the region prefix; every row for "" (the analytic copy: no join, no
+    LIKE, so reading a few thousand households by id stays an index lookup)."""
+    if not prefix:
+        return queryset
+    return queryset.filter(**{f"{village}__code__startswith": prefix})
+
+
 def households(prefix: str, household_ids=None) -> QuerySet:
-    queryset = Household.objects.filter(village__code__startswith=prefix)
+    queryset = _in_region(Household.objects.all(), "village", prefix)
     if household_ids is not None:
         queryset = queryset.filter(pk__in=household_ids)
     return (
@@ -100,7 +108,7 @@ def _birth_ymd():
 
 
 def members(prefix: str, household_ids=None, extra: tuple[str, ...] = ()) -> QuerySet:
-    queryset = Member.objects.filter(household__village__code__startswith=prefix)
+    queryset = _in_region(Member.objects.all(), "household__village", prefix)
     if household_ids is not None:
         queryset = queryset.filter(household_id__in=household_ids)
     return (
@@ -117,23 +125,23 @@ def members(prefix: str, household_ids=None, extra: tuple[str, ...] = ()) -> Que
     )
 
 
-def incomes(prefix: str, household_ids=None) -> QuerySet:
-    queryset = Income.objects.filter(household__village__code__startswith=prefix)
+def incomes(prefix: str, household_ids=None, extra: tuple[str, ...] = ()) -> QuerySet:
+    queryset = _in_region(Income.objects.all(), "household__village", prefix)
     if household_ids is not None:
         queryset = queryset.filter(household_id__in=household_ids)
     net = F("wages") + F("business") + F("property_income") + F("transfers") - F("production_costs")
     return (
         queryset.annotate(net_cents=Cast(Round(net * 100), BigIntegerField()))
         .order_by()
-        .values_list("household_id", "year", "net_cents")
+        .values_list("household_id", "year", "net_cents", *extra)
     )
 
 
-def measures(prefix: str, household_ids=None) -> QuerySet:
-    queryset = Measure.objects.filter(household__village__code__startswith=prefix)
+def measures(prefix: str, household_ids=None, extra: tuple[str, ...] = ()) -> QuerySet:
+    queryset = _in_region(Measure.objects.all(), "household__village", prefix)
     if household_ids is not None:
         queryset = queryset.filter(household_id__in=household_ids)
-    return queryset.order_by().values_list("household_id", "year", "raises_income")
+    return queryset.order_by().values_list("household_id", "year", "raises_income", *extra)
 
 
 def base_querysets(prefix: str, household_ids=None) -> dict[str, QuerySet]:

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import MINQUAN, RENHE, SUIXIAN, first_village
 from tuopin.accounts.roles import Role
@@ -51,6 +52,8 @@ def test_a_run_started_from_the_page_is_a_job_and_lands_on_its_results(county, h
     assert job.result["link"] == reverse("policy:run", args=[run.pk])
     page = county.get(reverse("policy:run", args=[run.pk])).content.decode()
     assert "收入稳定超过国家扶贫标准" in page and 'data-testid="villages"' in page
+    moment = timezone.localtime(run.data_as_of).strftime("%Y-%m-%d %H:%M:%S")
+    assert f'<span data-testid="run-data-as-of">数据截至 {moment}</span>' in page
 
 
 def test_a_county_user_cannot_run_for_another_county(county, henan):

@@ -1,0 +1,382 @@
+"""The analytic copy: the registry's relations in a DuckDB file, kept current by changes.
+
+Every city-wide computation that reads the relations of engine/sources.py (the DuckDB
+evaluation, the village and county facts) reads them here through `analytic_connection`,
+instead of exporting them from the operational database each time (docs/analytics.md).
+
+The copy holds the whole registry (every region), so a household moving between
+villages is one changed row, not a row leaving one copy and entering another. It states
+the moment it reflects: every change committed before that moment is in it. Bringing it
+current reloads every household changed since then, whole (its row, its members,
+incomes and measures), found through the simple_history tables (every registry write
+path records history, deletions as '-') and Household.updated_at (what the importer
+bumps when it writes a household's members or incomes). Rows of members, incomes and
+measures carry their own id, so a member moved to another household leaves the old one.
+
+Writes that leave no history (the seed command, SQL by hand) are caught when the number
+of households no longer matches, and otherwise need `tuopin analytic_copy --rebuild`.
+"""
+
+import datetime
+import fcntl
+import hashlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from tuopin.core.errors import TuopinError
+from tuopin.policy.engine import duck, sources
+from tuopin.registry.models import Household, Income, Measure, Member
+
+# Relations of the copy: the engine's columns, then what bringing it current needs (the
+# village to filter by region without a join, the row's own id to follow moved rows).
+KEYED = {"m": Member, "i": Income, "me": Measure}
+EXTRA = {
+    "h": [],
+    **{name: [("village_code", "VARCHAR"), ("row_id", "BIGINT")] for name in KEYED},
+}
+EXTRA_FIELDS = ("household__village_id", "id")
+# The stored tables' schema; a reader's connection names its region's views h, m, i, me.
+STORED = "stored"
+# More households changed than this share of the copy: a full build is faster.
+FULL_BUILD_SHARE = 0.25
+# The database's id lists are sent in chunks (SQLite allows 32,766 parameters).
+CHUNK = 10_000
+# Clocks of the application and database servers may differ by this much at most.
+CLOCK_MARGIN = datetime.timedelta(seconds=2)
+
+
+@dataclass
+class Copy:
+    """An open connection on the copy: h, m, i, me of one region, as of `reflects`."""
+
+    connection: duckdb.DuckDBPyConnection
+    reflects: datetime.datetime
+    timings: dict = field(default_factory=dict)
+    changed_households: int = 0
+    built: bool = False
+
+
+def copy_path() -> Path:
+    configured = getattr(settings, "ANALYTIC_COPY_PATH", "")
+    return (
+        Path(configured)
+        if configured
+        else Path(settings.MEDIA_ROOT) / "analytic" / "registry.duckdb"
+    )
+
+
+@contextmanager
+def analytic_connection(prefix: str, *, bring_current: bool = True) -> Iterator[Copy]:
+    """The relations h, m, i, me of the households under `prefix`, current.
+
+    With bring_current False a copy older than the data under `prefix` is refused
+    (TuopinError) rather than read. The copy is locked while the connection is open.
+    """
+    path = copy_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(path):
+        started = time.perf_counter()
+        con = _open(path)
+        changed, built = 0, False
+        try:
+            if con is None:
+                _build(path)
+                con, built = duckdb.connect(str(path)), True
+            elif bring_current:
+                con, changed, built = _bring_current(con, path)
+            else:
+                _refuse_if_stale(con, prefix)
+            timings = {"copy": round(time.perf_counter() - started, 3)}
+            _region_views(con, prefix)
+            yield Copy(con, _meta(con)["reflects"], timings, changed, built)
+        finally:
+            if con is not None:
+                con.close()
+
+
+def copy_rebuild() -> datetime.datetime:
+    """Build the copy afresh (after writes that left no history); returns its moment."""
+    path = copy_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(path):
+        return _build(path)
+
+
+def copy_is_current(prefix: str) -> bool:
+    """No change under `prefix` since the copy's moment."""
+    path = copy_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(path):
+        con = _open(path)
+        if con is None:
+            return False
+        try:
+            _refuse_if_stale(con, prefix)
+        except TuopinError:
+            return False
+        finally:
+            con.close()
+        return True
+
+
+# -- the file -------------------------------------------------------------------------
+
+
+@contextmanager
+def _locked(path: Path):
+    """One process at a time: DuckDB lets one process open a file for writing."""
+    with open(path.with_name(path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _database_identity() -> str:
+    """Which operational database the copy is of: a copy of another one is rebuilt."""
+    params = connection.settings_dict
+    key = f"{connection.vendor}|{params.get('HOST')}|{params.get('PORT')}|{params.get('NAME')}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _meta(con) -> dict:
+    rows = dict(con.execute("SELECT key, value FROM copy_meta").fetchall())
+    return {
+        "identity": rows.get("identity"),
+        "reflects": datetime.datetime.fromisoformat(rows["reflects"]),
+        "households": int(rows["households"]),
+    }
+
+
+def _open(path: Path) -> duckdb.DuckDBPyConnection | None:
+    """A connection on the copy, or None when there is none of this database."""
+    if not path.exists():
+        return None
+    con = duckdb.connect(str(path))
+    try:
+        if _meta(con)["identity"] == _database_identity():
+            return con
+    except (duckdb.Error, KeyError, ValueError):
+        pass  # a file from an older layout or a broken build: built again
+    con.close()
+    return None
+
+
+def _write_meta(con, reflects: datetime.datetime) -> None:
+    households = con.execute(f"SELECT count(*) FROM {STORED}.h").fetchall()[0][0]
+    con.execute("CREATE OR REPLACE TABLE copy_meta (key VARCHAR, value VARCHAR)")
+    con.executemany(
+        "INSERT INTO copy_meta VALUES (?, ?)",
+        [
+            ["identity", _database_identity()],
+            ["reflects", reflects.isoformat()],
+            ["households", str(households)],
+        ],
+    )
+
+
+def _columns(name: str) -> list[tuple[str, str]]:
+    return sources.RELATIONS[name] + EXTRA[name]
+
+
+def _querysets(household_ids=None) -> dict:
+    """The copy's relations from the operational database (all regions)."""
+    return {
+        "h": sources.households("", household_ids),
+        "m": sources.members("", household_ids, extra=EXTRA_FIELDS),
+        "i": sources.incomes("", household_ids, extra=EXTRA_FIELDS),
+        "me": sources.measures("", household_ids, extra=EXTRA_FIELDS),
+    }
+
+
+def _moment() -> datetime.datetime:
+    """The moment the copy will reflect once the rows changed before it are read.
+
+    A write still open when the copy is taken may commit later with an earlier history
+    date; the moment goes back to the start of the oldest open transaction, so the next
+    bring-current reads it then.
+    """
+    moment = timezone.now()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT min(xact_start) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND xact_start IS NOT NULL"
+            )
+            oldest = cursor.fetchall()[0][0]
+        if oldest is not None:
+            moment = min(moment, oldest)
+    return moment
+
+
+def _build(path: Path) -> datetime.datetime:
+    """A full build into a new file, put in place at once."""
+    reflects = _moment()
+    work = Path(tempfile.mkdtemp(prefix="analytic-copy-", dir=path.parent))
+    try:
+        target = work / path.name
+        with duckdb.connect(str(target)) as con:
+            con.execute(f"CREATE SCHEMA {STORED}")
+            for name, queryset in _querysets().items():
+                parquet = work / f"{name}.parquet"
+                duck.relation_to_parquet(queryset, _columns(name), parquet)
+                # Sorted by village: a region's rows lie together and DuckDB skips the rest.
+                order = "village_code" if name == "h" else "village_code, household_id"
+                con.execute(
+                    f"CREATE TABLE {STORED}.{name} AS SELECT * FROM read_parquet('{parquet}') "
+                    f"ORDER BY {order}"
+                )
+            _write_meta(con, reflects)
+        # A write-ahead log left by the old file must not be replayed onto the new one.
+        path.with_name(path.name + ".wal").unlink(missing_ok=True)
+        os.replace(target, path)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return reflects
+
+
+# -- what changed ---------------------------------------------------------------------
+
+
+def _changed_since(
+    since: datetime.datetime, margin: datetime.timedelta = CLOCK_MARGIN
+) -> tuple[set[int], dict[str, set[int]], set[str]]:
+    """Households changed since `since`, the ids of changed m/i/me rows, and the
+    villages (now or before) of the households whose own row changed.
+
+    History dates come from the application server's clock, the moment may come from
+    the database server's: what lies within `margin` before it is read again."""
+    since -= margin
+    households, villages = set(), set()
+    history = Household.history.model.objects.filter(history_date__gte=since)
+    for household_id, village_id in history.values_list("id", "village_id"):
+        households.add(household_id)
+        villages.add(village_id)
+    for household_id, village_id in Household.objects.filter(updated_at__gte=since).values_list(
+        "id", "village_id"
+    ):
+        households.add(household_id)
+        villages.add(village_id)
+    rows = {}
+    for name, model in KEYED.items():
+        changed = model.history.model.objects.filter(history_date__gte=since)
+        rows[name] = set()
+        for row_id, household_id in changed.values_list("id", "household_id"):
+            rows[name].add(row_id)
+            households.add(household_id)
+    return households, rows, villages
+
+
+def _moved_from(con, rows: dict[str, set[int]]) -> set[int]:
+    """The households the changed rows belonged to in the copy (a member moved away)."""
+    households = set()
+    for name, ids in rows.items():
+        if ids:
+            con.register("changed_rows", pa.table({"row_id": pa.array(sorted(ids), pa.int64())}))
+            households.update(
+                household_id
+                for (household_id,) in con.execute(
+                    f"SELECT DISTINCT household_id FROM {STORED}.{name} "
+                    "WHERE row_id IN (SELECT row_id FROM changed_rows)"
+                ).fetchall()
+            )
+            con.unregister("changed_rows")
+    return households
+
+
+def _bring_current(con, path: Path) -> tuple[duckdb.DuckDBPyConnection, int, bool]:
+    """Reload the households changed since the copy's moment: (connection, how many,
+    built afresh)."""
+    state = _meta(con)
+    reflects = _moment()
+    households, rows, _villages = _changed_since(state["reflects"])
+    total = Household.objects.count()
+    if len(households) <= max(FULL_BUILD_SHARE * state["households"], CHUNK):
+        households |= _moved_from(con, rows)
+        ids = sorted(households)
+        con.execute("BEGIN TRANSACTION")
+        if ids:
+            _reload(con, ids)
+        _write_meta(con, reflects)
+        if con.execute(f"SELECT count(*) FROM {STORED}.h").fetchall()[0][0] == total:
+            con.execute("COMMIT")
+            return con, len(ids), False
+        # Households written or deleted without history (the seed, SQL by hand).
+        con.execute("ROLLBACK")
+    con.close()
+    _build(path)
+    return duckdb.connect(str(path)), len(households), True
+
+
+def _reload(con, ids: list[int]) -> None:
+    con.register("changed", pa.table({"id": pa.array(ids, pa.int64())}))
+    con.execute(f"DELETE FROM {STORED}.h WHERE id IN (SELECT id FROM changed)")
+    for name in KEYED:
+        con.execute(f"DELETE FROM {STORED}.{name} WHERE household_id IN (SELECT id FROM changed)")
+    con.unregister("changed")
+    for start in range(0, len(ids), CHUNK):
+        for name, queryset in _querysets(ids[start : start + CHUNK]).items():
+            table = duck.relation_to_arrow(queryset, _columns(name))
+            if table.num_rows:
+                con.register("fresh", table)
+                con.execute(f"INSERT INTO {STORED}.{name} SELECT * FROM fresh")
+                con.unregister("fresh")
+
+
+def _refuse_if_stale(con, prefix: str) -> None:
+    state = _meta(con)
+    # Without the margin: a change already read again within it is no reason to refuse.
+    households, rows, villages = _changed_since(state["reflects"], datetime.timedelta(0))
+    if any(village.startswith(prefix) for village in villages):
+        _refuse(state)
+    if not households and not any(rows.values()):
+        return
+    households |= _moved_from(con, rows)
+    con.register("changed", pa.table({"id": pa.array(sorted(households), pa.int64())}))
+    in_copy = con.execute(
+        f"SELECT count(*) FROM {STORED}.h WHERE id IN (SELECT id FROM changed) "
+        "AND starts_with(village_code, ?)",
+        [prefix],
+    ).fetchall()[0][0]
+    con.unregister("changed")
+    now_under = Household.objects.filter(pk__in=households, village__code__startswith=prefix)
+    if in_copy or now_under.exists():
+        _refuse(state)
+
+
+def _refuse(state: dict) -> None:
+    moment = timezone.localtime(state["reflects"]).strftime("%Y-%m-%d %H:%M:%S")
+    raise TuopinError(
+        "analytic_copy_stale",
+        f"分析副本截至 {moment}，此后该范围的数据已有变动，须先更新副本再评估",
+        f"the analytic copy reflects the registry as of {moment}; the data of this scope "
+        "changed since, so the copy must be brought current first",
+    )
+
+
+# -- reading --------------------------------------------------------------------------
+
+
+def _region_views(con, prefix: str) -> None:
+    """h, m, i, me as the evaluation expects them, limited to the region."""
+    quoted = prefix.replace("'", "''")
+    for name in sources.RELATIONS:
+        columns = ", ".join(column for column, _kind in sources.RELATIONS[name])
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT {columns} FROM {STORED}.{name} "
+            f"WHERE starts_with(village_code, '{quoted}')"
+        )
