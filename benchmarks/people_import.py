@@ -269,19 +269,66 @@ def county_user():
     )
 
 
-def timed(label: str, function, expected: str):
+def _backend_cpu() -> float | None:
+    """CPU seconds of this connection's PostgreSQL backend (user + system, from /proc when
+    the server runs on this machine): the database's share of an import, which the
+    load of a shared machine does not change the way it changes wall time."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class _Statements:
+    """Wall time of each statement of an import (`--statements`), the slowest printed."""
+
+    def __init__(self):
+        self.seconds: dict[str, list] = {}
+
+    def __call__(self, execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            entry = self.seconds.setdefault(" ".join(str(sql).split())[:110], [0, 0.0])
+            entry[0] += 1
+            entry[1] += time.perf_counter() - start
+
+    def print(self) -> None:
+        for statement, (count, seconds) in sorted(self.seconds.items(), key=lambda i: -i[1][1])[
+            :12
+        ]:
+            print(f"    {seconds:6.2f} s {count:>5}x  {statement}")
+
+
+def timed(label: str, function, expected: str, statements: bool = False):
+    backend = _backend_cpu()
+    watch = _Statements()
     start, cpu = time.perf_counter(), time.process_time()
-    report = function()
+    if statements:
+        with connection.execute_wrapper(watch):
+            report = function()
+    else:
+        report = function()
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    database = "" if backend is None else f", database {_backend_cpu() - backend:.1f} s"
     counted = getattr(report, expected)
     assert not report.errors, [m.as_dict() for m in report.errors[:3]]
     assert counted == report.rows, report.as_dict()
     print(
         f"{label:12} {expected:9} {report.rows:>8,} rows {elapsed:7.1f} s "
-        f"{report.rows / elapsed:>9,.0f} rows/s (CPU of this process {cpu:.1f} s; "
+        f"{report.rows / elapsed:>9,.0f} rows/s (CPU of this process {cpu:.1f} s{database}; "
         f"load {os.getloadavg()[0]:.1f})",
         flush=True,
     )
+    if statements:
+        watch.print()
 
 
 def main() -> None:
@@ -289,6 +336,7 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=60_000)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--only", nargs="*", help="layouts to time (default: all)")
+    parser.add_argument("--statements", action="store_true", help="time each statement")
     args = parser.parse_args()
 
     from tuopin.people.helpers_importer import import_helpers, import_visits
@@ -328,8 +376,8 @@ def main() -> None:
         if args.only and label not in args.only:
             continue
         path = make()
-        timed(label, lambda p=path, i=importer: i(p), "created")
-        timed(label, lambda p=path, i=importer: i(p), "unchanged")
+        timed(label, lambda p=path, i=importer: i(p), "created", args.statements)
+        timed(label, lambda p=path, i=importer: i(p), "unchanged", args.statements)
 
 
 if __name__ == "__main__":

@@ -137,6 +137,16 @@ def posting_ended_early(context: Context) -> QuerySet:
     )
 
 
+class _MonthOf(TruncMonth):
+    """A date's month (its first day). On PostgreSQL truncated as a timestamp without
+    time zone: DATE_TRUNC of a date casts it to timestamptz, a time-zone conversion for
+    each of the year's millions of attendance rows."""
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.lhs)
+        return f"DATE_TRUNC('month', ({sql})::timestamp)::date", params
+
+
 @check(
     "member_days_short",
     "队员当月在村天数不足",
@@ -159,7 +169,7 @@ def member_days_short(context: Context) -> QuerySet:
             day__gte=date(year, 1, 1),
             day__lte=date(year, 12, 31),
         )
-        .annotate(month=TruncMonth("day"))
+        .annotate(month=_MonthOf("day"))
         .values("posting_id", "month")
         .annotate(
             # One value per posting: as aggregates they keep the GROUP BY to (posting,

@@ -9,8 +9,8 @@ year (tuopin.people.workshops_rules), never stored.
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from tuopin.people.models.history import people_history
 from tuopin.people.orgs_enums import BeneficiaryKind, PairingForm, WorkshopType
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -46,7 +46,7 @@ class WeakBranch(models.Model):
         related_name="+",
     )
 
-    history = HistoricalRecords(no_db_index=["village", "leader", "signed_off_by"])
+    history = people_history(no_db_index=["village", "leader", "signed_off_by"])
 
     class Meta:
         verbose_name = _("软弱涣散村党组织")
@@ -81,7 +81,7 @@ class BranchNote(models.Model):
     )
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = people_history()
 
     class Meta:
         verbose_name = _("整顿进展")
@@ -104,7 +104,7 @@ class Enterprise(models.Model):
     chamber = models.CharField(_("所属商会"), max_length=100, blank=True)
     is_leading = models.BooleanField(_("带贫龙头企业"), default=False)
 
-    history = HistoricalRecords(no_db_index=["region"])
+    history = people_history(no_db_index=["region"])
 
     class Meta:
         verbose_name = _("帮扶企业")
@@ -118,7 +118,11 @@ class EnterprisePairing(models.Model):
     """An enterprise paired with a village, in one form of help."""
 
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("帮扶企业"), on_delete=models.CASCADE, related_name="pairings"
+        Enterprise,
+        verbose_name=_("帮扶企业"),
+        on_delete=models.CASCADE,
+        related_name="pairings",
+        db_index=False,  # enterprise_pairing_unique leads with it
     )
     village = models.ForeignKey(
         "regions.Region", verbose_name=_("结对村"), on_delete=models.PROTECT, related_name="+"
@@ -126,7 +130,7 @@ class EnterprisePairing(models.Model):
     started_on = models.DateField(_("结对日期"), null=True, blank=True)
     form = models.CharField(_("帮扶形式"), max_length=1, choices=PairingForm.choices)
 
-    history = HistoricalRecords(no_db_index=["enterprise", "village"])
+    history = people_history(no_db_index=["enterprise", "village"])
 
     class Meta:
         verbose_name = _("村企结对")
@@ -147,11 +151,12 @@ class PairingProject(models.Model):
         verbose_name=_("村企结对"),
         on_delete=models.CASCADE,
         related_name="projects",
+        db_index=False,  # pairing_project_unique leads with it
     )
     name = models.CharField(_("帮扶项目"), max_length=100)
     money = models.DecimalField(_("投入资金（元）"), null=True, blank=True, **MONEY)
 
-    history = HistoricalRecords(no_db_index=["pairing"])
+    history = people_history(no_db_index=["pairing"])
 
     class Meta:
         verbose_name = _("帮扶项目")
@@ -173,6 +178,7 @@ class PairingBeneficiary(models.Model):
         verbose_name=_("村企结对"),
         on_delete=models.CASCADE,
         related_name="beneficiaries",
+        db_index=False,  # pairing_beneficiary_unique leads with it
     )
     name = models.CharField(_("姓名"), max_length=50, blank=True)
     id_number = models.CharField(_("身份证号"), max_length=22)
@@ -186,7 +192,7 @@ class PairingBeneficiary(models.Model):
     )
     kind = models.CharField(_("受益方式"), max_length=1, choices=BeneficiaryKind.choices)
 
-    history = HistoricalRecords()
+    history = people_history(no_db_index=["pairing", "member"])  # read by record (id)
 
     class Meta:
         verbose_name = _("受益人员")
@@ -210,7 +216,7 @@ class IndustrialPark(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("年度"))
 
-    history = HistoricalRecords()
+    history = people_history()
 
     class Meta:
         verbose_name = _("扶贫产业园区")
@@ -244,7 +250,7 @@ class Workshop(models.Model):
     type = models.CharField(_("车间类型"), max_length=1, choices=WorkshopType.choices)
     total_staff = models.PositiveIntegerField(_("用工总人数"), null=True, blank=True)
 
-    history = HistoricalRecords(no_db_index=["operator", "village"])
+    history = people_history(no_db_index=["operator", "village"])
 
     class Meta:
         verbose_name = _("扶贫车间")
@@ -261,7 +267,11 @@ class WorkshopEmployee(models.Model):
     """A person employed in a workshop under one contract."""
 
     workshop = models.ForeignKey(
-        Workshop, verbose_name=_("扶贫车间"), on_delete=models.CASCADE, related_name="employees"
+        Workshop,
+        verbose_name=_("扶贫车间"),
+        on_delete=models.CASCADE,
+        related_name="employees",
+        db_index=False,  # workshop_employee_unique leads with it
     )
     name = models.CharField(_("姓名"), max_length=50, blank=True)
     id_number = models.CharField(_("身份证号"), max_length=22, db_index=True)
@@ -277,7 +287,7 @@ class WorkshopEmployee(models.Model):
     contract_end = models.DateField(_("合同结束日期"), null=True, blank=True)
     monthly_wage = models.DecimalField(_("月工资（元）"), null=True, blank=True, **MONEY)
 
-    history = HistoricalRecords(no_db_index=["workshop", "member"])
+    history = people_history(no_db_index=["workshop", "member"])
 
     class Meta:
         verbose_name = _("车间务工人员")

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from tuopin.people.models.history import people_history
 
 
 class PairingEndReason(models.TextChoices):
@@ -25,6 +26,7 @@ class Pairing(models.Model):
         verbose_name=_("帮扶责任人"),
         on_delete=models.PROTECT,
         related_name="pairings",
+        db_index=False,  # the (helper, ended_on) index leads with it
     )
     household = models.ForeignKey(
         "registry.Household",
@@ -41,7 +43,7 @@ class Pairing(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    history = HistoricalRecords(no_db_index=["helper", "household"])
+    history = people_history(no_db_index=["helper", "household"])
 
     class Meta:
         verbose_name = _("帮扶结对")
@@ -99,7 +101,7 @@ class Visit(models.Model):
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
-    history = HistoricalRecords(no_db_index=["household", "helper", "recorded_by"])
+    history = people_history(no_db_index=["household", "helper", "recorded_by"])
 
     class Meta:
         verbose_name = _("走访记录")
@@ -124,7 +126,7 @@ class VisitPhoto(models.Model):
     size = models.PositiveIntegerField(_("大小"))
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
-    history = HistoricalRecords(no_db_index=["visit"])
+    history = people_history(no_db_index=["visit"])
 
     class Meta:
         verbose_name = _("走访照片")

@@ -5,13 +5,13 @@ overrides them from its year onward for its region and below (tuopin.core.parame
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from tuopin.core.models import ParameterValue
+from tuopin.people.models.history import people_history
 
 
 class PeopleParameter(ParameterValue):
-    history = HistoricalRecords(no_db_index=["region"])
+    history = people_history(no_db_index=["region"])
 
     class Meta:
         verbose_name = _("帮扶力量参数")

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from tuopin.people.models.history import people_history
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -59,7 +60,7 @@ class RatingScheme(models.Model):
     source = models.CharField(_("依据"), max_length=200, blank=True)
     confirmed = models.BooleanField(_("已核实"), default=True)
 
-    history = HistoricalRecords(no_db_index=["region"])
+    history = people_history(no_db_index=["region"])
 
     class Meta:
         verbose_name = _("星级评定方案")
@@ -84,7 +85,7 @@ class RatingStar(models.Model):
     description = models.CharField(_("评定内容"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
-    history = HistoricalRecords(no_db_index=["scheme"])
+    history = people_history(no_db_index=["scheme"])
 
     class Meta:
         verbose_name = _("星级")
@@ -105,6 +106,7 @@ class HouseholdRating(models.Model):
         verbose_name=_("贫困户"),
         on_delete=models.PROTECT,
         related_name="ratings",
+        db_index=False,  # household_rating_unique_year leads with it
     )
     year = models.PositiveSmallIntegerField(_("评定年度"))
     scheme = models.ForeignKey(
@@ -124,7 +126,7 @@ class HouseholdRating(models.Model):
     confirmed_on = models.DateField(_("确认日期"), null=True, blank=True)
     returned_reason = models.CharField(_("退回原因"), max_length=200, blank=True)
 
-    history = HistoricalRecords(no_db_index=["household", "scheme"])
+    history = people_history(no_db_index=["household", "scheme", "proposed_by", "confirmed_by"])
 
     class Meta:
         verbose_name = _("星级评定")
@@ -146,14 +148,18 @@ class HouseholdRating(models.Model):
 
 class HouseholdRatingStar(models.Model):
     rating = models.ForeignKey(
-        HouseholdRating, verbose_name=_("星级评定"), on_delete=models.CASCADE, related_name="stars"
+        HouseholdRating,
+        verbose_name=_("星级评定"),
+        on_delete=models.CASCADE,
+        related_name="stars",
+        db_index=False,  # household_rating_star_unique leads with it
     )
     star = models.ForeignKey(
         RatingStar, verbose_name=_("星级"), on_delete=models.PROTECT, related_name="+"
     )
     awarded = models.BooleanField(_("是否获评"), null=True, blank=True)
 
-    history = HistoricalRecords(no_db_index=["rating", "star"])
+    history = people_history(no_db_index=["rating", "star"])
 
     class Meta:
         verbose_name = _("星级评定明细")
@@ -188,7 +194,7 @@ class IncentivePayment(models.Model):
     recorded_by = _user(_("登记人"))
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
-    history = HistoricalRecords(no_db_index=["household", "rating"])
+    history = people_history(no_db_index=["household", "rating"])
 
     class Meta:
         verbose_name = _("星级奖补")
@@ -215,7 +221,7 @@ class TrainingCourse(models.Model):
     )
     level = models.CharField(_("培训层级"), max_length=1, choices=TrainingLevel.choices, blank=True)
 
-    history = HistoricalRecords(no_db_index=["region"])
+    history = people_history(no_db_index=["region"])
 
     class Meta:
         verbose_name = _("干部培训班")
@@ -249,7 +255,7 @@ class TrainingAttendance(models.Model):
     )
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
-    history = HistoricalRecords(no_db_index=["course", "helper"])
+    history = people_history(no_db_index=["course", "helper"])
 
     class Meta:
         verbose_name = _("参训记录")

@@ -4,9 +4,9 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from tuopin.people.enums import AttendanceStatus, PostingRole
+from tuopin.people.models.history import people_history
 
 
 class WorkTeam(models.Model):
@@ -18,7 +18,7 @@ class WorkTeam(models.Model):
     ended_on = models.DateField(_("撤离日期"), null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
-    history = HistoricalRecords(no_db_index=["village"])
+    history = people_history(no_db_index=["village"])
 
     class Meta:
         verbose_name = _("驻村工作队")
@@ -48,7 +48,7 @@ class Posting(models.Model):
     ended_on = models.DateField(_("期满日期"), null=True, blank=True)
     recalled_reason = models.CharField(_("召回原因"), max_length=200, blank=True)
 
-    history = HistoricalRecords(no_db_index=["team", "cadre"])
+    history = people_history(no_db_index=["team", "cadre"])
 
     class Meta:
         verbose_name = _("驻村任职")
@@ -83,7 +83,7 @@ class Attendance(models.Model):
     )
     recorded_at = models.DateTimeField(_("登记时间"), auto_now=True)
 
-    history = HistoricalRecords(no_db_index=["posting", "recorded_by"])
+    history = people_history(no_db_index=["posting", "recorded_by"])
 
     class Meta:
         verbose_name = _("驻村考勤")
