@@ -607,7 +607,7 @@ def test_village_applies_township_waits_for_the_notice_then_the_county_enters_it
     cadre.goto(f"{live_server.url}/projects/library/")
     cadre.click("[data-testid=project-new]")
     cadre.fill("#id_name", "朱寨村产业路")
-    cadre.select_option("#id_category", "infrastructure")
+    cadre.select_option("#id_category", "education")  # 教育局 (jiaoyuju) appraises it
     cadre.select_option("#id_nature", "new")
     cadre.fill("#id_unit", "朱寨村委会")
     cadre.fill("#id_person", "王支书")

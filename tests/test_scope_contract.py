@@ -2079,6 +2079,15 @@ def library_project_step(scene):
         assert project.stage == "implementing" and not project.steps.exists()
 
 
+def library_project_route(scene):
+    _own, foreign = _projects(scene)
+    for project in foreign:
+        url = reverse("projects:project_route", kwargs={"project_id": project.pk})
+        assert scene.client.post(url, {"department": "education"}).status_code in REFUSED
+        project.refresh_from_db()
+        assert project.appraiser == "" and not project.steps.exists()
+
+
 def library_progress(scene):
     from tuopin.projects.models import ProjectProgress
 
@@ -2203,6 +2212,37 @@ def fund_warning_handle(scene):
 
     _own, foreign = _fund_warnings(scene)
     url = reverse("projects:warning_handle", kwargs={"pk": foreign.pk})
+    response = scene.client.post(url, {"action": "verify", "note": "越权"})
+    assert response.status_code in REFUSED
+    assert FundWarning.objects.get(pk=foreign.pk).state == "open"
+
+
+def api_fund_warnings(scene):
+    """/api/v1/funds/warnings: the own region's warnings or a refusal (a village office);
+    a foreign region's filter answers nothing."""
+    own, foreign = _fund_warnings(scene)
+    response = scene.client.get("/api/v1/funds/warnings")
+    assert response.status_code in {200, 403}
+    if response.status_code == 200:
+        ids = {item["id"] for item in response.json()["items"]}
+        assert own.pk in ids and foreign.pk not in ids
+        scene.assert_only_own_codes(response)
+        for region in scene.foreign:
+            answer = scene.client.get("/api/v1/funds/warnings", {"region": region.code})
+            assert answer.json()["items"] == []
+
+
+def api_fund_warning_object(scene):
+    own, foreign = _fund_warnings(scene)
+    assert scene.client.get(f"/api/v1/funds/warnings/{own.pk}").status_code in {200, 403}
+    assert scene.client.get(f"/api/v1/funds/warnings/{foreign.pk}").status_code in REFUSED
+
+
+def api_fund_warning_action(scene):
+    from tuopin.projects.models import FundWarning
+
+    _own, foreign = _fund_warnings(scene)
+    url = f"/api/v1/funds/warnings/{foreign.pk}/actions"
     response = scene.client.post(url, {"action": "verify", "note": "越权"})
     assert response.status_code in REFUSED
     assert FundWarning.objects.get(pk=foreign.pk).state == "open"
@@ -2466,6 +2506,7 @@ PROBES = {
     "projects:project": library_project_page("projects:project"),
     "projects:project_step": library_project_step,
     "projects:project_edit": library_project_edit,
+    "projects:project_route": library_project_route,
     "projects:project_progress": library_progress,
     "projects:project_beneficiary_add": library_beneficiary_add,
     "projects:project_beneficiary_remove": library_beneficiary_remove,
@@ -2626,6 +2667,9 @@ PROBES = {
     "projects:warnings_scorecard": fund_warnings_page("projects:warnings_scorecard"),
     "projects:warning": fund_warning_object,
     "projects:warning_handle": fund_warning_handle,
+    "api-1.0.0:warning_list": api_fund_warnings,
+    "api-1.0.0:warning_detail": api_fund_warning_object,
+    "api-1.0.0:warning_action": api_fund_warning_action,
 }
 
 

@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from tuopin.api.auth import AUTH
 from tuopin.api.cases import router as cases_router
 from tuopin.api.funds import router as funds_router
+from tuopin.api.funds_warnings import router as funds_warnings_router
 from tuopin.api.ledgers import router as ledgers_router
 from tuopin.api.masking import mask_tree
 from tuopin.api.people_helpers import router as people_helpers_router
@@ -74,6 +75,8 @@ api.add_router("/", people_helpers_router)
 # /projects/disclosures before /projects/{project_id}: the first route that matches answers.
 api.add_router("/", projects_disclosures_router)  # 公告公示 (issue 15)
 api.add_router("/", projects_library_router)
+# /funds/warnings before /funds/{fund_id}, as above.
+api.add_router("/", funds_warnings_router)  # 资金动态监控预警 (issue 15)
 api.add_router("/", funds_router)
 
 

@@ -14,13 +14,14 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from tuopin.accounts.roles import Department
 from tuopin.projects.library_services import (
     beneficiary_add,
     project_act,
     project_apply,
     project_progress_report,
 )
-from tuopin.projects.lifecycle import ACTIONS
+from tuopin.projects.lifecycle import ACTIONS, appraising_department
 from tuopin.projects.models import Project
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
@@ -30,7 +31,6 @@ DEMO_VILLAGE = "411421101201"
 FLOW = ["review", "appraise", "approve", "enter", "plan", "start", "accept", "announce"]
 WHO = {
     "review": "township",
-    "appraise": "sector_education",
     "approve": "county",
     "enter": "county",
     "plan": "county",
@@ -43,7 +43,7 @@ VILLAGE_PROJECTS = [
     ("朱寨村生产道路硬化", "infrastructure", 45, "returned"),
     ("朱寨村小型农田水利", "infrastructure", 30, ""),
     ("朱寨村文化广场", "public_service", 12, "running"),
-    ("朱寨村食用菌大棚", "industry", 60, "review"),
+    ("朱寨村雨露计划培训", "education", 6, "review"),
     ("朱寨村光伏电站", "industry", 80, "appraise"),
     ("朱寨村安全饮水改造", "infrastructure", 25, "approve"),
     ("朱寨村扶贫车间", "employment", 50, "enter"),
@@ -68,9 +68,23 @@ STAGES = ["", "review", "appraise", "approve", "enter", "plan", "start", "accept
 
 
 def _users() -> dict:
-    names = {"village", "township", "county", "sector_education"}
+    names = {"village", "township", "county", "sector", *(f"sector_{d}" for d in Department)}
     found = get_user_model().objects.filter(username__in=names, is_active=True)
     return {user.username: user for user in found}
+
+
+def _who(users: dict, project, action: str):
+    """The demo user who takes the step: the appraisal by the demo user of the project's
+    department (`sector` is 人社局's), or by the county office when no department has
+    the project's category."""
+    if action != "appraise":
+        return users.get(WHO[action])
+    department = appraising_department(project)
+    if department is None:
+        return users.get("county")
+    return users.get(
+        "sector" if department == Department.HUMAN_RESOURCES else f"sector_{department}"
+    )
 
 
 def _apply(users, village: Region, name, category, wan, rng, *, days_ago=30, **extra):
@@ -108,7 +122,7 @@ def _walk(users, project, until: str):
             break  # there already
         if project.stage not in ACTIONS[action].sources:
             continue  # taken already
-        who = users.get(WHO[action]) if project.region_id == DEMO_VILLAGE else None
+        who = _who(users, project, action) if project.region_id == DEMO_VILLAGE else None
         project = project_act(
             action=action,
             project=project,

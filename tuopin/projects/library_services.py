@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 
-from tuopin.accounts.roles import ROLE_PERMISSIONS, Permission, Role
+from tuopin.accounts.roles import ROLE_PERMISSIONS, Department, Permission, Role
 from tuopin.accounts.selectors import user_assignments
 from tuopin.core.bulk import insert_with_history
 from tuopin.core.errors import OutOfScope, TuopinError
@@ -32,7 +32,14 @@ from tuopin.projects.enums import (
     ProjectStage,
     SourceLevel,
 )
-from tuopin.projects.lifecycle import ACTIONS, Action, actions_from
+from tuopin.projects.lifecycle import (
+    ACTIONS,
+    APPRAISERS,
+    ROUTABLE,
+    Action,
+    actions_from,
+    appraising_department,
+)
 from tuopin.projects.models import (
     Disclosure,
     LibraryEntry,
@@ -114,9 +121,48 @@ def _require_keep(user, region_code: str, what_zh: str, what_en: str) -> None:
     raise OutOfScope("project", region_code)
 
 
+def _sector_departments(user, region_code: str) -> set[str]:
+    """The departments of the user's 行业部门 assignments that cover the region."""
+    return {
+        a.department
+        for a in user_assignments(user)
+        if a.role == Role.SECTOR and region_code.startswith(significant_prefix(a.region_id))
+    }
+
+
 def may_take(user, project: Project, action: Action) -> bool:
-    """The user holds one of the action's roles where the project is."""
-    return bool(_covering_roles(user, project.region_id) & set(action.roles))
+    """The user holds one of the action's roles where the project is; a 行业部门 user
+    only for a project their department appraises (lifecycle.appraising_department)."""
+    roles = _covering_roles(user, project.region_id) & set(action.roles)
+    if roles - {Role.SECTOR}:
+        return True
+    if not roles:
+        return False
+    department = appraising_department(project)
+    return department is not None and department in _sector_departments(user, project.region_id)
+
+
+def _refusal(user, project: Project, step: Action) -> PermissionDenied:
+    """Why the user may not take the step: another role takes it, or (a 行业部门 user)
+    another department appraises the project."""
+    covering = _covering_roles(user, project.region_id)
+    if Role.SECTOR not in step.roles or Role.SECTOR not in covering:
+        roles = "、".join(str(Role(r).label) for r in sorted(step.roles))
+        return PermissionDenied(
+            f"没有权限：“{step.label}”由{roles}办理 "
+            f"(the step '{step.code}' is taken by another role)"
+        )
+    department = appraising_department(project)
+    if department is None:
+        return PermissionDenied(
+            f"没有权限：“{project.get_category_display()}”类项目须由县扶贫办先指定评审部门 "
+            "(the county office routes a project of this category to a department first)"
+        )
+    return PermissionDenied(
+        f"没有权限：本项目由{Department(department).label}评审，县扶贫办可改派评审部门 "
+        f"(the project is appraised by the department '{department}'; the county office "
+        "may route it to another)"
+    )
 
 
 def application_notice(project: Project) -> Disclosure | None:
@@ -573,11 +619,7 @@ def project_act(
                 "action",
             )
         if acting_user is not None and not may_take(acting_user, project, step):
-            roles = "、".join(str(Role(r).label) for r in sorted(step.roles))
-            raise PermissionDenied(
-                f"没有权限：“{step.label}”由{roles}办理 "
-                f"(the step '{step.code}' is taken by another role)"
-            )
+            raise _refusal(acting_user, project, step)
         day = _acted_on(project, acted_on)
         blocker = _blocker(project, step, day)
         if blocker is not None:
@@ -601,6 +643,59 @@ def project_act(
         _step(project, step.code, acting_user, day, document, note)
         if step.code == "reapply":
             _post_notice(project, acting_user, day)
+    return project
+
+
+def may_route(user, project: Project) -> bool:
+    """The county office of the project, before the appraisal is taken."""
+    return project.stage in ROUTABLE and Role.COUNTY_OFFICE in _covering_roles(
+        user, project.region_id
+    )
+
+
+def project_route(*, acting_user, project: Project, department: str, note: str = "") -> Project:
+    """The county office routes the project to the department that appraises it (blank:
+    the department of its category) before the appraisal; filed as a step ("route")."""
+    if department and department not in Department.values:
+        raise _error(
+            "department_unknown",
+            f"没有“{department}”这一行业部门",
+            f"no department '{department}'",
+            "department",
+        )
+    _require_read(acting_user, project)
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if acting_user is not None and Role.COUNTY_OFFICE not in _covering_roles(
+            acting_user, project.region_id
+        ):
+            raise PermissionDenied(
+                "没有权限：评审部门由县扶贫办指定 (only the county office routes a project)"
+            )
+        if project.stage not in ROUTABLE:
+            raise _error(
+                "route_too_late",
+                f"项目处于“{project.get_stage_display()}”，已过行业部门评审，不能再指定评审部门",
+                f"a project at '{project.stage}' is past the appraisal: it cannot be routed",
+                "department",
+            )
+        project.appraiser = department
+        project._history_user = acting_user
+        project.save()
+        by_category = APPRAISERS.get(project.category)
+        label = (
+            Department(department).label
+            if department
+            else (Department(by_category).label if by_category else "县扶贫办")
+        )
+        text = f"指定评审部门：{label}"
+        _step(
+            project,
+            "route",
+            acting_user,
+            date.today(),
+            note=f"{text}。{note.strip()}" if note.strip() else text,
+        )
     return project
 
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("library/<int:project_id>/", views.project_page, name="project"),
     path("library/<int:project_id>/step/<slug:action>/", views.project_step, name="project_step"),
     path("library/<int:project_id>/edit/", views.project_edit, name="project_edit"),
+    path("library/<int:project_id>/route/", views.project_route_view, name="project_route"),
     path("library/<int:project_id>/progress/", views.project_progress, name="project_progress"),
     path(
         "library/<int:project_id>/beneficiaries/",

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuopin.accounts.roles import Permission
+from tuopin.accounts.roles import Department, Permission
 from tuopin.accounts.selectors import has_permission
 from tuopin.core.errors import TuopinError
 from tuopin.core.years import years_to_now
@@ -50,13 +50,15 @@ from tuopin.projects.library_services import (
     beneficiary_add,
     beneficiary_remove,
     library_refresh,
+    may_route,
     notice_ends,
     project_act,
     project_apply,
     project_progress_report,
+    project_route,
     project_update,
 )
-from tuopin.projects.lifecycle import ACTIONS
+from tuopin.projects.lifecycle import ACTIONS, appraising_department
 from tuopin.projects.models import ProjectBeneficiary
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
@@ -229,6 +231,9 @@ def project_page(request, project_id: int):
             "progress": list(project.progress.order_by("reported_on", "pk")),
             "entries": list(project.library_entries.order_by("year")),
             "actions": actions,
+            "appraiser": appraising_department(project),
+            "may_route": may_route(request.user, project),
+            "departments": Department.choices,
             "step_form": StepForm(),
             "notice_ends": ends,
             "notice_running": ends is not None
@@ -275,6 +280,25 @@ def project_step(request, project_id: int, action: str):
         messages.error(request, error.message)
     else:
         messages.success(request, _("已办理：%(step)s。") % {"step": ACTIONS[action].label})
+    return redirect("projects:project", project_id=project.pk)
+
+
+@login_required
+@require_POST
+def project_route_view(request, project_id: int):
+    """The county office routes the project to the department that appraises it."""
+    project = access_project(request.user, project_id)
+    try:
+        project_route(
+            acting_user=request.user,
+            project=project,
+            department=request.POST.get("department", ""),
+            note=request.POST.get("note", ""),
+        )
+    except TuopinError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("已指定评审部门。"))
     return redirect("projects:project", project_id=project.pk)
 
 

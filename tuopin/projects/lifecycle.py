@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from tuopin.accounts.roles import Role
+from tuopin.accounts.roles import Department, Role
+from tuopin.projects.enums import ProjectCategory as C
 from tuopin.projects.enums import ProjectStage as S
 
 
@@ -77,6 +78,35 @@ ACTIONS = {
         ),
     )
 }
+
+
+# 县级行业部门评审: the department that appraises a project of each category (the county
+# office may route a project to another department, `Project.appraiser`). A category
+# without a department of its own on the platform (产业发展 is 农业农村局's, roads and
+# water are 交通局's and 水利局's, none of which has users here) is appraised by the
+# department the county office routes it to, or by the county office itself.
+APPRAISERS: dict[str, str | None] = {
+    C.INDUSTRY: None,
+    C.EMPLOYMENT: Department.HUMAN_RESOURCES,
+    C.RELOCATION: Department.ENERGY,  # 易地扶贫搬迁 is led by 发改委
+    C.EDUCATION: Department.EDUCATION,
+    C.HEALTH: Department.HEALTH,
+    C.HOUSING: Department.HOUSING,
+    C.FINANCE: Department.FINANCE,
+    C.INFRASTRUCTURE: None,
+    C.PUBLIC_SERVICE: None,
+    C.SOCIAL_SECURITY: Department.CIVIL_AFFAIRS,
+    C.OTHER: None,
+}
+# Stages in which the county office may still route a project to a department: before
+# the appraisal is taken.
+ROUTABLE = (S.APPLIED, S.REVIEWED)
+
+
+def appraising_department(project) -> str | None:
+    """The department whose sector users appraise (or return) the project: the one the
+    county office routed it to, else its category's."""
+    return project.appraiser or APPRAISERS.get(project.category)
 
 
 def actions_from(stage: str) -> list[Action]:

@@ -26,6 +26,7 @@ class Filters:
     severity: str = ""
     state: str = ""  # a WarningState, "pending" (all waiting) or "" (all)
     escalated: str = ""  # "yes", "no" or ""
+    overdue: str = ""  # "yes" (waiting past the due day), "no" (not overdue) or ""
 
     @classmethod
     def from_query(cls, query) -> Filters:
@@ -40,6 +41,7 @@ class Filters:
             severity=pick("severity", Severity.values),
             state=pick("state", [*WarningState.values, "pending"]),
             escalated=pick("escalated", ("yes", "no")),
+            overdue=pick("overdue", ("yes", "no")),
         )
 
 
@@ -47,13 +49,20 @@ def readable(user) -> QuerySet:
     return FundWarning.objects.filter(access.read_q(user, access.WARNINGS))
 
 
-def _in_region(region: Region) -> Q:
-    prefix = region.prefix
+def _in_region(prefix: str) -> Q:
     return Q(region__code__startswith=prefix) | Q(escalated_to__code__startswith=prefix)
 
 
 def warning_list(user, region: Region, filters: Filters) -> QuerySet:
-    rows = readable(user).filter(_in_region(region))
+    return warning_search(user, region.prefix, filters)
+
+
+def warning_search(user, prefix: str, filters: Filters, today: date | None = None) -> QuerySet:
+    """The warnings the user reads whose region or escalation is under `prefix` (all of
+    theirs when empty), filtered. Overdue = still waiting after its due day."""
+    rows = readable(user)
+    if prefix:
+        rows = rows.filter(_in_region(prefix))
     if filters.rule:
         rows = rows.filter(rule=filters.rule)
     if filters.severity:
@@ -66,6 +75,11 @@ def warning_list(user, region: Region, filters: Filters) -> QuerySet:
         rows = rows.filter(escalated_to__isnull=False)
     elif filters.escalated == "no":
         rows = rows.filter(escalated_to__isnull=True)
+    overdue = Q(state__in=PENDING, due_on__lt=today or timezone.localdate())
+    if filters.overdue == "yes":
+        rows = rows.filter(overdue)
+    elif filters.overdue == "no":
+        rows = rows.exclude(overdue)
     return rows.select_related("region", "escalated_to").order_by("-first_seen", "-id")
 
 

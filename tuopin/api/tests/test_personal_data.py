@@ -554,7 +554,41 @@ def _fund_world(world: World):
     return world.fund
 
 
+def _fund_warning(world: World):
+    """A warning on the world's payment (a round amount, say), found once per world."""
+    if getattr(world, "warning", None) is None:
+        from django.utils import timezone
+
+        from tuopin.projects.models import FundPayment, FundWarning
+
+        _fund_world(world)
+        payment = FundPayment.objects.get(fund=world.fund)
+        now = timezone.now()
+        world.warning = FundWarning.objects.create(
+            rule="round_amount", subject=f"payment:{payment.pk}", region_id=payment.region_id,
+            severity="low", amount=payment.amount, detail="整数金额", fund=world.fund,
+            project=payment.project, payment=payment, first_seen=now, last_seen=now,
+            due_on=date(2019, 4, 1),
+        )  # fmt: skip
+    return world.warning
+
+
+def _fund_warning_action(w, r, n):
+    evidence = SimpleUploadedFile("说明.pdf", b"%PDF-1.4 note", content_type="application/pdf")
+    url = f"/api/v1/funds/warnings/{_fund_warning(w).pk}/actions"
+    return url, {"action": "explain", "note": f"合同约定整数支付 {n}", "evidence": evidence}
+
+
 FUNDS_CALLS = {
+    ("get", "/api/v1/funds/warnings"): lambda w, r, n: (
+        _fund_warning(w) and "/api/v1/funds/warnings",
+        None,
+    ),
+    ("get", "/api/v1/funds/warnings/{warning_id}"): lambda w, r, n: (
+        f"/api/v1/funds/warnings/{_fund_warning(w).pk}",
+        None,
+    ),
+    ("post", "/api/v1/funds/warnings/{warning_id}/actions"): _fund_warning_action,
     ("get", "/api/v1/funds"): lambda w, r, n: (_fund_world(w) and "/api/v1/funds", None),
     ("get", "/api/v1/funds/{fund_id}"): lambda w, r, n: (
         f"/api/v1/funds/{_fund_world(w).pk}",
@@ -708,7 +742,7 @@ def call(world: World, role: str, n: int, operation: tuple[str, str]):
     client = world.client(role)
     if body is None:
         return getattr(client, method)(url)
-    if isinstance(body.get("file"), SimpleUploadedFile):
+    if any(isinstance(value, SimpleUploadedFile) for value in body.values()):
         return getattr(client, method)(url, body)  # multipart
     return getattr(client, method)(url, json.dumps(body), content_type="application/json")
 

@@ -13,6 +13,7 @@ from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tuopin.accounts.roles import Department
 from tuopin.projects.enums import (
     FundNature,
     ProjectCategory,
@@ -65,6 +66,11 @@ class Project(models.Model):
     households_planned = models.PositiveIntegerField(_("计划带动贫困户数"), null=True, blank=True)
     # The year of the annual plan (年度项目计划) the project was put in; NULL: not planned.
     plan_year = models.PositiveSmallIntegerField(_("计划年度"), null=True, blank=True)
+    # 评审部门: the department the county office routed the project to for the sector
+    # appraisal; blank: the department of its category (lifecycle.APPRAISERS).
+    appraiser = models.CharField(
+        _("评审部门"), max_length=16, choices=Department.choices, blank=True
+    )
     stage = models.CharField(
         _("所处环节"), max_length=16, choices=ProjectStage.choices, default=ProjectStage.APPLIED
     )

@@ -24,7 +24,7 @@ FLOW = [
 FIELDS = {
     "year": 2018,
     "name": "朱寨村产业路",
-    "category": "infrastructure",
+    "category": "education",  # appraised by 教育局, the sector user's department
     "nature": "new",
     "unit": "人和镇人民政府",
     "person": "张三丰",

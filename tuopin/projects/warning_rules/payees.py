@@ -35,14 +35,17 @@ def _base(context: Context) -> tuple[str, list]:
 UNLINKED = "x.member_id IS NULL AND x.household_id IS NULL"
 
 
-def _households(context: Context, extra: str = "1 = 1") -> tuple[str, list]:
+def _households(context: Context, extra: str = "1 = 1", *, person: bool = True) -> tuple[str, list]:
     """A CTE `hp`: payments to people with the household the registry knows them by —
     the payment's own, its member's, or (neither named) the household of the member with
     the same ID number in any form; payments of no known household are left out. Three
     disjoint branches, each by index or by a hash of the few it needs."""
     t = tables()
     base, params = _base(context)
-    columns = "x.id, {household} AS household, {key} AS person, x.item, x.period, x.account"
+    # The person's key costs a text expression on every payment: only when asked for.
+    columns = "x.id, {household} AS household, x.item, x.period, x.account"
+    if person:
+        columns += ", {key} AS person"
     key = Sql.id_key("x.id_number")
     sql = f"""hp AS (
         SELECT {columns.format(household="x.household_id", key=key)}
@@ -104,31 +107,34 @@ def _payee_exited_beyond(context: Context, group: Group) -> list[Finding]:
     t = tables()
     years = value(group.values["consolidation_years"])
     base, params = _base(context)
-    where, where_params = group.where("x.region_id")
-    # Only households whose period ended before the as-of year can be paid beyond it.
+    where, where_params = group.where("t.region_id")
+    # Only households whose period ended before the as-of year can be paid beyond it:
+    # compared on the bare column (exit_year < year - period), so that the planner knows
+    # from its statistics how few they are and looks their payments up by index. Each
+    # branch carries the payment's columns: joining the matches back to the payments
+    # would read all of them.
+    columns = f"{_COLUMNS}, x.item, x.paid_on, hh.exit_year"
     sql = f"""
         WITH hh AS (
           SELECT h.id, h.exit_year FROM {t["household"]} h
-          WHERE h.status IN (%s, %s) AND h.exit_year IS NOT NULL AND h.exit_year + %s < %s
+          WHERE h.status IN (%s, %s) AND h.exit_year < %s
         ), matched AS (
-          SELECT x.id AS pid, hh.exit_year FROM {t["pay"]} x JOIN hh ON hh.id = x.household_id
+          SELECT {columns} FROM {t["pay"]} x JOIN hh ON hh.id = x.household_id
           WHERE {base}
           UNION ALL
-          SELECT x.id, hh.exit_year FROM {t["pay"]} x JOIN {t["member"]} k ON k.id = x.member_id
+          SELECT {columns} FROM {t["pay"]} x JOIN {t["member"]} k ON k.id = x.member_id
           JOIN hh ON hh.id = k.household_id WHERE {base} AND x.household_id IS NULL
           UNION ALL
-          SELECT x.id, hh.exit_year FROM hh JOIN {t["member"]} m ON m.household_id = hh.id
+          SELECT {columns} FROM hh JOIN {t["member"]} m ON m.household_id = hh.id
           JOIN {t["pay"]} x ON m.id_number <> ''
            AND {Sql.id_key("x.id_number")} = {Sql.id_key("m.id_number")}
           WHERE {base} AND {UNLINKED}
         )
-        SELECT DISTINCT {_COLUMNS}, x.item, x.paid_on, t.exit_year
-        FROM matched t JOIN {t["pay"]} x ON x.id = t.pid
-        WHERE {Sql.year("x.paid_on")} > t.exit_year + %s AND {where}"""
+        SELECT DISTINCT t.* FROM matched t
+        WHERE {Sql.year("t.paid_on")} > t.exit_year + %s AND {where}"""
     all_params = [
         *EXITED,
-        years,
-        context.as_of.year,
+        context.as_of.year - years,
         *params,
         *params,
         *params,
@@ -149,6 +155,8 @@ def _payee_exited_beyond(context: Context, group: Group) -> list[Finding]:
 def _payee_deceased(context: Context, group: Group) -> list[Finding]:
     t = tables()
     base, params = _base(context)
+    # Each branch carries the payment's columns (see _payee_exited_beyond).
+    columns = f"{_COLUMNS}, x.item, x.paid_on, dead.died_on"
     sql = f"""
         WITH dead AS (
           SELECT m.id, m.id_number, d.died_on FROM {t["member"]} m
@@ -156,16 +164,15 @@ def _payee_deceased(context: Context, group: Group) -> list[Finding]:
                      WHERE e.kind = %s GROUP BY e.member_id) d ON d.member_id = m.id
           WHERE m.status = %s
         ), matched AS (
-          SELECT x.id AS pid, dead.died_on FROM {t["pay"]} x JOIN dead ON dead.id = x.member_id
+          SELECT {columns} FROM {t["pay"]} x JOIN dead ON dead.id = x.member_id
           WHERE {base}
           UNION ALL
-          SELECT x.id, dead.died_on FROM dead JOIN {t["pay"]} x ON dead.id_number <> ''
+          SELECT {columns} FROM dead JOIN {t["pay"]} x ON dead.id_number <> ''
            AND {Sql.id_key("x.id_number")} = {Sql.id_key("dead.id_number")}
           WHERE {base} AND x.member_id IS NULL
         )
-        SELECT DISTINCT {_COLUMNS}, x.item, x.paid_on, t.died_on
-        FROM matched t JOIN {t["pay"]} x ON x.id = t.pid
-        WHERE t.died_on IS NULL OR t.died_on < x.paid_on"""
+        SELECT DISTINCT t.* FROM matched t
+        WHERE t.died_on IS NULL OR t.died_on < t.paid_on"""
     all_params = [MemberEventKind.DEATH, MemberStatus.DECEASED, *params, *params]
     found = []
     for row in rows(sql, all_params):
@@ -282,16 +289,21 @@ def _paid_twice(context: Context, group: Group) -> list[Finding]:
 
 
 def _account_shared(context: Context, group: Group) -> list[Finding]:
-    cte, params = _households(context, "x.account <> ''")
+    cte, params = _households(context, "x.account <> ''", person=False)
+    # Grouped by a 64-bit hash of the account on PostgreSQL (see _paid_twice): two
+    # accounts of one household each that share a hash come back as one candidate and
+    # are told apart exactly below.
+    bucket = Sql.bucket("hp.account")
     sql = f"""
         WITH {cte}, g AS (
-          SELECT account FROM hp GROUP BY account HAVING MIN(household) <> MAX(household)
+          SELECT {bucket} AS b FROM hp GROUP BY 1 HAVING MIN(household) <> MAX(household)
         )
-        SELECT hp.account, hp.household, hp.id FROM hp JOIN g ON g.account = hp.account"""
-    keyed, households = [], {}
+        SELECT hp.account, hp.household, hp.id FROM hp JOIN g ON g.b = {bucket}"""
+    candidates, households = [], {}
     for account, household, pid in rows(sql, params):
-        keyed.append((account, pid))
+        candidates.append((account, pid))
         households.setdefault(account, set()).add(household)
+    keyed = [(account, pid) for account, pid in candidates if len(households[account]) > 1]
 
     def detail(account, pids):
         return (
