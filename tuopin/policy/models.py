@@ -166,8 +166,17 @@ class HouseholdResult(models.Model):
     """A household's result in a run: one letter per clause (P/F/U) and the values seen."""
 
     id = models.BigAutoField(primary_key=True)
+    # Every index and constraint is checked for each of a city run's 230,000 rows: the
+    # run has no index of its own (both indexes below start with it) and no database
+    # constraint (rows are written only by policy.storage for the run being made, and
+    # deleting a run deletes its rows through the ORM's cascade).
     run = models.ForeignKey(
-        EvaluationRun, verbose_name=_("评估运行"), on_delete=models.CASCADE, related_name="+"
+        EvaluationRun,
+        verbose_name=_("评估运行"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     # No database constraint: results outlive nothing and a run inserts 230,000 rows at once.
     household = models.ForeignKey(
