@@ -53,19 +53,15 @@ def store_query(run: EvaluationRun, sql: str, params: list) -> None:
         f"SELECT {int(run.pk)}, {', '.join(ANSWER_COLUMNS)} FROM "
     )
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute(f"{insert} ({sql}) AS answer_rows", params)
-            return
-        # JIT compiles ~80 expression functions per run (0.4 s of an 8 s city run) and
-        # gains nothing on a query that touches each row once.
-        cursor.execute("SET LOCAL jit = off")
-        # With the default 4 MB the member aggregation sorts on disk; in memory it
-        # hashes 764,166 members into 230,000 groups (about 60 MB for the city).
-        cursor.execute("SET LOCAL work_mem = '128MB'")
-        # PostgreSQL never runs the SELECT of an INSERT in parallel; CREATE TABLE AS
-        # may, so the answer goes through a temporary table.
-        cursor.execute(f"CREATE TEMPORARY TABLE policy_answer ON COMMIT DROP AS {sql}", params)
-        cursor.execute(f"{insert} policy_answer")
-        # ON COMMIT DROP alone is not enough: inside an outer transaction (a job running
-        # several evaluations, the tests) a second run would find it.
-        cursor.execute("DROP TABLE policy_answer")
+        if connection.vendor == "postgresql":
+            # JIT compiles ~80 expression functions per run (0.4 s of an 8 s city run)
+            # and gains nothing on a query that touches each row once.
+            cursor.execute("SET LOCAL jit = off")
+            # With the default 4 MB the member aggregation sorts on disk; in memory it
+            # hashes 764,166 members into 230,000 groups (about 60 MB for the city).
+            cursor.execute("SET LOCAL work_mem = '128MB'")
+        # Straight into the table: the answer used to go through a temporary table
+        # because CREATE TABLE AS may aggregate members in parallel and INSERT never
+        # does, but with each member's birth date computed once (engine/db.py) the plan
+        # is serial either way and the detour only wrote every row twice.
+        cursor.execute(f"{insert} ({sql}) AS answer_rows", params)
