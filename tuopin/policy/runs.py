@@ -1,13 +1,9 @@
 """The evaluation service: run a published standard over a region and store every result."""
 
 import datetime
-import io
 import time
 from collections import Counter
 
-import pyarrow as pa
-import pyarrow.csv as pa_csv
-from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -30,10 +26,9 @@ from tuopin.policy.models import (
 )
 from tuopin.policy.plans import build_plan
 from tuopin.policy.rules.params import ymd
+from tuopin.policy.storage import store_query, store_results
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
-
-RESULT_COLUMNS = "run_id, household_id, household_number, village_code, result, clauses, seen"
 
 
 def default_as_of(year: int) -> datetime.date:
@@ -133,63 +128,18 @@ def _run_households(run: EvaluationRun, plan, prefix: str, report, bring_current
             timings["evaluate"] = round(time.perf_counter() - started, 3)
         report(70, "正在保存结果 (storing results)")
         started = time.perf_counter()
-        _store_rows(run, table)
+        store_results(run, table)
         timings["store"] = round(time.perf_counter() - started, 3)
     else:
         report(20, "正在评估并保存 (evaluating and storing)")
         started = time.perf_counter()
         sql, params = db.household_sql(plan, prefix, as_of_ymd)
-        insert = (
-            f"INSERT INTO {HouseholdResult._meta.db_table} ({RESULT_COLUMNS}) "
-            f"SELECT {int(run.pk)}, id, number, region_code, result, clauses, seen FROM "
-        )
-        with transaction.atomic(), connection.cursor() as cursor:
-            run.data_as_of = timezone.now()
-            if connection.vendor == "postgresql":
-                # JIT compiles ~80 expression functions per run (0.4 s of an 8 s city run)
-                # and gains nothing on a query that touches each row once.
-                cursor.execute("SET LOCAL jit = off")
-                # PostgreSQL never runs the SELECT of an INSERT in parallel; CREATE TABLE
-                # AS may, so the answer goes through a temporary table (3 s faster).
-                cursor.execute(
-                    f"CREATE TEMPORARY TABLE policy_answer ON COMMIT DROP AS {sql}", params
-                )
-                cursor.execute(f"{insert} policy_answer")
-                # ON COMMIT DROP alone is not enough: inside an outer transaction (a job
-                # running several evaluations, the tests) a second run would find it.
-                cursor.execute("DROP TABLE policy_answer")
-            else:
-                cursor.execute(f"{insert} ({sql}) AS answer_rows", params)
+        run.data_as_of = timezone.now()
+        store_query(run, sql, params)
         timings["evaluate_and_store"] = round(time.perf_counter() - started, 3)
     analyze(HouseholdResult)
     report(90, "正在统计 (counting)")
     return timings
-
-
-def _store_rows(run: EvaluationRun, table) -> None:
-    """DuckDB's answer into the results table: COPY on PostgreSQL, batches elsewhere."""
-    columns = table.select(["id", "number", "region_code", "result", "clauses", "seen"])
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Arrow writes the CSV in C++; a Python write_row per household took 3–4 s
-            # of the city's 230,000. No column is ever NULL, so quoting is all CSV needs.
-            columns = columns.add_column(
-                0, "run_id", pa.array([run.pk] * columns.num_rows, type=pa.int64())
-            )
-            buffer = io.BytesIO()
-            pa_csv.write_csv(columns, buffer, pa_csv.WriteOptions(include_header=False))
-            with cursor.cursor.copy(
-                f"COPY {HouseholdResult._meta.db_table} ({RESULT_COLUMNS}) "
-                "FROM STDIN WITH (FORMAT csv)"
-            ) as copy:
-                copy.write(buffer.getbuffer())
-            return
-        rows = zip(*(column.to_pylist() for column in columns.columns), strict=True)
-        cursor.executemany(
-            f"INSERT INTO {HouseholdResult._meta.db_table} ({RESULT_COLUMNS}) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            [(run.pk, *row) for row in rows],
-        )
 
 
 def _run_areas(run: EvaluationRun, plan, prefix: str, report, bring_current: bool) -> dict:

@@ -33,7 +33,10 @@ def _household_steps_sql(plan: Plan, as_of_ymd: int, dialect: str) -> str:
 
 def household_sql(plan: Plan, prefix: str, as_of_ymd: int, household_ids=None) -> tuple[str, list]:
     """The evaluation as SQL for this database, with the ORM's parameters."""
-    ctes, params = sources.base_ctes(sources.base_querysets(prefix, household_ids))
+    # A member's birth_ymd is three date_part calls; inlined, PostgreSQL computed it in
+    # each of the eight uses of the member's age (half of the city's member aggregation).
+    fenced = ("m",) if connection.vendor == "postgresql" else ()
+    ctes, params = sources.base_ctes(sources.base_querysets(prefix, household_ids), fenced)
     steps = _household_steps_sql(plan, as_of_ymd, DIALECTS[connection.vendor])
     return steps.replace("WITH ", f"WITH {ctes}, ", 1), params
 

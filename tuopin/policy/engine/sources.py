@@ -153,13 +153,19 @@ def base_querysets(prefix: str, household_ids=None) -> dict[str, QuerySet]:
     }
 
 
-def base_ctes(querysets: dict[str, QuerySet]) -> tuple[str, list]:
-    """`h(id, ...) AS (<ORM SQL>), ...` and its parameters, for the database engine."""
+def base_ctes(querysets: dict[str, QuerySet], fenced: tuple[str, ...] = ()) -> tuple[str, list]:
+    """`h(id, ...) AS (<ORM SQL>), ...` and its parameters, for the database engine.
+
+    The relations named in `fenced` end with `OFFSET 0`, which keeps PostgreSQL from
+    inlining them into the query that reads them: their columns are then computed once
+    per row instead of once per use.
+    """
     parts, params = [], []
     for name, queryset in querysets.items():
         sql, query_params = queryset.query.sql_with_params()
         columns = ", ".join(column for column, _type in RELATIONS[name])
-        parts.append(f"{name}({columns}) AS ({sql})")
+        fence = " OFFSET 0" if name in fenced else ""
+        parts.append(f"{name}({columns}) AS ({sql}{fence})")
         params.extend(query_params)
     return ", ".join(parts), params
 

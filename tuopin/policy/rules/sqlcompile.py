@@ -371,8 +371,45 @@ def subject_steps(plan: Plan) -> list[tuple[str, exp.Expression]]:
     return [("c", inner), ("answer", final)]
 
 
+def _for_postgres(query: exp.Expression) -> exp.Expression:
+    """The same logic in the forms PostgreSQL computes fastest (a city run evaluates
+    them for 764,166 members and 230,000 households).
+
+    - A member's age: sqlglot writes `DIV(a, b)`, which is numeric division; both
+      operands are integers and the dividend is never negative (the age is NULL for a
+      birth after the date), so integer `/` gives the same whole years.
+    - The values seen: one `CONCAT(...)`, which reads NULL as '', instead of a chain of
+      `COALESCE(x, '') || '|' || ...` that builds a new text at every `||`.
+    """
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.IntDiv):
+            return exp.Div(this=node.this, expression=node.expression, typed=True)
+        if (
+            isinstance(node, exp.Alias)
+            and node.alias == "seen"
+            and isinstance(node.this, exp.DPipe)
+        ):
+            parts = [part.this if _blank_if_null(part) else part for part in node.this.flatten()]
+            return exp.alias_(exp.Concat(expressions=parts, coalesce=True), "seen")
+        return node
+
+    return query.transform(rewrite)
+
+
+def _blank_if_null(node: exp.Expression) -> bool:
+    """`COALESCE(x, '')`"""
+    return (
+        isinstance(node, exp.Coalesce)
+        and len(node.expressions) == 1
+        and node.expressions[0] == exp.Literal.string("")
+    )
+
+
 def render(steps: list[tuple[str, exp.Expression]], dialect: str, base_ctes: str = "") -> str:
     """`WITH <base_ctes>, step AS (...), ... SELECT * FROM answer` in the dialect."""
+    if dialect == "postgres":
+        steps = [(name, _for_postgres(query)) for name, query in steps]
     parts = [f"{name} AS ({query.sql(dialect=dialect)})" for name, query in steps]
     prefix = f"{base_ctes}, " if base_ctes else ""
     return f"WITH {prefix}{', '.join(parts)} SELECT * FROM answer"

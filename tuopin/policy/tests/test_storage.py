@@ -1,0 +1,121 @@
+"""Results stored at the bulk path read back exactly as every reader decodes them."""
+
+import math
+
+import pyarrow as pa
+import pytest
+
+from conftest import RENHE
+from tuopin.policy.engine import python as pyengine
+from tuopin.policy.engine import sources
+from tuopin.policy.models import Engine, EvaluationRun, HouseholdResult, PolicyVersion
+from tuopin.policy.plans import build_plan
+from tuopin.policy.rules.params import ymd
+from tuopin.policy.runs import evaluation_run
+from tuopin.policy.selectors import seen_values, stored_explanation
+from tuopin.policy.storage import store_query, store_results
+from tuopin.policy.tests.test_henan import CASES, household
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def henan():
+    return PolicyVersion.objects.get(code="henan-2018", version=1)
+
+
+def a_run(henan) -> EvaluationRun:
+    return EvaluationRun.objects.create(
+        policy=henan,
+        level="household",
+        year=2018,
+        as_of="2018-12-31",
+        region_id=RENHE,
+        engine=Engine.DUCKDB,
+        seen_keys=[
+            ["per_capita_income", "number"],
+            ["food_secure", "bool"],
+            ["housing_grade", "text"],
+        ],
+    )
+
+
+def test_store_results_keeps_every_value_and_the_empty_ones(henan):
+    run = a_run(henan)
+    answer = pa.table(
+        {
+            # CSV's own characters and a non-ASCII number survive the COPY.
+            "id": pa.array([11, 12, 13], type=pa.int64()),
+            "number": ["P,1", 'P"2', "贫困户3"],
+            "region_code": ["411421001001"] * 3,
+            "result": ["pass", "fail", "unknown"],
+            "clauses": ["PP", "PF", "UP"],
+            "seen": ["1246.6666666666667|1|A", "|0|", "2995.01||B"],
+        }
+    )
+    store_results(run, answer)
+    rows = {
+        row.household_id: row
+        for row in HouseholdResult.objects.filter(run=run).order_by("household_id")
+    }
+    assert [(r.household_number, r.result, r.clauses) for r in rows.values()] == [
+        ("P,1", "pass", "PP"),
+        ('P"2', "fail", "PF"),
+        ("贫困户3", "unknown", "UP"),
+    ]
+    assert seen_values(run, rows[11].seen) == {
+        "per_capita_income": 1246.6666666666667,
+        "food_secure": True,
+        "housing_grade": "A",
+    }
+    # Unknown stays unknown: never stored or read back as zero or "no".
+    assert seen_values(run, rows[12].seen) == {
+        "per_capita_income": None,
+        "food_secure": False,
+        "housing_grade": None,
+    }
+    assert seen_values(run, rows[13].seen)["food_secure"] is None
+
+
+def test_store_query_stores_the_answer_of_a_query_inside_the_database(henan):
+    run = a_run(henan)
+    store_query(
+        run,
+        "SELECT 21 AS id, 'Q1' AS number, '411421001001' AS region_code, 'pass' AS result, "
+        "'PPP' AS clauses, '3000.5|1|B' AS seen",
+        [],
+    )
+    row = HouseholdResult.objects.get(run=run)
+    assert (row.household_id, row.household_number, row.clauses) == (21, "Q1", "PPP")
+    assert seen_values(run, row.seen)["per_capita_income"] == 3000.5
+
+
+def _close(left, right) -> bool:
+    if isinstance(left, float) or isinstance(right, float):
+        return left is not None and right is not None and math.isclose(left, right)
+    return left == right
+
+
+def test_both_engines_store_what_the_evaluator_saw_and_explain_it_alike(henan):
+    ids = [household(number, **arguments).pk for number, _c, _e, arguments in CASES]
+    runs = [
+        evaluation_run(acting_user=None, policy=henan, year=2018, region_code=RENHE, engine=e)
+        for e in (Engine.DB, Engine.DUCKDB)
+    ]
+    plan = build_plan(henan, "household", 2018, runs[0].as_of)
+    rows = sources.base_rows(RENHE, ids)
+    expected = {
+        facts["id"]: pyengine.evaluate(plan, facts, people)
+        for facts, people in pyengine.household_facts(rows, 2018, ymd(runs[0].as_of))
+    }
+    stored = [
+        {row.household_id: row for row in HouseholdResult.objects.filter(run=run)} for run in runs
+    ]
+    for pk, outcome in expected.items():
+        for run, by_household in zip(runs, stored, strict=True):
+            seen = seen_values(run, by_household[pk].seen)
+            assert seen.keys() == outcome["seen"].keys()
+            assert all(_close(seen[key], value) for key, value in outcome["seen"].items()), pk
+        db_row, duck_row = stored[0][pk], stored[1][pk]
+        assert (db_row.result, db_row.clauses) == (duck_row.result, duck_row.clauses)
+        assert stored_explanation(runs[0], db_row) == stored_explanation(runs[1], duck_row)
