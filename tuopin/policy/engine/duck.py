@@ -17,6 +17,7 @@ from tuopin.policy.engine import sources
 from tuopin.policy.rules.sqlcompile import Plan, household_steps, render
 
 BATCH = 50_000
+PERFECT_HASH_BITS = 26  # DuckDB's default is 12 (4,096 groups)
 
 
 def snapshot(prefix: str, directory: Path, household_ids=None) -> dict[str, int]:
@@ -145,6 +146,11 @@ def household_to_file(
         # DuckDB buffer the whole answer; hash tables for 30 million households may
         # need to spill, next to the output rather than in memory.
         duck.execute("SET preserve_insertion_order = false")
+        # Household ids are dense integers, and Parquet's statistics tell DuckDB their
+        # range: up to 2^26 of them (the nation is 30 million) it then aggregates members,
+        # incomes and measures into an array indexed by id instead of a hash table, with
+        # no hashing and, the files being in id order, no random access.
+        duck.execute(f"SET perfect_ht_threshold = {PERFECT_HASH_BITS}")
         duck.execute(f"SET temp_directory = '{spill}'")
         if memory_limit:
             duck.execute(f"SET memory_limit = '{memory_limit}'")

@@ -152,14 +152,9 @@ class _Compiler:
             columns.append(exp.alias_(exp.Count(this=condition.copy()), f"q{index}_k"))
         return columns
 
-    def clause_letter(self, node: ast.Node) -> exp.Expression:
-        condition = exp.paren(self.expr(node))
-        return (
-            exp.Case()
-            .when(condition, exp.Literal.string("P"))
-            .when(exp.Not(this=condition), exp.Literal.string("F"))
-            .else_(exp.Literal.string("U"))
-        )
+    def clause_truth(self, node: ast.Node) -> exp.Expression:
+        """The clause as one three-valued boolean: TRUE pass, FALSE fail, NULL unknown."""
+        return exp.paren(self.expr(node))
 
     def seen_text(self, key: str, kind: str) -> exp.Expression:
         column = exp.column(key, table=self.fact_table)
@@ -195,14 +190,20 @@ def _final(
     region: str,
     seen_as_columns: bool = False,
 ):
-    """The two last steps: one letter per clause, then the combined result.
+    """The two last steps: each clause once as a boolean, then its letter and the result.
+
+    A clause's condition is evaluated once (step c) and the letters and the result read
+    that column: at 30 million households re-evaluating each condition for its letter
+    and comparing letters for the result cost more than evaluating the clauses. The
+    result is SQL's own three-valued AND of the clauses: FALSE if any clause fails,
+    else NULL if any is unknown, else TRUE.
 
     The values seen are one '|'-joined text (what the results table stores) or, with
     `seen_as_columns`, one typed column each (`seen_<key>`) for Parquet output: at 30
     million households building the text costs more than every clause together.
     """
-    letters = [
-        exp.alias_(compiler.clause_letter(node), f"c{index}")
+    truths = [
+        exp.alias_(compiler.clause_truth(node), f"c{index}")
         for index, (_code, node) in enumerate(plan.clauses)
     ]
     seen_parts: list[exp.Expression] = []
@@ -222,26 +223,27 @@ def _final(
         exp.alias_(exp.column(id_column, table="f"), "id"),
         exp.alias_(exp.column(number_column, table="f"), "number"),
         exp.alias_(exp.column(region, table="f"), "region_code"),
-        *letters,
+        *truths,
         *seen_output,
     ).from_(exp.alias_(exp.to_table(compiler.fact_table), "f"))
     columns = [exp.column(f"c{index}") for index in range(len(plan.clauses))]
 
-    def any_is(letter: str) -> exp.Expression:
-        return exp.or_(*[exp.EQ(this=c, expression=exp.Literal.string(letter)) for c in columns])
+    def three_valued(truth: exp.Expression, if_true: str, if_false: str, if_null: str):
+        return (
+            exp.Case()
+            .when(truth, exp.Literal.string(if_true))
+            .when(exp.Not(this=truth.copy()), exp.Literal.string(if_false))
+            .else_(exp.Literal.string(if_null))
+        )
 
-    result = (
-        exp.Case()
-        .when(any_is("F"), exp.Literal.string("fail"))
-        .when(any_is("U"), exp.Literal.string("unknown"))
-        .else_(exp.Literal.string("pass"))
-    )
+    every = exp.paren(exp.and_(*columns)) if columns else exp.true()
+    letters = [three_valued(column, "P", "F", "U") for column in columns]
     return inner, exp.select(
         "id",
         "number",
         "region_code",
-        exp.alias_(result, "result"),
-        exp.alias_(_concat(columns), "clauses"),
+        exp.alias_(three_valued(every, "pass", "fail", "unknown"), "result"),
+        exp.alias_(_concat(letters) if letters else exp.Literal.string(""), "clauses"),
         *([seen_column(key) for key, _kind in plan.seen] if seen_as_columns else ["seen"]),
     ).from_("c")
 
