@@ -11,7 +11,7 @@ PORT ?= 8000
 TUOPIN_ENV ?= development
 export TUOPIN_ENV
 
-.PHONY: install run test lint browser-deps serve clean fuzz
+.PHONY: install analytics run test lint browser-deps serve clean fuzz
 
 install: $(STAMP)
 	@$(BIN)/python -m tuopin.core.catalogues
@@ -20,6 +20,23 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@touch $(STAMP)
+
+# The `analytics` extra (pyspark, Splink) and a Java runtime for Spark, ADR 0004: apart
+# from `install` so that `make run` stays light (pyspark is a 460 MB download, built
+# once into pip's wheel cache); `make test`, and so CI, install it and run the Spark
+# engine's tests (tuopin/policy/tests/test_spark.py, docs/analytics.md).
+ANALYTICS_STAMP := $(VENV)/.analytics-stamp
+analytics: $(ANALYTICS_STAMP)
+
+$(ANALYTICS_STAMP): $(STAMP)
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing a Java runtime for Spark"; \
+	    (apt-get install -y -qq default-jre-headless >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null)); \
+	  else echo "Spark needs Java 17 or later: apt-get install default-jre-headless"; fi; }
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev,analytics]"
+	@touch $@
 
 # Debian's chromium and a CJK font for the browser tests; only root with apt can do it.
 browser-deps:
@@ -60,7 +77,7 @@ lint: install
 # this machine has two cores (docs/benchmarks.md, "Test suite time"). TEST_WORKERS=0
 # runs it in one process.
 TEST_WORKERS ?= 2
-test: install browser-deps lint
+test: install analytics browser-deps lint
 	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Schemathesis over every /api/v1 operation, as the demo city user (a Bearer token), on a
