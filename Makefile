@@ -76,9 +76,11 @@ lint: install
 # PostgreSQL database, suffixed _gw0, _gw1): the suite is one process's CPU work, and
 # this machine has two cores (docs/benchmarks.md, "Test suite time"). TEST_WORKERS=0
 # runs it in one process.
+# --dist loadgroup keeps a module marked xdist_group on one worker (the Spark tests share
+# one JVM); every other test is spread as before.
 TEST_WORKERS ?= 2
 test: install analytics browser-deps lint
-	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Schemathesis over every /api/v1 operation, as the demo city user (a Bearer token), on a
 # throw-away SQLite database with a small demo registry; fails on any 5xx, any status code

@@ -26,10 +26,14 @@ from tuopin.policy.rules.ast import parse_clause
 from tuopin.policy.rules.facts import HOUSEHOLD_FACTS
 from tuopin.policy.rules.params import resolve_parameters, ymd
 from tuopin.policy.rules.sqlcompile import Plan
+from tuopin.policy.tests.test_henan import CASES, household
 from tuopin.policy.tests.test_synthetic import henan_plan
 
 AS_OF = datetime.date(2018, 12, 31)
 HOUSEHOLDS = 20_000
+
+# One worker runs them all (make test: --dist loadgroup), so one JVM starts, not two.
+pytestmark = pytest.mark.xdist_group("spark")
 
 if os.environ.get("CI"):
     import pyspark  # noqa: F401  (CI installs the analytics extra: never skip there)
@@ -152,13 +156,13 @@ def columns(path_glob: str) -> list[tuple]:
         return con.execute(f"DESCRIBE SELECT * FROM read_parquet('{path_glob}')").fetchall()
 
 
-def assert_same_results(duck_out, spark_out) -> list[tuple]:
+def assert_same_results(duck_out, spark_out, households=HOUSEHOLDS) -> list[tuple]:
     """The same columns with the same types, and every row equal (the values seen as text
     too: the stored form must not depend on the engine). Returns Spark's rows."""
     spark_glob = f"{spark_out}/*.parquet"
     assert columns(spark_glob) == columns(str(duck_out))
     expected, got = rows(str(duck_out)), rows(spark_glob)
-    assert len(got) == HOUSEHOLDS
+    assert len(got) == households
     assert [(a, b) for a, b in zip(expected, got, strict=True) if a != b] == []
     return got
 
@@ -230,6 +234,31 @@ def test_the_command_runs_the_published_standard_on_spark(spark, national, tmp_p
     assert summary["results"] == dict(Counter(row[3] for row in got))
     # The test's session is the command's: used, not stopped.
     assert spark.sql("SELECT 1").collect()[0][0] == 1
+
+
+@pytest.mark.django_db
+def test_the_command_evaluates_a_region_of_the_registry(spark, tmp_path):
+    """--region: the registry's own rows (the edge cases of Henan's clauses, test_henan)
+    snapshotted and evaluated on Spark, each clause as expected and every row DuckDB's."""
+    for number, _clause, _expected, arguments in CASES:
+        household(number, **arguments)
+    out = tmp_path / "results"
+    call_command(
+        "spark_evaluate",
+        *("--policy", "henan-2018", "--year", "2018", "--region", "411421101"),
+        *("--out", str(out), "--seen", "text"),
+        stdout=io.StringIO(),
+    )
+    policy = PolicyVersion.objects.get(code="henan-2018", status=PolicyStatus.PUBLISHED)
+    plan = build_plan(policy, Level.HOUSEHOLD, 2018, AS_OF)
+    duck.snapshot("411421101", tmp_path / "snapshot")
+    duck_out = tmp_path / "duck.parquet"
+    duck.household_to_file(plan, tmp_path / "snapshot", ymd(AS_OF), duck_out, seen_as_columns=False)
+    got = {row[1]: row for row in assert_same_results(duck_out, out, households=len(CASES))}
+    codes = [code for code, _node in plan.clauses]
+    letter = {"pass": "P", "fail": "F", "unknown": "U"}
+    for number, clause, expected, _arguments in CASES:
+        assert got[number][4][codes.index(clause)] == letter[expected], number
 
 
 @pytest.mark.django_db
