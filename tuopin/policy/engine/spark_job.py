@@ -38,13 +38,15 @@ COMMON_CONF = {"spark.sql.ansi.enabled": "true"}
 
 
 def session(master: str | None = "local[2]", app_name: str = "tuopin-evaluate", conf=None):
-    """A Spark session: local (the default) or, with `master=None`, what spark-submit set."""
+    """A Spark session: local (the default; loopback only, see LOCAL_CONF), another master,
+    or with `master=None` the one spark-submit set."""
     from pyspark.sql import SparkSession
 
     builder = SparkSession.builder.appName(app_name)
     settings = dict(COMMON_CONF)
     if master is not None:
         builder = builder.master(master)
+    if master is not None and master.startswith("local"):
         settings.update(LOCAL_CONF)
     settings.update(conf or {})
     for key, value in settings.items():
