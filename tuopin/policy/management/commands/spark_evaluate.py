@@ -109,15 +109,19 @@ class Command(BaseCommand):
         finally:
             if snapshot_dir is not None:
                 shutil.rmtree(snapshot_dir, ignore_errors=True)
-        results = _results(out) if "://" not in out else {}
+        # Counted here only when the results are on this machine; never shown as zeros.
+        results = _results(out) if "://" not in out else None
         summary = {"households": rows, "results": results, "out": out, "timings": timings}
         if json:
             self.stdout.write(jsonlib.dumps(summary, ensure_ascii=False))
-        else:
-            self.stdout.write(
-                f"Spark 评估（{plan.params['year']} 年）：共 {rows}，达标 {results.get('pass', 0)}，"
-                f"未达标 {results.get('fail', 0)}，待核实 {results.get('unknown', 0)}；结果在 {out}"
+            return
+        counted = ""
+        if results is not None:
+            counted = (
+                f"，达标 {results.get('pass', 0)}，未达标 {results.get('fail', 0)}，"
+                f"待核实 {results.get('unknown', 0)}"
             )
+        self.stdout.write(f"Spark 评估（{year} 年）：共 {rows}{counted}；结果在 {out}")
 
 
 def _active_session():
