@@ -11,7 +11,7 @@ PORT ?= 8000
 TUOPIN_ENV ?= development
 export TUOPIN_ENV
 
-.PHONY: install run test lint browser-deps serve clean fuzz
+.PHONY: install analytics run test lint browser-deps serve clean fuzz
 
 install: $(STAMP)
 	@$(BIN)/python -m tuopin.core.catalogues
@@ -20,6 +20,23 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
 	@touch $(STAMP)
+
+# The `analytics` extra (pyspark, Splink) and a Java runtime for Spark, ADR 0004: apart
+# from `install` so that `make run` stays light (pyspark is a 460 MB download, built
+# once into pip's wheel cache); `make test`, and so CI, install it and run the Spark
+# engine's tests (tuopin/policy/tests/test_spark.py, docs/analytics.md).
+ANALYTICS_STAMP := $(VENV)/.analytics-stamp
+analytics: $(ANALYTICS_STAMP)
+
+$(ANALYTICS_STAMP): $(STAMP)
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing a Java runtime for Spark"; \
+	    (apt-get install -y -qq default-jre-headless >/dev/null 2>&1 || \
+	     (apt-get update -qq && apt-get install -y -qq default-jre-headless >/dev/null)); \
+	  else echo "Spark needs Java 17 or later: apt-get install default-jre-headless"; fi; }
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev,analytics]"
+	@touch $@
 
 # Debian's chromium and a CJK font for the browser tests; only root with apt can do it.
 browser-deps:
@@ -59,9 +76,11 @@ lint: install
 # PostgreSQL database, suffixed _gw0, _gw1): the suite is one process's CPU work, and
 # this machine has two cores (docs/benchmarks.md, "Test suite time"). TEST_WORKERS=0
 # runs it in one process.
+# --dist loadgroup keeps a module marked xdist_group on one worker (the Spark tests share
+# one JVM); every other test is spread as before.
 TEST_WORKERS ?= 2
-test: install browser-deps lint
-	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+test: install analytics browser-deps lint
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # Schemathesis over every /api/v1 operation, as the demo city user (a Bearer token), on a
 # throw-away SQLite database with a small demo registry; fails on any 5xx, any status code

@@ -290,16 +290,14 @@ def household_steps(
         .where(exp.EQ(this=exp.column("year"), expression=year))
         .group_by("household_id")
     )
-    raises = (
-        exp.Case()
-        .when(exp.column("raises_income"), exp.Literal.number(1))
-        .else_(exp.Literal.number(0))
-    )
+    # Counted, not summed: SUM of an integer is HUGEINT in DuckDB, which its Parquet
+    # writer stores as DOUBLE, while COUNT is BIGINT on every engine (Spark included).
+    raises = exp.Case().when(exp.column("raises_income"), exp.Literal.number(1))
     mc = (
         exp.select(
             "household_id",
             exp.alias_(exp.Count(this=exp.Star()), "measure_count"),
-            exp.alias_(exp.Sum(this=raises), "income_measure_count"),
+            exp.alias_(exp.Count(this=raises), "income_measure_count"),
         )
         .from_("me")
         .where(exp.LTE(this=exp.column("year"), expression=year))
