@@ -36,6 +36,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from benchmarks.server_cpu import server_cpu  # noqa: E402
+
 YEAR = 2018
 CITY = "411400000000"
 AS_OF = date(YEAR, 12, 31)  # visits are judged on the day the check runs: the year's end
@@ -167,20 +169,6 @@ def seed(households: int, months: int) -> None:
     _run("VACUUM ANALYZE")
 
 
-def _backend_cpu() -> float | None:
-    """CPU seconds of this connection's backend (from /proc when the server is on this
-    machine; parallel workers not included): what the load of a shared machine changes
-    least."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--households", type=int, default=230_000)
@@ -202,10 +190,10 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f}")
     seconds, cpu = {}, {}
     for code in CHECKS:
-        backend, started = _backend_cpu(), time.perf_counter()
+        backend, started = server_cpu(), time.perf_counter()
         count = check_counts(None, region_prefix="4114", year=YEAR, today=AS_OF, codes=[code])[code]
         seconds[code] = time.perf_counter() - started
-        cpu[code] = (_backend_cpu() or 0) - (backend or 0)
+        cpu[code] = (server_cpu() or 0) - (backend or 0)
         print(
             f"{code:<30} {count:>9}  {seconds[code]:6.2f} s (database CPU {cpu[code]:.2f} s)",
             flush=True,

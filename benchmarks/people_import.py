@@ -38,6 +38,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from benchmarks.server_cpu import server_cpu  # noqa: E402
+
 OUT = Path(tempfile.mkdtemp())
 COUNTY = "411421000000"  # 民权县
 YEAR = 2018
@@ -269,22 +271,6 @@ def county_user():
     )
 
 
-def _backend_cpu() -> float | None:
-    """CPU seconds of this connection's PostgreSQL backend (user + system, from /proc when
-    the server runs on this machine): the database's share of an import, which the
-    load of a shared machine does not change the way it changes wall time."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 class _Statements:
     """Wall time of each statement of an import (`--statements`), the slowest printed."""
 
@@ -308,7 +294,7 @@ class _Statements:
 
 
 def timed(label: str, function, expected: str, statements: bool = False):
-    backend = _backend_cpu()
+    backend = server_cpu()
     watch = _Statements()
     start, cpu = time.perf_counter(), time.process_time()
     if statements:
@@ -317,7 +303,7 @@ def timed(label: str, function, expected: str, statements: bool = False):
     else:
         report = function()
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-    database = "" if backend is None else f", database {_backend_cpu() - backend:.1f} s"
+    database = "" if backend is None else f", database {server_cpu() - backend:.1f} s"
     counted = getattr(report, expected)
     assert not report.errors, [m.as_dict() for m in report.errors[:3]]
     assert counted == report.rows, report.as_dict()

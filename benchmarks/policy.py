@@ -41,6 +41,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.db.models.functions import Substr  # noqa: E402
 
+from benchmarks.server_cpu import server_cpu  # noqa: E402
 from tuopin.core.bulk import update_with_history  # noqa: E402
 from tuopin.core.regioncodes import significant_prefix  # noqa: E402
 from tuopin.policy.engine import areas, duck, synthetic  # noqa: E402
@@ -70,21 +71,6 @@ def load() -> str:
 
 def say(text: str) -> None:
     print(f"{text}  [{load()}]", flush=True)
-
-
-def server_cpu() -> float | None:
-    """CPU seconds of this connection's PostgreSQL backend so far (parallel workers not
-    counted), read from /proc when the server runs on this machine; None otherwise."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def cpu_text(process: float, server_before: float | None) -> str:

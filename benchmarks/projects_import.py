@@ -40,6 +40,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from benchmarks.server_cpu import server_cpu  # noqa: E402
+
 OUT = Path(tempfile.mkdtemp())
 CATEGORIES = ["产业发展", "基础设施", "就业扶贫", "危房改造", "公共服务"]
 
@@ -107,21 +109,6 @@ def write_file(projects: int, run: int) -> Path:
 def cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-def server_cpu() -> float | None:
-    """CPU seconds of this connection's PostgreSQL backend (a server on this machine), so
-    that the database's share of an import is measured as the client's is."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:  # a server elsewhere
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def timed(label: str, path: Path, expected: str) -> None:
