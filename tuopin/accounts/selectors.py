@@ -22,6 +22,7 @@ from tuopin.core.jobs import job_kind, job_kinds
 from tuopin.core.models import Job
 from tuopin.core.regioncodes import expand_code, significant_prefix, within
 from tuopin.regions.models import Region
+from tuopin.regions.selectors import region_ancestors
 
 UNRESTRICTED = None
 
@@ -82,6 +83,12 @@ def scope_filter(queryset: QuerySet, user, field: str = "region_code") -> QueryS
 def in_scope(user, code: str) -> bool:
     prefixes = scope_prefixes(user)
     return prefixes is UNRESTRICTED or within(code or "", prefixes)
+
+
+def region_breadcrumbs(user, region: Region) -> list[tuple[Region, bool]]:
+    """The region's ancestors from the top, each with whether the user may open it (a
+    link) or only sees its name (above the user's own region)."""
+    return [(ancestor, in_scope(user, ancestor.code)) for ancestor in region_ancestors(region)]
 
 
 def access_region(user, code: str) -> Region:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import (
     has_permission,
-    in_scope,
+    region_breadcrumbs,
     requested_region,
     require_permission,
 )
@@ -36,7 +36,6 @@ from tuopin.core.parameter_pages import parameter_post
 from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.core.years import YEARS
 from tuopin.regions.models import Region
-from tuopin.regions.selectors import region_ancestors
 from tuopin.registry.idnumbers import mask_id_number
 
 PAGE = 50
@@ -83,10 +82,6 @@ def _check(user, code: str):
     raise Http404("未找到 (not found)")
 
 
-def _breadcrumbs(user, region: Region) -> list[tuple[Region, bool]]:
-    return [(ancestor, in_scope(user, ancestor.code)) for ancestor in region_ancestors(region)]
-
-
 @login_required
 def scorecard(request):
     require_permission(request.user, Permission.LEDGER_VIEW)
@@ -109,7 +104,7 @@ def scorecard(request):
         "assistance/coverage/scorecard.html",
         {
             "region": region,
-            "breadcrumbs": _breadcrumbs(request.user, region),
+            "breadcrumbs": region_breadcrumbs(request.user, region),
             "columns": card.columns,
             "rows": rows,
             "year": year,
@@ -167,7 +162,7 @@ def check_list(request, check: str):
         {
             "check": found,
             "region": region,
-            "breadcrumbs": _breadcrumbs(request.user, region),
+            "breadcrumbs": region_breadcrumbs(request.user, region),
             "year": year,
             "rows": _display_rows(found, rows[:PAGE]),
             "total": total,
@@ -249,7 +244,7 @@ def parameters(request):
         "assistance/coverage/parameters.html",
         {
             "region": region,
-            "breadcrumbs": _breadcrumbs(request.user, region),
+            "breadcrumbs": region_breadcrumbs(request.user, region),
             "year": year,
             "years": YEARS,
             "rows": [

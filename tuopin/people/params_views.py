@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 
-from tuopin.accounts.selectors import in_scope, requested_region
+from tuopin.accounts.selectors import region_breadcrumbs, requested_region
 from tuopin.core.parameter_pages import parameter_post
 from tuopin.core.years import YEARS, year_in
 from tuopin.people import access
@@ -18,7 +18,6 @@ from tuopin.people.params import (
     people_parameter_resolve,
     people_parameter_set,
 )
-from tuopin.regions.selectors import region_ancestors
 
 
 @login_required
@@ -41,10 +40,7 @@ def people_parameters(request):
         "people/parameters.html",
         {
             "region": region,
-            "breadcrumbs": [
-                (ancestor, in_scope(request.user, ancestor.code))
-                for ancestor in region_ancestors(region)
-            ],
+            "breadcrumbs": region_breadcrumbs(request.user, region),
             "year": year,
             "years": YEARS,
             "rows": [

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tuopin.accounts.selectors import in_scope
+from tuopin.accounts.selectors import region_breadcrumbs
 from tuopin.core.errors import TuopinError
 from tuopin.projects import access
 from tuopin.projects.disclosure_forms import DisclosurePostForm
@@ -33,7 +33,6 @@ from tuopin.projects.disclosure_selectors import (
 )
 from tuopin.projects.enums import DisclosureKind
 from tuopin.projects.models import Project
-from tuopin.regions.selectors import region_ancestors
 
 
 def _region(request):
@@ -61,10 +60,7 @@ def disclosure_list(request):
         "projects/disclosures/list.html",
         {
             "region": region,
-            "breadcrumbs": [
-                (ancestor, in_scope(request.user, ancestor.code))
-                for ancestor in region_ancestors(region)
-            ],
+            "breadcrumbs": region_breadcrumbs(request.user, region),
             "page": page,
             "state": state,
             "states": STATES.items(),

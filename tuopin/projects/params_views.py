@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 
-from tuopin.accounts.selectors import in_scope, requested_region
+from tuopin.accounts.selectors import region_breadcrumbs, requested_region
 from tuopin.core.parameter_pages import parameter_post
 from tuopin.core.years import YEARS, year_in
 from tuopin.projects import access
@@ -18,7 +18,6 @@ from tuopin.projects.params import (
     funds_parameter_set,
     may_set_funds_parameter,
 )
-from tuopin.regions.selectors import region_ancestors
 
 
 @login_required
@@ -41,10 +40,7 @@ def funds_parameters(request):
         "projects/parameters.html",
         {
             "region": region,
-            "breadcrumbs": [
-                (ancestor, in_scope(request.user, ancestor.code))
-                for ancestor in region_ancestors(region)
-            ],
+            "breadcrumbs": region_breadcrumbs(request.user, region),
             "year": year,
             "years": YEARS,
             "rows": [

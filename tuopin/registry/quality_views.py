@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import (
     has_permission,
-    in_scope,
+    region_breadcrumbs,
     requested_region,
     require_permission,
 )
@@ -24,7 +24,6 @@ from tuopin.audit.downloads import logged_xlsx_download
 from tuopin.core.errors import TuopinError
 from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.regions.models import Region
-from tuopin.regions.selectors import region_ancestors
 from tuopin.registry.enums import HouseholdAttribute, PovertyStatus
 from tuopin.registry.quality import (
     DEFAULT_YEAR,
@@ -70,10 +69,6 @@ def _check(code: str):
         raise Http404("未找到 (not found)") from None
 
 
-def _breadcrumbs(user, region: Region) -> list[tuple[Region, bool]]:
-    return [(ancestor, in_scope(user, ancestor.code)) for ancestor in region_ancestors(region)]
-
-
 @login_required
 def scorecard(request):
     require_permission(request.user, Permission.REGISTRY_VIEW)
@@ -94,7 +89,7 @@ def scorecard(request):
         "registry/quality/scorecard.html",
         {
             "region": region,
-            "breadcrumbs": _breadcrumbs(request.user, region),
+            "breadcrumbs": region_breadcrumbs(request.user, region),
             "columns": card.columns,
             "rows": rows,
             "year": year,
@@ -123,7 +118,7 @@ def check_list(request, check: str):
         {
             "check": found,
             "region": region,
-            "breadcrumbs": _breadcrumbs(request.user, region),
+            "breadcrumbs": region_breadcrumbs(request.user, region),
             "year": year,
             "rows": rows,
             "total": households.count(),

@@ -7,7 +7,7 @@ from tuopin.accounts.roles import Permission, Role
 from tuopin.accounts.selectors import (
     access_region,
     has_permission,
-    in_scope,
+    region_breadcrumbs,
     require_permission,
     top_regions,
     user_assignments,
@@ -15,7 +15,7 @@ from tuopin.accounts.selectors import (
 from tuopin.accounts.services import region_attributes_change
 from tuopin.assistance.selectors import ledger_index
 from tuopin.people.access import visits_own_households
-from tuopin.regions.selectors import region_ancestors, region_children_with_counts, region_stats
+from tuopin.regions.selectors import region_children_with_counts, region_stats
 from tuopin.registry.summary import children_figures
 from tuopin.web.figures import (
     FIGURES_YEAR,
@@ -90,9 +90,7 @@ def region_detail(request, code: str):
     """Drill-down: breadcrumbs above (links only where the user may go), children below."""
     require_permission(request.user, Permission.REGION_VIEW)
     region = access_region(request.user, code)
-    breadcrumbs = [
-        (ancestor, in_scope(request.user, ancestor.code)) for ancestor in region_ancestors(region)
-    ]
+    breadcrumbs = region_breadcrumbs(request.user, region)
     may_view = has_permission(request.user, Permission.REGISTRY_VIEW, region.code)
     year = _year(request)
     children = region_children_with_counts(region)
