@@ -102,32 +102,36 @@ def access_warning(user, pk: int) -> FundWarning:
 
 def scorecard(user, region: Region, today: date | None = None) -> dict:
     """Per child region (by the region's code prefix one level down) and rule: the
-    warnings waiting and those overdue."""
+    warnings waiting and those overdue. Warnings kept at the region itself (a county's
+    allocations to its projects) have their own column, so the totals match the inbox."""
     today = today or timezone.localdate()
     children = list(Region.objects.filter(parent=region).order_by("code"))
+    child_codes = {child.code for child in children}
     rows = readable(user).filter(region__code__startswith=region.prefix, state__in=PENDING)
+    width = len(children[0].prefix) if children else len(region.prefix)
+    # One grouped query: the child is the first digits of the warning's region.
+    counted = (
+        rows.annotate(child=Substr("region_id", 1, width))
+        .values("child", "rule")
+        .annotate(waiting=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
+        .order_by()
+    )
     cells: dict[tuple[str, str], list[int]] = {}
-    if children:
-        # One grouped query: the child is the first digits of the warning's region.
-        width = len(children[0].prefix)
-        counted = (
-            rows.annotate(child=Substr("region_id", 1, width))
-            .values("child", "rule")
-            .annotate(waiting=Count("id"), overdue=Count("id", filter=Q(due_on__lt=today)))
-            .order_by()
-        )
-        for row in counted:
-            code = row["child"].ljust(12, "0")
-            cells[(row["rule"], code)] = [row["waiting"], row["overdue"]]
+    for row in counted:
+        code = row["child"].ljust(12, "0")
+        cell = cells.setdefault((row["rule"], code if code in child_codes else region.code), [0, 0])
+        cell[0] += row["waiting"]
+        cell[1] += row["overdue"]
+    columns = children + ([region] if any(code == region.code for _r, code in cells) else [])
     lines = []
     for code, rule in RULES.items():
-        values = [cells.get((code, child.code), [0, 0]) for child in children]
+        values = [cells.get((code, column.code), [0, 0]) for column in columns]
         lines.append(
             {
                 "rule": rule,
-                "cells": list(zip(children, values, strict=True)),
+                "cells": list(zip(columns, values, strict=True)),
                 "waiting": sum(v[0] for v in values),
                 "overdue": sum(v[1] for v in values),
             }
         )
-    return {"columns": children, "rows": lines}
+    return {"columns": columns, "rows": lines}

@@ -161,6 +161,18 @@ def test_the_inbox_per_role(make_user):
     line = next(row for row in scorecard["rows"] if row["rule"].code == "round_amount")
     assert line["waiting"] == 2 and line["overdue"] == 2  # due 2019-01-15, long past
     assert [cell for _c, cell in line["cells"] if cell[0]] == [[2, 2]]  # both in 人和镇
+    assert MINQUAN not in [column.code for column in scorecard["columns"]]
+    # A warning kept at the county itself (its allocations to projects) has a 本级
+    # column, so the totals match the inbox's count.
+    FundWarning.objects.filter(pk=mine.pk).update(region_id=MINQUAN)
+    response = county.get(reverse("projects:warnings_scorecard"))
+    line = next(
+        row for row in response.context["card"]["rows"] if row["rule"].code == "round_amount"
+    )
+    assert line["waiting"] == 2
+    own = dict((c.code, cell) for c, cell in line["cells"])
+    assert own[MINQUAN] == [1, 1] and sum(cell[0] for cell in own.values()) == 2
+    assert "本级" in response.content.decode()
 
     auditor = client_for(make_user(Role.AUDITOR, CITY))
     inbox = auditor.get(reverse("projects:warnings")).content.decode()
