@@ -676,6 +676,8 @@ def test_the_county_office_handles_a_warning_and_an_auditor_only_reads(
 ):
     from datetime import date
 
+    from playwright.sync_api import expect
+
     from conftest import CITY
     from tuopin.projects.enums import PayeeKind
     from tuopin.projects.models import FundWarning
@@ -694,11 +696,14 @@ def test_the_county_office_handles_a_warning_and_an_auditor_only_reads(
     log_in(page, live_server, "minquan")
     page.goto(f"{live_server.url}/projects/")
     page.click("[data-testid=projects-sections] >> text=资金预警")
-    assert page.locator("[data-testid=warnings] tbody tr[data-warning]").count() == 2
+    rows = page.locator("[data-testid=warnings] tbody tr[data-warning]")
+    # count() does not wait: the click only waits until the next page starts loading
+    expect(rows).to_have_count(2)
     page.select_option("#f-rule", "round_amount")
     page.click("[data-testid=warning-filters] button[type=submit]")
-    rows = page.locator("[data-testid=warnings] tbody tr[data-warning]")
-    assert rows.count() == 1 and "大额整数支付" in rows.first.inner_text()
+    page.wait_for_url("**rule=round_amount**")
+    expect(rows).to_have_count(1)
+    assert "大额整数支付" in rows.first.inner_text()
     shot(page, "warnings-01-inbox")
     rows.first.locator("a").click()
     page.wait_for_url(f"**/projects/warnings/{warning.pk}/")
