@@ -3,7 +3,8 @@
 Usage (the city registry already seeded with `tuopin seed --households 230000 --seed 1`):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tuopin_bench_policy \\
         .venv/bin/python benchmarks/policy.py [--skip-city] [--skip-change] [--skip-national] \\
-        [--national-households 30000000] [--loop-sample 5000] [--repeat 2] [--change-share 0.01]
+        [--national-households 30000000] [--loop-sample 5000] [--repeat 2] [--change-share 0.01] \\
+        [--national-dir /tmp/nation] [--national-sample 2000]
 
 The change step (issue 16) changes 1 % of the city's households through the registry's
 bulk write path (with history), then times a DuckDB run end to end: the analytic copy
@@ -13,11 +14,15 @@ Each figure is set against a plain per-household Python loop over the ORM doing 
 eight checks. The full loop over 230,000 households would take most of an hour, so it is
 timed on a sample spread over the city and extrapolated (and its results are checked
 against the stored run's). The national data set is generated straight to Parquet under
-/tmp and deleted afterwards. Prints one line per figure, with the load average.
+/tmp and deleted afterwards, or with `--national-dir` generated there once and reused by
+later runs (30 million households take 150 CPU-s to generate); its DuckDB answer is
+checked against the Python evaluator on a sample of households. Prints one line per
+figure, with the load average.
 """
 
 import argparse
 import datetime
+import math
 import os
 import shutil
 import sys
@@ -44,7 +49,7 @@ from django.db.models.functions import Substr  # noqa: E402
 from benchmarks.server_cpu import server_cpu  # noqa: E402
 from tuopin.core.bulk import update_with_history  # noqa: E402
 from tuopin.core.regioncodes import significant_prefix  # noqa: E402
-from tuopin.policy.engine import areas, duck, synthetic  # noqa: E402
+from tuopin.policy.engine import areas, duck, sources, synthetic  # noqa: E402
 from tuopin.policy.engine import python as pyengine  # noqa: E402
 from tuopin.policy.engine.analytic_copy import analytic_connection, copy_rebuild  # noqa: E402
 from tuopin.policy.engine.sources import (  # noqa: E402
@@ -56,6 +61,7 @@ from tuopin.policy.engine.sources import (  # noqa: E402
 from tuopin.policy.models import EvaluationRun, HouseholdResult, PolicyVersion  # noqa: E402
 from tuopin.policy.plans import build_plan  # noqa: E402
 from tuopin.policy.rules.params import ymd  # noqa: E402
+from tuopin.policy.rules.sqlcompile import seen_column  # noqa: E402
 from tuopin.policy.runs import LETTER, evaluation_run  # noqa: E402
 from tuopin.registry.enums import STILL_POOR, MemberStatus  # noqa: E402
 from tuopin.registry.models import Household, Income, Measure, Member  # noqa: E402
@@ -278,27 +284,91 @@ def change(args) -> None:
     EvaluationRun.objects.filter(pk__in=made[:-1]).delete()
 
 
+def national_data(args) -> tuple[Path, bool]:
+    """The generated nation: `--national-dir` is reused (generated there once if empty)
+    and kept; otherwise a temporary directory, deleted afterwards. Returns it and
+    whether to delete it."""
+    if args.national_dir:
+        directory = Path(args.national_dir)
+        if all((directory / f"{name}.parquet").exists() for name in sources.RELATIONS):
+            say(f"national: reusing the generated relations in {directory}")
+            return directory, False
+    else:
+        directory = Path(tempfile.mkdtemp(prefix="national-", dir=args.national_dir_parent))
+    started, cpu = time.perf_counter(), time.process_time()
+    counts = synthetic.generate(directory, args.national_households, threads=args.threads)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    size = sum(p.stat().st_size for p in directory.iterdir())
+    say(
+        f"national generate: {elapsed:.1f} s ({cpu:.0f} CPU-s) for {counts} "
+        f"({size / 2**30:.2f} GiB of Parquet), not part of the evaluation figure"
+    )
+    return directory, not args.national_dir
+
+
+def national_sample_mismatches(plan, directory: Path, out: Path, sample: int) -> tuple[int, int]:
+    """The DuckDB answer against the Python evaluator on a sample of households.
+
+    The sample's rows are read back from the generated relations and evaluated one
+    household at a time (`engine.python`, the evaluator that explains a household);
+    a household mismatches if its result, a clause's letter or a value seen differs.
+    """
+    with duckdb.connect() as con:
+        con.execute(
+            f"CREATE TEMP TABLE sample AS SELECT id FROM read_parquet('{directory}/h.parquet') "
+            f"USING SAMPLE reservoir({int(sample)} ROWS) REPEATABLE (16)"
+        )
+        rows = {}
+        for name in sources.RELATIONS:
+            key = "id" if name == "h" else "household_id"
+            cursor = con.execute(
+                f"SELECT r.* FROM read_parquet('{directory}/{name}.parquet') r "
+                f"SEMI JOIN sample ON r.{key} = sample.id"
+            )
+            columns = [d[0] for d in cursor.description]
+            rows[name] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+        cursor = con.execute(f"SELECT o.* FROM '{out}' o SEMI JOIN sample ON o.id = sample.id")
+        columns = [d[0] for d in cursor.description]
+        answer = {row[0]: dict(zip(columns, row, strict=True)) for row in cursor.fetchall()}
+    mismatches = 0
+    for facts, people in pyengine.household_facts(rows, YEAR, ymd(AS_OF)):
+        want = pyengine.evaluate(plan, facts, people)
+        got = answer.get(facts["id"])
+        letters = "".join(LETTER[want["clauses"][code]] for code, _node in plan.clauses)
+        same = (
+            got is not None
+            and got["result"] == want["result"]
+            and got["clauses"] == letters
+            and all(
+                _same_value(got[seen_column(key)], value) for key, value in want["seen"].items()
+            )
+        )
+        mismatches += not same
+    return mismatches, len(rows["h"])
+
+
+def _same_value(got, want) -> bool:
+    if isinstance(want, float) and got is not None:
+        return math.isclose(got, want, rel_tol=1e-12)
+    return got == want
+
+
 def national(args, loop_per_household: float | None) -> None:
-    count = args.national_households
-    free = shutil.disk_usage(args.national_dir_parent).free
-    say(f"national: free disk under {args.national_dir_parent}: {free / 2**30:.0f} GiB")
-    if free < 15 * 2**30:
+    free = shutil.disk_usage(args.national_dir or args.national_dir_parent).free
+    say(f"national: free disk: {free / 2**30:.0f} GiB")
+    if free < 15 * 2**30 and not args.national_dir:
         say("national: skipped, fewer than 15 GiB free")
         return
-    directory = Path(tempfile.mkdtemp(prefix="national-", dir=args.national_dir_parent))
+    directory, delete = national_data(args)
+    out = directory.parent / f"{directory.name}-results.parquet"
     try:
-        started = time.perf_counter()
-        counts = synthetic.generate(directory, count, threads=args.threads)
-        elapsed = time.perf_counter() - started
-        size = sum(p.stat().st_size for p in directory.iterdir())
-        say(
-            f"national generate: {elapsed:.1f} s for {counts} "
-            f"({size / 2**30:.2f} GiB of Parquet), not part of the evaluation figure"
-        )
         plan = build_plan(
             PolicyVersion.objects.get(code="henan-2018", version=1), "household", YEAR, AS_OF
         )
-        out = directory / "results.parquet"
+        with duckdb.connect() as con:
+            households = con.execute(
+                f"SELECT count(*) FROM read_parquet('{directory}/h.parquet')"
+            ).fetchone()[0]
         best = None
         for attempt in range(args.repeat):
             out.unlink(missing_ok=True)
@@ -312,7 +382,7 @@ def national(args, loop_per_household: float | None) -> None:
             # CPU-s / threads is what the run takes with the cores to itself.
             say(
                 f"national duckdb evaluate run {attempt + 1}: {elapsed:.1f} s "
-                f"({cpu:.0f} CPU-s, so {cpu / args.threads:.1f} s on {args.threads} idle cores), "
+                f"({cpu:.1f} CPU-s, so {cpu / args.threads:.1f} s on {args.threads} idle cores), "
                 f"{rows:,} rows (values seen as typed Parquet columns), "
                 f"{rows / elapsed:,.0f} households/s"
             )
@@ -326,14 +396,24 @@ def national(args, loop_per_household: float | None) -> None:
         say(
             f"national duckdb (best of {args.repeat}): {best:.1f} s (goal ≤ 20 s on 2 cores), {results}"
         )
+        if args.national_sample:
+            mismatches, checked = national_sample_mismatches(
+                plan, directory, out, args.national_sample
+            )
+            say(
+                f"national duckdb vs the Python evaluator: {mismatches} mismatches of "
+                f"{checked:,} sampled households"
+            )
         if loop_per_household:
-            loop = loop_per_household * count
+            loop = loop_per_household * households
             say(
                 f"national loop EXTRAPOLATED from the city ORM loop's per-household time: "
                 f"{loop / 3600:.0f} h; speed-up {loop / best:.0f}x (goal ≥ 100x)"
             )
     finally:
-        shutil.rmtree(directory, ignore_errors=True)
+        out.unlink(missing_ok=True)
+        if delete:
+            shutil.rmtree(directory, ignore_errors=True)
 
 
 def main() -> None:
@@ -344,6 +424,16 @@ def main() -> None:
     parser.add_argument("--skip-national", action="store_true")
     parser.add_argument("--national-households", type=int, default=30_000_000)
     parser.add_argument("--national-dir-parent", default="/tmp")
+    parser.add_argument(
+        "--national-dir",
+        help="the generated nation's directory: generated there if empty, reused and kept",
+    )
+    parser.add_argument(
+        "--national-sample",
+        type=int,
+        default=2_000,
+        help="households checked against the Python evaluator (0: none)",
+    )
     parser.add_argument("--loop-sample", type=int, default=5_000)
     parser.add_argument("--repeat", type=int, default=2, help="runs per figure; the best counts")
     parser.add_argument("--threads", type=int, default=2, help="DuckDB threads (national)")
