@@ -9,6 +9,7 @@ from django.db import connection
 from conftest import CITY, MINQUAN, RENHE
 from tuopin.policy.engine import python as pyengine
 from tuopin.policy.engine import sources
+from tuopin.policy.export import result_rows
 from tuopin.policy.models import Engine, EvaluationRun, HouseholdResult, PolicyVersion
 from tuopin.policy.plans import build_plan
 from tuopin.policy.rules.params import ymd
@@ -140,6 +141,9 @@ def test_a_county_run_reads_back_alike_from_its_own_table_and_the_shared_one(hen
     assert set(rows[RENHE]) == set(ids)
     assert rows[MINQUAN] == rows[RENHE] == rows[CITY]
     assert runs[MINQUAN].counts == runs[RENHE].counts == runs[CITY].counts
+    exported = {code: list(result_rows(run)) for code, run in runs.items()}
+    assert exported[MINQUAN] == exported[RENHE] == exported[CITY]
+    assert len(exported[CITY]) == 1 + len(ids)
     # One household's results across the runs (its page): one row per run.
     mine = HouseholdResult.objects.filter(household_id=ids[0]).order_by("-run_id")
     assert [row.run_id for row in mine] == sorted((run.pk for run in runs.values()), reverse=True)
