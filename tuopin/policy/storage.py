@@ -120,8 +120,9 @@ def _create_run_table(cursor, run: EvaluationRun, name: str) -> None:
     """An empty table with the results table's columns, holding this run only."""
     parent = _results_table()
     _drop_tables_of_deleted_runs(cursor)
+    # INCLUDING CONSTRAINTS: INHERIT refuses a table without the results table's checks.
     cursor.execute(
-        f'CREATE TABLE "{name}" (LIKE "{parent}", '
+        f'CREATE TABLE "{name}" (LIKE "{parent}" INCLUDING CONSTRAINTS, '
         f'CONSTRAINT "{name}_run" CHECK (run_id = {int(run.pk)}))'
     )
     # The ids come from the results table's own sequence, so they stay unique across
