@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import access_region, require_permission
-from tuopin.core.db import analyze
 from tuopin.core.errors import TuopinError
 from tuopin.core.regioncodes import significant_prefix
 from tuopin.policy.engine import areas, db, duck
@@ -137,7 +136,6 @@ def _run_households(run: EvaluationRun, plan, prefix: str, report, bring_current
         run.data_as_of = timezone.now()
         store_query(run, sql, params)
         timings["evaluate_and_store"] = round(time.perf_counter() - started, 3)
-    analyze(HouseholdResult)
     report(90, "正在统计 (counting)")
     return timings
 

@@ -4,16 +4,18 @@ import math
 
 import pyarrow as pa
 import pytest
+from django.db import connection
 
-from conftest import RENHE
+from conftest import CITY, MINQUAN, RENHE
 from tuopin.policy.engine import python as pyengine
 from tuopin.policy.engine import sources
+from tuopin.policy.export import result_rows
 from tuopin.policy.models import Engine, EvaluationRun, HouseholdResult, PolicyVersion
 from tuopin.policy.plans import build_plan
 from tuopin.policy.rules.params import ymd
 from tuopin.policy.runs import evaluation_run
 from tuopin.policy.selectors import seen_values, stored_explanation
-from tuopin.policy.storage import store_query, store_results
+from tuopin.policy.storage import run_tables, store_query, store_results
 from tuopin.policy.tests.test_henan import CASES, household
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +121,45 @@ def test_both_engines_store_what_the_evaluator_saw_and_explain_it_alike(henan):
         db_row, duck_row = stored[0][pk], stored[1][pk]
         assert (db_row.result, db_row.clauses) == (duck_row.result, duck_row.clauses)
         assert stored_explanation(runs[0], db_row) == stored_explanation(runs[1], duck_row)
+
+
+def test_a_county_run_reads_back_alike_from_its_own_table_and_the_shared_one(henan):
+    """PostgreSQL keeps a county's or city's run in a table of its own (ADR 0014); every
+    reader still finds it through HouseholdResult, equal to a village run's rows."""
+    ids = [household(number, **arguments).pk for number, _c, _e, arguments in CASES]
+    runs = {
+        code: evaluation_run(acting_user=None, policy=henan, year=2018, region_code=code, engine=e)
+        for code, e in ((RENHE, Engine.DB), (MINQUAN, Engine.DB), (CITY, Engine.DUCKDB))
+    }
+    rows = {
+        code: {
+            row.household_id: (row.household_number, row.village_code, row.result, row.clauses)
+            for row in HouseholdResult.objects.filter(run=run)
+        }
+        for code, run in runs.items()
+    }
+    assert set(rows[RENHE]) == set(ids)
+    assert rows[MINQUAN] == rows[RENHE] == rows[CITY]
+    assert runs[MINQUAN].counts == runs[RENHE].counts == runs[CITY].counts
+    exported = {code: list(result_rows(run)) for code, run in runs.items()}
+    assert exported[MINQUAN] == exported[RENHE] == exported[CITY]
+    assert len(exported[CITY]) == 1 + len(ids)
+    # One household's results across the runs (its page): one row per run.
+    mine = HouseholdResult.objects.filter(household_id=ids[0]).order_by("-run_id")
+    assert [row.run_id for row in mine] == sorted((run.pk for run in runs.values()), reverse=True)
+    # Ids stay unique across the tables (one sequence).
+    every = list(HouseholdResult.objects.values_list("id", flat=True))
+    assert len(every) == len(set(every)) == 3 * len(ids)
+    own = [f"policy_householdresult_run{runs[code].pk}" for code in (MINQUAN, CITY)]
+    assert run_tables() == (sorted(own) if connection.vendor == "postgresql" else [])
+
+
+def test_a_deleted_runs_table_goes_with_the_next_county_run(henan):
+    household("D1")
+    first = evaluation_run(acting_user=None, policy=henan, year=2018, region_code=MINQUAN)
+    first.delete()
+    assert not HouseholdResult.objects.filter(run_id=first.pk).exists()
+    second = evaluation_run(acting_user=None, policy=henan, year=2018, region_code=MINQUAN)
+    expected = [f"policy_householdresult_run{second.pk}"]
+    assert run_tables() == (expected if connection.vendor == "postgresql" else [])
+    assert HouseholdResult.objects.filter(run=second).count() == 1
