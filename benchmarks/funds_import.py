@@ -45,12 +45,17 @@ CREDIT = "91411421MA3X5Q2K0L"
 
 
 def timed(label: str, function, rows: int):
+    from benchmarks.server_cpu import server_cpu
+
+    server = server_cpu()
     start, cpu = time.perf_counter(), time.process_time()
     result = function()
     elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    server = None if server is None else server_cpu() - server
+    both = "" if server is None else f", of the database server {server:.2f} s"
     print(
-        f"{label}: {elapsed:.1f} s, {rows / elapsed:,.0f} rows/s "
-        f"(this process's CPU {cpu:.1f} s = {rows / cpu:,.0f} rows/s; "
+        f"{label}: {elapsed:.2f} s, {rows / elapsed:,.0f} rows/s "
+        f"(this process's CPU {cpu:.2f} s = {rows / cpu:,.0f} rows/s{both}; "
         f"load {os.getloadavg()[0]:.1f})",
         flush=True,
     )

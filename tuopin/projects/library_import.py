@@ -358,8 +358,13 @@ def _import(path, acting_user, *, dry_run: bool, partial: bool) -> TableImportRe
     numbers = [number for number, _cells in table.rows]
     columns, failed = {}, {}
     cell_errors: dict[int, list] = defaultdict(list)  # row index -> its cells' errors
+    # A row's dict holds every column of the file's header: a column's cells are picked
+    # in C (itemgetter); a column the file lacks is empty.
+    dicts = [cells for _number, cells in table.rows]
+    present = set(table.columns.values())
+    empty = [None] * len(dicts)
     for column, parser in PARSERS.items():
-        cells = [cells.get(column) for _number, cells in table.rows]
+        cells = list(map(itemgetter(column), dicts)) if column in present else empty
         columns[column], failed[column] = _parse_column(parser, cells)
         for i, error in failed[column].items():
             error.column = column  # a parser's CellError does not know its column

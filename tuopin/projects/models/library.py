@@ -36,11 +36,22 @@ LIBRARY_STAGES = (
 
 
 class Project(models.Model):
+    # No single-column index on county or region: the unique (county, code) and the
+    # (region, stage) index lead with them, and prefix searches (LIKE) have their own
+    # pattern index below. Each index is a B-tree insertion per imported project.
     county = models.ForeignKey(
-        "regions.Region", verbose_name=_("县"), on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        verbose_name=_("县"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     region = models.ForeignKey(
-        "regions.Region", verbose_name=_("申报单位区划"), on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        verbose_name=_("申报单位区划"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     code = models.CharField(_("项目编号"), max_length=40)
     year = models.PositiveSmallIntegerField(_("申报年度"))
@@ -74,6 +85,8 @@ class Project(models.Model):
     stage = models.CharField(
         _("所处环节"), max_length=16, choices=ProjectStage.choices, default=ProjectStage.APPLIED
     )
+    # Not indexed: no page lists projects by who typed them in (a user is not deleted,
+    # PROTECT would only scan the projects then).
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("录入人"),
@@ -81,6 +94,7 @@ class Project(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
@@ -102,6 +116,14 @@ class Project(models.Model):
         indexes = [
             models.Index(fields=["county", "year", "stage"]),
             models.Index(fields=["region", "stage"]),
+            # county__code__startswith / region__code__startswith (scope by prefix); on
+            # SQLite a plain index.
+            models.Index(
+                fields=["county"], opclasses=["varchar_pattern_ops"], name="project_county_like"
+            ),
+            models.Index(
+                fields=["region"], opclasses=["varchar_pattern_ops"], name="project_region_like"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -118,7 +140,7 @@ class ProjectFunding(models.Model):
     nature = models.CharField(_("资金性质"), max_length=12, choices=FundNature.choices)
     amount = models.DecimalField(_("金额（元）"), **MONEY)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["project"])  # read by record (id), not project
 
     class Meta:
         verbose_name = _("项目资金来源")
@@ -134,15 +156,24 @@ class ProjectFunding(models.Model):
 class ProjectBeneficiary(models.Model):
     """A registered household the project benefits (linked to the registry)."""
 
+    # Indexed by the unique (project, household) and the household index of Meta.
     project = models.ForeignKey(
-        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="beneficiaries"
+        Project,
+        verbose_name=_("项目"),
+        on_delete=models.CASCADE,
+        related_name="beneficiaries",
+        db_index=False,
     )
     household = models.ForeignKey(
-        "registry.Household", verbose_name=_("受益户"), on_delete=models.PROTECT, related_name="+"
+        "registry.Household",
+        verbose_name=_("受益户"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     how = models.CharField(_("受益方式"), max_length=100, blank=True)
 
-    history = HistoricalRecords(no_db_index=["household"])
+    history = HistoricalRecords(no_db_index=["household", "project"])
 
     class Meta:
         verbose_name = _("项目受益户")
@@ -169,6 +200,7 @@ class ProjectStep(models.Model):
     acted_on = models.DateField(_("办理日期"))
     document = models.CharField(_("文号或会议纪要"), max_length=100, blank=True)
     note = models.TextField(_("意见"), blank=True)
+    # Not indexed: steps are read by project, never by who took them.
     acting_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("办理人"),
@@ -176,6 +208,7 @@ class ProjectStep(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
@@ -192,8 +225,13 @@ class LibraryEntry(models.Model):
     """A project in a year's version of the county library (refreshed each Q4): when it
     entered, and when and why it left. Entries and removals are filed, never deleted."""
 
+    # Indexed by the unique (project, year).
     project = models.ForeignKey(
-        Project, verbose_name=_("项目"), on_delete=models.PROTECT, related_name="library_entries"
+        Project,
+        verbose_name=_("项目"),
+        on_delete=models.PROTECT,
+        related_name="library_entries",
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("项目库年度"))
     entered_on = models.DateField(_("入库日期"))
@@ -201,7 +239,7 @@ class LibraryEntry(models.Model):
     removed_on = models.DateField(_("出库日期"), null=True, blank=True)
     removal_reason = models.CharField(_("出库原因"), max_length=200, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["project"])  # read by record (id), not project
 
     class Meta:
         verbose_name = _("项目库入库记录")
