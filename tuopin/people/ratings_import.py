@@ -105,8 +105,9 @@ def import_ratings(
     names = table.columns
     star_columns = {p: n for p, n in names.items() if n not in (NUMBER, YEAR, DATE, VILLAGE)}
     raw_cells = table.rows
+    cells = _Cells()
     # One query for the households of every number in the file, within the user's keeping.
-    numbers = {text(v.get(NUMBER)) for _n, v in raw_cells if key(v.get(NUMBER))}
+    numbers = {cells.text(v.get(NUMBER)) for _n, v in raw_cells} - {""}
     households: dict[str, list[_Home]] = {}
     found = Household.objects.filter(
         access.keep_q(acting_user, access.RATINGS, "village__code"), number__in=among(numbers)
@@ -115,7 +116,6 @@ def import_ratings(
         households.setdefault(household.number, []).append(household)
     seen: dict[tuple[int, int], int] = {}
     context = _Context(acting_user)
-    cells = _Cells()
     written = False
     with collection_paused(), WriteBehind("ratings-import-writer") as writer:
         for block in blocks(raw_cells):
