@@ -116,6 +116,7 @@ def import_ratings(
         households.setdefault(household.number, []).append(household)
     seen: dict[tuple[int, int], int] = {}
     context = _Context(acting_user)
+    context.load([home.pk for homes in households.values() for home in homes])
     written = False
     with collection_paused(), WriteBehind("ratings-import-writer") as writer:
         for block in blocks(raw_cells):
@@ -125,7 +126,6 @@ def import_ratings(
                 row = _Row(number)
                 parsed.append(row)
                 _parse(row, values, star_columns, households, context, seen, cells)
-            context.load()
             _confirmed_rows(parsed, context)
             for row in parsed:
                 if row.errors:
@@ -154,15 +154,13 @@ def _write(new: list[_Row], changed: list[_Row], context: _Context) -> None:
 class _Context:
     """What the rows share, read once: the star names of each (year, county)'s scheme,
     whether the user may propose in a village, and the stored ratings of the file's
-    households with their stars (read block by block: `load`)."""
+    households with their stars (`load`)."""
 
     def __init__(self, user):
         self.user = user
         self._schemes: dict[tuple[int, str], tuple] = {}
         self._may: dict[str, bool] = {}
         self._ratings: dict[tuple[int, int], _Stored] = {}
-        self._wanted: set[int] = set()
-        self._names: dict[int, str] | None = None
 
     def scheme(self, year: int, village: str) -> tuple[RatingScheme, list[RatingStar]]:
         key_ = (year, village[:6])
@@ -179,19 +177,15 @@ class _Context:
             self._may[village] = may_propose(self.user, village)
         return self._may[village]
 
-    def want(self, household_id: int) -> None:
-        self._wanted.add(household_id)
-
-    def load(self) -> None:
-        """The stored ratings of the households wanted since the last load, with their
-        stars by name, read as values (two queries a block)."""
-        if self._names is None:
-            self._names = dict(RatingStar.objects.values_list("pk", "name_zh"))
-        wanted, self._wanted = self._wanted, set()
-        if not wanted:
+    def load(self, household_ids: list[int]) -> None:
+        """The stored ratings of the file's households with their stars by name, read
+        as values before anything is written (two queries: once for the file, a query
+        per block would scan the star rows per block)."""
+        names = dict(RatingStar.objects.values_list("pk", "name_zh"))
+        if not household_ids:
             return
         by_pk = {}
-        query = HouseholdRating.objects.filter(household_id__in=among(wanted, "bigint"))
+        query = HouseholdRating.objects.filter(household_id__in=among(household_ids, "bigint"))
         fields = ("household_id", "year", "pk", "status", "rated_on")
         for household_id, year, pk, status, rated_on in query.values_list(*fields):
             stored = by_pk[pk] = _Stored(pk, status, rated_on, {})
@@ -200,10 +194,10 @@ class _Context:
             return
         lines = HouseholdRatingStar.objects.filter(rating_id__in=among(by_pk, "bigint"))
         for rating_id, star_id, awarded in lines.values_list("rating_id", "star_id", "awarded"):
-            by_pk[rating_id].stars[self._names[star_id]] = awarded
+            by_pk[rating_id].stars[names[star_id]] = awarded
 
     def rating(self, row: _Row) -> _Stored | None:
-        """The stored rating of the row's household and year (`load`ed)."""
+        """The stored rating of the row's household and year (`load`ed), or None."""
         return self._ratings.get((row.household.pk, row.year))
 
 
@@ -248,7 +242,6 @@ def _parse(row: _Row, values, star_columns, households, context, seen, cells: _C
     if row.household is None or row.year is None:
         return
     village = row.household.village_id
-    context.want(row.household.pk)
     if not context.may_propose(village):
         error(
             NUMBER,
