@@ -16,14 +16,14 @@ from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
-
-from tuopin.core.bulk import insert_rows
+from tuopin.core.bulk import insert_children, insert_rows
 from tuopin.people import access
 from tuopin.people.importing import (
     Column,
     Layout,
     among,
+    blocks,
+    collection_paused,
     memo,
     read_table,
     update_with_history,
@@ -36,6 +36,7 @@ from tuopin.people.models import (
     RatingStatus,
 )
 from tuopin.people.ratings_services import may_propose, scheme_in_force
+from tuopin.people.write_behind import WriteBehind
 from tuopin.registry.interchange.rows import Message
 from tuopin.registry.interchange.table_report import TableImportReport
 from tuopin.registry.interchange.values import BadValue, a_date, key, text, whole_number, yes_no
@@ -96,15 +97,17 @@ def _message(row: int, column: str, code: str, zh: str, en: str) -> Message:
 def import_ratings(
     path: Path | str, *, acting_user, dry_run: bool = False, partial: bool = False
 ) -> RatingImportReport:
-    """Read, check every row, then write (unless dry run, or errors without `partial`)."""
+    """Read and check the file a block of rows at a time; each good block is written
+    (`WriteBehind`: on PostgreSQL while the next block is checked) and kept at the end
+    unless a dry run, or errors without `partial`."""
     report = RatingImportReport(dry_run=dry_run)
     table = read_table(path, RATINGS)
     names = table.columns
     star_columns = {p: n for p, n in names.items() if n not in (NUMBER, YEAR, DATE, VILLAGE)}
-    parsed: list[_Row] = []
     raw_cells = table.rows
+    cells = _Cells()
     # One query for the households of every number in the file, within the user's keeping.
-    numbers = {text(v.get(NUMBER)) for _n, v in raw_cells if key(v.get(NUMBER))}
+    numbers = {cells.text(v.get(NUMBER)) for _n, v in raw_cells} - {""}
     households: dict[str, list[_Home]] = {}
     found = Household.objects.filter(
         access.keep_q(acting_user, access.RATINGS, "village__code"), number__in=among(numbers)
@@ -113,42 +116,51 @@ def import_ratings(
         households.setdefault(household.number, []).append(household)
     seen: dict[tuple[int, int], int] = {}
     context = _Context(acting_user)
-    cells = _Cells()
-    for number, values in raw_cells:
-        report.rows += 1
-        row = _Row(number)
-        parsed.append(row)
-        _parse(row, values, star_columns, households, context, seen, cells)
-    _confirmed_rows(parsed, context)
-    for row in parsed:
-        if row.errors:
-            report.rejected += 1
-            report.errors.extend(row.errors)
-    good = [row for row in parsed if not row.errors]
-    plan = [(row, _compare(row, context.rating(row))) for row in good]
-    for _row, outcome in plan:
-        setattr(report, outcome, getattr(report, outcome) + 1)
-    if dry_run or (report.errors and not partial):
-        return report
-    with transaction.atomic():
-        _insert_new([row for row, outcome in plan if outcome == "created"], context)
-        _update_changed([row for row, outcome in plan if outcome == "updated"], context)
-    report.written = any(outcome != "unchanged" for _r, outcome in plan)
+    context.load([home.pk for homes in households.values() for home in homes])
+    written = False
+    with collection_paused(), WriteBehind("ratings-import-writer") as writer:
+        for block in blocks(raw_cells):
+            parsed: list[_Row] = []
+            for number, values in block:
+                report.rows += 1
+                row = _Row(number)
+                parsed.append(row)
+                _parse(row, values, star_columns, households, context, seen, cells)
+            _confirmed_rows(parsed, context)
+            for row in parsed:
+                if row.errors:
+                    report.rejected += 1
+                    report.errors.extend(row.errors)
+            plan = [(row, _compare(row, context.rating(row))) for row in parsed if not row.errors]
+            for _row, outcome in plan:
+                setattr(report, outcome, getattr(report, outcome) + 1)
+            if dry_run or (report.errors and not partial):
+                continue  # nothing will be kept: checking the rest is all that is left
+            new = [row for row, outcome in plan if outcome == "created"]
+            changed = [row for row, outcome in plan if outcome == "updated"]
+            if new or changed:
+                writer.put(lambda n=new, c=changed: _write(n, c, context))
+                written = True
+        writer.close(keep=not dry_run and (partial or not report.errors))
+    report.written = written and not dry_run and (partial or not report.errors)
     return report
+
+
+def _write(new: list[_Row], changed: list[_Row], context: _Context) -> None:
+    _insert_new(new, context)
+    _update_changed(changed, context)
 
 
 class _Context:
     """What the rows share, read once: the star names of each (year, county)'s scheme,
     whether the user may propose in a village, and the stored ratings of the file's
-    households with their stars (one query)."""
+    households with their stars (`load`)."""
 
     def __init__(self, user):
         self.user = user
         self._schemes: dict[tuple[int, str], tuple] = {}
         self._may: dict[str, bool] = {}
-        self._ratings: dict[tuple[int, int], _Stored] | None = None
-        self._wanted: set[int] = set()
-        self._names: dict[int, str] | None = None
+        self._ratings: dict[tuple[int, int], _Stored] = {}
 
     def scheme(self, year: int, village: str) -> tuple[RatingScheme, list[RatingStar]]:
         key_ = (year, village[:6])
@@ -165,25 +177,27 @@ class _Context:
             self._may[village] = may_propose(self.user, village)
         return self._may[village]
 
-    def want(self, household_id: int) -> None:
-        self._wanted.add(household_id)
+    def load(self, household_ids: list[int]) -> None:
+        """The stored ratings of the file's households with their stars by name, read
+        as values before anything is written (two queries: once for the file, a query
+        per block would scan the star rows per block)."""
+        names = dict(RatingStar.objects.values_list("pk", "name_zh"))
+        if not household_ids:
+            return
+        by_pk = {}
+        query = HouseholdRating.objects.filter(household_id__in=among(household_ids, "bigint"))
+        fields = ("household_id", "year", "pk", "status", "rated_on")
+        for household_id, year, pk, status, rated_on in query.values_list(*fields):
+            stored = by_pk[pk] = _Stored(pk, status, rated_on, {})
+            self._ratings[(household_id, year)] = stored
+        if not by_pk:
+            return
+        lines = HouseholdRatingStar.objects.filter(rating_id__in=among(by_pk, "bigint"))
+        for rating_id, star_id, awarded in lines.values_list("rating_id", "star_id", "awarded"):
+            by_pk[rating_id].stars[names[star_id]] = awarded
 
     def rating(self, row: _Row) -> _Stored | None:
-        """The stored rating of the row's household and year, with its stars by name:
-        the file's households' ratings and star rows read as values (two queries)."""
-        if self._ratings is None:
-            names = dict(RatingStar.objects.values_list("pk", "name_zh"))
-            wanted = HouseholdRating.objects.filter(household_id__in=among(self._wanted, "bigint"))
-            self._ratings, by_pk = {}, {}
-            fields = ("household_id", "year", "pk", "status", "rated_on")
-            for household_id, year, pk, status, rated_on in wanted.values_list(*fields):
-                stored = by_pk[pk] = _Stored(pk, status, rated_on, {})
-                self._ratings[(household_id, year)] = stored
-            lines = HouseholdRatingStar.objects.filter(
-                rating__household_id__in=among(self._wanted, "bigint")
-            )
-            for rating_id, star_id, awarded in lines.values_list("rating_id", "star_id", "awarded"):
-                by_pk[rating_id].stars[names[star_id]] = awarded
+        """The stored rating of the row's household and year (`load`ed), or None."""
         return self._ratings.get((row.household.pk, row.year))
 
 
@@ -228,7 +242,6 @@ def _parse(row: _Row, values, star_columns, households, context, seen, cells: _C
     if row.household is None or row.year is None:
         return
     village = row.household.village_id
-    context.want(row.household.pk)
     if not context.may_propose(village):
         error(
             NUMBER,
@@ -321,7 +334,9 @@ def _insert_new(rows: list[_Row], context: _Context) -> None:
     names += ["rated_on", "proposed_by_id", "proposed_on", "returned_reason"]
     tail = (user.pk, today, "")
     ids = insert_rows(HouseholdRating, names, [(*r, *tail) for r in ratings], user=user)
-    insert_rows(
+    # Every star row of the new ratings: no ids drawn for them, their history copied by
+    # the ratings' ids.
+    insert_children(
         HouseholdRatingStar,
         ["rating_id", "star_id", "awarded"],
         [
@@ -329,6 +344,7 @@ def _insert_new(rows: list[_Row], context: _Context) -> None:
             for rating_id, stars in zip(ids, lines, strict=True)
             for star_id, awarded in stars
         ],
+        ids,
         user=user,
     )
 

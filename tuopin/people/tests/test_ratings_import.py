@@ -9,10 +9,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from conftest import MINQUAN, RENHE, first_village
 from tuopin.accounts.roles import Role
-from tuopin.people.models import HouseholdRating
+from tuopin.people.models import HouseholdRating, HouseholdRatingStar
 from tuopin.people.ratings_import import import_ratings
 from tuopin.people.ratings_services import rating_confirm
 from tuopin.regions.models import Region
@@ -147,3 +148,50 @@ def test_a_changed_row_re_proposes_the_rating_with_history(make_user, homes, tmp
     again = import_ratings(changed, acting_user=user)
     assert (again.updated, again.unchanged, again.written) == (0, 1, False)
     assert rating.history.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_blocks_are_written_behind_and_kept_all_or_nothing(make_user, homes, tmp_path, monkeypatch):
+    """On PostgreSQL, outside a transaction, each checked block is written by a thread
+    with a connection of its own while the next is read; an error in a later block, or
+    a failure in the writer, leaves nothing written."""
+    from tuopin.people import ratings_import, write_behind
+
+    monkeypatch.setattr(ratings_import, "blocks", lambda rows: ([row] for row in rows))
+    threaded = []
+    original = write_behind.WriteBehind.__init__
+
+    def remember(self, *args):
+        original(self, *args)
+        threaded.append(self.threaded)
+
+    monkeypatch.setattr(write_behind.WriteBehind, "__init__", remember)
+    user = make_user(Role.VILLAGE, homes[0].village_id)
+    rows = "".join(f"41142110120100{n},2018,是,是,否,,是,2018-11-20\n" for n in (1, 2, 3))
+    late_error = _csv(tmp_path, rows + "411421101201001,2018,是,是,是,是,是,\n", "late.csv")
+    report = import_ratings(late_error, acting_user=user)
+    assert threaded == [connection.vendor == "postgresql"]
+    assert [(m.row, m.code) for m in report.errors] == [(5, "ratings_duplicate")]
+    assert not report.written and not HouseholdRating.objects.exists()
+
+    written = []
+    insert_new = ratings_import._insert_new
+
+    def fail_on_second(rows, context):
+        written.append(len(rows))
+        if len(written) == 2:
+            raise RuntimeError("disk full")
+        insert_new(rows, context)
+
+    monkeypatch.setattr(ratings_import, "_insert_new", fail_on_second)
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_ratings(_csv(tmp_path, rows), acting_user=user)
+    assert not HouseholdRating.objects.exists()
+
+    monkeypatch.setattr(ratings_import, "_insert_new", insert_new)
+    report = import_ratings(_csv(tmp_path, rows), acting_user=user)
+    assert (report.created, report.written) == (3, True)
+    assert HouseholdRating.objects.count() == 3
+    star_rows = HouseholdRatingStar.objects.filter(rating__household__in=homes)
+    assert star_rows.count() == 15 and HouseholdRatingStar.history.count() == 15
+    assert HouseholdRating.history.filter(history_type="+").count() == 3
