@@ -148,7 +148,7 @@ class HouseholdRating(models.Model):
 
 class HouseholdRatingStar(models.Model):
     # The rating's details: written only with their rating, deleted with it (CASCADE,
-    # by Django). Neither key is checked by the database (ADR 0014): 500,000 row checks
+    # by Django). Neither key is checked by the database (ADR 0015): 500,000 row checks
     # were most of the database's work of a ratings import of 50,000 households.
     rating = models.ForeignKey(
         HouseholdRating,
