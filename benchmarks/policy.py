@@ -46,17 +46,17 @@ from tuopin.core.bulk import update_with_history  # noqa: E402
 from tuopin.core.regioncodes import significant_prefix  # noqa: E402
 from tuopin.policy.engine import areas, duck, synthetic  # noqa: E402
 from tuopin.policy.engine import python as pyengine  # noqa: E402
-from tuopin.policy.engine.analytic_copy import analytic_connection, copy_rebuild  # noqa: E402
-from tuopin.policy.engine.sources import (  # noqa: E402
+from tuopin.policy.models import EvaluationRun, HouseholdResult, PolicyVersion  # noqa: E402
+from tuopin.policy.plans import build_plan  # noqa: E402
+from tuopin.policy.rules.params import ymd  # noqa: E402
+from tuopin.policy.runs import LETTER, evaluation_run  # noqa: E402
+from tuopin.registry.analytic.analytic_copy import analytic_connection, copy_rebuild  # noqa: E402
+from tuopin.registry.analytic.sources import (  # noqa: E402
     HOUSEHOLD_PLAIN,
     HOUSEHOLD_TEXT,
     MEMBER_PLAIN,
     MEMBER_TEXT,
 )
-from tuopin.policy.models import EvaluationRun, HouseholdResult, PolicyVersion  # noqa: E402
-from tuopin.policy.plans import build_plan  # noqa: E402
-from tuopin.policy.rules.params import ymd  # noqa: E402
-from tuopin.policy.runs import LETTER, evaluation_run  # noqa: E402
 from tuopin.registry.enums import STILL_POOR, MemberStatus  # noqa: E402
 from tuopin.registry.models import Household, Income, Measure, Member  # noqa: E402
 

@@ -7,7 +7,6 @@ import pytest
 
 from conftest import RENHE
 from tuopin.policy.engine import python as pyengine
-from tuopin.policy.engine import sources
 from tuopin.policy.models import Engine, EvaluationRun, HouseholdResult, PolicyVersion
 from tuopin.policy.plans import build_plan
 from tuopin.policy.rules.params import ymd
@@ -15,6 +14,7 @@ from tuopin.policy.runs import evaluation_run
 from tuopin.policy.selectors import seen_values, stored_explanation
 from tuopin.policy.storage import store_query, store_results
 from tuopin.policy.tests.test_henan import CASES, household
+from tuopin.registry.analytic import sources
 
 pytestmark = pytest.mark.django_db
 

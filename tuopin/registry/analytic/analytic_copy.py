@@ -1,6 +1,6 @@
 """The analytic copy: the registry's relations in a DuckDB file, kept current by changes.
 
-Every city-wide computation that reads the relations of engine/sources.py (the DuckDB
+Every city-wide computation that reads the relations of analytic/sources.py (the DuckDB
 evaluation, the village and county facts) reads them here through `analytic_connection`,
 instead of exporting them from the operational database each time (docs/analytics.md).
 
@@ -36,7 +36,8 @@ from django.db import connection
 from django.utils import timezone
 
 from tuopin.core.errors import TuopinError
-from tuopin.policy.engine import duck, sources
+from tuopin.registry.analytic import sources
+from tuopin.registry.analytic.transfer import relation_to_arrow, relation_to_parquet
 from tuopin.registry.models import Household, Income, Measure, Member
 
 # Relations of the copy: the engine's columns, then what bringing it current needs (the
@@ -233,7 +234,7 @@ def _build(path: Path) -> datetime.datetime:
             con.execute(f"CREATE SCHEMA {STORED}")
             for name, queryset in _querysets().items():
                 parquet = work / f"{name}.parquet"
-                duck.relation_to_parquet(queryset, _columns(name), parquet)
+                relation_to_parquet(queryset, _columns(name), parquet)
                 # Sorted by village: a region's rows lie together and DuckDB skips the rest.
                 order = "village_code" if name == "h" else "village_code, household_id"
                 con.execute(
@@ -330,7 +331,7 @@ def _reload(con, ids: list[int]) -> None:
     con.unregister("changed")
     for start in range(0, len(ids), CHUNK):
         for name, queryset in _querysets(ids[start : start + CHUNK]).items():
-            table = duck.relation_to_arrow(queryset, _columns(name))
+            table = relation_to_arrow(queryset, _columns(name))
             if table.num_rows:
                 con.register("fresh", table)
                 con.execute(f"INSERT INTO {STORED}.{name} SELECT * FROM fresh")
