@@ -21,6 +21,7 @@ from django.utils import timezone
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import scope_q
 from tuopin.regions.models import Region
+from tuopin.registry.analytic.analytic_copy import analytic_connection
 from tuopin.registry.models import QualityCount, QualitySnapshot
 from tuopin.registry.quality import (
     CHECKS,
@@ -30,25 +31,26 @@ from tuopin.registry.quality import (
     context_for,
     quality_by_region,
 )
+from tuopin.registry.quality_copy import ON_COPY, rows_on_copy
 
 
-def quality_refresh(*, prefix: str, year: int) -> QualitySnapshot:
+def quality_refresh(*, prefix: str, year: int, on_copy: bool = True) -> QualitySnapshot:
     """Recount every check for the villages under `prefix` ("" for all) in `year`.
 
-    The counts are as of the checks' reading; a write meanwhile shows at the next
-    refresh, as the stored counts always lag writes (the scorecard shows when they
-    were computed)."""
+    With `on_copy`, the checks proven to count alike on the analytic copy are counted
+    there (quality_copy.ON_COPY), the others on the database. The counts are as of the
+    checks' reading; a write meanwhile shows at the next refresh, as the stored counts
+    always lag writes (the scorecard shows when they were computed)."""
     context = context_for(None, region_prefix=prefix, year=year)
+    found = {}
+    if on_copy:
+        # The copy is locked while it is open: only its checks run inside.
+        with analytic_connection(prefix) as copy:
+            for code in ON_COPY:
+                found[code] = rows_on_copy(copy, village_counts(CHECKS[code], context))
     counts = []
     for code, check in CHECKS.items():
-        village = "village_id" if check.unit == "household" else "household__village_id"
-        grouped = (
-            check.offenders(context)
-            .values(village)
-            .annotate(n=Count("pk"))
-            .values_list(village, "n")
-            .order_by()
-        )
+        grouped = found[code] if code in found else village_counts(check, context)
         counts += [
             QualityCount(year=year, check_code=code, region_code=region, count=n)
             for region, n in grouped
@@ -60,6 +62,18 @@ def quality_refresh(*, prefix: str, year: int) -> QualitySnapshot:
         # A refresh of a wider region covers the narrower snapshots it replaces.
         QualitySnapshot.objects.filter(year=year, prefix__startswith=prefix).delete()
         return QualitySnapshot.objects.create(prefix=prefix, year=year, computed_at=timezone.now())
+
+
+def village_counts(check, context) -> QuerySet:
+    """(village code, offenders) of one check: one grouped query."""
+    village = "village_id" if check.unit == "household" else "household__village_id"
+    return (
+        check.offenders(context)
+        .values(village)
+        .annotate(n=Count("pk"))
+        .values_list(village, "n")
+        .order_by()
+    )
 
 
 def covering_snapshot(region_prefix: str, year: int) -> QualitySnapshot | None:

@@ -36,9 +36,9 @@ from django.db import connection
 from django.utils import timezone
 
 from tuopin.core.errors import TuopinError
-from tuopin.registry.analytic import sources
+from tuopin.registry.analytic import mirrors, sources
 from tuopin.registry.analytic.transfer import relation_to_arrow, relation_to_parquet
-from tuopin.registry.models import Household, Income, Measure, Member
+from tuopin.registry.models import Household, HouseholdCause, Income, Measure, Member
 
 # Relations of the copy: the engine's columns, then what bringing it current needs (the
 # village to filter by region without a join, the row's own id to follow moved rows).
@@ -56,6 +56,8 @@ FULL_BUILD_SHARE = 0.25
 CHUNK = 10_000
 # Clocks of the application and database servers may differ by this much at most.
 CLOCK_MARGIN = datetime.timedelta(seconds=2)
+# What the file holds; a file of another layout is built afresh. 2: the mirrors.
+LAYOUT = "2"
 
 
 @dataclass
@@ -157,6 +159,7 @@ def _meta(con) -> dict:
     rows = dict(con.execute("SELECT key, value FROM copy_meta").fetchall())
     return {
         "identity": rows.get("identity"),
+        "layout": rows.get("layout"),
         "reflects": datetime.datetime.fromisoformat(rows["reflects"]),
         "households": int(rows["households"]),
     }
@@ -168,7 +171,8 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection | None:
         return None
     con = duckdb.connect(str(path))
     try:
-        if _meta(con)["identity"] == _database_identity():
+        state = _meta(con)
+        if state["identity"] == _database_identity() and state["layout"] == LAYOUT:
             return con
     except (duckdb.Error, KeyError, ValueError):
         pass  # a file from an older layout or a broken build: built again
@@ -183,6 +187,7 @@ def _write_meta(con, reflects: datetime.datetime) -> None:
         "INSERT INTO copy_meta VALUES (?, ?)",
         [
             ["identity", _database_identity()],
+            ["layout", LAYOUT],
             ["reflects", reflects.isoformat()],
             ["households", str(households)],
         ],
@@ -241,6 +246,7 @@ def _build(path: Path) -> datetime.datetime:
                     f"CREATE TABLE {STORED}.{name} AS SELECT * FROM read_parquet('{parquet}') "
                     f"ORDER BY {order}"
                 )
+            mirrors.build(con, work)
             _write_meta(con, reflects)
         # A write-ahead log left by the old file must not be replayed onto the new one.
         path.with_name(path.name + ".wal").unlink(missing_ok=True)
@@ -272,6 +278,8 @@ def _changed_since(
     ):
         households.add(household_id)
         villages.add(village_id)
+    causes = HouseholdCause.history.model.objects.filter(history_date__gte=since)
+    households.update(causes.values_list("household_id", flat=True))
     rows = {}
     for name, model in KEYED.items():
         changed = model.history.model.objects.filter(history_date__gte=since)
@@ -305,6 +313,9 @@ def _bring_current(con, path: Path) -> tuple[duckdb.DuckDBPyConnection, int, boo
     state = _meta(con)
     reflects = _moment()
     households, rows, _villages = _changed_since(state["reflects"])
+    changed_rows = mirrors.changed_rows(
+        state["reflects"] - CLOCK_MARGIN, member_ids=rows["m"], income_ids=rows["i"]
+    )
     total = Household.objects.count()
     if len(households) <= max(FULL_BUILD_SHARE * state["households"], CHUNK):
         households |= _moved_from(con, rows)
@@ -312,6 +323,7 @@ def _bring_current(con, path: Path) -> tuple[duckdb.DuckDBPyConnection, int, boo
         con.execute("BEGIN TRANSACTION")
         if ids:
             _reload(con, ids)
+        mirrors.reload(con, ids, changed_rows)
         _write_meta(con, reflects)
         if con.execute(f"SELECT count(*) FROM {STORED}.h").fetchall()[0][0] == total:
             con.execute("COMMIT")

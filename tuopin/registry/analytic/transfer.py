@@ -4,6 +4,8 @@ The query is the ORM's own SQL: PostgreSQL streams it out with COPY (DuckDB type
 compresses the CSV); SQLite goes through the cursor into Arrow in batches.
 """
 
+import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -12,6 +14,13 @@ import pyarrow.parquet as pq
 from django.db import connection
 
 BATCH = 50_000
+
+
+def decimal_value(value, places: int) -> Decimal | None:
+    """SQLite hands a decimal column back as a float: its shortest repr is the number."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return round(Decimal(str(value)), places)
 
 
 def relation_to_parquet(queryset, columns, path: Path) -> int:
@@ -34,25 +43,40 @@ def _rows_to_arrow(rows, schema: pa.Schema) -> pa.Table:
     if not rows:
         return schema.empty_table()
     arrays = [
-        pa.array(
-            [None if v is None else bool(v) for v in column]
-            if field.type == pa.bool_()
-            else list(column),
-            type=field.type,
-        )
+        pa.array(_values(column, field.type), type=field.type)
         for column, field in zip(zip(*rows, strict=True), schema, strict=True)
     ]
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
+def _values(column, kind: pa.DataType) -> list:
+    """SQLite's values as Arrow takes them: 0/1 as yes/no, a decimal column's floats as
+    decimals, a date's text as a date."""
+    if kind == pa.bool_():
+        return [None if v is None else bool(v) for v in column]
+    if pa.types.is_decimal(kind):
+        return [decimal_value(v, kind.scale) for v in column]
+    if kind == pa.date32():
+        return [datetime.date.fromisoformat(v) if isinstance(v, str) else v for v in column]
+    return list(column)
+
+
 def _schema(columns) -> pa.Schema:
-    kinds = {
+    return pa.schema([(column, _arrow_type(kind)) for column, kind in columns])
+
+
+def _arrow_type(kind: str) -> pa.DataType:
+    simple = {
         "BIGINT": pa.int64(),
         "INTEGER": pa.int32(),
         "VARCHAR": pa.string(),
         "BOOLEAN": pa.bool_(),
+        "DATE": pa.date32(),
     }
-    return pa.schema([(column, kinds[kind]) for column, kind in columns])
+    if kind in simple:
+        return simple[kind]
+    precision, scale = kind.removeprefix("DECIMAL(").removesuffix(")").split(",")
+    return pa.decimal128(int(precision), int(scale))
 
 
 def _fetch_to_parquet(queryset, columns, path: Path) -> int:
@@ -80,7 +104,7 @@ def _copy_to_parquet(queryset, columns, path: Path) -> int:
     with duckdb.connect() as duck:
         duck.execute(
             f"COPY (SELECT * FROM read_csv('{csv_path}', header=false, columns={{{types}}}, "
-            f"auto_detect=false, quote='\"', nullstr='')) TO '{path}' (FORMAT parquet)"
+            f"auto_detect=false, quote='\"', nullstr='', allow_quoted_nulls=false)) TO '{path}' (FORMAT parquet)"
         )
         total = duck.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
     csv_path.unlink()
