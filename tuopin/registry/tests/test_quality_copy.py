@@ -13,6 +13,7 @@ from datetime import date
 import pytest
 
 from conftest import MINQUAN, SUIXIAN
+from tuopin.registry import quality_copy
 from tuopin.registry.analytic.analytic_copy import analytic_connection
 from tuopin.registry.enums import MemberStatus
 from tuopin.registry.enums import Relation as R
@@ -109,3 +110,18 @@ def test_the_refresh_stores_the_same_counts_from_the_copy_and_the_database(regis
     on_db = stored()
     quality_refresh(prefix="4114", year=2018, on_copy=True)
     assert stored() == on_db and on_db
+
+
+def test_a_check_duckdb_cannot_run_is_counted_on_the_database(office, village, monkeypatch):
+    clean_household(office, village, "0001")
+    set_income(clean_household(office, village, "0002"), wages=11980, business=0, transfers=0)
+    real = quality_copy.duckdb_sql
+
+    def broken_for_income(queryset):
+        sql, params = real(queryset)
+        return (sql + " no such syntax" if "registry_income" in sql else sql), params
+
+    monkeypatch.setattr(quality_copy, "duckdb_sql", broken_for_income)
+    quality_refresh(prefix="4114", year=2018)
+    stored = dict(QualityCount.objects.values_list("check_code", "count"))
+    assert stored == {"exited_income_below_line": 1}
