@@ -3,6 +3,8 @@
 Every city-wide computation that reads the relations of analytic/sources.py (the DuckDB
 evaluation, the village and county facts) reads them here through `analytic_connection`,
 instead of exporting them from the operational database each time (docs/analytics.md).
+The same file holds mirrors of the registry tables (analytic/mirrors.py), on which the
+quality refresh runs the checks' own queries (registry/quality_copy.py, ADR 0014).
 
 The copy holds the whole registry (every region), so a household moving between
 villages is one changed row, not a row leaving one copy and entering another. It states
