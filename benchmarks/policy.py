@@ -49,20 +49,21 @@ from django.db.models.functions import Substr  # noqa: E402
 from benchmarks.server_cpu import server_cpu  # noqa: E402
 from tuopin.core.bulk import update_with_history  # noqa: E402
 from tuopin.core.regioncodes import significant_prefix  # noqa: E402
-from tuopin.policy.engine import areas, duck, sources, synthetic  # noqa: E402
+from tuopin.policy.engine import areas, duck, synthetic  # noqa: E402
 from tuopin.policy.engine import python as pyengine  # noqa: E402
-from tuopin.policy.engine.analytic_copy import analytic_connection, copy_rebuild  # noqa: E402
-from tuopin.policy.engine.sources import (  # noqa: E402
-    HOUSEHOLD_PLAIN,
-    HOUSEHOLD_TEXT,
-    MEMBER_PLAIN,
-    MEMBER_TEXT,
-)
 from tuopin.policy.models import EvaluationRun, HouseholdResult, PolicyVersion  # noqa: E402
 from tuopin.policy.plans import build_plan  # noqa: E402
 from tuopin.policy.rules.params import ymd  # noqa: E402
 from tuopin.policy.rules.sqlcompile import seen_column  # noqa: E402
 from tuopin.policy.runs import LETTER, evaluation_run  # noqa: E402
+from tuopin.registry.analytic import sources  # noqa: E402
+from tuopin.registry.analytic.analytic_copy import analytic_connection, copy_rebuild  # noqa: E402
+from tuopin.registry.analytic.sources import (  # noqa: E402
+    HOUSEHOLD_PLAIN,
+    HOUSEHOLD_TEXT,
+    MEMBER_PLAIN,
+    MEMBER_TEXT,
+)
 from tuopin.registry.enums import STILL_POOR, MemberStatus  # noqa: E402
 from tuopin.registry.models import Household, Income, Measure, Member  # noqa: E402
 
@@ -87,7 +88,7 @@ def cpu_text(process: float, server_before: float | None) -> str:
 
 
 # The plain loop: what one would write without a set-based engine. It reads the same
-# fields as the engine's input relations (engine/sources.py), one household at a time.
+# fields as the engine's input relations (registry/analytic/sources.py), one household at a time.
 
 
 def loop_household(plan, household: Household, as_of_ymd: int) -> dict:

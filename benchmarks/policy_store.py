@@ -36,11 +36,11 @@ from benchmarks.server_cpu import server_cpu  # noqa: E402
 from tuopin.core.regioncodes import significant_prefix  # noqa: E402
 from tuopin.policy import storage  # noqa: E402
 from tuopin.policy.engine import duck  # noqa: E402
-from tuopin.policy.engine.analytic_copy import analytic_connection  # noqa: E402
 from tuopin.policy.models import EvaluationRun, HouseholdResult, PolicyVersion  # noqa: E402
 from tuopin.policy.plans import build_plan  # noqa: E402
 from tuopin.policy.rules.params import ymd  # noqa: E402
 from tuopin.regions.models import Region  # noqa: E402
+from tuopin.registry.analytic.analytic_copy import analytic_connection  # noqa: E402
 
 CITY = "411400000000"
 AS_OF = datetime.date(2018, 12, 31)

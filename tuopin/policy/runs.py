@@ -13,7 +13,6 @@ from tuopin.core.errors import TuopinError
 from tuopin.core.regioncodes import significant_prefix
 from tuopin.policy.engine import areas, db, duck
 from tuopin.policy.engine import python as pyengine
-from tuopin.policy.engine.analytic_copy import analytic_connection
 from tuopin.policy.models import (
     AreaResult,
     Engine,
@@ -28,6 +27,7 @@ from tuopin.policy.rules.params import ymd
 from tuopin.policy.storage import store_query, store_results
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
+from tuopin.registry.analytic.analytic_copy import analytic_connection
 
 
 def default_as_of(year: int) -> datetime.date:

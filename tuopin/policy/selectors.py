@@ -17,7 +17,6 @@ from tuopin.core.errors import OutOfScope
 from tuopin.core.labels import label_for
 from tuopin.core.regioncodes import significant_prefix
 from tuopin.policy.engine import python as pyengine
-from tuopin.policy.engine import sources
 from tuopin.policy.engine.areas import villages_by_county
 from tuopin.policy.explain import Explainer
 from tuopin.policy.models import (
@@ -34,6 +33,7 @@ from tuopin.policy.rules.facts import LEVEL_FACTS
 from tuopin.policy.rules.sqlcompile import Plan
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
+from tuopin.registry.analytic import sources
 from tuopin.registry.enums import STILL_POOR, MemberStatus, Relation
 from tuopin.registry.models import Household, Measure, Member, RegionTotal, RegionYearTotal
 

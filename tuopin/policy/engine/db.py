@@ -4,8 +4,8 @@ import threading
 
 from django.db import connection
 
-from tuopin.policy.engine import sources
 from tuopin.policy.rules.sqlcompile import Plan, household_steps, render
+from tuopin.registry.analytic import sources
 
 DIALECTS = {"sqlite": "sqlite", "postgresql": "postgres"}
 

@@ -10,13 +10,11 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.parquet as pq
-from django.db import connection
 
-from tuopin.policy.engine import sources
 from tuopin.policy.rules.sqlcompile import Plan, household_steps, render
+from tuopin.registry.analytic import sources
+from tuopin.registry.analytic.transfer import relation_to_parquet
 
-BATCH = 50_000
 PERFECT_HASH_BITS = 26  # DuckDB's default is 12 (4,096 groups)
 
 
@@ -28,79 +26,6 @@ def snapshot(prefix: str, directory: Path, household_ids=None) -> dict[str, int]
         path = directory / f"{name}.parquet"
         counts[name] = relation_to_parquet(queryset, sources.RELATIONS[name], path)
     return counts
-
-
-def relation_to_parquet(queryset, columns, path: Path) -> int:
-    """One relation (an ORM query and its column names and types) into a Parquet file."""
-    if connection.vendor == "postgresql":
-        return _copy_to_parquet(queryset, columns, path)
-    return _fetch_to_parquet(queryset, columns, path)
-
-
-def relation_to_arrow(queryset, columns) -> pa.Table:
-    """A few thousand rows straight into Arrow (no file): the analytic copy's changes."""
-    schema = _schema(columns)
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return _rows_to_arrow(cursor.fetchall(), schema)
-
-
-def _rows_to_arrow(rows, schema: pa.Schema) -> pa.Table:
-    if not rows:
-        return schema.empty_table()
-    arrays = [
-        pa.array(
-            [None if v is None else bool(v) for v in column]
-            if field.type == pa.bool_()
-            else list(column),
-            type=field.type,
-        )
-        for column, field in zip(zip(*rows, strict=True), schema, strict=True)
-    ]
-    return pa.Table.from_arrays(arrays, schema=schema)
-
-
-def _schema(columns) -> pa.Schema:
-    kinds = {
-        "BIGINT": pa.int64(),
-        "INTEGER": pa.int32(),
-        "VARCHAR": pa.string(),
-        "BOOLEAN": pa.bool_(),
-    }
-    return pa.schema([(column, kinds[kind]) for column, kind in columns])
-
-
-def _fetch_to_parquet(queryset, columns, path: Path) -> int:
-    schema = _schema(columns)
-    sql, params = queryset.query.sql_with_params()
-    total = 0
-    with connection.cursor() as cursor, pq.ParquetWriter(path, schema) as writer:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(BATCH):
-            writer.write_table(_rows_to_arrow(rows, schema))
-            total += len(rows)
-    return total
-
-
-def _copy_to_parquet(queryset, columns, path: Path) -> int:
-    """PostgreSQL: COPY the query out as CSV and let DuckDB type and compress it."""
-    sql, params = queryset.query.sql_with_params()
-    csv_path = path.with_suffix(".csv")
-    with connection.cursor() as cursor, open(csv_path, "wb") as out:
-        raw = cursor.cursor  # psycopg's own cursor: COPY needs it
-        with raw.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
-            for chunk in copy:
-                out.write(chunk)
-    types = ", ".join(f"'{column}': '{kind}'" for column, kind in columns)
-    with duckdb.connect() as duck:
-        duck.execute(
-            f"COPY (SELECT * FROM read_csv('{csv_path}', header=false, columns={{{types}}}, "
-            f"auto_detect=false, quote='\"', nullstr='')) TO '{path}' (FORMAT parquet)"
-        )
-        total = duck.execute(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0]
-    csv_path.unlink()
-    return total
 
 
 def connect(directory: Path, threads: int | None = None) -> duckdb.DuckDBPyConnection:

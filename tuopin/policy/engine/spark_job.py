@@ -16,7 +16,7 @@ part files); `--output` receives the results as a Parquet directory.
 import argparse
 import sys
 
-# The engine's input relations (tuopin.policy.engine.sources.RELATIONS; a test keeps
+# The engine's input relations (tuopin.registry.analytic.sources.RELATIONS; a test keeps
 # the two equal, this file may not import Django).
 RELATIONS = ("h", "m", "i", "me")
 

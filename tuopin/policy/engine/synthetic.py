@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from tuopin.policy.engine import sources
+from tuopin.registry.analytic import sources
 
 # A uniform number in [0, 1) from (key, salt); DuckDB's hash() is deterministic.
 MACROS = """

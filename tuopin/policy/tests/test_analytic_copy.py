@@ -10,10 +10,10 @@ from django.utils import timezone
 from conftest import MINQUAN, RENHE, SUIXIAN, first_village, other_county_village
 from tuopin.core.errors import TuopinError
 from tuopin.policy.engine import areas
-from tuopin.policy.engine.analytic_copy import analytic_connection, copy_is_current
 from tuopin.policy.models import HouseholdResult, PolicyVersion
 from tuopin.policy.runs import evaluation_run
 from tuopin.policy.tests.test_henan import ADULT, household
+from tuopin.registry.analytic.analytic_copy import analytic_connection, copy_is_current
 from tuopin.registry.enums import STILL_POOR, MemberStatus
 from tuopin.registry.models import Household, Income, Member
 

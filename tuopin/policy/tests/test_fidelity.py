@@ -207,7 +207,7 @@ def letters_everywhere(clauses, ids, tmp_path) -> dict[int, dict[str, tuple]]:
 
 def explanations(node, household: Household, seen: dict, member: bool) -> tuple[str, str]:
     """The live explanation (Python evaluator, names) and the stored one (values seen)."""
-    from tuopin.policy.engine import sources
+    from tuopin.registry.analytic import sources
 
     params = resolve_parameters(henan2018.PARAMETERS, 2018, AS_OF)
     rows = sources.base_rows(household.village_id, [household.pk], names=True)

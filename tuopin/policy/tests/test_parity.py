@@ -15,13 +15,14 @@ from hypothesis import strategies as st
 
 from conftest import RENHE, first_village
 from tuopin.policy import henan2018
-from tuopin.policy.engine import db, duck, sources
+from tuopin.policy.engine import db, duck
 from tuopin.policy.engine import python as pyengine
 from tuopin.policy.rules.ast import parse_clause
 from tuopin.policy.rules.facts import HOUSEHOLD_FACTS
 from tuopin.policy.rules.params import resolve_parameters, ymd
 from tuopin.policy.rules.sqlcompile import Plan
 from tuopin.policy.tests import strategies
+from tuopin.registry.analytic import sources
 from tuopin.registry.models import Household, Income, Measure, Member
 
 HENAN = [

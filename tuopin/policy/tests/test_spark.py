@@ -18,7 +18,7 @@ import pytest
 from django.core.management import call_command
 
 from tuopin.policy import henan2018
-from tuopin.policy.engine import duck, sources, spark_job, synthetic
+from tuopin.policy.engine import duck, spark_job, synthetic
 from tuopin.policy.engine import spark as spark_engine
 from tuopin.policy.models import Level, PolicyStatus, PolicyVersion
 from tuopin.policy.plans import build_plan
@@ -28,6 +28,7 @@ from tuopin.policy.rules.params import resolve_parameters, ymd
 from tuopin.policy.rules.sqlcompile import Plan
 from tuopin.policy.tests.test_henan import CASES, household
 from tuopin.policy.tests.test_synthetic import henan_plan
+from tuopin.registry.analytic import sources
 
 AS_OF = datetime.date(2018, 12, 31)
 HOUSEHOLDS = 20_000

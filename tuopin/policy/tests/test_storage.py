@@ -8,7 +8,6 @@ from django.db import connection
 
 from conftest import CITY, MINQUAN, RENHE
 from tuopin.policy.engine import python as pyengine
-from tuopin.policy.engine import sources
 from tuopin.policy.export import result_rows
 from tuopin.policy.models import Engine, EvaluationRun, HouseholdResult, PolicyVersion
 from tuopin.policy.plans import build_plan
@@ -17,6 +16,7 @@ from tuopin.policy.runs import evaluation_run
 from tuopin.policy.selectors import seen_values, stored_explanation
 from tuopin.policy.storage import run_tables, store_query, store_results
 from tuopin.policy.tests.test_henan import CASES, household
+from tuopin.registry.analytic import sources
 
 pytestmark = pytest.mark.django_db
 

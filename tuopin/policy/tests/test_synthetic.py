@@ -8,12 +8,13 @@ import duckdb
 import pytest
 
 from tuopin.policy import henan2018
-from tuopin.policy.engine import duck, sources, synthetic
+from tuopin.policy.engine import duck, synthetic
 from tuopin.policy.engine import python as pyengine
 from tuopin.policy.rules.ast import parse_clause
 from tuopin.policy.rules.facts import HOUSEHOLD_FACTS
 from tuopin.policy.rules.params import resolve_parameters, ymd
 from tuopin.policy.rules.sqlcompile import Plan, seen_column
+from tuopin.registry.analytic import sources
 
 AS_OF = datetime.date(2018, 12, 31)
 HOUSEHOLDS = 3000

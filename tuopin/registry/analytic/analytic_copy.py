@@ -1,8 +1,10 @@
 """The analytic copy: the registry's relations in a DuckDB file, kept current by changes.
 
-Every city-wide computation that reads the relations of engine/sources.py (the DuckDB
+Every city-wide computation that reads the relations of analytic/sources.py (the DuckDB
 evaluation, the village and county facts) reads them here through `analytic_connection`,
 instead of exporting them from the operational database each time (docs/analytics.md).
+The same file holds mirrors of the registry tables (analytic/mirrors.py), on which the
+quality refresh runs the checks' own queries (registry/quality_copy.py, ADR 0016).
 
 The copy holds the whole registry (every region), so a household moving between
 villages is one changed row, not a row leaving one copy and entering another. It states
@@ -36,8 +38,9 @@ from django.db import connection
 from django.utils import timezone
 
 from tuopin.core.errors import TuopinError
-from tuopin.policy.engine import duck, sources
-from tuopin.registry.models import Household, Income, Measure, Member
+from tuopin.registry.analytic import mirrors, sources
+from tuopin.registry.analytic.transfer import relation_to_arrow, relation_to_parquet
+from tuopin.registry.models import Household, HouseholdCause, Income, Measure, Member
 
 # Relations of the copy: the engine's columns, then what bringing it current needs (the
 # village to filter by region without a join, the row's own id to follow moved rows).
@@ -55,6 +58,8 @@ FULL_BUILD_SHARE = 0.25
 CHUNK = 10_000
 # Clocks of the application and database servers may differ by this much at most.
 CLOCK_MARGIN = datetime.timedelta(seconds=2)
+# What the file holds; a file of another layout is built afresh. 2: the mirrors.
+LAYOUT = "2"
 
 
 @dataclass
@@ -156,6 +161,7 @@ def _meta(con) -> dict:
     rows = dict(con.execute("SELECT key, value FROM copy_meta").fetchall())
     return {
         "identity": rows.get("identity"),
+        "layout": rows.get("layout"),
         "reflects": datetime.datetime.fromisoformat(rows["reflects"]),
         "households": int(rows["households"]),
     }
@@ -167,7 +173,8 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection | None:
         return None
     con = duckdb.connect(str(path))
     try:
-        if _meta(con)["identity"] == _database_identity():
+        state = _meta(con)
+        if state["identity"] == _database_identity() and state["layout"] == LAYOUT:
             return con
     except (duckdb.Error, KeyError, ValueError):
         pass  # a file from an older layout or a broken build: built again
@@ -182,6 +189,7 @@ def _write_meta(con, reflects: datetime.datetime) -> None:
         "INSERT INTO copy_meta VALUES (?, ?)",
         [
             ["identity", _database_identity()],
+            ["layout", LAYOUT],
             ["reflects", reflects.isoformat()],
             ["households", str(households)],
         ],
@@ -233,13 +241,14 @@ def _build(path: Path) -> datetime.datetime:
             con.execute(f"CREATE SCHEMA {STORED}")
             for name, queryset in _querysets().items():
                 parquet = work / f"{name}.parquet"
-                duck.relation_to_parquet(queryset, _columns(name), parquet)
+                relation_to_parquet(queryset, _columns(name), parquet)
                 # Sorted by village: a region's rows lie together and DuckDB skips the rest.
                 order = "village_code" if name == "h" else "village_code, household_id"
                 con.execute(
                     f"CREATE TABLE {STORED}.{name} AS SELECT * FROM read_parquet('{parquet}') "
                     f"ORDER BY {order}"
                 )
+            mirrors.build(con, work)
             _write_meta(con, reflects)
         # A write-ahead log left by the old file must not be replayed onto the new one.
         path.with_name(path.name + ".wal").unlink(missing_ok=True)
@@ -271,6 +280,8 @@ def _changed_since(
     ):
         households.add(household_id)
         villages.add(village_id)
+    causes = HouseholdCause.history.model.objects.filter(history_date__gte=since)
+    households.update(causes.values_list("household_id", flat=True))
     rows = {}
     for name, model in KEYED.items():
         changed = model.history.model.objects.filter(history_date__gte=since)
@@ -304,6 +315,9 @@ def _bring_current(con, path: Path) -> tuple[duckdb.DuckDBPyConnection, int, boo
     state = _meta(con)
     reflects = _moment()
     households, rows, _villages = _changed_since(state["reflects"])
+    changed_rows = mirrors.changed_rows(
+        state["reflects"] - CLOCK_MARGIN, member_ids=rows["m"], income_ids=rows["i"]
+    )
     total = Household.objects.count()
     if len(households) <= max(FULL_BUILD_SHARE * state["households"], CHUNK):
         households |= _moved_from(con, rows)
@@ -311,6 +325,7 @@ def _bring_current(con, path: Path) -> tuple[duckdb.DuckDBPyConnection, int, boo
         con.execute("BEGIN TRANSACTION")
         if ids:
             _reload(con, ids)
+        mirrors.reload(con, ids, changed_rows)
         _write_meta(con, reflects)
         if con.execute(f"SELECT count(*) FROM {STORED}.h").fetchall()[0][0] == total:
             con.execute("COMMIT")
@@ -330,7 +345,7 @@ def _reload(con, ids: list[int]) -> None:
     con.unregister("changed")
     for start in range(0, len(ids), CHUNK):
         for name, queryset in _querysets(ids[start : start + CHUNK]).items():
-            table = duck.relation_to_arrow(queryset, _columns(name))
+            table = relation_to_arrow(queryset, _columns(name))
             if table.num_rows:
                 con.register("fresh", table)
                 con.execute(f"INSERT INTO {STORED}.{name} SELECT * FROM fresh")
