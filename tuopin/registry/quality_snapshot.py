@@ -49,7 +49,7 @@ def quality_refresh(*, prefix: str, year: int, on_copy: bool = True) -> QualityS
     found = {}
     if on_copy:
         # The copy is locked while it is open: only its checks run inside.
-        with analytic_connection(prefix) as copy:
+        with analytic_connection(prefix, mirrors=True) as copy:
             for code in ON_COPY:
                 try:
                     found[code] = rows_on_copy(copy, village_counts(CHECKS[code], context))

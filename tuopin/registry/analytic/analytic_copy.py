@@ -4,7 +4,9 @@ Every city-wide computation that reads the relations of analytic/sources.py (the
 evaluation, the village and county facts) reads them here through `analytic_connection`,
 instead of exporting them from the operational database each time (docs/analytics.md).
 The same file holds mirrors of the registry tables (analytic/mirrors.py), on which the
-quality refresh runs the checks' own queries (registry/quality_copy.py, ADR 0016).
+quality refresh runs the checks' own queries (registry/quality_copy.py, ADR 0016). The
+mirrors have a moment of their own and are brought current only for a computation that
+reads them (`mirrors=True`): the exit evaluation does not wait for rows it never reads.
 
 The copy holds the whole registry (every region), so a household moving between
 villages is one changed row, not a row leaving one copy and entering another. It states
@@ -83,8 +85,11 @@ def copy_path() -> Path:
 
 
 @contextmanager
-def analytic_connection(prefix: str, *, bring_current: bool = True) -> Iterator[Copy]:
-    """The relations h, m, i, me of the households under `prefix`, current.
+def analytic_connection(
+    prefix: str, *, bring_current: bool = True, mirrors: bool = False
+) -> Iterator[Copy]:
+    """The relations h, m, i, me of the households under `prefix`, current; with
+    `mirrors` the mirrors of the registry tables current too.
 
     With bring_current False a copy older than the data under `prefix` is refused
     (TuopinError) rather than read. The copy is locked while the connection is open.
@@ -100,7 +105,7 @@ def analytic_connection(prefix: str, *, bring_current: bool = True) -> Iterator[
                 _build(path)
                 con, built = duckdb.connect(str(path)), True
             elif bring_current:
-                con, changed, built = _bring_current(con, path)
+                con, changed, built = _bring_current(con, path, with_mirrors=mirrors)
             else:
                 _refuse_if_stale(con, prefix)
             timings = {"copy": round(time.perf_counter() - started, 3)}
@@ -163,6 +168,10 @@ def _meta(con) -> dict:
         "identity": rows.get("identity"),
         "layout": rows.get("layout"),
         "reflects": datetime.datetime.fromisoformat(rows["reflects"]),
+        # The mirrors' own moment (older when the relations were brought current alone).
+        "mirrors_reflect": datetime.datetime.fromisoformat(
+            rows.get("mirrors_reflect") or rows["reflects"]
+        ),
         "households": int(rows["households"]),
     }
 
@@ -182,7 +191,9 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection | None:
     return None
 
 
-def _write_meta(con, reflects: datetime.datetime) -> None:
+def _write_meta(
+    con, reflects: datetime.datetime, mirrors_reflect: datetime.datetime | None = None
+) -> None:
     households = con.execute(f"SELECT count(*) FROM {STORED}.h").fetchall()[0][0]
     con.execute("CREATE OR REPLACE TABLE copy_meta (key VARCHAR, value VARCHAR)")
     con.executemany(
@@ -191,6 +202,7 @@ def _write_meta(con, reflects: datetime.datetime) -> None:
             ["identity", _database_identity()],
             ["layout", LAYOUT],
             ["reflects", reflects.isoformat()],
+            ["mirrors_reflect", (mirrors_reflect or reflects).isoformat()],
             ["households", str(households)],
         ],
     )
@@ -309,24 +321,35 @@ def _moved_from(con, rows: dict[str, set[int]]) -> set[int]:
     return households
 
 
-def _bring_current(con, path: Path) -> tuple[duckdb.DuckDBPyConnection, int, bool]:
-    """Reload the households changed since the copy's moment: (connection, how many,
-    built afresh)."""
+def _bring_current(
+    con, path: Path, *, with_mirrors: bool
+) -> tuple[duckdb.DuckDBPyConnection, int, bool]:
+    """Reload the households changed since the copy's moment, and with `with_mirrors`
+    the mirrors' rows changed since theirs: (connection, how many, built afresh)."""
     state = _meta(con)
     reflects = _moment()
     households, rows, _villages = _changed_since(state["reflects"])
-    changed_rows = mirrors.changed_rows(
-        state["reflects"] - CLOCK_MARGIN, member_ids=rows["m"], income_ids=rows["i"]
-    )
+    limit = max(FULL_BUILD_SHARE * state["households"], CHUNK)
+    mirror_households, mirror_rows = set(), None
+    if with_mirrors:
+        mirror_households, mirror_ids = households, rows
+        if state["mirrors_reflect"] != state["reflects"]:
+            mirror_households, mirror_ids, _villages = _changed_since(state["mirrors_reflect"])
+        mirror_rows = mirrors.changed_rows(
+            state["mirrors_reflect"] - CLOCK_MARGIN,
+            member_ids=mirror_ids["m"],
+            income_ids=mirror_ids["i"],
+        )
     total = Household.objects.count()
-    if len(households) <= max(FULL_BUILD_SHARE * state["households"], CHUNK):
+    if len(households) <= limit and len(mirror_households) <= limit:
         households |= _moved_from(con, rows)
         ids = sorted(households)
         con.execute("BEGIN TRANSACTION")
         if ids:
             _reload(con, ids)
-        mirrors.reload(con, ids, changed_rows)
-        _write_meta(con, reflects)
+        if with_mirrors:
+            mirrors.reload(con, sorted(mirror_households | households), mirror_rows)
+        _write_meta(con, reflects, reflects if with_mirrors else state["mirrors_reflect"])
         if con.execute(f"SELECT count(*) FROM {STORED}.h").fetchall()[0][0] == total:
             con.execute("COMMIT")
             return con, len(ids), False
