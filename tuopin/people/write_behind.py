@@ -1,14 +1,12 @@
 """The writes of a 帮扶力量 import, made while the rest of the file is still being read.
 
 An import checks its file block by block and hands each checked block's writes over as a
-function (`put`). On PostgreSQL, when the import owns its transaction, a thread runs
-them over a connection of its own, in one transaction, while this thread reads and
-checks the next block: PostgreSQL inserts the rows, their history and index entries and
-checks their foreign keys (`SET CONSTRAINTS ALL IMMEDIATE`: as the rows arrive, not all
-at commit) on one core while Python parses on the other, as the registry import does
-(ADR 0007, `registry.interchange.sink`). `close(keep)` commits when the whole file was
-good (or the import is partial), else rolls everything back: all or nothing is kept, and
-a failure in the writer reaches the caller.
+function (`put`). On PostgreSQL, when the import owns its transaction, a writer thread
+runs them over a connection of its own, in one transaction, while this thread reads and
+checks the next block (core.writer_thread, as the registry import does: ADR 0007).
+`close(keep)` commits when the whole file was good (or the import is partial), else
+rolls everything back: all or nothing is kept, and a failure in the writer reaches the
+caller.
 
 The checking thread's look-ups do not see the writer's uncommitted rows: they compare
 the file with what was stored before the import, which is what the checks want (each
@@ -22,19 +20,15 @@ is read would keep every other writer waiting (ADR 0008).
 
 from __future__ import annotations
 
-import queue
-import sys
-import threading
 from collections.abc import Callable
 
 from django.db import connection, transaction
 
-_DONE = object()
-_SWITCH_INTERVAL = 0.0005  # s: the writer takes the interpreter back soon after a reply
+from tuopin.core.writer_thread import WriterThread
 
 
-class _Rollback(Exception):
-    """Leave the writer's transaction without keeping anything."""
+def _call(write: Callable[[], None]) -> None:
+    write()
 
 
 class WriteBehind:
@@ -44,28 +38,13 @@ class WriteBehind:
         self.threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
         self._pending: list[Callable[[], None]] = []
         self._closed = False
-        if not self.threaded:
-            return
-        self._queue: queue.Queue = queue.Queue(maxsize=2)
-        self._failure: BaseException | None = None
-        self._keep = False
-        self._switch = sys.getswitchinterval()
-        sys.setswitchinterval(_SWITCH_INTERVAL)
-        # A daemon: should the import die without closing, the process can still exit
-        # (the connection drops and PostgreSQL rolls the writes back).
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self._thread.start()
+        self._writer = WriterThread(_call, name) if self.threaded else None
 
     def put(self, write: Callable[[], None]) -> None:
-        if not self.threaded:
+        if self._writer is not None:
+            self._writer.put(write)
+        else:
             self._pending.append(write)
-            return
-        while self._thread.is_alive():  # a writer that failed takes no more blocks
-            try:
-                self._queue.put(write, timeout=0.5)
-                return
-            except queue.Full:
-                continue
 
     def close(self, keep: bool) -> None:
         """Commit what was put when `keep`, else roll it back; re-raises the writer's
@@ -73,24 +52,14 @@ class WriteBehind:
         if self._closed:
             return
         self._closed = True
-        if not self.threaded:
-            if keep and self._pending:
-                with transaction.atomic():
-                    for write in self._pending:
-                        write()
-            self._pending = []
+        if self._writer is not None:
+            self._writer.close(keep)
             return
-        self._keep = keep
-        while self._thread.is_alive():
-            try:
-                self._queue.put(_DONE, timeout=0.5)
-                break
-            except queue.Full:
-                continue
-        self._thread.join()
-        sys.setswitchinterval(self._switch)
-        if self._failure is not None:
-            raise self._failure
+        if keep and self._pending:
+            with transaction.atomic():
+                for write in self._pending:
+                    write()
+        self._pending = []
 
     def __enter__(self) -> WriteBehind:
         return self
@@ -99,21 +68,3 @@ class WriteBehind:
         """A failure in the checking thread rolls back what was written."""
         if kind is not None:
             self.close(keep=False)
-
-    def _run(self) -> None:
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                while (write := self._queue.get()) is not _DONE:
-                    write()
-                if not self._keep:
-                    raise _Rollback
-        except _Rollback:
-            pass
-        except BaseException as failure:  # handed to the checking thread
-            self._failure = failure
-            while self._queue.get() is not _DONE:  # let `put` and `close` through
-                pass
-        finally:
-            connection.close()

@@ -22,21 +22,13 @@ here, in the caller's connection.
 """
 
 import pickle
-import queue
 import sys
 import tempfile
-import threading
 
 from django.db import connection, transaction
 
+from tuopin.core.writer_thread import WriterThread
 from tuopin.registry.interchange.writer import BulkWriter
-
-_DONE = object()
-_SWITCH_INTERVAL = 0.0005  # s: the writer takes the interpreter back soon after a reply
-
-
-class _Rollback(Exception):
-    """Leave the writer's transaction without keeping anything."""
 
 
 class ChunkSink:
@@ -52,17 +44,7 @@ class ChunkSink:
             # comfortably in memory, a temporary file takes them one after the other.
             self._spool = tempfile.TemporaryFile(prefix="tuopin-import-")  # noqa: SIM115 - closed by close()
         elif self.threaded:
-            self._queue: queue.Queue = queue.Queue(maxsize=2)
-            self._failure: BaseException | None = None
-            self._keep = False
-            self._switch = sys.getswitchinterval()
-            sys.setswitchinterval(_SWITCH_INTERVAL)
-            # A daemon: should this thread die without closing the sink, the process can
-            # still exit (the connection drops and PostgreSQL rolls the writes back).
-            self._thread = threading.Thread(
-                target=self._run, name="registry-import-writer", daemon=True
-            )
-            self._thread.start()
+            self._writer = WriterThread(self.writer.apply, "registry-import-writer")
         else:
             self._atomic = transaction.atomic()
             self._atomic.__enter__()
@@ -75,15 +57,10 @@ class ChunkSink:
         if self.spooled:
             pickle.dump(plan, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
             return
-        if not self.threaded:
+        if self.threaded:
+            self._writer.put(plan)
+        else:
             self.writer.apply(plan)
-            return
-        while self._thread.is_alive():  # a writer that failed takes no more chunks
-            try:
-                self._queue.put(plan, timeout=0.5)
-                return
-            except queue.Full:
-                continue
 
     def close(self, keep: bool) -> None:
         """Commit what was put when `keep`, else roll it all back; re-raises the writer's
@@ -100,17 +77,7 @@ class ChunkSink:
                 transaction.set_rollback(True)
             self._atomic.__exit__(None, None, None)
             return
-        self._keep = keep
-        while self._thread.is_alive():
-            try:
-                self._queue.put(_DONE, timeout=0.5)
-                break
-            except queue.Full:
-                continue
-        self._thread.join()
-        sys.setswitchinterval(self._switch)
-        if self._failure is not None:
-            raise self._failure
+        self._writer.close(keep)
 
     def abort(self) -> None:
         """Roll back after a failure in the validating thread."""
@@ -129,21 +96,3 @@ class ChunkSink:
                 except EOFError:
                     break
                 self.writer.apply(plan)
-
-    def _run(self) -> None:
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    # Foreign keys are checked as rows arrive, while the other thread
-                    # validates, instead of all at once at commit.
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                while (plan := self._queue.get()) is not _DONE:
-                    self.writer.apply(plan)
-                if not self._keep:
-                    raise _Rollback
-        except _Rollback:
-            pass
-        except BaseException as failure:  # handed to the validating thread
-            self._failure = failure
-        finally:
-            connection.close()
