@@ -41,7 +41,7 @@ from django.utils import timezone
 
 from tuopin.core.errors import TuopinError
 from tuopin.registry.analytic import mirrors, sources
-from tuopin.registry.analytic.transfer import relation_to_arrow, relation_to_parquet
+from tuopin.registry.analytic.transfer import append, relation_to_arrow, relation_to_parquet
 from tuopin.registry.models import Household, HouseholdCause, Income, Measure, Member
 
 # Relations of the copy: the engine's columns, then what bringing it current needs (the
@@ -368,11 +368,7 @@ def _reload(con, ids: list[int]) -> None:
     con.unregister("changed")
     for start in range(0, len(ids), CHUNK):
         for name, queryset in _querysets(ids[start : start + CHUNK]).items():
-            table = relation_to_arrow(queryset, _columns(name))
-            if table.num_rows:
-                con.register("fresh", table)
-                con.execute(f"INSERT INTO {STORED}.{name} SELECT * FROM fresh")
-                con.unregister("fresh")
+            append(con, f"{STORED}.{name}", relation_to_arrow(queryset, _columns(name)))
 
 
 def _refuse_if_stale(con, prefix: str) -> None:

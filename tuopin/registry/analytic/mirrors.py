@@ -17,7 +17,7 @@ import pyarrow as pa
 from django.db import models
 
 from tuopin.regions.models import Region
-from tuopin.registry.analytic.transfer import relation_to_arrow, relation_to_parquet
+from tuopin.registry.analytic.transfer import append, relation_to_arrow, relation_to_parquet
 from tuopin.registry.models import Helper, Household, HouseholdCause, Income, Member
 
 # How each mirror's rows are found again: by household ("household_id"), by the
@@ -82,9 +82,11 @@ def queryset(model, *, household_ids=None, ids=None):
 
 def changed_rows(since, member_ids: set[int], income_ids: set[int]) -> dict:
     """Ids of the mirrors' rows changed since `since`, by model (members and incomes
-    as the copy's relations already found them)."""
+    as the copy's relations already found them). A changed cause needs no id: its
+    household is among the changed ones (analytic_copy._changed_since) and is read again
+    whole, and a cause never moves to another household."""
     changed = {Member: member_ids, Income: income_ids}
-    for model in (HouseholdCause, *BY_OWN_ID):
+    for model in BY_OWN_ID:
         history = model.history.model.objects.filter(history_date__gte=since)
         changed[model] = set(history.values_list(model._meta.pk.attname, flat=True))
     return changed
@@ -121,16 +123,12 @@ def reload(con, household_ids: list[int], changed: dict) -> None:
     for start in range(0, len(household_ids), CHUNK):
         chunk = household_ids[start : start + CHUNK]
         for model in BY_HOUSEHOLD:
-            _insert(con, model, queryset(model, household_ids=chunk))
+            append(con, model._meta.db_table, _read(model, household_ids=chunk))
     for model in BY_OWN_ID:
         ids = sorted(changed.get(model, ()))
         for start in range(0, len(ids), CHUNK):
-            _insert(con, model, queryset(model, ids=ids[start : start + CHUNK]))
+            append(con, model._meta.db_table, _read(model, ids=ids[start : start + CHUNK]))
 
 
-def _insert(con, model, rows) -> None:
-    table = relation_to_arrow(rows, columns(model))
-    if table.num_rows:
-        con.register("fresh", table)
-        con.execute(f"INSERT INTO {model._meta.db_table} SELECT * FROM fresh")
-        con.unregister("fresh")
+def _read(model, **filters) -> pa.Table:
+    return relation_to_arrow(queryset(model, **filters), columns(model))

@@ -39,6 +39,14 @@ def relation_to_arrow(queryset, columns) -> pa.Table:
         return _rows_to_arrow(cursor.fetchall(), schema)
 
 
+def append(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
+    """Rows read by `relation_to_arrow` appended to a table of the copy."""
+    if rows.num_rows:
+        con.register("fresh", rows)
+        con.execute(f"INSERT INTO {table} SELECT * FROM fresh")
+        con.unregister("fresh")
+
+
 def _rows_to_arrow(rows, schema: pa.Schema) -> pa.Table:
     if not rows:
         return schema.empty_table()

@@ -21,11 +21,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--policy", required=True, help="标准代码，如 henan-2018（可加 @版本号）"
-        )
-        parser.add_argument("--year", type=int, required=True, help="评估年度")
-        parser.add_argument("--as-of", help="评估日期 YYYY-MM-DD，默认该年 12 月 31 日")
+        add_standard_arguments(parser)
         parser.add_argument("--region", default="", help="区划代码（任一层级，全码或有效前缀）")
         parser.add_argument("--level", choices=Level.values, default=Level.HOUSEHOLD)
         parser.add_argument("--engine", choices=Engine.values, default=Engine.DB)
@@ -88,6 +84,13 @@ class Command(BaseCommand):
                 f"unknown {r['unknown']})"
             )
         sys.stdout.flush()
+
+
+def add_standard_arguments(parser) -> None:
+    """The standard, year and date every evaluation command asks for."""
+    parser.add_argument("--policy", required=True, help="标准代码，如 henan-2018（可加 @版本号）")
+    parser.add_argument("--year", type=int, required=True, help="评估年度")
+    parser.add_argument("--as-of", help="评估日期 YYYY-MM-DD，默认该年 12 月 31 日")
 
 
 def _policy(text: str) -> PolicyVersion:

@@ -12,7 +12,11 @@ from tuopin.core.errors import TuopinError
 from tuopin.core.regioncodes import significant_prefix
 from tuopin.policy.engine import duck, spark_job
 from tuopin.policy.engine import spark as spark_engine
-from tuopin.policy.management.commands.evaluate import _policy, _region_code
+from tuopin.policy.management.commands.evaluate import (
+    _policy,
+    _region_code,
+    add_standard_arguments,
+)
 from tuopin.policy.models import Level
 from tuopin.policy.plans import build_plan
 from tuopin.policy.rules.params import ymd
@@ -26,11 +30,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--policy", required=True, help="标准代码，如 henan-2018（可加 @版本号）"
-        )
-        parser.add_argument("--year", type=int, required=True, help="评估年度")
-        parser.add_argument("--as-of", help="评估日期 YYYY-MM-DD，默认该年 12 月 31 日")
+        add_standard_arguments(parser)
         source = parser.add_mutually_exclusive_group()
         source.add_argument(
             "--parquet", help="输入目录：h、m、i、me 四个 Parquet（本地路径或 hdfs://、s3a://）"
