@@ -24,8 +24,9 @@ def _reads(request) -> None:
         raise PermissionDenied("没有权限：查看扶贫资金 (you may not read the funds)")
 
 
-def _money(value) -> str:
-    return f"{value:.2f}"  # the same two decimals from every database's SUM
+def money(value) -> str | None:
+    """Yuan with two decimals, the same from every database's SUM (None: unknown)."""
+    return None if value is None else f"{value:.2f}"
 
 
 def _day(value) -> str | None:
@@ -88,7 +89,7 @@ def _fund(f) -> dict:
         "functional_class": f.functional_class,
         "integrated": f.integrated,
         "year": f.year,
-        "amount": _money(f.amount),
+        "amount": money(f.amount),
         "region_code": f.region_id,
         "issued_on": _day(f.issued_on),
         "received_on": f.received_on.isoformat(),
@@ -169,7 +170,7 @@ def fund_payment_list(
             "registered": (p.member_id is not None) if p.payee_kind == "person" else None,
             "item": p.item,
             "period": p.period,
-            "amount": _money(p.amount),
+            "amount": money(p.amount),
             "paid_on": p.paid_on.isoformat(),
             "voucher": p.voucher,
         }
@@ -195,7 +196,7 @@ def fund_detail(request, fund_id: RowId):
                 "from_region_code": a.from_region_id,
                 "to_region_code": a.to_region_id,
                 "document": a.document,
-                "amount": _money(a.amount),
+                "amount": money(a.amount),
                 "allocated_on": a.allocated_on.isoformat(),
             }
             for a in chain["allocations"]
@@ -206,8 +207,8 @@ def fund_detail(request, fund_id: RowId):
                 "region_code": d.region_id,
                 "project_id": d.project_id,
                 "project_code": d.project.code,
-                "amount": _money(d.amount),
-                "paid": _money(d.paid),
+                "amount": money(d.amount),
+                "paid": money(d.paid),
                 "disbursed_on": d.disbursed_on.isoformat(),
                 "voucher": d.voucher,
             }

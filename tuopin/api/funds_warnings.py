@@ -14,6 +14,7 @@ from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
+from tuopin.api.funds import money
 from tuopin.api.masking import mask_text
 from tuopin.api.schemas import answers
 from tuopin.api.types import Filter, Limit, RegionPrefix, RowId
@@ -37,10 +38,6 @@ ActionName = Literal[tuple(ACTIONS)]
 def _reads(request) -> None:
     if not access.may_read(request.user, access.WARNINGS):
         raise PermissionDenied("没有权限：查看资金预警 (you may not read the funds' warnings)")
-
-
-def _money(value) -> str | None:
-    return None if value is None else f"{value:.2f}"
 
 
 class WarningOut(Schema):
@@ -120,7 +117,7 @@ def _warning(w, today) -> dict:
         "severity_label": str(w.get_severity_display()),
         "region_code": w.region_id,
         "region_name": w.region.name,
-        "amount": _money(w.amount),
+        "amount": money(w.amount),
         "detail": mask_text(w.detail),
         "state": w.state,
         "state_label": str(w.get_state_display()),
@@ -146,7 +143,7 @@ def _payment(p) -> dict | None:
         "account": mask_bank_account(p.account),
         "item": p.item,
         "period": p.period,
-        "amount": _money(p.amount),
+        "amount": money(p.amount),
         "paid_on": p.paid_on.isoformat(),
         "voucher": p.voucher,
     }

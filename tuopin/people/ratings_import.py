@@ -141,8 +141,9 @@ def import_ratings(
             if new or changed:
                 writer.put(lambda n=new, c=changed: _write(n, c, context))
                 written = True
-        writer.close(keep=not dry_run and (partial or not report.errors))
-    report.written = written and not dry_run and (partial or not report.errors)
+        keep = not dry_run and (partial or not report.errors)
+        writer.close(keep=keep)
+    report.written = written and keep
     return report
 
 
