@@ -98,3 +98,8 @@ class AssistanceConfig(AppConfig):
             vocabulary_register(re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower(), getattr(enums, name))
 
         from tuopin.assistance import jobs  # noqa: F401 - registers the import's job
+        from tuopin.assistance.coverage.on_copy import mirrored_models
+        from tuopin.registry.analytic import mirrors
+
+        # The coverage refresh counts the checks on the analytic copy (coverage/on_copy.py).
+        mirrors.register(*mirrored_models())

@@ -10,11 +10,9 @@ scorecard sums the villages of each column within the user's scope; it runs the 
 live only where no refresh covers the region and year yet.
 """
 
-import logging
 from collections import defaultdict
 from datetime import date
 
-import duckdb
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
@@ -23,7 +21,7 @@ from django.utils import timezone
 from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import scope_q
 from tuopin.regions.models import Region
-from tuopin.registry.analytic.analytic_copy import analytic_connection
+from tuopin.registry.analytic.queries import rows_of_checks_on_copy
 from tuopin.registry.models import QualityCount, QualitySnapshot
 from tuopin.registry.quality import (
     CHECKS,
@@ -33,9 +31,7 @@ from tuopin.registry.quality import (
     context_for,
     quality_by_region,
 )
-from tuopin.registry.quality_copy import ON_COPY, rows_on_copy
-
-logger = logging.getLogger(__name__)
+from tuopin.registry.quality_copy import ON_COPY
 
 
 def quality_refresh(*, prefix: str, year: int, on_copy: bool = True) -> QualitySnapshot:
@@ -48,15 +44,9 @@ def quality_refresh(*, prefix: str, year: int, on_copy: bool = True) -> QualityS
     context = context_for(None, region_prefix=prefix, year=year)
     found = {}
     if on_copy:
-        # The copy is locked while it is open: only its checks run inside.
-        with analytic_connection(prefix, mirrors=True) as copy:
-            for code in ON_COPY:
-                try:
-                    found[code] = rows_on_copy(copy, village_counts(CHECKS[code], context))
-                except duckdb.Error:
-                    # Never a count made up: a check DuckDB cannot run is counted on the
-                    # database below (a newer sqlglot or DuckDB may write it differently).
-                    logger.exception("quality check %s failed on the analytic copy", code)
+        found = rows_of_checks_on_copy(
+            prefix, ON_COPY, lambda code: village_counts(CHECKS[code], context)
+        )
     counts = []
     for code, check in CHECKS.items():
         grouped = found[code] if code in found else village_counts(check, context)

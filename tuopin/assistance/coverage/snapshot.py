@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -29,36 +29,54 @@ from tuopin.assistance.coverage import (
     coverage_by_region,
 )
 from tuopin.assistance.coverage.framework import analytic_queries, default_as_of
+from tuopin.assistance.coverage.on_copy import ON_COPY
 from tuopin.assistance.models import CoverageCount, CoverageSnapshot
 from tuopin.regions.models import Region
+from tuopin.registry.analytic.queries import rows_of_checks_on_copy
 
 
-def coverage_refresh(*, prefix: str, year: int) -> CoverageSnapshot:
-    """Recount every check for the regions under `prefix` ("" for all) in `year`."""
+def coverage_refresh(*, prefix: str, year: int, on_copy: bool = True) -> CoverageSnapshot:
+    """Recount every check for the regions under `prefix` ("" for all) in `year`.
+
+    With `on_copy`, the checks proven to count alike on the analytic copy (ON_COPY) are
+    counted on its mirrors of the ledgers and the registry (ADR 0016), the others on the
+    database. The counts are as of the checks' reading."""
     context = context_for(None, region_prefix=prefix, year=year)
+    found = {}
+    if on_copy:
+        found = rows_of_checks_on_copy(
+            prefix, ON_COPY, lambda code: region_counts(CHECKS[code], context)
+        )
     counts = []
     for code, check in CHECKS.items():
-        field = check.unit_info.region_field
-        grouped = (
-            check.offenders(context)
-            .annotate(region_key=Substr(field, 1, 12))
-            .values("region_key")
-            .annotate(n=Count("pk"))
-            .values_list("region_key", "n")
-            .order_by()
-        )
-        with analytic_queries():
-            counts += [
-                CoverageCount(year=year, check_code=code, region_code=region, count=n)
-                for region, n in grouped
-                if n
-            ]
+        if code in found:
+            grouped = found[code]
+        else:
+            with analytic_queries():
+                grouped = list(region_counts(check, context))
+        counts += [
+            CoverageCount(year=year, check_code=code, region_code=region, count=n)
+            for region, n in grouped
+            if n
+        ]
     with transaction.atomic():
         CoverageCount.objects.filter(year=year, region_code__startswith=prefix).delete()
         CoverageCount.objects.bulk_create(counts, batch_size=5000)
         # A refresh of a wider region covers the narrower snapshots it replaces.
         CoverageSnapshot.objects.filter(year=year, prefix__startswith=prefix).delete()
         return CoverageSnapshot.objects.create(prefix=prefix, year=year, computed_at=timezone.now())
+
+
+def region_counts(check: Check, context) -> QuerySet:
+    """(region code, offenders) of one check: one grouped query."""
+    return (
+        check.offenders(context)
+        .annotate(region_key=Substr(check.unit_info.region_field, 1, 12))
+        .values("region_key")
+        .annotate(n=Count("pk"))
+        .values_list("region_key", "n")
+        .order_by()
+    )
 
 
 def covering_snapshot(region_prefix: str, year: int) -> CoverageSnapshot | None:

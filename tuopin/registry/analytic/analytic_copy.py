@@ -60,8 +60,13 @@ FULL_BUILD_SHARE = 0.25
 CHUNK = 10_000
 # Clocks of the application and database servers may differ by this much at most.
 CLOCK_MARGIN = datetime.timedelta(seconds=2)
-# What the file holds; a file of another layout is built afresh. 2: the mirrors.
+# What the file holds; a file of another layout is built afresh. 2: the mirrors, then
+# whatever tables and columns they hold (mirrors.layout()).
 LAYOUT = "2"
+
+
+def _layout() -> str:
+    return f"{LAYOUT}/{mirrors.layout()}"
 
 
 @dataclass
@@ -183,7 +188,7 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection | None:
     con = duckdb.connect(str(path))
     try:
         state = _meta(con)
-        if state["identity"] == _database_identity() and state["layout"] == LAYOUT:
+        if state["identity"] == _database_identity() and state["layout"] == _layout():
             return con
     except (duckdb.Error, KeyError, ValueError):
         pass  # a file from an older layout or a broken build: built again
@@ -200,7 +205,7 @@ def _write_meta(
         "INSERT INTO copy_meta VALUES (?, ?)",
         [
             ["identity", _database_identity()],
-            ["layout", LAYOUT],
+            ["layout", _layout()],
             ["reflects", reflects.isoformat()],
             ["mirrors_reflect", (mirrors_reflect or reflects).isoformat()],
             ["households", str(households)],
@@ -336,6 +341,7 @@ def _bring_current(
         if state["mirrors_reflect"] != state["reflects"]:
             mirror_households, mirror_ids, _villages = _changed_since(state["mirrors_reflect"])
         mirror_rows = mirrors.changed_rows(
+            con,
             state["mirrors_reflect"] - CLOCK_MARGIN,
             member_ids=mirror_ids["m"],
             income_ids=mirror_ids["i"],
@@ -350,10 +356,11 @@ def _bring_current(
         if with_mirrors:
             mirrors.reload(con, sorted(mirror_households | households), mirror_rows)
         _write_meta(con, reflects, reflects if with_mirrors else state["mirrors_reflect"])
-        if con.execute(f"SELECT count(*) FROM {STORED}.h").fetchall()[0][0] == total:
+        held = con.execute(f"SELECT count(*) FROM {STORED}.h").fetchall()[0][0]
+        if held == total and (not with_mirrors or mirrors.counts_agree(con)):
             con.execute("COMMIT")
             return con, len(ids), False
-        # Households written or deleted without history (the seed, SQL by hand).
+        # Rows written or deleted without history (the seeds, SQL by hand).
         con.execute("ROLLBACK")
     con.close()
     _build(path)

@@ -9,8 +9,15 @@ run on the database instead.
 Rows are kept current with the rest of the copy: by household (its row and the rows
 keyed by it), by the ids of changed rows (a member moved to another household), and
 for the few helpers and regions, by the ids of their changed rows.
+
+Apps above registry add the tables their own city-wide checks read (`register`, from
+their AppConfig.ready: the sector ledgers for the coverage checks), found again by the
+ids their history names, or, for append-only tables without history, by ids above the
+copy's highest. A mirror whose row count then differs from the database's was written
+without history (a seed, SQL by hand): the copy is built afresh rather than read wrong.
 """
 
+import hashlib
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,14 +25,43 @@ from django.db import models
 
 from tuopin.regions.models import Region
 from tuopin.registry.analytic.transfer import append, relation_to_arrow, relation_to_parquet
-from tuopin.registry.models import Helper, Household, HouseholdCause, Income, Member
+from tuopin.registry.models import (
+    Helper,
+    Household,
+    HouseholdCause,
+    Income,
+    Measure,
+    Member,
+    MemberEvent,
+)
 
 # How each mirror's rows are found again: by household ("household_id"), by the
-# household's own id ("id" of Household), or by their own id only (helpers, regions).
+# household's own id ("id" of Household), by their own id as their history names it
+# (helpers, regions, the tables apps register), or as rows added since (append-only).
 BY_HOUSEHOLD = {Household: "id", Member: "household_id", Income: "household_id"}
-BY_HOUSEHOLD[HouseholdCause] = "household_id"
-BY_OWN_ID = (Helper, Region)
-MIRRORED = (*BY_HOUSEHOLD, *BY_OWN_ID)
+BY_HOUSEHOLD[HouseholdCause] = BY_HOUSEHOLD[Measure] = "household_id"
+BY_OWN_ID: list = [Helper, Region]
+APPEND_ONLY: list = [MemberEvent]
+
+
+def register(*models, append_only: bool = False) -> None:
+    """Mirror an app's tables too (from its AppConfig.ready, so every process agrees on
+    the copy's layout): with history, or append-only without."""
+    kind = APPEND_ONLY if append_only else BY_OWN_ID
+    kind.extend(model for model in models if model not in kind)
+
+
+def mirrored() -> list:
+    return [*BY_HOUSEHOLD, *BY_OWN_ID, *APPEND_ONLY]
+
+
+def layout() -> str:
+    """What the mirrors hold (tables and their columns): another layout is built afresh,
+    so a migration or a newly registered table never meets an older file."""
+    tables = sorted(f"{model._meta.db_table}({columns(model)})" for model in mirrored())
+    return hashlib.sha256("|".join(tables).encode()).hexdigest()[:16]
+
+
 # Ids sent to the database at a time (SQLite allows 32,766 parameters).
 CHUNK = 10_000
 
@@ -80,21 +116,38 @@ def queryset(model, *, household_ids=None, ids=None):
     return rows.values_list(*[field.attname for field in mirrored_fields(model)])
 
 
-def changed_rows(since, member_ids: set[int], income_ids: set[int]) -> dict:
+def changed_rows(con, since, member_ids: set[int], income_ids: set[int]) -> dict:
     """Ids of the mirrors' rows changed since `since`, by model (members and incomes
-    as the copy's relations already found them). A changed cause needs no id: its
-    household is among the changed ones (analytic_copy._changed_since) and is read again
-    whole, and a cause never moves to another household."""
+    as the copy's relations already found them). A changed cause or measure needs no id:
+    its household is among the changed ones (analytic_copy._changed_since) and is read
+    again whole, and neither moves to another household. Append-only tables: the rows
+    above the copy's highest id."""
     changed = {Member: member_ids, Income: income_ids}
     for model in BY_OWN_ID:
         history = model.history.model.objects.filter(history_date__gte=since)
         changed[model] = set(history.values_list(model._meta.pk.attname, flat=True))
+    for model in APPEND_ONLY:
+        table, pk = model._meta.db_table, model._meta.pk.column
+        highest = con.execute(f"SELECT coalesce(max({pk}), 0) FROM {table}").fetchall()[0][0]
+        changed[model] = set(
+            model._base_manager.filter(pk__gt=highest).values_list("pk", flat=True)
+        )
     return changed
+
+
+def counts_agree(con) -> bool:
+    """Every mirror found again by id holds as many rows as its table: else rows were
+    written or deleted without history, and only a full build reads them right."""
+    for model in (*BY_OWN_ID, *APPEND_ONLY):
+        held = con.execute(f"SELECT count(*) FROM {model._meta.db_table}").fetchall()[0][0]
+        if held != model._base_manager.count():
+            return False
+    return True
 
 
 def build(con, work: Path) -> None:
     """Every mirror afresh from the operational database (a full build of the copy)."""
-    for model in MIRRORED:
+    for model in mirrored():
         table = model._meta.db_table
         parquet = work / f"{table}.parquet"
         relation_to_parquet(queryset(model), columns(model), parquet)
@@ -107,7 +160,7 @@ def reload(con, household_ids: list[int], changed: dict) -> None:
     """Delete and read again the rows of the changed households and the changed rows
     (inside the copy's transaction)."""
     con.register("changed_households", pa.table({"id": pa.array(household_ids, pa.int64())}))
-    for model in MIRRORED:
+    for model in mirrored():
         table, pk = model._meta.db_table, model._meta.pk.column
         conditions = []
         if model in BY_HOUSEHOLD:
@@ -124,7 +177,7 @@ def reload(con, household_ids: list[int], changed: dict) -> None:
         chunk = household_ids[start : start + CHUNK]
         for model in BY_HOUSEHOLD:
             append(con, model._meta.db_table, _read(model, household_ids=chunk))
-    for model in BY_OWN_ID:
+    for model in (*BY_OWN_ID, *APPEND_ONLY):
         ids = sorted(changed.get(model, ()))
         for start in range(0, len(ids), CHUNK):
             append(con, model._meta.db_table, _read(model, ids=ids[start : start + CHUNK]))

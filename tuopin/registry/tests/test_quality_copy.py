@@ -13,13 +13,14 @@ from datetime import date
 import pytest
 
 from conftest import MINQUAN, SUIXIAN
-from tuopin.registry import quality_copy
+from tuopin.registry.analytic import queries
 from tuopin.registry.analytic.analytic_copy import analytic_connection
+from tuopin.registry.analytic.queries import rows_on_copy
 from tuopin.registry.enums import MemberStatus
 from tuopin.registry.enums import Relation as R
 from tuopin.registry.models import Helper, HouseholdCause, Member, QualityCount
 from tuopin.registry.quality import CHECKS, context_for
-from tuopin.registry.quality_copy import DATABASE_ONLY, ON_COPY, rows_on_copy
+from tuopin.registry.quality_copy import DATABASE_ONLY, ON_COPY
 from tuopin.registry.quality_snapshot import quality_refresh, village_counts
 from tuopin.registry.seed import seed_registry
 from tuopin.registry.tests.test_quality import (
@@ -123,13 +124,13 @@ def test_the_refresh_stores_the_same_counts_from_the_copy_and_the_database(regis
 def test_a_check_duckdb_cannot_run_is_counted_on_the_database(office, village, monkeypatch):
     clean_household(office, village, "0001")
     set_income(clean_household(office, village, "0002"), wages=11980, business=0, transfers=0)
-    real = quality_copy.duckdb_sql
+    real = queries.duckdb_sql
 
     def broken_for_income(queryset):
         sql, params = real(queryset)
         return (sql + " no such syntax" if "registry_income" in sql else sql), params
 
-    monkeypatch.setattr(quality_copy, "duckdb_sql", broken_for_income)
+    monkeypatch.setattr(queries, "duckdb_sql", broken_for_income)
     quality_refresh(prefix="4114", year=2018)
     stored = dict(QualityCount.objects.values_list("check_code", "count"))
     assert stored == {"exited_income_below_line": 1}
