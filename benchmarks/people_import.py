@@ -272,25 +272,60 @@ def county_user():
 
 
 class _Statements:
-    """Wall time of each statement of an import (`--statements`), the slowest printed."""
+    """Wall time and the PostgreSQL backend's CPU of each statement of an import
+    (`--statements`), on this thread's connection and on those other threads open
+    meanwhile (an import's writer: their statements are marked "writer"); the
+    statements with the most backend CPU printed."""
 
     def __init__(self):
-        self.seconds: dict[str, list] = {}
+        import threading
 
-    def __call__(self, execute, sql, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            entry = self.seconds.setdefault(" ".join(str(sql).split())[:110], [0, 0.0])
-            entry[0] += 1
-            entry[1] += time.perf_counter() - start
+        from django.db.backends.signals import connection_created
+
+        self.seconds: dict[str, list] = {}
+        self._signal, self._main = connection_created, threading.get_ident()
+
+    def _created(self, sender, connection, **kwargs) -> None:
+        import threading
+
+        if threading.get_ident() != self._main:
+            connection.execute_wrappers.append(self._timed("writer"))
+
+    def __enter__(self):
+        self._signal.connect(self._created, weak=False)
+        self._wrapper = connection.execute_wrapper(self._timed(""))
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._wrapper.__exit__(*exc)
+        self._signal.disconnect(self._created)
+
+    def _timed(self, where: str):
+        tick = os.sysconf("SC_CLK_TCK")
+
+        def cpu(context) -> float:
+            pid = context["connection"].connection.info.backend_pid
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / tick
+
+        def wrapper(execute, sql, params, many, context):
+            start, backend = time.perf_counter(), cpu(context)
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                text = f"{where:6} " + " ".join(str(sql).split())[:110]
+                entry = self.seconds.setdefault(text, [0, 0.0, 0.0])
+                entry[0] += 1
+                entry[1] += time.perf_counter() - start
+                entry[2] += cpu(context) - backend
+
+        return wrapper
 
     def print(self) -> None:
-        for statement, (count, seconds) in sorted(self.seconds.items(), key=lambda i: -i[1][1])[
-            :12
-        ]:
-            print(f"    {seconds:6.2f} s {count:>5}x  {statement}")
+        slowest = sorted(self.seconds.items(), key=lambda i: -i[1][2])[:14]
+        for statement, (count, seconds, backend) in slowest:
+            print(f"    {seconds:6.2f} s, backend {backend:5.2f} s {count:>5}x  {statement}")
 
 
 def timed(label: str, function, expected: str, statements: bool = False):
@@ -299,7 +334,7 @@ def timed(label: str, function, expected: str, statements: bool = False):
     watch = _Statements()
     start, cpu = time.perf_counter(), time.process_time()
     if statements:
-        with connection.execute_wrapper(watch):
+        with watch:
             report = function()
     else:
         report = function()
