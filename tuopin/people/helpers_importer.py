@@ -398,12 +398,16 @@ def _write_helpers(
             )
         if household.helper_id != helper_id:
             households.append((household.pk, helper_id, household.version + 1, now))
+    # The households before the new pairings: on the writer, whose keys are checked as
+    # each statement ends, a pairing's check locks its household row, and updating a
+    # row one's own transaction has locked costs a multixact per row (as the one-go
+    # write, whose checks ran at commit, never did).
+    fields = ["helper_id", "version", "updated_at"]
+    update_rows(Household, fields, households, user=user, reason="帮扶结对")
     update_rows(Pairing, ["ended_on", "ended_reason"], ended, user=user)
     update_rows(Pairing, ["started_on"], dated, user=user)
     names = ["helper_id", "household_id", "region_code", "started_on", "ended_on"]
     insert_rows(Pairing, [*names, "ended_reason", "created_at"], new_pairings, user=user)
-    fields = ["helper_id", "version", "updated_at"]
-    update_rows(Household, fields, households, user=user, reason="帮扶结对")
 
 
 # --- visits --------------------------------------------------------------------------

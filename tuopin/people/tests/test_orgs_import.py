@@ -179,7 +179,8 @@ def test_blocks_are_written_behind_and_kept_all_or_nothing(tmp_path, monkeypatch
     with a connection of its own while the next is planned. An enterprise created by one
     block takes the pairings of later blocks; a project created by one block and given
     other money by a later one is stored with the later money; an error in a later
-    block leaves nothing written; a re-import changes nothing."""
+    block leaves nothing written unless partial (then the good blocks are kept); a dry
+    run writes nothing; a re-import changes nothing."""
     from django.db import connection
 
     from tuopin.people import orgs_importer, write_behind
@@ -209,8 +210,11 @@ def test_blocks_are_written_behind_and_kept_all_or_nothing(tmp_path, monkeypatch
     assert code == 1 and not result["written"] and [e["row"] for e in result["errors"]] == [5]
     assert _counts() == (0,) * 6
 
-    code, result = _run("enterprises", str(_csv(tmp_path, "good.csv", rows)))
-    assert code == 0 and result["written"] and (result["created"], result["updated"]) == (2, 1)
+    code, result = _run("enterprises", str(late), "--partial", "--dry-run")
+    assert (result["created"], result["updated"], result["written"]) == (2, 1, False)
+    assert _counts() == (0,) * 6
+    code, result = _run("enterprises", str(late), "--partial")
+    assert code == 1 and result["written"] and (result["created"], result["updated"]) == (2, 1)
     enterprise = Enterprise.objects.get()
     assert enterprise.history.count() == 1
     pairings = EnterprisePairing.objects.order_by("village_id")
