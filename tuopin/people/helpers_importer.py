@@ -398,10 +398,9 @@ def _write_helpers(
             )
         if household.helper_id != helper_id:
             households.append((household.pk, helper_id, household.version + 1, now))
-    # The households before the new pairings: on the writer, whose keys are checked as
-    # each statement ends, a pairing's check locks its household row, and updating a
-    # row one's own transaction has locked costs a multixact per row (as the one-go
-    # write, whose checks ran at commit, never did).
+    # The households before the new pairings, so that each pairing's key check (run as
+    # its statement ends on the writer) finds its household already updated, as the
+    # checks of a one-go write, run at commit, did.
     fields = ["helper_id", "version", "updated_at"]
     update_rows(Household, fields, households, user=user, reason="帮扶结对")
     update_rows(Pairing, ["ended_on", "ended_reason"], ended, user=user)
