@@ -272,34 +272,114 @@ def county_user():
 
 
 class _Statements:
-    """Wall time of each statement of an import (`--statements`), the slowest printed."""
+    """Wall time and the PostgreSQL backend's CPU of each statement of an import
+    (`--statements`), on this thread's connection and on those other threads open
+    meanwhile (an import's writer: their statements are marked "writer"); the
+    statements with the most backend CPU printed."""
 
     def __init__(self):
-        self.seconds: dict[str, list] = {}
+        import threading
 
-    def __call__(self, execute, sql, params, many, context):
-        start = time.perf_counter()
-        try:
-            return execute(sql, params, many, context)
-        finally:
-            entry = self.seconds.setdefault(" ".join(str(sql).split())[:110], [0, 0.0])
-            entry[0] += 1
-            entry[1] += time.perf_counter() - start
+        from django.db.backends.signals import connection_created
+
+        self.seconds: dict[str, list] = {}
+        self._signal, self._main = connection_created, threading.get_ident()
+
+    def _created(self, sender, connection, **kwargs) -> None:
+        import threading
+
+        if threading.get_ident() != self._main:
+            connection.execute_wrappers.append(self._timed("writer"))
+
+    def __enter__(self):
+        self._signal.connect(self._created, weak=False)
+        self._wrapper = connection.execute_wrapper(self._timed(""))
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._wrapper.__exit__(*exc)
+        self._signal.disconnect(self._created)
+
+    def _timed(self, where: str):
+        tick = os.sysconf("SC_CLK_TCK")
+
+        def cpu(context) -> float:
+            pid = context["connection"].connection.info.backend_pid
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / tick
+
+        def wrapper(execute, sql, params, many, context):
+            start, backend = time.perf_counter(), cpu(context)
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                text = f"{where:6} " + " ".join(str(sql).split())[:110]
+                entry = self.seconds.setdefault(text, [0, 0.0, 0.0])
+                entry[0] += 1
+                entry[1] += time.perf_counter() - start
+                entry[2] += cpu(context) - backend
+
+        return wrapper
 
     def print(self) -> None:
-        for statement, (count, seconds) in sorted(self.seconds.items(), key=lambda i: -i[1][1])[
-            :12
-        ]:
-            print(f"    {seconds:6.2f} s {count:>5}x  {statement}")
+        slowest = sorted(self.seconds.items(), key=lambda i: -i[1][2])[:14]
+        for statement, (count, seconds, backend) in slowest:
+            print(f"    {seconds:6.2f} s, backend {backend:5.2f} s {count:>5}x  {statement}")
 
 
-def timed(label: str, function, expected: str, statements: bool = False):
+class _Timeline:
+    """When an import hands its first block to its writer, when its reading ends and
+    when the writer is done (`--timeline`): wall and process CPU seconds from the start.
+    Before the first block nothing overlaps; after the reading the writer works alone."""
+
+    def __init__(self):
+        self.marks: dict[str, tuple[float, float]] = {}
+
+    def __enter__(self):
+        from tuopin.people import write_behind
+
+        self._class, self._put, self._close = (
+            write_behind.WriteBehind,
+            write_behind.WriteBehind.put,
+            write_behind.WriteBehind.close,
+        )
+        marks, put, close = self.marks, self._put, self._close
+
+        def first_put(writer, write):
+            marks.setdefault("first block to the writer", self._now())
+            put(writer, write)
+
+        def timed_close(writer, keep):
+            marks.setdefault("reading done", self._now())
+            close(writer, keep)
+            marks.setdefault("writer done", self._now())
+
+        self._class.put, self._class.close = first_put, timed_close
+        self.start = (time.perf_counter(), time.process_time())
+        return self
+
+    def _now(self) -> tuple[float, float]:
+        return time.perf_counter() - self.start[0], time.process_time() - self.start[1]
+
+    def __exit__(self, *exc):
+        self._class.put, self._class.close = self._put, self._close
+
+    def print(self) -> None:
+        for what, (wall, cpu) in self.marks.items():
+            print(f"    {what:26} at {wall:6.2f} s wall, {cpu:5.2f} s CPU of this process")
+
+
+def timed(label: str, function, expected: str, statements: bool = False, timeline=False):
     backend = server_cpu()
     writers = OtherBackends().start()  # an import's writer thread has a backend of its own
-    watch = _Statements()
+    watch, marks = _Statements(), _Timeline()
     start, cpu = time.perf_counter(), time.process_time()
     if statements:
-        with connection.execute_wrapper(watch):
+        with watch:
+            report = function()
+    elif timeline:
+        with marks:
             report = function()
     else:
         report = function()
@@ -319,6 +399,8 @@ def timed(label: str, function, expected: str, statements: bool = False):
     )
     if statements:
         watch.print()
+    if timeline:
+        marks.print()
 
 
 def main() -> None:
@@ -327,6 +409,9 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--only", nargs="*", help="layouts to time (default: all)")
     parser.add_argument("--statements", action="store_true", help="time each statement")
+    parser.add_argument(
+        "--timeline", action="store_true", help="when the writer gets its first block, ends"
+    )
     args = parser.parse_args()
 
     from tuopin.people.helpers_importer import import_helpers, import_visits
@@ -366,8 +451,8 @@ def main() -> None:
         if args.only and label not in args.only:
             continue
         path = make()
-        timed(label, lambda p=path, i=importer: i(p), "created", args.statements)
-        timed(label, lambda p=path, i=importer: i(p), "unchanged", args.statements)
+        for expected in ("created", "unchanged"):
+            timed(label, lambda p=path, i=importer: i(p), expected, args.statements, args.timeline)
 
 
 if __name__ == "__main__":

@@ -6,9 +6,11 @@ and English message); nothing is written when a row has an error unless `partial
 stored changes nothing, so the same file imported twice changes nothing the second time.
 
 Set-based: the households, cadres, open pairings and stored visits of a block of rows
-are read with one query each; the new rows go in with `insert_with_history` (COPY on
-PostgreSQL) and the changed ones with `bulk_update_with_history`, all in one
-transaction. The rules are those of the services (pairing_services, visits_services)."""
+are read with one query each; the new rows go in with `insert_rows` (COPY on
+PostgreSQL) and the changed ones with `update_rows`, all in one transaction; the
+helpers import hands each block's writes to a `WriteBehind` (ADR 0018), the visits
+import writes at the end. The rules are those of the services (pairing_services,
+visits_services)."""
 
 from __future__ import annotations
 
@@ -28,16 +30,19 @@ from tuopin.people.importing import (
     Column,
     Layout,
     UnusableFile,
+    accepting,
     among,
     blocks,
+    collection_paused,
     finish,
+    finish_behind,
     memo,
     message,
     read_table,
-    update_with_history,
 )
 from tuopin.people.models import Pairing, PairingEndReason, Visit
 from tuopin.people.pairing_services import CADRE_FIELDS, cadre_clean, county_of
+from tuopin.people.write_behind import WriteBehind
 from tuopin.registry.idnumbers import canonical_id_number
 from tuopin.registry.interchange.reader import sheet_rows
 from tuopin.registry.interchange.table_report import TableImportReport
@@ -213,49 +218,67 @@ class _HelperPlan:
 def import_helpers(
     path, *, acting_user=None, dry_run: bool = False, partial: bool = False, scope_prefix: str = ""
 ) -> PeopleImportReport:
+    """Check the file a block of rows at a time; each good block's writes go to a
+    `WriteBehind` (on PostgreSQL written while the next block is checked) and are kept
+    at the end unless a dry run, or errors without `partial`."""
     report = PeopleImportReport("helpers")
     table = read_table(path, HELPERS)
     report.rows = len(table.rows)
     cadres = _Cadres()
-    planned_new: dict[tuple, dict] = {}  # cadres the file creates, by key
+    planned_new: set[tuple] = set()  # the keys of the cadres the file creates
+    # Each stored cadre the file changes: its fields as planned so far (what the
+    # writer has been sent), so that a later row or block compares with them.
+    planned_fields: dict[int, dict] = {}
+    created: dict[tuple, int] = {}  # new cadres' ids by key: filled by the writes, in order
     seen: dict[int, int] = {}
-    plans: list[_HelperPlan] = []
     parse = _HelperCells()
-    for block in blocks(table.rows):
-        found = _Households(
-            {text(c.get("number")) for _n, c in block}, scope_prefix, acting_user, access.HELPERS
-        )
-        cadres.load(
-            found.counties(),
-            {canonical_id_number(text(c.get("id_number"))) or "" for _n, c in block},
-            {text(c.get("name")) for _n, c in block},
-        )
-        open_pairings = _open_pairings(found.pks())
-        for number, cells in block:
-            try:
-                plan = _helper_row(cells, found, cadres, seen, open_pairings, parse)
-            except CellError as error:
-                report.errors.append(message(HELPERS, number, error))
-                report.rejected += 1
-                continue
-            seen[plan.household.pk] = number
-            if plan.helper is None:
-                planned_new.setdefault(plan.key, {"region_id": plan.key[0], **plan.given})
-                report.created += 1
-            elif _helper_unchanged(plan):
-                report.unchanged += 1
-                continue
-            elif plan.current is not None:
-                report.updated += 1
-            else:
-                report.created += 1
-            plans.append(plan)
-    return finish(
-        report,
-        partial=partial,
-        dry_run=dry_run,
-        write=lambda: _write_helpers(plans, planned_new, acting_user),
-    )
+    with collection_paused(), WriteBehind("helpers-import-writer") as writer:
+        for block in blocks(table.rows):
+            found = _Households(
+                {text(c.get("number")) for _n, c in block},
+                scope_prefix,
+                acting_user,
+                access.HELPERS,
+            )
+            cadres.load(
+                found.counties(),
+                {canonical_id_number(text(c.get("id_number"))) or "" for _n, c in block},
+                {text(c.get("name")) for _n, c in block},
+            )
+            open_pairings = _open_pairings(found.pks())
+            plans: list[_HelperPlan] = []
+            new_cadres: dict[tuple, dict] = {}  # the cadres first met in this block
+            for number, cells in block:
+                try:
+                    plan = _helper_row(cells, found, cadres, seen, open_pairings, parse)
+                except CellError as error:
+                    report.errors.append(message(HELPERS, number, error))
+                    report.rejected += 1
+                    continue
+                seen[plan.household.pk] = number
+                if plan.helper is None:
+                    if plan.key not in planned_new:
+                        planned_new.add(plan.key)
+                        new_cadres[plan.key] = {"region_id": plan.key[0], **plan.given}
+                    report.created += 1
+                elif _helper_unchanged(plan):
+                    report.unchanged += 1
+                    continue
+                elif plan.current is not None:
+                    report.updated += 1
+                else:
+                    report.created += 1
+                plans.append(plan)
+            if not accepting(report, partial=partial, dry_run=dry_run):
+                continue  # nothing will be kept: checking the rest is all that is left
+            changed = _cadre_changes(plans, planned_fields)
+            if plans or new_cadres:
+                writer.put(
+                    lambda p=plans, n=new_cadres, c=changed: _write_helpers(
+                        p, n, c, created, acting_user
+                    )
+                )
+        return finish_behind(report, writer, partial=partial, dry_run=dry_run)
 
 
 class _HelperCells:
@@ -329,22 +352,36 @@ def _helper_unchanged(plan: _HelperPlan) -> bool:
     return same_pairing and not cadre_changes and not date_fill
 
 
-def _write_helpers(plans: list[_HelperPlan], planned_new: dict, user) -> None:
-    """New cadres, changed cadres, ended and new pairings, the households' helper: a
-    few statements per kind, with history."""
-    keys = list(planned_new)
-    ids = insert_with_history(Helper, [planned_new[k] for k in keys], user=user)
-    created = dict(zip(keys, ids, strict=True))
-    changed: dict[int, Helper] = {}
+def _cadre_changes(plans: list[_HelperPlan], planned_fields: dict[int, dict]) -> list[tuple]:
+    """(pk, *CADRE_FIELDS) of the stored cadres a block's rows change, each once per
+    block with what its rows give (a later row's cell over an earlier one's), compared
+    with the stored fields or with what an earlier block planned. Computed while the
+    block is checked: the writer is handed values, nothing the reading goes on changing."""
+    changed: set[int] = set()
     for plan in plans:
         helper = plan.helper
-        if helper is not None and any(getattr(helper, k) != v for k, v in plan.given.items()):
-            for k, v in plan.given.items():
-                setattr(helper, k, v)
-            changed[helper.pk] = helper
-    if changed:
-        fields = list(CADRE_FIELDS)
-        update_with_history(list(changed.values()), Helper, fields, user=user)
+        if helper is None:
+            continue
+        fields = planned_fields.get(helper.pk)
+        if fields is None:
+            fields = {k: getattr(helper, k) for k in CADRE_FIELDS}
+        if any(fields[k] != v for k, v in plan.given.items()):
+            planned_fields[helper.pk] = {**fields, **plan.given}
+            changed.add(helper.pk)
+    return [(pk, *planned_fields[pk].values()) for pk in sorted(changed)]
+
+
+def _write_helpers(
+    plans: list[_HelperPlan], new_cadres: dict, changed: list[tuple], created: dict, user
+) -> None:
+    """One block's new cadres, changed cadres, ended and new pairings, the households'
+    helper: a few statements per kind, with history. `created` holds the ids of the
+    cadres earlier blocks created (a cadre is on the rows of each of their households,
+    which may lie in later blocks), and takes those of this block's."""
+    keys = list(new_cadres)
+    ids = insert_with_history(Helper, [new_cadres[k] for k in keys], user=user)
+    created.update(zip(keys, ids, strict=True))
+    update_rows(Helper, list(CADRE_FIELDS), changed, user=user)
     today, now = timezone.localdate(), timezone.now()
     ended, dated, new_pairings, households = [], [], [], []
     for plan in plans:
@@ -361,12 +398,15 @@ def _write_helpers(plans: list[_HelperPlan], planned_new: dict, user) -> None:
             )
         if household.helper_id != helper_id:
             households.append((household.pk, helper_id, household.version + 1, now))
+    # The households before the new pairings, so that each pairing's key check (run as
+    # its statement ends on the writer) finds its household already updated, as the
+    # checks of a one-go write, run at commit, did.
+    fields = ["helper_id", "version", "updated_at"]
+    update_rows(Household, fields, households, user=user, reason="帮扶结对")
     update_rows(Pairing, ["ended_on", "ended_reason"], ended, user=user)
     update_rows(Pairing, ["started_on"], dated, user=user)
     names = ["helper_id", "household_id", "region_code", "started_on", "ended_on"]
     insert_rows(Pairing, [*names, "ended_reason", "created_at"], new_pairings, user=user)
-    fields = ["helper_id", "version", "updated_at"]
-    update_rows(Household, fields, households, user=user, reason="帮扶结对")
 
 
 # --- visits --------------------------------------------------------------------------

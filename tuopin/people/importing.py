@@ -24,6 +24,7 @@ from django.db.models import Model
 from django.db.models.expressions import RawSQL
 
 from tuopin.core.bulk import insert_rows, insert_with_history, update_rows, update_with_history
+from tuopin.people.write_behind import WriteBehind
 from tuopin.registry.interchange.columns import header_key
 from tuopin.registry.interchange.reader import (
     HEADER_SEARCH_ROWS,
@@ -123,9 +124,10 @@ def _body(rows: Iterable[tuple[int, list]], columns: dict[int, str]) -> list[tup
     body = []
     positions = list(columns.items())
     for number, cells in rows:
-        if not any(key(cell) for cell in cells):
+        first = key(cells[0]) if cells else ""
+        if not first and not any(key(cell) for cell in cells):
             continue
-        if cells and key(cells[0]).startswith(TOTALS_WORDS[:2]):
+        if first.startswith(TOTALS_WORDS[:2]):
             break  # 合计/总计: the end of the table
         width = len(cells)
         body.append((number, {k: (cells[p] if p < width else None) for p, k in positions}))
@@ -157,17 +159,38 @@ def parse_cells(
 def finish(report, *, partial: bool, dry_run: bool, write: Callable[[], None]):
     """All or nothing unless `partial`; a dry run writes nothing. With errors and not
     partial nothing is counted as done (nothing is); `write` runs in one transaction."""
+    if _settled(report, partial=partial, dry_run=dry_run):
+        with transaction.atomic():
+            write()
+        report.written = bool(report.created or report.updated)
+    return report
+
+
+def accepting(report, *, partial: bool, dry_run: bool) -> bool:
+    """Whether the rows checked so far will be kept: not in a dry run, and not once a
+    row has failed unless `partial`. An import that writes behind its reading
+    (`write_behind.WriteBehind`) hands over no more blocks once this is false."""
+    return not dry_run and (partial or not report.errors)
+
+
+def finish_behind(report, writer: WriteBehind, *, partial: bool, dry_run: bool):
+    """`finish` for an import whose blocks were handed to `writer` as they were checked:
+    what was written is committed when the whole file may be kept (`accepting` at its
+    end), else rolled back."""
+    keep = _settled(report, partial=partial, dry_run=dry_run)
+    writer.close(keep=keep)
+    report.written = keep and bool(report.created or report.updated)
+    return report
+
+
+def _settled(report, *, partial: bool, dry_run: bool) -> bool:
+    """The report made final (errors by row; with errors and not partial nothing is
+    counted as done); whether its rows are to be kept."""
     report.errors.sort(key=lambda m: m.row)
     report.dry_run = dry_run
     if report.errors and not partial:
         report.created = report.updated = report.unchanged = 0
-        return report
-    if dry_run:
-        return report
-    with transaction.atomic():
-        write()
-    report.written = bool(report.created or report.updated)
-    return report
+    return accepting(report, partial=partial, dry_run=dry_run)
 
 
 class Row(SimpleNamespace):
@@ -182,7 +205,13 @@ class Keyed:
     inserts the new rows (`insert_rows`: COPY on PostgreSQL) and updates the changed
     ones (`update_rows`): a few statements whatever the size. A new row's parent
     (`parent`: the foreign key's name) may be new too: it is written first, its id
-    taken when the row is."""
+    taken when the row is.
+
+    An import that writes behind its reading hands over each block's rows instead:
+    `take()` (the rows planned since the last take), then `write_taken(taken, user)` on
+    the writer, in order. A new row taken once and changed by a later block is
+    updated by that block's write; `token` names a row within the import whether or
+    not the writer has given it its id yet."""
 
     def __init__(self, model: type[Model], fields: list[str], parent: str = ""):
         self.model, self.parent = model, parent
@@ -190,6 +219,8 @@ class Keyed:
         self.stored: dict = {}
         self.created: dict = {}
         self.changed: dict = {}
+        self._fresh: list = []  # natural keys of the rows created since the last take
+        self._taken: set = set()  # natural keys of created rows already taken
 
     def load(self, query, key: Callable[[Row], object], *extra: str) -> None:
         """The rows of `query` (their compared fields and `extra`), stored by `key`."""
@@ -201,23 +232,41 @@ class Keyed:
     def get(self, natural_key):
         return self.created.get(natural_key) or self.stored.get(natural_key)
 
+    def token(self, natural_key) -> int:
+        """The row's id if stored, else a number of its own for this import (a new
+        row's id is drawn when it is written, maybe on the writer thread)."""
+        row = self.created.get(natural_key)
+        return id(row) if row is not None else self.stored[natural_key].pk
+
     def save(self, natural_key, values: dict, fixed: dict, parent=None) -> str:
         """created / updated / unchanged; `fixed`: the fields of a new row besides `values`."""
         row = self.get(natural_key)
         if row is None:
             row = Row(pk=None, _parent=parent, **{**fixed, **values})
             self.created[natural_key] = row
+            self._fresh.append(natural_key)
             return "created"
         if all(getattr(row, k) == v for k, v in values.items()):
             return "unchanged"
         for k, v in values.items():
             setattr(row, k, v)
-        if natural_key not in self.created:
+        if natural_key not in self.created or natural_key in self._taken:
             self.changed[natural_key] = row
         return "updated"
 
+    def take(self) -> tuple[list[Row], list[Row]]:
+        """(new, changed): the rows planned since the last take, for `write_taken`."""
+        new = [self.created[natural_key] for natural_key in self._fresh]
+        changed = list(self.changed.values())
+        self._taken.update(self._fresh)
+        self._fresh, self.changed = [], {}
+        return new, changed
+
     def write(self, user) -> None:
-        new = list(self.created.values())
+        self.write_taken(self.take(), user)
+
+    def write_taken(self, taken: tuple[list[Row], list[Row]], user) -> None:
+        new, changed = taken
         if new:
             names = [name for name in vars(new[0]) if name not in ("pk", "_parent")]
             if self.parent:  # the parent may have been new: its id is known only now
@@ -229,10 +278,8 @@ class Keyed:
             values = [tuple(getattr(row, name) for name in names) for row in new]
             for row, pk in zip(new, insert_rows(self.model, names, values, user=user), strict=True):
                 row.pk = pk
-        changed = [
-            (row.pk, *(getattr(row, k) for k in self.fields)) for row in self.changed.values()
-        ]
-        update_rows(self.model, self.fields, changed, user=user)
+        rows = [(row.pk, *(getattr(row, k) for k in self.fields)) for row in changed]
+        update_rows(self.model, self.fields, rows, user=user)
 
 
 def insert_objects(rows: list, model: type[Model], user) -> None:
@@ -300,6 +347,7 @@ def blocks(items: list, size: int = BLOCK):
 
 __all__ = [
     "BLOCK",
+    "accepting",
     "among",
     "CellError",
     "Column",
@@ -311,6 +359,7 @@ __all__ = [
     "blocks",
     "collection_paused",
     "finish",
+    "finish_behind",
     "insert_objects",
     "update_with_history",
     "memo",

@@ -10,7 +10,8 @@ number that matches no registry member is kept as received and reported (不在�
 Set-based: the regions, stored enterprises, pairings, projects, beneficiaries, workshops,
 employees and registry members a block of rows names are read with one query each; the
 file is planned against them in memory (the rules of enterprises_services and
-workshops_services) and written with a few statements per model, in one transaction.
+workshops_services) and written with a few statements per model and block, in one
+transaction, each block while the next is planned (`WriteBehind`, ADR 0018).
 """
 
 from __future__ import annotations
@@ -27,9 +28,11 @@ from tuopin.people.importing import (
     Keyed,
     Layout,
     UnusableFile,
+    accepting,
     among,
     blocks,
-    finish,
+    collection_paused,
+    finish_behind,
     memo,
     message,
     parse_cells,
@@ -44,6 +47,7 @@ from tuopin.people.models import (
     WorkshopEmployee,
 )
 from tuopin.people.orgs_enums import BeneficiaryKind, PairingForm, WorkshopType
+from tuopin.people.write_behind import WriteBehind
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 from tuopin.registry.idnumbers import canonical_id_number, check_id_number, stored_forms
@@ -92,6 +96,7 @@ LABELS = {"enterprises": "帮扶企业与村企结对", "workshops": "扶贫车�
 
 
 OrgsImportReport = TableImportReport
+WRITE_BLOCK = 1000  # rows planned, then handed to the writer, at a time
 
 
 def _choice(value, choices, what_zh: str):
@@ -239,22 +244,30 @@ def import_orgs(
     table = read_table(path, layout)
     good = _checked(what, layout, table.rows, report)
     plan = (_EnterprisePlan if what == "enterprises" else _WorkshopPlan)(acting_user, report)
-    for block in blocks(good):
-        plan.load(block)
-        for number, parsed in block:
-            try:
-                done = plan.row(number, parsed)
-            except CellError as error:
-                report.errors.append(message(layout, number, error))
-                report.rejected += 1
-                continue
-            if "created" in done:
-                report.created += 1
-            elif "updated" in done:
-                report.updated += 1
-            else:
-                report.unchanged += 1
-    return finish(report, partial=partial, dry_run=dry_run, write=plan.write)
+    # Each block's rows are written (on PostgreSQL by a writer thread) while the next
+    # block is planned; blocks smaller than the reading's so that little is left to
+    # write once the last is planned.
+    with collection_paused(), WriteBehind(f"{what}-import-writer") as writer:
+        for block in blocks(good, WRITE_BLOCK):
+            plan.load(block)
+            for number, parsed in block:
+                try:
+                    done = plan.row(number, parsed)
+                except CellError as error:
+                    report.errors.append(message(layout, number, error))
+                    report.rejected += 1
+                    continue
+                if "created" in done:
+                    report.created += 1
+                elif "updated" in done:
+                    report.updated += 1
+                else:
+                    report.unchanged += 1
+            if accepting(report, partial=partial, dry_run=dry_run):
+                taken = plan.take()
+                if any(new or changed for new, changed in taken):
+                    writer.put(lambda t=taken: plan.write(t))
+        return finish_behind(report, writer, partial=partial, dry_run=dry_run)
 
 
 def _checked(what: str, layout: Layout, rows, report) -> list[tuple[int, dict]]:
@@ -313,13 +326,29 @@ class _Plan:
         self.regions: dict[str, str] = {}  # code -> level
         self.members: dict[str, int] = {}  # canonical ID number -> member id
 
+    def keyed(self) -> tuple[Keyed, ...]:
+        """The plan's rows by model, parents before children."""
+        raise NotImplementedError
+
+    def take(self) -> list[tuple]:
+        """What the rows planned since the last take create and change (`Keyed.take`)."""
+        return [rows.take() for rows in self.keyed()]
+
+    def write(self, taken: list[tuple]) -> None:
+        """What `take` returned, written, parents first."""
+        for rows, batch in zip(self.keyed(), taken, strict=True):
+            rows.write_taken(batch, self.user)
+
     def load_regions(self, codes: set[str]) -> None:
         codes -= set(self.regions) | {""}
         self.regions.update(Region.objects.filter(code__in=codes).values_list("code", "level"))
 
     def load_members(self, numbers: set[str]) -> None:
         forms = {form for number in numbers - {""} for form in stored_forms(number)}
-        found = Member.objects.filter(id_number__in=among(forms)).order_by("-pk")
+        # "not blank" lets PostgreSQL use the partial unique index of ID numbers (one
+        # look-up per number) rather than read every member of the registry per block.
+        found = Member.objects.filter(id_number__in=among(forms)).exclude(id_number="")
+        found = found.order_by("-pk")
         for pk, id_number in found.values_list("pk", "id_number"):
             self.members[canonical_id_number(id_number)] = pk  # the first by pk wins
 
@@ -428,7 +457,7 @@ class _EnterprisePlan(_Plan):
         fixed = {"village_id": village, "form": p["form"], "started_on": None}
         done.add(self.pairings.save(pairing_key, started, fixed, enterprise))
         pairing = self.pairings.get(pairing_key)
-        within_pairing = pairing.pk or id(pairing)
+        within_pairing = self.pairings.token(pairing_key)
         if p.get("project"):
             done.add(
                 self.projects.save(
@@ -452,9 +481,8 @@ class _EnterprisePlan(_Plan):
             )
         return done
 
-    def write(self) -> None:
-        for rows in (self.enterprises, self.pairings, self.projects, self.beneficiaries):
-            rows.write(self.user)
+    def keyed(self) -> tuple[Keyed, ...]:
+        return (self.enterprises, self.pairings, self.projects, self.beneficiaries)
 
 
 class _WorkshopPlan(_Plan):
@@ -527,13 +555,12 @@ class _WorkshopPlan(_Plan):
             "monthly_wage": p.get("wage"),
         }
         fixed = {"id_number": person, "contract_start": p["contract_start"]}
-        employee_key = (workshop.pk or id(workshop), person, p["contract_start"])
+        employee_key = (self.workshops.token(key), person, p["contract_start"])
         done.add(self.employees.save(employee_key, values, fixed, workshop))
         return done
 
-    def write(self) -> None:
-        self.workshops.write(self.user)
-        self.employees.write(self.user)
+    def keyed(self) -> tuple[Keyed, ...]:
+        return (self.workshops, self.employees)
 
 
 __all__ = ["LABELS", "LAYOUTS", "OrgsImportReport", "UnusableFile", "import_orgs"]

@@ -203,3 +203,79 @@ def test_a_new_helper_cannot_start_before_the_current_pairing(tmp_path):
     ]
     assert Pairing.objects.get(household=a).helper.name == "甲"
     assert not Helper.objects.filter(name="乙").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_helpers_are_written_behind_block_by_block_all_or_nothing(tmp_path, monkeypatch):
+    """On PostgreSQL, outside a transaction, each checked block is written by a thread
+    with a connection of its own while the next is read. A cadre the file creates is
+    created once though their households lie in several blocks; a stored cadre changed
+    alike on rows of two blocks is changed once; an error in a later block, or a failure
+    in the writer, leaves nothing written."""
+    from django.db import connection
+
+    from tuopin.people import helpers_importer, write_behind
+
+    monkeypatch.setattr(helpers_importer, "blocks", lambda rows: ([row] for row in rows))
+    threaded = []
+    original = write_behind.WriteBehind.__init__
+
+    def remember(self, *args):
+        original(self, *args)
+        threaded.append(self.threaded)
+
+    monkeypatch.setattr(write_behind.WriteBehind, "__init__", remember)
+    village = first_village(RENHE)
+    homes = [household(village) for _ in range(4)]
+    stored = helper(name="钱二", id_number=an_id_number(22))
+    new_cadre = ["赵一", an_id_number(21), "县农业局", "县直", "", "", "2018-03-01"]
+    stored_cadre = ["钱二", an_id_number(22), "", "", "", "13900000002", ""]
+    rows = [
+        [homes[0].number, *new_cadre],
+        [homes[1].number, *new_cadre],
+        [homes[2].number, *stored_cadre],
+        [homes[3].number, *stored_cadre],
+    ]
+    late_error = write_csv(tmp_path / "late.csv", HELPERS_HEADER, [*rows, ["NOPE-1", "孙三"]])
+    code, result = command("helpers", str(late_error))
+    assert threaded == [connection.vendor == "postgresql"]
+    assert code == 1 and not result["written"]
+    assert [(e["row"], e["code"]) for e in result["errors"]] == [(6, "household_unknown")]
+    assert not Pairing.objects.exists() and Helper.objects.count() == 1
+
+    path = write_csv(tmp_path / "helpers.csv", HELPERS_HEADER, rows)
+    written = []
+    write_helpers = helpers_importer._write_helpers
+
+    def fail_on_third(*args):
+        written.append(args[0])
+        if len(written) == 3:
+            raise RuntimeError("disk full")
+        write_helpers(*args)
+
+    monkeypatch.setattr(helpers_importer, "_write_helpers", fail_on_third)
+    with pytest.raises(RuntimeError, match="disk full"):
+        command("helpers", str(path))
+    assert not Pairing.objects.exists() and Helper.objects.count() == 1
+    assert not Helper.history.filter(history_type="~").exists()
+
+    monkeypatch.setattr(helpers_importer, "_write_helpers", write_helpers)
+    code, result = command("helpers", str(path))
+    assert code == 0 and result["written"] and result["created"] == 4
+    cadre = Helper.objects.get(name="赵一")
+    assert cadre.history.filter(history_type="+").count() == 1
+    pairings = Pairing.objects.filter(ended_on__isnull=True).order_by("household_id")
+    assert [p.helper_id for p in pairings] == [cadre.pk, cadre.pk, stored.pk, stored.pk]
+    assert [h.helper_id for h in Household.objects.order_by("pk")] == [
+        cadre.pk,
+        cadre.pk,
+        stored.pk,
+        stored.pk,
+    ]
+    stored.refresh_from_db()
+    assert stored.phone == "13900000002"
+    assert stored.history.filter(history_type="~").count() == 1
+    history = Pairing.history.count() + Helper.history.count() + Household.history.count()
+    code, result = command("helpers", str(path))
+    assert (result["unchanged"], result["written"]) == (4, False)
+    assert history == (Pairing.history.count() + Helper.history.count() + Household.history.count())

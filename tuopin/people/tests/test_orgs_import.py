@@ -171,3 +171,62 @@ def test_an_xlsx_with_a_title_row_and_an_unusable_file(tmp_path):
     assert WorkshopEmployee.objects.get().contract_start == date(2018, 2, 1)
     code, unusable = _run("workshops", str(_csv(tmp_path, "x.csv", "甲,乙\n1,2\n")))
     assert code == 2 and unusable["errors"][0]["code"] == "header_missing"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_blocks_are_written_behind_and_kept_all_or_nothing(tmp_path, monkeypatch):
+    """On PostgreSQL, outside a transaction, each planned block is written by a thread
+    with a connection of its own while the next is planned. An enterprise created by one
+    block takes the pairings of later blocks; a project created by one block and given
+    other money by a later one is stored with the later money; an error in a later
+    block leaves nothing written unless partial (then the good blocks are kept); a dry
+    run writes nothing; a re-import changes nothing."""
+    from django.db import connection
+
+    from tuopin.people import orgs_importer, write_behind
+
+    monkeypatch.setattr(orgs_importer, "WRITE_BLOCK", 1)
+    threaded = []
+    original = write_behind.WriteBehind.__init__
+
+    def remember(self, *args):
+        original(self, *args)
+        threaded.append(self.threaded)
+
+    monkeypatch.setattr(write_behind.WriteBehind, "__init__", remember)
+    rows = (
+        HEAD
+        + "好企业,91411421MA3X5Q2K0L,411421000000,是,411421101201,产业帮扶,大棚,1000\n"
+        + "好企业,91411421MA3X5Q2K0L,411421000000,是,411421101201,产业帮扶,大棚,2000\n"
+        + "好企业,91411421MA3X5Q2K0L,411421000000,是,411421101202,就业帮扶,车间,500\n"
+    )
+    late = _csv(
+        tmp_path,
+        "late.csv",
+        rows + "丙企业,91411400MA40BN6C02,411421000000,否,999999999999,产业帮扶,,\n",
+    )
+    code, result = _run("enterprises", str(late))
+    assert threaded == [connection.vendor == "postgresql"]
+    assert code == 1 and not result["written"] and [e["row"] for e in result["errors"]] == [5]
+    assert _counts() == (0,) * 6
+
+    code, result = _run("enterprises", str(late), "--partial", "--dry-run")
+    assert (result["created"], result["updated"], result["written"]) == (2, 1, False)
+    assert _counts() == (0,) * 6
+    code, result = _run("enterprises", str(late), "--partial")
+    assert code == 1 and result["written"] and (result["created"], result["updated"]) == (2, 1)
+    enterprise = Enterprise.objects.get()
+    assert enterprise.history.count() == 1
+    pairings = EnterprisePairing.objects.order_by("village_id")
+    assert [(p.enterprise_id, p.village_id) for p in pairings] == [
+        (enterprise.pk, "411421101201"),
+        (enterprise.pk, "411421101202"),
+    ]
+    projects = {p.name: p for p in PairingProject.objects.all()}
+    assert (projects["大棚"].money, projects["车间"].money) == (Decimal(2000), Decimal(500))
+    assert projects["大棚"].pairing_id == pairings[0].pk
+
+    steady = _csv(tmp_path, "steady.csv", HEAD + rows.splitlines(keepends=True)[3])
+    code, again = _run("enterprises", str(steady))
+    assert (code, again["unchanged"], again["written"]) == (0, 1, False)
+    assert _counts()[:3] == (1, 2, 2)
