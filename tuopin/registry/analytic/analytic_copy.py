@@ -19,6 +19,11 @@ measures carry their own id, so a member moved to another household leaves the o
 
 Writes that leave no history (the seed command, SQL by hand) are caught when the number
 of households no longer matches, and otherwise need `tuopin analytic_copy --rebuild`.
+
+The copy logs which households each bringing-current reloaded, under the moment it then
+reflected (`stored.changes`, from its last full build on): a delta evaluation run reads
+only the households changed since its base run's moment (`Copy.changed_since`,
+docs/adr/0021-delta-runs.md).
 """
 
 import datetime
@@ -61,7 +66,9 @@ CHUNK = 10_000
 # Clocks of the application and database servers may differ by this much at most.
 CLOCK_MARGIN = datetime.timedelta(seconds=2)
 # What the file holds; a file of another layout is built afresh. 2: the mirrors.
-LAYOUT = "2"
+# 3: the log of changed households.
+LAYOUT = "3"
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 
 @dataclass
@@ -73,6 +80,46 @@ class Copy:
     timings: dict = field(default_factory=dict)
     changed_households: int = 0
     built: bool = False
+    prefix: str = ""
+    # Seconds of each step of bringing it current (the benchmark prints them).
+    steps: dict = field(default_factory=dict)
+
+    def changed_since(self, moment: datetime.datetime) -> list[int] | None:
+        """The households reloaded since `moment` (a run's `data_as_of`), in the region
+        or not (a household that moved out is one of them); None when the log does not
+        reach back that far (the copy was built afresh since). `narrow_to_changed`
+        then limits h, m, i, me to them.
+
+        A change committed after `moment` is reloaded by a bringing-current whose own
+        moment is not earlier (the moment never passes an open transaction's start),
+        so the log's entries at or after `moment` cover every change the run at
+        `moment` did not read; the few read again within the clock margin are
+        evaluated again and found equal."""
+        if moment < _meta(self.connection)["log_since"]:
+            return None
+        self.connection.execute(
+            "CREATE OR REPLACE TEMP TABLE narrowed AS SELECT DISTINCT household_id AS id "
+            f"FROM {STORED}.changes WHERE reloaded_at >= ? ORDER BY id",
+            [_micros(moment)],
+        )
+        return [row[0] for row in self.connection.execute("SELECT id FROM narrowed").fetchall()]
+
+    def narrow_to_changed(self) -> None:
+        """h, m, i, me of the households `changed_since` found, in the region."""
+        _region_views(self.connection, self.prefix, narrowed=True)
+
+
+class Stopwatch:
+    """Seconds spent per named step, each lap measured from the previous one."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+        self._at = time.perf_counter()
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.spent[step] = round(self.spent.get(step, 0.0) + now - self._at, 4)
+        self._at = now
 
 
 def copy_path() -> Path:
@@ -98,6 +145,7 @@ def analytic_connection(
     path.parent.mkdir(parents=True, exist_ok=True)
     with _locked(path):
         started = time.perf_counter()
+        watch = Stopwatch()
         con = _open(path)
         changed, built = 0, False
         try:
@@ -105,12 +153,12 @@ def analytic_connection(
                 _build(path)
                 con, built = duckdb.connect(str(path)), True
             elif bring_current:
-                con, changed, built = _bring_current(con, path, with_mirrors=mirrors)
+                con, changed, built = _bring_current(con, path, with_mirrors=mirrors, watch=watch)
             else:
                 _refuse_if_stale(con, prefix)
             timings = {"copy": round(time.perf_counter() - started, 3)}
             _region_views(con, prefix)
-            yield Copy(con, _meta(con)["reflects"], timings, changed, built)
+            yield Copy(con, _meta(con)["reflects"], timings, changed, built, prefix, watch.spent)
         finally:
             if con is not None:
                 con.close()
@@ -173,6 +221,8 @@ def _meta(con) -> dict:
             rows.get("mirrors_reflect") or rows["reflects"]
         ),
         "households": int(rows["households"]),
+        # The log of changed households is complete from this moment (the last build).
+        "log_since": datetime.datetime.fromisoformat(rows["log_since"]),
     }
 
 
@@ -192,7 +242,10 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection | None:
 
 
 def _write_meta(
-    con, reflects: datetime.datetime, mirrors_reflect: datetime.datetime | None = None
+    con,
+    reflects: datetime.datetime,
+    mirrors_reflect: datetime.datetime | None = None,
+    log_since: datetime.datetime | None = None,
 ) -> None:
     households = con.execute(f"SELECT count(*) FROM {STORED}.h").fetchall()[0][0]
     con.execute("CREATE OR REPLACE TABLE copy_meta (key VARCHAR, value VARCHAR)")
@@ -204,8 +257,14 @@ def _write_meta(
             ["reflects", reflects.isoformat()],
             ["mirrors_reflect", (mirrors_reflect or reflects).isoformat()],
             ["households", str(households)],
+            ["log_since", (log_since or reflects).isoformat()],
         ],
     )
+
+
+def _micros(moment: datetime.datetime) -> int:
+    """A moment as whole microseconds since 1970 (exact, whatever its time zone)."""
+    return (moment - EPOCH) // datetime.timedelta(microseconds=1)
 
 
 def _columns(name: str) -> list[tuple[str, str]]:
@@ -213,12 +272,22 @@ def _columns(name: str) -> list[tuple[str, str]]:
 
 
 def _querysets(household_ids=None) -> dict:
-    """The copy's relations from the operational database (all regions)."""
+    """The copy's relations from the operational database (all regions), or of the
+    households `household_ids` only: sent as one array (`any_of`), not one parameter
+    per household (Django's `__in`), on every bringing-current."""
+    querysets = {
+        "h": sources.households(""),
+        "m": sources.members("", extra=EXTRA_FIELDS),
+        "i": sources.incomes("", extra=EXTRA_FIELDS),
+        "me": sources.measures("", extra=EXTRA_FIELDS),
+    }
+    if household_ids is None:
+        return querysets
     return {
-        "h": sources.households("", household_ids),
-        "m": sources.members("", household_ids, extra=EXTRA_FIELDS),
-        "i": sources.incomes("", household_ids, extra=EXTRA_FIELDS),
-        "me": sources.measures("", household_ids, extra=EXTRA_FIELDS),
+        name: queryset.filter(
+            **{f"{'pk' if name == 'h' else 'household_id'}__any_of": household_ids}
+        )
+        for name, queryset in querysets.items()
     }
 
 
@@ -261,6 +330,7 @@ def _build(path: Path) -> datetime.datetime:
                     f"ORDER BY {order}"
                 )
             mirrors.build(con, work)
+            con.execute(f"CREATE TABLE {STORED}.changes (household_id BIGINT, reloaded_at BIGINT)")
             _write_meta(con, reflects)
         # A write-ahead log left by the old file must not be replayed onto the new one.
         path.with_name(path.name + ".wal").unlink(missing_ok=True)
@@ -322,13 +392,15 @@ def _moved_from(con, rows: dict[str, set[int]]) -> set[int]:
 
 
 def _bring_current(
-    con, path: Path, *, with_mirrors: bool
+    con, path: Path, *, with_mirrors: bool, watch: "Stopwatch"
 ) -> tuple[duckdb.DuckDBPyConnection, int, bool]:
     """Reload the households changed since the copy's moment, and with `with_mirrors`
     the mirrors' rows changed since theirs: (connection, how many, built afresh)."""
     state = _meta(con)
     reflects = _moment()
+    watch.lap("moment")
     households, rows, _villages = _changed_since(state["reflects"])
+    watch.lap("find changes")
     limit = max(FULL_BUILD_SHARE * state["households"], CHUNK)
     mirror_households, mirror_rows = set(), None
     if with_mirrors:
@@ -341,17 +413,28 @@ def _bring_current(
             income_ids=mirror_ids["i"],
         )
     total = Household.objects.count()
+    watch.lap("count households")
     if len(households) <= limit and len(mirror_households) <= limit:
         households |= _moved_from(con, rows)
+        watch.lap("moved rows")
         ids = sorted(households)
         con.execute("BEGIN TRANSACTION")
         if ids:
-            _reload(con, ids)
+            _reload(con, ids, watch)
+            _log_changes(con, ids, reflects)
         if with_mirrors:
             mirrors.reload(con, sorted(mirror_households | households), mirror_rows)
-        _write_meta(con, reflects, reflects if with_mirrors else state["mirrors_reflect"])
+        _write_meta(
+            con,
+            reflects,
+            reflects if with_mirrors else state["mirrors_reflect"],
+            state["log_since"],
+        )
+        watch.lap("log and mirrors")
         if con.execute(f"SELECT count(*) FROM {STORED}.h").fetchall()[0][0] == total:
+            watch.lap("check")
             con.execute("COMMIT")
+            watch.lap("commit")
             return con, len(ids), False
         # Households written or deleted without history (the seed, SQL by hand).
         con.execute("ROLLBACK")
@@ -360,15 +443,29 @@ def _bring_current(
     return duckdb.connect(str(path)), len(households), True
 
 
-def _reload(con, ids: list[int]) -> None:
+def _reload(con, ids: list[int], watch: "Stopwatch") -> None:
     con.register("changed", pa.table({"id": pa.array(ids, pa.int64())}))
     con.execute(f"DELETE FROM {STORED}.h WHERE id IN (SELECT id FROM changed)")
+    watch.lap("delete h")
     for name in KEYED:
         con.execute(f"DELETE FROM {STORED}.{name} WHERE household_id IN (SELECT id FROM changed)")
+        watch.lap(f"delete {name}")
     con.unregister("changed")
     for start in range(0, len(ids), CHUNK):
         for name, queryset in _querysets(ids[start : start + CHUNK]).items():
-            append(con, f"{STORED}.{name}", relation_to_arrow(queryset, _columns(name)))
+            rows = relation_to_arrow(queryset, _columns(name))
+            watch.lap(f"read {name}")
+            append(con, f"{STORED}.{name}", rows)
+            watch.lap(f"append {name}")
+
+
+def _log_changes(con, ids: list[int], reflects: datetime.datetime) -> None:
+    """The households just reloaded, under the moment the copy now reflects."""
+    con.register("logged", pa.table({"household_id": pa.array(ids, pa.int64())}))
+    con.execute(
+        f"INSERT INTO {STORED}.changes SELECT household_id, ? FROM logged", [_micros(reflects)]
+    )
+    con.unregister("logged")
 
 
 def _refuse_if_stale(con, prefix: str) -> None:
@@ -405,12 +502,15 @@ def _refuse(state: dict) -> None:
 # -- reading --------------------------------------------------------------------------
 
 
-def _region_views(con, prefix: str) -> None:
-    """h, m, i, me as the evaluation expects them, limited to the region."""
+def _region_views(con, prefix: str, narrowed: bool = False) -> None:
+    """h, m, i, me as the evaluation expects them, limited to the region (and with
+    `narrowed` to the households of the temp table `narrowed`)."""
     quoted = prefix.replace("'", "''")
     for name in sources.RELATIONS:
         columns = ", ".join(column for column, _kind in sources.RELATIONS[name])
+        key = "id" if name == "h" else "household_id"
+        only = f" AND {key} IN (SELECT id FROM narrowed)" if narrowed else ""
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT {columns} FROM {STORED}.{name} "
-            f"WHERE starts_with(village_code, '{quoted}')"
+            f"WHERE starts_with(village_code, '{quoted}'){only}"
         )
