@@ -5,8 +5,10 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import ProtectedError
+from django.urls import reverse
 
 from conftest import MINQUAN, RENHE, SUIXIAN, other_county_village
+from tuopin.accounts.roles import Role
 from tuopin.policy import deltas
 from tuopin.policy.export import result_rows
 from tuopin.policy.models import Engine, HouseholdResult, PolicyVersion
@@ -200,3 +202,15 @@ def test_too_many_changes_or_another_scope_make_a_full_run(henan, monkeypatch):
         acting_user=None, policy=henan, year=2018, region_code=MINQUAN, engine=Engine.DB
     )
     assert database.base_id is None
+
+
+def test_a_delta_runs_page_names_its_base_and_counts_as_a_full_run(henan, client, make_user):
+    homes = changed_registry()
+    base = duckdb_run(henan)
+    change(homes)
+    delta = duckdb_run(henan)
+    client.force_login(make_user(Role.COUNTY_OFFICE, MINQUAN))
+    page = client.get(reverse("policy:run", args=[delta.pk])).content.decode()
+    link = reverse("policy:run", args=[base.pk])
+    assert f'<span data-testid="run-base">基准运行 <a href="{link}">#{base.pk}</a></span>' in page
+    assert "共 7：达标 5，未达标 1，待核实 1。" in page
