@@ -310,15 +310,23 @@ def _reading_by_index():
     if connection.vendor != "postgresql":
         yield
         return
-    settings = {"random_page_cost": "1.1", "max_parallel_workers_per_gather": "0"}
+    names = ["random_page_cost", "max_parallel_workers_per_gather"]
+    # One round trip each way: set_config(..., true) is SET LOCAL; the values before are
+    # read in the same statement to be put back.
     with transaction.atomic(), connection.cursor() as cursor:
-        for name, value in settings.items():
-            cursor.execute(f"SET LOCAL {name} = {value}")
+        cursor.execute(
+            "SELECT current_setting(%s), current_setting(%s), "
+            "set_config(%s, '1.1', true), set_config(%s, '0', true)",
+            names + names,
+        )
+        before = cursor.fetchone()[:2]
         yield
-        # Inside a caller's transaction SET LOCAL would last until that ends (a failure
-        # rolls back to the savepoint, which undoes it).
-        for name in settings:
-            cursor.execute(f"SET LOCAL {name} TO DEFAULT")
+        # Inside a caller's transaction a local setting would last until that ends (a
+        # failure rolls back to the savepoint, which undoes it).
+        cursor.execute(
+            "SELECT set_config(%s, %s, true), set_config(%s, %s, true)",
+            [names[0], before[0], names[1], before[1]],
+        )
 
 
 def _moment() -> datetime.datetime:
