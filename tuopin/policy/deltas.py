@@ -13,7 +13,7 @@ from collections import Counter
 import pyarrow as pa
 
 from tuopin.policy.engine.python import LETTERS
-from tuopin.policy.models import EvaluationRun, HouseholdResult, Level, RunStatus
+from tuopin.policy.models import Engine, EvaluationRun, HouseholdResult, Level, RunStatus
 from tuopin.policy.results import LEFT
 from tuopin.policy.storage import ANSWER_COLUMNS
 
@@ -33,9 +33,15 @@ ANSWER_SCHEMA = pa.schema(
 def base_for(run: EvaluationRun) -> EvaluationRun | None:
     """The newest finished full run the run may store its differences from: same
     standard, level, year, date and scope, the same clauses and values seen, and a
-    known moment. None if there is none."""
+    DuckDB run. None if there is none.
+
+    Only a DuckDB run: its moment is the analytic copy's, which never passes the start
+    of a transaction still open, so the copy's log holds every change it did not read.
+    A `db` run's moment is the clock's when its query began; a change committed later
+    by a transaction open then could be logged under an earlier moment and missed."""
     candidate = (
         EvaluationRun.objects.filter(
+            engine=Engine.DUCKDB,
             policy_id=run.policy_id,
             level=Level.HOUSEHOLD,
             year=run.year,

@@ -11,7 +11,7 @@ from conftest import MINQUAN, RENHE, SUIXIAN, other_county_village
 from tuopin.accounts.roles import Role
 from tuopin.policy import deltas
 from tuopin.policy.export import result_rows
-from tuopin.policy.models import Engine, HouseholdResult, PolicyVersion
+from tuopin.policy.models import HouseholdResult, PolicyVersion
 from tuopin.policy.results import LEFT, household_results, stored_results
 from tuopin.policy.runs import evaluation_run
 from tuopin.policy.selectors import (
@@ -197,11 +197,6 @@ def test_too_many_changes_or_another_scope_make_a_full_run(henan, monkeypatch):
     run = duckdb_run(henan)
     assert run.base_id is None and len(own_rows(run)) == 8
     assert duckdb_run(henan, region=RENHE).base_id is None  # no run of the township yet
-    # The database engine never stores a delta.
-    database = evaluation_run(
-        acting_user=None, policy=henan, year=2018, region_code=MINQUAN, engine=Engine.DB
-    )
-    assert database.base_id is None
 
 
 def test_a_delta_runs_page_names_its_base_and_counts_as_a_full_run(henan, client, make_user):
@@ -214,3 +209,10 @@ def test_a_delta_runs_page_names_its_base_and_counts_as_a_full_run(henan, client
     link = reverse("policy:run", args=[base.pk])
     assert f'<span data-testid="run-base">基准运行 <a href="{link}">#{base.pk}</a></span>' in page
     assert "共 7：达标 5，未达标 1，待核实 1。" in page
+
+
+def test_a_database_run_is_never_a_base(henan):
+    household("A")
+    database = evaluation_run(acting_user=None, policy=henan, year=2018, region_code=MINQUAN)
+    assert database.base_id is None  # the database engine never stores a delta
+    assert duckdb_run(henan).base_id is None  # and its moment is not the copy's
