@@ -133,8 +133,15 @@ def city(args) -> dict:
     for engine in ("db", "duckdb"):
         for attempt in range(args.repeat):
             started, cpu, server = time.perf_counter(), time.process_time(), server_cpu()
+            # Full runs: with nothing changed in between, a second DuckDB run would
+            # store no row as a delta on the first (ADR 0021).
             run = evaluation_run(
-                acting_user=None, policy=policy, year=YEAR, region_code=CITY, engine=engine
+                acting_user=None,
+                policy=policy,
+                year=YEAR,
+                region_code=CITY,
+                engine=engine,
+                full=True,
             )
             elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
             made.append(run.pk)
@@ -218,7 +225,7 @@ def change(args) -> None:
     # run of the same scope, standard, year and date.
     started, cpu, server = time.perf_counter(), time.process_time(), server_cpu()
     base = evaluation_run(
-        acting_user=None, policy=policy, year=YEAR, region_code=CITY, engine="duckdb"
+        acting_user=None, policy=policy, year=YEAR, region_code=CITY, engine="duckdb", full=True
     )
     say(
         f"city duckdb full run (the base): {time.perf_counter() - started:.2f} s, "

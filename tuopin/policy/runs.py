@@ -46,11 +46,13 @@ def evaluation_run(
     engine: str = Engine.DB,
     progress=None,
     bring_current: bool = True,
+    full: bool = False,
 ) -> EvaluationRun:
     """Evaluate and store. `acting_user` None means the command line (the operator).
 
     A DuckDB run first brings the analytic copy current; with `bring_current` False it
-    refuses a copy older than the data of its region instead (analytic_copy)."""
+    refuses a copy older than the data of its region instead (analytic_copy). It stores
+    only its differences from a base run when there is one (deltas.py), unless `full`."""
     region = _scope_region(acting_user, region_code)
     if not policy.is_published:
         raise TuopinError(
@@ -82,7 +84,7 @@ def evaluation_run(
     prefix = significant_prefix(region.code)
     try:
         if level == Level.HOUSEHOLD:
-            timings = _run_households(run, plan, prefix, report, bring_current)
+            timings = _run_households(run, plan, prefix, report, bring_current, full)
         else:
             timings = _run_areas(run, plan, prefix, report, bring_current)
         if not run.counts:  # a delta run counted its own from its base's
@@ -115,11 +117,13 @@ def _scope_region(acting_user, region_code: str) -> Region:
     return region
 
 
-def _run_households(run: EvaluationRun, plan, prefix: str, report, bring_current: bool) -> dict:
+def _run_households(
+    run: EvaluationRun, plan, prefix: str, report, bring_current: bool, full: bool
+) -> dict:
     as_of_ymd = ymd(run.as_of)
     timings = {}
     if run.engine == Engine.DUCKDB:
-        base = deltas.base_for(run)
+        base = None if full else deltas.base_for(run)
         report(10, "正在更新分析副本 (bringing the analytic copy current)")
         with analytic_connection(prefix, bring_current=bring_current) as copy:
             timings.update(copy.timings)

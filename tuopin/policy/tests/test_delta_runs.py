@@ -197,6 +197,9 @@ def test_too_many_changes_or_another_scope_make_a_full_run(henan, monkeypatch):
     run = duckdb_run(henan)
     assert run.base_id is None and len(own_rows(run)) == 8
     assert duckdb_run(henan, region=RENHE).base_id is None  # no run of the township yet
+    monkeypatch.setattr(deltas, "DELTA_SHARE_LIMIT", 1)
+    assert duckdb_run(henan).base_id == run.pk
+    assert duckdb_run(henan, full=True).base_id is None  # asked for in full
 
 
 def test_a_delta_runs_page_names_its_base_and_counts_as_a_full_run(henan, client, make_user):
