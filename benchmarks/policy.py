@@ -53,6 +53,7 @@ from tuopin.policy.engine import areas, duck, synthetic  # noqa: E402
 from tuopin.policy.engine import python as pyengine  # noqa: E402
 from tuopin.policy.models import EvaluationRun, HouseholdResult, PolicyVersion  # noqa: E402
 from tuopin.policy.plans import build_plan  # noqa: E402
+from tuopin.policy.results import stored_results  # noqa: E402
 from tuopin.policy.rules.params import ymd  # noqa: E402
 from tuopin.policy.rules.sqlcompile import seen_column  # noqa: E402
 from tuopin.policy.runs import LETTER, evaluation_run  # noqa: E402
@@ -132,8 +133,15 @@ def city(args) -> dict:
     for engine in ("db", "duckdb"):
         for attempt in range(args.repeat):
             started, cpu, server = time.perf_counter(), time.process_time(), server_cpu()
+            # Full runs: with nothing changed in between, a second DuckDB run would
+            # store no row as a delta on the first (ADR 0021).
             run = evaluation_run(
-                acting_user=None, policy=policy, year=YEAR, region_code=CITY, engine=engine
+                acting_user=None,
+                policy=policy,
+                year=YEAR,
+                region_code=CITY,
+                engine=engine,
+                full=True,
             )
             elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
             made.append(run.pk)
@@ -180,9 +188,9 @@ def city(args) -> dict:
     for name, run in (("db", db_run), ("duckdb", duck_run)):
         stored = {
             row[0]: (row[1], row[2])
-            for row in HouseholdResult.objects.filter(run=run, household_id__in=sample).values_list(
-                "household_id", "result", "clauses"
-            )
+            for row in stored_results(run)
+            .filter(household_id__in=sample)
+            .values_list("household_id", "result", "clauses")
         }
         mismatches = sum(
             1
@@ -213,6 +221,16 @@ def change(args) -> None:
     city = Household.objects.filter(village__code__startswith=prefix).order_by("id")
     ids = list(city.values_list("id", flat=True))
     step = max(1, round(1 / args.change_share))
+    # The base the runs after a change store their differences from (ADR 0021): a full
+    # run of the same scope, standard, year and date.
+    started, cpu, server = time.perf_counter(), time.process_time(), server_cpu()
+    base = evaluation_run(
+        acting_user=None, policy=policy, year=YEAR, region_code=CITY, engine="duckdb", full=True
+    )
+    say(
+        f"city duckdb full run (the base): {time.perf_counter() - started:.2f} s, "
+        f"{cpu_text(time.process_time() - cpu, server)}, timings {base.timings}"
+    )
     made = []
     for attempt in range(args.repeat):
         # A different 1 % each time; food_secure unknown makes each one's result unknown.
@@ -225,20 +243,22 @@ def change(args) -> None:
         say(
             f"change: {len(households):,} households written in {time.perf_counter() - started:.2f} s"
         )
-        started, cpu = time.perf_counter(), time.process_time()
+        started, cpu, server = time.perf_counter(), time.process_time(), server_cpu()
         run = evaluation_run(
             acting_user=None, policy=policy, year=YEAR, region_code=CITY, engine="duckdb"
         )
         elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         made.append(run.pk)
-        seen = HouseholdResult.objects.filter(run=run, household_id__in=chosen)
+        seen = stored_results(run).filter(household_id__in=chosen)
         missed = seen.filter(result="pass").count() + len(chosen) - seen.count()
         say(
             f"city duckdb after changing {len(chosen):,} households ({args.change_share:.0%}), "
-            f"run {attempt + 1}: {elapsed:.2f} s end to end ({cpu:.2f} CPU-s of this process), "
+            f"run {attempt + 1}: {elapsed:.2f} s end to end ({cpu_text(cpu, server)}), "
             f"timings {run.timings} (goal ≤ 1 s); the change missed by {missed} households; "
+            f"delta on run #{run.base_id} storing {run_rows(run):,} rows; "
             f"copy reflects {run.data_as_of.isoformat()}"
         )
+    loop_check(policy, run, chosen, ids, args.loop_sample)
     # The same again in parts, each with this process's CPU time (DuckDB's threads
     # included; PostgreSQL's own work is not): bring the copy current, evaluate.
     chosen = ids[args.repeat :: step]
@@ -251,12 +271,17 @@ def change(args) -> None:
     with analytic_connection(prefix) as copy:
         current, current_cpu = time.perf_counter() - started, time.process_time() - cpu
         started, cpu = time.perf_counter(), time.process_time()
+        # As a run after a change does: only the households changed since the base.
+        since_base = copy.changed_since(base.data_as_of)
+        copy.narrow_to_changed()
         table = copy.connection.sql(duck.household_sql(plan, ymd(AS_OF))).to_arrow_table()
         evaluated, evaluated_cpu = time.perf_counter() - started, time.process_time() - cpu
     say(
         f"in parts, {copy.changed_households:,} households changed: bring the copy current "
-        f"{current:.2f} s ({current_cpu:.2f} CPU-s), evaluate {evaluated:.2f} s "
-        f"({evaluated_cpu:.2f} CPU-s), {table.num_rows:,} rows"
+        f"{current:.2f} s ({current_cpu:.2f} CPU-s), evaluate the {len(since_base):,} "
+        f"changed since the base {evaluated:.2f} s "
+        f"({evaluated_cpu:.2f} CPU-s), {table.num_rows:,} rows; bringing current by step "
+        f"(s): {copy.steps}"
     )
     # The other city-wide computation on the copy: members still poor, by village.
     started = time.perf_counter()
@@ -283,6 +308,34 @@ def change(args) -> None:
         f"current {current:.2f} s); equal: {from_copy == in_database}"
     )
     EvaluationRun.objects.filter(pk__in=made[:-1]).delete()
+
+
+def run_rows(run: EvaluationRun) -> int:
+    """The rows the run stored itself (a delta run: its differences from its base)."""
+    return HouseholdResult.objects.filter(run=run).count()
+
+
+def loop_check(policy, run: EvaluationRun, changed: list[int], ids: list[int], sample: int):
+    """The ORM loop against the run's results (its own rows over its base's) on half
+    changed households, half spread over the city."""
+    half = max(1, sample // 2)
+    picked = sorted(set(changed[:half]) | set(ids[:: max(1, len(ids) // half)][:half]))
+    plan = build_plan(policy, "household", YEAR, AS_OF)
+    stored = {
+        pk: (result, letters)
+        for pk, result, letters in stored_results(run)
+        .filter(household_id__in=picked)
+        .values_list("household_id", "result", "clauses")
+    }
+    mismatches = 0
+    for household in Household.objects.filter(pk__in=picked).iterator(chunk_size=1000):
+        outcome = loop_household(plan, household, ymd(AS_OF))
+        letters = "".join(LETTER[outcome["clauses"][code]] for code, _n in plan.clauses)
+        mismatches += stored.get(household.pk) != (outcome["result"], letters)
+    say(
+        f"loop vs the run after the change #{run.pk} (delta on #{run.base_id}): "
+        f"{mismatches} mismatches of {len(picked):,} households ({len(set(changed) & set(picked)):,} changed)"
+    )
 
 
 def national_data(args) -> tuple[Path, bool]:

@@ -35,7 +35,7 @@ from tuopin.cases.models import Case, CaseEvent, Objection
 from tuopin.cases.selectors import monitoring_candidates
 from tuopin.cases.services import case_act, case_propose, county_setting_update
 from tuopin.core.regioncodes import significant_prefix
-from tuopin.policy.models import HouseholdResult
+from tuopin.policy.results import stored_results
 from tuopin.policy.runs import evaluation_run
 from tuopin.policy.selectors import current_policy
 from tuopin.policy.services import village_indicator_record
@@ -330,7 +330,7 @@ def _passing_households(year: int) -> list[Household]:
         Household.objects.filter(
             village_id=DEMO_VILLAGE,
             status__in=STILL_POOR,
-            pk__in=HouseholdResult.objects.filter(run=run, result="pass").values("household_id"),
+            pk__in=stored_results(run).filter(result="pass").values("household_id"),
         )
         .exclude(identified_year=year)
         .exclude(returned_year=year)

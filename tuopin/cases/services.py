@@ -44,7 +44,8 @@ from tuopin.cases.transitions import (
 from tuopin.core.errors import OutOfScope, TuopinError
 from tuopin.core.regioncodes import significant_prefix
 from tuopin.core.uploads import check_attachment
-from tuopin.policy.models import AreaResult, HouseholdResult, Level, RunStatus
+from tuopin.policy.models import AreaResult, Level, RunStatus
+from tuopin.policy.results import household_results, stored_results
 from tuopin.policy.runs import evaluation_run
 from tuopin.policy.selectors import current_policy
 from tuopin.regions.enums import RegionLevel
@@ -254,20 +255,13 @@ def _check_exit(case: Case) -> None:
 
 def _household_evaluation(household: Household, year: int):
     """The newest stored result for the household and year; evaluate the village if none."""
-    row = (
-        HouseholdResult.objects.filter(
-            household_id=household.pk, run__year=year, run__status=RunStatus.DONE
-        )
-        .select_related("run")
-        .order_by("-run_id")
-        .first()
-    )
+    row = next(iter(household_results(household.pk, runs=Q(year=year))), None)
     if row is None or row.run.created_at < household.updated_at:
         policy = current_policy()
         run = evaluation_run(
             acting_user=None, policy=policy, year=year, region_code=household.village_id
         )
-        row = HouseholdResult.objects.get(run=run, household_id=household.pk)
+        row = stored_results(run).get(household_id=household.pk)
     return row.run, row.result
 
 
@@ -648,7 +642,7 @@ def exit_batch_propose(*, acting_user, village_code: str, year: int, progress=No
         Household.objects.filter(
             village=village,
             status__in=STILL_POOR,
-            pk__in=HouseholdResult.objects.filter(run=run, result="pass").values("household_id"),
+            pk__in=stored_results(run).filter(result="pass").values("household_id"),
         )
         .exclude(Q(identified_year=year) | Q(returned_year=year))
         .exclude(pk__in=open_exits.values("household_id"))

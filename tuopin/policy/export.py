@@ -13,7 +13,8 @@ from tuopin.core.errors import TuopinError
 from tuopin.core.spreadsheets import csv_writer
 from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.policy.engine.python import LETTERS
-from tuopin.policy.models import AreaResult, EvaluationRun, HouseholdResult, Level
+from tuopin.policy.models import AreaResult, EvaluationRun, Level
+from tuopin.policy.results import stored_results
 
 BATCH = 20_000
 
@@ -24,7 +25,7 @@ def result_rows(run: EvaluationRun):
     if run.level == Level.HOUSEHOLD:
         yield ["household_number", "village_code", "result", *codes]
         rows = (
-            HouseholdResult.objects.filter(run=run)
+            stored_results(run)
             .order_by("village_code", "household_number")
             .values_list("household_number", "village_code", "result", "clauses")
         )

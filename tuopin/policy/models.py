@@ -155,6 +155,17 @@ class EvaluationRun(models.Model):
     # Every registry change committed before this moment is in what the run read: the
     # analytic copy's moment (DuckDB) or the moment of the query (the database itself).
     data_as_of = models.DateTimeField(_("数据截至"), null=True, blank=True)
+    # A run that stored only what differs from an earlier full run of the same scope,
+    # standard, year and date (docs/adr/0021-delta-runs.md): its results are its own rows
+    # over its base's (policy/results.py). A base is never deleted from under it.
+    base = models.ForeignKey(
+        "self",
+        verbose_name=_("基准运行"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deltas",
+    )
 
     class Meta:
         verbose_name = _("评估运行")

@@ -11,18 +11,19 @@ from tuopin.accounts.roles import Permission
 from tuopin.accounts.selectors import access_region, require_permission
 from tuopin.core.errors import TuopinError
 from tuopin.core.regioncodes import significant_prefix
+from tuopin.policy import deltas
 from tuopin.policy.engine import areas, db, duck
 from tuopin.policy.engine import python as pyengine
 from tuopin.policy.models import (
     AreaResult,
     Engine,
     EvaluationRun,
-    HouseholdResult,
     Level,
     PolicyVersion,
     RunStatus,
 )
 from tuopin.policy.plans import build_plan
+from tuopin.policy.results import stored_results
 from tuopin.policy.rules.params import ymd
 from tuopin.policy.storage import store_query, store_results
 from tuopin.regions.enums import RegionLevel
@@ -45,11 +46,13 @@ def evaluation_run(
     engine: str = Engine.DB,
     progress=None,
     bring_current: bool = True,
+    full: bool = False,
 ) -> EvaluationRun:
     """Evaluate and store. `acting_user` None means the command line (the operator).
 
     A DuckDB run first brings the analytic copy current; with `bring_current` False it
-    refuses a copy older than the data of its region instead (analytic_copy)."""
+    refuses a copy older than the data of its region instead (analytic_copy). It stores
+    only its differences from a base run when there is one (deltas.py), unless `full`."""
     region = _scope_region(acting_user, region_code)
     if not policy.is_published:
         raise TuopinError(
@@ -81,12 +84,13 @@ def evaluation_run(
     prefix = significant_prefix(region.code)
     try:
         if level == Level.HOUSEHOLD:
-            timings = _run_households(run, plan, prefix, report, bring_current)
+            timings = _run_households(run, plan, prefix, report, bring_current, full)
         else:
             timings = _run_areas(run, plan, prefix, report, bring_current)
-        started = time.perf_counter()
-        run.counts = run_counts(run)
-        timings["count"] = round(time.perf_counter() - started, 3)
+        if not run.counts:  # a delta run counted its own from its base's
+            started = time.perf_counter()
+            run.counts = run_counts(run)
+            timings["count"] = round(time.perf_counter() - started, 3)
     except Exception as error:
         EvaluationRun.objects.filter(pk=run.pk).update(
             status=RunStatus.FAILED, error=str(error)[:2000], finished_at=timezone.now()
@@ -95,7 +99,7 @@ def evaluation_run(
     run.timings = timings
     run.status = RunStatus.DONE
     run.finished_at = timezone.now()
-    run.save(update_fields=["counts", "timings", "status", "finished_at", "data_as_of"])
+    run.save(update_fields=["counts", "timings", "status", "finished_at", "data_as_of", "base"])
     report(100, "完成 (done)")
     return run
 
@@ -113,20 +117,31 @@ def _scope_region(acting_user, region_code: str) -> Region:
     return region
 
 
-def _run_households(run: EvaluationRun, plan, prefix: str, report, bring_current: bool) -> dict:
+def _run_households(
+    run: EvaluationRun, plan, prefix: str, report, bring_current: bool, full: bool
+) -> dict:
     as_of_ymd = ymd(run.as_of)
     timings = {}
     if run.engine == Engine.DUCKDB:
+        base = None if full else deltas.base_for(run)
         report(10, "正在更新分析副本 (bringing the analytic copy current)")
         with analytic_connection(prefix, bring_current=bring_current) as copy:
             timings.update(copy.timings)
             run.data_as_of = copy.reflects
             report(40, "正在评估 (evaluating)")
             started = time.perf_counter()
+            changed = copy.changed_since(base.data_as_of) if base else None
+            if base and deltas.worth_a_delta(base, changed):
+                copy.narrow_to_changed()
+            else:
+                base = None
             table = copy.connection.sql(duck.household_sql(plan, as_of_ymd)).to_arrow_table()
             timings["evaluate"] = round(time.perf_counter() - started, 3)
         report(70, "正在保存结果 (storing results)")
         started = time.perf_counter()
+        if base:
+            run.base = base
+            table, run.counts = deltas.differences(base, table, changed)
         store_results(run, table)
         timings["store"] = round(time.perf_counter() - started, 3)
     else:
@@ -170,11 +185,12 @@ LETTER = {value: letter for letter, value in pyengine.LETTERS.items()}
 
 def run_counts(run: EvaluationRun) -> dict:
     """Subjects by result and, per clause, by pass/fail/unknown."""
-    model = HouseholdResult if run.level == Level.HOUSEHOLD else AreaResult
+    if run.level == Level.HOUSEHOLD:
+        rows = stored_results(run)
+    else:
+        rows = AreaResult.objects.filter(run=run)
     patterns = Counter()
-    for row in (
-        model.objects.filter(run=run).values("result", "clauses").annotate(n=Count("id")).order_by()
-    ):
+    for row in rows.values("result", "clauses").annotate(n=Count("id")).order_by():
         patterns[(row["result"], row["clauses"])] += row["n"]
     results = Counter()
     by_clause = {code: Counter() for code in run.clause_codes}

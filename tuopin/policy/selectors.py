@@ -29,6 +29,7 @@ from tuopin.policy.models import (
     RunStatus,
 )
 from tuopin.policy.plans import build_plan, parsed_clauses
+from tuopin.policy.results import household_results, results_q, stored_results
 from tuopin.policy.rules.facts import LEVEL_FACTS
 from tuopin.policy.rules.sqlcompile import Plan
 from tuopin.regions.enums import RegionLevel
@@ -96,7 +97,7 @@ def latest_run(user, level: str, region_code: str, year: int | None = None):
 
 def run_results(user, run: EvaluationRun, region_code: str | None = None) -> QuerySet:
     """The run's household results that the user may see, optionally under a region."""
-    results = HouseholdResult.objects.filter(run=run).filter(scope_q(user, "village_code"))
+    results = stored_results(run).filter(scope_q(user, "village_code"))
     if region_code:
         results = results.filter(village_code__startswith=significant_prefix(region_code))
     return results
@@ -179,17 +180,18 @@ def ledger_runs(user, level: str, region_code: str, year: int | None = None) -> 
     return sorted(_by_run(chosen), key=lambda part: sorted(part[1]))
 
 
-def parts_q(parts: Parts, field: str) -> Q:
-    """Rows of each run under the prefixes it serves: one condition, one query."""
+def parts_q(parts: Parts, field: str, of_run=lambda run: Q(run_id=run.pk)) -> Q:
+    """Rows of each run under the prefixes it serves: one condition, one query.
+    `of_run` selects a run's rows (household results: `results.results_q`)."""
     if not parts:
         return Q(pk__in=[])
-    return reduce(or_, (Q(run_id=run.pk) & _under(field, keys) for run, keys in parts))
+    return reduce(or_, (of_run(run) & _under(field, keys) for run, keys in parts))
 
 
 def ledger_rows(user, parts: Parts, region_code: str, *, passing: bool) -> QuerySet:
     """Shortfall ledger (failing or unknown) or exit list (passing), with head and helper,
     of the runs and parts given (`ledger_runs`), in one query."""
-    results = HouseholdResult.objects.filter(parts_q(parts, "village_code"))
+    results = HouseholdResult.objects.filter(parts_q(parts, "village_code", results_q))
     results = results.filter(scope_q(user, "village_code"))
     results = results.filter(village_code__startswith=significant_prefix(region_code))
     results = results.filter(result="pass") if passing else results.exclude(result="pass")
@@ -317,12 +319,7 @@ def household_evaluation(household: Household, year: int, policy: PolicyVersion 
 
 def stored_household_results(user, household: Household, limit: int = 5) -> list[dict]:
     """The household's results in the latest runs, newest first; the newest explained."""
-    rows = (
-        HouseholdResult.objects.filter(household_id=household.pk, run__status=RunStatus.DONE)
-        .filter(scope_q(user, "village_code"))
-        .select_related("run", "run__policy")
-        .order_by("-run_id")[:limit]
-    )
+    rows = household_results(household.pk, rows=scope_q(user, "village_code"))[:limit]
     return [
         {
             "run": row.run,

@@ -62,7 +62,10 @@ def store_results(run: EvaluationRun, table: pa.Table) -> None:
                 "VALUES (%s, %s, %s, %s, %s, %s, %s)",
                 [(run.pk, *row) for row in rows],
             )
-    _analyze(own)
+    if not run.base_id:
+        # A delta run's few thousand rows leave the shared table's statistics as they
+        # were, near enough; ANALYZE of it samples every run's table.
+        _analyze(own)
 
 
 def store_query(run: EvaluationRun, sql: str, params: list) -> None:
@@ -111,7 +114,9 @@ def _results_table() -> str:
 
 
 def _own_table(run: EvaluationRun) -> str | None:
-    if run.region.level not in OWN_TABLE_LEVELS:
+    # A delta run's few rows (docs/adr/0021-delta-runs.md) go into the shared table: a
+    # table with three indexes for a few thousand rows costs more than it saves.
+    if run.base_id or run.region.level not in OWN_TABLE_LEVELS:
         return None
     return f"{_results_table()}_run{int(run.pk)}"
 

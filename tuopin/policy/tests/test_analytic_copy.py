@@ -10,7 +10,8 @@ from django.utils import timezone
 from conftest import MINQUAN, RENHE, SUIXIAN, first_village, other_county_village
 from tuopin.core.errors import TuopinError
 from tuopin.policy.engine import areas
-from tuopin.policy.models import HouseholdResult, PolicyVersion
+from tuopin.policy.models import PolicyVersion
+from tuopin.policy.results import stored_results
 from tuopin.policy.runs import evaluation_run
 from tuopin.policy.tests.test_henan import ADULT, household
 from tuopin.registry.analytic.analytic_copy import analytic_connection, copy_is_current
@@ -34,7 +35,7 @@ def duckdb_run(henan, region=MINQUAN, **options):
 def results(run) -> dict[str, tuple[str, str]]:
     return {
         number: (result, clauses)
-        for number, result, clauses in HouseholdResult.objects.filter(run=run).values_list(
+        for number, result, clauses in stored_results(run).values_list(
             "household_number", "result", "clauses"
         )
     }
