@@ -58,8 +58,14 @@ class Project(models.Model):
     name = models.CharField(_("项目名称"), max_length=200)
     category = models.CharField(_("项目类别"), max_length=20, choices=ProjectCategory.choices)
     nature = models.CharField(_("建设性质"), max_length=12, choices=ProjectNature.choices)
+    # Neither key of the villages' table is checked by the database: its rows are written
+    # only with or for their project, from villages the writer checked (ADR 0019).
     villages = models.ManyToManyField(
-        "regions.Region", verbose_name=_("实施地点"), related_name="+", blank=True
+        "regions.Region",
+        verbose_name=_("实施地点"),
+        related_name="+",
+        blank=True,
+        db_constraint=False,
     )
     location = models.CharField(_("实施地点说明"), max_length=200, blank=True)
     starts_on = models.DateField(_("计划开工日期"), null=True, blank=True)
@@ -134,7 +140,11 @@ class ProjectFunding(models.Model):
     """资金来源及规模: one source of a project's money."""
 
     project = models.ForeignKey(
-        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="fundings"
+        Project,
+        verbose_name=_("项目"),
+        on_delete=models.CASCADE,
+        related_name="fundings",
+        db_constraint=False,  # written only with or for its project (ADR 0019)
     )
     level = models.CharField(_("资金来源级次"), max_length=10, choices=SourceLevel.choices)
     nature = models.CharField(_("资金性质"), max_length=12, choices=FundNature.choices)
@@ -163,6 +173,7 @@ class ProjectBeneficiary(models.Model):
         on_delete=models.CASCADE,
         related_name="beneficiaries",
         db_index=False,
+        db_constraint=False,  # written only with or for its project (ADR 0019)
     )
     household = models.ForeignKey(
         "registry.Household",
@@ -193,7 +204,11 @@ class ProjectStep(models.Model):
     """One filed step of a project's flow: who moved it to which stage, when, on what."""
 
     project = models.ForeignKey(
-        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="steps"
+        Project,
+        verbose_name=_("项目"),
+        on_delete=models.CASCADE,
+        related_name="steps",
+        db_constraint=False,  # written only with or for its project (ADR 0019)
     )
     action = models.CharField(_("环节"), max_length=20)
     stage = models.CharField(_("进入环节"), max_length=16, choices=ProjectStage.choices)
@@ -232,6 +247,7 @@ class LibraryEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="library_entries",
         db_index=False,
+        db_constraint=False,  # written only with or for its project (ADR 0019)
     )
     year = models.PositiveSmallIntegerField(_("项目库年度"))
     entered_on = models.DateField(_("入库日期"))
