@@ -101,10 +101,14 @@ class Project(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,  # the acting user of the write, who exists then (ADR 0019)
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
-    history = HistoricalRecords(no_db_index=["county", "region", "created_by"])
+    # The history user is the acting user of the write, who exists then (ADR 0013, 0019).
+    history = HistoricalRecords(
+        no_db_index=["county", "region", "created_by"], user_db_constraint=False
+    )
 
     class Meta:
         verbose_name = _("扶贫项目")
@@ -150,7 +154,8 @@ class ProjectFunding(models.Model):
     nature = models.CharField(_("资金性质"), max_length=12, choices=FundNature.choices)
     amount = models.DecimalField(_("金额（元）"), **MONEY)
 
-    history = HistoricalRecords(no_db_index=["project"])  # read by record (id), not project
+    # Read by record (id), not project; its user is the acting user (ADR 0013, 0019).
+    history = HistoricalRecords(no_db_index=["project"], user_db_constraint=False)
 
     class Meta:
         verbose_name = _("项目资金来源")
@@ -184,7 +189,7 @@ class ProjectBeneficiary(models.Model):
     )
     how = models.CharField(_("受益方式"), max_length=100, blank=True)
 
-    history = HistoricalRecords(no_db_index=["household", "project"])
+    history = HistoricalRecords(no_db_index=["household", "project"], user_db_constraint=False)
 
     class Meta:
         verbose_name = _("项目受益户")
@@ -224,6 +229,7 @@ class ProjectStep(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,  # the acting user of the write, who exists then (ADR 0019)
     )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
@@ -255,7 +261,8 @@ class LibraryEntry(models.Model):
     removed_on = models.DateField(_("出库日期"), null=True, blank=True)
     removal_reason = models.CharField(_("出库原因"), max_length=200, blank=True)
 
-    history = HistoricalRecords(no_db_index=["project"])  # read by record (id), not project
+    # Read by record (id), not project; its user is the acting user (ADR 0013, 0019).
+    history = HistoricalRecords(no_db_index=["project"], user_db_constraint=False)
 
     class Meta:
         verbose_name = _("项目库入库记录")

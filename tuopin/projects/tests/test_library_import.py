@@ -204,6 +204,23 @@ def test_children_name_only_their_project_and_its_deletion_takes_them(tmp_path):
         road.delete()
 
 
+def test_an_import_names_its_user_on_each_row_and_the_user_stays(make_user):
+    """The user keys the import writes are not checked by the database (ADR 0019): each
+    is the acting user, and Django's PROTECT still keeps a user who entered projects."""
+    from django.db.models import ProtectedError
+
+    from tuopin.projects.models import ProjectStep
+
+    county = make_user(Role.COUNTY_OFFICE, MINQUAN)
+    assert import_projects(SAMPLE, acting_user=county).created == 4
+    assert set(Project.objects.values_list("created_by", flat=True)) == {county.pk}
+    assert set(ProjectStep.objects.values_list("acting_user", flat=True)) == {county.pk}
+    for model in (Project, ProjectFunding, LibraryEntry):
+        assert set(model.history.values_list("history_user", flat=True)) == {county.pk}
+    with pytest.raises(ProtectedError):
+        county.delete()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_blocks_are_written_behind_and_kept_all_or_nothing(tmp_path, monkeypatch):
     """On PostgreSQL, outside a transaction, each checked block is written by a thread on
