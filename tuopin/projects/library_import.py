@@ -17,12 +17,18 @@ households a block of rows names are read with one query each; new projects and 
 fundings, villages, entries, steps and beneficiaries are written as tuples with COPY on
 PostgreSQL (insert_rows, insert_children: the children without a round trip of their
 ids), their history by one INSERT ... SELECT per table; changed projects with one
-UPDATE. Python's cycle collector is paused meanwhile (collection_paused)."""
+UPDATE. The file is read a block at a time and each block's new projects are written
+behind (people.write_behind: on PostgreSQL by a thread on its own connection while the
+next block is checked), kept only if the whole file is (all or nothing, unless partial).
+A new project's children name it without a database check (ADR 0019): their project is
+the one just inserted in the same transaction. Python's cycle collector is paused
+meanwhile (collection_paused)."""
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from operator import itemgetter
@@ -44,6 +50,7 @@ from tuopin.people.importing import (
     message,
     read_table,
 )
+from tuopin.people.write_behind import WriteBehind
 from tuopin.projects import access
 from tuopin.projects.changes import funds_written
 from tuopin.projects.enums import FundNature, ProjectCategory, ProjectNature, SourceLevel
@@ -252,6 +259,10 @@ ENTRY = ["project_id", "year", "entered_on", "document", "removal_reason"]
 VILLAGE = ["project_id", "region_id"]
 STEP = ["project_id", "action", "stage", "acted_on", "document", "note", "acting_user_id"]
 REASON = "导入项目库"
+# Rows parsed, checked and handed to the writer at a time: small enough that the writing
+# of one block overlaps the reading of the next, large enough that the queries per
+# block (stored rows, households) and the statements per write stay few.
+WRITE_BLOCK = 1000
 
 
 def _parse_column(parser, cells: list) -> tuple[list, dict[int, Exception]]:
@@ -355,13 +366,47 @@ def _import(path, acting_user, *, dry_run: bool, partial: bool) -> TableImportRe
     report = ProjectsImportReport()
     table = read_table(path, LAYOUT)
     report.rows = len(table.rows)
-    numbers = [number for number, _cells in table.rows]
+    present = set(table.columns.values())
+    plan, seen = _Plan(acting_user, report), {}
+    # Each checked block's new projects are written behind (on PostgreSQL, by a thread on
+    # a connection of its own, while the next block is parsed and checked: the server's
+    # writing overlaps the process's reading); kept only if the whole file was good.
+    with WriteBehind("projects-import-writer") as writer:
+        for block in blocks(table.rows, WRITE_BLOCK):
+            good = _checked(block, present, seen, report)
+            plan.load(good)
+            for number, parsed in good:
+                try:
+                    done = plan.row(parsed)
+                except CellError as error:
+                    report.errors.append(message(LAYOUT, number, error))
+                    report.rejected += 1
+                    continue
+                setattr(report, done, getattr(report, done) + 1)
+            write_new = plan.take_new()
+            if not dry_run and (partial or not report.errors):  # else nothing will be kept
+                writer.put(write_new)
+
+        def write() -> None:  # the file is to be kept
+            writer.put(plan.write_changed)
+            writer.close(keep=True)
+            plan.written()
+
+        report = finish(report, partial=partial, dry_run=dry_run, write=write)
+        writer.close(keep=False)  # nothing to keep (a kept file was closed by `write`)
+    return report
+
+
+def _checked(block: list, present: set[str], seen: dict, report) -> list[tuple[int, dict]]:
+    """The block's rows that pass the checks of their own cells, as (number, values by
+    column key); the others' errors go to the report. `seen`: the (county, code) of the
+    rows passed so far, with their row numbers (a code twice in the file is an error)."""
+    numbers = [number for number, _cells in block]
     columns, failed = {}, {}
     cell_errors: dict[int, list] = defaultdict(list)  # row index -> its cells' errors
     # A row's dict holds every column of the file's header: a column's cells are picked
     # in C (itemgetter); a column the file lacks is empty.
-    dicts = [cells for _number, cells in table.rows]
-    present = set(table.columns.values())
+    dicts = [cells for _number, cells in block]
     empty = [None] * len(dicts)
     for column, parser in PARSERS.items():
         cells = list(map(itemgetter(column), dicts)) if column in present else empty
@@ -376,7 +421,7 @@ def _import(path, acting_user, *, dry_run: bool, partial: bool) -> TableImportRe
     for i, errors in cell_errors.items():
         for error in errors:
             del rows[i][error.column]
-    good, seen = [], {}
+    good = []
     for i, (number, parsed) in enumerate(zip(numbers, rows, strict=True)):
         messages = [message(LAYOUT, number, error) for error in cell_errors.get(i, ())]
         key = (parsed.get("region", "")[:6], parsed.get("code"))
@@ -396,18 +441,7 @@ def _import(path, acting_user, *, dry_run: bool, partial: bool) -> TableImportRe
         else:
             seen[key] = number
             good.append((number, parsed))
-    plan = _Plan(acting_user, report)
-    for block in blocks(good):
-        plan.load(block)
-        for number, parsed in block:
-            try:
-                done = plan.row(parsed)
-            except CellError as error:
-                report.errors.append(message(LAYOUT, number, error))
-                report.rejected += 1
-                continue
-            setattr(report, done, getattr(report, done) + 1)
-    return finish(report, partial=partial, dry_run=dry_run, write=plan.write)
+    return good
 
 
 class _Plan:
@@ -590,14 +624,19 @@ class _Plan:
         self.changed.append((pk, values, plan))
         return "updated"
 
-    def write(self) -> None:
+    def take_new(self) -> Callable[[], None]:
+        """The writing of the projects planned as new since the last call (a block's)."""
+        new, self.new = self.new, []
+        return lambda: self._write_new(new)
+
+    def _write_new(self, new: list[tuple[tuple, dict]]) -> None:
         user = self.user
         ids = insert_rows(
-            Project, NEW_PROJECT, [values for values, _plan in self.new], user=user, reason=REASON
+            Project, NEW_PROJECT, [values for values, _plan in new], user=user, reason=REASON
         )
         fundings, villages, entries, steps, beneficiaries = [], [], [], [], []
         today = date.today()
-        for pk, (_values, plan) in zip(ids, self.new, strict=True):
+        for pk, (_values, plan) in zip(ids, new, strict=True):
             fundings += [(pk, *funding) for funding in sorted(plan["fundings"])]
             villages += [(pk, code) for code in sorted(plan["villages"])]
             beneficiaries += [(pk, household, "") for household in sorted(plan["households"])]
@@ -615,11 +654,13 @@ class _Plan:
             (ProjectStep, STEP, steps),
         ):
             insert_children(model, names, children, ids, user=user, reason=REASON)
-        self._write_changed()
+
+    def written(self) -> None:
+        """The funds app's followers (warnings) learn of the counties written."""
         if self.counties:
             funds_written(next(iter(self.counties)) if len(self.counties) == 1 else "")
 
-    def _write_changed(self) -> None:
+    def write_changed(self) -> None:
         """The changed projects (before the library: a few, edited by hand in the file)."""
         user, fundings, beneficiaries = self.user, [], []
         for pk, _values, plan in self.changed:

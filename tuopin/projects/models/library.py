@@ -58,8 +58,14 @@ class Project(models.Model):
     name = models.CharField(_("项目名称"), max_length=200)
     category = models.CharField(_("项目类别"), max_length=20, choices=ProjectCategory.choices)
     nature = models.CharField(_("建设性质"), max_length=12, choices=ProjectNature.choices)
+    # Neither key of the villages' table is checked by the database: its rows are written
+    # only with or for their project, from villages the writer checked (ADR 0019).
     villages = models.ManyToManyField(
-        "regions.Region", verbose_name=_("实施地点"), related_name="+", blank=True
+        "regions.Region",
+        verbose_name=_("实施地点"),
+        related_name="+",
+        blank=True,
+        db_constraint=False,
     )
     location = models.CharField(_("实施地点说明"), max_length=200, blank=True)
     starts_on = models.DateField(_("计划开工日期"), null=True, blank=True)
@@ -95,10 +101,14 @@ class Project(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,  # the acting user of the write, who exists then (ADR 0019)
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
-    history = HistoricalRecords(no_db_index=["county", "region", "created_by"])
+    # The history user is the acting user of the write, who exists then (ADR 0013, 0019).
+    history = HistoricalRecords(
+        no_db_index=["county", "region", "created_by"], user_db_constraint=False
+    )
 
     class Meta:
         verbose_name = _("扶贫项目")
@@ -134,13 +144,18 @@ class ProjectFunding(models.Model):
     """资金来源及规模: one source of a project's money."""
 
     project = models.ForeignKey(
-        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="fundings"
+        Project,
+        verbose_name=_("项目"),
+        on_delete=models.CASCADE,
+        related_name="fundings",
+        db_constraint=False,  # written only with or for its project (ADR 0019)
     )
     level = models.CharField(_("资金来源级次"), max_length=10, choices=SourceLevel.choices)
     nature = models.CharField(_("资金性质"), max_length=12, choices=FundNature.choices)
     amount = models.DecimalField(_("金额（元）"), **MONEY)
 
-    history = HistoricalRecords(no_db_index=["project"])  # read by record (id), not project
+    # Read by record (id), not project; its user is the acting user (ADR 0013, 0019).
+    history = HistoricalRecords(no_db_index=["project"], user_db_constraint=False)
 
     class Meta:
         verbose_name = _("项目资金来源")
@@ -163,6 +178,7 @@ class ProjectBeneficiary(models.Model):
         on_delete=models.CASCADE,
         related_name="beneficiaries",
         db_index=False,
+        db_constraint=False,  # written only with or for its project (ADR 0019)
     )
     household = models.ForeignKey(
         "registry.Household",
@@ -173,7 +189,7 @@ class ProjectBeneficiary(models.Model):
     )
     how = models.CharField(_("受益方式"), max_length=100, blank=True)
 
-    history = HistoricalRecords(no_db_index=["household", "project"])
+    history = HistoricalRecords(no_db_index=["household", "project"], user_db_constraint=False)
 
     class Meta:
         verbose_name = _("项目受益户")
@@ -193,7 +209,11 @@ class ProjectStep(models.Model):
     """One filed step of a project's flow: who moved it to which stage, when, on what."""
 
     project = models.ForeignKey(
-        Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="steps"
+        Project,
+        verbose_name=_("项目"),
+        on_delete=models.CASCADE,
+        related_name="steps",
+        db_constraint=False,  # written only with or for its project (ADR 0019)
     )
     action = models.CharField(_("环节"), max_length=20)
     stage = models.CharField(_("进入环节"), max_length=16, choices=ProjectStage.choices)
@@ -209,6 +229,7 @@ class ProjectStep(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,  # the acting user of the write, who exists then (ADR 0019)
     )
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
@@ -232,6 +253,7 @@ class LibraryEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="library_entries",
         db_index=False,
+        db_constraint=False,  # written only with or for its project (ADR 0019)
     )
     year = models.PositiveSmallIntegerField(_("项目库年度"))
     entered_on = models.DateField(_("入库日期"))
@@ -239,7 +261,8 @@ class LibraryEntry(models.Model):
     removed_on = models.DateField(_("出库日期"), null=True, blank=True)
     removal_reason = models.CharField(_("出库原因"), max_length=200, blank=True)
 
-    history = HistoricalRecords(no_db_index=["project"])  # read by record (id), not project
+    # Read by record (id), not project; its user is the acting user (ADR 0013, 0019).
+    history = HistoricalRecords(no_db_index=["project"], user_db_constraint=False)
 
     class Meta:
         verbose_name = _("项目库入库记录")

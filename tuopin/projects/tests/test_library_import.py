@@ -157,3 +157,115 @@ def test_the_command_prints_json(capsys):
     assert leaving.value.code == 0
     answer = json.loads(capsys.readouterr().out)
     assert answer["created"] == 4 and answer["kind"] == "projects"
+
+
+def _children_without_their_project() -> dict[str, int]:
+    """Rows naming a project (or a village) that is not there: the database no longer
+    refuses them (ADR 0019), so the writers must never make one."""
+    from django.db.models import Exists, OuterRef
+
+    from tuopin.projects.models import ProjectStep
+    from tuopin.regions.models import Region
+
+    stored = Project.objects.filter(pk=OuterRef("project_id"))
+    found = {
+        model.__name__: model.objects.exclude(Exists(stored)).count()
+        for model in (ProjectFunding, ProjectStep, LibraryEntry, ProjectBeneficiary)
+    }
+    through = Project.villages.through.objects
+    found["villages"] = through.exclude(Exists(stored)).count()
+    villages = Region.objects.filter(code=OuterRef("region_id"), level="village")
+    found["village regions"] = through.exclude(Exists(villages)).count()
+    return found
+
+
+def test_children_name_only_their_project_and_its_deletion_takes_them(tmp_path):
+    """A project's fundings, villages, steps, entries and beneficiaries are not checked by
+    the database (ADR 0019): the import writes them only under the projects it has just
+    inserted and only with villages it checked, and Django applies CASCADE and PROTECT."""
+    from django.db.models import ProtectedError
+
+    from tuopin.projects.models import ProjectStep
+
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    bad_village = _row(项目编号="MQ2018-009", 实施地点="411421999999")
+    refused = import_projects(_file(tmp_path, *lines[1:], bad_village))
+    assert [(e.row, e.code) for e in refused.errors] == [(6, "village_unknown")]
+    assert not ProjectFunding.objects.exists() and not ProjectStep.objects.exists()
+    import_projects(_file(tmp_path, *lines[1:], _row(项目编号="MQ2018-009")))
+    assert Project.objects.count() == 5 and ProjectFunding.objects.count() >= 5
+    assert set(_children_without_their_project().values()) == {0}
+    farm = Project.objects.get(code="MQ2018-003")  # before the library: no entry
+    assert farm.villages.count() == 2 and farm.steps.count() == 1
+    farm.delete()
+    assert set(_children_without_their_project().values()) == {0}
+    road = Project.objects.get(code="MQ2018-001")  # in the library: its entry is filed
+    with pytest.raises(ProtectedError):
+        road.delete()
+
+
+def test_an_import_names_its_user_on_each_row_and_the_user_stays(make_user):
+    """The user keys the import writes are not checked by the database (ADR 0019): each
+    is the acting user, and Django's PROTECT still keeps a user who entered projects."""
+    from django.db.models import ProtectedError
+
+    from tuopin.projects.models import ProjectStep
+
+    county = make_user(Role.COUNTY_OFFICE, MINQUAN)
+    assert import_projects(SAMPLE, acting_user=county).created == 4
+    assert set(Project.objects.values_list("created_by", flat=True)) == {county.pk}
+    assert set(ProjectStep.objects.values_list("acting_user", flat=True)) == {county.pk}
+    for model in (Project, ProjectFunding, LibraryEntry):
+        assert set(model.history.values_list("history_user", flat=True)) == {county.pk}
+    with pytest.raises(ProtectedError):
+        county.delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_blocks_are_written_behind_and_kept_all_or_nothing(tmp_path, monkeypatch):
+    """On PostgreSQL, outside a transaction, each checked block is written by a thread on
+    a connection of its own while the next is read; an error in a later block, or a
+    failure in the writer, leaves nothing written."""
+    from django.db import connection
+
+    from tuopin.people import write_behind
+    from tuopin.projects import library_import
+
+    monkeypatch.setattr(library_import, "WRITE_BLOCK", 1)
+    threaded = []
+    original = write_behind.WriteBehind.__init__
+
+    def remember(self, *args):
+        original(self, *args)
+        threaded.append(self.threaded)
+
+    monkeypatch.setattr(write_behind.WriteBehind, "__init__", remember)
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()[1:]
+    report = import_projects(_file(tmp_path, *lines, lines[0]))  # the last row repeats
+    assert threaded == [connection.vendor == "postgresql"]
+    assert [(e.row, e.code) for e in report.errors] == [(6, "duplicate")]
+    assert not report.written and not Project.objects.exists()
+
+    written = []
+    write_new = library_import._Plan._write_new
+
+    def fail_on_second(plan, new):
+        written.append(len(new))
+        if len(written) == 2:
+            raise RuntimeError("disk full")
+        write_new(plan, new)
+
+    monkeypatch.setattr(library_import._Plan, "_write_new", fail_on_second)
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_projects(_file(tmp_path, *lines))
+    assert not Project.objects.exists() and not ProjectFunding.objects.exists()
+
+    monkeypatch.setattr(library_import._Plan, "_write_new", write_new)
+    report = import_projects(_file(tmp_path, *lines))
+    assert (report.created, report.written) == (4, True)
+    assert Project.objects.count() == 4 and Project.history.count() == 4
+    assert ProjectFunding.objects.count() == ProjectFunding.history.count() > 0
+    assert LibraryEntry.objects.count() == 2
+    assert set(_children_without_their_project().values()) == {0}
+    again = import_projects(_file(tmp_path, *lines))
+    assert (again.unchanged, again.written, Project.history.count()) == (4, False, 4)
