@@ -62,7 +62,7 @@ def _reference_restore() -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings, request):
+def django_db_modify_db_settings(django_db_modify_db_settings, request, django_db_blocker):
     """With pytest-xdist, the first worker migrates and the others copy its database
     (tests/shared_test_database.py): one migrate per run instead of one per worker."""
     shared = SharedTestDatabase.for_worker(request.config)
@@ -71,7 +71,8 @@ def django_db_modify_db_settings(django_db_modify_db_settings, request):
         return
     shared.install()
     yield
-    shared.release()
+    with django_db_blocker.unblock():  # the last worker drops the template
+        shared.release()
 
 
 @pytest.fixture(scope="session")
