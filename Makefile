@@ -74,8 +74,9 @@ lint: install
 
 # Two pytest processes (pytest-xdist), each with its own test database (SQLite file or
 # PostgreSQL database, suffixed _gw0, _gw1): the suite is one process's CPU work, and
-# this machine has two cores (docs/benchmarks.md, "Test suite time"). TEST_WORKERS=0
-# runs it in one process.
+# this machine has two cores (docs/benchmarks.md, "Test suite time"). The first worker
+# to need its database migrates it; the other copies it (tests/shared_test_database.py).
+# TEST_WORKERS=0 runs it in one process.
 # --dist loadgroup keeps a module marked xdist_group on one worker (the Spark tests share
 # one JVM); every other test is spread as before.
 TEST_WORKERS ?= 2

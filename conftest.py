@@ -6,6 +6,7 @@ import pytest
 from django.db import connection, transaction
 from whitenoise.middleware import WhiteNoiseMiddleware
 
+from tests.shared_test_database import SharedTestDatabase
 from tuopin.regions.models import Region
 from tuopin.regions.services import regions_load
 
@@ -58,6 +59,20 @@ def _reference_restore() -> None:
                     for row in values
                 ],
             )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, request, django_db_blocker):
+    """With pytest-xdist, the first worker migrates and the others copy its database
+    (tests/shared_test_database.py): one migrate per run instead of one per worker."""
+    shared = SharedTestDatabase.for_worker(request.config)
+    if shared is None:
+        yield
+        return
+    shared.install()
+    yield
+    with django_db_blocker.unblock():  # the last worker drops the template
+        shared.release()
 
 
 @pytest.fixture(scope="session")

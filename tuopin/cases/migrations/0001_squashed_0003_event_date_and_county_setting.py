@@ -1,0 +1,372 @@
+import django.db.migrations.operations.special
+import django.db.models.deletion
+import simple_history.models
+from django.conf import settings
+from django.db import migrations, models
+
+
+from importlib import import_module
+
+_0002 = import_module("tuopin.cases.migrations.0002_ship_default_routes")
+
+
+class Migration(migrations.Migration):
+
+    replaces = [('cases', '0001_initial'), ('cases', '0002_ship_default_routes'), ('cases', '0003_event_date_and_county_setting')]
+
+    initial = True
+
+    dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('policy', '0002_ship_henan_2018'),
+        ('regions', '0002_alter_historicalregion_level_alter_region_level'),
+        ('registry', '0001_initial'),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name='OutsideRecord',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('source', models.CharField(choices=[('car', '车辆登记'), ('property', '商品房登记'), ('payroll', '财政供养人员'), ('company', '工商注册'), ('cadre', '村干部')], max_length=12, verbose_name='比对来源')),
+                ('id_number', models.CharField(db_index=True, max_length=22, verbose_name='证件号码')),
+                ('name', models.CharField(blank=True, max_length=50, verbose_name='姓名')),
+                ('detail', models.CharField(blank=True, max_length=200, verbose_name='登记内容')),
+                ('imported_at', models.DateTimeField(auto_now_add=True, verbose_name='导入时间')),
+            ],
+            options={
+                'verbose_name': '比对名单',
+                'verbose_name_plural': '比对名单',
+            },
+        ),
+        migrations.CreateModel(
+            name='Batch',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('identification', '贫困识别'), ('exit', '贫困退出'), ('return', '返贫'), ('monitoring', '防止返贫监测'), ('member_change', '家庭成员变更'), ('village_exit', '贫困村退出'), ('county_exit', '贫困县退出')], max_length=20, verbose_name='业务类型')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
+                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
+                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
+                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='区划')),
+            ],
+            options={
+                'verbose_name': '批次',
+                'verbose_name_plural': '批次',
+            },
+        ),
+        migrations.CreateModel(
+            name='Case',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('identification', '贫困识别'), ('exit', '贫困退出'), ('return', '返贫'), ('monitoring', '防止返贫监测'), ('member_change', '家庭成员变更'), ('village_exit', '贫困村退出'), ('county_exit', '贫困县退出')], max_length=20, verbose_name='业务类型')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
+                ('status', models.CharField(choices=[('open', '办理中'), ('objection', '有异议，暂停'), ('monitoring', '监测中'), ('approved', '已批准'), ('rejected', '未通过'), ('withdrawn', '已撤回'), ('closed', '已消除风险')], default='open', max_length=12, verbose_name='状态')),
+                ('step_index', models.PositiveSmallIntegerField(default=0, verbose_name='当前步骤')),
+                ('step_entered_at', models.DateTimeField(auto_now_add=True, verbose_name='进入当前步骤时间')),
+                ('reason', models.CharField(blank=True, max_length=300, verbose_name='事由')),
+                ('evaluation_result', models.CharField(blank=True, max_length=8, verbose_name='所依据的评估结果')),
+                ('override_reason', models.CharField(blank=True, max_length=300, verbose_name='未达标仍批准的理由')),
+                ('payload', models.JSONField(blank=True, default=dict, verbose_name='申请内容')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='发起时间')),
+                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时间')),
+                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.batch', verbose_name='批次')),
+                ('evaluation_run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='policy.evaluationrun', verbose_name='所依据的评估')),
+                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='registry.household', verbose_name='贫困户')),
+                ('proposer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
+                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='区划')),
+            ],
+            options={
+                'verbose_name': '动态管理事项',
+                'verbose_name_plural': '动态管理事项',
+            },
+        ),
+        migrations.CreateModel(
+            name='CaseEvent',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
+                ('action', models.CharField(max_length=20, verbose_name='操作')),
+                ('from_status', models.CharField(max_length=12, verbose_name='原状态')),
+                ('to_status', models.CharField(max_length=12, verbose_name='新状态')),
+                ('from_step', models.CharField(blank=True, max_length=40, verbose_name='原步骤')),
+                ('to_step', models.CharField(blank=True, max_length=40, verbose_name='新步骤')),
+                ('comment', models.CharField(blank=True, max_length=500, verbose_name='意见')),
+                ('attachment', models.FileField(blank=True, upload_to='cases/%Y/', verbose_name='附件')),
+                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='办理人')),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='cases.case', verbose_name='事项')),
+                ('occurred_on', models.DateField(blank=True, null=True, verbose_name='实际办理日期')),
+            ],
+            options={
+                'verbose_name': '办理记录',
+                'verbose_name_plural': '办理记录',
+                'ordering': ['at', 'id'],
+            },
+        ),
+        migrations.CreateModel(
+            name='HistoricalBatch',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('identification', '贫困识别'), ('exit', '贫困退出'), ('return', '返贫'), ('monitoring', '防止返贫监测'), ('member_change', '家庭成员变更'), ('village_exit', '贫困村退出'), ('county_exit', '贫困县退出')], max_length=20, verbose_name='业务类型')),
+                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='创建时间')),
+                ('note', models.CharField(blank=True, max_length=200, verbose_name='说明')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regions.region', verbose_name='区划')),
+            ],
+            options={
+                'verbose_name': 'historical 批次',
+                'verbose_name_plural': 'historical 批次',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='HistoricalNotice',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('notice', '公示'), ('announcement', '公告')], max_length=12, verbose_name='类型')),
+                ('case_kind', models.CharField(choices=[('identification', '贫困识别'), ('exit', '贫困退出'), ('return', '返贫'), ('monitoring', '防止返贫监测'), ('member_change', '家庭成员变更'), ('village_exit', '贫困村退出'), ('county_exit', '贫困县退出')], max_length=20, verbose_name='业务类型')),
+                ('step_code', models.CharField(max_length=40, verbose_name='步骤')),
+                ('title', models.CharField(max_length=200, verbose_name='标题')),
+                ('starts', models.DateField(verbose_name='开始日期')),
+                ('ends', models.DateField(verbose_name='截止日期')),
+                ('contact', models.CharField(blank=True, max_length=200, verbose_name='异议受理')),
+                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='发布时间')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regions.region', verbose_name='区划')),
+            ],
+            options={
+                'verbose_name': 'historical 公示公告',
+                'verbose_name_plural': 'historical 公示公告',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='HistoricalObjection',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('content', models.CharField(max_length=500, verbose_name='异议内容')),
+                ('recorded_at', models.DateTimeField(blank=True, editable=False, verbose_name='登记时间')),
+                ('resolution', models.CharField(blank=True, max_length=500, verbose_name='处理结果')),
+                ('upheld', models.BooleanField(blank=True, null=True, verbose_name='异议成立')),
+                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='处理时间')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('case', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cases.case', verbose_name='事项')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('recorded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
+            ],
+            options={
+                'verbose_name': 'historical 异议',
+                'verbose_name_plural': 'historical 异议',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='HistoricalOutsideRecord',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('source', models.CharField(choices=[('car', '车辆登记'), ('property', '商品房登记'), ('payroll', '财政供养人员'), ('company', '工商注册'), ('cadre', '村干部')], max_length=12, verbose_name='比对来源')),
+                ('id_number', models.CharField(db_index=True, max_length=22, verbose_name='证件号码')),
+                ('name', models.CharField(blank=True, max_length=50, verbose_name='姓名')),
+                ('detail', models.CharField(blank=True, max_length=200, verbose_name='登记内容')),
+                ('imported_at', models.DateTimeField(blank=True, editable=False, verbose_name='导入时间')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'verbose_name': 'historical 比对名单',
+                'verbose_name_plural': 'historical 比对名单',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='HistoricalRoute',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('identification', '贫困识别'), ('exit', '贫困退出'), ('return', '返贫'), ('monitoring', '防止返贫监测'), ('member_change', '家庭成员变更'), ('village_exit', '贫困村退出'), ('county_exit', '贫困县退出')], max_length=20, verbose_name='业务类型')),
+                ('version', models.PositiveIntegerField(verbose_name='版本号')),
+                ('title', models.CharField(max_length=100, verbose_name='名称')),
+                ('steps', models.JSONField(verbose_name='步骤')),
+                ('is_current', models.BooleanField(default=True, verbose_name='现行版本')),
+                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='创建时间')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'verbose_name': 'historical 审批流程',
+                'verbose_name_plural': 'historical 审批流程',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.CreateModel(
+            name='Notice',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('notice', '公示'), ('announcement', '公告')], max_length=12, verbose_name='类型')),
+                ('case_kind', models.CharField(choices=[('identification', '贫困识别'), ('exit', '贫困退出'), ('return', '返贫'), ('monitoring', '防止返贫监测'), ('member_change', '家庭成员变更'), ('village_exit', '贫困村退出'), ('county_exit', '贫困县退出')], max_length=20, verbose_name='业务类型')),
+                ('step_code', models.CharField(max_length=40, verbose_name='步骤')),
+                ('title', models.CharField(max_length=200, verbose_name='标题')),
+                ('starts', models.DateField(verbose_name='开始日期')),
+                ('ends', models.DateField(verbose_name='截止日期')),
+                ('contact', models.CharField(blank=True, max_length=200, verbose_name='异议受理')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='发布时间')),
+                ('listed', models.ManyToManyField(blank=True, related_name='notices', to='cases.case', verbose_name='公示名单')),
+                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='regions.region', verbose_name='区划')),
+            ],
+            options={
+                'verbose_name': '公示公告',
+                'verbose_name_plural': '公示公告',
+                'ordering': ['-starts', '-id'],
+            },
+        ),
+        migrations.AddField(
+            model_name='case',
+            name='notice',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='cases', to='cases.notice', verbose_name='当前公示'),
+        ),
+        migrations.CreateModel(
+            name='Objection',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('content', models.CharField(max_length=500, verbose_name='异议内容')),
+                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='登记时间')),
+                ('resolution', models.CharField(blank=True, max_length=500, verbose_name='处理结果')),
+                ('upheld', models.BooleanField(blank=True, null=True, verbose_name='异议成立')),
+                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='处理时间')),
+                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='objections', to='cases.case', verbose_name='事项')),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='登记人')),
+            ],
+            options={
+                'verbose_name': '异议',
+                'verbose_name_plural': '异议',
+            },
+        ),
+        migrations.CreateModel(
+            name='Route',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('identification', '贫困识别'), ('exit', '贫困退出'), ('return', '返贫'), ('monitoring', '防止返贫监测'), ('member_change', '家庭成员变更'), ('village_exit', '贫困村退出'), ('county_exit', '贫困县退出')], max_length=20, verbose_name='业务类型')),
+                ('version', models.PositiveIntegerField(verbose_name='版本号')),
+                ('title', models.CharField(max_length=100, verbose_name='名称')),
+                ('steps', models.JSONField(verbose_name='步骤')),
+                ('is_current', models.BooleanField(default=True, verbose_name='现行版本')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
+            ],
+            options={
+                'verbose_name': '审批流程',
+                'verbose_name_plural': '审批流程',
+                'constraints': [models.UniqueConstraint(fields=('kind', 'version'), name='route_unique_version')],
+            },
+        ),
+        migrations.CreateModel(
+            name='HistoricalCase',
+            fields=[
+                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('identification', '贫困识别'), ('exit', '贫困退出'), ('return', '返贫'), ('monitoring', '防止返贫监测'), ('member_change', '家庭成员变更'), ('village_exit', '贫困村退出'), ('county_exit', '贫困县退出')], max_length=20, verbose_name='业务类型')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
+                ('status', models.CharField(choices=[('open', '办理中'), ('objection', '有异议，暂停'), ('monitoring', '监测中'), ('approved', '已批准'), ('rejected', '未通过'), ('withdrawn', '已撤回'), ('closed', '已消除风险')], default='open', max_length=12, verbose_name='状态')),
+                ('step_index', models.PositiveSmallIntegerField(default=0, verbose_name='当前步骤')),
+                ('step_entered_at', models.DateTimeField(blank=True, editable=False, verbose_name='进入当前步骤时间')),
+                ('reason', models.CharField(blank=True, max_length=300, verbose_name='事由')),
+                ('evaluation_result', models.CharField(blank=True, max_length=8, verbose_name='所依据的评估结果')),
+                ('override_reason', models.CharField(blank=True, max_length=300, verbose_name='未达标仍批准的理由')),
+                ('payload', models.JSONField(blank=True, default=dict, verbose_name='申请内容')),
+                ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='发起时间')),
+                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='办结时间')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('batch', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cases.batch', verbose_name='批次')),
+                ('evaluation_run', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='policy.evaluationrun', verbose_name='所依据的评估')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('household', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='registry.household', verbose_name='贫困户')),
+                ('proposer', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='发起人')),
+                ('region', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regions.region', verbose_name='区划')),
+                ('notice', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cases.notice', verbose_name='当前公示')),
+                ('route', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='cases.route', verbose_name='审批流程')),
+            ],
+            options={
+                'verbose_name': 'historical 动态管理事项',
+                'verbose_name_plural': 'historical 动态管理事项',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.AddField(
+            model_name='case',
+            name='route',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.route', verbose_name='审批流程'),
+        ),
+        migrations.AddIndex(
+            model_name='case',
+            index=models.Index(fields=['status', 'kind'], name='cases_case_status_ee2e6e_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='case',
+            index=models.Index(fields=['region', 'status'], name='cases_case_region__9b4287_idx'),
+        ),
+        migrations.CreateModel(
+            name='CountySetting',
+            fields=[
+                ('county', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, primary_key=True, related_name='+', serialize=False, to='regions.region', verbose_name='县')),
+                ('objection_phone', models.CharField(blank=True, max_length=40, verbose_name='异议受理电话')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
+            ],
+            options={
+                'verbose_name': '县公示设置',
+                'verbose_name_plural': '县公示设置',
+            },
+        ),
+        migrations.CreateModel(
+            name='HistoricalCountySetting',
+            fields=[
+                ('objection_phone', models.CharField(blank=True, max_length=40, verbose_name='异议受理电话')),
+                ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='修改时间')),
+                ('history_id', models.AutoField(primary_key=True, serialize=False)),
+                ('history_date', models.DateTimeField(db_index=True)),
+                ('history_change_reason', models.CharField(max_length=100, null=True)),
+                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
+                ('county', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='regions.region', verbose_name='县')),
+                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                'verbose_name': 'historical 县公示设置',
+                'verbose_name_plural': 'historical 县公示设置',
+                'ordering': ('-history_date', '-history_id'),
+                'get_latest_by': ('history_date', 'history_id'),
+            },
+            bases=(simple_history.models.HistoricalChanges, models.Model),
+        ),
+        migrations.RunPython(
+            code=_0002.ship,
+            reverse_code=django.db.migrations.operations.special.RunPython.noop,
+        ),
+    ]
