@@ -67,7 +67,13 @@ def store_results(run: EvaluationRun, table: pa.Table) -> None:
 
 def store_query(run: EvaluationRun, sql: str, params: list) -> None:
     """The answer of the evaluation query `sql` (`ANSWER_COLUMNS`) into the run, without
-    leaving the database."""
+    leaving the database.
+
+    PostgreSQL, a run with a table of its own: `CREATE TABLE … AS` the query (docs/adr/
+    0020-run-table-created-from-its-query.md). PostgreSQL never runs the query of an
+    INSERT … SELECT in parallel; CREATE TABLE AS it can, and on two cores the members',
+    incomes' and measures' aggregation then runs on both. Elsewhere one INSERT … SELECT.
+    """
     with transaction.atomic(), connection.cursor() as cursor:
         own = None
         if connection.vendor == "postgresql":
@@ -78,19 +84,68 @@ def store_query(run: EvaluationRun, sql: str, params: list) -> None:
             # hashes 764,166 members into 230,000 groups (about 60 MB for the city).
             cursor.execute("SET LOCAL work_mem = '128MB'")
             own = _own_table(run)
-            if own:
-                _create_run_table(cursor, run, own)
-        # Straight into the table: the answer used to go through a temporary table
-        # because CREATE TABLE AS may aggregate members in parallel and INSERT never
-        # does, but with each member's birth date computed once (engine/db.py) the plan
-        # is serial either way and the detour only wrote every row twice.
-        cursor.execute(
-            f'INSERT INTO "{own or _results_table()}" ({RESULT_COLUMNS}) '
-            f"SELECT {int(run.pk)}, {', '.join(ANSWER_COLUMNS)} FROM ({sql}) AS answer_rows",
-            params,
-        )
-        _index_and_attach(cursor, own)
+        if own:
+            # Each of the three aggregates hands its 230,000 households through its
+            # Gather; at the default cost of 0.1 per row the planner keeps the incomes'
+            # and measures' serial, though passing a row costs less than aggregating it.
+            cursor.execute("SET LOCAL parallel_tuple_cost = 0.01")
+            _drop_tables_of_deleted_runs(cursor)
+            cursor.execute(
+                f'CREATE TABLE "{own}" AS SELECT {_typed_answer(run)} FROM ({sql}) AS answer_rows',
+                params,
+            )
+            _constrain_like_results(cursor, run, own)
+            _index_and_attach(cursor, own)
+        else:
+            cursor.execute(
+                f'INSERT INTO "{_results_table()}" ({RESULT_COLUMNS}) '
+                f"SELECT {int(run.pk)}, {', '.join(ANSWER_COLUMNS)} FROM ({sql}) AS answer_rows",
+                params,
+            )
     _analyze(own)
+
+
+# A row's id in a run table made by `store_query`: the results table's sequence cannot
+# give it (nextval is not allowed in a parallel query, and adding the column afterwards
+# rewrote the whole table: 0.8 s for the city), so it is -(run * 2^32 + household),
+# unique because a run has one row per household, and negative so it never meets an id
+# the sequence gives. Household ids stay below 2^32 (4 billion).
+RUN_TABLE_ID = "-({run} * 4294967296 + answer_rows.id)"
+
+
+def _typed_answer(run: EvaluationRun) -> str:
+    """The answer's columns under the results table's names and exact types (INHERIT
+    refuses a column whose type or length differs)."""
+    values = {
+        "id": RUN_TABLE_ID.format(run=int(run.pk)),
+        "run_id": str(int(run.pk)),
+        "household_id": "answer_rows.id",
+        "household_number": "answer_rows.number",
+        "village_code": "answer_rows.region_code",
+        "result": "answer_rows.result",
+        "clauses": "answer_rows.clauses",
+        "seen": "answer_rows.seen",
+    }
+    fields = HouseholdResult._meta.concrete_fields
+    assert {field.column for field in fields} == set(values), "a results column is not stored"
+    return ", ".join(
+        f'CAST({values[field.column]} AS {field.db_type(connection)}) AS "{field.column}"'
+        for field in fields
+    )
+
+
+def _constrain_like_results(cursor, run: EvaluationRun, name: str) -> None:
+    """NOT NULL as in the results table (INHERIT requires it) and the run's check, in one
+    ALTER TABLE: one pass over the rows checks them all."""
+    columns = [field.column for field in HouseholdResult._meta.concrete_fields]
+    clauses = [f'ALTER "{column}" SET NOT NULL' for column in columns]
+    clauses.append(_run_check(run, name))
+    cursor.execute(f'ALTER TABLE "{name}" {", ".join(clauses)}')
+
+
+def _run_check(run: EvaluationRun, name: str) -> str:
+    """The constraint that lets the planner skip this table for any other run."""
+    return f'ADD CONSTRAINT "{name}_run" CHECK (run_id = {int(run.pk)})'
 
 
 def run_tables() -> list[str]:
@@ -121,10 +176,8 @@ def _create_run_table(cursor, run: EvaluationRun, name: str) -> None:
     parent = _results_table()
     _drop_tables_of_deleted_runs(cursor)
     # INCLUDING CONSTRAINTS: INHERIT refuses a table without the results table's checks.
-    cursor.execute(
-        f'CREATE TABLE "{name}" (LIKE "{parent}" INCLUDING CONSTRAINTS, '
-        f'CONSTRAINT "{name}_run" CHECK (run_id = {int(run.pk)}))'
-    )
+    cursor.execute(f'CREATE TABLE "{name}" (LIKE "{parent}" INCLUDING CONSTRAINTS)')
+    cursor.execute(f'ALTER TABLE "{name}" {_run_check(run, name)}')
     # The ids come from the results table's own sequence, so they stay unique across
     # every table (LIKE copies the column, not its identity).
     cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [parent])
