@@ -10,7 +10,10 @@ the results table (docs/adr/0014-run-results-tables.md): loaded before it has an
 then indexed by a sorted build, then attached. Inserting each of 230,000 rows into the
 indexes of a table that already holds every earlier run cost twice the whole load.
 Readers see one table: a query on `HouseholdResult` reads the run tables too, and the
-check constraint `run_id = <run>` lets the planner skip every other run's table.
+check constraint `run_id = <run>` lets the planner skip every other run's table. A `db`
+run's table is created from its query (`CREATE TABLE … AS`, which PostgreSQL may run in
+parallel: docs/adr/0020-run-table-created-from-its-query.md); a DuckDB run's is created
+empty and loaded by COPY.
 """
 
 import io
