@@ -202,6 +202,13 @@ def _index_and_attach(cursor, own: str | None) -> None:
     cursor.execute(f'ALTER TABLE "{own}" INHERIT "{_results_table()}"')
 
 
+# The columns readers filter or group a run's rows by (its pages and ledgers by village,
+# a household's page by household, case proposals by result, the counts by result and
+# letters). The values seen, the household's number and the id are only read back:
+# their statistics cost a third of the city's ANALYZE (0.15 → 0.09-0.10 CPU-s) for no plan.
+STATISTICS_COLUMNS = ("run_id", "household_id", "village_code", "result", "clauses")
+
+
 def _analyze(own: str | None) -> None:
     """Planner statistics after the load (core.db.analyze), of the run's own table alone
     when it has one: ANALYZE of the results table samples every run's table."""
@@ -209,7 +216,7 @@ def _analyze(own: str | None) -> None:
         analyze(HouseholdResult)
         return
     with connection.cursor() as cursor:
-        cursor.execute(f'ANALYZE "{own}"')
+        cursor.execute(f'ANALYZE "{own}" ({", ".join(STATISTICS_COLUMNS)})')
 
 
 def _drop_tables_of_deleted_runs(cursor) -> None:
