@@ -74,3 +74,68 @@ class OtherBackends:
         self._thread.join()
         self._signal.disconnect(self._created)
         return sum(self._last.values())
+
+
+class ParallelWorkers:
+    """CPU seconds of the parallel workers of this connection's backend (a parallel plan's
+    Gather, a parallel index build), which `server_cpu` does not count: a sampler reads
+    the /proc entry of each child of the postmaster titled "parallel worker for PID
+    <backend>" every 10 ms until it ends, keeping the last reading (at most 10 ms of a
+    worker's work is missed). Zero for SQLite or a server elsewhere."""
+
+    def __init__(self):
+        import threading
+
+        self._threading = threading
+        self._last: dict[str, float] = {}
+        self._running = False
+
+    def _sample(self, postmaster: str, title: bytes) -> None:
+        """Only the postmaster's children are looked at, each one's title once."""
+        import time
+
+        tick = os.sysconf("SC_CLK_TCK")
+        others: set[str] = set()
+        children = Path(f"/proc/{postmaster}/task/{postmaster}/children")
+        while self._running:
+            try:
+                pids = children.read_text().split()
+            except OSError:
+                pids = []
+            for pid in pids:
+                if pid in others:
+                    continue
+                try:
+                    if (
+                        pid not in self._last
+                        and title not in Path(f"/proc/{pid}/cmdline").read_bytes()
+                    ):
+                        others.add(pid)
+                        continue
+                    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                self._last[pid] = (int(fields[11]) + int(fields[12])) / tick
+            time.sleep(0.01)
+
+    def start(self) -> "ParallelWorkers":
+        if server_cpu() is None:
+            return self
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        postmaster = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()[1]
+        title = f"parallel worker for PID {backend}".encode()
+        self._running = True
+        self._thread = self._threading.Thread(
+            target=self._sample, args=(postmaster, title), daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> float:
+        """The CPU seconds of the workers seen, the sampler stopped."""
+        if self._running:
+            self._running = False
+            self._thread.join()
+        return sum(self._last.values())
