@@ -104,22 +104,16 @@ def import_ratings(
     table = read_table(path, RATINGS)
     names = table.columns
     star_columns = {p: n for p, n in names.items() if n not in (NUMBER, YEAR, DATE, VILLAGE)}
-    raw_cells = table.rows
     cells = _Cells()
-    # One query for the households of every number in the file, within the user's keeping.
-    numbers = {cells.text(v.get(NUMBER)) for _n, v in raw_cells} - {""}
-    households: dict[str, list[_Home]] = {}
-    found = Household.objects.filter(
-        access.keep_q(acting_user, access.RATINGS, "village__code"), number__in=among(numbers)
-    )
-    for household in map(_Home._make, found.values_list(*_Home._fields)):
-        households.setdefault(household.number, []).append(household)
     seen: dict[tuple[int, int], int] = {}
     context = _Context(acting_user)
-    context.load([home.pk for homes in households.values() for home in homes])
     written = False
     with collection_paused(), WriteBehind("ratings-import-writer") as writer:
-        for block in blocks(raw_cells):
+        for block in blocks(table.rows):
+            # The block's households and their stored ratings, read block by block: the
+            # writer gets the first block without waiting for the whole file's reads.
+            households = _households(block, acting_user, cells)
+            context.load([home.pk for homes in households.values() for home in homes])
             parsed: list[_Row] = []
             for number, values in block:
                 report.rows += 1
@@ -147,6 +141,19 @@ def import_ratings(
     return report
 
 
+def _households(block, acting_user, cells: _Cells) -> dict[str, list[_Home]]:
+    """The households of the block's numbers within the user's keeping, by number (one
+    query)."""
+    numbers = {cells.text(values.get(NUMBER)) for _n, values in block} - {""}
+    households: dict[str, list[_Home]] = {}
+    found = Household.objects.filter(
+        access.keep_q(acting_user, access.RATINGS, "village__code"), number__in=among(numbers)
+    )
+    for household in map(_Home._make, found.values_list(*_Home._fields)):
+        households.setdefault(household.number, []).append(household)
+    return households
+
+
 def _write(new: list[_Row], changed: list[_Row], context: _Context) -> None:
     _insert_new(new, context)
     _update_changed(changed, context)
@@ -162,6 +169,7 @@ class _Context:
         self._schemes: dict[tuple[int, str], tuple] = {}
         self._may: dict[str, bool] = {}
         self._ratings: dict[tuple[int, int], _Stored] = {}
+        self._star_names: dict[int, str] | None = None
 
     def scheme(self, year: int, village: str) -> tuple[RatingScheme, list[RatingStar]]:
         key_ = (year, village[:6])
@@ -179,12 +187,15 @@ class _Context:
         return self._may[village]
 
     def load(self, household_ids: list[int]) -> None:
-        """The stored ratings of the file's households with their stars by name, read
-        as values before anything is written (two queries: once for the file, a query
-        per block would scan the star rows per block)."""
-        names = dict(RatingStar.objects.values_list("pk", "name_zh"))
+        """The stored ratings of these households with their stars by name, read as
+        values (two queries, through the unique indexes that lead with the household
+        and the rating). The reading connection does not see what the import's writer
+        has not committed: these are the ratings stored before the import."""
         if not household_ids:
             return
+        if self._star_names is None:
+            self._star_names = dict(RatingStar.objects.values_list("pk", "name_zh"))
+        names = self._star_names
         by_pk = {}
         query = HouseholdRating.objects.filter(household_id__in=among(household_ids, "bigint"))
         fields = ("household_id", "year", "pk", "status", "rated_on")
