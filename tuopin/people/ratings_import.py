@@ -130,7 +130,7 @@ def import_ratings(
                 setattr(report, outcome, getattr(report, outcome) + 1)
             if dry_run or (report.errors and not partial):
                 continue  # nothing will be kept: checking the rest is all that is left
-            new = [row for row, outcome in plan if outcome == "created"]
+            new = _planned_new([row for row, outcome in plan if outcome == "created"], context)
             changed = [row for row, outcome in plan if outcome == "updated"]
             if new or changed:
                 writer.put(lambda n=new, c=changed: _write(n, c, context))
@@ -154,7 +154,7 @@ def _households(block, acting_user, cells: _Cells) -> dict[str, list[_Home]]:
     return households
 
 
-def _write(new: list[_Row], changed: list[_Row], context: _Context) -> None:
+def _write(new: list[tuple], changed: list[_Row], context: _Context) -> None:
     _insert_new(new, context)
     _update_changed(changed, context)
 
@@ -324,28 +324,36 @@ def _confirmed_rows(rows: list[_Row], context: _Context) -> None:
             )
 
 
-def _insert_new(rows: list[_Row], context: _Context) -> None:
-    """New proposals and their star rows in a few set-based inserts, with their history
-    (tuopin.core.bulk): what rating_propose would store, without a query per row."""
-    if not rows:
-        return
-    today = datetime.date.today()
-    user = context.user
-    ratings, lines = [], []
+def _planned_new(rows: list[_Row], context: _Context) -> list[tuple[tuple, list[tuple]]]:
+    """Each new proposal as (its rating's values, its star rows' (star, awarded)), as
+    rating_propose would store them: worked out by the reading thread, so that the
+    writer, the slower side, only writes."""
+    today, user = datetime.date.today(), context.user
     proposed = RatingStatus.PROPOSED.value
+    planned = []
     for row in rows:
         scheme, stars = context.scheme(row.year, row.household.village_id)
         values = [row.stars.get(star.name_zh) for star in stars]
         yes = sum(1 for v in values if v is True)
         unknown = sum(1 for v in values if v is None)
-        ratings.append(
-            (row.household.pk, row.year, scheme.pk, proposed, yes, unknown, row.rated_on)
-        )
-        lines.append([(star.pk, value) for star, value in zip(stars, values, strict=True)])
-    names = ["household_id", "year", "scheme_id", "status", "star_count", "unknown_count"]
-    names += ["rated_on", "proposed_by_id", "proposed_on", "returned_reason"]
-    tail = (user.pk, today, "")
-    ids = insert_rows(HouseholdRating, names, [(*r, *tail) for r in ratings], user=user)
+        rating = (row.household.pk, row.year, scheme.pk, proposed, yes, unknown, row.rated_on)
+        lines = [(star.pk, value) for star, value in zip(stars, values, strict=True)]
+        planned.append(((*rating, user.pk, today, ""), lines))
+    return planned
+
+
+_RATING_NAMES = ["household_id", "year", "scheme_id", "status", "star_count", "unknown_count"]
+_RATING_NAMES += ["rated_on", "proposed_by_id", "proposed_on", "returned_reason"]
+
+
+def _insert_new(planned: list[tuple[tuple, list[tuple]]], context: _Context) -> None:
+    """New proposals (`_planned_new`) and their star rows in a few set-based inserts,
+    with their history (tuopin.core.bulk), without a query per row."""
+    if not planned:
+        return
+    user = context.user
+    ratings = [rating for rating, _lines in planned]
+    ids = insert_rows(HouseholdRating, _RATING_NAMES, ratings, user=user)
     # Every star row of the new ratings: no ids drawn for them, their history copied by
     # the ratings' ids.
     insert_children(
@@ -353,8 +361,8 @@ def _insert_new(rows: list[_Row], context: _Context) -> None:
         ["rating_id", "star_id", "awarded"],
         [
             (rating_id, star_id, awarded)
-            for rating_id, stars in zip(ids, lines, strict=True)
-            for star_id, awarded in stars
+            for rating_id, (_rating, lines) in zip(ids, planned, strict=True)
+            for star_id, awarded in lines
         ],
         ids,
         user=user,
