@@ -104,22 +104,16 @@ def import_ratings(
     table = read_table(path, RATINGS)
     names = table.columns
     star_columns = {p: n for p, n in names.items() if n not in (NUMBER, YEAR, DATE, VILLAGE)}
-    raw_cells = table.rows
     cells = _Cells()
-    # One query for the households of every number in the file, within the user's keeping.
-    numbers = {cells.text(v.get(NUMBER)) for _n, v in raw_cells} - {""}
-    households: dict[str, list[_Home]] = {}
-    found = Household.objects.filter(
-        access.keep_q(acting_user, access.RATINGS, "village__code"), number__in=among(numbers)
-    )
-    for household in map(_Home._make, found.values_list(*_Home._fields)):
-        households.setdefault(household.number, []).append(household)
     seen: dict[tuple[int, int], int] = {}
     context = _Context(acting_user)
-    context.load([home.pk for homes in households.values() for home in homes])
     written = False
     with collection_paused(), WriteBehind("ratings-import-writer") as writer:
-        for block in blocks(raw_cells):
+        for block in blocks(table.rows):
+            # The block's households and their stored ratings, read block by block: the
+            # writer gets the first block without waiting for the whole file's reads.
+            households = _households(block, acting_user, cells)
+            context.load([home.pk for homes in households.values() for home in homes])
             parsed: list[_Row] = []
             for number, values in block:
                 report.rows += 1
@@ -136,7 +130,7 @@ def import_ratings(
                 setattr(report, outcome, getattr(report, outcome) + 1)
             if dry_run or (report.errors and not partial):
                 continue  # nothing will be kept: checking the rest is all that is left
-            new = [row for row, outcome in plan if outcome == "created"]
+            new = _planned_new([row for row, outcome in plan if outcome == "created"], context)
             changed = [row for row, outcome in plan if outcome == "updated"]
             if new or changed:
                 writer.put(lambda n=new, c=changed: _write(n, c, context))
@@ -147,7 +141,20 @@ def import_ratings(
     return report
 
 
-def _write(new: list[_Row], changed: list[_Row], context: _Context) -> None:
+def _households(block, acting_user, cells: _Cells) -> dict[str, list[_Home]]:
+    """The households of the block's numbers within the user's keeping, by number (one
+    query)."""
+    numbers = {cells.text(values.get(NUMBER)) for _n, values in block} - {""}
+    households: dict[str, list[_Home]] = {}
+    found = Household.objects.filter(
+        access.keep_q(acting_user, access.RATINGS, "village__code"), number__in=among(numbers)
+    )
+    for household in map(_Home._make, found.values_list(*_Home._fields)):
+        households.setdefault(household.number, []).append(household)
+    return households
+
+
+def _write(new: list[tuple], changed: list[_Row], context: _Context) -> None:
     _insert_new(new, context)
     _update_changed(changed, context)
 
@@ -162,6 +169,7 @@ class _Context:
         self._schemes: dict[tuple[int, str], tuple] = {}
         self._may: dict[str, bool] = {}
         self._ratings: dict[tuple[int, int], _Stored] = {}
+        self._star_names: dict[int, str] | None = None
 
     def scheme(self, year: int, village: str) -> tuple[RatingScheme, list[RatingStar]]:
         key_ = (year, village[:6])
@@ -179,12 +187,15 @@ class _Context:
         return self._may[village]
 
     def load(self, household_ids: list[int]) -> None:
-        """The stored ratings of the file's households with their stars by name, read
-        as values before anything is written (two queries: once for the file, a query
-        per block would scan the star rows per block)."""
-        names = dict(RatingStar.objects.values_list("pk", "name_zh"))
+        """The stored ratings of these households with their stars by name, read as
+        values (two queries, through the unique indexes that lead with the household
+        and the rating). The reading connection does not see what the import's writer
+        has not committed: these are the ratings stored before the import."""
         if not household_ids:
             return
+        if self._star_names is None:
+            self._star_names = dict(RatingStar.objects.values_list("pk", "name_zh"))
+        names = self._star_names
         by_pk = {}
         query = HouseholdRating.objects.filter(household_id__in=among(household_ids, "bigint"))
         fields = ("household_id", "year", "pk", "status", "rated_on")
@@ -313,28 +324,36 @@ def _confirmed_rows(rows: list[_Row], context: _Context) -> None:
             )
 
 
-def _insert_new(rows: list[_Row], context: _Context) -> None:
-    """New proposals and their star rows in a few set-based inserts, with their history
-    (tuopin.core.bulk): what rating_propose would store, without a query per row."""
-    if not rows:
-        return
-    today = datetime.date.today()
-    user = context.user
-    ratings, lines = [], []
+def _planned_new(rows: list[_Row], context: _Context) -> list[tuple[tuple, list[tuple]]]:
+    """Each new proposal as (its rating's values, its star rows' (star, awarded)), as
+    rating_propose would store them: worked out by the reading thread, so that the
+    writer, the slower side, only writes."""
+    today, user = datetime.date.today(), context.user
     proposed = RatingStatus.PROPOSED.value
+    planned = []
     for row in rows:
         scheme, stars = context.scheme(row.year, row.household.village_id)
         values = [row.stars.get(star.name_zh) for star in stars]
         yes = sum(1 for v in values if v is True)
         unknown = sum(1 for v in values if v is None)
-        ratings.append(
-            (row.household.pk, row.year, scheme.pk, proposed, yes, unknown, row.rated_on)
-        )
-        lines.append([(star.pk, value) for star, value in zip(stars, values, strict=True)])
-    names = ["household_id", "year", "scheme_id", "status", "star_count", "unknown_count"]
-    names += ["rated_on", "proposed_by_id", "proposed_on", "returned_reason"]
-    tail = (user.pk, today, "")
-    ids = insert_rows(HouseholdRating, names, [(*r, *tail) for r in ratings], user=user)
+        rating = (row.household.pk, row.year, scheme.pk, proposed, yes, unknown, row.rated_on)
+        lines = [(star.pk, value) for star, value in zip(stars, values, strict=True)]
+        planned.append(((*rating, user.pk, today, ""), lines))
+    return planned
+
+
+_RATING_NAMES = ["household_id", "year", "scheme_id", "status", "star_count", "unknown_count"]
+_RATING_NAMES += ["rated_on", "proposed_by_id", "proposed_on", "returned_reason"]
+
+
+def _insert_new(planned: list[tuple[tuple, list[tuple]]], context: _Context) -> None:
+    """New proposals (`_planned_new`) and their star rows in a few set-based inserts,
+    with their history (tuopin.core.bulk), without a query per row."""
+    if not planned:
+        return
+    user = context.user
+    ratings = [rating for rating, _lines in planned]
+    ids = insert_rows(HouseholdRating, _RATING_NAMES, ratings, user=user)
     # Every star row of the new ratings: no ids drawn for them, their history copied by
     # the ratings' ids.
     insert_children(
@@ -342,8 +361,8 @@ def _insert_new(rows: list[_Row], context: _Context) -> None:
         ["rating_id", "star_id", "awarded"],
         [
             (rating_id, star_id, awarded)
-            for rating_id, stars in zip(ids, lines, strict=True)
-            for star_id, awarded in stars
+            for rating_id, (_rating, lines) in zip(ids, planned, strict=True)
+            for star_id, awarded in lines
         ],
         ids,
         user=user,

@@ -195,3 +195,28 @@ def test_blocks_are_written_behind_and_kept_all_or_nothing(make_user, homes, tmp
     star_rows = HouseholdRatingStar.objects.filter(rating__household__in=homes)
     assert star_rows.count() == 15 and HouseholdRatingStar.history.count() == 15
     assert HouseholdRating.history.filter(history_type="+").count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_block_reads_its_own_households_and_stored_ratings(
+    make_user, homes, tmp_path, monkeypatch
+):
+    """The households and stored ratings are read block by block: a re-import whose rows
+    fall in different blocks still finds each stored rating (unchanged, re-proposed) and
+    the households of later blocks, and writes only what changed."""
+    from tuopin.people import ratings_import
+
+    monkeypatch.setattr(ratings_import, "blocks", lambda rows: ([row] for row in rows))
+    user = make_user(Role.VILLAGE, homes[0].village_id)
+    first = "".join(f"41142110120100{n},2018,是,是,否,,是,2018-11-20\n" for n in (1, 2))
+    assert import_ratings(_csv(tmp_path, first), acting_user=user).created == 2
+    second = first.replace("201002,2018,是", "201002,2018,否")
+    second += "411421101201003,2018,是,是,是,是,是,2018-11-20\n"
+    second += "411421101201009,2018,是,是,是,是,是,2018-11-20\n"
+    report = import_ratings(_csv(tmp_path, second, "second.csv"), acting_user=user, partial=True)
+    assert (report.unchanged, report.updated, report.created) == (1, 1, 1)
+    assert [(m.row, m.code) for m in report.errors] == [(5, "ratings_household_unknown")]
+    changed = HouseholdRating.objects.get(household=homes[1])
+    assert changed.history.count() == 2 and changed.star_count == 2
+    assert HouseholdRating.objects.get(household=homes[0]).history.count() == 1
+    assert HouseholdRating.objects.get(household=homes[2]).star_count == 5
