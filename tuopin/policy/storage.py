@@ -10,10 +10,7 @@ the results table (docs/adr/0014-run-results-tables.md): loaded before it has an
 then indexed by a sorted build, then attached. Inserting each of 230,000 rows into the
 indexes of a table that already holds every earlier run cost twice the whole load.
 Readers see one table: a query on `HouseholdResult` reads the run tables too, and the
-check constraint `run_id = <run>` lets the planner skip every other run's table. A `db`
-run's table is created from its query (`CREATE TABLE … AS`, which PostgreSQL may run in
-parallel: docs/adr/0020-run-table-created-from-its-query.md); a DuckDB run's is created
-empty and loaded by COPY.
+check constraint `run_id = <run>` lets the planner skip every other run's table.
 """
 
 import io
@@ -73,13 +70,7 @@ def store_results(run: EvaluationRun, table: pa.Table) -> None:
 
 def store_query(run: EvaluationRun, sql: str, params: list) -> None:
     """The answer of the evaluation query `sql` (`ANSWER_COLUMNS`) into the run, without
-    leaving the database.
-
-    PostgreSQL, a run with a table of its own: `CREATE TABLE … AS` the query (docs/adr/
-    0020-run-table-created-from-its-query.md). PostgreSQL never runs the query of an
-    INSERT … SELECT in parallel; CREATE TABLE AS it can, and on two cores the members',
-    incomes' and measures' aggregation then runs on both. Elsewhere one INSERT … SELECT.
-    """
+    leaving the database."""
     with transaction.atomic(), connection.cursor() as cursor:
         own = None
         if connection.vendor == "postgresql":
@@ -90,68 +81,19 @@ def store_query(run: EvaluationRun, sql: str, params: list) -> None:
             # hashes 764,166 members into 230,000 groups (about 60 MB for the city).
             cursor.execute("SET LOCAL work_mem = '128MB'")
             own = _own_table(run)
-        if own:
-            # Each of the three aggregates hands its 230,000 households through its
-            # Gather; at the default cost of 0.1 per row the planner keeps the incomes'
-            # and measures' serial, though passing a row costs less than aggregating it.
-            cursor.execute("SET LOCAL parallel_tuple_cost = 0.01")
-            _drop_tables_of_deleted_runs(cursor)
-            cursor.execute(
-                f'CREATE TABLE "{own}" AS SELECT {_typed_answer(run)} FROM ({sql}) AS answer_rows',
-                params,
-            )
-            _constrain_like_results(cursor, run, own)
-            _index_and_attach(cursor, own)
-        else:
-            cursor.execute(
-                f'INSERT INTO "{_results_table()}" ({RESULT_COLUMNS}) '
-                f"SELECT {int(run.pk)}, {', '.join(ANSWER_COLUMNS)} FROM ({sql}) AS answer_rows",
-                params,
-            )
+            if own:
+                _create_run_table(cursor, run, own)
+        # Straight into the table: the answer used to go through a temporary table
+        # because CREATE TABLE AS may aggregate members in parallel and INSERT never
+        # does, but with each member's birth date computed once (engine/db.py) the plan
+        # is serial either way and the detour only wrote every row twice.
+        cursor.execute(
+            f'INSERT INTO "{own or _results_table()}" ({RESULT_COLUMNS}) '
+            f"SELECT {int(run.pk)}, {', '.join(ANSWER_COLUMNS)} FROM ({sql}) AS answer_rows",
+            params,
+        )
+        _index_and_attach(cursor, own)
     _analyze(own)
-
-
-# A row's id in a run table made by `store_query`: the results table's sequence cannot
-# give it (nextval is not allowed in a parallel query, and adding the column afterwards
-# rewrote the whole table: 0.8 s for the city), so it is -(run * 2^32 + household),
-# unique because a run has one row per household, and negative so it never meets an id
-# the sequence gives. Household ids stay below 2^32 (4 billion).
-RUN_TABLE_ID = "-({run} * 4294967296 + answer_rows.id)"
-
-
-def _typed_answer(run: EvaluationRun) -> str:
-    """The answer's columns under the results table's names and exact types (INHERIT
-    refuses a column whose type or length differs)."""
-    values = {
-        "id": RUN_TABLE_ID.format(run=int(run.pk)),
-        "run_id": str(int(run.pk)),
-        "household_id": "answer_rows.id",
-        "household_number": "answer_rows.number",
-        "village_code": "answer_rows.region_code",
-        "result": "answer_rows.result",
-        "clauses": "answer_rows.clauses",
-        "seen": "answer_rows.seen",
-    }
-    fields = HouseholdResult._meta.concrete_fields
-    assert {field.column for field in fields} == set(values), "a results column is not stored"
-    return ", ".join(
-        f'CAST({values[field.column]} AS {field.db_type(connection)}) AS "{field.column}"'
-        for field in fields
-    )
-
-
-def _constrain_like_results(cursor, run: EvaluationRun, name: str) -> None:
-    """NOT NULL as in the results table (INHERIT requires it) and the run's check, in one
-    ALTER TABLE: one pass over the rows checks them all."""
-    columns = [field.column for field in HouseholdResult._meta.concrete_fields]
-    clauses = [f'ALTER "{column}" SET NOT NULL' for column in columns]
-    clauses.append(_run_check(run, name))
-    cursor.execute(f'ALTER TABLE "{name}" {", ".join(clauses)}')
-
-
-def _run_check(run: EvaluationRun, name: str) -> str:
-    """The constraint that lets the planner skip this table for any other run."""
-    return f'ADD CONSTRAINT "{name}_run" CHECK (run_id = {int(run.pk)})'
 
 
 def run_tables() -> list[str]:
@@ -184,8 +126,10 @@ def _create_run_table(cursor, run: EvaluationRun, name: str) -> None:
     parent = _results_table()
     _drop_tables_of_deleted_runs(cursor)
     # INCLUDING CONSTRAINTS: INHERIT refuses a table without the results table's checks.
-    cursor.execute(f'CREATE TABLE "{name}" (LIKE "{parent}" INCLUDING CONSTRAINTS)')
-    cursor.execute(f'ALTER TABLE "{name}" {_run_check(run, name)}')
+    cursor.execute(
+        f'CREATE TABLE "{name}" (LIKE "{parent}" INCLUDING CONSTRAINTS, '
+        f'CONSTRAINT "{name}_run" CHECK (run_id = {int(run.pk)}))'
+    )
     # The ids come from the results table's own sequence, so they stay unique across
     # every table (LIKE copies the column, not its identity).
     cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [parent])
@@ -207,13 +151,6 @@ def _index_and_attach(cursor, own: str | None) -> None:
     cursor.execute(f'ALTER TABLE "{own}" INHERIT "{_results_table()}"')
 
 
-# The columns readers filter or group a run's rows by (its pages and ledgers by village,
-# a household's page by household, case proposals by result, the counts by result and
-# letters). The values seen, the household's number and the id are only read back:
-# their statistics cost a third of the city's ANALYZE (0.15 → 0.09-0.10 CPU-s) for no plan.
-STATISTICS_COLUMNS = ("run_id", "household_id", "village_code", "result", "clauses")
-
-
 def _analyze(own: str | None) -> None:
     """Planner statistics after the load (core.db.analyze), of the run's own table alone
     when it has one: ANALYZE of the results table samples every run's table."""
@@ -221,7 +158,7 @@ def _analyze(own: str | None) -> None:
         analyze(HouseholdResult)
         return
     with connection.cursor() as cursor:
-        cursor.execute(f'ANALYZE "{own}" ({", ".join(STATISTICS_COLUMNS)})')
+        cursor.execute(f'ANALYZE "{own}"')
 
 
 def _drop_tables_of_deleted_runs(cursor) -> None:

@@ -406,23 +406,10 @@ def _blank_if_null(node: exp.Expression) -> bool:
     )
 
 
-# The per-household aggregates of members, incomes and measures. PostgreSQL computes
-# them MATERIALIZED, each once: inlined, a parallel plan may put its one Gather above
-# the final join and have every worker aggregate all of them again (three times the
-# work for the city); materialized, each is split among the workers below its own
-# Gather and the join above reads the finished aggregates.
-AGGREGATE_STEPS = ("ms", "ic", "mc")
-
-
 def render(steps: list[tuple[str, exp.Expression]], dialect: str, base_ctes: str = "") -> str:
     """`WITH <base_ctes>, step AS (...), ... SELECT * FROM answer` in the dialect."""
-    materialized = ()
     if dialect == "postgres":
         steps = [(name, _for_postgres(query)) for name, query in steps]
-        materialized = AGGREGATE_STEPS
-    parts = [
-        f"{name} AS {'MATERIALIZED ' if name in materialized else ''}({query.sql(dialect=dialect)})"
-        for name, query in steps
-    ]
+    parts = [f"{name} AS ({query.sql(dialect=dialect)})" for name, query in steps]
     prefix = f"{base_ctes}, " if base_ctes else ""
     return f"WITH {prefix}{', '.join(parts)} SELECT * FROM answer"

@@ -1,14 +1,12 @@
 """Results stored at the bulk path read back exactly as every reader decodes them."""
 
-import datetime
 import math
 
 import pyarrow as pa
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 
 from conftest import CITY, MINQUAN, RENHE
-from tuopin.policy.engine import db
 from tuopin.policy.engine import python as pyengine
 from tuopin.policy.export import result_rows
 from tuopin.policy.models import Engine, EvaluationRun, HouseholdResult, PolicyVersion
@@ -149,8 +147,7 @@ def test_a_county_run_reads_back_alike_from_its_own_table_and_the_shared_one(hen
     # One household's results across the runs (its page): one row per run.
     mine = HouseholdResult.objects.filter(household_id=ids[0]).order_by("-run_id")
     assert [row.run_id for row in mine] == sorted((run.pk for run in runs.values()), reverse=True)
-    # Ids stay unique across the tables (the sequence's, and those of the run tables
-    # made from the query: ADR 0020).
+    # Ids stay unique across the tables (one sequence).
     every = list(HouseholdResult.objects.values_list("id", flat=True))
     assert len(every) == len(set(every)) == 3 * len(ids)
     own = [f"policy_householdresult_run{runs[code].pk}" for code in (MINQUAN, CITY)]
@@ -166,71 +163,3 @@ def test_a_deleted_runs_table_goes_with_the_next_county_run(henan):
     expected = [f"policy_householdresult_run{second.pk}"]
     assert run_tables() == (expected if connection.vendor == "postgresql" else [])
     assert HouseholdResult.objects.filter(run=second).count() == 1
-
-
-def test_county_runs_from_the_query_keep_ids_apart_from_each_other_and_the_sequence(henan):
-    """A county's `db` run is created from its query with ids of its own (ADR 0020): they
-    meet neither another such run's nor those the results table's sequence gives."""
-    ids = [household(number, **arguments).pk for number, _c, _e, arguments in CASES]
-    runs = [
-        evaluation_run(acting_user=None, policy=henan, year=2018, region_code=code)
-        for code in (MINQUAN, MINQUAN, RENHE)
-    ]
-    every = list(HouseholdResult.objects.values_list("id", flat=True))
-    assert len(every) == len(set(every)) == 3 * len(ids)
-    first, second, village = (
-        {row.household_id: row for row in HouseholdResult.objects.filter(run=run)} for run in runs
-    )
-    assert set(first) == set(second) == set(village) == set(ids)
-    for pk in ids:
-        assert [
-            (r.household_number, r.village_code, r.result, r.clauses, r.seen)
-            for r in (first[pk], second[pk])
-        ] == [
-            (
-                village[pk].household_number,
-                village[pk].village_code,
-                village[pk].result,
-                village[pk].clauses,
-                village[pk].seen,
-            )
-        ] * 2
-    # The run tables' columns are the results table's (INHERIT refuses any other).
-    if connection.vendor == "postgresql":
-        assert run_tables() == sorted(f"policy_householdresult_run{run.pk}" for run in runs[:2])
-        # Statistics for what readers filter and group by, none for what is only read back.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT attname FROM pg_stats WHERE tablename = %s",
-                [f"policy_householdresult_run{runs[0].pk}"],
-            )
-            analyzed = {name for (name,) in cursor.fetchall()}
-        assert {"village_code", "household_id", "result"} <= analyzed
-        assert not {"seen", "household_number"} & analyzed
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
-def test_the_city_query_can_aggregate_members_incomes_and_measures_in_parallel(henan):
-    """Each aggregate's input is split among parallel workers below a Gather of its own
-    (the city's plan aggregates partially there), and no plan has every worker aggregate
-    everything again under one Gather at the top (the aggregates are materialized)."""
-    household("P1")
-    plan = build_plan(henan, "household", 2018, datetime.date(2018, 12, 31))
-    sql, params = db.household_sql(plan, "4114", 20181231)
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Parallel made free, so the planner takes it even for a few rows.
-        for setting in ("parallel_setup_cost", "parallel_tuple_cost"):
-            cursor.execute(f"SET LOCAL {setting} = 0")
-        for setting in ("min_parallel_table_scan_size", "min_parallel_index_scan_size"):
-            cursor.execute(f"SET LOCAL {setting} = 0")
-        # And the index lookups a few rows would take, as the city's 764,166 members do not.
-        for setting in ("enable_indexscan", "enable_bitmapscan", "enable_nestloop"):
-            cursor.execute(f"SET LOCAL {setting} = off")
-        cursor.execute(f"EXPLAIN CREATE TABLE parallel_check AS {sql}", params)
-        text = "\n".join(row for (row,) in cursor.fetchall())
-    steps = text.split("CTE ")[1:]
-    assert [step.split()[0] for step in steps][:3] == ["ms", "ic", "mc"]
-    for step in steps[:3]:
-        assert "Gather" in step, text
-    # Above the aggregates one process joins them: the plan does not start with a Gather.
-    assert not text.lstrip().startswith("Gather"), text

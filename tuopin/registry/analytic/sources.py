@@ -156,20 +156,16 @@ def base_querysets(prefix: str, household_ids=None) -> dict[str, QuerySet]:
 def base_ctes(querysets: dict[str, QuerySet], fenced: tuple[str, ...] = ()) -> tuple[str, list]:
     """`h(id, ...) AS (<ORM SQL>), ...` and its parameters, for the database engine.
 
-    The relations named in `fenced` are kept from being inlined into the query that
-    reads them, so their columns are computed once per row instead of once per use.
-    The fence is a set-returning function yielding one row per row (PostgreSQL does not
-    pull up a subquery that has one in its select list) rather than `OFFSET 0`: a
-    subquery with OFFSET cannot be split among parallel workers, this one can, and the
-    columns no one reads are still dropped from it.
+    The relations named in `fenced` end with `OFFSET 0`, which keeps PostgreSQL from
+    inlining them into the query that reads them: their columns are then computed once
+    per row instead of once per use.
     """
     parts, params = [], []
     for name, queryset in querysets.items():
         sql, query_params = queryset.query.sql_with_params()
         columns = ", ".join(column for column, _type in RELATIONS[name])
-        if name in fenced:
-            sql = f"SELECT fenced.*, unnest(ARRAY[0]) AS fence FROM ({sql}) AS fenced"
-        parts.append(f"{name}({columns}) AS ({sql})")
+        fence = " OFFSET 0" if name in fenced else ""
+        parts.append(f"{name}({columns}) AS ({sql}{fence})")
         params.extend(query_params)
     return ", ".join(parts), params
 
