@@ -10,6 +10,7 @@ from django.core.management import call_command
 from conftest import RENHE, first_village
 from tuopin.people.models import Pairing, Visit
 from tuopin.people.tests.helpers_factories import an_id_number, helper, household
+from tuopin.people.tests.write_behind_spy import writers_started
 from tuopin.registry.interchange.importer import import_registry
 from tuopin.registry.models import Helper, Household
 from tuopin.registry.tests.test_import import family, write_xlsx
@@ -214,17 +215,10 @@ def test_helpers_are_written_behind_block_by_block_all_or_nothing(tmp_path, monk
     in the writer, leaves nothing written."""
     from django.db import connection
 
-    from tuopin.people import helpers_importer, write_behind
+    from tuopin.people import helpers_importer
 
     monkeypatch.setattr(helpers_importer, "blocks", lambda rows: ([row] for row in rows))
-    threaded = []
-    original = write_behind.WriteBehind.__init__
-
-    def remember(self, *args):
-        original(self, *args)
-        threaded.append(self.threaded)
-
-    monkeypatch.setattr(write_behind.WriteBehind, "__init__", remember)
+    threaded = writers_started(monkeypatch)
     village = first_village(RENHE)
     homes = [household(village) for _ in range(4)]
     stored = helper(name="钱二", id_number=an_id_number(22))

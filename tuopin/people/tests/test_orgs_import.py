@@ -20,6 +20,7 @@ from tuopin.people.models import (
     WorkshopEmployee,
 )
 from tuopin.people.orgs_importer import import_orgs
+from tuopin.people.tests.write_behind_spy import writers_started
 from tuopin.regions.models import Region
 from tuopin.registry.models import Household, Member
 
@@ -183,17 +184,10 @@ def test_blocks_are_written_behind_and_kept_all_or_nothing(tmp_path, monkeypatch
     run writes nothing; a re-import changes nothing."""
     from django.db import connection
 
-    from tuopin.people import orgs_importer, write_behind
+    from tuopin.people import orgs_importer
 
     monkeypatch.setattr(orgs_importer, "WRITE_BLOCK", 1)
-    threaded = []
-    original = write_behind.WriteBehind.__init__
-
-    def remember(self, *args):
-        original(self, *args)
-        threaded.append(self.threaded)
-
-    monkeypatch.setattr(write_behind.WriteBehind, "__init__", remember)
+    threaded = writers_started(monkeypatch)
     rows = (
         HEAD
         + "好企业,91411421MA3X5Q2K0L,411421000000,是,411421101201,产业帮扶,大棚,1000\n"

@@ -16,6 +16,7 @@ from tuopin.accounts.roles import Role
 from tuopin.people.models import HouseholdRating, HouseholdRatingStar
 from tuopin.people.ratings_import import import_ratings
 from tuopin.people.ratings_services import rating_confirm
+from tuopin.people.tests.write_behind_spy import writers_started
 from tuopin.regions.models import Region
 from tuopin.registry.models import Household
 
@@ -155,17 +156,10 @@ def test_blocks_are_written_behind_and_kept_all_or_nothing(make_user, homes, tmp
     """On PostgreSQL, outside a transaction, each checked block is written by a thread
     with a connection of its own while the next is read; an error in a later block, or
     a failure in the writer, leaves nothing written."""
-    from tuopin.people import ratings_import, write_behind
+    from tuopin.people import ratings_import
 
     monkeypatch.setattr(ratings_import, "blocks", lambda rows: ([row] for row in rows))
-    threaded = []
-    original = write_behind.WriteBehind.__init__
-
-    def remember(self, *args):
-        original(self, *args)
-        threaded.append(self.threaded)
-
-    monkeypatch.setattr(write_behind.WriteBehind, "__init__", remember)
+    threaded = writers_started(monkeypatch)
     user = make_user(Role.VILLAGE, homes[0].village_id)
     rows = "".join(f"41142110120100{n},2018,是,是,否,,是,2018-11-20\n" for n in (1, 2, 3))
     late_error = _csv(tmp_path, rows + "411421101201001,2018,是,是,是,是,是,\n", "late.csv")

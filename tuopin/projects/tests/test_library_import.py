@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from conftest import MINQUAN, RENHE, SUIXIAN
 from tuopin.accounts.roles import Role
+from tuopin.people.tests.write_behind_spy import writers_started
 from tuopin.projects.enums import ProjectStage
 from tuopin.projects.library_import import import_projects
 from tuopin.projects.models import LibraryEntry, Project, ProjectBeneficiary, ProjectFunding
@@ -228,18 +229,10 @@ def test_blocks_are_written_behind_and_kept_all_or_nothing(tmp_path, monkeypatch
     failure in the writer, leaves nothing written."""
     from django.db import connection
 
-    from tuopin.people import write_behind
     from tuopin.projects import library_import
 
     monkeypatch.setattr(library_import, "WRITE_BLOCK", 1)
-    threaded = []
-    original = write_behind.WriteBehind.__init__
-
-    def remember(self, *args):
-        original(self, *args)
-        threaded.append(self.threaded)
-
-    monkeypatch.setattr(write_behind.WriteBehind, "__init__", remember)
+    threaded = writers_started(monkeypatch)
     lines = SAMPLE.read_text(encoding="utf-8").splitlines()[1:]
     report = import_projects(_file(tmp_path, *lines, lines[0]))  # the last row repeats
     assert threaded == [connection.vendor == "postgresql"]
