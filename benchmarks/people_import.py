@@ -337,7 +337,7 @@ class _Timeline:
         self.marks: dict[str, tuple[float, float]] = {}
 
     def __enter__(self):
-        from tuopin.people import write_behind
+        from tuopin.core import write_behind
 
         self._class, self._put, self._close = (
             write_behind.WriteBehind,

@@ -26,7 +26,7 @@ def server_cpu() -> float | None:
 
 class OtherBackends:
     """CPU seconds of the backends of the connections opened after `start()` by other
-    threads (an import's writer thread: ADR 0007, tuopin.people.write_behind), which
+    threads (an import's writer thread: ADR 0007, tuopin.core.write_behind), which
     `server_cpu` of this thread's connection does not see. A sampler reads each one's
     /proc entry every 10 ms until it ends, keeping the last reading (at most 10 ms of a
     backend's last work is missed)."""

@@ -6,7 +6,7 @@ checked as rows arrive (`SET CONSTRAINTS ALL IMMEDIATE`), while the caller parse
 next block: PostgreSQL writes on one core while Python parses on the other. `close(keep)`
 commits when `keep`, else rolls everything back, and re-raises a failure of the writer.
 Used by the registry's import (registry.interchange.sink) and the 帮扶力量 imports
-(people.write_behind); PostgreSQL only, when the import owns its transaction.
+(core.write_behind); PostgreSQL only, when the import owns its transaction.
 """
 
 import queue

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from tuopin.core.bulk import insert_rows, insert_with_history, update_rows
 from tuopin.core.errors import TuopinError
+from tuopin.core.write_behind import WriteBehind
 from tuopin.people import access
 from tuopin.people.importing import (
     CellError,
@@ -42,7 +43,6 @@ from tuopin.people.importing import (
 )
 from tuopin.people.models import Pairing, PairingEndReason, Visit
 from tuopin.people.pairing_services import CADRE_FIELDS, cadre_clean, county_of
-from tuopin.people.write_behind import WriteBehind
 from tuopin.registry.idnumbers import canonical_id_number
 from tuopin.registry.interchange.reader import sheet_rows
 from tuopin.registry.interchange.table_report import TableImportReport

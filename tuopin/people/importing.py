@@ -24,7 +24,7 @@ from django.db.models import Model
 from django.db.models.expressions import RawSQL
 
 from tuopin.core.bulk import insert_rows, insert_with_history, update_rows, update_with_history
-from tuopin.people.write_behind import WriteBehind
+from tuopin.core.write_behind import WriteBehind
 from tuopin.registry.interchange.columns import header_key
 from tuopin.registry.interchange.reader import (
     HEADER_SEARCH_ROWS,

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from tuopin.core.errors import TuopinError
 from tuopin.core.regioncodes import within
+from tuopin.core.write_behind import WriteBehind
 from tuopin.people import access
 from tuopin.people.enterprises_services import credit_code_clean
 from tuopin.people.importing import (
@@ -47,7 +48,6 @@ from tuopin.people.models import (
     WorkshopEmployee,
 )
 from tuopin.people.orgs_enums import BeneficiaryKind, PairingForm, WorkshopType
-from tuopin.people.write_behind import WriteBehind
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 from tuopin.registry.idnumbers import canonical_id_number, check_id_number, stored_forms

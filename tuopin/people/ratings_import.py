@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tuopin.core.bulk import insert_children, insert_rows
+from tuopin.core.write_behind import WriteBehind
 from tuopin.people import access
 from tuopin.people.importing import (
     Column,
@@ -36,7 +37,6 @@ from tuopin.people.models import (
     RatingStatus,
 )
 from tuopin.people.ratings_services import may_propose, scheme_in_force
-from tuopin.people.write_behind import WriteBehind
 from tuopin.registry.interchange.rows import Message
 from tuopin.registry.interchange.table_report import TableImportReport
 from tuopin.registry.interchange.values import BadValue, a_date, key, text, whole_number, yes_no

@@ -18,7 +18,7 @@ fundings, villages, entries, steps and beneficiaries are written as tuples with 
 PostgreSQL (insert_rows, insert_children: the children without a round trip of their
 ids), their history by one INSERT ... SELECT per table; changed projects with one
 UPDATE. The file is read a block at a time and each block's new projects are written
-behind (people.write_behind: on PostgreSQL by a thread on its own connection while the
+behind (core.write_behind: on PostgreSQL by a thread on its own connection while the
 next block is checked), kept only if the whole file is (all or nothing, unless partial).
 A new project's children name it without a database check (ADR 0019): their project is
 the one just inserted in the same transaction. Python's cycle collector is paused
@@ -38,6 +38,7 @@ from django.utils import translation
 
 from tuopin.core.bulk import insert_children, insert_rows, update_rows
 from tuopin.core.regioncodes import within
+from tuopin.core.write_behind import WriteBehind
 from tuopin.people.importing import (
     CellError,
     Column,
@@ -50,7 +51,6 @@ from tuopin.people.importing import (
     message,
     read_table,
 )
-from tuopin.people.write_behind import WriteBehind
 from tuopin.projects import access
 from tuopin.projects.changes import funds_written
 from tuopin.projects.enums import FundNature, ProjectCategory, ProjectNature, SourceLevel

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 
 from conftest import RENHE, first_village
+from tuopin.core.tests.write_behind_spy import writers_started
 from tuopin.people.models import Pairing, Visit
 from tuopin.people.tests.helpers_factories import an_id_number, helper, household
-from tuopin.people.tests.write_behind_spy import writers_started
 from tuopin.registry.interchange.importer import import_registry
 from tuopin.registry.models import Helper, Household
 from tuopin.registry.tests.test_import import family, write_xlsx

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
+from tuopin.core.tests.write_behind_spy import writers_started
 from tuopin.people.models import (
     Enterprise,
     EnterprisePairing,
@@ -20,7 +21,6 @@ from tuopin.people.models import (
     WorkshopEmployee,
 )
 from tuopin.people.orgs_importer import import_orgs
-from tuopin.people.tests.write_behind_spy import writers_started
 from tuopin.regions.models import Region
 from tuopin.registry.models import Household, Member
 

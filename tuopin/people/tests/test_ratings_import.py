@@ -13,10 +13,10 @@ from django.db import connection
 
 from conftest import MINQUAN, RENHE, first_village
 from tuopin.accounts.roles import Role
+from tuopin.core.tests.write_behind_spy import writers_started
 from tuopin.people.models import HouseholdRating, HouseholdRatingStar
 from tuopin.people.ratings_import import import_ratings
 from tuopin.people.ratings_services import rating_confirm
-from tuopin.people.tests.write_behind_spy import writers_started
 from tuopin.regions.models import Region
 from tuopin.registry.models import Household
 

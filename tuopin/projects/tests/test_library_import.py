@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from conftest import MINQUAN, RENHE, SUIXIAN
 from tuopin.accounts.roles import Role
-from tuopin.people.tests.write_behind_spy import writers_started
+from tuopin.core.tests.write_behind_spy import writers_started
 from tuopin.projects.enums import ProjectStage
 from tuopin.projects.library_import import import_projects
 from tuopin.projects.models import LibraryEntry, Project, ProjectBeneficiary, ProjectFunding

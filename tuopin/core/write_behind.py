@@ -1,4 +1,4 @@
-"""The writes of a 帮扶力量 import, made while the rest of the file is still being read.
+"""The writes of an import, made while the rest of the file is still being read (the 帮扶力量 imports, the project library).
 
 An import checks its file block by block and hands each checked block's writes over as a
 function (`put`). On PostgreSQL, when the import owns its transaction, a writer thread

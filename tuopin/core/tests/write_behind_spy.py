@@ -1,6 +1,6 @@
 """A spy on the imports' writer: whether each WriteBehind it starts is threaded."""
 
-from tuopin.people import write_behind
+from tuopin.core import write_behind
 
 
 def writers_started(monkeypatch) -> list[bool]:
