@@ -261,7 +261,8 @@ def _household_evaluation(household: Household, year: int):
         run = evaluation_run(
             acting_user=None, policy=policy, year=year, region_code=household.village_id
         )
-        row = stored_results(run).get(household_id=household.pk)
+        # The run asked for, not `row.run`: a delta run reads its base's rows as its own.
+        return run, stored_results(run).get(household_id=household.pk).result
     return row.run, row.result
 
 

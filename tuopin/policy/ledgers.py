@@ -4,6 +4,7 @@ from pathlib import Path
 
 from tuopin.core.spreadsheets import workbook as new_workbook
 from tuopin.policy.explain import VERDICT
+from tuopin.policy.results import runs_of_rows
 from tuopin.policy.selectors import (
     Parts,
     clause_titles,
@@ -41,7 +42,7 @@ def write_household_ledger(
 ) -> int:
     """One row per household, grouped by village; failing and unknown clauses spelled out.
     `parts`: the runs and what each serves (`ledger_runs`), one run or each county's."""
-    runs = {run.pk: run for run, _keys in parts}
+    runs = runs_of_rows(run for run, _keys in parts)
     titles = {pk: clause_titles(run) for pk, run in runs.items()}
     year = parts[0][0].year
     workbook = new_workbook(path)

@@ -28,6 +28,16 @@ def results_q(run: EvaluationRun) -> Q:
     return (Q(run_id=run.pk) & ~Q(result=LEFT)) | (Q(run_id=run.base_id) & ~Q(household_id__in=own))
 
 
+def runs_of_rows(runs) -> dict[int, EvaluationRun]:
+    """The run each stored row is read for, by the row's `run_id`: a run's own rows, and
+    a delta run's base's rows, which it reads as its own (a base has the same clauses
+    and values seen: deltas.base_for), for decoding their letters and values."""
+    runs = list(runs)
+    serving = {run.base_id: run for run in runs if run.base_id}
+    serving.update((run.pk, run) for run in runs)
+    return serving
+
+
 def stored_results(run: EvaluationRun) -> QuerySet:
     """The run's household results (its own rows over its base's)."""
     return HouseholdResult.objects.filter(results_q(run))

@@ -39,6 +39,7 @@ from tuopin.policy.forms import (
 from tuopin.policy.indicators import indicators_import
 from tuopin.policy.ledgers import write_county_summary
 from tuopin.policy.models import CountyIndicator, Level, PolicyVersion, VillageIndicator
+from tuopin.policy.results import runs_of_rows
 from tuopin.policy.rules.facts import LEVEL_FACTS
 from tuopin.policy.selectors import (
     access_run,
@@ -358,7 +359,7 @@ def ledger(request, kind: str):
     parts, region_code, query = _ledger_runs(request, Level.HOUSEHOLD)
     rows, page = [], None
     if parts:
-        runs = {run.pk: run for run, _keys in parts}
+        runs = runs_of_rows(run for run, _keys in parts)
         page = Paginator(
             ledger_rows(request.user, parts, region_code, passing=kind == "exit"), PAGE_SIZE
         ).get_page(request.GET.get("page"))

@@ -11,6 +11,7 @@ from conftest import MINQUAN, RENHE, SUIXIAN, other_county_village
 from tuopin.accounts.roles import Role
 from tuopin.policy import deltas
 from tuopin.policy.export import result_rows
+from tuopin.policy.ledgers import write_household_ledger
 from tuopin.policy.models import HouseholdResult, PolicyVersion
 from tuopin.policy.results import LEFT, household_results, stored_results
 from tuopin.policy.runs import evaluation_run
@@ -219,3 +220,32 @@ def test_a_database_run_is_never_a_base(henan):
     database = evaluation_run(acting_user=None, policy=henan, year=2018, region_code=MINQUAN)
     assert database.base_id is None  # the database engine never stores a delta
     assert duckdb_run(henan).base_id is None  # and its moment is not the copy's
+
+
+def test_a_delta_runs_ledger_page_and_workbook_list_its_bases_rows_too(
+    henan, client, make_user, root, tmp_path
+):
+    """The rows a delta run reads from its base are decoded with the delta run: the
+    ledger page and its workbook list every household, as the full run's do."""
+    homes = changed_registry()
+    duckdb_run(henan)
+    change(homes)
+    delta = duckdb_run(henan)
+    full = full_duckdb_run(henan)
+    assert delta.base_id
+    client.force_login(make_user(Role.COUNTY_OFFICE, MINQUAN))
+    shown = {}
+    for run in (delta, full):
+        for kind in ("exit", "shortfall"):
+            url = reverse("policy:ledger", args=[kind])
+            page = client.get(url, {"run": run.pk, "region": MINQUAN})
+            assert page.status_code == 200
+            shown[run.pk, kind] = [row["row"].household_id for row in page.context["rows"]]
+        workbook = tmp_path / f"{run.pk}.xlsx"
+        written = write_household_ledger(
+            root, [(run, [MINQUAN[:6]])], MINQUAN, workbook, passing=False
+        )
+        shown[run.pk, "workbook"] = written
+    for kind in ("exit", "shortfall", "workbook"):
+        assert shown[delta.pk, kind] == shown[full.pk, kind], kind
+    assert shown[delta.pk, "exit"] and shown[delta.pk, "shortfall"]
