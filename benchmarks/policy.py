@@ -46,7 +46,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.db.models.functions import Substr  # noqa: E402
 
-from benchmarks.server_cpu import server_cpu  # noqa: E402
+from benchmarks.server_cpu import OtherBackends, server_cpu  # noqa: E402
 from tuopin.core.bulk import update_with_history  # noqa: E402
 from tuopin.core.regioncodes import significant_prefix  # noqa: E402
 from tuopin.policy.engine import areas, duck, synthetic  # noqa: E402
@@ -81,11 +81,16 @@ def say(text: str) -> None:
     print(f"{text}  [{load()}]", flush=True)
 
 
-def cpu_text(process: float, server_before: float | None) -> str:
+def cpu_text(process: float, server_before: float | None, others: float | None = None) -> str:
     server = server_cpu()
     if server is None or server_before is None:
         return f"{process:.2f} CPU-s in this process"
-    return f"{process:.2f} CPU-s in this process, {server - server_before:.2f} in its PostgreSQL backend"
+    text = f"{process:.2f} CPU-s in this process, {server - server_before:.2f} in its PostgreSQL backend"
+    if others:
+        # A `db` run in parts (policy.storage.store_query_in_parts) loads the other parts
+        # over connections of its own.
+        text += f" and {others:.2f} in the backends of its other connections"
+    return text
 
 
 # The plain loop: what one would write without a set-based engine. It reads the same
@@ -132,6 +137,7 @@ def city(args) -> dict:
     best: dict[str, tuple[float, EvaluationRun]] = {}
     for engine in ("db", "duckdb"):
         for attempt in range(args.repeat):
+            others = OtherBackends().start() if connection.vendor == "postgresql" else None
             started, cpu, server = time.perf_counter(), time.process_time(), server_cpu()
             # Full runs: with nothing changed in between, a second DuckDB run would
             # store no row as a delta on the first (ADR 0021).
@@ -144,10 +150,11 @@ def city(args) -> dict:
                 full=True,
             )
             elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+            others = others.stop() if others else None
             made.append(run.pk)
             say(
                 f"city {engine} run {attempt + 1}: {elapsed:.2f} s end to end (results stored), "
-                f"{cpu_text(cpu, server)}, timings {run.timings}, results {run.counts['results']}"
+                f"{cpu_text(cpu, server, others)}, timings {run.timings}, results {run.counts['results']}"
             )
             if engine not in best or elapsed < best[engine][0]:
                 best[engine] = (elapsed, run)

@@ -25,7 +25,13 @@ from tuopin.policy.models import (
 from tuopin.policy.plans import build_plan
 from tuopin.policy.results import stored_results
 from tuopin.policy.rules.params import ymd
-from tuopin.policy.storage import store_query, store_results
+from tuopin.policy.storage import (
+    PARTS,
+    parts_possible,
+    store_query,
+    store_query_in_parts,
+    store_results,
+)
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
 from tuopin.registry.analytic.analytic_copy import analytic_connection
@@ -147,9 +153,16 @@ def _run_households(
     else:
         report(20, "正在评估并保存 (evaluating and storing)")
         started = time.perf_counter()
-        sql, params = db.household_sql(plan, prefix, as_of_ymd)
         run.data_as_of = timezone.now()
-        store_query(run, sql, params)
+        if parts_possible(run):
+            queries = [
+                db.household_sql(plan, prefix, as_of_ymd, id_range=id_range)
+                for id_range in db.id_ranges(prefix, PARTS)
+            ]
+            run.counts = counts_of_patterns(run, store_query_in_parts(run, queries))
+        else:
+            sql, params = db.household_sql(plan, prefix, as_of_ymd)
+            store_query(run, sql, params)
         timings["evaluate_and_store"] = round(time.perf_counter() - started, 3)
     report(90, "正在统计 (counting)")
     return timings
@@ -192,6 +205,11 @@ def run_counts(run: EvaluationRun) -> dict:
     patterns = Counter()
     for row in rows.values("result", "clauses").annotate(n=Count("id")).order_by():
         patterns[(row["result"], row["clauses"])] += row["n"]
+    return counts_of_patterns(run, patterns)
+
+
+def counts_of_patterns(run: EvaluationRun, patterns: Counter) -> dict:
+    """`run_counts` from the number of subjects of each (result, letters) pattern."""
     results = Counter()
     by_clause = {code: Counter() for code in run.clause_codes}
     for (result, letters), n in patterns.items():

@@ -14,17 +14,24 @@ check constraint `run_id = <run>` lets the planner skip every other run's table.
 """
 
 import io
+import re
+import threading
+from collections import Counter
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 from django.db import connection, transaction
 
 from tuopin.core.db import analyze
-from tuopin.policy.models import EvaluationRun, HouseholdResult
+from tuopin.policy.models import EvaluationRun, HouseholdResult, RunStatus
 from tuopin.regions.enums import RegionLevel
 
 RESULT_COLUMNS = "run_id, household_id, household_number, village_code, result, clauses, seen"
 ANSWER_COLUMNS = ["id", "number", "region_code", "result", "clauses", "seen"]
+# A city's or county's `db` run is evaluated and stored in this many parts at once, each
+# a range of household ids on a connection of its own (`store_query_in_parts`): the
+# machine has two cores, and one query uses one of them from the scan to the index build.
+PARTS = 2
 # Runs over these get their own table. A township's or village's run (a case proposal
 # evaluates one village, many times a day) goes into the shared table: a table per
 # small run would leave thousands of tables for the household page to look through.
@@ -44,6 +51,7 @@ def store_results(run: EvaluationRun, table: pa.Table) -> None:
         if connection.vendor == "postgresql":
             own = _own_table(run)
             if own:
+                _drop_tables_of_deleted_runs(cursor)
                 _create_run_table(cursor, run, own)
             columns = columns.add_column(
                 0, "run_id", pa.array([run.pk] * columns.num_rows, type=pa.int64())
@@ -82,6 +90,7 @@ def store_query(run: EvaluationRun, sql: str, params: list) -> None:
             cursor.execute("SET LOCAL work_mem = '128MB'")
             own = _own_table(run)
             if own:
+                _drop_tables_of_deleted_runs(cursor)
                 _create_run_table(cursor, run, own)
         # Straight into the table: the answer used to go through a temporary table
         # because CREATE TABLE AS may aggregate members in parallel and INSERT never
@@ -94,6 +103,108 @@ def store_query(run: EvaluationRun, sql: str, params: list) -> None:
         )
         _index_and_attach(cursor, own)
     _analyze(own)
+
+
+def parts_possible(run: EvaluationRun) -> bool:
+    """Whether the run may be stored in parts (`store_query_in_parts`): PostgreSQL, a
+    run with tables of its own, and no transaction of the caller's (another connection
+    does not see its uncommitted rows, nor could its rows join the caller's transaction:
+    the test suite, a service that evaluates inside its own transaction)."""
+    return (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and _own_table(run) is not None
+    )
+
+
+def store_query_in_parts(run: EvaluationRun, queries: list[tuple[str, list]]) -> Counter:
+    """The answers of the evaluation queries (`ANSWER_COLUMNS`, each over its own range
+    of households: engine.db.id_ranges) into the run, each loaded and indexed by its own
+    connection at the same time, in a table of its own; the run's (result, letters)
+    patterns counted. Only where `parts_possible`.
+
+    Every part reads the registry as of one snapshot (the first part's, exported to the
+    others), so the run sees the registry as one query would. Each part commits its
+    table unattached, where no reader looks; once all have, one transaction attaches
+    them all to the results table, so a reader sees the whole run or none of it. If a
+    part fails, the tables of the others are dropped and its failure raised.
+    """
+    own = _own_table(run)
+    names = [own if index == 0 else f"{own}_{index}" for index in range(len(queries))]
+    with connection.cursor() as cursor:
+        _drop_tables_of_deleted_runs(cursor)
+    counted: list[Counter | None] = [None] * len(queries)
+    failures: dict[int, BaseException] = {}
+    snapshot: list[str] = []
+    exported = threading.Event()
+    imported = [threading.Event() for _query in queries]
+
+    def load(index: int) -> None:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                # REPEATABLE READ: one snapshot for the whole transaction, the one the
+                # first part exports and the others import before reading anything.
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                if index == 0:
+                    cursor.execute("SELECT pg_export_snapshot()")
+                    snapshot.append(cursor.fetchone()[0])
+                    exported.set()
+                else:
+                    exported.wait()
+                    if not snapshot:
+                        return  # the first part failed before exporting it
+                    cursor.execute(f"SET TRANSACTION SNAPSHOT '{snapshot[0]}'")
+                    imported[index].set()
+                counted[index] = _load_part(cursor, run, names[index], *queries[index])
+                if index == 0:
+                    # An exported snapshot can be imported only while the transaction
+                    # that exported it is open.
+                    for event in imported[1:]:
+                        event.wait()
+        except BaseException as failure:
+            failures[index] = failure
+        finally:
+            exported.set()
+            imported[index].set()
+            if index:
+                connection.close()  # the thread's own connection
+
+    threads = [
+        threading.Thread(target=load, args=(index,), name=f"run-{run.pk}-part-{index}")
+        for index in range(1, len(queries))
+    ]
+    for thread in threads:
+        thread.start()
+    load(0)
+    for thread in threads:
+        thread.join()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name in names:
+            if failures:
+                cursor.execute(f'DROP TABLE IF EXISTS "{name}"')
+            else:
+                cursor.execute(f'ALTER TABLE "{name}" INHERIT "{_results_table()}"')
+    if failures:
+        raise failures[min(failures)]
+    return sum(counted, Counter())
+
+
+def _load_part(cursor, run: EvaluationRun, name: str, sql: str, params: list) -> Counter:
+    """One part of `store_query_in_parts` into its table, indexed and analyzed."""
+    cursor.execute("SET LOCAL jit = off")  # as in store_query
+    cursor.execute("SET LOCAL work_mem = '128MB'")
+    _create_run_table(cursor, run, name)
+    cursor.execute(
+        f'INSERT INTO "{name}" ({RESULT_COLUMNS}) '
+        f"SELECT {int(run.pk)}, {', '.join(ANSWER_COLUMNS)} FROM ({sql}) AS answer_rows",
+        params,
+    )
+    _index(cursor, name)
+    # Inside the transaction, which ANALYZE allows: it counts the transaction's own new
+    # rows, and the part's table is analyzed while the other part still works.
+    cursor.execute(f'ANALYZE "{name}"')
+    cursor.execute(f'SELECT result, clauses, COUNT(*) FROM "{name}" GROUP BY 1, 2')
+    return Counter({(result, letters): n for result, letters, n in cursor.fetchall()})
 
 
 def run_tables() -> list[str]:
@@ -124,7 +235,6 @@ def _own_table(run: EvaluationRun) -> str | None:
 def _create_run_table(cursor, run: EvaluationRun, name: str) -> None:
     """An empty table with the results table's columns, holding this run only."""
     parent = _results_table()
-    _drop_tables_of_deleted_runs(cursor)
     # INCLUDING CONSTRAINTS: INHERIT refuses a table without the results table's checks.
     cursor.execute(
         f'CREATE TABLE "{name}" (LIKE "{parent}" INCLUDING CONSTRAINTS, '
@@ -142,13 +252,18 @@ def _index_and_attach(cursor, own: str | None) -> None:
     indexes, column for column), then make it part of the results table."""
     if not own:
         return
+    _index(cursor, own)
+    cursor.execute(f'ALTER TABLE "{own}" INHERIT "{_results_table()}"')
+
+
+def _index(cursor, own: str) -> None:
+    """The results table's primary key and indexes, column for column, on a run's table."""
     cursor.execute(f'ALTER TABLE "{own}" ADD PRIMARY KEY (id)')
     for index in HouseholdResult._meta.indexes:
         columns = [HouseholdResult._meta.get_field(name).column for name in index.fields]
         cursor.execute(
             f'CREATE INDEX "{own}_{"_".join(columns)}" ON "{own}" ({", ".join(columns)})'
         )
-    cursor.execute(f'ALTER TABLE "{own}" INHERIT "{_results_table()}"')
 
 
 def _analyze(own: str | None) -> None:
@@ -162,13 +277,28 @@ def _analyze(own: str | None) -> None:
 
 
 def _drop_tables_of_deleted_runs(cursor) -> None:
-    """Deleting a run deletes its rows (the ORM's cascade) and leaves its empty table;
-    the next run with a table of its own drops those."""
-    prefix = f"{_results_table()}_run"
-    tables = {
-        int(name.removeprefix(prefix)): name for name in run_tables() if name.startswith(prefix)
-    }
-    alive = set(EvaluationRun.objects.filter(pk__in=tables).values_list("pk", flat=True))
-    for pk, name in tables.items():
-        if pk not in alive:
+    """Deleting a run deletes its rows (the ORM's cascade) and leaves its empty tables;
+    the next run with a table of its own drops those, and the unattached tables of a
+    run no longer running (its parts failed, or the process stopped between a part's
+    commit and the attach: `store_query_in_parts`)."""
+    parent = _results_table()
+    cursor.execute(
+        "SELECT c.relname, EXISTS (SELECT FROM pg_inherits WHERE inhrelid = c.oid) "
+        "FROM pg_class c WHERE c.relkind = 'r' "
+        "AND c.relnamespace = (SELECT relnamespace FROM pg_class WHERE oid = %s::regclass) "
+        "AND c.relname LIKE %s",
+        [parent, f"{parent}_run%"],
+    )
+    tables = {}
+    for name, attached in cursor.fetchall():
+        match = re.fullmatch(rf"{parent}_run(\d+)(?:_\d+)?", name)
+        if match:
+            tables[name] = (int(match[1]), attached)
+    status = dict(
+        EvaluationRun.objects.filter(pk__in={pk for pk, _a in tables.values()}).values_list(
+            "pk", "status"
+        )
+    )
+    for name, (pk, attached) in tables.items():
+        if pk not in status or (not attached and status[pk] != RunStatus.RUNNING):
             cursor.execute(f'DROP TABLE "{name}"')

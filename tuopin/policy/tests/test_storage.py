@@ -7,10 +7,12 @@ import pytest
 from django.db import connection
 
 from conftest import CITY, MINQUAN, RENHE
+from tuopin.policy import runs
 from tuopin.policy.engine import python as pyengine
 from tuopin.policy.export import result_rows
-from tuopin.policy.models import Engine, EvaluationRun, HouseholdResult, PolicyVersion
+from tuopin.policy.models import Engine, EvaluationRun, HouseholdResult, PolicyVersion, RunStatus
 from tuopin.policy.plans import build_plan
+from tuopin.policy.results import household_results, stored_results
 from tuopin.policy.rules.params import ymd
 from tuopin.policy.runs import evaluation_run
 from tuopin.policy.selectors import seen_values, stored_explanation
@@ -163,3 +165,99 @@ def test_a_deleted_runs_table_goes_with_the_next_county_run(henan):
     expected = [f"policy_householdresult_run{second.pk}"]
     assert run_tables() == (expected if connection.vendor == "postgresql" else [])
     assert HouseholdResult.objects.filter(run=second).count() == 1
+
+
+def _rows(run) -> set[tuple]:
+    return set(
+        stored_results(run).values_list(
+            "household_id", "household_number", "village_code", "result", "clauses", "seen"
+        )
+    )
+
+
+def _all_run_tables() -> dict[str, bool]:
+    """Every run table, attached to the results table or not (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, EXISTS (SELECT FROM pg_inherits WHERE inhrelid = c.oid) "
+            "FROM pg_class c WHERE relkind = 'r' AND relname LIKE 'policy_householdresult_run%%'"
+        )
+        return dict(cursor.fetchall())
+
+
+@pytest.fixture
+def no_tables_left():
+    """A transactional test commits its run tables, which Django's flush empties but
+    leaves: drop them for the tests that count the run tables."""
+    yield
+    with connection.cursor() as cursor:
+        for name in _all_run_tables():
+            cursor.execute(f'DROP TABLE "{name}"')
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parts need PostgreSQL")
+def test_a_db_run_in_parts_stores_what_one_query_stores(henan, monkeypatch, no_tables_left):
+    """Outside a transaction a county's or city's `db` run is evaluated and stored in
+    parts, each on a connection of its own: the same rows and counts as one query, every
+    reader alike, and no part visible before all are in."""
+    ids = [household(number, **arguments).pk for number, _c, _e, arguments in CASES]
+    in_parts = evaluation_run(acting_user=None, policy=henan, year=2018, region_code=CITY)
+    assert run_tables() == [
+        f"policy_householdresult_run{in_parts.pk}",
+        f"policy_householdresult_run{in_parts.pk}_1",
+    ]
+    for name in run_tables():  # both parts hold households
+        with connection.cursor() as cursor:
+            cursor.execute(f'SELECT COUNT(*) FROM "{name}"')
+            assert cursor.fetchone()[0] > 0
+    monkeypatch.setattr(runs, "parts_possible", lambda run: False)
+    whole = evaluation_run(acting_user=None, policy=henan, year=2018, region_code=CITY)
+    assert len(run_tables()) == 3
+    assert _rows(in_parts) == _rows(whole) and len(_rows(whole)) == len(ids)
+    assert in_parts.counts == whole.counts == runs.run_counts(in_parts)
+    assert in_parts.timings.keys() == {"evaluate_and_store"}
+    exported = [list(result_rows(run)) for run in (in_parts, whole)]
+    assert exported[0] == exported[1]
+    mine = household_results(ids[0])
+    assert [row.run_id for row in mine] == [whole.pk, in_parts.pk]
+    assert stored_explanation(in_parts, mine[1]) == stored_explanation(whole, mine[0])
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parts need PostgreSQL")
+def test_a_failed_part_leaves_no_part_of_the_run(henan, monkeypatch, no_tables_left):
+    """A part that fails after the other has committed its table: the run fails, and
+    no row and no table of it is left."""
+    from tuopin.policy import storage
+
+    for number, _c, _e, arguments in CASES[:6]:
+        household(number, **arguments)
+    load_part = storage._load_part
+
+    def second_fails(cursor, run, name, sql, params):
+        if name.endswith("_1"):
+            raise RuntimeError("disk full")
+        return load_part(cursor, run, name, sql, params)
+
+    monkeypatch.setattr(storage, "_load_part", second_fails)
+    with pytest.raises(RuntimeError, match="disk full"):
+        evaluation_run(acting_user=None, policy=henan, year=2018, region_code=CITY)
+    failed = EvaluationRun.objects.get()
+    assert failed.status == RunStatus.FAILED and "disk full" in failed.error
+    assert _all_run_tables() == {}
+    assert not HouseholdResult.objects.filter(run=failed).exists()
+
+    # A table left unattached by a run that stopped (a process that died between a
+    # part's commit and the attach) goes with the next run with tables of its own.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TABLE policy_householdresult_run{failed.pk}_1 (LIKE policy_householdresult)"
+        )
+    monkeypatch.setattr(storage, "_load_part", load_part)
+    done = evaluation_run(acting_user=None, policy=henan, year=2018, region_code=MINQUAN)
+    assert _all_run_tables() == {
+        f"policy_householdresult_run{done.pk}": True,
+        f"policy_householdresult_run{done.pk}_1": True,
+    }
+    assert stored_results(done).count() == 6
