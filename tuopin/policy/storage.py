@@ -130,7 +130,9 @@ def store_query_in_parts(run: EvaluationRun, queries: list[tuple[str, list]]) ->
     part fails, the tables of the others are dropped and its failure raised.
     """
     own = _own_table(run)
-    names = [own if index == 0 else f"{own}_{index}" for index in range(len(queries))]
+    # `p`, not `_`, before the part: code before parts read the run after `_run` with
+    # int(), which takes "15_1" for run 151 and would drop the table as a deleted run's.
+    names = [own if index == 0 else f"{own}p{index}" for index in range(len(queries))]
     with connection.cursor() as cursor:
         _drop_tables_of_deleted_runs(cursor)
     counted: list[Counter | None] = [None] * len(queries)
@@ -291,7 +293,7 @@ def _drop_tables_of_deleted_runs(cursor) -> None:
     )
     tables = {}
     for name, attached in cursor.fetchall():
-        match = re.fullmatch(rf"{parent}_run(\d+)(?:_\d+)?", name)
+        match = re.fullmatch(rf"{parent}_run(\d+)(?:p\d+)?", name)
         if match:
             tables[name] = (int(match[1]), attached)
     status = dict(

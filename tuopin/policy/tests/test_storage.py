@@ -205,7 +205,7 @@ def test_a_db_run_in_parts_stores_what_one_query_stores(henan, monkeypatch, no_t
     in_parts = evaluation_run(acting_user=None, policy=henan, year=2018, region_code=CITY)
     assert run_tables() == [
         f"policy_householdresult_run{in_parts.pk}",
-        f"policy_householdresult_run{in_parts.pk}_1",
+        f"policy_householdresult_run{in_parts.pk}p1",
     ]
     for name in run_tables():  # both parts hold households
         with connection.cursor() as cursor:
@@ -236,7 +236,7 @@ def test_a_failed_part_leaves_no_part_of_the_run(henan, monkeypatch, no_tables_l
     load_part = storage._load_part
 
     def second_fails(cursor, run, name, sql, params):
-        if name.endswith("_1"):
+        if name.endswith("p1"):
             raise RuntimeError("disk full")
         return load_part(cursor, run, name, sql, params)
 
@@ -252,12 +252,12 @@ def test_a_failed_part_leaves_no_part_of_the_run(henan, monkeypatch, no_tables_l
     # part's commit and the attach) goes with the next run with tables of its own.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TABLE policy_householdresult_run{failed.pk}_1 (LIKE policy_householdresult)"
+            f"CREATE TABLE policy_householdresult_run{failed.pk}p1 (LIKE policy_householdresult)"
         )
     monkeypatch.setattr(storage, "_load_part", load_part)
     done = evaluation_run(acting_user=None, policy=henan, year=2018, region_code=MINQUAN)
     assert _all_run_tables() == {
         f"policy_householdresult_run{done.pk}": True,
-        f"policy_householdresult_run{done.pk}_1": True,
+        f"policy_householdresult_run{done.pk}p1": True,
     }
     assert stored_results(done).count() == 6
