@@ -57,6 +57,12 @@ class Command(BaseCommand):
             action="store_true",
             help="更新已保存的预警并上报逾期预警 (update the stored warnings, escalate)",
         )
+        warnings.add_argument(
+            "--on-copy",
+            dest="on_copy",
+            action="store_true",
+            help="在分析副本上计算 (find them on the analytic copy, docs/analytics.md)",
+        )
 
     def handle(self, *args, **options):
         region = region_option(options["region"])
@@ -68,7 +74,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         started = time.perf_counter()
         if options["recompute"]:
-            counts = warnings_recompute(prefix, as_of, codes)
+            counts = warnings_recompute(prefix, as_of, codes, on_copy=options["on_copy"])
             if options["json"]:
                 self.stdout.write(json.dumps(counts, ensure_ascii=False))
             else:
@@ -78,7 +84,7 @@ class Command(BaseCommand):
                 )
             return
         context = context_for(prefix=prefix, as_of=as_of)
-        found = findings(context, codes)
+        found = findings(context, codes, on_copy=options["on_copy"])
         seconds = time.perf_counter() - started
         documents = dict(
             Fund.objects.filter(pk__in={f.fund_id for f in found if f.fund_id}).values_list(
