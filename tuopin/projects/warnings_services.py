@@ -49,7 +49,7 @@ def _due_days(year: int, region_code: str, cache: dict) -> int:
 
 @transaction.atomic
 def warnings_recompute(
-    prefix: str = "", as_of: date | None = None, rules=None, *, on_copy: bool = False
+    prefix: str = "", as_of: date | None = None, rules=None, *, on_copy: bool = True
 ) -> dict:
     """Bring the stored warnings under `prefix` in line with the rules' findings on
     `as_of`: a new finding opens a warning due in warning_due_days; one still found is
@@ -60,8 +60,9 @@ def warnings_recompute(
     judged = as_of or data_as_of(prefix)
     as_of = as_of or timezone.localdate()
     codes = list(rules or RULES)
-    # With `on_copy` the rules proven on the analytic copy are read there
-    # (warning_rules/on_copy.py); the writes below stay on the database.
+    # The rules proven on the analytic copy are read there (warning_rules/on_copy.py):
+    # at the city's scale 3 CPU-s instead of 15 (docs/benchmarks.md, copy16b); the
+    # writes below stay on the database.
     found = findings(context_for(prefix=prefix, as_of=judged), codes, on_copy=on_copy)
     now = timezone.now()
     scope = Q(rule__in=codes) & (Q(region__code__startswith=prefix) if prefix else Q())
