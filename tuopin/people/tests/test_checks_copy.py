@@ -11,8 +11,10 @@ answering when DuckDB cannot.
 import datetime
 import sys
 from datetime import date
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from conftest import MINQUAN, RENHE
 from tuopin.cases.demo import demo_setup
@@ -93,6 +95,15 @@ def test_counts_and_scorecard_on_the_copy_equal_the_database(seeded, make_user):
     assert cells(scorecard(county, region=region, year=2018, on_copy=True)) == cells(
         scorecard(county, region=region, year=2018)
     )
+
+    def command(*extra):
+        out = StringIO()
+        call_command("people", "check", "--region", MINQUAN, "--year", "2018", *extra, stdout=out)
+        return [
+            line.split()[:2] for line in out.getvalue().splitlines() if line.split()[0] in CHECKS
+        ]
+
+    assert command("--on-copy") == command() != []
 
 
 def test_the_copy_follows_writes_with_and_without_history(seeded):
