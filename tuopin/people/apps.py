@@ -17,3 +17,9 @@ class PeopleConfig(AppConfig):
 
         # The pairings follow each household's 帮扶责任人 after every registry import.
         registry_follower_register(pairings_sync)
+
+        from tuopin.people.checks.on_copy import mirrored_models
+        from tuopin.registry.analytic import mirrors
+
+        # The checks can be counted on the analytic copy (people/checks/on_copy.py).
+        mirrors.register(*mirrored_models())

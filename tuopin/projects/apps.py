@@ -32,3 +32,9 @@ class ProjectsConfig(AppConfig):
         )
         register_funds_imports()
         funds_follower_register(warnings_jobs.warnings_follow)
+
+        from tuopin.projects.warning_rules.on_copy import mirrored_models
+        from tuopin.registry.analytic import mirrors
+
+        # The warning rules can be read from the analytic copy (warning_rules/on_copy.py).
+        mirrors.register(*mirrored_models())

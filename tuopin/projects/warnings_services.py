@@ -48,7 +48,9 @@ def _due_days(year: int, region_code: str, cache: dict) -> int:
 
 
 @transaction.atomic
-def warnings_recompute(prefix: str = "", as_of: date | None = None, rules=None) -> dict:
+def warnings_recompute(
+    prefix: str = "", as_of: date | None = None, rules=None, *, on_copy: bool = True
+) -> dict:
     """Bring the stored warnings under `prefix` in line with the rules' findings on
     `as_of`: a new finding opens a warning due in warning_due_days; one still found is
     refreshed (its handling kept); a cleared one found again reopens; one no longer found
@@ -58,7 +60,10 @@ def warnings_recompute(prefix: str = "", as_of: date | None = None, rules=None) 
     judged = as_of or data_as_of(prefix)
     as_of = as_of or timezone.localdate()
     codes = list(rules or RULES)
-    found = findings(context_for(prefix=prefix, as_of=judged), codes)
+    # The rules proven on the analytic copy are read there (warning_rules/on_copy.py):
+    # at the city's scale 3 CPU-s instead of 15 (docs/benchmarks.md, copy16b); the
+    # writes below stay on the database.
+    found = findings(context_for(prefix=prefix, as_of=judged), codes, on_copy=on_copy)
     now = timezone.now()
     scope = Q(rule__in=codes) & (Q(region__code__startswith=prefix) if prefix else Q())
     stored = {

@@ -101,19 +101,47 @@ def offenders(
     return get_check(code).offenders(context)
 
 
-def _grouped_counts(found: QuerySet, length: int) -> dict[str, int]:
-    """region-code prefix of `length` -> findings: one GROUP BY over the check's query,
-    whatever its shape (a model queryset or a grouped values() one)."""
+def counted(found: QuerySet) -> QuerySet:
+    """The check's rows as (key, region_code) rows, unordered: what is counted."""
     if not found._fields:
         found = found.values("pk", "region_code")
-    sql, params = found.order_by().query.sql_with_params()
+    return found.order_by()
+
+
+def grouping_sql(length: int) -> str:
+    """Findings per region-code prefix of `length`, around a check's SQL (`{}`): one
+    GROUP BY whatever the query's shape (a model queryset or a grouped values() one).
+    The same text on the database and on the analytic copy."""
+    return (
+        f"SELECT SUBSTR(found.region_code, 1, {int(length)}), COUNT(*) FROM ({{}}) found GROUP BY 1"
+    )
+
+
+def grouped_counts(found: QuerySet, length: int) -> dict[str, int]:
+    """region-code prefix of `length` -> findings, on the database."""
+    sql, params = counted(found).query.sql_with_params()
     with analytic_queries(), connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT SUBSTR(found.region_code, 1, {int(length)}), COUNT(*) "
-            f"FROM ({sql}) found GROUP BY 1",
-            params,
-        )
+        cursor.execute(grouping_sql(length).format(sql), params)
         return dict(cursor.fetchall())
+
+
+def grouped_counts_on_copy(prefix: str, chosen: list[Check], context: Context, length: int) -> dict:
+    """check code -> {region-code prefix of `length`: findings}, counted on the analytic
+    copy for the checks proven to count alike there (on_copy.ON_COPY). A check the copy
+    could not run (a DuckDB error, logged) is missing: the caller counts it on the
+    database. Without DuckDB at all, every check is."""
+    try:
+        from tuopin.people.checks.on_copy import ON_COPY
+        from tuopin.registry.analytic.queries import rows_of_checks_on_copy
+    except ImportError:  # pragma: no cover - DuckDB, sqlglot or pyarrow not installed
+        return {}
+    codes = [found.code for found in chosen if found.code in ON_COPY]
+    if not codes:
+        return {}
+    rows = rows_of_checks_on_copy(
+        prefix, codes, lambda code: counted(CHECKS[code].offenders(context)), grouping_sql(length)
+    )
+    return {code: dict(grouped) for code, grouped in rows.items()}
 
 
 def check_counts(
@@ -123,12 +151,19 @@ def check_counts(
     year: int = DEFAULT_YEAR,
     today: date | None = None,
     codes: list[str] | None = None,
+    on_copy: bool = False,
 ) -> dict[str, int]:
-    """Findings per check: one COUNT query per check."""
+    """Findings per check: one COUNT query per check. With `on_copy` the checks of
+    on_copy.ON_COPY are counted on the analytic copy (its mirrors brought current first),
+    the others on the database."""
     context = context_for(user, region_prefix=region_prefix, year=year, today=today)
     chosen = [get_check(code) for code in codes] if codes else checks_read_by(user)
+    copied = grouped_counts_on_copy(region_prefix, chosen, context, 0) if on_copy else {}
     counts = {}
     for found in chosen:
+        if found.code in copied:
+            counts[found.code] = sum(copied[found.code].values())
+            continue
         with analytic_queries():
             counts[found.code] = found.offenders(context).count()
     return counts
@@ -174,10 +209,16 @@ class Scorecard:
 
 
 def scorecard(
-    user, *, region: Region, year: int = DEFAULT_YEAR, today: date | None = None
+    user,
+    *,
+    region: Region,
+    year: int = DEFAULT_YEAR,
+    today: date | None = None,
+    on_copy: bool = False,
 ) -> Scorecard:
     """The checks the user reads × the region's children: one grouped query per check.
-    The caller has checked the region is in the user's scope."""
+    The caller has checked the region is in the user's scope. With `on_copy` the checks
+    of on_copy.ON_COPY are counted on the analytic copy, the others on the database."""
     length = CHILD_PREFIX_LENGTH.get(region.level)
     if length is None:
         columns, length = [region], 12
@@ -185,9 +226,13 @@ def scorecard(
         columns = list(Region.objects.filter(parent=region).order_by("code"))
     context = context_for(user, region_prefix=region.prefix, year=year, today=today)
     keys = [column.code[:length] for column in columns]
+    chosen = checks_read_by(user)
+    copied = grouped_counts_on_copy(region.prefix, chosen, context, length) if on_copy else {}
     rows = []
-    for found in checks_read_by(user):
-        grouped = _grouped_counts(found.offenders(context), length)
+    for found in chosen:
+        grouped = copied.get(found.code)
+        if grouped is None:
+            grouped = grouped_counts(found.offenders(context), length)
         counts = [grouped.get(key, 0) for key in keys]
         total = sum(grouped.values())
         rows.append(

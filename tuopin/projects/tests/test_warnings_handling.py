@@ -55,7 +55,10 @@ def test_recompute_keeps_the_handling_and_clears_what_vanished(make_user):
     county = make_user(Role.COUNTY_OFFICE, MINQUAN)
     warning_act(acting_user=county, warning=first, action="verify", note="已核实，属实")
 
-    FundPayment.objects.filter(pk=sixty.pk).update(amount=Decimal("59999.50"))
+    # Saved with history, as every write path of payments does: the recomputation reads
+    # the analytic copy, which finds changed rows through their history.
+    sixty.amount = Decimal("59999.50")
+    sixty.save()
     counts = warnings_recompute("411421", AS_OF, ["round_amount"])
     assert counts == {
         "found": 1,
@@ -71,7 +74,8 @@ def test_recompute_keeps_the_handling_and_clears_what_vanished(make_user):
     assert second.state == WarningState.CLEARED  # never deleted
     assert second.actions.get().action == "clear"
 
-    FundPayment.objects.filter(pk=sixty.pk).update(amount=Decimal("60000"))
+    sixty.amount = Decimal("60000")
+    sixty.save()
     assert warnings_recompute("411421", AS_OF, ["round_amount"])["reopened"] == 1
     second.refresh_from_db()
     assert second.state == WarningState.OPEN

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -28,6 +29,24 @@ from django.utils.translation import get_language
 from tuopin.projects.params import funds_parameter_values
 from tuopin.regions.enums import RegionLevel
 from tuopin.regions.models import Region
+
+# The analytic copy the rules read while `reading_copy` is open (None: the database).
+# There they are written as for PostgreSQL and transpiled to DuckDB (ADR 0016).
+_COPY: ContextVar = ContextVar("warning_rules_copy", default=None)
+
+
+@contextmanager
+def reading_copy(prefix: str) -> Iterator[object]:
+    """The rules run inside read the analytic copy, its mirrors brought current first
+    (one bringing-current and one lock for all of them); writes stay on the database."""
+    from tuopin.registry.analytic.analytic_copy import analytic_connection
+
+    with analytic_connection(prefix, mirrors=True) as copy:
+        token = _COPY.set(copy)
+        try:
+            yield copy
+        finally:
+            _COPY.reset(token)
 
 
 @dataclass(frozen=True)
@@ -50,7 +69,8 @@ class Sql:
 
     @staticmethod
     def pg() -> bool:
-        return connection.vendor == "postgresql"
+        """PostgreSQL's spelling: on PostgreSQL, and on the copy (transpiled from it)."""
+        return _COPY.get() is not None or connection.vendor == "postgresql"
 
     @classmethod
     def days(cls, start: str, end: str) -> str:
@@ -75,7 +95,11 @@ class Sql:
     @classmethod
     def bucket(cls, text: str) -> str:
         """What rows are grouped by to find equal texts: on PostgreSQL a 64-bit hash of
-        the text (grouping millions in memory), which the caller then checks exactly."""
+        the text (grouping millions in memory), which the caller then checks exactly. On
+        the copy the text itself: DuckDB groups millions of texts in memory, and has no
+        hashtextextended."""
+        if _COPY.get() is not None:
+            return f"({text})"
         if cls.pg():
             return f"hashtextextended({text}, 0)"
         return f"({text})"
@@ -138,6 +162,8 @@ class Rule:
         return self.label_en if (get_language() or "").startswith("en") else self.label_zh
 
     def run(self, context: Context) -> list[Finding]:
+        if _COPY.get() is not None:
+            return self._run(context)
         with analytic_queries():
             return self._run(context)
 
@@ -173,6 +199,11 @@ def analytic_queries() -> Iterator[None]:
 
 
 def rows(sql: str, params: list) -> list[tuple]:
+    copy = _COPY.get()
+    if copy is not None:
+        from tuopin.registry.analytic.queries import sql_rows_on_copy
+
+        return sql_rows_on_copy(copy, sql, params)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

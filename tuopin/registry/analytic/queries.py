@@ -39,23 +39,42 @@ def _postgresql():
 def duckdb_sql(queryset: QuerySet) -> tuple[str, list]:
     """The queryset's SQL for DuckDB, with positional parameters $1, $2, …"""
     sql, params = queryset.query.get_compiler(connection=_postgresql()).as_sql()
+    return duckdb_of_postgresql(sql, params)
+
+
+def duckdb_of_postgresql(sql: str, params) -> tuple[str, list]:
+    """SQL written for PostgreSQL with psycopg's placeholders, for DuckDB: %s become
+    $1, $2, …, %% a percent sign (the modulo operator), then sqlglot transpiles it."""
     numbers = iter(range(1, len(params) + 1))
-    # psycopg's placeholders: %s is a parameter, %% a percent sign (the modulo operator).
     sql = re.sub(r"%(%|s)", lambda m: "%" if m[1] == "%" else f"${next(numbers)}", sql)
     return sqlglot.transpile(sql, read="postgres", write="duckdb")[0], list(params)
 
 
-def rows_on_copy(copy, queryset: QuerySet) -> list[tuple]:
-    """The queryset's rows, read from the analytic copy (an open `analytic_connection`)."""
+def sql_rows_on_copy(copy, sql: str, params) -> list[tuple]:
+    """The rows of a query written by hand for PostgreSQL (the funds' warning rules),
+    read from the analytic copy (an open `analytic_connection`)."""
+    sql, params = duckdb_of_postgresql(sql, params)
+    return copy.connection.execute(sql, params).fetchall()
+
+
+def rows_on_copy(copy, queryset: QuerySet, around: str = "{}") -> list[tuple]:
+    """The queryset's rows, read from the analytic copy (an open `analytic_connection`).
+
+    `around` wraps its SQL (`{}`) in an outer DuckDB query, e.g. a count grouped by a
+    column of every shape of queryset a caller has (grouped ones included): the caller
+    then writes the same wrapper around the database's SQL."""
     try:
         sql, params = duckdb_sql(queryset)
     except EmptyResultSet:
         return []  # a condition no row can meet: Django answers without a query too
-    return copy.connection.execute(sql, params).fetchall()
+    return copy.connection.execute(around.format(sql), params).fetchall()
 
 
 def rows_of_checks_on_copy(
-    prefix: str, codes: Iterable[str], queryset_of: Callable[[str], QuerySet]
+    prefix: str,
+    codes: Iterable[str],
+    queryset_of: Callable[[str], QuerySet],
+    around: str = "{}",
 ) -> dict[str, list[tuple]]:
     """Each check's rows (`queryset_of(code)`) read from the copy, its mirrors current.
 
@@ -66,7 +85,7 @@ def rows_of_checks_on_copy(
     with analytic_connection(prefix, mirrors=True) as copy:
         for code in codes:
             try:
-                found[code] = rows_on_copy(copy, queryset_of(code))
+                found[code] = rows_on_copy(copy, queryset_of(code), around)
             except duckdb.Error:
                 logger.exception("check %s failed on the analytic copy", code)
     return found

@@ -4,6 +4,8 @@ and printed; with --recompute the stored warnings are brought in line (new ones 
 vanished ones cleared, overdue ones escalated) — the nightly run:
 
     30 2 * * *  cd /srv/tuopin && .venv/bin/tuopin funds warnings --recompute
+
+The rules are read from the analytic copy (docs/analytics.md), unless --on-database.
 """
 
 import json
@@ -57,6 +59,13 @@ class Command(BaseCommand):
             action="store_true",
             help="更新已保存的预警并上报逾期预警 (update the stored warnings, escalate)",
         )
+        warnings.add_argument(
+            "--on-database",
+            dest="on_database",
+            action="store_true",
+            help="在业务数据库上计算，不用分析副本 (find them on the operational database, "
+            "not on the analytic copy: docs/analytics.md)",
+        )
 
     def handle(self, *args, **options):
         region = region_option(options["region"])
@@ -68,7 +77,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         started = time.perf_counter()
         if options["recompute"]:
-            counts = warnings_recompute(prefix, as_of, codes)
+            counts = warnings_recompute(prefix, as_of, codes, on_copy=not options["on_database"])
             if options["json"]:
                 self.stdout.write(json.dumps(counts, ensure_ascii=False))
             else:
@@ -78,7 +87,7 @@ class Command(BaseCommand):
                 )
             return
         context = context_for(prefix=prefix, as_of=as_of)
-        found = findings(context, codes)
+        found = findings(context, codes, on_copy=not options["on_database"])
         seconds = time.perf_counter() - started
         documents = dict(
             Fund.objects.filter(pk__in={f.fund_id for f in found if f.fund_id}).values_list(
