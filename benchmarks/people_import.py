@@ -230,18 +230,11 @@ def _run_number(village: str) -> int:
     earlier runs' are removed."""
     import re
 
-    from tuopin.people.models import (
-        Enterprise,
-        HouseholdRating,
-        HouseholdRatingStar,
-        Workshop,
-        WorkTeam,
-    )
+    from tuopin.people.models import Enterprise, HouseholdRating, Workshop, WorkTeam
     from tuopin.registry.models import Helper
 
-    # The earlier runs' ratings removed in two statements (the benchmark's own rows:
-    # `delete()` would write a history row per star, minutes at this size).
-    HouseholdRatingStar.objects.all()._raw_delete(HouseholdRatingStar.objects.db)
+    # The earlier runs' ratings removed in one statement (the benchmark's own rows:
+    # `delete()` would write a history row per rating, a minute at this size).
     HouseholdRating.objects.all()._raw_delete(HouseholdRating.objects.db)
     teams = WorkTeam.objects.filter(village_id=village, sending_unit__startswith="派出单位")
     markers = [

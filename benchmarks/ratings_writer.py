@@ -1,7 +1,7 @@
 """The ratings import's writer, phase by phase: the PostgreSQL backend's CPU of each of the
-statements the import's writer runs for 50,000 new ratings of 5 stars (ratings COPY, their
-history, star rows COPY, their history, the foreign-key checks), in one transaction that
-is rolled back. Each argument is an SQL statement run first in that transaction (a
+statements the import's writer runs for 50,000 new ratings of 5 stars (ratings COPY with
+their stars on them, ADR 0024; their history; the foreign-key checks), in one transaction
+that is rolled back. Each argument is an SQL statement run first in that transaction (a
 variant: `DROP INDEX …`, `ALTER TABLE … DROP CONSTRAINT …`), so a variant's cost is seen
 without changing the database.
 
@@ -9,11 +9,12 @@ Usage (a database the people_import benchmark has seeded and run once, for its u
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tuopin_bench_people \\
         .venv/bin/python benchmarks/ratings_writer.py ["DROP INDEX …" …]
         .venv/bin/python benchmarks/ratings_writer.py --delete-star
-The second times the deletion of a star, unused and used by star rows (rolled back): the
-star rows have no index of their star (ADR 0022), so Django's PROTECT look-up scans them.
+The second times the deletion of a star, unused and used by ratings (rolled back): the
+guard of ADR 0024 asks whether any rating names the star's scheme.
 """
 
 import datetime
+import json
 import os
 import sys
 import time
@@ -35,19 +36,14 @@ from simple_history.utils import get_history_model_for_model  # noqa: E402
 
 from benchmarks.server_cpu import server_cpu  # noqa: E402
 from tuopin.core import bulk  # noqa: E402
-from tuopin.people.models import (  # noqa: E402
-    HouseholdRating,
-    HouseholdRatingStar,
-    RatingScheme,
-    RatingStar,
-)
+from tuopin.people.models import HouseholdRating, RatingScheme, RatingStar  # noqa: E402
 from tuopin.people.ratings_services import scheme_in_force  # noqa: E402
 from tuopin.registry.models import Household  # noqa: E402
 
 YEAR = 2017  # not the people_import benchmark's year: its ratings may be stored
 RATINGS, BLOCK = 50_000, 5_000
 NAMES = ["household_id", "year", "scheme_id", "status", "star_count", "unknown_count"]
-NAMES += ["rated_on", "proposed_by_id", "proposed_on", "returned_reason"]
+NAMES += ["rated_on", "proposed_by_id", "proposed_on", "returned_reason", "awards"]
 
 
 def main() -> None:
@@ -67,7 +63,11 @@ def main() -> None:
 
     rated_on, today = datetime.date(YEAR, 11, 20), datetime.date.today()
     ratings_history = get_history_model_for_model(HouseholdRating)
-    stars_history = get_history_model_for_model(HouseholdRatingStar)
+    # The stars of each rating as the import sends them: JSON text, one of five patterns.
+    awards = [
+        json.dumps({str(star): marks[(n + k) % 5] for k, star in enumerate(stars)})
+        for n in range(5)
+    ]
     with transaction.atomic():
         with connection.cursor() as cursor:
             for statement in sys.argv[1:]:
@@ -75,32 +75,14 @@ def main() -> None:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # the checks timed on their own
         for start in range(0, len(homes), BLOCK):
             rows = [
-                (pk, YEAR, scheme.pk, "proposed", 3, 1, rated_on, user.pk, today, "")
-                for pk, _village in homes[start : start + BLOCK]
+                (pk, YEAR, scheme.pk, "proposed", 3, 1, rated_on, user.pk, today, "", awards[n % 5])
+                for n, (pk, _village) in enumerate(homes[start : start + BLOCK], start)
             ]
             with override_settings(SIMPLE_HISTORY_ENABLED=False):
                 ids = timed("ratings", lambda r=rows: bulk.insert_rows(HouseholdRating, NAMES, r))
             timed(
                 "ratings' history",
                 lambda i=ids: bulk._history(HouseholdRating, ratings_history, i, user, ""),
-            )
-            lines = [
-                (rating, star, marks[(n + k) % 5])
-                for n, rating in enumerate(ids)
-                for k, star in enumerate(stars)
-            ]
-            with override_settings(SIMPLE_HISTORY_ENABLED=False):
-                timed(
-                    "star rows",
-                    lambda i=ids, s=lines: bulk.insert_children(
-                        HouseholdRatingStar, ["rating_id", "star_id", "awarded"], s, i
-                    ),
-                )
-            timed(
-                "star rows' history",
-                lambda i=ids: bulk._history(
-                    HouseholdRatingStar, stars_history, i, user, "", by="rating_id"
-                ),
             )
         with connection.cursor() as cursor:
             timed("foreign-key checks", lambda: cursor.execute("SET CONSTRAINTS ALL IMMEDIATE"))
@@ -113,22 +95,25 @@ def main() -> None:
 
 
 def delete_star() -> None:
-    """An unused star and a star that star rows name, each deleted in a transaction
-    rolled back: wall time, backend and process CPU."""
-    used = HouseholdRatingStar.objects.values_list("star_id", flat=True).first()
-    print(f"{HouseholdRatingStar.objects.count():,} star rows")
+    """An unused star (of a scheme no rating names) and a star that ratings name, each
+    deleted in a transaction rolled back: wall time, backend and process CPU."""
+    used = RatingStar.objects.filter(scheme_id=HouseholdRating.objects.values("scheme_id")[:1])
+    print(f"{HouseholdRating.objects.count():,} ratings")
     with transaction.atomic():
         spare = RatingStar.objects.create(
-            scheme=RatingScheme.objects.first(), code="spare", name_zh="试用星", name_en="spare"
+            scheme=RatingScheme.objects.create(year_from=1999, name="试用方案"),
+            code="spare",
+            name_zh="试用星",
+            name_en="spare",
         )
-        for label, star in (("unused star", spare), ("used star", RatingStar.objects.get(pk=used))):
+        for label, star in (("unused star", spare), ("used star", used.first())):
             backend, wall, process = server_cpu(), time.perf_counter(), time.process_time()
             try:
                 with transaction.atomic():
                     star.delete()
                 outcome = "deleted"
             except ProtectedError as refused:
-                outcome = f"refused ({len(refused.protected_objects):,} star rows)"
+                outcome = f"refused ({len(refused.protected_objects):,} ratings shown)"
             print(
                 f"  {label} {outcome}: {time.perf_counter() - wall:.3f} s wall, backend CPU "
                 f"{server_cpu() - backend:.3f} s, process {time.process_time() - process:.3f} s"

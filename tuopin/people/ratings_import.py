@@ -6,17 +6,21 @@ Layout: docs/formats/people-ratings.md.
 The guarantees of the registry import: every error with its row, column and message;
 a dry run writes nothing; all or nothing unless `partial`; re-importing the same file
 changes nothing (rows are compared before writing); every write keeps its history
-(the services: ratings_services.rating_propose).
+(the services: ratings_services.rating_propose). A rating's stars are stored on it
+(`awards`, ADR 0024): one row and one history row per rating.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 from collections import namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tuopin.core.bulk import insert_children, insert_rows
+from django.db import connection
+
+from tuopin.core.bulk import insert_rows
 from tuopin.core.write_behind import WriteBehind
 from tuopin.people import access
 from tuopin.people.importing import (
@@ -31,12 +35,11 @@ from tuopin.people.importing import (
 )
 from tuopin.people.models import (
     HouseholdRating,
-    HouseholdRatingStar,
     RatingScheme,
     RatingStar,
     RatingStatus,
 )
-from tuopin.people.ratings_services import may_propose, scheme_in_force
+from tuopin.people.ratings_services import awards_of, may_propose, scheme_in_force
 from tuopin.registry.interchange.rows import Message
 from tuopin.registry.interchange.table_report import TableImportReport
 from tuopin.registry.interchange.values import BadValue, a_date, key, text, whole_number, yes_no
@@ -169,7 +172,8 @@ class _Context:
         self._schemes: dict[tuple[int, str], tuple] = {}
         self._may: dict[str, bool] = {}
         self._ratings: dict[tuple[int, int], _Stored] = {}
-        self._star_names: dict[int, str] | None = None
+        self._star_names: dict[str, str] | None = None  # star id as text -> 中文名
+        self._encoded: dict[tuple, object] = {}
 
     def scheme(self, year: int, village: str) -> tuple[RatingScheme, list[RatingStar]]:
         key_ = (year, village[:6])
@@ -188,25 +192,32 @@ class _Context:
 
     def load(self, household_ids: list[int]) -> None:
         """The stored ratings of these households with their stars by name, read as
-        values (two queries, through the unique indexes that lead with the household
-        and the rating). The reading connection does not see what the import's writer
-        has not committed: these are the ratings stored before the import."""
+        values (one query, through the unique index that leads with the household).
+        The reading connection does not see what the import's writer has not
+        committed: these are the ratings stored before the import."""
         if not household_ids:
             return
         if self._star_names is None:
-            self._star_names = dict(RatingStar.objects.values_list("pk", "name_zh"))
+            stars = RatingStar.objects.values_list("pk", "name_zh")
+            self._star_names = {str(pk): name for pk, name in stars}
         names = self._star_names
-        by_pk = {}
         query = HouseholdRating.objects.filter(household_id__in=among(household_ids, "bigint"))
-        fields = ("household_id", "year", "pk", "status", "rated_on")
-        for household_id, year, pk, status, rated_on in query.values_list(*fields):
-            stored = by_pk[pk] = _Stored(pk, status, rated_on, {})
-            self._ratings[(household_id, year)] = stored
-        if not by_pk:
-            return
-        lines = HouseholdRatingStar.objects.filter(rating_id__in=among(by_pk, "bigint"))
-        for rating_id, star_id, awarded in lines.values_list("rating_id", "star_id", "awarded"):
-            by_pk[rating_id].stars[names[star_id]] = awarded
+        fields = ("household_id", "year", "pk", "status", "rated_on", "awards")
+        for household_id, year, pk, status, rated_on, awards in query.values_list(*fields):
+            stars = {names[star]: awarded for star, awarded in awards.items()}
+            self._ratings[(household_id, year)] = _Stored(pk, status, rated_on, stars)
+
+    def encoded(self, stars: list[RatingStar], values: list) -> object:
+        """A new rating's `awards` as the writer stores them, worked out once for each
+        distinct set of values (a file holds a few hundred at most): on PostgreSQL the
+        JSON text COPY sends as it is, elsewhere the dict the ORM stores."""
+        key_ = (tuple(star.pk for star in stars), tuple(values))
+        found = self._encoded.get(key_)
+        if found is None:
+            awards = awards_of(dict(zip(key_[0], values, strict=True)))
+            found = json.dumps(awards) if connection.vendor == "postgresql" else awards
+            self._encoded[key_] = found
+        return found
 
     def rating(self, row: _Row) -> _Stored | None:
         """The stored rating of the row's household and year (`load`ed), or None."""
@@ -324,10 +335,9 @@ def _confirmed_rows(rows: list[_Row], context: _Context) -> None:
             )
 
 
-def _planned_new(rows: list[_Row], context: _Context) -> list[tuple[tuple, list[tuple]]]:
-    """Each new proposal as (its rating's values, its star rows' (star, awarded)), as
-    rating_propose would store them: worked out by the reading thread, so that the
-    writer, the slower side, only writes."""
+def _planned_new(rows: list[_Row], context: _Context) -> list[tuple]:
+    """Each new proposal's values, as rating_propose would store them: worked out by
+    the reading thread, so that the writer, the slower side, only writes."""
     today, user = datetime.date.today(), context.user
     proposed = RatingStatus.PROPOSED.value
     planned = []
@@ -336,49 +346,32 @@ def _planned_new(rows: list[_Row], context: _Context) -> list[tuple[tuple, list[
         values = [row.stars.get(star.name_zh) for star in stars]
         yes = sum(1 for v in values if v is True)
         unknown = sum(1 for v in values if v is None)
+        awards = context.encoded(stars, values)
         rating = (row.household.pk, row.year, scheme.pk, proposed, yes, unknown, row.rated_on)
-        lines = [(star.pk, value) for star, value in zip(stars, values, strict=True)]
-        planned.append(((*rating, user.pk, today, ""), lines))
+        planned.append((*rating, user.pk, today, "", awards))
     return planned
 
 
 _RATING_NAMES = ["household_id", "year", "scheme_id", "status", "star_count", "unknown_count"]
-_RATING_NAMES += ["rated_on", "proposed_by_id", "proposed_on", "returned_reason"]
+_RATING_NAMES += ["rated_on", "proposed_by_id", "proposed_on", "returned_reason", "awards"]
 
 
-def _insert_new(planned: list[tuple[tuple, list[tuple]]], context: _Context) -> None:
-    """New proposals (`_planned_new`) and their star rows in a few set-based inserts,
-    with their history (tuopin.core.bulk), without a query per row."""
-    if not planned:
-        return
-    user = context.user
-    ratings = [rating for rating, _lines in planned]
-    ids = insert_rows(HouseholdRating, _RATING_NAMES, ratings, user=user)
-    # Every star row of the new ratings: no ids drawn for them, their history copied by
-    # the ratings' ids.
-    insert_children(
-        HouseholdRatingStar,
-        ["rating_id", "star_id", "awarded"],
-        [
-            (rating_id, star_id, awarded)
-            for rating_id, (_rating, lines) in zip(ids, planned, strict=True)
-            for star_id, awarded in lines
-        ],
-        ids,
-        user=user,
-    )
+def _insert_new(planned: list[tuple], context: _Context) -> None:
+    """New proposals (`_planned_new`), their stars with them, in one COPY and one
+    history statement (tuopin.core.bulk), without a query per row."""
+    if planned:
+        insert_rows(HouseholdRating, _RATING_NAMES, planned, user=context.user)
 
 
 def _update_changed(rows: list[_Row], context: _Context) -> None:
-    """Re-proposed ratings and their star rows, as rating_propose would store them, in a
-    few bulk statements with history: the rating's fields, the changed stars, the new
-    stars, the stars of an older scheme removed."""
+    """Re-proposed ratings, as rating_propose would store them (every star of the
+    scheme in force, an older scheme's stars gone), in one bulk update with history."""
     if not rows:
         return
     today, user = datetime.date.today(), context.user
-    ratings, changed, new, gone = [], [], [], []
+    ratings = []
     stored = HouseholdRating.objects.filter(pk__in=[context.rating(row).pk for row in rows])
-    instances = stored.prefetch_related("stars").in_bulk()
+    instances = stored.in_bulk()
     for row in rows:
         rating = instances[context.rating(row).pk]
         scheme, stars = context.scheme(row.year, row.household.village_id)
@@ -388,23 +381,11 @@ def _update_changed(rows: list[_Row], context: _Context) -> None:
         rating.unknown_count = sum(1 for v in values.values() if v is None)
         rating.rated_on, rating.proposed_by, rating.proposed_on = row.rated_on, user, today
         rating.returned_reason = ""
+        rating.awards = awards_of(values)
         ratings.append(rating)
-        existing = {line.star_id: line for line in rating.stars.all()}
-        for star_id, value in values.items():
-            line = existing.pop(star_id, None)
-            if line is None:
-                new.append({"rating_id": rating.pk, "star_id": star_id, "awarded": value})
-            elif line.awarded is not value:
-                line.awarded = value
-                changed.append(line)
-        gone += [line.pk for line in existing.values()]
     fields = ["scheme", "status", "star_count", "unknown_count", "rated_on"]
-    fields += ["proposed_by", "proposed_on", "returned_reason"]
+    fields += ["proposed_by", "proposed_on", "returned_reason", "awards"]
     update_with_history(ratings, HouseholdRating, fields, user=user)
-    update_with_history(changed, HouseholdRatingStar, ["awarded"], user=user)
-    names = ["rating_id", "star_id", "awarded"]
-    insert_rows(HouseholdRatingStar, names, [tuple(line.values()) for line in new], user=user)
-    HouseholdRatingStar.objects.filter(pk__in=gone).delete()  # history: one "-" each
 
 
 def _compare(row: _Row, current: _Stored | None) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import (
     Case,
@@ -31,7 +32,7 @@ from django.db.models.functions import Coalesce, Substr
 from tuopin.core.errors import OutOfScope
 from tuopin.core.regioncodes import significant_prefix
 from tuopin.people import access
-from tuopin.people.models import HouseholdRating, IncentivePayment, RatingStatus
+from tuopin.people.models import HouseholdRating, IncentivePayment, RatingStar, RatingStatus
 from tuopin.people.params import people_parameter_values
 from tuopin.regions.models import Region
 
@@ -90,8 +91,19 @@ def access_rating(user, rating_id: int) -> HouseholdRating:
     return rating
 
 
-def rating_lines(rating: HouseholdRating) -> list:
-    return list(rating.stars.select_related("star").order_by("star__order", "star_id"))
+class RatingLine(NamedTuple):
+    """One star of a rating: the star and yes / no / unknown (None)."""
+
+    star: RatingStar
+    awarded: bool | None
+
+
+def rating_lines(rating: HouseholdRating) -> list[RatingLine]:
+    """The rating's stars in the scheme's order, each with its award (ADR 0024: the
+    awards are stored on the rating by star id)."""
+    awards = rating.awards or {}
+    stars = RatingStar.objects.filter(pk__in=[int(pk) for pk in awards]).order_by("order", "pk")
+    return [RatingLine(star, awards[str(star.pk)]) for star in stars]
 
 
 def household_ratings(user, household) -> list[dict]:

@@ -22,7 +22,6 @@ from tuopin.core.regioncodes import significant_prefix
 from tuopin.people import access
 from tuopin.people.models import (
     HouseholdRating,
-    HouseholdRatingStar,
     IncentivePayment,
     RatingScheme,
     RatingStar,
@@ -241,18 +240,16 @@ def rating_propose(
         rating.proposed_by = acting_user
         rating.proposed_on = today
         rating.returned_reason = ""
+        # Every star of the scheme (an older scheme's stars go): ADR 0024.
+        rating.awards = awards_of(values)
         rating.save()
-        existing = {r.star_id: r for r in rating.stars.all()}
-        for star_id, value in values.items():
-            line = existing.pop(star_id, None)
-            if line is None:
-                HouseholdRatingStar.objects.create(rating=rating, star_id=star_id, awarded=value)
-            elif line.awarded is not value:
-                line.awarded = value
-                line.save()
-        for line in existing.values():  # stars of an older scheme
-            line.delete()
     return rating
+
+
+def awards_of(values: dict[int, bool | None]) -> dict[str, bool | None]:
+    """A rating's `awards` from star id -> yes / no / unknown: keys are the ids as text
+    (JSON's keys are strings)."""
+    return {str(star_id): value for star_id, value in values.items()}
 
 
 def rating_confirm(*, acting_user, rating: HouseholdRating) -> HouseholdRating:

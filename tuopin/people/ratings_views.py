@@ -331,8 +331,8 @@ def household_rating_propose(request, household_id: int):
     initial = {"year": year}
     if current is not None:
         initial["rated_on"] = current.rated_on
-        for line in current.stars.all():
-            initial[f"star_{line.star_id}"] = {True: "1", False: "0"}.get(line.awarded, "")
+        for star_id, awarded in current.awards.items():
+            initial[f"star_{star_id}"] = {True: "1", False: "0"}.get(awarded, "")
     form = ProposalForm(request.POST or None, stars=stars, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -16,7 +16,6 @@ from tuopin.people.models.pairings import Pairing, PairingEndReason, Visit, Visi
 from tuopin.people.models.parameters import PeopleParameter
 from tuopin.people.models.ratings import (
     HouseholdRating,
-    HouseholdRatingStar,
     IncentivePayment,
     RatingScheme,
     RatingStar,
@@ -33,7 +32,6 @@ __all__ = [
     "Enterprise",
     "EnterprisePairing",
     "HouseholdRating",
-    "HouseholdRatingStar",
     "IncentivePayment",
     "IndustrialPark",
     "Pairing",

@@ -12,7 +12,9 @@ training of cadres (§十九): the tables of the ratings part (docs/people.md).
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from tuopin.people.models.history import people_history
@@ -115,10 +117,15 @@ class HouseholdRating(models.Model):
     status = models.CharField(
         _("状态"), max_length=10, choices=RatingStatus.choices, default=RatingStatus.PROPOSED
     )
-    # Stars awarded yes (kept by the services from the star rows, for counting).
+    # Stars awarded yes (kept by the services from `awards`, for counting).
     star_count = models.PositiveSmallIntegerField(_("获星数"), default=0)
     # Stars not decided (unknown): the count is then a floor, never a verdict.
     unknown_count = models.PositiveSmallIntegerField(_("未填报星级数"), default=0)
+    # Each star of the scheme: {"<RatingStar id>": true / false / null (unknown)}. Kept on
+    # the rating, not as a row per star (ADR 0024): the stars are written only with their
+    # rating, and 5 rows with a history row each were 60 % of a ratings import's database
+    # work. A change of a star is a change of the rating, in its history.
+    awards = models.JSONField(_("各星评定"), default=dict, blank=True)
     rated_on = models.DateField(_("评定日期"), null=True, blank=True)
     proposed_by = _user(_("提名人（村）"))
     proposed_on = models.DateField(_("提名日期"), null=True, blank=True)
@@ -146,42 +153,17 @@ class HouseholdRating(models.Model):
         return f"{self.household_id} {self.year}"
 
 
-class HouseholdRatingStar(models.Model):
-    # The rating's details: written only with their rating, deleted with it (CASCADE,
-    # by Django). Neither key is checked by the database (ADR 0015): 500,000 row checks
-    # were most of the database's work of a ratings import of 50,000 households. Nor is
-    # the star indexed (ADR 0022): no query looks star rows up by their star but the
-    # PROTECT of a star being deleted, which a scan answers; the index cost 0.3 s of
-    # the ~4 s of the database's work of that import.
-    rating = models.ForeignKey(
-        HouseholdRating,
-        verbose_name=_("星级评定"),
-        on_delete=models.CASCADE,
-        related_name="stars",
-        db_index=False,  # household_rating_star_unique leads with it
-        db_constraint=False,
-    )
-    star = models.ForeignKey(
-        RatingStar,
-        verbose_name=_("星级"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    awarded = models.BooleanField(_("是否获评"), null=True, blank=True)
-
-    history = people_history(no_db_index=["rating", "star"])
-
-    class Meta:
-        verbose_name = _("星级评定明细")
-        verbose_name_plural = _("星级评定明细")
-        constraints = [
-            models.UniqueConstraint(fields=["rating", "star"], name="household_rating_star_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.rating_id} {self.star_id}: {self.awarded}"
+@receiver(pre_delete, sender=RatingStar, dispatch_uid="people_rating_star_protected")
+def _star_protected(sender, instance: RatingStar, **kwargs) -> None:
+    """A star that ratings name is not deleted (as PROTECT did while each star was a
+    row, ADR 0024): every rating of a scheme names every star of it in its awards.
+    Django sends this for a queryset's delete too."""
+    rated = HouseholdRating.objects.filter(scheme_id=instance.scheme_id)
+    if rated.exists():
+        raise ProtectedError(
+            f"星级“{instance.name_zh}”已用于评定，不能删除 (the star is used by ratings)",
+            set(rated[:10]),
+        )
 
 
 class IncentivePayment(models.Model):

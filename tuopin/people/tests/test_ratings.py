@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import ProtectedError
 
 from conftest import MINQUAN, RENHE, SUIXIAN, first_village
 from tuopin.accounts.roles import Department, Role
@@ -16,6 +18,7 @@ from tuopin.people.ratings_selectors import (
     household_ratings,
     rating_counts,
     rating_findings,
+    rating_lines,
     rating_search,
 )
 from tuopin.people.ratings_services import (
@@ -101,7 +104,7 @@ def test_village_proposes_township_confirms(scene):
     )
     assert rating.status == RatingStatus.PROPOSED
     assert (rating.star_count, rating.unknown_count) == (2, 2)  # unknown is not no
-    awarded = {line.star.code: line.awarded for line in rating.stars.select_related("star")}
+    awarded = {line.star.code: line.awarded for line in rating_lines(rating)}
     assert awarded == {
         "diligence": True,
         "learning": False,
@@ -118,6 +121,27 @@ def test_village_proposes_township_confirms(scene):
         rating_propose(acting_user=scene["cadre"], household=scene["home"], year=YEAR, stars=ALL)
     assert error.value.code == "rating_confirmed"
     assert rating.history.count() == 2
+
+
+def test_a_star_that_ratings_name_is_not_deleted(scene):
+    """The stars are stored on the rating by id (ADR 0024): a star of a scheme that a
+    rating names is refused deletion, as PROTECT did for the star rows."""
+    rating_propose(acting_user=scene["cadre"], household=scene["home"], year=YEAR, stars=ALL)
+    scheme = scheme_in_force(YEAR, scene["village"].code)
+    with pytest.raises(ProtectedError), transaction.atomic():
+        scheme.stars.first().delete()
+    with pytest.raises(ProtectedError), transaction.atomic():
+        scheme.stars.all().delete()
+    assert scheme.stars.count() == 5
+    spare = rating_scheme_define(
+        acting_user=scene["county"],
+        region=Region.objects.get(code=MINQUAN),
+        year_from=2030,
+        name="未用方案",
+        stars=[("a", "甲星", "A"), ("b", "乙星", "B")],
+    )
+    spare.stars.first().delete()
+    assert spare.stars.count() == 1
 
 
 def test_the_township_returns_with_a_reason_and_the_village_proposes_again(scene):

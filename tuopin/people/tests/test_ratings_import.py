@@ -14,8 +14,9 @@ from django.db import connection
 from conftest import MINQUAN, RENHE, first_village
 from tuopin.accounts.roles import Role
 from tuopin.core.tests.write_behind_spy import writers_started
-from tuopin.people.models import HouseholdRating, HouseholdRatingStar
+from tuopin.people.models import HouseholdRating
 from tuopin.people.ratings_import import import_ratings
+from tuopin.people.ratings_selectors import rating_lines
 from tuopin.people.ratings_services import rating_confirm
 from tuopin.regions.models import Region
 from tuopin.registry.models import Household
@@ -143,9 +144,16 @@ def test_a_changed_row_re_proposes_the_rating_with_history(make_user, homes, tmp
     assert (report.created, report.updated, report.unchanged, report.written) == (0, 1, 0, True)
     rating.refresh_from_db()
     assert (rating.star_count, rating.unknown_count, str(rating.rated_on)) == (4, 1, "2018-11-21")
-    awarded = {line.star.name_zh: line.awarded for line in rating.stars.all()}
+    awarded = {line.star.name_zh: line.awarded for line in rating_lines(rating)}
     assert awarded["健身康复星"] is True and awarded["精神面貌星"] is None
     assert rating.history.count() == 2
+    # The stars' change is in the rating's history (ADR 0024): before and after.
+    before, after = (
+        {line.star.name_zh: line.awarded for line in rating_lines(version)}
+        for version in rating.history.order_by("history_date")
+    )
+    assert (before["健身康复星"], after["健身康复星"]) == (False, True)
+    assert (before["卫生整洁星"], after["卫生整洁星"]) == (None, True)
     again = import_ratings(changed, acting_user=user)
     assert (again.updated, again.unchanged, again.written) == (0, 1, False)
     assert rating.history.count() == 2
@@ -186,9 +194,16 @@ def test_blocks_are_written_behind_and_kept_all_or_nothing(make_user, homes, tmp
     report = import_ratings(_csv(tmp_path, rows), acting_user=user)
     assert (report.created, report.written) == (3, True)
     assert HouseholdRating.objects.count() == 3
-    star_rows = HouseholdRatingStar.objects.filter(rating__household__in=homes)
-    assert star_rows.count() == 15 and HouseholdRatingStar.history.count() == 15
     assert HouseholdRating.history.filter(history_type="+").count() == 3
+    stored = HouseholdRating.objects.filter(household__in=homes).order_by("household")
+    lines = [[(line.star.name_zh, line.awarded) for line in rating_lines(r)] for r in stored]
+    assert (
+        lines
+        == [list(zip(HEADER.split(",")[2:7], [True, True, False, None, True], strict=True))] * 3
+    )
+    assert [version.awards for version in HouseholdRating.history.all()] == [
+        rating.awards for rating in stored
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
