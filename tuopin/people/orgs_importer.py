@@ -427,6 +427,8 @@ class _EnterprisePlan(_Plan):
         found = Enterprise.objects.filter(credit_code__in=codes)
         self.enterprises.load(found, lambda e: e.credit_code, "credit_code")
         pks = [e.pk for e in self.enterprises.stored.values() if e.credit_code in codes]
+        if not pks:  # new enterprises only: no stored pairings, projects or people
+            return
         self.pairings.load(
             EnterprisePairing.objects.filter(enterprise_id__in=among(pks, "bigint")),
             lambda p: (p.enterprise__credit_code, p.village_id, p.form),
@@ -538,6 +540,8 @@ class _WorkshopPlan(_Plan):
         found = Workshop.objects.filter(village_id__in=villages, name__in=names)
         self.workshops.load(found, lambda w: (w.village_id, w.name), "village_id", "name")
         pks = [w.pk for key, w in self.workshops.stored.items() if key in keys]
+        if not pks:  # new workshops only: no stored employees
+            return
         self.employees.load(
             WorkshopEmployee.objects.filter(workshop_id__in=among(pks, "bigint")),
             lambda person: (person.workshop_id, person.id_number, person.contract_start),
