@@ -8,6 +8,7 @@ would write them (type "+", the given user and reason), without a second round o
 Python objects. At city scale that is the difference between minutes and seconds.
 """
 
+import datetime
 from operator import itemgetter
 
 from django.conf import settings
@@ -206,7 +207,7 @@ def update_rows(
     columns = [_prepared(field, [row[i + 1] for row in rows]) for i, field in enumerate(fields)]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            arrays = [[row[0] for row in rows], *columns]
+            arrays = [_array([row[0] for row in rows]), *map(_array, columns)]
             types = [pk.db_type(connection)] + [f.db_type(connection) for f in fields]
             targets = ["pk_", *(quote(f.column) for f in fields)]
             cursor.execute(
@@ -224,6 +225,29 @@ def update_rows(
     if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         user = user or history.get_default_history_user(model())
         _history(model, history, sorted(row[0] for row in rows), user, reason, kind="~")
+
+
+def _array(values: list):
+    """`values` as one array parameter of an `unnest`. psycopg quotes a list's elements
+    one by one in Python (a regular expression each: 3 ms for 5,000 ids, 20 ms for
+    5,000 timestamps, a tenth of the helpers import's writer thread): a list of whole
+    numbers, dates or times (each distinct one written once) is given as the array's
+    text instead, which the statement's cast reads; anything else is left to psycopg."""
+    kinds = set(map(type, values))
+    kinds.discard(type(None))
+    if not kinds:
+        return values
+    if kinds == {int}:
+        if None not in values:
+            return "{" + ",".join(map(str, values)) + "}"
+        return "{" + ",".join("NULL" if v is None else str(v) for v in values) + "}"
+    if kinds == {datetime.datetime} or kinds == {datetime.date}:
+        text = {None: "NULL"}
+        for value in values:
+            if value not in text:
+                text[value] = f'"{value.isoformat()}"'
+        return "{" + ",".join(map(text.__getitem__, values)) + "}"
+    return values
 
 
 def _prepared(field, values: list) -> list:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 from collections import namedtuple
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 from django.db.models import Q
@@ -27,6 +28,7 @@ from tuopin.core.errors import TuopinError
 from tuopin.core.write_behind import WriteBehind
 from tuopin.people import access
 from tuopin.people.importing import (
+    BLOCK,
     CellError,
     Column,
     Layout,
@@ -222,8 +224,7 @@ def import_helpers(
     `WriteBehind` (on PostgreSQL written while the next block is checked) and are kept
     at the end unless a dry run, or errors without `partial`."""
     report = PeopleImportReport("helpers")
-    table = read_table(path, HELPERS)
-    report.rows = len(table.rows)
+    table = read_table(path, HELPERS, lazy=True)
     cadres = _Cadres()
     planned_new: set[tuple] = set()  # the keys of the cadres the file creates
     # Each stored cadre the file changes: its fields as planned so far (what the
@@ -233,7 +234,8 @@ def import_helpers(
     seen: dict[int, int] = {}
     parse = _HelperCells()
     with collection_paused(), WriteBehind("helpers-import-writer") as writer:
-        for block in blocks(table.rows):
+        for block in _first_small(table.rows):
+            report.rows += len(block)
             found = _Households(
                 {text(c.get("number")) for _n, c in block},
                 scope_prefix,
@@ -279,6 +281,20 @@ def import_helpers(
                     )
                 )
         return finish_behind(report, writer, partial=partial, dry_run=dry_run)
+
+
+FIRST_BLOCK = 1000  # rows
+
+
+def _first_small(rows):
+    """The rows (an iterator: the file is parsed as they are taken) in blocks, the first
+    a small one: the writer (the slower side of this import) starts after 1,000 rows
+    are read and checked rather than after the whole file is read and 5,000 checked."""
+    rows = iter(rows)
+    size = FIRST_BLOCK
+    while block := list(islice(rows, size)):
+        yield block
+        size = BLOCK
 
 
 class _HelperCells:

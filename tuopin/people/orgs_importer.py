@@ -31,7 +31,6 @@ from tuopin.people.importing import (
     UnusableFile,
     accepting,
     among,
-    blocks,
     collection_paused,
     finish_behind,
     memo,
@@ -242,13 +241,12 @@ def import_orgs(
     layout = LAYOUTS[what]
     report = OrgsImportReport(what, dry_run=dry_run)
     table = read_table(path, layout)
-    good = _checked(what, layout, table.rows, report)
     plan = (_EnterprisePlan if what == "enterprises" else _WorkshopPlan)(acting_user, report)
     # Each block's rows are written (on PostgreSQL by a writer thread) while the next
-    # block is planned; blocks smaller than the reading's so that little is left to
-    # write once the last is planned.
+    # block is checked and planned; blocks smaller than the reading's so that little is
+    # left to write once the last is planned.
     with collection_paused(), WriteBehind(f"{what}-import-writer") as writer:
-        for block in blocks(good, WRITE_BLOCK):
+        for block in _checked(what, layout, table.rows, report, WRITE_BLOCK):
             plan.load(block)
             for number, parsed in block:
                 try:
@@ -270,18 +268,28 @@ def import_orgs(
         return finish_behind(report, writer, partial=partial, dry_run=dry_run)
 
 
-def _checked(what: str, layout: Layout, rows, report) -> list[tuple[int, dict]]:
+def _checked(what: str, layout: Layout, rows, report, size: int):
     """Every row parsed and checked on its own and against the earlier rows of the same
-    enterprise (workshop); the good ones, completed by those earlier rows."""
+    enterprise (workshop); the good ones, completed by the other rows of their enterprise,
+    in file order, in blocks of about `size` rows.
+
+    A value given on one row of an enterprise holds for all its rows, the earlier ones
+    too, so a row is complete only once the last row of its enterprise has been checked:
+    a block is handed on as soon as that holds for all its rows (in a file that lists an
+    enterprise's rows together, after `size` more rows), not after the whole file, so
+    that the writer starts while the rest is checked. The rows, their order, values and
+    messages are those of checking the whole file first."""
     parsers = ENTERPRISE_PARSERS if what == "enterprises" else WORKSHOP_PARSERS
     # Each distinct cell parsed once (codes, dates, labels and names repeat down a file).
     parsers = {column: memo(parser) for column, parser in parsers.items()}
     checks = _enterprise_row if what == "enterprises" else _workshop_row
     key_fields, shared_fields = SHARED[what]
+    last = _last_rows(rows, [(k, parsers[k]) for k in key_fields])
     first_seen: dict = {}
     good: list[tuple[int, dict]] = []
+    complete_after = -1  # the last row of the enterprises of the rows in `good`
     report.rows = len(rows)
-    for number, cells in rows:
+    for index, (number, cells) in enumerate(rows):
         parsed, messages = parse_cells(layout, number, cells, parsers)
         problems = checks(parsed, set(parsers) - set(parsed))
         if not messages and not problems:
@@ -303,12 +311,33 @@ def _checked(what: str, layout: Layout, rows, report) -> list[tuple[int, dict]]:
                 # once holds for all its rows, so that a re-import changes nothing.
                 first_seen[row_key] = (earlier or number, {**shared, **known})
                 parsed["_key"] = row_key
+                complete_after = max(complete_after, last[row_key])
         messages += [message(layout, number, problem) for problem in problems]
         if messages:
             report.errors.extend(messages)
             report.rejected += 1
         else:
             good.append((number, parsed))
+        if len(good) >= size and complete_after <= index:
+            yield _completed(good, first_seen)
+            good = []
+    if good:
+        yield _completed(good, first_seen)
+
+
+def _last_rows(rows, key_parsers) -> dict[tuple, int]:
+    """The position of the last row of each key (enterprise, workshop) in `rows`; a row
+    whose key does not parse is left out (it cannot be good)."""
+    last: dict[tuple, int] = {}
+    for index, (_number, cells) in enumerate(rows):
+        try:
+            last[tuple(parse(cells.get(k)) for k, parse in key_parsers)] = index
+        except (CellError, v.BadValue):
+            continue
+    return last
+
+
+def _completed(good: list[tuple[int, dict]], first_seen: dict) -> list[tuple[int, dict]]:
     for _number, parsed in good:
         parsed.update(first_seen[parsed["_key"]][1])
     return good
@@ -398,6 +427,8 @@ class _EnterprisePlan(_Plan):
         found = Enterprise.objects.filter(credit_code__in=codes)
         self.enterprises.load(found, lambda e: e.credit_code, "credit_code")
         pks = [e.pk for e in self.enterprises.stored.values() if e.credit_code in codes]
+        if not pks:  # new enterprises only: no stored pairings, projects or people
+            return
         self.pairings.load(
             EnterprisePairing.objects.filter(enterprise_id__in=among(pks, "bigint")),
             lambda p: (p.enterprise__credit_code, p.village_id, p.form),
@@ -509,6 +540,8 @@ class _WorkshopPlan(_Plan):
         found = Workshop.objects.filter(village_id__in=villages, name__in=names)
         self.workshops.load(found, lambda w: (w.village_id, w.name), "village_id", "name")
         pks = [w.pk for key, w in self.workshops.stored.items() if key in keys]
+        if not pks:  # new workshops only: no stored employees
+            return
         self.employees.load(
             WorkshopEmployee.objects.filter(workshop_id__in=among(pks, "bigint")),
             lambda person: (person.workshop_id, person.id_number, person.contract_start),

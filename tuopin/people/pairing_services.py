@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from simple_history.utils import bulk_update_with_history
 
 from tuopin.accounts.roles import Role
@@ -57,6 +57,22 @@ def may_keep_cadre(user, helper: Helper) -> bool:
     )
 
 
+_UNIT_LEVELS = frozenset(UnitLevel.values)
+_UNIT_LEVEL_LABELS: dict[str, dict[str, str]] = {}
+
+
+def _unit_level_labels() -> dict[str, str]:
+    """The unit levels by label in the active language: made once per language, not per
+    cadre (a helpers file names thousands of cadres by the label 县直; translating the
+    five labels for each was a sixth of that import's checking)."""
+    language = translation.get_language()
+    labels = _UNIT_LEVEL_LABELS.get(language)
+    if labels is None:
+        labels = {str(label): value for value, label in UnitLevel.choices}
+        _UNIT_LEVEL_LABELS[language] = labels
+    return labels
+
+
 def cadre_clean(values: dict) -> dict:
     """The cadre's fields checked and cleaned; a TuopinError names the first bad field."""
     cleaned = {name: str(values.get(name) or "").strip() for name in CADRE_FIELDS}
@@ -77,8 +93,8 @@ def cadre_clean(values: dict) -> dict:
                 field="id_number",
             )
         cleaned["id_number"] = canonical_id_number(check.normalised)
-    if cleaned["unit_level"] and cleaned["unit_level"] not in UnitLevel.values:
-        labels = {str(label): value for value, label in UnitLevel.choices}
+    if cleaned["unit_level"] and cleaned["unit_level"] not in _UNIT_LEVELS:
+        labels = _unit_level_labels()
         if cleaned["unit_level"] in labels:
             cleaned["unit_level"] = labels[cleaned["unit_level"]]
         else:

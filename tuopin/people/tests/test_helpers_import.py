@@ -217,7 +217,8 @@ def test_helpers_are_written_behind_block_by_block_all_or_nothing(tmp_path, monk
 
     from tuopin.people import helpers_importer
 
-    monkeypatch.setattr(helpers_importer, "blocks", lambda rows: ([row] for row in rows))
+    monkeypatch.setattr(helpers_importer, "FIRST_BLOCK", 1)  # a block per row
+    monkeypatch.setattr(helpers_importer, "BLOCK", 1)
     threaded = writers_started(monkeypatch)
     village = first_village(RENHE)
     homes = [household(village) for _ in range(4)]
