@@ -71,7 +71,8 @@ class Table:
     header: list  # as received, for the error report
     columns: dict[int, str]  # position -> column key
     unknown: list[str]
-    rows: list[tuple[int, dict]]  # (row number, column key -> cell), rows with something
+    # (row number, column key -> cell), rows with something; an iterator if read lazily
+    rows: list[tuple[int, dict]] | Iterator[tuple[int, dict]]
 
 
 class CellError(Exception):
@@ -83,9 +84,12 @@ class CellError(Exception):
         self.message_zh, self.message_en = message_zh, message_en
 
 
-def read_table(path: Path | str, layout: Layout) -> Table:
+def read_table(path: Path | str, layout: Layout, *, lazily: bool = False) -> Table:
     """The header and data rows of the file; `UnusableFile` when there is no header or
-    the header lacks a required column."""
+    the header lacks a required column. `lazily`: the data rows as an iterator that reads
+    the file as it is consumed (an import that writes each block behind its reading
+    starts writing before the whole file is read); a limit the rest of the file
+    breaks is then raised while the rows are taken."""
     lookup = layout.lookup()
     rows = sheet_rows(Path(path))
     for number, cells in rows:
@@ -109,7 +113,8 @@ def read_table(path: Path | str, layout: Layout) -> Table:
                     f"第 {number} 行像是表头，但缺少必填列：{'、'.join(missing)}",
                     f"row {number} looks like the header but lacks: {', '.join(missing)}",
                 )
-            return Table(number, list(cells), columns, unknown, _body(rows, columns))
+            body = _body(rows, columns)
+            return Table(number, list(cells), columns, unknown, body if lazily else list(body))
         if number >= HEADER_SEARCH_ROWS:
             break
     marks = "”“".join(layout.header(mark) for mark in layout.marks)
@@ -120,8 +125,7 @@ def read_table(path: Path | str, layout: Layout) -> Table:
     )
 
 
-def _body(rows: Iterable[tuple[int, list]], columns: dict[int, str]) -> list[tuple[int, dict]]:
-    body = []
+def _body(rows: Iterable[tuple[int, list]], columns: dict[int, str]) -> Iterator[tuple[int, dict]]:
     positions = list(columns.items())
     for number, cells in rows:
         first = key(cells[0]) if cells else ""
@@ -130,8 +134,7 @@ def _body(rows: Iterable[tuple[int, list]], columns: dict[int, str]) -> list[tup
         if first.startswith(TOTALS_WORDS[:2]):
             break  # 合计/总计: the end of the table
         width = len(cells)
-        body.append((number, {k: (cells[p] if p < width else None) for p, k in positions}))
-    return body
+        yield number, {k: (cells[p] if p < width else None) for p, k in positions}
 
 
 def message(layout: Layout, row: int, error: CellError | BadValue, column: str = "") -> Message:
