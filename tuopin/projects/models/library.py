@@ -42,8 +42,9 @@ class Project(models.Model):
     # pattern index below. Each index is a B-tree insertion per imported project.
     # The county is the region's (its first six digits): a CHECK constraint below says so
     # instead of a second foreign key to the regions, whose check locked a region row per
-    # project written (ADR 0025); the region's key is checked, and a region's county is
-    # a region too.
+    # project written (ADR 0025). Neither key is checked by the database: every writer
+    # takes the region from the regions table (the import from those it read, the
+    # services as a Region), and regions are never deleted (PROTECT through the ORM).
     county = models.ForeignKey(
         "regions.Region",
         verbose_name=_("县"),
@@ -58,6 +59,7 @@ class Project(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,  # checked by its writers (ADR 0025)
     )
     code = models.CharField(_("项目编号"), max_length=40)
     year = models.PositiveSmallIntegerField(_("申报年度"))
