@@ -72,7 +72,7 @@ class Table:
     columns: dict[int, str]  # position -> column key
     unknown: list[str]
     # (row number, column key -> cell), rows with something; an iterator if read lazily
-    rows: list[tuple[int, dict]]
+    rows: list[tuple[int, dict]] | Iterator[tuple[int, dict]]
 
 
 class CellError(Exception):

@@ -28,15 +28,27 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
-from operator import itemgetter
+from functools import reduce
+from itertools import islice
+from operator import itemgetter, or_
 from pathlib import Path
 
+from django.db.models import Q
 from django.utils import translation
 
-from tuopin.core.bulk import insert_children, insert_rows, update_rows
+from tuopin.core.bulk import (
+    CopyData,
+    copy_data,
+    copy_in,
+    history_of,
+    insert_children,
+    insert_rows,
+    new_ids,
+    update_rows,
+)
 from tuopin.core.regioncodes import within
 from tuopin.core.write_behind import WriteBehind
 from tuopin.people.importing import (
@@ -45,7 +57,6 @@ from tuopin.people.importing import (
     Layout,
     UnusableFile,
     among,
-    blocks,
     collection_paused,
     finish,
     message,
@@ -259,17 +270,29 @@ ENTRY = ["project_id", "year", "entered_on", "document", "removal_reason"]
 VILLAGE = ["project_id", "region_id"]
 STEP = ["project_id", "action", "stage", "acted_on", "document", "note", "acting_user_id"]
 REASON = "导入项目库"
+# A new project's children, written after it in this order.
+CHILDREN = (
+    (ProjectFunding, FUNDING),
+    (Project.villages.through, VILLAGE),
+    (ProjectBeneficiary, BENEFICIARY),
+    (LibraryEntry, ENTRY),
+    (ProjectStep, STEP),
+)
 # Rows parsed, checked and handed to the writer at a time: small enough that the writing
 # of one block overlaps the reading of the next, large enough that the queries per
 # block (stored rows, households) and the statements per write stay few.
 WRITE_BLOCK = 1000
+FIRST_BLOCK = 200  # the writer waits for the first block: a small one starts it sooner
+
+
+_TEXT_OR_EMPTY = {str, type(None)}
 
 
 def _parse_column(parser, cells: list) -> tuple[list, dict[int, Exception]]:
     """The column's values (None where a cell failed) and its failures by row index: each
     distinct cell is parsed once (labels, dates, years, amounts and units repeat down a
     column), then the column is mapped through the results in one pass."""
-    if not all(type(cell) is str or cell is None for cell in cells):
+    if not set(map(type, cells)) <= _TEXT_OR_EMPTY:  # a csv's cells are text: no pass in Python
         cells = [(type(cell), cell) for cell in cells]  # 1, 1.0 and True are one key else
         unwrap = itemgetter(1)
     else:
@@ -364,15 +387,15 @@ def import_projects(
 
 def _import(path, acting_user, *, dry_run: bool, partial: bool) -> TableImportReport:
     report = ProjectsImportReport()
-    table = read_table(path, LAYOUT)
-    report.rows = len(table.rows)
+    table = read_table(path, LAYOUT, lazy=True)
     present = set(table.columns.values())
     plan, seen = _Plan(acting_user, report), {}
     # Each checked block's new projects are written behind (on PostgreSQL, by a thread on
     # a connection of its own, while the next block is parsed and checked: the server's
     # writing overlaps the process's reading); kept only if the whole file was good.
     with WriteBehind("projects-import-writer") as writer:
-        for block in blocks(table.rows, WRITE_BLOCK):
+        for block in _blocks(table.rows):
+            report.rows += len(block)
             good = _checked(block, present, seen, report)
             plan.load(good)
             for number, parsed in good:
@@ -383,9 +406,10 @@ def _import(path, acting_user, *, dry_run: bool, partial: bool) -> TableImportRe
                     report.rejected += 1
                     continue
                 setattr(report, done, getattr(report, done) + 1)
-            write_new = plan.take_new()
             if not dry_run and (partial or not report.errors):  # else nothing will be kept
-                writer.put(write_new)
+                writer.put(plan.take_new(prepared=writer.threaded))
+            else:
+                plan.take_new()  # dropped
 
         def write() -> None:  # the file is to be kept
             writer.put(plan.write_changed)
@@ -395,6 +419,15 @@ def _import(path, acting_user, *, dry_run: bool, partial: bool) -> TableImportRe
         report = finish(report, partial=partial, dry_run=dry_run, write=write)
         writer.close(keep=False)  # nothing to keep (a kept file was closed by `write`)
     return report
+
+
+def _blocks(rows: Iterator) -> Iterator[list]:
+    """The file's rows a block at a time as they are read, the first block smaller: the
+    writer starts once it is checked, not after the whole file."""
+    size = min(FIRST_BLOCK, WRITE_BLOCK)
+    while block := list(islice(rows, size)):
+        yield block
+        size = WRITE_BLOCK
 
 
 def _checked(block: list, present: set[str], seen: dict, report) -> list[tuple[int, dict]]:
@@ -464,12 +497,12 @@ class _Plan:
     def load(self, block) -> None:
         rows = [p for _n, p in block]
         counties = {p["region"][:6] for p in rows} - self.loaded_counties
-        for county in counties:
-            found = Region.objects.filter(code__startswith=county)
+        if counties:  # the regions of the counties new to this block, in one query
+            found = Region.objects.filter(reduce(or_, (Q(code__startswith=c) for c in counties)))
             for code, name, level in found.values_list("code", "name", "level"):
                 self.regions[code] = level
                 if level == RegionLevel.VILLAGE:
-                    self.village_names[(county, name)].append(code)
+                    self.village_names[(code[:6], name)].append(code)
         self.loaded_counties |= counties
         # The stored projects of the block's counties, whole (a county holds thousands at
         # most): one query per model, without lists of thousands of codes or ids.
@@ -624,18 +657,20 @@ class _Plan:
         self.changed.append((pk, values, plan))
         return "updated"
 
-    def take_new(self) -> Callable[[], None]:
-        """The writing of the projects planned as new since the last call (a block's)."""
+    def take_new(self, prepared: bool = False) -> Callable[[], None]:
+        """The writing of the projects planned as new since the last call (a block's).
+        `prepared` (a writer thread on PostgreSQL): this thread draws the projects' ids
+        and formats every row's COPY text now, so the writer only sends (ADR 0025)."""
         new, self.new = self.new, []
-        return lambda: self._write_new(new)
+        batch = self._prepared(new) if prepared and new else new
+        return lambda: self._write_new(batch)
 
-    def _write_new(self, new: list[tuple[tuple, dict]]) -> None:
+    def _children(self, ids, new, today) -> tuple[list, ...]:
+        """The new projects' fundings, villages, beneficiaries, entries and steps (in the
+        order of CHILDREN), each as tuples that start with the project's id; `today`, the
+        steps' date (as a date, or as text for COPY)."""
         user = self.user
-        ids = insert_rows(
-            Project, NEW_PROJECT, [values for values, _plan in new], user=user, reason=REASON
-        )
         fundings, villages, entries, steps, beneficiaries = [], [], [], [], []
-        today = date.today()
         for pk, (_values, plan) in zip(ids, new, strict=True):
             fundings += [(pk, *funding) for funding in sorted(plan["fundings"])]
             villages += [(pk, code) for code in sorted(plan["villages"])]
@@ -645,14 +680,36 @@ class _Plan:
                     (pk, plan["entered_on"].year, plan["entered_on"], plan["document"], "")
                 )
             steps.append((pk, "import", plan["stage"], today, plan["document"], REASON, _id(user)))
+        return fundings, villages, beneficiaries, entries, steps
+
+    def _prepared(self, new: list[tuple[tuple, dict]]) -> _Prepared:
+        ids = new_ids(Project, len(new))
+        projects = copy_data(Project, NEW_PROJECT, [values for values, _plan in new], ids=ids)
+        children = [
+            copy_data(model, names, rows)
+            # The steps' date as text once (psycopg would format it on every row).
+            for (model, names), rows in zip(
+                CHILDREN, self._children(ids, new, date.today().isoformat()), strict=True
+            )
+            if rows
+        ]
+        return _Prepared(ids, projects, children)
+
+    def _write_new(self, new: list[tuple[tuple, dict]] | _Prepared) -> None:
+        user = self.user
+        if isinstance(new, _Prepared):  # formatted by the reading thread: sent as it is
+            copy_in(new.projects)
+            history_of(Project, new.ids, user=user, reason=REASON)
+            for child in new.children:
+                copy_in(child)
+                history_of(child.model, new.ids, user=user, reason=REASON, by="project_id")
+            return
+        ids = insert_rows(
+            Project, NEW_PROJECT, [values for values, _plan in new], user=user, reason=REASON
+        )
         # The children of new projects are new: COPY draws their ids, history by parent.
-        for model, names, children in (
-            (ProjectFunding, FUNDING, fundings),
-            (Project.villages.through, VILLAGE, villages),
-            (ProjectBeneficiary, BENEFICIARY, beneficiaries),
-            (LibraryEntry, ENTRY, entries),
-            (ProjectStep, STEP, steps),
-        ):
+        children_of = self._children(ids, new, date.today())
+        for (model, names), children in zip(CHILDREN, children_of, strict=True):
             insert_children(model, names, children, ids, user=user, reason=REASON)
 
     def written(self) -> None:
@@ -683,6 +740,18 @@ class _Plan:
         update_rows(Project, ATTNAMES, changed, user=user, reason=REASON)
         insert_rows(ProjectFunding, FUNDING, fundings, user=user, reason=REASON)
         insert_rows(ProjectBeneficiary, BENEFICIARY, beneficiaries, user=user, reason=REASON)
+
+
+class _Prepared:
+    """A block's new projects as the writer sends them: their ids (drawn from the
+    sequence by the reading thread) and the COPY text of the projects and of each kind
+    of child, in the order of CHILDREN."""
+
+    def __init__(self, ids: list[int], projects: CopyData, children: list[CopyData]):
+        self.ids, self.projects, self.children = ids, projects, children
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
 
 def _id(user):

@@ -38,6 +38,8 @@ EXEMPT = {
     "assistance.CoverageSnapshot": "the record of a recount; the counted ledgers keep history",
     "assistance.CoverageCount": "derived counts replaced by each recount of the ledgers",
     "projects.ProjectStep": "append-only: a project's filed steps are its timeline",
+    "projects.ProjectVillage": "the many-to-many table of a project's villages, made explicit "
+    "to choose its indexes (ADR 0025); it kept no history before either",
     "projects.WarningAction": "append-only: a warning's handling is its own timeline",
     "projects.FundWarning": "a finding recomputed from the funds (which keep history); its "
     "handling is recorded in WarningAction",

@@ -8,6 +8,7 @@ from tuopin.projects.models.library import (
     ProjectFunding,
     ProjectProgress,
     ProjectStep,
+    ProjectVillage,
 )
 from tuopin.projects.models.parameters import FundsParameter
 from tuopin.projects.models.warnings import FundWarning, WarningAction
@@ -27,5 +28,6 @@ __all__ = [
     "ProjectFunding",
     "ProjectProgress",
     "ProjectStep",
+    "ProjectVillage",
     "WarningAction",
 ]

@@ -8,7 +8,8 @@ moves only by `tuopin.projects.lifecycle` (no skipped step); each move is a Proj
 
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Length, Trim
+from django.db.models import Value
+from django.db.models.functions import Concat, Left, Length, Trim
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -39,12 +40,18 @@ class Project(models.Model):
     # No single-column index on county or region: the unique (county, code) and the
     # (region, stage) index lead with them, and prefix searches (LIKE) have their own
     # pattern index below. Each index is a B-tree insertion per imported project.
+    # The county is the region's (its first six digits): a CHECK constraint below says so
+    # instead of a second foreign key to the regions, whose check locked a region row per
+    # project written (ADR 0025). Neither key is checked by the database: every writer
+    # takes the region from the regions table (the import from those it read, the
+    # services as a Region), and regions are never deleted (PROTECT through the ORM).
     county = models.ForeignKey(
         "regions.Region",
         verbose_name=_("县"),
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
     region = models.ForeignKey(
         "regions.Region",
@@ -52,6 +59,7 @@ class Project(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,
+        db_constraint=False,  # checked by its writers (ADR 0025)
     )
     code = models.CharField(_("项目编号"), max_length=40)
     year = models.PositiveSmallIntegerField(_("申报年度"))
@@ -59,13 +67,14 @@ class Project(models.Model):
     category = models.CharField(_("项目类别"), max_length=20, choices=ProjectCategory.choices)
     nature = models.CharField(_("建设性质"), max_length=12, choices=ProjectNature.choices)
     # Neither key of the villages' table is checked by the database: its rows are written
-    # only with or for their project, from villages the writer checked (ADR 0019).
+    # only with or for their project, from villages the writer checked (ADR 0019). The
+    # table is Django's own, made explicit (ProjectVillage) to choose its indexes.
     villages = models.ManyToManyField(
         "regions.Region",
         verbose_name=_("实施地点"),
         related_name="+",
         blank=True,
-        db_constraint=False,
+        through="ProjectVillage",
     )
     location = models.CharField(_("实施地点说明"), max_length=200, blank=True)
     starts_on = models.DateField(_("计划开工日期"), null=True, blank=True)
@@ -116,6 +125,10 @@ class Project(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["county", "code"], name="project_unique_code"),
             models.CheckConstraint(condition=models.Q(amount__gte=0), name="project_amount_ok"),
+            models.CheckConstraint(
+                condition=models.Q(county=Concat(Left("region", 6), Value("000000"))),
+                name="project_county_of_region",
+            ),
             # No performance targets, no entry into the library (国开办发〔2018〕10号).
             models.CheckConstraint(
                 condition=~models.Q(stage__in=LIBRARY_STAGES)
@@ -138,6 +151,39 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class ProjectVillage(models.Model):
+    """A village a project is built in: the rows of `Project.villages`, the table Django
+    made for it (projects_project_villages), with only the indexes a reader uses (ADR
+    0025): the unique (project, village) serves a project's villages, the pattern index
+    on the village both a village's projects (=) and a region's (LIKE prefix). Django
+    gave each key an index of its own as well: three B-tree insertions per row that no
+    query used. No history of its own, as before."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+
+    class Meta:
+        db_table = "projects_project_villages"
+        unique_together = [("project", "region")]
+        indexes = [
+            # On SQLite a plain index.
+            models.Index(
+                fields=["region"], opclasses=["varchar_pattern_ops"], name="project_village_region"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.region_id}"
 
 
 class ProjectFunding(models.Model):

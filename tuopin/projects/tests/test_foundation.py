@@ -70,6 +70,16 @@ def test_a_project_without_performance_targets_cannot_be_in_the_library():
     assert _project(ProjectStage.IN_LIBRARY, "受益贫困户 120 户").pk
 
 
+def test_a_project_s_county_is_its_region_s():
+    """The county is not a second key to the regions but a CHECK on the region's code
+    (ADR 0025): a project whose county is not its region's is refused by the database."""
+    village = first_village(RENHE)
+    made = _project(ProjectStage.APPROVED, "")
+    Project.objects.filter(pk=made.pk).update(region=village)  # 人和镇 is in 民权县
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Project.objects.filter(pk=made.pk).update(county_id=SUIXIAN)
+
+
 def test_the_flow_has_no_skipped_step():
     assert [a.code for a in actions_from(ProjectStage.APPLIED)] == ["review", "return"]
     assert ACTIONS["enter"].sources == (ProjectStage.APPROVED,)

@@ -161,8 +161,8 @@ def test_the_command_prints_json(capsys):
 
 
 def _children_without_their_project() -> dict[str, int]:
-    """Rows naming a project (or a village) that is not there: the database no longer
-    refuses them (ADR 0019), so the writers must never make one."""
+    """Rows naming a project (or a village, or a project a region) that is not there: the
+    database no longer refuses them (ADR 0019, 0025), so the writers must never make one."""
     from django.db.models import Exists, OuterRef
 
     from tuopin.projects.models import ProjectStep
@@ -177,6 +177,10 @@ def _children_without_their_project() -> dict[str, int]:
     found["villages"] = through.exclude(Exists(stored)).count()
     villages = Region.objects.filter(code=OuterRef("region_id"), level="village")
     found["village regions"] = through.exclude(Exists(villages)).count()
+    # Nor are a project's region and county checked (ADR 0025).
+    for key in ("region_id", "county_id"):
+        regions = Region.objects.filter(code=OuterRef(key))
+        found[f"project {key}"] = Project.objects.exclude(Exists(regions)).count()
     return found
 
 
