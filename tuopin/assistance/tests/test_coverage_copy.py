@@ -47,9 +47,12 @@ def test_the_copy_counts_every_listed_check_as_the_database_does(seeded):
         for prefix in ("", COUNTY, "411421101"):
             assert not differing(compared(prefix, copy)), prefix
         found = compared("", copy)
-    # The seed plants problems for most checks: agreeing on nothing would prove nothing.
+    # Agreeing on nothing would prove nothing: the seed plants problems for many checks.
+    # How many varies: it draws them from row ids, and on PostgreSQL the ids depend on the
+    # tests run before on the worker (sequences are not rolled back). 16 and 19+ of 38
+    # have been seen; a third is the floor.
     finding = [code for code, (on_db, _) in found.items() if on_db]
-    assert len(finding) >= len(CHECKS) // 2, finding
+    assert len(finding) >= len(CHECKS) // 3, finding
 
 
 def test_the_copy_follows_ledger_writes_with_and_without_history(seeded):
