@@ -167,13 +167,7 @@ def insert_children(
             objects = [model(**dict(zip(names, row, strict=True))) for row in rows]
             model.objects.bulk_create(objects, batch_size=BATCH)
         return
-    by_name = {field.attname: field.column for field in model._meta.concrete_fields}
-    rest = [(column, default) for name, column, default in _columns(model) if name not in names]
-    tail = tuple(default for _column, default in rest)
-    columns = [*(by_name[name] for name in names), *(column for column, _d in rest)]
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(model._meta.db_table), sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
+    statement, tail = _copy_statement(model, names)
     with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         write = copy.write_row
         if tail:
@@ -184,7 +178,25 @@ def insert_children(
                 write(row)
     if history is not None and getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         user = user or history.get_default_history_user(model())
-        _history(model, history, parent_ids, user, reason, by=by_name[names[0]])
+        _history(
+            model, history, parent_ids, user, reason, by=model._meta.get_field(names[0]).column
+        )
+
+
+def _copy_statement(
+    model: type[Model], names: list[str], *, with_key: bool = False
+) -> tuple[sql.Composed, tuple]:
+    """The COPY of `names` (attnames; the key first with `with_key`) and of every other
+    field the table needs, and the defaults that fill those other fields on each row."""
+    by_name = {field.attname: field.column for field in model._meta.concrete_fields}
+    rest = [(column, default) for name, column, default in _columns(model) if name not in names]
+    columns = [*(by_name[name] for name in names), *(column for column, _d in rest)]
+    if with_key:
+        columns.insert(0, model._meta.pk.column)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(model._meta.db_table), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    return statement, tuple(default for _column, default in rest)
 
 
 class CopyData(NamedTuple):
@@ -217,17 +229,10 @@ def copy_data(
     with this thread's connection's adapters but sent nowhere: a reading thread prepares
     what the writer thread only sends (`copy_in`), so the writer's share of Python is the
     sending (PostgreSQL)."""
-    by_name = {field.attname: field.column for field in model._meta.concrete_fields}
-    rest = [(column, default) for name, column, default in _columns(model) if name not in names]
+    statement, tail = _copy_statement(model, names, with_key=ids is not None)
     # The defaults repeat on every row: in their text form once (psycopg would dump the
     # same timestamp for each row, a third of the formatting of a row of steps).
-    tail = tuple(_as_text(default) for _column, default in rest)
-    columns = [*(by_name[name] for name in names), *(column for column, _d in rest)]
-    if ids is not None:
-        columns.insert(0, model._meta.pk.column)
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(model._meta.db_table), sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
+    tail = tuple(map(_as_text, tail))
     buffer = io.BytesIO()
     with connection.cursor() as cursor, Copy(cursor.cursor, writer=FileWriter(buffer)) as copy:
         write = copy.write_row
