@@ -751,6 +751,7 @@ def test_the_public_notice_reads_on_a_phone_without_login_and_prints(
     from datetime import timedelta
 
     from django.utils import timezone
+    from playwright.sync_api import expect
 
     from tuopin.projects.disclosure_posting import FUND_PAYMENTS, disclosure_publish
     from tuopin.projects.tests.disclosure_factories import PEOPLE, county_data
@@ -793,8 +794,13 @@ def test_the_public_notice_reads_on_a_phone_without_login_and_prints(
     phone.click("text=打印版")
     phone.wait_for_selector("[data-testid=signatures]")
     assert "负责人签字" in phone.inner_text("[data-testid=signatures]")
+    # the print stylesheet may still be arriving when the body is there: wait for the
+    # load and let the check retry rather than read the style once (CI failed so)
+    phone.wait_for_load_state("load")
+    back = phone.locator("text=返回公示页面")
+    expect(back).to_be_visible()
     phone.emulate_media(media="print")
-    assert not phone.is_visible("text=返回公示页面")
+    expect(back).to_be_hidden()
     shot(phone, "disclosure-02-print")
     context.close()
     assert not outside, outside
