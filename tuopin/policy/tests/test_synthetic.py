@@ -13,7 +13,7 @@ from tuopin.policy.engine import python as pyengine
 from tuopin.policy.rules.ast import parse_clause
 from tuopin.policy.rules.facts import HOUSEHOLD_FACTS
 from tuopin.policy.rules.params import resolve_parameters, ymd
-from tuopin.policy.rules.sqlcompile import Plan, seen_column
+from tuopin.policy.rules.sqlcompile import Plan, derived_seen, seen_column
 from tuopin.registry.analytic import sources
 
 AS_OF = datetime.date(2018, 12, 31)
@@ -110,3 +110,72 @@ def test_duckdb_file_output_equals_the_python_evaluator(generated, tmp_path):
                     assert seen[key] == value, key
         # The generated registry exercises every outcome.
         assert results == {"pass", "fail", "unknown"}
+
+
+def mixed_plan() -> Plan:
+    """henan-2018 plus a clause mixing the household's own values with derived ones and a
+    clause on own values no other clause reads: each way a clause may be compiled."""
+    fact, op = henan2018.fact, henan2018.op
+    extra = [
+        (
+            "mixed",
+            op(
+                "or",
+                op("gt", fact("net_income"), henan2018.value(20000)),
+                henan2018.is_true("has_sanitary_toilet"),
+                op("lt", fact("exit_year"), henan2018.value(2017)),
+            ),
+        ),
+        ("road", {"op": "in", "arg": fact("road_type"), "values": ["3", "4"]}),
+    ]
+    clauses = [
+        (code, parse_clause(expression, HOUSEHOLD_FACTS, henan2018.PARAMETERS))
+        for code, _title, _text, expression in henan2018.HOUSEHOLD_CLAUSES
+    ] + [
+        (code, parse_clause(expression, HOUSEHOLD_FACTS, henan2018.PARAMETERS))
+        for code, expression in extra
+    ]
+    return Plan("household", clauses, resolve_parameters(henan2018.PARAMETERS, 2018, AS_OF))
+
+
+@pytest.mark.parametrize("make_plan", [henan_plan, mixed_plan])
+def test_compact_answer_read_back_is_the_full_answer(generated, tmp_path, make_plan):
+    """The compact file (ADR 0032) holds only the masks and the derived values seen; read
+    back joined with the households it is the full answer, row for row."""
+    directory, _counts = generated
+    plan = make_plan()
+    as_of_ymd = ymd(AS_OF)
+    compact, full = tmp_path / "compact.parquet", tmp_path / "full.parquet"
+    assert duck.household_to_file(plan, directory, as_of_ymd, compact, threads=2) == HOUSEHOLDS
+    duck.household_to_file(
+        plan, directory, as_of_ymd, full, threads=2, seen_as_columns=True, compact=False
+    )
+    with duckdb.connect() as con:
+        stored = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM '{compact}'").fetchall()]
+        assert stored == ["id", "failed", "unknown"] + [
+            seen_column(key) for key, _kind in derived_seen(plan)
+        ]
+        # The household's own values are not stored again.
+        assert "seen_food_secure" not in stored and "number" not in stored
+        con.execute(f"CREATE VIEW back AS {duck.results_sql(plan, directory, compact)}")
+        assert (
+            con.execute("DESCRIBE back").fetchall()
+            == con.execute(f"DESCRIBE SELECT * FROM '{full}'").fetchall()
+        )
+        for first, second in (("back", f"'{full}'"), (f"'{full}'", "back")):
+            difference = f"SELECT * FROM {first} EXCEPT ALL SELECT * FROM {second}"
+            assert con.execute(f"SELECT count(*) FROM ({difference})").fetchone()[0] == 0
+        # Every outcome and every letter occur, so the masks are exercised both ways.
+        outcomes = con.execute(
+            f"SELECT DISTINCT {duck.RESULT_OF_MASKS} FROM '{compact}'"
+        ).fetchall()
+        assert {row[0] for row in outcomes} == {"pass", "fail", "unknown"}
+        letters = con.execute("SELECT string_agg(DISTINCT clauses, '') FROM back").fetchone()[0]
+        assert set(letters) == {"P", "F", "U"}
+
+
+def test_compact_answer_refuses_more_clauses_than_a_mask_holds():
+    plan = henan_plan()
+    plan.clauses = plan.clauses * 8
+    with pytest.raises(ValueError):
+        duck.household_sql(plan, ymd(AS_OF), compact=True)
