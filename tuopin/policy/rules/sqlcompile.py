@@ -31,6 +31,11 @@ DERIVED_FACTS = frozenset(
 )
 # The compact answer's masks are one integer: bit k is clause k (in plan order).
 COMPACT_MAX_CLAUSES = 62
+# Packed member counts (compact answer): six counts of 10 bits in each summed BIGINT, so a
+# household may have at most 1,023 current members (checked: more stops the query).
+PACKED_FIELD_BITS = 10
+PACKED_FIELDS_PER_WORD = 6
+PACKED_MAX_MEMBERS = (1 << PACKED_FIELD_BITS) - 1
 
 
 @dataclass
@@ -163,6 +168,68 @@ class _Compiler:
             columns.append(exp.alias_(exp.Count(this=true), f"q{index}_t"))
             columns.append(exp.alias_(exp.Count(this=condition.copy()), f"q{index}_k"))
         return columns
+
+    def packed_member_aggregates(self, size: exp.Expression):
+        """The same counts, several summed in one integer (compact answer, ADR 0032).
+
+        Each member adds 1 << (10 * j) to word j // 6 for every count j it is in, so one SUM
+        replaces six COUNTs: at national scale DuckDB keeps an array of every aggregate's
+        state per thread over the whole id range, and six count states are most of that
+        memory (half of the member aggregation's page faults) and of its updates. A count
+        stays in its 10 bits while the household has at most 1,023 current members; a
+        larger one stops the query with an error rather than give a wrong count.
+
+        Returns the aggregates (`packed<w>`) and the counts read back from them (`q<n>_t`,
+        `q<n>_k`), for a step selecting from the aggregation as `mp`.
+        """
+        fields = []
+        for index, node in enumerate(self.plan.quantifiers):
+            condition = exp.paren(self.expr(node.where, member_table="mm"))
+            fields.append((f"q{index}_t", condition))
+            fields.append(
+                (
+                    f"q{index}_k",
+                    exp.Not(this=exp.paren(exp.Is(this=condition.copy(), expression=exp.Null()))),
+                )
+            )
+        aggregates, counts = [], []
+        mask = exp.Literal.number(PACKED_MAX_MEMBERS)
+        for start in range(0, len(fields), PACKED_FIELDS_PER_WORD):
+            word = f"packed{start // PACKED_FIELDS_PER_WORD}"
+            total = None
+            for offset, (name, test) in enumerate(fields[start : start + PACKED_FIELDS_PER_WORD]):
+                shift = offset * PACKED_FIELD_BITS
+                part = (
+                    exp.Case()
+                    .when(test, exp.Literal.number(1 << shift))
+                    .else_(exp.Literal.number(0))
+                )
+                total = part if total is None else exp.Add(this=total, expression=part)
+                value = exp.BitwiseAnd(
+                    this=exp.paren(
+                        exp.BitwiseRightShift(
+                            this=exp.column(word, table="mp"), expression=exp.Literal.number(shift)
+                        )
+                    ),
+                    expression=mask.copy(),
+                )
+                counts.append(
+                    exp.alias_(exp.Cast(this=value, to=exp.DataType.build("BIGINT")), name)
+                )
+            aggregates.append(exp.alias_(exp.Sum(this=total), word))
+        if counts:
+            too_many = exp.GT(this=size, expression=mask.copy())
+            stop = exp.Anonymous(
+                this="error",
+                expressions=[
+                    exp.Literal.string(
+                        f"a household has more than {PACKED_MAX_MEMBERS} current members"
+                    )
+                ],
+            )
+            first = counts[0]
+            counts[0] = exp.alias_(exp.Case().when(too_many, stop).else_(first.this), first.alias)
+        return aggregates, counts
 
     def clause_truth(self, node: ast.Node) -> exp.Expression:
         """The clause as one three-valued boolean: TRUE pass, FALSE fail, NULL unknown."""
@@ -410,15 +477,30 @@ def household_steps(
             )
         )
     )
-    ms = (
-        exp.select(
-            exp.column("household_id", table="mm"),
-            exp.alias_(exp.Count(this=exp.Star()), "size"),
-            *compiler.member_aggregates(),
+    if compact:
+        aggregates, counts = compiler.packed_member_aggregates(exp.column("size", table="mp"))
+        packed = (
+            exp.select(
+                exp.column("household_id", table="mm"),
+                exp.alias_(exp.Count(this=exp.Star()), "size"),
+                *aggregates,
+            )
+            .from_(exp.alias_(exp.Subquery(this=current), "mm"))
+            .group_by(exp.column("household_id", table="mm"))
         )
-        .from_(exp.alias_(exp.Subquery(this=current), "mm"))
-        .group_by(exp.column("household_id", table="mm"))
-    )
+        ms = exp.select(
+            exp.column("household_id", table="mp"), exp.column("size", table="mp"), *counts
+        ).from_(exp.alias_(exp.Subquery(this=packed), "mp"))
+    else:
+        ms = (
+            exp.select(
+                exp.column("household_id", table="mm"),
+                exp.alias_(exp.Count(this=exp.Star()), "size"),
+                *compiler.member_aggregates(),
+            )
+            .from_(exp.alias_(exp.Subquery(this=current), "mm"))
+            .group_by(exp.column("household_id", table="mm"))
+        )
     ic = (
         exp.select("household_id", exp.alias_(exp.Sum(this=exp.column("net_cents")), "net_cents"))
         .from_("i")

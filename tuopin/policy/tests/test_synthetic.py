@@ -13,7 +13,7 @@ from tuopin.policy.engine import python as pyengine
 from tuopin.policy.rules.ast import parse_clause
 from tuopin.policy.rules.facts import HOUSEHOLD_FACTS
 from tuopin.policy.rules.params import resolve_parameters, ymd
-from tuopin.policy.rules.sqlcompile import Plan, derived_seen, seen_column
+from tuopin.policy.rules.sqlcompile import PACKED_MAX_MEMBERS, Plan, derived_seen, seen_column
 from tuopin.registry.analytic import sources
 
 AS_OF = datetime.date(2018, 12, 31)
@@ -179,3 +179,48 @@ def test_compact_answer_refuses_more_clauses_than_a_mask_holds():
     plan.clauses = plan.clauses * 8
     with pytest.raises(ValueError):
         duck.household_sql(plan, ymd(AS_OF), compact=True)
+
+
+def test_compact_answer_stops_on_a_household_too_large_for_its_packed_counts(generated, tmp_path):
+    """Member counts are packed in 10 bits each: 1,024 current members stop the query
+    with an error instead of giving wrong counts; 1,023 still count exactly."""
+    directory, _counts = generated
+    plan = henan_plan()
+    for members, fails in ((PACKED_MAX_MEMBERS, False), (PACKED_MAX_MEMBERS + 1, True)):
+        crowded = tmp_path / f"crowded-{members}"
+        crowded.mkdir()
+        with duckdb.connect() as con:
+            con.execute(
+                f"COPY (SELECT * FROM '{directory}/h.parquet' WHERE id = 1) TO '{crowded}/h.parquet'"
+            )
+            con.execute(
+                f"COPY (SELECT m.* REPLACE ('1' AS status) FROM '{directory}/m.parquet' m, "
+                f"range({members}) WHERE household_id = 1 LIMIT {members}) TO '{crowded}/m.parquet'"
+            )
+            for name in ("i", "me"):
+                con.execute(
+                    f"COPY (SELECT * FROM '{directory}/{name}.parquet' WHERE household_id = 1) "
+                    f"TO '{crowded}/{name}.parquet'"
+                )
+        out = tmp_path / f"out-{members}.parquet"
+        if fails:
+            with pytest.raises(duckdb.Error, match="more than 1023 current members"):
+                duck.household_to_file(plan, crowded, ymd(AS_OF), out, threads=2)
+            continue
+        duck.household_to_file(plan, crowded, ymd(AS_OF), out, threads=2)
+        full = tmp_path / "full.parquet"
+        duck.household_to_file(
+            plan, crowded, ymd(AS_OF), full, threads=2, seen_as_columns=True, compact=False
+        )
+        with duckdb.connect() as con:
+            back = con.execute(duck.results_sql(plan, crowded, out)).fetchall()
+            assert back == con.execute(f"SELECT * FROM '{full}'").fetchall()
+            # Every member is the same one: each count is 0 or all 1,023 (the field's top).
+            counts = con.execute(
+                f"SELECT seen_q1_t + seen_q1_n, seen_q2_t + seen_q2_n FROM '{out}'"
+            ).fetchone()
+            assert counts[0] <= PACKED_MAX_MEMBERS and counts[1] <= PACKED_MAX_MEMBERS
+            insured = con.execute(
+                f"SELECT count(*) FILTER (has_basic_medical_insurance) FROM '{crowded}/m.parquet'"
+            ).fetchone()[0]
+            assert con.execute(f"SELECT seen_q1_t FROM '{out}'").fetchone()[0] == insured
