@@ -71,7 +71,7 @@ def household_to_file(
     """Evaluate straight to Parquet or CSV (for scales no database should hold).
 
     Parquet gets the compact answer unless told otherwise (ADR 0032: id, failed and
-    unknown clauses as bit masks, the derived values seen; `read_results` gives the full
+    unknown clauses as bit masks, the derived values seen; `results_sql` gives the full
     answer back with the households' own values); asked for the full answer, Parquet gets
     the values seen as typed columns (`seen_<key>`) and CSV the same '|'-joined text the
     results table stores.
