@@ -138,7 +138,13 @@ def mixed_plan() -> Plan:
     return Plan("household", clauses, resolve_parameters(henan2018.PARAMETERS, 2018, AS_OF))
 
 
-@pytest.mark.parametrize("make_plan", [henan_plan, mixed_plan])
+def income_plan() -> Plan:
+    """One clause on a derived value: no clause on the household's row, no quantifier."""
+    plan = henan_plan()
+    return Plan("household", plan.clauses[:1], plan.params)
+
+
+@pytest.mark.parametrize("make_plan", [henan_plan, mixed_plan, income_plan])
 def test_compact_answer_read_back_is_the_full_answer(generated, tmp_path, make_plan):
     """The compact file (ADR 0032) holds only the masks and the derived values seen; read
     back joined with the households it is the full answer, row for row."""
