@@ -389,7 +389,12 @@ def national_sample_mismatches(plan, directory: Path, out: Path, sample: int) ->
             )
             columns = [d[0] for d in cursor.description]
             rows[name] = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-        cursor = con.execute(f"SELECT o.* FROM '{out}' o SEMI JOIN sample ON o.id = sample.id")
+        # The answer holds only what a household's own row does not (ADR 0032): its full
+        # row is read back joined by id with the household, as an explanation reads it.
+        cursor = con.execute(
+            f"SELECT o.* FROM ({duck.results_sql(plan, directory, out)}) o "
+            "SEMI JOIN sample ON o.id = sample.id"
+        )
         columns = [d[0] for d in cursor.description]
         answer = {row[0]: dict(zip(columns, row, strict=True)) for row in cursor.fetchall()}
     mismatches = 0
@@ -452,14 +457,15 @@ def national(args, loop_per_household: float | None) -> None:
                 f"({cpu:.1f} CPU-s = user {user:.1f} + system {system:.1f}, "
                 f"{after.ru_minflt - before.ru_minflt:,} page faults, "
                 f"so {cpu / args.threads:.1f} s on {args.threads} idle cores), "
-                f"{rows:,} rows (values seen as typed Parquet columns), "
+                f"{rows:,} rows (compact: clause masks and derived values seen), "
                 f"{rows / elapsed:,.0f} households/s"
             )
             best = elapsed if best is None else min(best, elapsed)
         with duckdb.connect() as con:
             results = dict(
                 con.execute(
-                    f"SELECT result, count(*) FROM '{out}' GROUP BY 1 ORDER BY 1"
+                    f"SELECT {duck.RESULT_OF_MASKS} AS result, count(*) FROM '{out}' "
+                    "GROUP BY 1 ORDER BY 1"
                 ).fetchall()
             )
         say(

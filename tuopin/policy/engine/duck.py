@@ -11,11 +11,19 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from tuopin.policy.rules.sqlcompile import Plan, household_steps, render
+from tuopin.policy.rules.sqlcompile import (
+    Plan,
+    expanded_steps,
+    household_steps,
+    render,
+    result_of_masks,
+)
 from tuopin.registry.analytic import sources
 from tuopin.registry.analytic.transfer import relation_to_parquet
 
 PERFECT_HASH_BITS = 26  # DuckDB's default is 12 (4,096 groups)
+# 'pass', 'fail' or 'unknown' of a row of a compact answer (its `failed` and `unknown`).
+RESULT_OF_MASKS = result_of_masks().sql(dialect="duckdb")
 
 
 def snapshot(prefix: str, directory: Path, household_ids=None) -> dict[str, int]:
@@ -39,8 +47,10 @@ def connect(directory: Path, threads: int | None = None) -> duckdb.DuckDBPyConne
     return duck
 
 
-def household_sql(plan: Plan, as_of_ymd: int, seen_as_columns: bool = False) -> str:
-    return render(household_steps(plan, as_of_ymd, seen_as_columns), "duckdb")
+def household_sql(
+    plan: Plan, as_of_ymd: int, seen_as_columns: bool = False, compact: bool = False
+) -> str:
+    return render(household_steps(plan, as_of_ymd, seen_as_columns, compact), "duckdb")
 
 
 def household_table(plan: Plan, directory: Path, as_of_ymd: int) -> pa.Table:
@@ -56,14 +66,20 @@ def household_to_file(
     threads=None,
     memory_limit: str | None = None,
     seen_as_columns: bool | None = None,
+    compact: bool | None = None,
 ) -> int:
     """Evaluate straight to Parquet or CSV (for scales no database should hold).
 
-    Parquet gets the values seen as typed columns (`seen_<key>`) unless told otherwise;
-    CSV the same '|'-joined text the results table stores.
+    Parquet gets the compact answer unless told otherwise (ADR 0032: id, failed and
+    unknown clauses as bit masks, the derived values seen; `results_sql` gives the full
+    answer back with the households' own values); asked for the full answer, Parquet gets
+    the values seen as typed columns (`seen_<key>`) and CSV the same '|'-joined text the
+    results table stores.
     """
     parquet = out.suffix == ".parquet"
     fmt = "parquet" if parquet else "csv, header true"
+    if compact is None:
+        compact = parquet and seen_as_columns is None
     seen_as_columns = parquet if seen_as_columns is None else seen_as_columns
     spill = out.parent / f"{out.name}.spill"
     with connect(directory, threads) as duck:
@@ -79,8 +95,19 @@ def household_to_file(
         duck.execute(f"SET temp_directory = '{spill}'")
         if memory_limit:
             duck.execute(f"SET memory_limit = '{memory_limit}'")
-        sql = household_sql(plan, as_of_ymd, seen_as_columns)
+        sql = household_sql(plan, as_of_ymd, seen_as_columns, compact)
         duck.execute(f"COPY ({sql}) TO '{out}' (FORMAT {fmt})")
         rows = duck.execute(f"SELECT count(*) FROM '{out}'").fetchone()[0]
     shutil.rmtree(spill, ignore_errors=True)
     return rows
+
+
+def results_sql(plan: Plan, directory: Path, results: Path) -> str:
+    """The full answer (the columns of `household_to_file(..., compact=False)`, values seen
+    as typed columns) of a compact answer file, each row joined by id with the
+    household's own row in `directory`: filter it by id to explain a few households."""
+    base = (
+        f"r AS (SELECT * FROM read_parquet('{results}')), "
+        f"h AS (SELECT * FROM read_parquet('{directory / 'h'}.parquet'))"
+    )
+    return render(expanded_steps(plan), "duckdb", base)

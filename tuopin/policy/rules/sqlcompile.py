@@ -8,7 +8,10 @@ same logic. Three-valued logic is SQL's own: NULL is "unknown".
 
 Output columns: id, number, region_code, result ('pass'/'fail'/'unknown'), clauses
 (one letter P/F/U per clause, in clause order) and seen (the facts the clauses read,
-'|'-separated, in `Plan.seen` order).
+'|'-separated, in `Plan.seen` order). The compact answer (ADR 0032, national files) holds
+only what the household's own row does not: id, the failed and unknown clauses as bit
+masks and the derived values seen; `expanded_steps` gives the full answer back from it
+and the households' rows.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +22,20 @@ from tuopin.policy.rules import ast
 from tuopin.policy.rules.facts import BOOL, NUMBER, TEXT
 
 MEMBER_CURRENT_STATUS = "1"  # MemberStatus.NORMAL: only current members count.
+
+# Household facts computed from members, incomes and measures (step f); every other
+# household fact is a column of the household's own row `h`. Quantifier counts
+# (`q<n>_t`, `q<n>_n`) are derived too.
+DERIVED_FACTS = frozenset(
+    {"size", "net_income", "per_capita_income", "measure_count", "income_measure_count"}
+)
+# The compact answer's masks are one integer: bit k is clause k (in plan order).
+COMPACT_MAX_CLAUSES = 62
+# Packed member counts (compact answer): six counts of 10 bits in each summed BIGINT, so a
+# household may have at most 1,023 current members (checked: more stops the query).
+PACKED_FIELD_BITS = 10
+PACKED_FIELDS_PER_WORD = 6
+PACKED_MAX_MEMBERS = (1 << PACKED_FIELD_BITS) - 1
 
 
 @dataclass
@@ -152,6 +169,68 @@ class _Compiler:
             columns.append(exp.alias_(exp.Count(this=condition.copy()), f"q{index}_k"))
         return columns
 
+    def packed_member_aggregates(self, size: exp.Expression):
+        """The same counts, several summed in one integer (compact answer, ADR 0032).
+
+        Each member adds 1 << (10 * j) to word j // 6 for every count j it is in, so one SUM
+        replaces six COUNTs: at national scale DuckDB keeps an array of every aggregate's
+        state per thread over the whole id range, and six count states are most of that
+        memory (half of the member aggregation's page faults) and of its updates. A count
+        stays in its 10 bits while the household has at most 1,023 current members; a
+        larger one stops the query with an error rather than give a wrong count.
+
+        Returns the aggregates (`packed<w>`) and the counts read back from them (`q<n>_t`,
+        `q<n>_k`), for a step selecting from the aggregation as `mp`.
+        """
+        fields = []
+        for index, node in enumerate(self.plan.quantifiers):
+            condition = exp.paren(self.expr(node.where, member_table="mm"))
+            fields.append((f"q{index}_t", condition))
+            fields.append(
+                (
+                    f"q{index}_k",
+                    exp.Not(this=exp.paren(exp.Is(this=condition.copy(), expression=exp.Null()))),
+                )
+            )
+        aggregates, counts = [], []
+        mask = exp.Literal.number(PACKED_MAX_MEMBERS)
+        for start in range(0, len(fields), PACKED_FIELDS_PER_WORD):
+            word = f"packed{start // PACKED_FIELDS_PER_WORD}"
+            total = None
+            for offset, (name, test) in enumerate(fields[start : start + PACKED_FIELDS_PER_WORD]):
+                shift = offset * PACKED_FIELD_BITS
+                part = (
+                    exp.Case()
+                    .when(test, exp.Literal.number(1 << shift))
+                    .else_(exp.Literal.number(0))
+                )
+                total = part if total is None else exp.Add(this=total, expression=part)
+                value = exp.BitwiseAnd(
+                    this=exp.paren(
+                        exp.BitwiseRightShift(
+                            this=exp.column(word, table="mp"), expression=exp.Literal.number(shift)
+                        )
+                    ),
+                    expression=mask.copy(),
+                )
+                counts.append(
+                    exp.alias_(exp.Cast(this=value, to=exp.DataType.build("BIGINT")), name)
+                )
+            aggregates.append(exp.alias_(exp.Sum(this=total), word))
+        if counts:
+            too_many = exp.GT(this=size, expression=mask.copy())
+            stop = exp.Anonymous(
+                this="error",
+                expressions=[
+                    exp.Literal.string(
+                        f"a household has more than {PACKED_MAX_MEMBERS} current members"
+                    )
+                ],
+            )
+            first = counts[0]
+            counts[0] = exp.alias_(exp.Case().when(too_many, stop).else_(first.this), first.alias)
+        return aggregates, counts
+
     def clause_truth(self, node: ast.Node) -> exp.Expression:
         """The clause as one three-valued boolean: TRUE pass, FALSE fail, NULL unknown."""
         return exp.paren(self.expr(node))
@@ -180,6 +259,124 @@ def _concat(parts: list[exp.Expression]) -> exp.Expression:
 
 def seen_column(key: str) -> str:
     return f"seen_{key}"
+
+
+def is_own_fact(key: str) -> bool:
+    """A value of the household's own row (not derived, not a quantifier count)."""
+    return key not in DERIVED_FACTS and not key.startswith("q")
+
+
+def derived_seen(plan: Plan) -> list[tuple[str, str]]:
+    """The values seen a compact answer stores: those the household's row does not hold."""
+    return [(key, kind) for key, kind in plan.seen if not is_own_fact(key)]
+
+
+def _reads_own_row_only(node: ast.Node) -> bool:
+    return not ast.quantifiers(node) and all(
+        is_own_fact(name) for name in ast.household_facts_used(node)
+    )
+
+
+def _mask(columns: list[exp.Expression], test) -> exp.Expression:
+    """Bit k set when `test(column k)`: one integer for all the clauses."""
+    kind = "INT" if len(columns) <= 30 else "BIGINT"
+    parts = [
+        exp.Case().when(test(column), exp.Literal.number(1 << k)).else_(exp.Literal.number(0))
+        for k, column in enumerate(columns)
+    ]
+    total = parts[0] if parts else exp.Literal.number(0)
+    for part in parts[1:]:
+        total = exp.Add(this=total, expression=part)
+    return exp.Cast(this=total, to=exp.DataType.build(kind))
+
+
+def _final_compact(compiler: _Compiler, plan: Plan, own_clauses: dict[int, str]):
+    """The compact answer: id, `failed` and `unknown` (bit k: clause k false / unknown) and
+    the derived values seen. Clauses that read only the household's own row were already
+    evaluated before the joins (column `own_clauses[k]` of f)."""
+    if len(plan.clauses) > COMPACT_MAX_CLAUSES:
+        raise ValueError(f"a compact answer holds at most {COMPACT_MAX_CLAUSES} clauses")
+    truths = [
+        exp.alias_(
+            exp.column(own_clauses[index], table="f")
+            if index in own_clauses
+            else compiler.clause_truth(node),
+            f"c{index}",
+        )
+        for index, (_code, node) in enumerate(plan.clauses)
+    ]
+    derived = derived_seen(plan)
+    inner = exp.select(
+        exp.alias_(exp.column("id", table="f"), "id"),
+        *truths,
+        *[exp.alias_(exp.column(key, table="f"), seen_column(key)) for key, _kind in derived],
+    ).from_(exp.alias_(exp.to_table(compiler.fact_table), "f"))
+    columns = [exp.column(f"c{index}") for index in range(len(plan.clauses))]
+    return inner, exp.select(
+        "id",
+        exp.alias_(_mask(columns, lambda c: exp.Not(this=c.copy())), "failed"),
+        exp.alias_(
+            _mask(columns, lambda c: exp.Is(this=c.copy(), expression=exp.Null())), "unknown"
+        ),
+        *[seen_column(key) for key, _kind in derived],
+    ).from_("c")
+
+
+def result_of_masks(table: str | None = None) -> exp.Expression:
+    """'fail' if any clause failed, else 'unknown' if any is unknown, else 'pass': the
+    three-valued AND of the clauses, read from a compact answer's masks."""
+    zero = exp.Literal.number(0)
+    failed, unknown = (exp.column(name, table=table) for name in ("failed", "unknown"))
+    return (
+        exp.Case()
+        .when(exp.NEQ(this=failed, expression=zero), exp.Literal.string("fail"))
+        .when(exp.NEQ(this=unknown, expression=zero.copy()), exp.Literal.string("unknown"))
+        .else_(exp.Literal.string("pass"))
+    )
+
+
+def expanded_steps(plan: Plan, results: str = "r", households: str = "h"):
+    """The full answer (id, number, region_code, result, clauses, seen_<key> for every
+    value seen) from a compact answer `results` and the households' rows, joined by id:
+    what an explanation of a household reads."""
+    masks = {name: exp.column(name, table="r") for name in ("failed", "unknown")}
+
+    def bit_set(mask: str, k: int) -> exp.Expression:
+        return exp.NEQ(
+            this=exp.BitwiseAnd(this=masks[mask].copy(), expression=exp.Literal.number(1 << k)),
+            expression=exp.Literal.number(0),
+        )
+
+    result = result_of_masks("r")
+    letters = [
+        exp.Case()
+        .when(bit_set("failed", k), exp.Literal.string("F"))
+        .when(bit_set("unknown", k), exp.Literal.string("U"))
+        .else_(exp.Literal.string("P"))
+        for k in range(len(plan.clauses))
+    ]
+    seen = [
+        exp.alias_(
+            exp.column(key, table="h")
+            if is_own_fact(key)
+            else exp.column(seen_column(key), table="r"),
+            seen_column(key),
+        )
+        for key, _kind in plan.seen
+    ]
+    answer = (
+        exp.select(
+            exp.alias_(exp.column("id", table="r"), "id"),
+            exp.alias_(exp.column("number", table="h"), "number"),
+            exp.alias_(exp.column("village_code", table="h"), "region_code"),
+            exp.alias_(result, "result"),
+            exp.alias_(_concat(letters) if letters else exp.Literal.string(""), "clauses"),
+            *seen,
+        )
+        .from_(exp.alias_(exp.to_table(results), "r"))
+        .join(exp.alias_(exp.to_table(households), "h"), on="h.id = r.id", join_type="left")
+    )
+    return [("answer", answer)]
 
 
 def _final(
@@ -249,9 +446,14 @@ def _final(
 
 
 def household_steps(
-    plan: Plan, as_of_ymd: int, seen_as_columns: bool = False
+    plan: Plan, as_of_ymd: int, seen_as_columns: bool = False, compact: bool = False
 ) -> list[tuple[str, exp.Expression]]:
-    """Named steps (CTEs) after the base relations h, m, i, me; the last one is the answer."""
+    """Named steps (CTEs) after the base relations h, m, i, me; the last one is the answer.
+
+    `compact` (ADR 0032): the answer of `_final_compact`, and the clauses that read only the
+    household's own row evaluated from it before the joins (step hc), so that the joins
+    carry one boolean per such clause instead of the row's columns.
+    """
     compiler = _Compiler(plan, "f")
     year = _literal(plan.params["year"])
     age = exp.Case().when(
@@ -275,15 +477,30 @@ def household_steps(
             )
         )
     )
-    ms = (
-        exp.select(
-            exp.column("household_id", table="mm"),
-            exp.alias_(exp.Count(this=exp.Star()), "size"),
-            *compiler.member_aggregates(),
+    if compact:
+        aggregates, counts = compiler.packed_member_aggregates(exp.column("size", table="mp"))
+        packed = (
+            exp.select(
+                exp.column("household_id", table="mm"),
+                exp.alias_(exp.Count(this=exp.Star()), "size"),
+                *aggregates,
+            )
+            .from_(exp.alias_(exp.Subquery(this=current), "mm"))
+            .group_by(exp.column("household_id", table="mm"))
         )
-        .from_(exp.alias_(exp.Subquery(this=current), "mm"))
-        .group_by(exp.column("household_id", table="mm"))
-    )
+        ms = exp.select(
+            exp.column("household_id", table="mp"), exp.column("size", table="mp"), *counts
+        ).from_(exp.alias_(exp.Subquery(this=packed), "mp"))
+    else:
+        ms = (
+            exp.select(
+                exp.column("household_id", table="mm"),
+                exp.alias_(exp.Count(this=exp.Star()), "size"),
+                *compiler.member_aggregates(),
+            )
+            .from_(exp.alias_(exp.Subquery(this=current), "mm"))
+            .group_by(exp.column("household_id", table="mm"))
+        )
     ic = (
         exp.select("household_id", exp.alias_(exp.Sum(this=exp.column("net_cents")), "net_cents"))
         .from_("i")
@@ -320,6 +537,34 @@ def household_steps(
                 f"q{i}_n",
             ),
         ]
+    own_clauses: dict[int, str] = {}
+    steps: list[tuple[str, exp.Expression]] = []
+    households: exp.Expression = exp.to_table("h")
+    if compact:
+        own_compiler = _Compiler(plan, "h")
+        own = []
+        needed: list[str] = []
+        for index, (_code, node) in enumerate(plan.clauses):
+            if _reads_own_row_only(node):
+                own_clauses[index] = f"own_c{index}"
+                own.append(exp.alias_(own_compiler.clause_truth(node), own_clauses[index]))
+            else:
+                needed += [
+                    name
+                    for name in ast.household_facts_used(node)
+                    if is_own_fact(name) and name not in needed
+                ]
+        steps.append(
+            (
+                "hc",
+                exp.select(
+                    exp.column("id", table="h"),
+                    *own,
+                    *[exp.column(name, table="h") for name in needed],
+                ).from_("h"),
+            )
+        )
+        households = exp.alias_(exp.to_table("hc"), "h")
     facts = (
         exp.select(
             exp.Column(this=exp.Star(), table=exp.to_identifier("h")),
@@ -355,13 +600,17 @@ def household_steps(
             ),
             *quantifier_columns,
         )
-        .from_("h")
+        .from_(households)
         .join("ms", on="ms.household_id = h.id", join_type="left")
         .join("ic", on="ic.household_id = h.id", join_type="left")
         .join("mc", on="mc.household_id = h.id", join_type="left")
     )
-    inner, final = _final(compiler, plan, "id", "number", "village_code", seen_as_columns)
-    return [("ms", ms), ("ic", ic), ("mc", mc), ("f", facts), ("c", inner), ("answer", final)]
+    if compact:
+        inner, final = _final_compact(compiler, plan, own_clauses)
+    else:
+        inner, final = _final(compiler, plan, "id", "number", "village_code", seen_as_columns)
+    steps += [("ms", ms), ("ic", ic), ("mc", mc), ("f", facts), ("c", inner), ("answer", final)]
+    return steps
 
 
 def subject_steps(plan: Plan) -> list[tuple[str, exp.Expression]]:
