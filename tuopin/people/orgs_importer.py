@@ -95,7 +95,11 @@ LABELS = {"enterprises": "帮扶企业与村企结对", "workshops": "扶贫车�
 
 
 OrgsImportReport = TableImportReport
-WRITE_BLOCK = 1000  # rows planned, then handed to the writer, at a time
+# Rows planned, then handed to the writer, at a time: the first block small, so that the
+# writer starts soon; the later ones larger, so that the look-ups per block (members,
+# stored rows) and the statements per write stay few.
+WRITE_BLOCK = 2500
+FIRST_BLOCK = 1000
 
 
 def _choice(value, choices, what_zh: str):
@@ -246,7 +250,8 @@ def import_orgs(
     # block is checked and planned; blocks smaller than the reading's so that little is
     # left to write once the last is planned.
     with collection_paused(), WriteBehind(f"{what}-import-writer") as writer:
-        for block in _checked(what, layout, table.rows, report, WRITE_BLOCK):
+        first = min(FIRST_BLOCK, WRITE_BLOCK)
+        for block in _checked(what, layout, table.rows, report, first, WRITE_BLOCK):
             plan.load(block)
             for number, parsed in block:
                 try:
@@ -268,7 +273,7 @@ def import_orgs(
         return finish_behind(report, writer, partial=partial, dry_run=dry_run)
 
 
-def _checked(what: str, layout: Layout, rows, report, size: int):
+def _checked(what: str, layout: Layout, rows, report, first: int, size: int):
     """Every row parsed and checked on its own and against the earlier rows of the same
     enterprise (workshop); the good ones, completed by the other rows of their enterprise,
     in file order, in blocks of about `size` rows.
@@ -276,8 +281,8 @@ def _checked(what: str, layout: Layout, rows, report, size: int):
     A value given on one row of an enterprise holds for all its rows, the earlier ones
     too, so a row is complete only once the last row of its enterprise has been checked:
     a block is handed on as soon as that holds for all its rows (in a file that lists an
-    enterprise's rows together, after `size` more rows), not after the whole file, so
-    that the writer starts while the rest is checked. The rows, their order, values and
+    enterprise's rows together, after `size` more rows; `first` rows for the first block),
+    not after the whole file, so that the writer starts while the rest is checked. The rows, their order, values and
     messages are those of checking the whole file first."""
     parsers = ENTERPRISE_PARSERS if what == "enterprises" else WORKSHOP_PARSERS
     # Each distinct cell parsed once (codes, dates, labels and names repeat down a file).
@@ -318,9 +323,9 @@ def _checked(what: str, layout: Layout, rows, report, size: int):
             report.rejected += 1
         else:
             good.append((number, parsed))
-        if len(good) >= size and complete_after <= index:
+        if len(good) >= first and complete_after <= index:
             yield _completed(good, first_seen)
-            good = []
+            good, first = [], size
     if good:
         yield _completed(good, first_seen)
 
