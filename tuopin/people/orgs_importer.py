@@ -282,21 +282,26 @@ def _checked(what: str, layout: Layout, rows, report, first: int, size: int):
     too, so a row is complete only once the last row of its enterprise has been checked:
     a block is handed on as soon as that holds for all its rows (in a file that lists an
     enterprise's rows together, after `size` more rows; `first` rows for the first block),
-    not after the whole file, so that the writer starts while the rest is checked. The rows, their order, values and
-    messages are those of checking the whole file first."""
+    not after the whole file, so that the writer starts while the rest is checked. The
+    rows, their order, values and messages are those of checking the whole file first."""
     parsers = ENTERPRISE_PARSERS if what == "enterprises" else WORKSHOP_PARSERS
     # Each distinct cell parsed once (codes, dates, labels and names repeat down a file).
     parsers = {column: memo(parser) for column, parser in parsers.items()}
     checks = _enterprise_row if what == "enterprises" else _workshop_row
     key_fields, shared_fields = SHARED[what]
     last = _last_rows(rows, [(k, parsers[k]) for k in key_fields])
+    columns = set(parsers)
+    absent = _absent_values(rows, parsers)
+    parsers = {column: parser for column, parser in parsers.items() if column not in absent}
     first_seen: dict = {}
     good: list[tuple[int, dict]] = []
     complete_after = -1  # the last row of the enterprises of the rows in `good`
     report.rows = len(rows)
     for index, (number, cells) in enumerate(rows):
         parsed, messages = parse_cells(layout, number, cells, parsers)
-        problems = checks(parsed, set(parsers) - set(parsed))
+        parsed.update(absent)
+        # The cells that failed to parse (none when there is no message).
+        problems = checks(parsed, columns - parsed.keys() if messages else frozenset())
         if not messages and not problems:
             row_key = tuple(parsed[k] for k in key_fields)
             shared = {k: parsed.get(k) for k in shared_fields if parsed.get(k) not in (None, "")}
@@ -328,6 +333,22 @@ def _checked(what: str, layout: Layout, rows, report, first: int, size: int):
             good, first = [], size
     if good:
         yield _completed(good, first_seen)
+
+
+def _absent_values(rows, parsers: dict) -> dict:
+    """The value of each column the file does not have (that of an empty cell, the same on
+    every row: parsed once, not on each row); a column whose empty cell is an error is
+    left to be parsed, and reported, on each row."""
+    present = set(rows[0][1]) if rows else set()
+    values = {}
+    for column, parser in parsers.items():
+        if column in present:
+            continue
+        try:
+            values[column] = parser(None)
+        except (CellError, v.BadValue):
+            continue
+    return values
 
 
 def _last_rows(rows, key_parsers) -> dict[tuple, int]:
@@ -397,7 +418,9 @@ class _Plan:
             raise CellError("village", code_of_error, zh, en)
 
     def member(self, number: int, column: str, id_number: str) -> int | None:
-        member = self.members.get(canonical_id_number(id_number))
+        """The registry member of a canonical ID number (as `_id` gives it), or None with
+        a not-registered warning."""
+        member = self.members.get(id_number)
         if member is None:
             self.report.not_registered += 1
             self.report.warnings.append(
@@ -504,7 +527,7 @@ class _EnterprisePlan(_Plan):
                 )
             )
         if p.get("person_id"):
-            person = canonical_id_number(p["person_id"]) or p["person_id"]
+            person = p["person_id"]  # canonical: parsed by `_id`
             values = {
                 "name": p.get("person_name", ""),
                 "kind": p["person_kind"],
@@ -585,7 +608,7 @@ class _WorkshopPlan(_Plan):
         if not p.get("id_number"):
             return done
         workshop = self.workshops.get(key)
-        person = canonical_id_number(p["id_number"])
+        person = p["id_number"]  # canonical: parsed by `_id`
         values = {
             "name": p.get("name", ""),
             "member_id": self.member(number, "id_number", p["id_number"]),
