@@ -95,7 +95,11 @@ LABELS = {"enterprises": "帮扶企业与村企结对", "workshops": "扶贫车�
 
 
 OrgsImportReport = TableImportReport
-WRITE_BLOCK = 1000  # rows planned, then handed to the writer, at a time
+# Rows planned, then handed to the writer, at a time: the first block small, so that the
+# writer starts soon; the later ones larger, so that the look-ups per block (members,
+# stored rows) and the statements per write stay few.
+WRITE_BLOCK = 2500
+FIRST_BLOCK = 1000
 
 
 def _choice(value, choices, what_zh: str):
@@ -246,7 +250,8 @@ def import_orgs(
     # block is checked and planned; blocks smaller than the reading's so that little is
     # left to write once the last is planned.
     with collection_paused(), WriteBehind(f"{what}-import-writer") as writer:
-        for block in _checked(what, layout, table.rows, report, WRITE_BLOCK):
+        first = min(FIRST_BLOCK, WRITE_BLOCK)
+        for block in _checked(what, layout, table.rows, report, first, WRITE_BLOCK):
             plan.load(block)
             for number, parsed in block:
                 try:
@@ -268,7 +273,7 @@ def import_orgs(
         return finish_behind(report, writer, partial=partial, dry_run=dry_run)
 
 
-def _checked(what: str, layout: Layout, rows, report, size: int):
+def _checked(what: str, layout: Layout, rows, report, first: int, size: int):
     """Every row parsed and checked on its own and against the earlier rows of the same
     enterprise (workshop); the good ones, completed by the other rows of their enterprise,
     in file order, in blocks of about `size` rows.
@@ -276,22 +281,27 @@ def _checked(what: str, layout: Layout, rows, report, size: int):
     A value given on one row of an enterprise holds for all its rows, the earlier ones
     too, so a row is complete only once the last row of its enterprise has been checked:
     a block is handed on as soon as that holds for all its rows (in a file that lists an
-    enterprise's rows together, after `size` more rows), not after the whole file, so
-    that the writer starts while the rest is checked. The rows, their order, values and
-    messages are those of checking the whole file first."""
+    enterprise's rows together, after `size` more rows; `first` rows for the first block),
+    not after the whole file, so that the writer starts while the rest is checked. The
+    rows, their order, values and messages are those of checking the whole file first."""
     parsers = ENTERPRISE_PARSERS if what == "enterprises" else WORKSHOP_PARSERS
     # Each distinct cell parsed once (codes, dates, labels and names repeat down a file).
     parsers = {column: memo(parser) for column, parser in parsers.items()}
     checks = _enterprise_row if what == "enterprises" else _workshop_row
     key_fields, shared_fields = SHARED[what]
     last = _last_rows(rows, [(k, parsers[k]) for k in key_fields])
+    columns = set(parsers)
+    absent = _absent_values(rows, parsers)
+    parsers = {column: parser for column, parser in parsers.items() if column not in absent}
     first_seen: dict = {}
     good: list[tuple[int, dict]] = []
     complete_after = -1  # the last row of the enterprises of the rows in `good`
     report.rows = len(rows)
     for index, (number, cells) in enumerate(rows):
         parsed, messages = parse_cells(layout, number, cells, parsers)
-        problems = checks(parsed, set(parsers) - set(parsed))
+        parsed.update(absent)
+        # The cells that failed to parse (none when there is no message).
+        problems = checks(parsed, columns - parsed.keys() if messages else frozenset())
         if not messages and not problems:
             row_key = tuple(parsed[k] for k in key_fields)
             shared = {k: parsed.get(k) for k in shared_fields if parsed.get(k) not in (None, "")}
@@ -318,11 +328,27 @@ def _checked(what: str, layout: Layout, rows, report, size: int):
             report.rejected += 1
         else:
             good.append((number, parsed))
-        if len(good) >= size and complete_after <= index:
+        if len(good) >= first and complete_after <= index:
             yield _completed(good, first_seen)
-            good = []
+            good, first = [], size
     if good:
         yield _completed(good, first_seen)
+
+
+def _absent_values(rows, parsers: dict) -> dict:
+    """The value of each column the file does not have (that of an empty cell, the same on
+    every row: parsed once, not on each row); a column whose empty cell is an error is
+    left to be parsed, and reported, on each row."""
+    present = set(rows[0][1]) if rows else set()
+    values = {}
+    for column, parser in parsers.items():
+        if column in present:
+            continue
+        try:
+            values[column] = parser(None)
+        except (CellError, v.BadValue):
+            continue
+    return values
 
 
 def _last_rows(rows, key_parsers) -> dict[tuple, int]:
@@ -392,7 +418,9 @@ class _Plan:
             raise CellError("village", code_of_error, zh, en)
 
     def member(self, number: int, column: str, id_number: str) -> int | None:
-        member = self.members.get(canonical_id_number(id_number))
+        """The registry member of a canonical ID number (as `_id` gives it), or None with
+        a not-registered warning."""
+        member = self.members.get(id_number)
         if member is None:
             self.report.not_registered += 1
             self.report.warnings.append(
@@ -499,7 +527,7 @@ class _EnterprisePlan(_Plan):
                 )
             )
         if p.get("person_id"):
-            person = canonical_id_number(p["person_id"]) or p["person_id"]
+            person = p["person_id"]  # canonical: parsed by `_id`
             values = {
                 "name": p.get("person_name", ""),
                 "kind": p["person_kind"],
@@ -580,7 +608,7 @@ class _WorkshopPlan(_Plan):
         if not p.get("id_number"):
             return done
         workshop = self.workshops.get(key)
-        person = canonical_id_number(p["id_number"])
+        person = p["id_number"]  # canonical: parsed by `_id`
         values = {
             "name": p.get("name", ""),
             "member_id": self.member(number, "id_number", p["id_number"]),

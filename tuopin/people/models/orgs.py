@@ -123,6 +123,7 @@ class EnterprisePairing(models.Model):
         on_delete=models.CASCADE,
         related_name="pairings",
         db_index=False,  # enterprise_pairing_unique leads with it
+        db_constraint=False,  # written with its enterprise, deleted with it by Django (ADR 0028)
     )
     village = models.ForeignKey(
         "regions.Region", verbose_name=_("结对村"), on_delete=models.PROTECT, related_name="+"
@@ -152,6 +153,7 @@ class PairingProject(models.Model):
         on_delete=models.CASCADE,
         related_name="projects",
         db_index=False,  # pairing_project_unique leads with it
+        db_constraint=False,  # written with its pairing, deleted with it by Django (ADR 0028)
     )
     name = models.CharField(_("帮扶项目"), max_length=100)
     money = models.DecimalField(_("投入资金（元）"), null=True, blank=True, **MONEY)
@@ -179,6 +181,7 @@ class PairingBeneficiary(models.Model):
         on_delete=models.CASCADE,
         related_name="beneficiaries",
         db_index=False,  # pairing_beneficiary_unique leads with it
+        db_constraint=False,  # written with its pairing, deleted with it by Django (ADR 0028)
     )
     name = models.CharField(_("姓名"), max_length=50, blank=True)
     id_number = models.CharField(_("身份证号"), max_length=22)
@@ -272,6 +275,7 @@ class WorkshopEmployee(models.Model):
         on_delete=models.CASCADE,
         related_name="employees",
         db_index=False,  # workshop_employee_unique leads with it
+        db_constraint=False,  # written with its workshop, deleted with it by Django (ADR 0028)
     )
     name = models.CharField(_("姓名"), max_length=50, blank=True)
     id_number = models.CharField(_("身份证号"), max_length=22, db_index=True)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 
 from conftest import MINQUAN, RENHE, SUIXIAN, first_village, other_county_village
 from tuopin.accounts.roles import Department, Role
@@ -31,7 +32,14 @@ from tuopin.people.enterprises_services import (
     pairing_save,
     project_save,
 )
-from tuopin.people.models import IndustrialPark, WeakBranch, WorkshopEmployee
+from tuopin.people.models import (
+    EnterprisePairing,
+    IndustrialPark,
+    PairingBeneficiary,
+    PairingProject,
+    WeakBranch,
+    WorkshopEmployee,
+)
 from tuopin.people.orgs_enums import BeneficiaryKind, PairingForm, WorkshopType
 from tuopin.people.params import people_parameter_set
 from tuopin.people.workshops_rules import (
@@ -233,6 +241,38 @@ def test_enterprises_pairings_and_beneficiaries(make_user):
         enterprise_save(
             acting_user=township, name="x", credit_code=GOOD_CODE, region_code=village.code
         )
+
+
+def test_children_unchecked_by_the_database_still_go_with_their_parent(make_user):
+    """A pairing's enterprise, a project's or beneficiary's pairing and an employee's
+    workshop are not checked by the database (ADR 0028): Django's CASCADE still deletes
+    the children with their parent, and the database still refuses a second child of
+    the same key (the unique constraints lead with these columns)."""
+    county = make_user(Role.COUNTY_OFFICE, MINQUAN)
+    village = first_village(RENHE)
+    enterprise, _ = enterprise_save(
+        acting_user=county, name="民权制冷有限公司", credit_code=GOOD_CODE, region_code=MINQUAN
+    )
+    pairing, _ = pairing_save(
+        acting_user=county, enterprise=enterprise, village_code=village.code, form="2"
+    )
+    project_save(pairing=pairing, name="冷库", money=Decimal("200000"))
+    (member,) = poor_people(village, 1)
+    beneficiary_save(
+        pairing=pairing, id_number=member.id_number, name=member.name, kind=BeneficiaryKind.EMPLOYED
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PairingProject.objects.create(pairing=pairing, name="冷库")
+    workshop = _workshop(county, village)
+    _employ(workshop, [member])
+    counts = lambda: [  # noqa: E731
+        model.objects.count()
+        for model in (EnterprisePairing, PairingProject, PairingBeneficiary, WorkshopEmployee)
+    ]
+    assert counts() == [1, 1, 1, 1]
+    enterprise.delete()
+    workshop.delete()
+    assert counts() == [0, 0, 0, 0]
 
 
 def test_poor_villages_without_an_enterprise_are_listed(make_user):
