@@ -8,8 +8,9 @@ stored changes nothing, so the same file imported twice changes nothing the seco
 Set-based: the households, cadres, open pairings and stored visits of a block of rows
 are read with one query each; the new rows go in with `insert_rows` (COPY on
 PostgreSQL) and the changed ones with `update_rows`, all in one transaction; the
-helpers import hands each block's writes to a `WriteBehind` (ADR 0018), the visits
-import writes at the end. The rules are those of the services (pairing_services,
+helpers import hands each block's writes to a `WriteBehind` (ADR 0018; with a writer
+thread, the new rows' ids drawn and their COPY text formatted by the reading thread,
+ADR 0027), the visits import writes at the end. The rules are those of the services (pairing_services,
 visits_services)."""
 
 from __future__ import annotations
