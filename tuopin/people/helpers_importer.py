@@ -8,8 +8,9 @@ stored changes nothing, so the same file imported twice changes nothing the seco
 Set-based: the households, cadres, open pairings and stored visits of a block of rows
 are read with one query each; the new rows go in with `insert_rows` (COPY on
 PostgreSQL) and the changed ones with `update_rows`, all in one transaction; the
-helpers import hands each block's writes to a `WriteBehind` (ADR 0018), the visits
-import writes at the end. The rules are those of the services (pairing_services,
+helpers import hands each block's writes to a `WriteBehind` (ADR 0018; with a writer
+thread, the new rows' ids drawn and their COPY text formatted by the reading thread,
+ADR 0027), the visits import writes at the end. The rules are those of the services (pairing_services,
 visits_services)."""
 
 from __future__ import annotations
@@ -19,11 +20,21 @@ from collections import namedtuple
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db.models import Q
 from django.utils import timezone
 
-from tuopin.core.bulk import insert_rows, insert_with_history, update_rows
+from tuopin.core.bulk import (
+    CopyData,
+    copy_data,
+    copy_in,
+    history_of,
+    insert_rows,
+    insert_with_history,
+    new_ids,
+    update_rows,
+)
 from tuopin.core.errors import TuopinError
 from tuopin.core.write_behind import WriteBehind
 from tuopin.people import access
@@ -274,7 +285,12 @@ def import_helpers(
             if not accepting(report, partial=partial, dry_run=dry_run):
                 continue  # nothing will be kept: checking the rest is all that is left
             changed = _cadre_changes(plans, planned_fields)
-            if plans or new_cadres:
+            if not (plans or new_cadres):
+                continue
+            if writer.threaded:  # this thread formats the block's rows; the writer sends
+                prepared = _prepared_helpers(plans, new_cadres, created)
+                writer.put(lambda b=prepared, c=changed: _send_helpers(b, c, acting_user))
+            else:
                 writer.put(
                     lambda p=plans, n=new_cadres, c=changed: _write_helpers(
                         p, n, c, created, acting_user
@@ -398,7 +414,27 @@ def _write_helpers(
     ids = insert_with_history(Helper, [new_cadres[k] for k in keys], user=user)
     created.update(zip(keys, ids, strict=True))
     update_rows(Helper, list(CADRE_FIELDS), changed, user=user)
-    today, now = timezone.localdate(), timezone.now()
+    writes = _pairing_writes(plans, created, timezone.localdate(), timezone.now())
+    _write_pairings(writes, user)
+    insert_rows(Pairing, PAIRING_NAMES, writes.new_pairings, user=user)
+
+
+PAIRING_NAMES = ["helper_id", "household_id", "region_code", "started_on", "ended_on"]
+PAIRING_NAMES += ["ended_reason", "created_at"]
+HELPER_NAMES = ["region_id", *CADRE_FIELDS]
+
+
+class _PairingWrites(NamedTuple):
+    """A block's changes to pairings and households, as rows of `update_rows` and (new
+    pairings) of PAIRING_NAMES."""
+
+    ended: list[tuple]
+    dated: list[tuple]
+    new_pairings: list[tuple]
+    households: list[tuple]
+
+
+def _pairing_writes(plans: list[_HelperPlan], created: dict, today, now) -> _PairingWrites:
     ended, dated, new_pairings, households = [], [], [], []
     for plan in plans:
         helper_id = plan.helper.pk if plan.helper is not None else created[plan.key]
@@ -414,15 +450,66 @@ def _write_helpers(
             )
         if household.helper_id != helper_id:
             households.append((household.pk, helper_id, household.version + 1, now))
-    # The households before the new pairings, so that each pairing's key check (run as
-    # its statement ends on the writer) finds its household already updated, as the
-    # checks of a one-go write, run at commit, did.
+    return _PairingWrites(ended, dated, new_pairings, households)
+
+
+def _write_pairings(writes: _PairingWrites, user) -> None:
+    """The households' helper, the ended and the dated pairings (the new ones follow)."""
     fields = ["helper_id", "version", "updated_at"]
-    update_rows(Household, fields, households, user=user, reason="帮扶结对")
-    update_rows(Pairing, ["ended_on", "ended_reason"], ended, user=user)
-    update_rows(Pairing, ["started_on"], dated, user=user)
-    names = ["helper_id", "household_id", "region_code", "started_on", "ended_on"]
-    insert_rows(Pairing, [*names, "ended_reason", "created_at"], new_pairings, user=user)
+    update_rows(Household, fields, writes.households, user=user, reason="帮扶结对")
+    update_rows(Pairing, ["ended_on", "ended_reason"], writes.ended, user=user)
+    update_rows(Pairing, ["started_on"], writes.dated, user=user)
+
+
+class _Prepared(NamedTuple):
+    """A block's writes as the reading thread prepared them (ADR 0025, 0027): the new
+    cadres' and pairings' ids drawn and their rows formatted as COPY text."""
+
+    helper_ids: list[int]
+    helpers: CopyData
+    writes: _PairingWrites
+    pairing_ids: list[int]
+    pairings: CopyData
+
+
+def _prepared_helpers(plans: list[_HelperPlan], new_cadres: dict, created: dict) -> _Prepared:
+    """On the reading thread (PostgreSQL, a writer thread): the ids of the block's new
+    cadres (`created` takes them here, so only this thread reads or fills it) and new
+    pairings, and their COPY text, so that the writer thread only sends. The repeated
+    values (the time of writing, the start dates) go as text, formatted once."""
+    keys = list(new_cadres)
+    helper_ids = new_ids(Helper, len(keys))
+    created.update(zip(keys, helper_ids, strict=True))
+    cadres = [new_cadres[k] for k in keys]
+    helpers = copy_data(
+        Helper,
+        HELPER_NAMES,
+        [tuple(c.get(n, "") for n in HELPER_NAMES) for c in cadres],
+        ids=helper_ids,
+    )
+    now = timezone.now()
+    writes = _pairing_writes(plans, created, timezone.localdate(), now)
+    as_text = {None: None, now: now.isoformat()}
+    rows = []
+    for row in writes.new_pairings:
+        started_on = row[3]
+        if started_on not in as_text:
+            as_text[started_on] = started_on.isoformat()
+        rows.append((*row[:3], as_text[started_on], *row[4:6], as_text[now]))
+    pairing_ids = new_ids(Pairing, len(rows))
+    pairings = copy_data(Pairing, PAIRING_NAMES, rows, ids=pairing_ids)
+    return _Prepared(helper_ids, helpers, writes, pairing_ids, pairings)
+
+
+def _send_helpers(prepared: _Prepared, changed: list[tuple], user) -> None:
+    """On the writer thread: one block's prepared rows sent, the updates and the history
+    rows (copied on the server), in the order of `_write_helpers`."""
+    copy_in(prepared.helpers)
+    history_of(Helper, prepared.helper_ids, user=user)
+    update_rows(Helper, list(CADRE_FIELDS), changed, user=user)
+    _write_pairings(prepared.writes, user)
+    copy_in(prepared.pairings)
+    history_of(Pairing, prepared.pairing_ids, user=user)
 
 
 # --- visits --------------------------------------------------------------------------

@@ -105,6 +105,10 @@ class Household(models.Model):
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     bank_name = models.CharField(_("开户银行"), max_length=60, blank=True)
     bank_account = models.CharField(_("银行卡号"), max_length=40, blank=True)
+    # The household's current helper, a copy of its open pairing's (ADR 0010), which the
+    # people app rewrites for every household a helpers file pairs: no index (nothing
+    # looks households up by helper but a quality check over a whole scope) and no
+    # database check (the open pairing's key checks the same cadre; ADR 0027).
     helper = models.ForeignKey(
         Helper,
         verbose_name=_("帮扶责任人"),
@@ -112,6 +116,8 @@ class Household(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="households",
+        db_index=False,
+        db_constraint=False,
     )
     # Flags.
     is_military_family = fact(_("军烈属"))

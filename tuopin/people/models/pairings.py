@@ -28,14 +28,19 @@ class Pairing(models.Model):
         related_name="pairings",
         db_index=False,  # the (helper, ended_on) index leads with it
     )
+    # No database check (ADR 0027): the pairing's household is one the writer read in
+    # the same import or service, households are never deleted but through the ORM
+    # (which deletes their pairings, CASCADE), and the check was a row lock per pairing.
     household = models.ForeignKey(
         "registry.Household",
         verbose_name=_("贫困户"),
         on_delete=models.CASCADE,
         related_name="pairings",
+        db_constraint=False,
     )
-    # The household's village code: the scope of the row (read_q over it).
-    region_code = models.CharField(_("行政村"), max_length=12, db_index=True)
+    # The household's village code: the scope of the row (read_q over it), matched by
+    # equality or prefix: one varchar_pattern_ops index serves both (pairing_region_prefix).
+    region_code = models.CharField(_("行政村"), max_length=12)
     started_on = models.DateField(_("结对日期"), null=True, blank=True)
     ended_on = models.DateField(_("结束日期"), null=True, blank=True)
     ended_reason = models.CharField(
@@ -43,7 +48,8 @@ class Pairing(models.Model):
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
-    history = people_history(no_db_index=["helper", "household"])
+    # History is read by record (id), never by region.
+    history = people_history(no_db_index=["helper", "household", "region_code"])
 
     class Meta:
         verbose_name = _("帮扶结对")
@@ -55,7 +61,14 @@ class Pairing(models.Model):
                 name="pairing_one_open_per_household",
             ),
         ]
-        indexes = [models.Index(fields=["helper", "ended_on"])]
+        indexes = [
+            models.Index(fields=["helper", "ended_on"]),
+            models.Index(
+                fields=["region_code"],
+                name="pairing_region_prefix",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.helper_id} {self.household_id}"

@@ -1,6 +1,7 @@
 """`tuopin import helpers|visits`, and the registry import's 帮扶责任人 resolution."""
 
 import csv
+import datetime
 import json
 from io import StringIO
 
@@ -10,7 +11,9 @@ from django.core.management import call_command
 from conftest import RENHE, first_village
 from tuopin.core.tests.write_behind_spy import writers_started
 from tuopin.people.models import Pairing, Visit
+from tuopin.people.pairing_services import county_of
 from tuopin.people.tests.helpers_factories import an_id_number, helper, household
+from tuopin.registry.enums import UnitLevel
 from tuopin.registry.interchange.importer import import_registry
 from tuopin.registry.models import Helper, Household
 from tuopin.registry.tests.test_import import family, write_xlsx
@@ -239,22 +242,31 @@ def test_helpers_are_written_behind_block_by_block_all_or_nothing(tmp_path, monk
     assert not Pairing.objects.exists() and Helper.objects.count() == 1
 
     path = write_csv(tmp_path / "helpers.csv", HELPERS_HEADER, rows)
+    # The writer runs what the reading thread prepared (`_send_helpers`, PostgreSQL with
+    # a writer thread: ADR 0027) or the block's plans (`_write_helpers`, at the end).
     written = []
-    write_helpers = helpers_importer._write_helpers
+    saved = {name: getattr(helpers_importer, name) for name in ("_write_helpers", "_send_helpers")}
 
-    def fail_on_third(*args):
-        written.append(args[0])
-        if len(written) == 3:
-            raise RuntimeError("disk full")
-        write_helpers(*args)
+    def failing_on_third(name):
+        def write(*args):
+            written.append(name)
+            if len(written) == 3:
+                raise RuntimeError("disk full")
+            saved[name](*args)
 
-    monkeypatch.setattr(helpers_importer, "_write_helpers", fail_on_third)
+        return write
+
+    for name in saved:
+        monkeypatch.setattr(helpers_importer, name, failing_on_third(name))
     with pytest.raises(RuntimeError, match="disk full"):
         command("helpers", str(path))
+    sent = "_send_helpers" if connection.vendor == "postgresql" else "_write_helpers"
+    assert written == [sent] * 3
     assert not Pairing.objects.exists() and Helper.objects.count() == 1
     assert not Helper.history.filter(history_type="~").exists()
 
-    monkeypatch.setattr(helpers_importer, "_write_helpers", write_helpers)
+    for name, function in saved.items():
+        monkeypatch.setattr(helpers_importer, name, function)
     code, result = command("helpers", str(path))
     assert code == 0 and result["written"] and result["created"] == 4
     cadre = Helper.objects.get(name="赵一")
@@ -267,6 +279,20 @@ def test_helpers_are_written_behind_block_by_block_all_or_nothing(tmp_path, monk
         stored.pk,
         stored.pk,
     ]
+    assert [(p.started_on, p.region_code, p.ended_reason) for p in pairings] == [
+        (datetime.date(2018, 3, 1), village.code, ""),
+        (datetime.date(2018, 3, 1), village.code, ""),
+        (None, village.code, ""),
+        (None, village.code, ""),
+    ]
+    assert all(p.created_at is not None for p in pairings)
+    assert Pairing.history.filter(history_type="+").count() == 4
+    assert (cadre.region_id, cadre.work_unit, cadre.unit_level, cadre.post) == (
+        county_of(village.code),
+        "县农业局",
+        UnitLevel.COUNTY,
+        "",
+    )
     stored.refresh_from_db()
     assert stored.phone == "13900000002"
     assert stored.history.filter(history_type="~").count() == 1
