@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0013_rating_awards_on_the_rating"),
+        ("people", "0014_orgs_children_unchecked"),
     ]
 
     operations = [
