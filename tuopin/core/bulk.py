@@ -27,6 +27,8 @@ from simple_history.utils import (
     get_history_model_for_model,
 )
 
+from tuopin.core.copy_text import rows_text
+
 BATCH = 2000  # rows per bulk_create statement
 IN_BATCH = 500  # ids per IN (...) list where arrays are not available
 
@@ -233,6 +235,10 @@ def copy_data(
     # The defaults repeat on every row: in their text form once (psycopg would dump the
     # same timestamp for each row, a third of the formatting of a row of steps).
     tail = tuple(map(_as_text, tail))
+    # A column at a time when every value is of a kind copy_text knows (psycopg's text).
+    data = rows_text(rows, tail, ids=ids)
+    if data is not None:
+        return CopyData(model, statement, data)
     buffer = io.BytesIO()
     with connection.cursor() as cursor, Copy(cursor.cursor, writer=FileWriter(buffer)) as copy:
         write = copy.write_row
