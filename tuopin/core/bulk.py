@@ -11,6 +11,7 @@ Python objects. At city scale that is the difference between minutes and seconds
 import io
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -280,12 +281,20 @@ def history_of(
     if not ids or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     try:
-        history = get_history_model_for_model(model)
+        history = _history_model(model)
     except NotHistoricalModelError:
         return
     column = next(f.column for f in model._meta.concrete_fields if f.attname == by) if by else ""
     user = user or history.get_default_history_user(model())
     _history(model, history, ids, user, reason, by=column)
+
+
+@cache
+def _history_model(model: type[Model]) -> type[Model]:
+    """`get_history_model_for_model`, once per model: simple-history's `model.history`
+    builds a manager class on each access (`inspect.getmembers`), a third of the Python
+    of the library import's writer thread, four times a block."""
+    return get_history_model_for_model(model)
 
 
 def update_rows(
