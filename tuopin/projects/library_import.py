@@ -157,6 +157,8 @@ FIELDS = [
     "households_planned",
 ]
 ATTNAMES = ["region_id" if name == "region" else name for name in FIELDS]
+# A checked row's values of FIELDS, in C: its text cells are "" when empty (v.text).
+_VALUES = itemgetter(*FIELDS)
 REGION = ATTNAMES.index("region_id")
 
 
@@ -447,14 +449,15 @@ def _import(path, acting_user, *, dry_run: bool, partial: bool) -> TableImportRe
             report.rows += len(block)
             good = _checked(block, present, seen, report)
             plan.load(good)
+            done = dict.fromkeys(("created", "updated", "unchanged"), 0)
             for number, parsed in good:
                 try:
-                    done = plan.row(parsed)
+                    done[plan.row(parsed)] += 1
                 except CellError as error:
                     report.errors.append(message(LAYOUT, number, error))
                     report.rejected += 1
-                    continue
-                setattr(report, done, getattr(report, done) + 1)
+            for outcome, count in done.items():
+                setattr(report, outcome, getattr(report, outcome) + count)
             if not dry_run and (partial or not report.errors):  # else nothing will be kept
                 writer.put(plan.take_new(prepared=writer.threaded))
             else:
@@ -504,10 +507,14 @@ def _checked(block: list, present: set[str], seen: dict, report) -> list[tuple[i
         for error in errors:
             del rows[i][error.column]
     good = []
+    failing = cell_errors.keys() | problems.keys()
     for i, (number, parsed) in enumerate(zip(numbers, rows, strict=True)):
-        messages = [message(LAYOUT, number, error) for error in cell_errors.get(i, ())]
-        key = (parsed.get("region", "")[:6], parsed.get("code"))
-        if not messages and i not in problems and key in seen:
+        if i not in failing:  # most rows: only a code the file already had to look for
+            key = (parsed["region"][:6], parsed["code"])
+            if key not in seen:
+                seen[key] = number
+                good.append((number, parsed))
+                continue
             problems[i].append(
                 CellError(
                     "code",
@@ -516,13 +523,9 @@ def _checked(block: list, present: set[str], seen: dict, report) -> list[tuple[i
                     f"the same project code as row {seen[key]}",
                 )
             )
-        messages += [message(LAYOUT, number, problem) for problem in problems.get(i, ())]
-        if messages:
-            report.errors.extend(messages)
-            report.rejected += 1
-        else:
-            seen[key] = number
-            good.append((number, parsed))
+        report.errors.extend(message(LAYOUT, number, error) for error in cell_errors.get(i, ()))
+        report.errors.extend(message(LAYOUT, number, problem) for problem in problems.get(i, ()))
+        report.rejected += 1
     return good
 
 
@@ -647,26 +650,7 @@ class _Plan:
             for level, key in zip(LEVEL_COLUMNS, FUNDING_KEYS, strict=True)
             if p.get(key) is not None
         }
-        values = (  # in the order of ATTNAMES
-            p["name"],
-            p["year"],
-            p["category"],
-            p["nature"],
-            region,
-            p.get("location") or "",
-            p.get("starts_on"),
-            p.get("ends_on"),
-            p.get("unit") or "",
-            p.get("person") or "",
-            p.get("phone") or "",
-            p.get("tasks") or "",
-            p.get("subsidy_standard") or "",
-            p["amount"],
-            p.get("targets") or "",
-            p.get("mechanism") or "",
-            p.get("participation") or "",
-            p.get("households_planned"),
-        )
+        values = _VALUES(p)  # in the order of ATTNAMES (a good row has every column)
         entered_on = p.get("entered_on") or date(p["year"], 1, 1)
         plan = {
             "fundings": fundings,
