@@ -11,9 +11,10 @@ history. A project already in the library is not changed by an import (edits end
 entry), nor is a project's stage (the flow moves it, on its page).
 
 Set-based: each column is parsed in one pass, each distinct cell once (labels, dates,
-amounts repeat), and the rules across a row's cells are checked column by column; the
-regions, stored projects (as values, not model instances), fundings, villages and
-households a block of rows names are read with one query each; new projects and their
+amounts repeat; a column of text normalised as one string, _texts), and the rules
+across a row's cells are checked column by column; the regions, stored projects (as
+values, not model instances), fundings, villages and households a block of rows names
+are read with one query each; new projects and their
 fundings, villages, entries, steps and beneficiaries are written as tuples with COPY on
 PostgreSQL (insert_rows, insert_children: the children without a round trip of their
 ids), their history by one INSERT ... SELECT per table; changed projects with one
