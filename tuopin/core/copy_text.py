@@ -61,6 +61,8 @@ def _column(values: tuple) -> Sequence[str] | None:
     except TypeError:  # not all text
         pass
     else:
+        if "\x00" in joined:  # no text holds it: psycopg's error, as before
+            return None
         if any(special in joined for special in _SPECIAL):
             return [str.__str__(value).translate(_ESCAPES) for value in values]
         return values
@@ -88,7 +90,7 @@ def _value(value) -> str | None:
         return NULL
     kind = type(value)
     if kind is str:
-        return value.translate(_ESCAPES)
+        return None if "\x00" in value else value.translate(_ESCAPES)
     if kind is bool:
         return "t" if value else "f"
     if kind is int:
@@ -99,5 +101,5 @@ def _value(value) -> str | None:
         # psycopg: str() of the value (a space between date and time, the offset if any)
         return str(value)
     if isinstance(value, str):  # Django's TextChoices: the member is its value's text
-        return str.__str__(value).translate(_ESCAPES)
+        return _value(str.__str__(value))
     return None

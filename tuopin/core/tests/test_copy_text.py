@@ -41,6 +41,8 @@ def test_rows_are_written_as_copy_text_with_their_ids_and_tail():
         (1, True),  # equal as keys, written differently
         (1.5, 2.5),  # floats: not formatted here
         (Decimal("NaN"),),
+        ("a\x00b",),  # no text holds a NUL: psycopg says so
+        ("a", None, "b\x00"),
         (object(),),
     ],
 )
