@@ -11,6 +11,7 @@ Python objects. At city scale that is the difference between minutes and seconds
 import io
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -26,6 +27,8 @@ from simple_history.utils import (
     bulk_update_with_history,
     get_history_model_for_model,
 )
+
+from tuopin.core.copy_text import rows_text
 
 BATCH = 2000  # rows per bulk_create statement
 IN_BATCH = 500  # ids per IN (...) list where arrays are not available
@@ -233,6 +236,10 @@ def copy_data(
     # The defaults repeat on every row: in their text form once (psycopg would dump the
     # same timestamp for each row, a third of the formatting of a row of steps).
     tail = tuple(map(_as_text, tail))
+    # A column at a time when every value is of a kind copy_text knows (psycopg's text).
+    data = rows_text(rows, tail, ids=ids)
+    if data is not None:
+        return CopyData(model, statement, data)
     buffer = io.BytesIO()
     with connection.cursor() as cursor, Copy(cursor.cursor, writer=FileWriter(buffer)) as copy:
         write = copy.write_row
@@ -274,12 +281,20 @@ def history_of(
     if not ids or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
         return
     try:
-        history = get_history_model_for_model(model)
+        history = _history_model(model)
     except NotHistoricalModelError:
         return
     column = next(f.column for f in model._meta.concrete_fields if f.attname == by) if by else ""
     user = user or history.get_default_history_user(model())
     _history(model, history, ids, user, reason, by=column)
+
+
+@cache
+def _history_model(model: type[Model]) -> type[Model]:
+    """`get_history_model_for_model`, once per model: simple-history's `model.history`
+    builds a manager class on each access (`inspect.getmembers`), a third of the Python
+    of the library import's writer thread, four times a block."""
+    return get_history_model_for_model(model)
 
 
 def update_rows(

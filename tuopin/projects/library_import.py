@@ -11,9 +11,10 @@ history. A project already in the library is not changed by an import (edits end
 entry), nor is a project's stage (the flow moves it, on its page).
 
 Set-based: each column is parsed in one pass, each distinct cell once (labels, dates,
-amounts repeat), and the rules across a row's cells are checked column by column; the
-regions, stored projects (as values, not model instances), fundings, villages and
-households a block of rows names are read with one query each; new projects and their
+amounts repeat; a column of text normalised as one string, _texts), and the rules
+across a row's cells are checked column by column; the regions, stored projects (as
+values, not model instances), fundings, villages and households a block of rows names
+are read with one query each; new projects and their
 fundings, villages, entries, steps and beneficiaries are written as tuples with COPY on
 PostgreSQL (insert_rows, insert_children: the children without a round trip of their
 ids), their history by one INSERT ... SELECT per table; changed projects with one
@@ -27,6 +28,7 @@ meanwhile (collection_paused)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -50,6 +52,7 @@ from tuopin.core.bulk import (
     update_rows,
 )
 from tuopin.core.regioncodes import within
+from tuopin.core.spreadsheets import QUOTE
 from tuopin.core.write_behind import WriteBehind
 from tuopin.people.importing import (
     CellError,
@@ -155,6 +158,8 @@ FIELDS = [
     "households_planned",
 ]
 ATTNAMES = ["region_id" if name == "region" else name for name in FIELDS]
+# A checked row's values of FIELDS, in C: its text cells are "" when empty (v.text).
+_VALUES = itemgetter(*FIELDS)
 REGION = ATTNAMES.index("region_id")
 
 
@@ -210,16 +215,22 @@ def _stage(value):
 
 
 def _code12(value) -> str:
-    word = v.key(value)
+    return _code12_of_text(v.text(value))
+
+
+def _code12_of_text(text: str) -> str:
+    word = text.replace(" ", "")  # v.key
     if word and (not word.isdigit() or len(word) != 12):
-        raise v.BadValue(
-            f"“{v.text(value)}”不是 12 位区划代码", f"'{v.text(value)}' is not a 12-digit code"
-        )
+        raise v.BadValue(f"“{text}”不是 12 位区划代码", f"'{text}' is not a 12-digit code")
     return word
 
 
 def _list(value) -> tuple[str, ...]:
-    return tuple(part for part in LIST_SPLIT.split(v.text(value)) if part)
+    return _list_of_text(v.text(value))
+
+
+def _list_of_text(text: str) -> tuple[str, ...]:
+    return tuple(part for part in LIST_SPLIT.split(text) if part)
 
 
 def _money(value):
@@ -286,6 +297,35 @@ FIRST_BLOCK = 200  # the writer waits for the first block: a small one starts it
 
 
 _TEXT_OR_EMPTY = {str, type(None)}
+# Parsers that read only a cell's text (v.text): a column of text cells is normalised as
+# a whole (_texts), then each distinct text goes through the rest (None: nothing more).
+ON_TEXT: dict[Callable, Callable | None] = {
+    v.text: None,
+    _code12: _code12_of_text,
+    _list: _list_of_text,
+}
+_JOIN = "\x00"  # neither changed by NFKC nor composed with a neighbour, nor whitespace
+_SPACES = re.compile(r"\s+")
+
+
+def _texts(cells: list) -> list[str] | None:
+    """`v.text` of each cell of a list of text cells, worked out on the cells joined into
+    one string (one NFKC normalisation, one whitespace pass, in C) instead of cell by
+    cell: a project's code, name and tasks differ on every row, each cell a cache miss
+    of v.text. NFKC and the collapsing of whitespace do not reach across the joining
+    character, so each part is the cell's own text (tests compare with v.text). None
+    when a cell is not text, or holds the joining character or a quote (which v.text
+    may remove: the platform's formula quote), for the caller to parse cell by cell."""
+    try:
+        joined = _JOIN.join(cells)
+    except TypeError:
+        return None
+    if QUOTE in joined or joined.count(_JOIN) != len(cells) - 1:
+        return None
+    if not joined.isascii():
+        joined = unicodedata.normalize("NFKC", joined).replace("\u3000", " ")
+    joined = _SPACES.sub(" ", joined).replace(" " + _JOIN, _JOIN).replace(_JOIN + " ", _JOIN)
+    return joined.strip(" ").split(_JOIN)
 
 
 def _parse_column(parser, cells: list) -> tuple[list, dict[int, Exception]]:
@@ -311,11 +351,23 @@ def _parse_column(parser, cells: list) -> tuple[list, dict[int, Exception]]:
                 failed[index] = error
         return values, failed
     bad = {}
-    for cell in distinct:
-        try:
-            distinct[cell] = parser(unwrap(cell) if unwrap else cell)
-        except (CellError, v.BadValue) as error:
-            bad[cell] = error
+    texts = _texts(list(distinct)) if parser in ON_TEXT and unwrap is None else None
+    if texts is not None:
+        then = ON_TEXT[parser]
+        if then is None:
+            distinct = dict(zip(distinct, texts, strict=True))
+        else:
+            for cell, text in zip(distinct, texts, strict=True):
+                try:
+                    distinct[cell] = then(text)
+                except (CellError, v.BadValue) as error:
+                    bad[cell] = error
+    else:
+        for cell in distinct:
+            try:
+                distinct[cell] = parser(unwrap(cell) if unwrap else cell)
+            except (CellError, v.BadValue) as error:
+                bad[cell] = error
     values = list(map(distinct.__getitem__, cells))
     failed = {i: bad[cell] for i, cell in enumerate(cells) if cell in bad} if bad else {}
     return values, failed
@@ -398,14 +450,15 @@ def _import(path, acting_user, *, dry_run: bool, partial: bool) -> TableImportRe
             report.rows += len(block)
             good = _checked(block, present, seen, report)
             plan.load(good)
+            done = dict.fromkeys(("created", "updated", "unchanged"), 0)
             for number, parsed in good:
                 try:
-                    done = plan.row(parsed)
+                    done[plan.row(parsed)] += 1
                 except CellError as error:
                     report.errors.append(message(LAYOUT, number, error))
                     report.rejected += 1
-                    continue
-                setattr(report, done, getattr(report, done) + 1)
+            for outcome, count in done.items():
+                setattr(report, outcome, getattr(report, outcome) + count)
             if not dry_run and (partial or not report.errors):  # else nothing will be kept
                 writer.put(plan.take_new(prepared=writer.threaded))
             else:
@@ -455,10 +508,14 @@ def _checked(block: list, present: set[str], seen: dict, report) -> list[tuple[i
         for error in errors:
             del rows[i][error.column]
     good = []
+    failing = cell_errors.keys() | problems.keys()
     for i, (number, parsed) in enumerate(zip(numbers, rows, strict=True)):
-        messages = [message(LAYOUT, number, error) for error in cell_errors.get(i, ())]
-        key = (parsed.get("region", "")[:6], parsed.get("code"))
-        if not messages and i not in problems and key in seen:
+        if i not in failing:  # most rows: only a code the file already had to look for
+            key = (parsed["region"][:6], parsed["code"])
+            if key not in seen:
+                seen[key] = number
+                good.append((number, parsed))
+                continue
             problems[i].append(
                 CellError(
                     "code",
@@ -467,13 +524,9 @@ def _checked(block: list, present: set[str], seen: dict, report) -> list[tuple[i
                     f"the same project code as row {seen[key]}",
                 )
             )
-        messages += [message(LAYOUT, number, problem) for problem in problems.get(i, ())]
-        if messages:
-            report.errors.extend(messages)
-            report.rejected += 1
-        else:
-            seen[key] = number
-            good.append((number, parsed))
+        report.errors.extend(message(LAYOUT, number, error) for error in cell_errors.get(i, ()))
+        report.errors.extend(message(LAYOUT, number, problem) for problem in problems.get(i, ()))
+        report.rejected += 1
     return good
 
 
@@ -503,15 +556,27 @@ class _Plan:
                 self.regions[code] = level
                 if level == RegionLevel.VILLAGE:
                     self.village_names[(code[:6], name)].append(code)
+            # The stored projects of these counties, whole (a county holds thousands at
+            # most): one query per model, without lists of thousands of codes or ids;
+            # none for a block whose counties were read before.
+            self._load_stored([county.ljust(12, "0") for county in counties])
         self.loaded_counties |= counties
-        # The stored projects of the block's counties, whole (a county holds thousands at
-        # most): one query per model, without lists of thousands of codes or ids.
-        county_codes = [county.ljust(12, "0") for county in counties]
+        numbers = {n for p in rows for n in p.get("beneficiaries") or ()}
+        if numbers:
+            for pk, number, village in Household.objects.filter(
+                number__in=among(numbers)
+            ).values_list("pk", "number", "village_id"):
+                self.households[(village[:6], number)].add(pk)
+
+    def _load_stored(self, county_codes: list[str]) -> None:
+        """The counties' stored projects as values, and the children of those (a county
+        without stored projects has none to read)."""
         found = Project.objects.filter(county_id__in=county_codes)
-        for pk, county_id, code, stage, *values in found.values_list(
-            "pk", "county_id", "code", "stage", *ATTNAMES
-        ):
+        stored = found.values_list("pk", "county_id", "code", "stage", *ATTNAMES)
+        for pk, county_id, code, stage, *values in stored:
             self.stored[(county_id, code)] = (pk, stage, tuple(values))
+        if not stored:
+            return
         of_counties = {"project__county_id__in": county_codes}
         funded = ProjectFunding.objects.filter(**of_counties)
         for project_id, *funding in funded.values_list("project_id", "level", "nature", "amount"):
@@ -522,12 +587,6 @@ class _Plan:
         linked = ProjectBeneficiary.objects.filter(**of_counties)
         for project_id, household in linked.values_list("project_id", "household_id"):
             self.beneficiaries[project_id].add(household)
-        numbers = {n for p in rows for n in p.get("beneficiaries") or ()}
-        if numbers:
-            for pk, number, village in Household.objects.filter(
-                number__in=among(numbers)
-            ).values_list("pk", "number", "village_id"):
-                self.households[(village[:6], number)].add(pk)
 
     def _region(self, code: str) -> str:
         """The level of the region the row names, checked."""
@@ -592,26 +651,7 @@ class _Plan:
             for level, key in zip(LEVEL_COLUMNS, FUNDING_KEYS, strict=True)
             if p.get(key) is not None
         }
-        values = (  # in the order of ATTNAMES
-            p["name"],
-            p["year"],
-            p["category"],
-            p["nature"],
-            region,
-            p.get("location") or "",
-            p.get("starts_on"),
-            p.get("ends_on"),
-            p.get("unit") or "",
-            p.get("person") or "",
-            p.get("phone") or "",
-            p.get("tasks") or "",
-            p.get("subsidy_standard") or "",
-            p["amount"],
-            p.get("targets") or "",
-            p.get("mechanism") or "",
-            p.get("participation") or "",
-            p.get("households_planned"),
-        )
+        values = _VALUES(p)  # in the order of ATTNAMES (a good row has every column)
         entered_on = p.get("entered_on") or date(p["year"], 1, 1)
         plan = {
             "fundings": fundings,

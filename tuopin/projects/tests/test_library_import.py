@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import MINQUAN, RENHE, SUIXIAN
 from tuopin.accounts.roles import Role
@@ -266,3 +268,63 @@ def test_blocks_are_written_behind_and_kept_all_or_nothing(tmp_path, monkeypatch
     assert set(_children_without_their_project().values()) == {0}
     again = import_projects(_file(tmp_path, *lines))
     assert (again.unchanged, again.written, Project.history.count()) == (4, False, 4)
+
+
+_SPACES = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+_CELLS = st.lists(
+    st.text(
+        st.sampled_from([*_SPACES, *"ab1-'=+@\u0301\u0308ＡＢ１ｶﾞ가\u1100\u1161ﬁ½①㍿中文\x00"])
+        | st.characters(),
+        max_size=8,
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_CELLS)
+def test_a_column_of_text_is_normalised_at_once_as_cell_by_cell(cells):
+    """A column's cells joined into one string and normalised once (NFKC, whitespace)
+    give each cell's own v.text, or None (then cell by cell): combining marks, full-width
+    and compatibility characters, every kind of space, the platform's formula quote."""
+    from tuopin.projects.library_import import _texts
+    from tuopin.registry.interchange import values
+
+    texts = _texts(cells)
+    assert texts is None or texts == [values.text(cell) for cell in cells]
+
+
+def test_text_columns_read_whole_keep_each_cells_text(tmp_path):
+    """Names and tasks are normalised a column at a time: full-width letters, runs of
+    spaces and a formula quote (the platform's own export) come out as v.text gives them;
+    a bad region code is still named on its row."""
+    lines = [
+        _row(项目编号="Ｑ1", 项目名称=" 道路  硬化\u3000工程 ", 建设任务="'=修路"),
+        _row(项目编号="Q2", 项目名称="ﬁ 桥", 建设任务="  修桥 "),
+        _row(项目编号="Q3", 申报单位区划代码="4114 21 1000"),
+    ]
+    report = import_projects(_file(tmp_path, *lines))
+    assert [(e.row, e.column, e.code) for e in report.errors] == [
+        (4, "申报单位区划代码", "bad_value")
+    ]
+    report = import_projects(_file(tmp_path, *lines[:2]))
+    stored = dict(Project.objects.values_list("code", "name"))
+    assert stored == {"Q1": "道路 硬化 工程", "Q2": "fi 桥"}
+    assert set(Project.objects.values_list("tasks", flat=True)) == {"=修路", "修桥"}
+
+
+def test_the_history_of_imported_rows_is_indexed_by_record_only():
+    """The history the import writes in thousands is read by record, never by its date
+    or user (ADR 0029): neither is indexed; the record's id is."""
+    from django.db import connection
+
+    from tuopin.projects.models import ProjectBeneficiary
+
+    for model in (Project, ProjectFunding, LibraryEntry, ProjectBeneficiary):
+        table = model.history.model._meta.db_table
+        with connection.cursor() as cursor:
+            found = connection.introspection.get_constraints(cursor, table)
+        indexed = {tuple(c["columns"]) for c in found.values() if c["index"] or c["unique"]}
+        assert ("id",) in indexed, table
+        assert not indexed & {("history_date",), ("history_user_id",)}, table
