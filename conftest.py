@@ -186,7 +186,8 @@ def rows_for_a_module(django_db_blocker, media_root: Path):
     module's tests run and is rolled back after them. Each test's own transaction
     (pytest-django's `db`) is then a savepoint inside it, so every test sees the rows as
     built and what it changes is undone before the next test, as with rows built per test.
-    For modules whose tests are not transactional (a flush would end the transaction).
+    The transaction spans the module: its other tests see the rows too. For modules whose
+    tests are not transactional (a flush would end the transaction).
 
         with rows_for_a_module(django_db_blocker, media_root) as building:
             with building():
