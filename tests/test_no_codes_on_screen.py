@@ -37,7 +37,9 @@ from tuopin.registry.enums import EXITED
 from tuopin.registry.models import Household
 from tuopin.registry.services import household_update, member_record_event
 
-pytestmark = pytest.mark.django_db
+# One worker sets the demo up once for all the module's tests (pytest-xdist would split
+# them, and each worker would set it up).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("screen_demo")]
 
 # ------------------------------------------------------------------ what a page may show
 

@@ -27,7 +27,9 @@ from tuopin.registry.enums import EXITED, STILL_POOR
 from tuopin.registry.models import Household, Income
 from tuopin.registry.quality_snapshot import stored_counts
 
-pytestmark = pytest.mark.django_db
+# One worker sets the demo up once for all the module's tests (pytest-xdist would split
+# them, and each worker would set it up).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("cases_demo")]
 
 
 @pytest.fixture(scope="module")

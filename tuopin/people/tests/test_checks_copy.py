@@ -33,7 +33,9 @@ from tuopin.people.params import people_parameter_set
 from tuopin.regions.models import Region
 from tuopin.registry.analytic import queries
 
-pytestmark = pytest.mark.django_db
+# One worker sets the demo up once for all the module's tests (pytest-xdist would split
+# them, and each worker would set it up).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("checks_copy_demo")]
 
 YEARS = (2018, date.today().year)
 
