@@ -1,9 +1,14 @@
 """Fixtures shared by every test: the real Shangqiu divisions and users at each level."""
 
+import contextlib
 import importlib
+import shutil
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
+from django.test import override_settings
 from whitenoise.middleware import WhiteNoiseMiddleware
 
 from tests.shared_test_database import SharedTestDatabase
@@ -164,11 +169,63 @@ def _static_files_listed_once():
     WhiteNoiseMiddleware.add_files_from_finders = original
 
 
+# argon2 is what production uses (tested in accounts); tests need speed.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_hashes_and_private_media(settings, tmp_path):
-    # argon2 is what production uses (tested in accounts); tests need speed.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@contextlib.contextmanager
+def rows_for_a_module(django_db_blocker, media_root: Path):
+    """Rows that a module's tests all start from, built once (in a module-scoped fixture)
+    instead of once per test: built inside a transaction that stays open while the
+    module's tests run and is rolled back after them. Each test's own transaction
+    (pytest-django's `db`) is then a savepoint inside it, so every test sees the rows as
+    built and what it changes is undone before the next test, as with rows built per test.
+    The transaction spans the module: its other tests see the rows too. For modules whose
+    tests are not transactional (a flush would end the transaction).
+
+        with rows_for_a_module(django_db_blocker, media_root) as building:
+            with building():
+                ...  # create the rows
+            yield ...
+
+    `building()` allows the database and applies the tests' settings (fast hashes);
+    files written go to `media_root`, which a test copies into its own MEDIA_ROOT
+    (`copy_module_media`). The divisions are put back first if a transactional test
+    flushed them."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+
+    @contextlib.contextmanager
+    def building():
+        with (
+            django_db_blocker.unblock(),
+            override_settings(PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=media_root),
+        ):
+            yield
+
+    try:
+        with django_db_blocker.unblock():
+            if not Region.objects.exists():
+                _reference_restore()
+        yield building
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def copy_module_media(media_root: Path) -> None:
+    """The files a module's rows were built with, into this test's own MEDIA_ROOT: a test
+    that changes or removes one changes its own copy."""
+    if Path(media_root).exists():
+        shutil.copytree(media_root, settings.MEDIA_ROOT, dirs_exist_ok=True)
 
 
 @pytest.fixture

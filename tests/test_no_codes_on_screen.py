@@ -27,6 +27,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
+from conftest import copy_module_media, rows_for_a_module
 from tuopin.accounts.demo import _demo_regions
 from tuopin.accounts.services import job_submit
 from tuopin.cases.demo import demo_setup
@@ -36,7 +37,9 @@ from tuopin.registry.enums import EXITED
 from tuopin.registry.models import Household
 from tuopin.registry.services import household_update, member_record_event
 
-pytestmark = pytest.mark.django_db
+# One worker sets the demo up once for all the module's tests (pytest-xdist would split
+# them, and each worker would set it up).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("screen_demo")]
 
 # ------------------------------------------------------------------ what a page may show
 
@@ -239,36 +242,63 @@ def _jobs(county, region_code: str) -> list[int]:
     return [imported.pk, export.pk]
 
 
-@pytest.fixture
-def demo(shangqiu):
+@pytest.fixture(scope="module")
+def built_demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo users over the demo itself at a small scale (`tuopin demo`): cases waiting
     at every step, an objection, a return, monitoring, evaluation runs, indicators and the
-    quality scorecard; plus a household with a history and finished jobs."""
-    users = sorted(login["username"] for login in demo_setup(households=150, seed=1)["logins"])
-    regions = _demo_regions()
-    User = get_user_model()
-    village, county = User.objects.get(username="village"), User.objects.get(username="county")
-    household = (
-        Household.objects.filter(village=regions["village"], status__in=EXITED)
-        .order_by("pk")
-        .first()
-    )
-    household_update(
-        acting_user=village,
-        household=household,
-        version=household.version,
-        attributes={"main_fuel": "4", "housing_grade": "B", "owns_house": True, "phone": "1"},
-    )
-    member = household.members.order_by("pk").last()
-    member_record_event(
-        acting_user=village, member=member, kind="move_out", when=member.birth_date, note="外出"
-    )
-    jobs = _jobs(county, regions["county"].code)
-    # Teams, pairings and visits, branches, enterprises, workshops, ratings (tuopin.people).
-    people_demo(
-        region_code=regions["county"].code, year=2018, seed=1, if_empty=False, say=lambda t: None
-    )
-    return {"users": users, "household": household, "jobs": jobs}
+    quality scorecard; plus a household with a history and finished jobs. Set up once for
+    the module's tests, each in a savepoint of it (conftest.rows_for_a_module)."""
+    media = tmp_path_factory.mktemp("screen-media")
+    with rows_for_a_module(django_db_blocker, media) as building:
+        with building():
+            users = sorted(
+                login["username"] for login in demo_setup(households=150, seed=1)["logins"]
+            )
+            regions = _demo_regions()
+            User = get_user_model()
+            village = User.objects.get(username="village")
+            county = User.objects.get(username="county")
+            household = (
+                Household.objects.filter(village=regions["village"], status__in=EXITED)
+                .order_by("pk")
+                .first()
+            )
+            household_update(
+                acting_user=village,
+                household=household,
+                version=household.version,
+                attributes={
+                    "main_fuel": "4",
+                    "housing_grade": "B",
+                    "owns_house": True,
+                    "phone": "1",
+                },
+            )
+            member = household.members.order_by("pk").last()
+            member_record_event(
+                acting_user=village,
+                member=member,
+                kind="move_out",
+                when=member.birth_date,
+                note="外出",
+            )
+            jobs = _jobs(county, regions["county"].code)
+            # Teams, pairings and visits, branches, enterprises, workshops, ratings.
+            people_demo(
+                region_code=regions["county"].code,
+                year=2018,
+                seed=1,
+                if_empty=False,
+                say=lambda t: None,
+            )
+        yield {"users": users, "household": household.pk, "jobs": jobs}, media
+
+
+@pytest.fixture
+def demo(built_demo, db):
+    keys, media = built_demo
+    copy_module_media(media)
+    return {**keys, "household": Household.objects.get(pk=keys["household"])}
 
 
 def _client(username: str, language: str) -> Client:

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import copy_module_media, rows_for_a_module
 from tuopin.accounts.demo import DEMO_COUNTY, DEMO_VILLAGE
 from tuopin.audit.selectors import access_log_for_user
 from tuopin.cases.demo import DEMO_PHONE, demo_setup
@@ -26,12 +27,26 @@ from tuopin.registry.enums import EXITED, STILL_POOR
 from tuopin.registry.models import Household, Income
 from tuopin.registry.quality_snapshot import stored_counts
 
-pytestmark = pytest.mark.django_db
+# One worker sets the demo up once for all the module's tests (pytest-xdist would split
+# them, and each worker would set it up).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("cases_demo")]
+
+
+@pytest.fixture(scope="module")
+def built_demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo set up once for the module's tests, each test in a savepoint of it
+    (conftest.rows_for_a_module): setting it up is most of each test's time."""
+    media = tmp_path_factory.mktemp("demo-media")
+    with rows_for_a_module(django_db_blocker, media) as building:
+        with building():
+            result = demo_setup(households=150, seed=1)
+        yield result, media
 
 
 @pytest.fixture
-def demo(shangqiu):
-    result = demo_setup(households=150, seed=1)
+def demo(built_demo, db):
+    result, media = built_demo
+    copy_module_media(media)
     users = {u.username: u for u in get_user_model().objects.all()}
     return result, users
 

@@ -16,7 +16,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from conftest import MINQUAN, RENHE
+from conftest import MINQUAN, RENHE, copy_module_media, rows_for_a_module
 from tuopin.cases.demo import demo_setup
 from tuopin.people.checks import (
     CHECKS,
@@ -33,23 +33,39 @@ from tuopin.people.params import people_parameter_set
 from tuopin.regions.models import Region
 from tuopin.registry.analytic import queries
 
-pytestmark = pytest.mark.django_db
+# One worker sets the demo up once for all the module's tests (pytest-xdist would split
+# them, and each worker would set it up).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("checks_copy_demo")]
 
 YEARS = (2018, date.today().year)
 
 
+@pytest.fixture(scope="module")
+def built_seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo and its people, set up once for the module's tests, each test in a
+    savepoint of it (conftest.rows_for_a_module); the analytic copy is made per test, in
+    the test's own MEDIA_ROOT, as before."""
+    media = tmp_path_factory.mktemp("seeded-media")
+    with rows_for_a_module(django_db_blocker, media) as building:
+        with building():
+            demo_setup(households=150, seed=1)
+            people_demo(
+                region_code=MINQUAN, year=2018, seed=1, if_empty=False, say=lambda text: None
+            )
+            for code, value in (("team_members_min", 4), ("visit_interval_days", 20)):
+                people_parameter_set(
+                    acting_user=None,
+                    code=code,
+                    region=Region.objects.get(code=MINQUAN),
+                    year=2018,
+                    value=value,
+                )
+        yield media
+
+
 @pytest.fixture
-def seeded(shangqiu):
-    demo_setup(households=150, seed=1)
-    people_demo(region_code=MINQUAN, year=2018, seed=1, if_empty=False, say=lambda text: None)
-    for code, value in (("team_members_min", 4), ("visit_interval_days", 20)):
-        people_parameter_set(
-            acting_user=None,
-            code=code,
-            region=Region.objects.get(code=MINQUAN),
-            year=2018,
-            value=value,
-        )
+def seeded(built_seeded, db):
+    copy_module_media(built_seeded)
 
 
 def compared(prefix: str, length: int, year: int) -> dict[str, tuple[dict, dict]]:
