@@ -195,6 +195,13 @@ def _load_part(cursor, run: EvaluationRun, name: str, sql: str, params: list) ->
     """One part of `store_query_in_parts` into its table, indexed and analyzed."""
     cursor.execute("SET LOCAL jit = off")  # as in store_query
     cursor.execute("SET LOCAL work_mem = '128MB'")
+    # A part's households are a range of ids, and its members, incomes and measures all
+    # come from indexes that lead with the household id: sorted (in memory, within the
+    # work_mem above), each is aggregated in one pass and merged with the households in
+    # id order. The planner prefers hash tables of 115,000 groups each, which cost a
+    # quarter more of the part's CPU (docs/benchmarks.md, db16c).
+    cursor.execute("SET LOCAL enable_hashagg = off")
+    cursor.execute("SET LOCAL enable_hashjoin = off")
     _create_run_table(cursor, run, name)
     cursor.execute(
         f'INSERT INTO "{name}" ({RESULT_COLUMNS}) '
