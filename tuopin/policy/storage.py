@@ -36,6 +36,11 @@ PARTS = 2
 # evaluates one village, many times a day) goes into the shared table: a table per
 # small run would leave thousands of tables for the household page to look through.
 OWN_TABLE_LEVELS = (RegionLevel.CITY, RegionLevel.COUNTY)
+# The columns readers filter, join, group or count by (results.py, selectors, runs'
+# counts): the only ones a run's own table is analyzed for. The values seen (the widest
+# column), the number and the id are only read back, never planned on; leaving them out
+# halves the ANALYZE of a run's table.
+ANALYZED_COLUMNS = "run_id, household_id, village_code, result, clauses"
 
 
 def store_results(run: EvaluationRun, table: pa.Table) -> None:
@@ -195,6 +200,13 @@ def _load_part(cursor, run: EvaluationRun, name: str, sql: str, params: list) ->
     """One part of `store_query_in_parts` into its table, indexed and analyzed."""
     cursor.execute("SET LOCAL jit = off")  # as in store_query
     cursor.execute("SET LOCAL work_mem = '128MB'")
+    # A part's households are a range of ids, and its members, incomes and measures all
+    # come from indexes that lead with the household id: sorted (in memory, within the
+    # work_mem above), each is aggregated in one pass and merged with the households in
+    # id order. The planner prefers hash tables of 115,000 groups each, which cost a
+    # quarter more of the part's CPU (docs/benchmarks.md, db16c).
+    cursor.execute("SET LOCAL enable_hashagg = off")
+    cursor.execute("SET LOCAL enable_hashjoin = off")
     _create_run_table(cursor, run, name)
     cursor.execute(
         f'INSERT INTO "{name}" ({RESULT_COLUMNS}) '
@@ -204,7 +216,7 @@ def _load_part(cursor, run: EvaluationRun, name: str, sql: str, params: list) ->
     _index(cursor, name)
     # Inside the transaction, which ANALYZE allows: it counts the transaction's own new
     # rows, and the part's table is analyzed while the other part still works.
-    cursor.execute(f'ANALYZE "{name}"')
+    cursor.execute(f'ANALYZE "{name}" ({ANALYZED_COLUMNS})')
     cursor.execute(f'SELECT result, clauses, COUNT(*) FROM "{name}" GROUP BY 1, 2')
     return Counter({(result, letters): n for result, letters, n in cursor.fetchall()})
 
@@ -275,7 +287,7 @@ def _analyze(own: str | None) -> None:
         analyze(HouseholdResult)
         return
     with connection.cursor() as cursor:
-        cursor.execute(f'ANALYZE "{own}"')
+        cursor.execute(f'ANALYZE "{own}" ({ANALYZED_COLUMNS})')
 
 
 def _drop_tables_of_deleted_runs(cursor) -> None:

@@ -6,8 +6,10 @@ import pyarrow as pa
 import pytest
 from django.db import connection
 
-from conftest import CITY, MINQUAN, RENHE
+from conftest import CITY, MINQUAN, RENHE, SUIXIAN, other_county_village
+from tuopin.core.regioncodes import significant_prefix
 from tuopin.policy import runs
+from tuopin.policy.engine import db
 from tuopin.policy.engine import python as pyengine
 from tuopin.policy.export import result_rows
 from tuopin.policy.models import Engine, EvaluationRun, HouseholdResult, PolicyVersion, RunStatus
@@ -19,6 +21,7 @@ from tuopin.policy.selectors import seen_values, stored_explanation
 from tuopin.policy.storage import run_tables, store_query, store_results
 from tuopin.policy.tests.test_henan import CASES, household
 from tuopin.registry.analytic import sources
+from tuopin.registry.models import Household
 
 pytestmark = pytest.mark.django_db
 
@@ -261,3 +264,37 @@ def test_a_failed_part_leaves_no_part_of_the_run(henan, monkeypatch, no_tables_l
         f"policy_householdresult_run{done.pk}p1": True,
     }
     assert stored_results(done).count() == 6
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="parts need PostgreSQL")
+def test_a_county_run_in_parts_keeps_the_other_countys_households_out(
+    henan, monkeypatch, no_tables_left
+):
+    """Households of two counties alternate by id, so each part's range holds both: the
+    county's run in parts stores its own households' rows only, as one query does, both
+    when its parts look up the county's households and when they take every household
+    in their range (as they do when the region is the whole registry) and leave the
+    other county's out by the join with the county's households."""
+    ids = [household(number, **arguments).pk for number, _c, _e, arguments in CASES]
+    elsewhere = ids[1::2]
+    Household.objects.filter(pk__in=elsewhere).update(village=other_county_village(SUIXIAN))
+    ranges = db.id_ranges(significant_prefix(MINQUAN), 2)
+    assert len(ranges) == 2 and not any(part.whole_registry for part in ranges)
+    assert all(part.whole_registry for part in db.id_ranges(significant_prefix(CITY), 2))
+    looked_up = evaluation_run(acting_user=None, policy=henan, year=2018, region_code=MINQUAN)
+    id_ranges = db.id_ranges
+    monkeypatch.setattr(
+        db,
+        "id_ranges",
+        lambda prefix, parts: [
+            part._replace(whole_registry=True) for part in id_ranges(prefix, parts)
+        ],
+    )
+    by_range = evaluation_run(acting_user=None, policy=henan, year=2018, region_code=MINQUAN)
+    monkeypatch.setattr(runs, "parts_possible", lambda run: False)
+    whole = evaluation_run(acting_user=None, policy=henan, year=2018, region_code=MINQUAN)
+    assert len(run_tables()) == 5  # two parts each, and the one query's table
+    assert {row[0] for row in _rows(whole)} == set(ids) - set(elsewhere)
+    assert _rows(looked_up) == _rows(by_range) == _rows(whole)
+    assert looked_up.counts == by_range.counts == whole.counts == runs.run_counts(by_range)
