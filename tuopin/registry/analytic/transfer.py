@@ -5,13 +5,14 @@ compresses the CSV); SQLite goes through the cursor into Arrow in batches.
 """
 
 import datetime
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
-from django.db import connection
+from django.db import connection, transaction
 
 BATCH = 50_000
 
@@ -37,6 +38,33 @@ def relation_to_arrow(queryset, columns) -> pa.Table:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return _rows_to_arrow(cursor.fetchall(), schema)
+
+
+@contextmanager
+def reading_by_index():
+    """PostgreSQL: plan the reads by id for pages in memory (random_page_cost 1.1, as for
+    an SSD; the default 4 has the planner scan whole tables rather than look up 2,300
+    households) in this one backend (no parallel workers)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    names = ["random_page_cost", "max_parallel_workers_per_gather"]
+    # One round trip each way: set_config(..., true) is SET LOCAL; the values before are
+    # read in the same statement to be put back.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting(%s), current_setting(%s), "
+            "set_config(%s, '1.1', true), set_config(%s, '0', true)",
+            names + names,
+        )
+        before = cursor.fetchone()[:2]
+        yield
+        # Inside a caller's transaction a local setting would last until that ends (a
+        # failure rolls back to the savepoint, which undoes it).
+        cursor.execute(
+            "SELECT set_config(%s, %s, true), set_config(%s, %s, true)",
+            [names[0], before[0], names[1], before[1]],
+        )
 
 
 def append(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
