@@ -46,6 +46,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from tuopin.core.db import Keys
 from tuopin.core.errors import TuopinError
 from tuopin.registry.analytic import mirrors, sources
 from tuopin.registry.analytic.fingerprints import fingerprints, unchanged
@@ -305,10 +306,11 @@ def _rows_of(household_ids: list[int]) -> dict:
     household's row just read). With the join PostgreSQL scanned the whole household
     table and, for 2,300 households, each of the three tables in parallel (0.6 s of the
     0.7 s spent reading)."""
+    keys = Keys(household_ids)
     return {
-        "h": sources.households("").filter(pk__any_of=household_ids),
+        "h": sources.households("").filter(pk__any_of=keys),
         **{
-            name: rows(extra=("id",)).filter(household_id__any_of=household_ids)
+            name: rows(extra=("id",)).filter(household_id__any_of=keys)
             for name, rows in (
                 ("m", partial(sources.members, "")),
                 ("i", partial(sources.incomes, "")),

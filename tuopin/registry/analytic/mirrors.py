@@ -23,7 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 from django.db import models
 
-from tuopin.core import db  # noqa: F401  (registers the any_of lookup)
+from tuopin.core.db import Keys  # and the any_of lookup
 from tuopin.regions.models import Region
 from tuopin.registry.analytic.transfer import append, relation_to_arrow, relation_to_parquet
 from tuopin.registry.models import (
@@ -112,9 +112,9 @@ def queryset(model, *, household_ids=None, ids=None):
     (the ids as one array, read by index inside transfer.reading_by_index)."""
     rows = model._base_manager.order_by()
     if household_ids is not None:
-        rows = rows.filter(**{f"{BY_HOUSEHOLD[model]}__any_of": household_ids})
+        rows = rows.filter(**{f"{BY_HOUSEHOLD[model]}__any_of": Keys(household_ids)})
     if ids is not None:
-        rows = rows.filter(pk__any_of=ids)
+        rows = rows.filter(pk__any_of=Keys(ids))
     return rows.values_list(*[field.attname for field in mirrored_fields(model)])
 
 
