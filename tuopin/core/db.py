@@ -35,12 +35,25 @@ class AnyOf(Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        values = list(self.rhs)
+        values = list(self.rhs.values if isinstance(self.rhs, Keys) else self.rhs)
         if not values:
             raise EmptyResultSet  # no query at all, as for `__in=[]`
         if connection.vendor == "postgresql":
             return f"{lhs} = ANY(%s)", [*lhs_params, array_literal(values)]
         return f"{lhs} IN ({', '.join(['%s'] * len(values))})", [*lhs_params, *values]
+
+
+class Keys:
+    """Values for `__any_of` that Django passes through whole. A list or tuple is walked
+    element by element while the filter is built (`Query.resolve_lookup_value`, and for
+    a relation `check_related_objects`): 3 ms of Python per filter on 7,000 household
+    ids, paid by each of the analytic copy's reads after a change. No `__iter__` on
+    purpose: Django walks anything iterable."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values) -> None:
+        self.values = values
 
 
 def array_literal(values: list) -> str | list:

@@ -12,6 +12,7 @@ from collections import Counter
 
 import pyarrow as pa
 
+from tuopin.core.db import Keys
 from tuopin.policy.engine.python import LETTERS
 from tuopin.policy.models import Engine, EvaluationRun, HouseholdResult, Level, RunStatus
 from tuopin.policy.results import LEFT
@@ -83,7 +84,7 @@ def differences(base: EvaluationRun, answer: pa.Table, changed: list[int]) -> tu
     before = {}
     for start in range(0, len(changed), CHUNK):
         rows = HouseholdResult.objects.filter(
-            run_id=base.pk, household_id__any_of=changed[start : start + CHUNK]
+            run_id=base.pk, household_id__any_of=Keys(changed[start : start + CHUNK])
         ).values_list(
             "household_id", "household_number", "village_code", "result", "clauses", "seen"
         )

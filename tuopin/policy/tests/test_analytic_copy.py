@@ -1,5 +1,6 @@
 """The analytic copy: brought current by the households changed since its moment."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -16,7 +17,7 @@ from tuopin.policy.runs import evaluation_run
 from tuopin.policy.tests.test_henan import ADULT, household
 from tuopin.registry.analytic.analytic_copy import analytic_connection, copy_is_current
 from tuopin.registry.enums import STILL_POOR, MemberStatus
-from tuopin.registry.models import Household, Income, Member
+from tuopin.registry.models import Helper, Household, Income, Member, MemberEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,84 @@ def test_the_village_facts_count_from_the_copy_as_the_database_does(henan):
     with analytic_connection(MINQUAN[:6]) as copy:
         assert areas.poor_remaining(copy, 12) == expected
         assert areas.poor_remaining(copy, 6) == {MINQUAN[:6]: 3}
+
+
+def counts_of(queries, table: str) -> list[str]:
+    return [q["sql"] for q in queries if "COUNT(*)" in q["sql"].upper() and table in q["sql"]]
+
+
+def test_tables_without_inserts_or_deletes_are_not_counted_on_postgresql(henan):
+    """The fingerprints (analytic/fingerprints.py): with only updates since the copy last
+    agreed, PostgreSQL is not asked to count the households or the mirrors; SQLite has
+    no fingerprint and counts every time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    changed = household("N1")
+    duckdb_run(henan)
+    with analytic_connection("", mirrors=True):
+        pass
+    changed.food_secure = None
+    changed.save()
+    Helper.objects.create(region_id=MINQUAN, name="新干部")  # inserted, with history
+    with (
+        CaptureQueriesContext(connection) as queries,
+        analytic_connection("", mirrors=True) as copy,
+    ):
+        assert not copy.built and copy.changed_households
+    counted = counts_of(queries.captured_queries, '"registry_household"')
+    helpers = counts_of(queries.captured_queries, '"registry_helper"')
+    regions = counts_of(queries.captured_queries, '"regions_region"')
+    if connection.vendor == "postgresql":
+        # The helpers gained a row: counted; households and regions only updated or
+        # untouched: not.
+        assert (len(counted), len(helpers), len(regions)) == (0, 1, 0)
+    else:
+        assert (len(counted), len(helpers), len(regions)) == (1, 1, 1)
+    assert run_results_equal_database(henan)
+
+
+def run_results_equal_database(henan) -> bool:
+    duck = duckdb_run(henan)
+    database = evaluation_run(acting_user=None, policy=henan, year=2018, region_code=MINQUAN)
+    return results(duck) == results(database)
+
+
+@pytest.mark.parametrize("how", ["delete", "delete all"])
+def test_rows_deleted_without_history_rebuild_the_copy(henan, how):
+    """A delete without history leaves the row count as the only trace: the table's
+    fingerprint changes, so it is counted and the copy built afresh (on PostgreSQL
+    `delete all` is a TRUNCATE, which the statistics' counters do not count)."""
+    from django.db import connection
+
+    # Neither deleted row is its table's newest: the highest id does not change.
+    gone = Household.objects.create(village=first_village(RENHE), number="X2")
+    household("X1")
+    member = Member.objects.filter(household__number="X1").first()
+    helper = Helper.objects.create(region_id=MINQUAN, name="将删除")
+    Helper.objects.create(region_id=MINQUAN, name="留下")
+    MemberEvent.objects.create(member=member, kind="birth", date=date(2018, 1, 1))
+    duckdb_run(henan)
+    with analytic_connection("", mirrors=True) as copy:
+        assert not copy.built
+    with connection.cursor() as cursor:
+        if how == "delete":
+            cursor.execute("DELETE FROM registry_household WHERE id = %s", [gone.pk])
+        elif connection.vendor == "postgresql":
+            # TRUNCATE refuses a table with foreign-key checks still deferred.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("TRUNCATE registry_memberevent")
+        else:
+            cursor.execute("DELETE FROM registry_memberevent")
+    with analytic_connection("") as copy:
+        assert copy.built == (how == "delete")
+        held = copy.connection.execute("SELECT count(*) FROM stored.h").fetchone()[0]
+        assert held == Household.objects.count()
+    if how == "delete":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM registry_helper WHERE id = %s", [helper.pk])
+    with analytic_connection("", mirrors=True) as copy:
+        assert copy.built
+        for table, model in (("registry_helper", Helper), ("registry_memberevent", MemberEvent)):
+            held = copy.connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            assert held == model.objects.count(), table

@@ -29,6 +29,7 @@ docs/adr/0021-delta-runs.md).
 import datetime
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -42,12 +43,19 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
+from tuopin.core.db import Keys
 from tuopin.core.errors import TuopinError
 from tuopin.registry.analytic import mirrors, sources
-from tuopin.registry.analytic.transfer import append, relation_to_arrow, relation_to_parquet
+from tuopin.registry.analytic.fingerprints import fingerprints, unchanged
+from tuopin.registry.analytic.transfer import (
+    append,
+    reading_by_index,
+    relation_to_arrow,
+    relation_to_parquet,
+)
 from tuopin.registry.models import Household, HouseholdCause, Income, Measure, Member
 
 # Relations of the copy: the engine's columns, then what bringing it current needs (the
@@ -229,6 +237,8 @@ def _meta(con) -> dict:
         "households": int(rows["households"]),
         # The log of changed households is complete from this moment (the last build).
         "log_since": datetime.datetime.fromisoformat(rows["log_since"]),
+        # Each counted table's fingerprint when the copy last agreed with it.
+        "fingerprints": json.loads(rows.get("fingerprints") or "{}"),
     }
 
 
@@ -252,6 +262,7 @@ def _write_meta(
     reflects: datetime.datetime,
     mirrors_reflect: datetime.datetime | None = None,
     log_since: datetime.datetime | None = None,
+    agreed: dict[str, str] | None = None,
 ) -> None:
     households = con.execute(f"SELECT count(*) FROM {STORED}.h").fetchall()[0][0]
     con.execute("CREATE OR REPLACE TABLE copy_meta (key VARCHAR, value VARCHAR)")
@@ -264,6 +275,7 @@ def _write_meta(
             ["mirrors_reflect", (mirrors_reflect or reflects).isoformat()],
             ["households", str(households)],
             ["log_since", (log_since or reflects).isoformat()],
+            ["fingerprints", json.dumps(agreed or {})],
         ],
     )
 
@@ -294,10 +306,11 @@ def _rows_of(household_ids: list[int]) -> dict:
     household's row just read). With the join PostgreSQL scanned the whole household
     table and, for 2,300 households, each of the three tables in parallel (0.6 s of the
     0.7 s spent reading)."""
+    keys = Keys(household_ids)
     return {
-        "h": sources.households("").filter(pk__any_of=household_ids),
+        "h": sources.households("").filter(pk__any_of=keys),
         **{
-            name: rows(extra=("id",)).filter(household_id__any_of=household_ids)
+            name: rows(extra=("id",)).filter(household_id__any_of=keys)
             for name, rows in (
                 ("m", partial(sources.members, "")),
                 ("i", partial(sources.incomes, "")),
@@ -305,33 +318,6 @@ def _rows_of(household_ids: list[int]) -> dict:
             )
         },
     }
-
-
-@contextmanager
-def _reading_by_index():
-    """PostgreSQL: plan the reads by id for pages in memory (random_page_cost 1.1, as for
-    an SSD; the default 4 has the planner scan whole tables rather than look up 2,300
-    households) in this one backend (no parallel workers)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    names = ["random_page_cost", "max_parallel_workers_per_gather"]
-    # One round trip each way: set_config(..., true) is SET LOCAL; the values before are
-    # read in the same statement to be put back.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_setting(%s), current_setting(%s), "
-            "set_config(%s, '1.1', true), set_config(%s, '0', true)",
-            names + names,
-        )
-        before = cursor.fetchone()[:2]
-        yield
-        # Inside a caller's transaction a local setting would last until that ends (a
-        # failure rolls back to the savepoint, which undoes it).
-        cursor.execute(
-            "SELECT set_config(%s, %s, true), set_config(%s, %s, true)",
-            [names[0], before[0], names[1], before[1]],
-        )
 
 
 def _moment() -> datetime.datetime:
@@ -358,6 +344,9 @@ def _moment() -> datetime.datetime:
 def _build(path: Path) -> datetime.datetime:
     """A full build into a new file, put in place at once."""
     reflects = _moment()
+    # Taken before anything is read: a row written meanwhile changes it, so the next
+    # bringing-current counts that table.
+    agreed = fingerprints(_counted(with_mirrors=True))
     work = Path(tempfile.mkdtemp(prefix="analytic-copy-", dir=path.parent))
     try:
         target = work / path.name
@@ -374,7 +363,7 @@ def _build(path: Path) -> datetime.datetime:
                 )
             mirrors.build(con, work)
             con.execute(f"CREATE TABLE {STORED}.changes (household_id BIGINT, reloaded_at BIGINT)")
-            _write_meta(con, reflects)
+            _write_meta(con, reflects, agreed=agreed)
         # A write-ahead log left by the old file must not be replayed onto the new one.
         path.with_name(path.name + ".wal").unlink(missing_ok=True)
         os.replace(target, path)
@@ -434,6 +423,12 @@ def _moved_from(con, rows: dict[str, set[int]]) -> set[int]:
     return households
 
 
+def _counted(*, with_mirrors: bool) -> list:
+    """The tables whose rows the copy counts against the database's: the households,
+    and with the mirrors those found again by id (mirrors.counts_agree)."""
+    return [Household, *(mirrors.counted() if with_mirrors else [])]
+
+
 def _bring_current(
     con, path: Path, *, with_mirrors: bool, watch: "Stopwatch"
 ) -> tuple[duckdb.DuckDBPyConnection, int, bool]:
@@ -441,6 +436,9 @@ def _bring_current(
     the mirrors' rows changed since theirs: (connection, how many, built afresh)."""
     state = _meta(con)
     reflects = _moment()
+    # Before any row is read, as in _build.
+    now = fingerprints(_counted(with_mirrors=with_mirrors))
+    same = unchanged(state["fingerprints"], now)
     watch.lap("moment")
     households, rows, _villages = _changed_since(state["reflects"])
     watch.lap("find changes")
@@ -456,27 +454,31 @@ def _bring_current(
             member_ids=mirror_ids["m"],
             income_ids=mirror_ids["i"],
         )
-    total = Household.objects.count()
-    watch.lap("count households")
+        watch.lap("find mirrors' changes")
     if len(households) <= limit and len(mirror_households) <= limit:
         households |= _moved_from(con, rows)
         watch.lap("moved rows")
         ids = sorted(households)
         con.execute("BEGIN TRANSACTION")
-        if ids:
-            _reload(con, ids, watch)
-            _log_changes(con, ids, reflects)
-        if with_mirrors:
-            mirrors.reload(con, sorted(mirror_households | households), mirror_rows)
+        with reading_by_index():
+            if ids:
+                _reload(con, ids, watch)
+                _log_changes(con, ids, reflects)
+            if with_mirrors:
+                mirrors.reload(con, sorted(mirror_households | households), mirror_rows)
+                watch.lap("reload mirrors")
         _write_meta(
             con,
             reflects,
             reflects if with_mirrors else state["mirrors_reflect"],
             state["log_since"],
+            # Without fingerprints now (statistics off), none of before is trusted later.
+            agreed=None if now is None else {**state["fingerprints"], **now},
         )
-        watch.lap("log and mirrors")
-        held = con.execute(f"SELECT count(*) FROM {STORED}.h").fetchall()[0][0]
-        if held == total and (not with_mirrors or mirrors.counts_agree(con)):
+        watch.lap("log and meta")
+        if _households_agree(con, Household._meta.db_table in same) and (
+            not with_mirrors or mirrors.counts_agree(con, same)
+        ):
             watch.lap("check")
             con.execute("COMMIT")
             watch.lap("commit")
@@ -488,6 +490,15 @@ def _bring_current(
     return duckdb.connect(str(path)), len(households), True
 
 
+def _households_agree(con, unchanged: bool) -> bool:
+    """The copy holds as many households as the database (not counted when the table's
+    fingerprint is as when they last agreed: fingerprints.py)."""
+    if unchanged:
+        return True
+    held = con.execute(f"SELECT count(*) FROM {STORED}.h").fetchall()[0][0]
+    return held == Household.objects.count()
+
+
 def _reload(con, ids: list[int], watch: "Stopwatch") -> None:
     con.register("changed", pa.table({"id": pa.array(ids, pa.int64())}))
     con.execute(f"DELETE FROM {STORED}.h WHERE id IN (SELECT id FROM changed)")
@@ -497,18 +508,17 @@ def _reload(con, ids: list[int], watch: "Stopwatch") -> None:
         watch.lap(f"delete {name}")
     con.unregister("changed")
     for start in range(0, len(ids), CHUNK):
-        with _reading_by_index():
-            querysets = _rows_of(ids[start : start + CHUNK])
-            households = relation_to_arrow(querysets.pop("h"), _columns("h"))
-            watch.lap("read h")
-            append(con, f"{STORED}.h", households)
-            con.register("fresh_h", households)
-            for name, queryset in querysets.items():
-                rows = relation_to_arrow(queryset, [*sources.RELATIONS[name], ("row_id", "BIGINT")])
-                watch.lap(f"read {name}")
-                _append_in_village(con, name, rows)
-                watch.lap(f"append {name}")
-            con.unregister("fresh_h")
+        querysets = _rows_of(ids[start : start + CHUNK])
+        households = relation_to_arrow(querysets.pop("h"), _columns("h"))
+        watch.lap("read h")
+        append(con, f"{STORED}.h", households)
+        con.register("fresh_h", households)
+        for name, queryset in querysets.items():
+            rows = relation_to_arrow(queryset, [*sources.RELATIONS[name], ("row_id", "BIGINT")])
+            watch.lap(f"read {name}")
+            _append_in_village(con, name, rows)
+            watch.lap(f"append {name}")
+        con.unregister("fresh_h")
 
 
 def _append_in_village(con, name: str, rows: pa.Table) -> None:

@@ -5,13 +5,14 @@ compresses the CSV); SQLite goes through the cursor into Arrow in batches.
 """
 
 import datetime
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
-from django.db import connection
+from django.db import connection, transaction
 
 BATCH = 50_000
 
@@ -39,6 +40,33 @@ def relation_to_arrow(queryset, columns) -> pa.Table:
         return _rows_to_arrow(cursor.fetchall(), schema)
 
 
+@contextmanager
+def reading_by_index():
+    """PostgreSQL: plan the reads by id for pages in memory (random_page_cost 1.1, as for
+    an SSD; the default 4 has the planner scan whole tables rather than look up 2,300
+    households) in this one backend (no parallel workers)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    names = ["random_page_cost", "max_parallel_workers_per_gather"]
+    # One round trip each way: set_config(..., true) is SET LOCAL; the values before are
+    # read in the same statement to be put back.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting(%s), current_setting(%s), "
+            "set_config(%s, '1.1', true), set_config(%s, '0', true)",
+            names + names,
+        )
+        before = cursor.fetchone()[:2]
+        yield
+        # Inside a caller's transaction a local setting would last until that ends (a
+        # failure rolls back to the savepoint, which undoes it).
+        cursor.execute(
+            "SELECT set_config(%s, %s, true), set_config(%s, %s, true)",
+            [names[0], before[0], names[1], before[1]],
+        )
+
+
 def append(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
     """Rows read by `relation_to_arrow` appended to a table of the copy."""
     if rows.num_rows:
@@ -50,8 +78,12 @@ def append(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table) -> None:
 def _rows_to_arrow(rows, schema: pa.Schema) -> pa.Table:
     if not rows:
         return schema.empty_table()
+    # psycopg hands back yes/no, decimals and dates already typed: Arrow takes them as
+    # they are (a value-by-value pass was a third of the time, 12 ms for the mirrors of
+    # 4,600 households).
+    typed = connection.vendor == "postgresql"
     arrays = [
-        pa.array(_values(column, field.type), type=field.type)
+        pa.array(column if typed else _values(column, field.type), type=field.type)
         for column, field in zip(zip(*rows, strict=True), schema, strict=True)
     ]
     return pa.Table.from_arrays(arrays, schema=schema)

@@ -12,6 +12,7 @@ from conftest import CITY
 from tuopin.accounts.roles import Role
 from tuopin.core import bulk
 from tuopin.core.bulk import insert_children, insert_rows, insert_with_history
+from tuopin.core.db import Keys
 from tuopin.registry.enums import MemberStatus
 from tuopin.registry.interchange import writer
 from tuopin.registry.interchange.exporter import export_registry, households_under
@@ -126,6 +127,13 @@ def test_any_of_finds_the_listed_values(shangqiu):
     }
     Member.objects.create(household=other, name="乙")
     assert Member.objects.filter(household_id__any_of=[other.pk]).count() == 1
+    # The same values passed whole (core.db.Keys), for a column and a relation.
+    assert list(
+        Household.objects.filter(pk__any_of=Keys([other.pk, 0])).values_list("number", flat=True)
+    ) == ["2"]
+    assert Member.objects.filter(household_id__any_of=Keys([other.pk])).count() == 1
+    assert not Member.objects.filter(household_id__any_of=Keys([household.pk])).exists()
+    assert not Household.objects.filter(pk__any_of=Keys([])).exists()
 
 
 def _history_rows() -> dict:
