@@ -233,13 +233,13 @@ def copy_data(
     what the writer thread only sends (`copy_in`), so the writer's share of Python is the
     sending (PostgreSQL)."""
     statement, tail = _copy_statement(model, names, with_key=ids is not None)
-    # The defaults repeat on every row: in their text form once (psycopg would dump the
-    # same timestamp for each row, a third of the formatting of a row of steps).
-    tail = tuple(map(_as_text, tail))
     # A column at a time when every value is of a kind copy_text knows (psycopg's text).
     data = rows_text(rows, tail, ids=ids)
     if data is not None:
         return CopyData(model, statement, data)
+    # Row by row by psycopg: the defaults repeat on every row, so in their text form once
+    # (psycopg would dump the same timestamp for each row).
+    tail = tuple(map(_as_text, tail))
     buffer = io.BytesIO()
     with connection.cursor() as cursor, Copy(cursor.cursor, writer=FileWriter(buffer)) as copy:
         write = copy.write_row

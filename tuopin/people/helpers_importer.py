@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 from collections import namedtuple
 from dataclasses import dataclass
-from itertools import islice
 from pathlib import Path
 from typing import NamedTuple
 
@@ -245,7 +244,7 @@ def import_helpers(
     seen: dict[int, int] = {}
     parse = _HelperCells()
     with collection_paused(), WriteBehind("helpers-import-writer") as writer:
-        for block in _first_small(table.rows):
+        for block in blocks(table.rows, BLOCK, first=FIRST_BLOCK):
             report.rows += len(block)
             found = _Households(
                 {text(c.get("number")) for _n, c in block},
@@ -299,18 +298,9 @@ def import_helpers(
         return finish_behind(report, writer, partial=partial, dry_run=dry_run)
 
 
+# The writer (the slower side of this import) starts after 1,000 rows are read and
+# checked rather than after the whole file is read and 5,000 checked.
 FIRST_BLOCK = 1000  # rows
-
-
-def _first_small(rows):
-    """The rows (an iterator: the file is parsed as they are taken) in blocks, the first
-    a small one: the writer (the slower side of this import) starts after 1,000 rows
-    are read and checked rather than after the whole file is read and 5,000 checked."""
-    rows = iter(rows)
-    size = FIRST_BLOCK
-    while block := list(islice(rows, size)):
-        yield block
-        size = BLOCK
 
 
 class _HelperCells:
@@ -475,8 +465,8 @@ class _Prepared(NamedTuple):
 def _prepared_helpers(plans: list[_HelperPlan], new_cadres: dict, created: dict) -> _Prepared:
     """On the reading thread (PostgreSQL, a writer thread): the ids of the block's new
     cadres (`created` takes them here, so only this thread reads or fills it) and new
-    pairings, and their COPY text, so that the writer thread only sends. The repeated
-    values (the time of writing, the start dates) go as text, formatted once."""
+    pairings, and their COPY text (each distinct date or time formatted once:
+    core.copy_text), so that the writer thread only sends."""
     keys = list(new_cadres)
     helper_ids = new_ids(Helper, len(keys))
     created.update(zip(keys, helper_ids, strict=True))
@@ -487,17 +477,9 @@ def _prepared_helpers(plans: list[_HelperPlan], new_cadres: dict, created: dict)
         [tuple(c.get(n, "") for n in HELPER_NAMES) for c in cadres],
         ids=helper_ids,
     )
-    now = timezone.now()
-    writes = _pairing_writes(plans, created, timezone.localdate(), now)
-    as_text = {None: None, now: now.isoformat()}
-    rows = []
-    for row in writes.new_pairings:
-        started_on = row[3]
-        if started_on not in as_text:
-            as_text[started_on] = started_on.isoformat()
-        rows.append((*row[:3], as_text[started_on], *row[4:6], as_text[now]))
-    pairing_ids = new_ids(Pairing, len(rows))
-    pairings = copy_data(Pairing, PAIRING_NAMES, rows, ids=pairing_ids)
+    writes = _pairing_writes(plans, created, timezone.localdate(), timezone.now())
+    pairing_ids = new_ids(Pairing, len(writes.new_pairings))
+    pairings = copy_data(Pairing, PAIRING_NAMES, writes.new_pairings, ids=pairing_ids)
     return _Prepared(helper_ids, helpers, writes, pairing_ids, pairings)
 
 

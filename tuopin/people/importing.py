@@ -16,6 +16,7 @@ import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -344,9 +345,15 @@ def collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def blocks(items: list, size: int = BLOCK):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def blocks(rows, size: int = BLOCK, *, first: int | None = None):
+    """The rows (a list, or an iterator: a lazily read file is parsed as they are taken)
+    in lists of `size`, the first of `first` when given and smaller: a writer waiting for
+    the first block starts after a small one is read and checked, not after a whole one."""
+    rows = iter(rows)
+    step = min(first, size) if first else size
+    while block := list(islice(rows, step)):
+        yield block
+        step = size
 
 
 __all__ = [

@@ -30,11 +30,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from functools import reduce
-from itertools import islice
 from operator import itemgetter, or_
 from pathlib import Path
 
@@ -60,6 +59,7 @@ from tuopin.people.importing import (
     Layout,
     UnusableFile,
     among,
+    blocks,
     collection_paused,
     finish,
     message,
@@ -446,7 +446,7 @@ def _import(path, acting_user, *, dry_run: bool, partial: bool) -> TableImportRe
     # a connection of its own, while the next block is parsed and checked: the server's
     # writing overlaps the process's reading); kept only if the whole file was good.
     with WriteBehind("projects-import-writer") as writer:
-        for block in _blocks(table.rows):
+        for block in blocks(table.rows, WRITE_BLOCK, first=FIRST_BLOCK):
             report.rows += len(block)
             good = _checked(block, present, seen, report)
             plan.load(good)
@@ -472,15 +472,6 @@ def _import(path, acting_user, *, dry_run: bool, partial: bool) -> TableImportRe
         report = finish(report, partial=partial, dry_run=dry_run, write=write)
         writer.close(keep=False)  # nothing to keep (a kept file was closed by `write`)
     return report
-
-
-def _blocks(rows: Iterator) -> Iterator[list]:
-    """The file's rows a block at a time as they are read, the first block smaller: the
-    writer starts once it is checked, not after the whole file."""
-    size = min(FIRST_BLOCK, WRITE_BLOCK)
-    while block := list(islice(rows, size)):
-        yield block
-        size = WRITE_BLOCK
 
 
 def _checked(block: list, present: set[str], seen: dict, report) -> list[tuple[int, dict]]:
